@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Descriptors of the facts structs. The snapshot reader and writers, the
+ * destructors and the copy are generic walks over these tables, so the
+ * format cannot drift from the structs.
+ *
+ * Mapping: scalar fields (string, integer, boolean, errno, area set) are XML
+ * attributes; text fields, string lists, embedded structs and arrays are
+ * child elements, in table order. Zero, false and NULL are omitted, which is
+ * what makes write -> read -> write the identity.
+ */
+#pragma once
+
+#include <stddef.h>
+
+enum mc_ftype {
+    MC_FT_STR,    /* char *, attribute */
+    MC_FT_INT,    /* int64_t, attribute */
+    MC_FT_BOOL,   /* bool, attribute yes/no */
+    MC_FT_ERRNO,  /* int64_t errno, attribute written as its name */
+    MC_FT_AREAS,  /* unsigned enum mc_area mask, attribute "os virt ..." */
+    MC_FT_TEXT,   /* char *, child element with text content */
+    MC_FT_STRV,   /* char **, one child element per string */
+    MC_FT_STRUCT, /* embedded struct, one child element */
+    MC_FT_PTR,    /* pointer to struct, optional child element */
+    MC_FT_ARRAY,  /* (pointer, count) of structs, one child element per item */
+};
+
+struct mc_struct_desc;
+
+struct mc_field {
+    const char *name; /* XML attribute/element name (kebab-case) */
+    const char *json; /* JSON key (snake_case); NULL: name with '-' as '_' */
+    enum mc_ftype type;
+    size_t offset;
+    size_t count_offset; /* MC_FT_ARRAY: offset of the size_t count */
+    const struct mc_struct_desc *sub;
+};
+
+struct mc_struct_desc {
+    const char *name; /* element name of the struct itself */
+    size_t size;
+    const struct mc_field *fields;
+    size_t n_fields;
+};
+
+extern const struct mc_struct_desc mc_desc_host_facts;
+extern const struct mc_struct_desc mc_desc_vm_facts;
+extern const struct mc_struct_desc mc_desc_os_facts;
+extern const struct mc_struct_desc mc_desc_virt_facts;
+extern const struct mc_struct_desc mc_desc_storage_facts;
+extern const struct mc_struct_desc mc_desc_net_facts;
+extern const struct mc_struct_desc mc_desc_mount;
+
+/* Free everything the struct at p holds (not p itself). */
+void mc_struct_clear(const struct mc_struct_desc *d, void *p);
+/* Deep copy of the struct at src into dst (dst is overwritten, not freed). */
+void mc_struct_copy(const struct mc_struct_desc *d, void *dst, const void *src);
+/* The JSON key of a field. */
+const char *mc_field_json_name(const struct mc_field *f, char *buf, size_t len);

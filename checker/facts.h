@@ -1,0 +1,569 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The facts model: plain structs describing one host (and optionally one VM
+ * on it), filled by the gatherers (src/virt, storage/, network/, the os
+ * probe) or read back from a snapshot file, and read by the rules.
+ *
+ * Conventions
+ *  - Every string is owned by its struct; NULL means "not known/not set".
+ *  - Numbers are int64_t; 0 means "not known" unless a field says otherwise
+ *    (a count that really is 0 reads the same as unknown, which is how the
+ *    snapshot format round-trips).
+ *  - Arrays are (pointer, n_<name>) pairs grown with MC_APPEND().
+ *  - A gatherer that fails records a struct mc_fact_error in the host facts
+ *    (area, errno, message) and never prints.
+ *
+ * Every struct has a descriptor in facts-schema.c; the snapshot reader and
+ * writers (XML, JSON), the destructor and the comparison are driven by those
+ * descriptors. Adding a field = adding it here and one row there.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MC_FACTS_VERSION 1
+
+/* Fact areas: what a gatherer fills and what a rule needs. */
+enum mc_area {
+    MC_AREA_OS = 1u << 0,      /* os-release, kernel, packages, ROMs */
+    MC_AREA_VIRT = 1u << 1,    /* libvirt: versions, capabilities, pools, networks */
+    MC_AREA_MOUNTS = 1u << 2,  /* libmount */
+    MC_AREA_STORAGE = 1u << 3, /* FC, iSCSI, SRP, GFS2, block devices */
+    MC_AREA_NET = 1u << 4,     /* links, addresses, routes, listening sockets */
+    MC_AREA_VM = 1u << 5,      /* the domain */
+    MC_AREA_CPU = 1u << 6,     /* part of virt: host CPU (split so a rule can need just it) */
+};
+
+/* "os", "virt", ... for an area bit; NULL for combinations. */
+const char *mc_area_name(unsigned area);
+/* The bit for "os", "virt", ...; 0 when unknown. */
+unsigned mc_area_from_name(const char *name);
+
+struct mc_fact_error {
+    char *area;    /* "os", "virt", "mounts", "storage", "net", "vm", or "area/detail" */
+    int64_t err;   /* positive errno; written as its name (ENOENT) */
+    char *message; /* "cannot read '/etc/os-release': No such file or directory" */
+};
+
+/* ---- OS and updates ------------------------------------------------------ */
+
+struct mc_package {
+    char *name;
+    char *version; /* dpkg: 1:7.2+dfsg-7+deb12u18; rpm: [epoch:]version-release */
+    char *arch;
+};
+
+struct mc_rom {
+    char *path;   /* /usr/share/qemu/efi-virtio.rom (link target resolved in 'target') */
+    char *target; /* realpath when path is a symlink */
+    int64_t size; /* bytes */
+    char *sha256; /* only for ROMs the VM uses */
+};
+
+struct mc_os_facts {
+    char *id; /* os-release ID: debian, rhel, fedora, centos, ubuntu */
+    char *id_like;
+    char *version_id;
+    char *pretty_name;
+    char *variant_id;
+    char *kernel_release; /* uname -r */
+    char *kernel_version; /* uname -v */
+    char *arch;           /* uname -m */
+    char *machine_id;
+    char *hostname;     /* short */
+    char *fqdn;         /* canonical name from the host's resolver, when it has one */
+    char *pkg_format;   /* "dpkg" or "rpm" */
+    char *security;     /* "selinux", "apparmor" or "none" */
+    char *selinux_mode; /* enforcing, permissive, disabled */
+    char *qemu_user;    /* the user QEMU runs as (qemu.conf user, or the distro default) */
+    int64_t qemu_uid;   /* -1 when the user does not exist; 0 is root */
+    int64_t qemu_gid;
+    bool qemu_uid_known;
+    struct mc_package *packages; /* the hypervisor stack only */
+    size_t n_packages;
+    struct mc_rom *roms;
+    size_t n_roms;
+};
+
+/* ---- libvirt ------------------------------------------------------------- */
+
+struct mc_machine {
+    char *name;      /* as listed: pc, q35, pc-q35-7.2 */
+    char *canonical; /* for aliases: the versioned machine */
+    char *arch;
+    int64_t maxcpus;
+    bool deprecated;
+};
+
+struct mc_guest_arch {
+    char *arch;          /* x86_64 */
+    char *os_type;       /* hvm */
+    char *emulator;      /* /usr/bin/qemu-system-x86_64, /usr/libexec/qemu-kvm */
+    char **domain_types; /* qemu, kvm */
+};
+
+struct mc_hugepages {
+    int64_t size_kib;
+    int64_t total; /* pages */
+    int64_t free;  /* pages */
+};
+
+struct mc_pool {
+    char *name;
+    char *uuid;
+    char *type; /* dir, fs, netfs, iscsi, iscsi-direct, logical, rbd, gluster, ... */
+    bool active;
+    bool autostart;
+    bool persistent;
+    char *target_path;
+    char *source_host;
+    int64_t source_port;
+    char *source_dir;    /* netfs export */
+    char *source_device; /* iSCSI IQN, block device */
+    char *source_name;   /* rbd pool, gluster volume, logical VG */
+    char *source_format; /* nfs, ext4, ... */
+    char *initiator_iqn;
+    int64_t capacity;
+    int64_t allocation;
+    int64_t available;
+};
+
+struct mc_vnet {
+    char *name;
+    char *uuid;
+    bool active;
+    bool autostart;
+    bool persistent;
+    char *bridge;
+    char *forward_mode; /* none (isolated), nat, route, bridge, open, hostdev, ... */
+    char *forward_dev;
+    int64_t mtu;
+};
+
+struct mc_domain_ref {
+    char *name;
+    char *uuid;
+    char *state; /* running, paused, shutoff, ... */
+    bool persistent;
+    bool active;
+};
+
+struct mc_qemu_conf {
+    bool readable; /* false when qemu.conf could not be read (facts then hold defaults) */
+    char *migration_address;
+    char *migration_host;
+    int64_t migration_port_min; /* default 49152 */
+    int64_t migration_port_max; /* default 49215 */
+    char *user;
+    char *group;
+    char *security_driver;
+    bool migrate_tls_force;
+    char **shared_filesystems;
+};
+
+struct mc_virt_facts {
+    char *uri;               /* the URI the facts came from */
+    char *hostname;          /* virConnectGetHostname: what the destination advertises */
+    char *hv_type;           /* QEMU */
+    int64_t libvirt_version; /* of the daemon: major * 1000000 + minor * 1000 + micro */
+    int64_t hv_version;      /* QEMU */
+    char *host_uuid;
+    /* Host CPU from the capabilities */
+    char *cpu_arch;
+    char *cpu_vendor;
+    char *cpu_model;
+    char **cpu_features;
+    char *host_cpu_xml;   /* <cpu> element of the capabilities, for offline comparison */
+    char *host_model_xml; /* domcapabilities host-model CPU, when available */
+    bool live_migration;
+    char **migration_transports;
+    char **secmodels; /* selinux, apparmor, dac, none */
+    struct mc_guest_arch *guests;
+    size_t n_guests;
+    struct mc_machine *machines;
+    size_t n_machines;
+    /* Node */
+    int64_t memory_kib;
+    int64_t free_memory_kib;
+    int64_t cpus;
+    int64_t mhz;
+    int64_t numa_nodes;
+    int64_t sockets;
+    int64_t cores;
+    int64_t threads;
+    int64_t tsc_khz; /* host TSC frequency, when the capabilities give it */
+    struct mc_hugepages *hugepages;
+    size_t n_hugepages;
+    struct mc_pool *pools;
+    size_t n_pools;
+    struct mc_vnet *networks;
+    size_t n_networks;
+    struct mc_domain_ref *domains;
+    size_t n_domains;
+    struct mc_qemu_conf qemu_conf;
+};
+
+/* ---- mounts -------------------------------------------------------------- */
+
+struct mc_mount {
+    int64_t id;
+    int64_t parent_id;
+    char *devno; /* "major:minor" */
+    char *root;  /* root of the mount within the file system (bind mounts) */
+    char *target;
+    char *source;
+    char *fstype;
+    char *options;    /* VFS options */
+    char *fs_options; /* file system specific options */
+    bool netfs;       /* network file system (nfs, cifs, ceph, glusterfs, 9p, ...) */
+    bool clusterfs;   /* cluster file system (gfs2, ocfs2) */
+    bool shared;      /* in libvirt's list of shared file systems */
+    /* Derived for network/cluster file systems */
+    char *server;      /* nfs: server name or address from the source */
+    char *export_path; /* nfs: the export; cifs: share; ceph: path */
+    char *server_addr; /* nfs: addr= option (the address the client really uses) */
+    char *locktable;   /* gfs2 lock table (cluster:fsname) */
+};
+
+/* ---- storage transports ---------------------------------------------------- */
+
+struct mc_fc_rport {
+    char *name;      /* rport-0:0-1 */
+    char *port_name; /* WWPN, 0x... */
+    char *node_name;
+    char *port_state;
+    char *roles;
+    int64_t scsi_target_id;
+};
+
+struct mc_fc_host {
+    char *name; /* host3 */
+    char *port_name;
+    char *node_name;
+    char *port_state;
+    char *fabric_name;
+    char *speed;
+    struct mc_fc_rport *rports;
+    size_t n_rports;
+};
+
+struct mc_iscsi_session {
+    char *name;   /* session1 */
+    char *target; /* IQN */
+    char *portal; /* address:port */
+    char *state;
+    char *initiator; /* initiator name used by the session */
+    int64_t tpgt;
+    char **devices; /* sdb, sdc */
+};
+
+struct mc_srp_host {
+    char *name;
+    char *ib_device;
+    char *ib_port;
+    char **rports; /* remote port ids */
+};
+
+struct mc_gfs2 {
+    char *locktable; /* cluster:fsname, from /sys/fs/gfs2 */
+    char *devno;     /* major:minor of the block device, to join with mounts */
+};
+
+struct mc_blockdev {
+    char *name; /* sdb, dm-3, nvme0n1 */
+    char *path; /* the path the VM uses, when the device was looked up for a VM */
+    char *devno;
+    char *wwn;    /* /sys/block/X/device/wwid or wwn */
+    char *serial; /* vpd_pg80 / serial */
+    char *vendor;
+    char *model;
+    char *dm_uuid; /* mpath-<WWID> for multipath maps */
+    char *dm_name;
+    char *transport; /* iscsi, fc, srp, sas, virtio, nvme, ... */
+    int64_t size_bytes;
+    char **slaves;
+};
+
+struct mc_storage_facts {
+    char *iscsi_initiator; /* /etc/iscsi/initiatorname.iscsi */
+    struct mc_iscsi_session *iscsi_sessions;
+    size_t n_iscsi_sessions;
+    struct mc_fc_host *fc_hosts;
+    size_t n_fc_hosts;
+    struct mc_srp_host *srp_hosts;
+    size_t n_srp_hosts;
+    struct mc_gfs2 *gfs2;
+    size_t n_gfs2;
+    struct mc_blockdev *blockdevs;
+    size_t n_blockdevs;
+};
+
+/* ---- network ------------------------------------------------------------- */
+
+struct mc_link {
+    int64_t ifindex;
+    char *name;
+    char *kind;       /* bridge, bond, vlan, veth, tun, macvtap, "" for physical */
+    char *slave_kind; /* bridge, bond when enslaved */
+    int64_t mtu;
+    char *operstate; /* up, down, unknown, lowerlayerdown */
+    bool up;         /* IFF_UP */
+    bool carrier;    /* IFF_LOWER_UP */
+    char *master;    /* bridge or bond name */
+    char *mac;
+    int64_t vlan_id;
+    char *link; /* parent of a vlan/macvlan */
+};
+
+struct mc_addr {
+    char *ifname;
+    char *family; /* inet, inet6 */
+    char *address;
+    int64_t prefixlen;
+    char *scope; /* global, link, host */
+};
+
+struct mc_route {
+    char *family;
+    char *dst; /* "default" or address/prefix */
+    char *gateway;
+    char *dev;
+    char *prefsrc;
+    int64_t table;
+    int64_t metric;
+};
+
+struct mc_listen {
+    char *proto; /* tcp, tcp6 */
+    char *address;
+    int64_t port;
+};
+
+struct mc_net_facts {
+    struct mc_link *links;
+    size_t n_links;
+    struct mc_addr *addrs;
+    size_t n_addrs;
+    struct mc_route *routes;
+    size_t n_routes;
+    struct mc_listen *listens;
+    size_t n_listens;
+};
+
+/* ---- a VM ---------------------------------------------------------------- */
+
+struct mc_netaddr {
+    char *name; /* host name or address */
+    int64_t port;
+    char *transport; /* tcp, rdma, unix */
+};
+
+struct mc_disk {
+    char *target;      /* vda */
+    char *bus;         /* virtio, scsi, sata, ide */
+    char *type;        /* file, block, network, volume, dir, nvme */
+    char *device;      /* disk, cdrom, floppy, lun */
+    char *source;      /* file or block path, dir path; NULL for an empty CD-ROM */
+    char *protocol;    /* network disks: nfs, iscsi, rbd, gluster, nbd, http, ... */
+    char *source_name; /* network disks: export path, IQN/LUN, pool/image */
+    struct mc_netaddr *hosts;
+    size_t n_hosts;
+    char *pool; /* volume disks */
+    char *volume;
+    char *format; /* raw, qcow2 */
+    char *cache;  /* none, writeback, writethrough, directsync, unsafe; NULL = default */
+    char *io;
+    bool readonly;
+    bool shareable;
+    bool transient;
+    char *startup_policy;
+    char *serial;
+    char *wwn;
+    char *initiator_iqn; /* iSCSI network disks */
+    char *identity_user; /* NFS network disks */
+    char *identity_group;
+    char **backing; /* backing chain paths (or protocol:name for network backing) */
+};
+
+struct mc_iface {
+    char *type;        /* bridge, network, direct, user, ethernet, vhostuser, hostdev */
+    char *source;      /* bridge name, network name, direct dev, socket path */
+    char *source_mode; /* direct: bridge, vepa, passthrough, private */
+    char *portgroup;
+    char *model;
+    char *mac;
+    char *target_dev;
+    int64_t mtu;
+    int64_t queues;
+    char *vport_type; /* openvswitch, 802.1Qbh, ... */
+};
+
+struct mc_graphics {
+    char *type;        /* vnc, spice, sdl, egl-headless, rdp */
+    char *listen_type; /* address, network, socket, none */
+    char *listen;      /* listen address */
+    char *listen_network;
+    int64_t port;
+    bool autoport;
+};
+
+struct mc_chardev {
+    char *kind; /* serial, console, channel, parallel */
+    char *type; /* pty, tcp, udp, unix, file, spicevmc, ... */
+    char *host; /* tcp/udp bind host */
+    char *service;
+    char *mode; /* bind, connect */
+    char *path; /* file, unix socket */
+    char *target_type;
+    char *target_name;
+};
+
+struct mc_hostdev {
+    char *mode;    /* subsystem, capabilities */
+    char *type;    /* pci, usb, scsi, scsi_host, mdev */
+    char *address; /* pci 0000:65:00.1; usb bus.device or vendor:product; mdev uuid */
+    bool managed;
+    char *teaming; /* persistent, transient: PCI failover */
+};
+
+struct mc_controller {
+    char *type; /* pci, virtio-serial, scsi, usb */
+    char *model;
+    int64_t index;
+    int64_t vectors;
+    int64_t queues;
+};
+
+/* A file the VM opens besides its disks: firmware, NVRAM, kernel, initrd, ... */
+struct mc_vm_file {
+    char *role; /* loader, nvram, kernel, initrd, dtb, tpm-state, shmem, serial-log */
+    char *path;
+    bool readonly;
+};
+
+struct mc_cpu_feature {
+    char *name;
+    char *policy; /* require, force, optional, disable, forbid */
+};
+
+struct mc_vm_facts {
+    char *name;
+    char *uuid;
+    int64_t id;
+    char *state;        /* running, paused, shutoff, ... */
+    char *state_reason; /* migrating, user, ... */
+    bool persistent;
+    bool autostart;
+    bool has_managed_save;
+    int64_t snapshots;
+    char *job;         /* type of the running job, none when idle */
+    char *domain_type; /* kvm, qemu */
+    char *os_type;     /* hvm */
+    char *arch;
+    char *machine; /* exact machine type: pc-q35-7.2 */
+    char *emulator;
+    char *firmware; /* bios, efi */
+    int64_t memory_kib;
+    int64_t current_memory_kib;
+    int64_t max_memory_kib;
+    int64_t vcpus;
+    int64_t hugepage_kib; /* 0: no hugepages */
+    char *hugepage_nodeset;
+    bool memory_locked;
+    char *memory_source; /* file, anonymous, memfd */
+    char *cpu_mode;      /* custom, host-model, host-passthrough, maximum */
+    char *cpu_model;
+    char *cpu_match;
+    char *cpu_check;
+    char *cpu_vendor;
+    bool cpu_migratable; /* host-passthrough migratable='on' */
+    struct mc_cpu_feature *cpu_features;
+    size_t n_cpu_features;
+    char *cpu_xml;         /* the <cpu> element of the migratable XML */
+    int64_t tsc_frequency; /* <timer name='tsc' frequency=...> */
+    char *tsc_mode;
+    struct mc_disk *disks;
+    size_t n_disks;
+    struct mc_iface *ifaces;
+    size_t n_ifaces;
+    struct mc_graphics *graphics;
+    size_t n_graphics;
+    struct mc_chardev *chardevs;
+    size_t n_chardevs;
+    struct mc_hostdev *hostdevs;
+    size_t n_hostdevs;
+    struct mc_controller *controllers;
+    size_t n_controllers;
+    struct mc_vm_file *files;
+    size_t n_files;
+    /* Devices and features that block migration, by XML element (virtiofs, shmem, vdpa,
+     * launchSecurity, ...) */
+    char **blockers;
+    char *xml; /* the migratable domain XML the facts were read from */
+};
+
+/* ---- one host ------------------------------------------------------------ */
+
+struct mc_host_facts {
+    char *name;      /* how the operator named the host: kvm1, root@kvm1:2222, local */
+    char *generated; /* RFC 3339 UTC */
+    char *generator; /* migcheck <version> */
+    char *collector; /* local, migcheck (remote binary), sh-probe, snapshot */
+    int64_t version; /* snapshot format version */
+    unsigned areas;  /* enum mc_area bits that were gathered (even if with errors) */
+    struct mc_os_facts os;
+    struct mc_virt_facts virt;
+    struct mc_mount *mounts;
+    size_t n_mounts;
+    struct mc_storage_facts storage;
+    struct mc_net_facts net;
+    struct mc_vm_facts *vm; /* NULL when no VM was asked for */
+    struct mc_fact_error *errors;
+    size_t n_errors;
+};
+
+/* ---- helpers --------------------------------------------------------------- */
+
+struct mc_host_facts *mc_host_facts_new(void);
+void mc_host_facts_free(struct mc_host_facts *h);
+static inline void mc_host_facts_freep(struct mc_host_facts **h)
+{
+    mc_host_facts_free(*h);
+}
+void mc_vm_facts_free(struct mc_vm_facts *vm);
+static inline void mc_vm_facts_freep(struct mc_vm_facts **vm)
+{
+    mc_vm_facts_free(*vm);
+}
+/* Free what the struct holds (not the struct itself) and zero it. */
+void mc_os_facts_clear(struct mc_os_facts *o);
+void mc_virt_facts_clear(struct mc_virt_facts *v);
+void mc_storage_facts_clear(struct mc_storage_facts *s);
+void mc_net_facts_clear(struct mc_net_facts *n);
+void mc_mounts_free(struct mc_mount *m, size_t n);
+
+/* Record a gathering failure. err is a positive or negative errno. */
+void mc_facts_add_error(struct mc_host_facts *h, const char *area, int err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Does any recorded error belong to an area in the mask? ("virt/pools" belongs to virt) */
+bool mc_facts_area_failed(const struct mc_host_facts *h, unsigned areas);
+/* The first recorded error of an area in the mask, or NULL. */
+const struct mc_fact_error *mc_facts_area_error(const struct mc_host_facts *h, unsigned areas);
+
+/* Lookups used by rules and gatherers. NULL when absent. */
+const struct mc_link *mc_net_find_link(const struct mc_net_facts *n, const char *name);
+const struct mc_vnet *mc_virt_find_network(const struct mc_virt_facts *v, const char *name);
+const struct mc_pool *mc_virt_find_pool(const struct mc_virt_facts *v, const char *name);
+const struct mc_machine *mc_virt_find_machine(const struct mc_virt_facts *v, const char *name);
+const struct mc_package *mc_os_find_package(const struct mc_os_facts *o, const char *name);
+/* The mount that holds path (longest matching target prefix, last mounted wins). */
+const struct mc_mount *mc_mounts_find_for_path(const struct mc_mount *m, size_t n,
+                                               const char *path);
+const char *mc_vm_iface_label(const struct mc_iface *i); /* mac or source, for messages */
+
+/* libvirt's list of shared file systems (virFileIsSharedFS) and cluster ones. */
+bool mc_fstype_is_shared(const char *fstype);
+bool mc_fstype_is_cluster(const char *fstype);
+bool mc_fstype_is_netfs(const char *fstype);

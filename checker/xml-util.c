@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "xml-util.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "util/fileio.h"
+#include "util/utf8.h"
+#include "util/xalloc.h"
+
+static xmlParserInputPtr no_external_entities(const char *url, const char *id,
+                                              xmlParserCtxtPtr ctxt)
+{
+    (void)url;
+    (void)id;
+    (void)ctxt;
+    return NULL;
+}
+
+static void quiet_generic(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
+static void do_init(void)
+{
+    xmlInitParser();
+    xmlSetExternalEntityLoader(no_external_entities);
+    xmlSetGenericErrorFunc(NULL, quiet_generic);
+}
+
+void mc_xml_init(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, do_init);
+}
+
+int mc_xml_parse(const char *buf, size_t len, const char *what, xmlDocPtr *ret,
+                 struct mc_error *reterr)
+{
+    mc_xml_init();
+    if (len > MC_XML_MAX_BYTES)
+        return mc_error_set(reterr, -EFBIG, "%s is larger than %u MiB", what,
+                            MC_XML_MAX_BYTES >> 20);
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    if (!ctxt)
+        return mc_error_set(reterr, -ENOMEM, "cannot create an XML parser");
+    /* Errors are collected from the context, never printed by libxml2. */
+    ctxt->sax->error = NULL;
+    ctxt->sax->warning = NULL;
+    ctxt->vctxt.error = NULL;
+    ctxt->vctxt.warning = NULL;
+    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, buf, (int)len, NULL, NULL,
+                                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+                                          XML_PARSE_NOCDATA);
+    if (!doc || !ctxt->wellFormed) {
+        const xmlError *e = xmlCtxtGetLastError(ctxt);
+        _cleanup_free_ char *msg =
+            e && e->message ? mc_utf8_clean(e->message) : mc_xstrdup("not well-formed");
+        mc_strip_trailing(msg);
+        int line = e ? e->line : 0;
+        if (doc)
+            xmlFreeDoc(doc);
+        xmlFreeParserCtxt(ctxt);
+        return mc_error_set(reterr, -EBADMSG, "%s is not well-formed XML (line %d): %s", what, line,
+                            msg);
+    }
+    xmlFreeParserCtxt(ctxt);
+    if (doc->intSubset || doc->extSubset) {
+        xmlFreeDoc(doc);
+        return mc_error_set(reterr, -EPERM,
+                            "%s has a document type declaration, which is not "
+                            "accepted (no DTDs or entities)",
+                            what);
+    }
+    if (!xmlDocGetRootElement(doc)) {
+        xmlFreeDoc(doc);
+        return mc_error_set(reterr, -EBADMSG, "%s has no root element", what);
+    }
+    *ret = doc;
+    return 0;
+}
+
+int mc_xml_parse_file(const char *path, const char *what, xmlDocPtr *ret, struct mc_error *reterr)
+{
+    _cleanup_free_ char *buf = NULL;
+    size_t len = 0;
+    int r = mc_read_file(path, MC_XML_MAX_BYTES, &buf, &len);
+    if (r == -EFBIG)
+        return mc_error_set(reterr, r, "%s is larger than %u MiB", what, MC_XML_MAX_BYTES >> 20);
+    if (r < 0)
+        return mc_error_set(reterr, r, "cannot read %s: %s", what, strerror(-r));
+    return mc_xml_parse(buf, len, what, ret, reterr);
+}
+
+char *mc_xml_prop(xmlNodePtr n, const char *name)
+{
+    xmlChar *v = xmlGetNoNsProp(n, BAD_CAST name);
+    if (!v)
+        return NULL;
+    char *s = mc_xstrdup((const char *)v);
+    xmlFree(v);
+    return s;
+}
+
+xmlNodePtr mc_xml_child(xmlNodePtr n, const char *name)
+{
+    for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && xmlStrEqual(c->name, BAD_CAST name))
+            return c;
+    return NULL;
+}
+
+char *mc_xml_text(xmlNodePtr n)
+{
+    xmlChar *v = xmlNodeGetContent(n);
+    char *s = mc_xstrdup(v ? (const char *)v : "");
+    if (v)
+        xmlFree(v);
+    return s;
+}
+
+bool mc_xml_is(xmlNodePtr n, const char *name)
+{
+    return n && n->type == XML_ELEMENT_NODE && xmlStrEqual(n->name, BAD_CAST name);
+}
+
+char *mc_xml_node_to_string(xmlDocPtr doc, xmlNodePtr n)
+{
+    xmlBufferPtr b = xmlBufferCreate();
+    if (!b)
+        return mc_xstrdup("");
+    xmlNodeDump(b, doc, n, 0, 0);
+    char *s = mc_xstrdup((const char *)xmlBufferContent(b));
+    xmlBufferFree(b);
+    return s;
+}
+
+int mc_xml_doc_to_string(xmlDocPtr doc, char **ret, size_t *ret_len)
+{
+    xmlChar *mem = NULL;
+    int size = 0;
+    xmlDocDumpFormatMemoryEnc(doc, &mem, &size, "UTF-8", 1);
+    if (!mem)
+        return -ENOMEM;
+    *ret = mc_xstrndup((const char *)mem, (size_t)size);
+    if (ret_len)
+        *ret_len = (size_t)size;
+    xmlFree(mem);
+    return 0;
+}
+
+void mc_xml_set_prop(xmlNodePtr n, const char *name, const char *value)
+{
+    if (mc_utf8_is_clean(value)) {
+        xmlNewProp(n, BAD_CAST name, BAD_CAST value);
+        return;
+    }
+    _cleanup_free_ char *clean = mc_utf8_clean(value);
+    xmlNewProp(n, BAD_CAST name, BAD_CAST clean);
+}
+
+xmlNodePtr mc_xml_add_text_child(xmlNodePtr parent, const char *name, const char *text)
+{
+    if (mc_utf8_is_clean(text))
+        return xmlNewTextChild(parent, NULL, BAD_CAST name, BAD_CAST text);
+    _cleanup_free_ char *clean = mc_utf8_clean(text);
+    return xmlNewTextChild(parent, NULL, BAD_CAST name, BAD_CAST clean);
+}

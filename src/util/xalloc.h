@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Allocation that never returns NULL: running out of memory aborts (util-linux xalloc). */
+#pragma once
+
+#include <stdarg.h>
+#include <stddef.h>
+#include "cleanup.h"
+
+void *mc_xmalloc(size_t n);
+void *mc_xcalloc(size_t nmemb, size_t size);
+void *mc_xrealloc(void *p, size_t n);
+void *mc_xreallocarray(void *p, size_t nmemb, size_t size);
+char *mc_xstrdup(const char *s);
+char *mc_xstrndup(const char *s, size_t n);
+/* NULL in, NULL out. */
+char *mc_xstrdup_or_null(const char *s);
+char *mc_xasprintf(const char *fmt, ...) _printf_(1, 2);
+char *mc_xvasprintf(const char *fmt, va_list ap) _printf_(1, 0);
+
+#define mc_new0(type, n) ((type *)mc_xcalloc((n), sizeof(type)))
+
+/*
+ * Append one zeroed element to a (pointer, count) array, bump the count and
+ * return the new element. Arrays are small (tens to hundreds of entries), so
+ * each append simply reallocates.
+ */
+void *mc_array_grow(void *array, size_t *count, size_t elem_size);
+#define MC_APPEND(arr, n) ((arr) = mc_array_grow((arr), &(n), sizeof(*(arr))), &(arr)[(n)-1])

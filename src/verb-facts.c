@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* migcheck facts: a snapshot of this host, the raw material of every check. */
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checker/facts-json.h"
+#include "checker/facts-xml.h"
+#include "cli.h"
+#include "exit-codes.h"
+#include "gather.h"
+#include "util/cleanup.h"
+
+enum {
+    OPT_CONNECT = 'c',
+    OPT_VM = MC_OPT_FIRST_VERB_OPT,
+    OPT_ROOT,
+    OPT_NO_VIRT,
+    OPT_NAME,
+};
+
+const struct mc_opt verb_facts_opts[] = {
+    { "connect", required_argument, OPT_CONNECT, "URI",
+      "libvirt URI of the local hypervisor (default qemu:///system)", NULL, false },
+    { "vm", required_argument, OPT_VM, "NAME", "also gather this domain's facts", NULL, false },
+    { "root", required_argument, OPT_ROOT, "DIR",
+      "read the host's files under DIR (a chroot or recorded fixture); no netlink, no libvirt "
+      "unless --connect is given",
+      NULL, false },
+    { "no-virt", no_argument, OPT_NO_VIRT, NULL, "do not connect to libvirt", NULL, false },
+    { "name", required_argument, OPT_NAME, "NAME", "name to record for the host", NULL, false },
+    { 0 },
+};
+
+static int handle(int c, const char *arg, void *userdata)
+{
+    struct mc_gather_opts *o = userdata;
+    switch (c) {
+    case OPT_CONNECT:
+        o->uri = arg;
+        return 0;
+    case OPT_VM:
+        o->vm = arg;
+        return 0;
+    case OPT_ROOT:
+        o->root = arg;
+        return 0;
+    case OPT_NO_VIRT:
+        o->no_virt = true;
+        return 0;
+    case OPT_NAME:
+        o->name = arg;
+        return 0;
+    }
+    return -1;
+}
+
+int verb_facts(int argc, char **argv, const struct mc_global *g0)
+{
+    struct mc_global g = *g0;
+    struct mc_gather_opts o = { 0 };
+    int first;
+    int r = mc_parse_options(mc_verb_find("facts"), argc, argv, &g, handle, &o, &first);
+    if (r != 0)
+        return r > 0 ? MC_EXIT_OK : MC_EXIT_USAGE;
+    if (first < argc) {
+        mc_log_error("unexpected argument '%s' (gathering other hosts is done by 'migcheck SRC "
+                     "DST VM')",
+                     argv[first]);
+        return MC_EXIT_USAGE;
+    }
+    const char *fmt = g.format ? g.format : "xml";
+    if (strcmp(fmt, "xml") != 0 && strcmp(fmt, "json") != 0) {
+        mc_log_error("invalid format '%s' for facts: expected xml or json", fmt);
+        return MC_EXIT_USAGE;
+    }
+
+    _cleanup_(mc_host_facts_freep) struct mc_host_facts *h = mc_gather_local(&o);
+    if (strcmp(fmt, "json") == 0) {
+        struct json_object *j = mc_facts_to_json(h);
+        fputs(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                                                    JSON_C_TO_STRING_NOSLASHESCAPE),
+              stdout);
+        fputc('\n', stdout);
+        json_object_put(j);
+    } else {
+        _cleanup_free_ char *xml = NULL;
+        size_t len = 0;
+        if (mc_facts_to_xml(h, &xml, &len) < 0) {
+            mc_log_error("cannot serialize the facts");
+            return MC_EXIT_UNKNOWN;
+        }
+        fwrite(xml, 1, len, stdout);
+    }
+    return MC_EXIT_OK;
+}

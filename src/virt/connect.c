@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+
+#include "util/xalloc.h"
+#include "virt.h"
+
+static void quiet(void *opaque, virErrorPtr err)
+{
+    (void)opaque;
+    (void)err;
+}
+
+static void do_init(void)
+{
+    virSetErrorFunc(NULL, quiet);
+    virInitialize();
+}
+
+void mc_virt_init(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, do_init);
+}
+
+int mc_virt_error(struct mc_error *e, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    _cleanup_free_ char *what = mc_xvasprintf(fmt, ap);
+    va_end(ap);
+    const char *msg = virGetLastErrorMessage();
+    int r = mc_error_set(e, code, "%s: %s", what, msg ? msg : "unknown libvirt error");
+    virResetLastError();
+    return r;
+}
+
+int mc_virt_open(const char *uri, bool readonly, virConnectPtr *ret, struct mc_error *reterr)
+{
+    mc_virt_init();
+    virConnectPtr c = readonly ? virConnectOpenReadOnly(uri)
+                               : virConnectOpenAuth(uri, virConnectAuthPtrDefault, 0);
+    if (!c)
+        return mc_virt_error(reterr, -ECONNREFUSED, "cannot connect to '%s'", uri);
+    *ret = c;
+    return 0;
+}

@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The snapshot format: round trip, hostile input, JSON. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "checker/facts-json.h"
+#include "checker/facts-schema.h"
+#include "checker/facts-xml.h"
+#include "checker/xml-util.h"
+#include "util/strv.h"
+#include "util/xalloc.h"
+
+static struct mc_host_facts *sample(void)
+{
+    struct mc_host_facts *h = mc_host_facts_new();
+    h->name = mc_xstrdup("kvm1");
+    h->areas = MC_AREA_OS | MC_AREA_NET | MC_AREA_VM;
+    h->os.id = mc_xstrdup("rhel");
+    h->os.version_id = mc_xstrdup("9.4");
+    h->os.qemu_uid = 107;
+    h->os.qemu_uid_known = true;
+    struct mc_package *p = MC_APPEND(h->os.packages, h->os.n_packages);
+    p->name = mc_xstrdup("qemu-kvm");
+    p->version = mc_xstrdup("17:8.2.0-11.el9_4");
+    mc_strv_add(&h->virt.cpu_features, "avx2");
+    mc_strv_add(&h->virt.cpu_features, "");
+    h->virt.host_cpu_xml = mc_xstrdup("<cpu>\n  <model>x</model>\n</cpu>\n");
+    h->virt.qemu_conf.migration_port_min = 49152;
+    h->virt.free_memory_kib = -5; /* negative numbers survive */
+    struct mc_link *l = MC_APPEND(h->net.links, h->net.n_links);
+    l->name = mc_xstrdup("br0");
+    l->mtu = 9000;
+    l->up = true;
+    struct mc_mount *m = MC_APPEND(h->mounts, h->n_mounts);
+    m->target = mc_xstrdup("/var/lib/libvirt/images with space");
+    m->fstype = mc_xstrdup("nfs4");
+    m->shared = true;
+    h->vm = mc_new0(struct mc_vm_facts, 1);
+    h->vm->name = mc_xstrdup("web'1\"\n<&>");
+    struct mc_disk *d = MC_APPEND(h->vm->disks, h->vm->n_disks);
+    d->target = mc_xstrdup("vda");
+    d->source = mc_xstrdup("/a\tb\r\nc");
+    mc_strv_add(&d->backing, "/base.qcow2");
+    struct mc_netaddr *na = MC_APPEND(d->hosts, d->n_hosts);
+    na->name = mc_xstrdup("169.254.42.10");
+    na->port = 3260;
+    mc_facts_add_error(h, "storage/iscsi", ENOENT, "cannot read '%s'", "/etc/iscsi");
+    return h;
+}
+
+static void test_round_trip(void **state)
+{
+    (void)state;
+    struct mc_host_facts *h = sample();
+    char *x1 = NULL, *x2 = NULL;
+    size_t l1, l2;
+    assert_int_equal(mc_facts_to_xml(h, &x1, &l1), 0);
+    struct mc_error err = { 0 };
+    struct mc_host_facts *back = NULL;
+    assert_int_equal(mc_facts_from_xml(x1, l1, "test", &back, &err), 0);
+    assert_int_equal(mc_facts_to_xml(back, &x2, &l2), 0);
+    assert_string_equal(x1, x2);
+
+    /* Field by field, the values came back. */
+    assert_string_equal(back->name, "kvm1");
+    assert_int_equal(back->areas, MC_AREA_OS | MC_AREA_NET | MC_AREA_VM);
+    assert_string_equal(back->os.packages[0].version, "17:8.2.0-11.el9_4");
+    assert_int_equal(back->os.qemu_uid, 107);
+    assert_true(back->os.qemu_uid_known);
+    assert_int_equal(mc_strv_length(back->virt.cpu_features), 2);
+    assert_string_equal(back->virt.cpu_features[1], "");
+    assert_string_equal(back->virt.host_cpu_xml, h->virt.host_cpu_xml);
+    assert_int_equal(back->virt.free_memory_kib, -5);
+    assert_int_equal(back->virt.qemu_conf.migration_port_min, 49152);
+    assert_int_equal(back->net.links[0].mtu, 9000);
+    assert_true(back->net.links[0].up);
+    assert_false(back->net.links[0].carrier);
+    assert_string_equal(back->mounts[0].target, "/var/lib/libvirt/images with space");
+    assert_non_null(back->vm);
+    assert_string_equal(back->vm->name, "web'1\"\n<&>");
+    assert_string_equal(back->vm->disks[0].source, "/a\tb\r\nc");
+    assert_string_equal(back->vm->disks[0].backing[0], "/base.qcow2");
+    assert_int_equal(back->vm->disks[0].hosts[0].port, 3260);
+    assert_int_equal(back->n_errors, 1);
+    assert_int_equal(back->errors[0].err, ENOENT);
+    assert_string_equal(back->errors[0].area, "storage/iscsi");
+    assert_true(mc_facts_area_failed(back, MC_AREA_STORAGE));
+    assert_false(mc_facts_area_failed(back, MC_AREA_NET));
+    free(x1);
+    free(x2);
+    mc_host_facts_free(h);
+    mc_host_facts_free(back);
+}
+
+static void test_copy(void **state)
+{
+    (void)state;
+    struct mc_host_facts *h = sample();
+    struct mc_host_facts *c = mc_host_facts_new();
+    mc_struct_copy(&mc_desc_host_facts, c, h);
+    char *x1 = NULL, *x2 = NULL;
+    assert_int_equal(mc_facts_to_xml(h, &x1, NULL), 0);
+    mc_host_facts_free(h); /* the copy owns its own memory */
+    assert_int_equal(mc_facts_to_xml(c, &x2, NULL), 0);
+    assert_string_equal(x1, x2);
+    free(x1);
+    free(x2);
+    mc_host_facts_free(c);
+}
+
+static int read_err(const char *xml, struct mc_error *err)
+{
+    struct mc_host_facts *h = NULL;
+    int r = mc_facts_from_xml(xml, strlen(xml), "snapshot 'x'", &h, err);
+    mc_host_facts_free(h);
+    return r;
+}
+
+static void test_hostile(void **state)
+{
+    (void)state;
+    struct mc_error err = { 0 };
+    /* An internal DTD, entities, external entities: refused, never expanded. */
+    assert_int_equal(read_err("<!DOCTYPE x [<!ENTITY a 'b'>]><migcheck-facts version='1' "
+                              "name='&a;'/>",
+                              &err),
+                     -EPERM);
+    assert_non_null(strstr(err.message, "document type"));
+    assert_int_equal(
+        read_err("<!DOCTYPE x [<!ENTITY e SYSTEM 'file:///etc/passwd'>]>"
+                 "<migcheck-facts version='1'><virt><host-cpu-xml>&e;</host-cpu-xml></virt>"
+                 "</migcheck-facts>",
+                 &err),
+        -EPERM);
+    assert_null(strstr(err.message, "root:"));
+    /* External entity in an attribute: not even well-formed. */
+    assert_int_equal(read_err("<!DOCTYPE x [<!ENTITY e SYSTEM 'file:///etc/passwd'>]>"
+                              "<migcheck-facts version='1' name='&e;'/>",
+                              &err),
+                     -EBADMSG);
+    assert_int_equal(read_err("<migcheck-facts version='1'><os id='x'></migcheck-facts>", &err),
+                     -EBADMSG);
+    assert_non_null(strstr(err.message, "line 1"));
+    assert_int_equal(read_err("<migcheck-facts version='2'/>", &err), -EPROTONOSUPPORT);
+    assert_int_equal(read_err("<other/>", &err), -EBADMSG);
+    assert_non_null(strstr(err.message, "not a migcheck snapshot"));
+    assert_int_equal(read_err("<migcheck-facts version='1'><net><link mtu='12x'/></net>"
+                              "</migcheck-facts>",
+                              &err),
+                     -EBADMSG);
+    assert_non_null(strstr(err.message, "'mtu' is not a number: '12x'"));
+    assert_int_equal(read_err("<migcheck-facts version='1'><net><link up='maybe'/></net>"
+                              "</migcheck-facts>",
+                              &err),
+                     -EBADMSG);
+    assert_int_equal(read_err("<migcheck-facts version='1' areas='os bogus'/>", &err), -EBADMSG);
+    assert_int_equal(
+        read_err("<migcheck-facts version='1'><domain/><domain/></migcheck-facts>", &err),
+        -EBADMSG);
+    assert_int_equal(read_err("", &err), -EBADMSG);
+    mc_error_clear(&err);
+}
+
+static void test_unclean_strings(void **state)
+{
+    (void)state;
+    struct mc_host_facts *h = mc_host_facts_new();
+    h->name = mc_xstrdup("bad\x01name\xff\xfe");
+    char *x1 = NULL, *x2 = NULL;
+    size_t l1, l2;
+    assert_int_equal(mc_facts_to_xml(h, &x1, &l1), 0);
+    struct mc_error err = { 0 };
+    struct mc_host_facts *back = NULL;
+    assert_int_equal(mc_facts_from_xml(x1, l1, "test", &back, &err), 0);
+    assert_string_equal(back->name, "bad\xef\xbf\xbdname\xef\xbf\xbd\xef\xbf\xbd");
+    assert_int_equal(mc_facts_to_xml(back, &x2, &l2), 0);
+    assert_string_equal(x1, x2);
+    struct json_object *j = mc_facts_to_json(h);
+    const char *s = json_object_to_json_string(j);
+    assert_null(strchr(s, '\x01'));
+    json_object_put(j);
+    free(x1);
+    free(x2);
+    mc_host_facts_free(h);
+    mc_host_facts_free(back);
+}
+
+static void test_json(void **state)
+{
+    (void)state;
+    struct mc_host_facts *h = sample();
+    struct json_object *j = mc_facts_to_json(h);
+    struct json_object *v;
+    assert_true(json_object_object_get_ex(j, "version", &v));
+    assert_int_equal(json_object_get_int(v), MC_FACTS_VERSION);
+    assert_true(json_object_object_get_ex(j, "net", &v));
+    assert_true(json_object_object_get_ex(v, "links", &v));
+    assert_int_equal(json_object_array_length(v), 1);
+    assert_true(json_object_object_get_ex(j, "domain", &v));
+    assert_true(json_object_object_get_ex(v, "disks", &v));
+    v = json_object_array_get_idx(v, 0);
+    assert_true(json_object_object_get_ex(v, "source", &v));
+    assert_string_equal(json_object_get_string(v), "/a\tb\r\nc");
+    assert_true(json_object_object_get_ex(j, "errors", &v));
+    v = json_object_array_get_idx(v, 0);
+    assert_true(json_object_object_get_ex(v, "errno", &v));
+    assert_string_equal(json_object_get_string(v), "ENOENT");
+    json_object_put(j);
+    mc_host_facts_free(h);
+}
+
+static void test_mount_lookup(void **state)
+{
+    (void)state;
+    struct mc_mount m[4] = { 0 };
+    m[0].target = "/";
+    m[1].target = "/var/lib/libvirt";
+    m[2].target = "/var/lib/libvirt/images";
+    m[3].target = "/var/lib/libvirt"; /* over-mount: the later one wins */
+    assert_ptr_equal(mc_mounts_find_for_path(m, 4, "/var/lib/libvirt/images/a.qcow2"), &m[2]);
+    assert_ptr_equal(mc_mounts_find_for_path(m, 4, "/var/lib/libvirt/imagesX/a"), &m[3]);
+    assert_ptr_equal(mc_mounts_find_for_path(m, 4, "/etc/passwd"), &m[0]);
+    assert_null(mc_mounts_find_for_path(m, 4, "relative"));
+    assert_true(mc_fstype_is_shared("nfs4"));
+    assert_true(mc_fstype_is_shared("fuse.glusterfs"));
+    assert_false(mc_fstype_is_shared("ext4"));
+    assert_true(mc_fstype_is_cluster("gfs2"));
+    assert_false(mc_fstype_is_cluster("nfs"));
+}
+
+int main(void)
+{
+    mc_xml_init();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_round_trip), cmocka_unit_test(test_copy),
+        cmocka_unit_test(test_hostile),    cmocka_unit_test(test_unclean_strings),
+        cmocka_unit_test(test_json),       cmocka_unit_test(test_mount_lookup),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

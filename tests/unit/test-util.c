@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* util: strv, utf8, spawn, sources (file system and probe dump). */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "util/source.h"
+#include "util/spawn.h"
+#include "util/strv.h"
+#include "util/utf8.h"
+#include "util/xalloc.h"
+
+static void test_strv(void **state)
+{
+    (void)state;
+    char **v = mc_strv_split("  a b\tc  ", " \t");
+    assert_int_equal(mc_strv_length(v), 3);
+    assert_true(mc_strv_contains(v, "b"));
+    assert_false(mc_strv_contains(v, "d"));
+    char *j = mc_strv_join(v, ",");
+    assert_string_equal(j, "a,b,c");
+    free(j);
+    mc_strv_free(v);
+    j = mc_strv_join(NULL, ",");
+    assert_string_equal(j, "");
+    free(j);
+}
+
+static void test_utf8(void **state)
+{
+    (void)state;
+    assert_true(mc_utf8_is_clean("plain\ttext\n\xc3\xa9"));
+    assert_false(mc_utf8_is_clean("\x01"));
+    assert_false(mc_utf8_is_clean("\xc0\xaf"));     /* overlong '/' */
+    assert_false(mc_utf8_is_clean("\xed\xa0\x80")); /* surrogate */
+    assert_false(mc_utf8_is_clean("\xe2\x82"));     /* truncated */
+    char *c = mc_utf8_clean("a\x02z\xf0");
+    assert_string_equal(c, "a\xef\xbf\xbdz\xef\xbf\xbd");
+    free(c);
+}
+
+static void test_spawn(void **state)
+{
+    (void)state;
+    struct mc_spawn_result r;
+    struct mc_error err = { 0 };
+    /* argv reaches the program untouched: no shell sees it. */
+    const char *argv[] = { "printf", "%s|", "a b", "$(id)", "'\"", NULL };
+    struct mc_spawn_opts o = { .argv = argv, .timeout_ms = 5000 };
+    assert_int_equal(mc_spawn_run(&o, &r, &err), 0);
+    assert_int_equal(r.exit_code, 0);
+    assert_string_equal(r.out, "a b|$(id)|'\"|");
+    mc_spawn_result_clear(&r);
+
+    const char *cat[] = { "cat", NULL };
+    o = (struct mc_spawn_opts){ .argv = cat, .stdin_data = "hello", .stdin_len = 5 };
+    assert_int_equal(mc_spawn_run(&o, &r, &err), 0);
+    assert_string_equal(r.out, "hello");
+    mc_spawn_result_clear(&r);
+
+    const char *sh[] = { "sh", "-c", "echo out; echo err >&2; exit 7", NULL };
+    o = (struct mc_spawn_opts){ .argv = sh };
+    assert_int_equal(mc_spawn_run(&o, &r, &err), 0);
+    assert_int_equal(r.exit_code, 7);
+    assert_string_equal(r.out, "out\n");
+    assert_string_equal(r.err, "err\n");
+    mc_spawn_result_clear(&r);
+
+    const char *slp[] = { "sleep", "5", NULL };
+    o = (struct mc_spawn_opts){ .argv = slp, .timeout_ms = 200 };
+    assert_int_equal(mc_spawn_run(&o, &r, &err), 0);
+    assert_true(r.timed_out);
+    assert_true(r.seconds < 2.0);
+    mc_spawn_result_clear(&r);
+
+    const char *none[] = { "/nonexistent/program", NULL };
+    o = (struct mc_spawn_opts){ .argv = none };
+    assert_true(mc_spawn_run(&o, &r, &err) < 0);
+    assert_non_null(strstr(err.message, "/nonexistent/program"));
+
+    const char *big[] = { "head", "-c", "100000", "/dev/zero", NULL };
+    o = (struct mc_spawn_opts){ .argv = big, .max_output = 1000 };
+    assert_int_equal(mc_spawn_run(&o, &r, &err), -EFBIG);
+    mc_error_clear(&err);
+}
+
+#define B "b0undary0123"
+
+static void test_dump(void **state)
+{
+    (void)state;
+    const char *d = "motd noise\n"
+                    "MCPROBE 1 " B "\n"
+                    "--" B " F /etc/os-release\n"
+                    "ID=rhel\n"
+                    "\n"
+                    "--" B " F /no-newline\n"
+                    "abc\n"
+                    "--" B " F /looks-like-a-marker\n"
+                    "x --" B " F /fake\n"
+                    "\n"
+                    "--" B " D /sys/class/net\n"
+                    "l -1 eth0\n"
+                    "f 123 weird name\n"
+                    "x\n"
+                    "\n"
+                    "--" B " L /sys/class/net/eth0\n"
+                    "../../devices/pci/net/eth0\n"
+                    "--" B " C dpkg-query 0\n"
+                    "a\t1\n"
+                    "\n"
+                    "--" B " C rpm 127\n"
+                    "\n"
+                    "--" B " E /etc/shadow EACCES\n"
+                    "\n"
+                    "--" B " END\n";
+    struct mc_source *s = NULL;
+    struct mc_error err = { 0 };
+    assert_int_equal(mc_source_dump(d, strlen(d), B, "h", &s, &err), 0);
+    char *buf = NULL;
+    size_t len;
+    assert_int_equal(mc_source_read(s, "/etc/os-release", 100, &buf, &len), 0);
+    assert_string_equal(buf, "ID=rhel\n");
+    free(buf);
+    assert_int_equal(mc_source_read(s, "/no-newline", 100, &buf, &len), 0);
+    assert_string_equal(buf, "abc");
+    free(buf);
+    assert_int_equal(mc_source_read(s, "/looks-like-a-marker", 100, &buf, &len), 0);
+    assert_string_equal(buf, "x --" B " F /fake\n");
+    free(buf);
+    assert_int_equal(mc_source_read(s, "/fake", 100, &buf, &len), -ENODATA);
+    assert_int_equal(mc_source_read(s, "/etc/shadow", 100, &buf, &len), -EACCES);
+    assert_int_equal(mc_source_read(s, "/etc/os-release", 3, &buf, &len), -EFBIG);
+    struct mc_dirent *de;
+    size_t n;
+    assert_int_equal(mc_source_list(s, "/sys/class/net", &de, &n), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(de[0].name, "eth0");
+    assert_int_equal(de[0].type, MC_DT_LINK);
+    assert_string_equal(de[1].name, "weird name");
+    assert_int_equal(de[1].size, 123);
+    mc_dirents_free(de, n);
+    assert_int_equal(mc_source_readlink(s, "/sys/class/net/eth0", &buf), 0);
+    assert_string_equal(buf, "../../devices/pci/net/eth0");
+    free(buf);
+    int ex;
+    const char *argv[] = { "x", NULL };
+    assert_int_equal(mc_source_command(s, "dpkg-query", argv, &buf, &len, &ex), 0);
+    assert_string_equal(buf, "a\t1\n");
+    assert_int_equal(ex, 0);
+    free(buf);
+    assert_int_equal(mc_source_command(s, "rpm", argv, &buf, &len, &ex), -ENOENT);
+    assert_int_equal(mc_source_command(s, "other", argv, &buf, &len, &ex), -ENOTSUP);
+    mc_source_free(s);
+
+    /* Truncated, wrong boundary, bad records: refused with a message. */
+    const char *t = "MCPROBE 1 " B "\n--" B " F /x\nabc";
+    assert_int_equal(mc_source_dump(t, strlen(t), B, "h", &s, &err), -EBADMSG);
+    assert_non_null(strstr(err.message, "truncated"));
+    assert_int_equal(mc_source_dump(d, strlen(d), "otherboundary1", "h", &s, &err), -EBADMSG);
+    assert_non_null(strstr(err.message, "did not answer"));
+    const char *bk = "MCPROBE 1 " B "\n--" B " Z /x\n\n--" B " END\n";
+    assert_int_equal(mc_source_dump(bk, strlen(bk), B, "h", &s, &err), -EBADMSG);
+    mc_error_clear(&err);
+}
+
+static void test_fs_source(void **state)
+{
+    (void)state;
+    struct mc_source *s = mc_source_fs(MC_SOURCE_DIR, false);
+    char *buf = NULL;
+    assert_int_equal(mc_source_read(s, "/CMakeLists.txt", 1u << 20, &buf, NULL), 0);
+    assert_non_null(strstr(buf, "project(migcheck"));
+    free(buf);
+    assert_int_equal(mc_source_read(s, "/does-not-exist", 10, &buf, NULL), -ENOENT);
+    struct mc_dirent *de;
+    size_t n;
+    assert_int_equal(mc_source_list(s, "/tests", &de, &n), 0);
+    bool found = false;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(de[i].name, "CMakeLists.txt") == 0 && de[i].type == MC_DT_FILE && de[i].size > 0)
+            found = true;
+    assert_true(found);
+    mc_dirents_free(de, n);
+    int ex;
+    const char *argv[] = { "x", NULL };
+    assert_int_equal(mc_source_command(s, "dpkg-query", argv, &buf, NULL, &ex), -ENOTSUP);
+    mc_source_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_strv), cmocka_unit_test(test_utf8),      cmocka_unit_test(test_spawn),
+        cmocka_unit_test(test_dump), cmocka_unit_test(test_fs_source),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
