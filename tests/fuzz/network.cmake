@@ -1,0 +1,1 @@
+# Fuzz targets of network/ (included from tests/fuzz/CMakeLists.txt)

@@ -1,0 +1,1 @@
+# Fuzz targets of os/ (included from tests/fuzz/CMakeLists.txt)

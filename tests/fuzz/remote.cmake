@@ -1,0 +1,1 @@
+# Fuzz targets of remote/ (included from tests/fuzz/CMakeLists.txt)

@@ -1,0 +1,1 @@
+# Fuzz targets of storage/ (included from tests/fuzz/CMakeLists.txt)

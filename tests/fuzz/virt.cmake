@@ -1,0 +1,1 @@
+# Fuzz targets of virt/ (included from tests/fuzz/CMakeLists.txt)

@@ -1,0 +1,1 @@
+# Unit tests of remote/ (owned by the remote work; included from tests/unit/CMakeLists.txt)
