@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "facts.h"
+#include "pair.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
 
@@ -314,6 +315,7 @@ static const struct mc_field link_fields[] = {
     F_BOOL(struct mc_link, up, "up"),          F_BOOL(struct mc_link, carrier, "carrier"),
     F_STR(struct mc_link, master, "master"),   F_STR(struct mc_link, mac, "mac"),
     F_INT(struct mc_link, vlan_id, "vlan-id"), F_STR(struct mc_link, link, "link"),
+    F_STR(struct mc_link, bond_mode, "bond-mode"),
 };
 static DESC(desc_link, struct mc_link, "link", link_fields);
 
@@ -468,6 +470,7 @@ static const struct mc_field vm_fields[] = {
     F_INT(struct mc_vm_facts, vcpus, "vcpus"),
     F_INT(struct mc_vm_facts, hugepage_kib, "hugepage-kib"),
     F_STR(struct mc_vm_facts, hugepage_nodeset, "hugepage-nodeset"),
+    F_BOOL(struct mc_vm_facts, hugepages, "hugepages"),
     F_BOOL(struct mc_vm_facts, memory_locked, "memory-locked"),
     F_STR(struct mc_vm_facts, memory_source, "memory-source"),
     F_STR(struct mc_vm_facts, cpu_mode, "cpu-mode"),
@@ -488,18 +491,13 @@ static const struct mc_field vm_fields[] = {
     F_ARR(struct mc_vm_facts, controllers, "controller", "controllers", desc_controller),
     F_ARR(struct mc_vm_facts, files, "file", "files", desc_vm_file),
     F_STRV(struct mc_vm_facts, blockers, "blocker", "blockers"),
+    F_STRV(struct mc_vm_facts, seclabels, "seclabel", "seclabels"),
     F_TEXT(struct mc_vm_facts, xml, "xml"),
+    F_STRV(struct mc_vm_facts, video_models, "video-model", "video_models"),
 };
 DESC(mc_desc_vm_facts, struct mc_vm_facts, "domain", vm_fields);
 
 /* ---- host ---- */
-static const struct mc_field error_fields[] = {
-    F_STR(struct mc_fact_error, area, "area"),
-    F_ERRNO(struct mc_fact_error, err, "errno"),
-    F_STR(struct mc_fact_error, message, "message"),
-};
-static DESC(desc_error, struct mc_fact_error, "fact-error", error_fields);
-
 static const struct mc_field host_fields[] = {
     F_STR(struct mc_host_facts, name, "name"),
     F_STR(struct mc_host_facts, generated, "generated"),
@@ -512,9 +510,96 @@ static const struct mc_field host_fields[] = {
     F_OBJ(struct mc_host_facts, storage, "storage", mc_desc_storage_facts),
     F_OBJ(struct mc_host_facts, net, "net", mc_desc_net_facts),
     F_PTR(struct mc_host_facts, vm, "domain", "domain", mc_desc_vm_facts),
-    F_ARR(struct mc_host_facts, errors, "fact-error", "errors", desc_error),
+    F_ARR(struct mc_host_facts, errors, "fact-error", "errors", mc_desc_fact_error),
 };
 DESC(mc_desc_host_facts, struct mc_host_facts, "migcheck-facts", host_fields);
+
+static const struct mc_field error_fields[] = {
+    F_STR(struct mc_fact_error, area, "area"),
+    F_ERRNO(struct mc_fact_error, err, "errno"),
+    F_STR(struct mc_fact_error, message, "message"),
+};
+DESC(mc_desc_fact_error, struct mc_fact_error, "fact-error", error_fields);
+
+/* ---- pair facts (pair.h) ---- */
+static const struct mc_field cpu_compare_fields[] = {
+    F_STR(struct mc_pair_cpu, probe, "probe"),
+    F_STR(struct mc_pair_cpu, result, "result"),
+    F_STR(struct mc_pair_cpu, message, "message"),
+    F_STR(struct mc_pair_cpu, detail, "detail"),
+    F_STRV(struct mc_pair_cpu, missing, "missing", "missing"),
+    F_STRV(struct mc_pair_cpu, missing_src, "missing-on-source", "missing_on_source"),
+};
+static DESC(desc_cpu_compare, struct mc_pair_cpu, "cpu", cpu_compare_fields);
+
+static const struct mc_field store_fields[] = {
+    F_STR(struct mc_store, kind, "kind"),
+    F_STR(struct mc_store, identity, "identity"),
+    F_STR(struct mc_store, mount_target, "mount-target"),
+    F_STR(struct mc_store, mount_root, "mount-root"),
+    F_STR(struct mc_store, fstype, "fstype"),
+    F_STR(struct mc_store, server, "server"),
+    F_BOOL(struct mc_store, shared_fs, "shared-fs"),
+    F_BOOL(struct mc_store, cluster_fs, "cluster-fs"),
+};
+DESC(mc_desc_store, struct mc_store, "store", store_fields);
+
+static const struct mc_field vm_path_fields[] = {
+    F_STR(struct mc_vm_path, subject, "subject"),
+    F_STR(struct mc_vm_path, role, "role"),
+    F_STR(struct mc_vm_path, target, "target"),
+    F_STR(struct mc_vm_path, src_path, "src-path"),
+    F_STR(struct mc_vm_path, disk_type, "disk-type"),
+    F_STR(struct mc_vm_path, protocol, "protocol"),
+    F_BOOL(struct mc_vm_path, readonly, "readonly"),
+    F_BOOL(struct mc_vm_path, shareable, "shareable"),
+    F_STR(struct mc_vm_path, cache, "cache"),
+    F_STR(struct mc_vm_path, dst_path, "dst-path"),
+    F_STR(struct mc_vm_path, evidence, "evidence"),
+    F_STR(struct mc_vm_path, evidence_detail, "evidence-detail"),
+    F_STR(struct mc_vm_path, exists_probe, "exists-probe"),
+    F_STR(struct mc_vm_path, exists_detail, "exists-detail"),
+    F_STR(struct mc_vm_path, open_probe, "open-probe"),
+    F_STR(struct mc_vm_path, open_detail, "open-detail"),
+    F_INT(struct mc_vm_path, dst_size, "dst-size"),
+    F_INT(struct mc_vm_path, src_size, "src-size"),
+    F_OBJ(struct mc_vm_path, src_store, "src-store", mc_desc_store),
+    F_OBJ(struct mc_vm_path, dst_store, "dst-store", mc_desc_store),
+    F_STRV(struct mc_vm_path, candidates, "candidate", "candidates"),
+};
+DESC(mc_desc_vm_path, struct mc_vm_path, "path", vm_path_fields);
+
+static const struct mc_field port_probe_fields[] = {
+    F_STR(struct mc_port_probe, probe, "probe"),
+    F_STR(struct mc_port_probe, host, "host"),
+    F_STR(struct mc_port_probe, address, "address"),
+    F_INT(struct mc_port_probe, port, "port"),
+    F_STR(struct mc_port_probe, result, "result"),
+    F_STR(struct mc_port_probe, detail, "detail"),
+};
+static DESC(desc_port_probe, struct mc_port_probe, "port", port_probe_fields);
+
+static const struct mc_field name_probe_fields[] = {
+    F_STR(struct mc_name_probe, probe, "probe"),
+    F_STR(struct mc_name_probe, name, "name"),
+    F_STR(struct mc_name_probe, detail, "detail"),
+    F_STRV(struct mc_name_probe, addresses, "address", "addresses"),
+};
+static DESC(desc_name_probe, struct mc_name_probe, "name", name_probe_fields);
+
+static const struct mc_field pair_fields[] = {
+    F_BOOL(struct mc_pair_facts, live, "live"),
+    F_STR(struct mc_pair_facts, src_agent, "src-agent"),
+    F_STR(struct mc_pair_facts, dst_agent, "dst-agent"),
+    F_OBJ(struct mc_pair_facts, cpu, "cpu", desc_cpu_compare),
+    F_OBJ(struct mc_pair_facts, cpu_src, "cpu-on-source", desc_cpu_compare),
+    F_ARR(struct mc_pair_facts, paths, "path", "paths", mc_desc_vm_path),
+    F_OBJ(struct mc_pair_facts, migration_port, "migration-port", desc_port_probe),
+    F_OBJ(struct mc_pair_facts, libvirtd_port, "libvirtd-port", desc_port_probe),
+    F_OBJ(struct mc_pair_facts, dst_name, "destination-name", desc_name_probe),
+    F_ARR(struct mc_pair_facts, errors, "probe-error", "errors", mc_desc_fact_error),
+};
+DESC(mc_desc_pair_facts, struct mc_pair_facts, "migcheck-pair", pair_fields);
 
 /* ---- generic walks ---- */
 

@@ -13,6 +13,8 @@
 
 #include <stddef.h>
 
+#include "util/error.h"
+
 enum mc_ftype {
     MC_FT_STR,    /* char *, attribute */
     MC_FT_INT,    /* int64_t, attribute */
@@ -51,6 +53,10 @@ extern const struct mc_struct_desc mc_desc_virt_facts;
 extern const struct mc_struct_desc mc_desc_storage_facts;
 extern const struct mc_struct_desc mc_desc_net_facts;
 extern const struct mc_struct_desc mc_desc_mount;
+extern const struct mc_struct_desc mc_desc_fact_error;
+extern const struct mc_struct_desc mc_desc_pair_facts;
+extern const struct mc_struct_desc mc_desc_vm_path;
+extern const struct mc_struct_desc mc_desc_store;
 
 /* Free everything the struct at p holds (not p itself). */
 void mc_struct_clear(const struct mc_struct_desc *d, void *p);
@@ -58,3 +64,9 @@ void mc_struct_clear(const struct mc_struct_desc *d, void *p);
 void mc_struct_copy(const struct mc_struct_desc *d, void *dst, const void *src);
 /* The JSON key of a field. */
 const char *mc_field_json_name(const struct mc_field *f, char *buf, size_t len);
+
+/* Generic XML walks (facts-xml.c), for other documents built from descriptors. */
+typedef struct _xmlNode *mc_xml_node_ptr;
+void mc_xml_write_struct(const struct mc_struct_desc *d, const void *p, mc_xml_node_ptr node);
+int mc_xml_read_struct(const struct mc_struct_desc *d, mc_xml_node_ptr node, void *p,
+                       const char *what, struct mc_error *reterr);

@@ -33,7 +33,7 @@ static void areas_string(unsigned areas, struct mc_buf *b)
     }
 }
 
-static void write_struct(const struct mc_struct_desc *d, const void *p, xmlNodePtr node)
+void mc_xml_write_struct(const struct mc_struct_desc *d, const void *p, xmlNodePtr node)
 {
     /* Attributes first, in table order. */
     for (size_t i = 0; i < d->n_fields; i++) {
@@ -95,7 +95,7 @@ static void write_struct(const struct mc_struct_desc *d, const void *p, xmlNodeP
         }
         case MC_FT_STRUCT: {
             xmlNodePtr c = xmlNewChild(node, NULL, BAD_CAST f->name, NULL);
-            write_struct(f->sub, AT(p, f->offset), c);
+            mc_xml_write_struct(f->sub, AT(p, f->offset), c);
             if (!c->properties && !c->children) {
                 xmlUnlinkNode(c);
                 xmlFreeNode(c);
@@ -105,14 +105,14 @@ static void write_struct(const struct mc_struct_desc *d, const void *p, xmlNodeP
         case MC_FT_PTR: {
             const void *q = *(void *const *)AT(p, f->offset);
             if (q)
-                write_struct(f->sub, q, xmlNewChild(node, NULL, BAD_CAST f->name, NULL));
+                mc_xml_write_struct(f->sub, q, xmlNewChild(node, NULL, BAD_CAST f->name, NULL));
             break;
         }
         case MC_FT_ARRAY: {
             const char *arr = *(char *const *)AT(p, f->offset);
             size_t n = *(const size_t *)AT(p, f->count_offset);
             for (size_t k = 0; k < n; k++)
-                write_struct(f->sub, arr + k * f->sub->size,
+                mc_xml_write_struct(f->sub, arr + k * f->sub->size,
                              xmlNewChild(node, NULL, BAD_CAST f->name, NULL));
             break;
         }
@@ -126,7 +126,7 @@ xmlNodePtr mc_facts_to_xml_node(const struct mc_host_facts *h, xmlNodePtr parent
 {
     xmlNodePtr n = xmlNewChild(parent, NULL, BAD_CAST elem, NULL);
     mc_xml_set_prop(n, "version", "1");
-    write_struct(&mc_desc_host_facts, h, n);
+    mc_xml_write_struct(&mc_desc_host_facts, h, n);
     return n;
 }
 
@@ -134,7 +134,7 @@ xmlNodePtr mc_vm_facts_to_xml_node(const struct mc_vm_facts *vm, xmlNodePtr pare
                                    const char *elem)
 {
     xmlNodePtr n = xmlNewChild(parent, NULL, BAD_CAST elem, NULL);
-    write_struct(&mc_desc_vm_facts, vm, n);
+    mc_xml_write_struct(&mc_desc_vm_facts, vm, n);
     return n;
 }
 
@@ -146,7 +146,7 @@ int mc_facts_to_xml(const struct mc_host_facts *h, char **ret, size_t *ret_len)
     char num[16];
     snprintf(num, sizeof(num), "%d", MC_FACTS_VERSION);
     mc_xml_set_prop(root, "version", num);
-    write_struct(&mc_desc_host_facts, h, root);
+    mc_xml_write_struct(&mc_desc_host_facts, h, root);
     return mc_xml_doc_to_string(doc, ret, ret_len);
 }
 
@@ -192,6 +192,7 @@ static int parse_int(const char *s, int64_t *ret)
     *ret = v;
     return 0;
 }
+
 
 static int read_struct(const struct mc_struct_desc *d, xmlNodePtr node, void *p, struct rctx *c);
 
@@ -340,4 +341,11 @@ int mc_facts_load(const char *path, struct mc_host_facts **ret, struct mc_error 
     if (r < 0)
         return r;
     return mc_facts_from_doc(doc, what, ret, reterr);
+}
+
+int mc_xml_read_struct(const struct mc_struct_desc *d, xmlNodePtr node, void *p, const char *what,
+                       struct mc_error *reterr)
+{
+    struct rctx c = {.what = what, .err = reterr};
+    return read_struct(d, node, p, &c);
 }

@@ -314,7 +314,8 @@ struct mc_link {
     char *master;    /* bridge or bond name */
     char *mac;
     int64_t vlan_id;
-    char *link; /* parent of a vlan/macvlan */
+    char *link;      /* parent of a vlan/macvlan */
+    char *bond_mode; /* bonds: balance-rr, active-backup, 802.3ad, ... */
 };
 
 struct mc_addr {
@@ -471,6 +472,7 @@ struct mc_vm_facts {
     int64_t vcpus;
     int64_t hugepage_kib; /* 0: no hugepages */
     char *hugepage_nodeset;
+    bool hugepages; /* <memoryBacking><hugepages>; hugepage_kib 0 then means the default size */
     bool memory_locked;
     char *memory_source; /* file, anonymous, memfd */
     char *cpu_mode;      /* custom, host-model, host-passthrough, maximum */
@@ -501,7 +503,11 @@ struct mc_vm_facts {
     /* Devices and features that block migration, by XML element (virtiofs, shmem, vdpa,
      * launchSecurity, ...) */
     char **blockers;
+    char **seclabels; /* security driver models of the domain's <seclabel>s (selinux, apparmor) */
     char *xml; /* the migratable domain XML the facts were read from */
+    /* <video><model type=>: vga, cirrus, qxl, virtio, bochs, ramfb, vmvga, none; in device
+     * order, so the first is the primary (the one with a VGA BIOS). For the ROM hashes. */
+    char **video_models;
 };
 
 /* ---- one host ------------------------------------------------------------ */

@@ -52,6 +52,16 @@ static void dump_free(struct mc_source *s)
     free(d);
 }
 
+/* A NUL-terminated copy of n bytes that may themselves hold NULs (binary files): callers get
+ * the whole body, and its length, not what strndup() would stop at. */
+static char *memdup0(const char *p, size_t n)
+{
+    char *d = mc_xmalloc(n + 1);
+    memcpy(d, p, n);
+    d[n] = '\0';
+    return d;
+}
+
 static const struct record *find(struct dump *d, const char *path, const char *kinds)
 {
     /* The last record wins, like a later write. */
@@ -78,7 +88,7 @@ static int dump_read(struct mc_source *s, const char *path, size_t max, char **r
         return missing(d, path);
     if (r->body_len > max)
         return -EFBIG;
-    *ret = mc_xstrndup(r->body, r->body_len);
+    *ret = memdup0(r->body, r->body_len);
     if (ret_len)
         *ret_len = r->body_len;
     return 0;
@@ -94,6 +104,11 @@ static int dump_readlink(struct mc_source *s, const char *path, char **ret)
         return -EINVAL;
     *ret = mc_xstrndup(r->body, strcspn(r->body, "\n"));
     return 0;
+}
+
+static int cmp_dirent(const void *a, const void *b)
+{
+    return strcmp(((const struct mc_dirent *)a)->name, ((const struct mc_dirent *)b)->name);
 }
 
 static int dump_list(struct mc_source *s, const char *path, struct mc_dirent **ret, size_t *ret_n)
@@ -125,6 +140,9 @@ static int dump_list(struct mc_source *s, const char *path, struct mc_dirent **r
                   : t == 'l' ? MC_DT_LINK
                              : MC_DT_OTHER;
     }
+    /* Sorted by name, as list() promises (the probe's glob order follows its locale). */
+    if (n > 1)
+        qsort(v, n, sizeof(*v), cmp_dirent);
     *ret = v;
     *ret_n = n;
     return 0;
@@ -142,7 +160,7 @@ static int dump_command(struct mc_source *s, const char *key, const char *const 
         return -(r->err ? r->err : EIO);
     if (r->exit_code == 127) /* the shell's "command not found" */
         return -ENOENT;
-    *ret = mc_xstrndup(r->body, r->body_len);
+    *ret = memdup0(r->body, r->body_len);
     if (ret_len)
         *ret_len = r->body_len;
     *ret_exit = r->exit_code;
@@ -267,7 +285,7 @@ int mc_source_dump(const char *buf, size_t len, const char *boundary, const char
             }
         }
         r->path = mc_xstrdup(rest);
-        r->body = mc_xstrndup(body, (size_t)(body_end - body));
+        r->body = memdup0(body, (size_t)(body_end - body));
         r->body_len = (size_t)(body_end - body);
         p = next;
     }

@@ -25,12 +25,55 @@ void mc_virt_init(void)
     pthread_once(&once, do_init);
 }
 
+int mc_virt_last_code(void)
+{
+    virErrorPtr e = virGetLastError();
+    return e ? e->code : VIR_ERR_OK;
+}
+
+int mc_virt_last_errno(void)
+{
+    switch (mc_virt_last_code()) {
+    case VIR_ERR_NO_SUPPORT:
+    case VIR_ERR_OPERATION_UNSUPPORTED:
+    case VIR_ERR_ARGUMENT_UNSUPPORTED:
+        return -ENOTSUP;
+    case VIR_ERR_NO_DOMAIN:
+    case VIR_ERR_NO_STORAGE_POOL:
+    case VIR_ERR_NO_STORAGE_VOL:
+    case VIR_ERR_NO_NETWORK:
+        return -ENOENT;
+    case VIR_ERR_OPERATION_DENIED:
+    case VIR_ERR_ACCESS_DENIED:
+    case VIR_ERR_AUTH_FAILED:
+    case VIR_ERR_AUTH_CANCELLED:
+        return -EPERM;
+    case VIR_ERR_INVALID_ARG:
+        return -EINVAL;
+    case VIR_ERR_XML_ERROR:
+    case VIR_ERR_XML_DETAIL:
+        return -EBADMSG;
+    case VIR_ERR_NO_CONNECT:
+    case VIR_ERR_RPC:
+    case VIR_ERR_INVALID_CONN:
+        return -ECONNREFUSED;
+    case VIR_ERR_OPERATION_TIMEOUT:
+        return -ETIMEDOUT;
+    case VIR_ERR_NO_MEMORY:
+        return -ENOMEM;
+    default:
+        return -EIO;
+    }
+}
+
 int mc_virt_error(struct mc_error *e, int code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     _cleanup_free_ char *what = mc_xvasprintf(fmt, ap);
     va_end(ap);
+    if (code == 0)
+        code = mc_virt_last_errno();
     const char *msg = virGetLastErrorMessage();
     int r = mc_error_set(e, code, "%s: %s", what, msg ? msg : "unknown libvirt error");
     virResetLastError();

@@ -1,1 +1,5 @@
 # Unit tests of network/ (owned by the network work; included from tests/unit/CMakeLists.txt)
+mc_add_unit_test(net-netns SOURCES test-net-netns.c LIBS mc_network mc_model PkgConfig::JSONC ROOT)
+set_tests_properties(unit.net-netns PROPERTIES SKIP_RETURN_CODE 77)
+mc_add_unit_test(net-parse SOURCES test-net-parse.c LIBS mc_network mc_model PkgConfig::JSONC)
+mc_add_unit_test(net-probe SOURCES test-net-probe.c LIBS mc_network)

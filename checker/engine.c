@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The engine: run the rule table over a pair. A rule whose facts are missing
+ * (the area failed to gather, or was never gathered) is UNKNOWN, never PASS;
+ * a rule that needs live probes is SKIP when none ran. The site policy may
+ * change a rule's severity or disable it, and adds its own XPath
+ * requirements. The verdict follows from the findings.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy.h"
+#include "report.h"
+#include "util/strv.h"
+#include "util/xalloc.h"
+
+static const char *const status_names[_MC_STATUS_MAX] = {"pass", "warn", "fail", "skip",
+                                                          "unknown"};
+static const char *const status_labels[_MC_STATUS_MAX] = {"PASS", "WARN", "FAIL", "SKIP",
+                                                           "UNKNOWN"};
+
+const char *mc_status_name(enum mc_status s)
+{
+    return s < _MC_STATUS_MAX ? status_names[s] : "?";
+}
+
+const char *mc_status_label(enum mc_status s)
+{
+    return s < _MC_STATUS_MAX ? status_labels[s] : "?";
+}
+
+const char *mc_severity_name(enum mc_severity s)
+{
+    return s == MC_SEV_FAIL ? "fail" : "warn";
+}
+
+int mc_severity_from_name(const char *s)
+{
+    if (!s)
+        return -1;
+    if (strcmp(s, "fail") == 0)
+        return MC_SEV_FAIL;
+    if (strcmp(s, "warn") == 0)
+        return MC_SEV_WARN;
+    return -1;
+}
+
+const char *mc_rule_area(const char *id, char buf[static 32])
+{
+    size_t n = strcspn(id, ".");
+    if (n >= 32)
+        n = 31;
+    memcpy(buf, id, n);
+    buf[n] = '\0';
+    return buf;
+}
+
+struct mc_finding *mc_emit(struct mc_findings *out, const struct mc_rule *r, int status,
+                           const char *subject, const char *fmt, ...)
+{
+    struct mc_finding *f = MC_APPEND(out->items, out->n);
+    va_list ap;
+    f->rule = r->id;
+    f->status = (enum mc_status)status; /* MC_PROBLEM is resolved by the engine */
+    f->severity = r->severity;
+    f->subject = mc_xstrdup_or_null(subject);
+    va_start(ap, fmt);
+    f->message = mc_xvasprintf(fmt, ap);
+    va_end(ap);
+    return f;
+}
+
+void mc_finding_set_hint(struct mc_finding *f, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    free(f->hint);
+    f->hint = mc_xvasprintf(fmt, ap);
+    va_end(ap);
+}
+
+void mc_finding_set_evidence(struct mc_finding *f, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    free(f->evidence);
+    f->evidence = mc_xvasprintf(fmt, ap);
+    va_end(ap);
+}
+
+void mc_finding_set_fix(struct mc_finding *f, const char *fix)
+{
+    free(f->fix);
+    f->fix = mc_xstrdup_or_null(fix);
+}
+
+void mc_findings_clear(struct mc_findings *fs)
+{
+    for (size_t i = 0; i < fs->n; i++) {
+        free(fs->items[i].subject);
+        free(fs->items[i].message);
+        free(fs->items[i].hint);
+        free(fs->items[i].evidence);
+        free(fs->items[i].fix);
+    }
+    free(fs->items);
+    fs->items = NULL;
+    fs->n = 0;
+}
+
+void mc_report_clear(struct mc_report *r)
+{
+    free(r->source);
+    free(r->destination);
+    free(r->domain);
+    free(r->verdict);
+    free(r->src_agent);
+    free(r->dst_agent);
+    mc_strv_free(r->notes);
+    mc_findings_clear(&r->findings);
+    memset(r, 0, sizeof(*r));
+}
+
+/* Why the facts a rule needs are not there, or NULL when they are. */
+static char *missing_facts(const struct mc_rule *r, const struct mc_pair *p)
+{
+    static const struct {
+        unsigned need;
+        bool dst;
+        unsigned area;
+    } map[] = {
+        {MC_NEED_SRC_OS, false, MC_AREA_OS},           {MC_NEED_DST_OS, true, MC_AREA_OS},
+        {MC_NEED_SRC_VIRT, false, MC_AREA_VIRT},       {MC_NEED_DST_VIRT, true, MC_AREA_VIRT},
+        {MC_NEED_SRC_MOUNTS, false, MC_AREA_MOUNTS},   {MC_NEED_DST_MOUNTS, true, MC_AREA_MOUNTS},
+        {MC_NEED_SRC_STORAGE, false, MC_AREA_STORAGE}, {MC_NEED_DST_STORAGE, true, MC_AREA_STORAGE},
+        {MC_NEED_SRC_NET, false, MC_AREA_NET},         {MC_NEED_DST_NET, true, MC_AREA_NET},
+    };
+    if (!p->vm)
+        return mc_xstrdup("the domain's facts are missing");
+    for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
+        if (!(r->needs & map[i].need))
+            continue;
+        const struct mc_host_facts *h = map[i].dst ? p->dst : p->src;
+        const char *who = map[i].dst ? "destination" : "source";
+        const char *hname = map[i].dst ? p->dst_name : p->src_name;
+        if (!h)
+            return mc_xasprintf("no facts from the %s", who);
+        if (!(h->areas & map[i].area))
+            return mc_xasprintf("%s facts of '%s' were not gathered", mc_area_name(map[i].area),
+                                hname ? hname : who);
+        const struct mc_fact_error *e = mc_facts_area_error(h, map[i].area);
+        if (e)
+            return mc_xasprintf("%s facts of '%s' are missing: %s", mc_area_name(map[i].area),
+                                hname ? hname : who, e->message ? e->message : "error");
+    }
+    return NULL;
+}
+
+static void add_note_finding(struct mc_findings *out, const struct mc_rule *r,
+                             enum mc_severity sev, enum mc_status st, char *msg)
+{
+    struct mc_finding *f = MC_APPEND(out->items, out->n);
+    f->rule = r->id;
+    f->status = st;
+    f->severity = sev;
+    f->message = msg;
+}
+
+void mc_engine_run(const struct mc_engine_opts *o, const struct mc_pair *p,
+                   struct mc_report *ret)
+{
+    struct mc_findings *out = &ret->findings;
+    bool unknown_blocks = false;
+
+    for (size_t i = 0; i < o->n_rules; i++) {
+        const struct mc_rule *r = &o->rules[i];
+        if (o->only && strcmp(o->only, r->id) != 0)
+            continue;
+        const struct mc_policy_rule *pr = mc_policy_find_rule(o->policy, r->id);
+        if (pr && pr->disabled)
+            continue;
+        enum mc_severity sev = pr && pr->severity >= 0 ? (enum mc_severity)pr->severity
+                                                       : r->severity;
+        size_t first = out->n;
+
+        char *why = missing_facts(r, p);
+        if (why) {
+            add_note_finding(out, r, sev, MC_STATUS_UNKNOWN, why);
+        } else if ((r->needs & MC_NEED_LIVE) && !p->rel->live) {
+            add_note_finding(out, r, sev, MC_STATUS_SKIP,
+                             mc_xstrdup("needs live probes of both hosts (offline check or "
+                                        "--no-probe)"));
+        } else {
+            r->check(r, p, out);
+            if (out->n == first)
+                add_note_finding(out, r, sev, MC_STATUS_SKIP, mc_xstrdup("not applicable"));
+        }
+
+        for (size_t k = first; k < out->n; k++) {
+            struct mc_finding *f = &out->items[k];
+            f->severity = sev;
+            if ((int)f->status == MC_PROBLEM) {
+                f->status = sev == MC_SEV_FAIL ? MC_STATUS_FAIL : MC_STATUS_WARN;
+                if (!f->hint && r->hint)
+                    f->hint = mc_xstrdup(r->hint);
+                if (!f->fix && r->fix)
+                    f->fix = mc_xstrdup(r->fix);
+            }
+            if (f->status == MC_STATUS_UNKNOWN && sev == MC_SEV_FAIL)
+                unknown_blocks = true;
+        }
+    }
+
+    if (o->policy && (!o->only || strncmp(o->only, "site.", 5) == 0))
+        mc_policy_eval(o->policy, p, out, &unknown_blocks);
+
+    memset(ret->counts, 0, sizeof(ret->counts));
+    for (size_t k = 0; k < out->n; k++)
+        ret->counts[out->items[k].status]++;
+    ret->strict = o->strict;
+    bool blocked = ret->counts[MC_STATUS_FAIL] > 0 || (o->strict && ret->counts[MC_STATUS_WARN]);
+    free(ret->verdict);
+    if (blocked)
+        ret->verdict = mc_xstrdup("blocked");
+    else if (unknown_blocks || (o->strict && ret->counts[MC_STATUS_UNKNOWN]))
+        ret->verdict = mc_xstrdup("unknown");
+    else
+        ret->verdict = mc_xstrdup("migratable");
+}

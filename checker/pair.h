@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Pair facts: what only the two hosts together can tell, computed by the
+ * relate phase of `check`. Some come from live probes (the destination's
+ * verdict on the guest CPU, canary files, a temporary listener, name
+ * resolution on the source); the rest is pure matching of one host's facts
+ * against the other's (checker/relate.c). Like host facts they are plain
+ * structs with a descriptor table, so they can be saved and read back
+ * (`check --save-facts DIR`, `--pair-facts FILE`) and golden tests can run
+ * live-only rules from recordings.
+ *
+ * Probe results are strings from the MC_PROBE_* set below, never booleans:
+ * a probe that did not run is different from one that failed.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "facts.h"
+#include "util/error.h"
+
+/* Outcome of a live probe. NULL (absent) = the probe did not run. */
+#define MC_PROBE_OK "ok"                   /* ran, and the answer is in the other fields */
+#define MC_PROBE_FAILED "failed"           /* ran, and the tested thing does not hold */
+#define MC_PROBE_UNSUPPORTED "unsupported" /* needs migcheck on the host (sh agent only) */
+#define MC_PROBE_ERROR "error"             /* could not run: the detail says why */
+
+/* How migcheck knows DST reaches the same store as SRC. */
+#define MC_EVIDENCE_NONE "none"           /* no evidence either way */
+#define MC_EVIDENCE_IDENTITY "identity"   /* same NFS server:export, WWN, lock table, ... */
+#define MC_EVIDENCE_CANARY "canary"       /* a file written on SRC was read on DST */
+#define MC_EVIDENCE_NETWORK "network"     /* a network disk: DST reached the server itself */
+#define MC_EVIDENCE_ABSENT "absent"       /* proven not reachable: missing on DST, canary not seen */
+#define MC_EVIDENCE_REFUSED "refused"     /* the server refused DST (export ACL, iSCSI ACL) */
+
+struct mc_pair_cpu {
+    char *probe;        /* MC_PROBE_* */
+    char *result;       /* identical, superset, incompatible */
+    char *message;      /* libvirt's message for incompatible */
+    char **missing;     /* features the destination lacks */
+    char **missing_src; /* features the source lacks too (the guest runs without them) */
+    char *detail;       /* why it did not run */
+};
+
+/* The backing store of a file on one host. */
+struct mc_store {
+    char *kind;     /* nfs, cifs, gfs2, ocfs2, ceph, glusterfs, local, block, network, ... */
+    char *identity; /* kind:server:/export, iscsi:IQN/LUN, wwn:..., gfs2:cluster:fs, local:dev */
+    char *mount_target;
+    char *mount_root;
+    char *fstype;
+    char *server; /* storage server for network stores (name or address) */
+    bool shared_fs;
+    bool cluster_fs;
+};
+
+/* One file (or network volume) the VM opens, and how DST sees it. */
+struct mc_vm_path {
+    char *subject; /* "disk vda", "cdrom hdc", "disk vda backing 1", "nvram", "kernel" */
+    char *role;    /* disk, cdrom, floppy, lun, backing, loader, nvram, kernel, initrd, dtb, ... */
+    char *target;  /* vda */
+    char *src_path;  /* path on SRC; for network disks protocol://host/name */
+    char *disk_type; /* file, block, network, volume, dir */
+    char *protocol;  /* network disks */
+    bool readonly;
+    bool shareable;
+    char *cache;
+    struct mc_store src_store;
+    struct mc_store dst_store; /* the store holding dst_path on DST, when known */
+    char *dst_path;            /* where DST sees the same file; NULL when nowhere */
+    char **candidates;         /* DST paths that were considered */
+    char *evidence;            /* MC_EVIDENCE_* */
+    char *evidence_detail;     /* "canary .migcheck-canary-xyz written on kvm1, read on kvm2" */
+    char *exists_probe;        /* MC_PROBE_* for the stat of dst_path (or src_path) on DST */
+    char *exists_detail;
+    char *open_probe;          /* MC_PROBE_*: can the qemu user open it on DST */
+    char *open_detail;
+    int64_t dst_size;
+    int64_t src_size;
+};
+
+struct mc_port_probe {
+    char *probe;   /* MC_PROBE_* */
+    char *host;    /* what SRC connected to (DST's migration host name) */
+    char *address; /* the address it resolved to on SRC */
+    int64_t port;
+    char *result;  /* open, refused, timeout, unreachable, no-listener */
+    char *detail;
+};
+
+struct mc_name_probe {
+    char *probe; /* MC_PROBE_* */
+    char *name;  /* DST's host name as its libvirt reports it (or migration_host) */
+    char **addresses; /* what it resolves to on SRC */
+    char *detail;
+};
+
+struct mc_pair_facts {
+    bool live;       /* live probes ran (not offline, not --no-probe) */
+    char *src_agent; /* how SRC was reached: local, migcheck 0.1.0, sh, snapshot */
+    char *dst_agent;
+    struct mc_pair_cpu cpu;
+    struct mc_pair_cpu cpu_src; /* the guest CPU compared on SRC (quirk filter) */
+    struct mc_vm_path *paths;
+    size_t n_paths;
+    struct mc_port_probe migration_port;
+    struct mc_port_probe libvirtd_port; /* only for tcp/tls transports and peer-to-peer */
+    struct mc_name_probe dst_name;
+    struct mc_fact_error *errors; /* probes that could not run */
+    size_t n_errors;
+};
+
+struct mc_pair_facts *mc_pair_facts_new(void);
+void mc_pair_facts_free(struct mc_pair_facts *p);
+static inline void mc_pair_facts_freep(struct mc_pair_facts **p)
+{
+    mc_pair_facts_free(*p);
+}
+void mc_pair_add_error(struct mc_pair_facts *p, const char *area, int err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Snapshot of the pair facts: <migcheck-pair version="1">. */
+int mc_pair_to_xml(const struct mc_pair_facts *p, char **ret, size_t *ret_len);
+int mc_pair_load(const char *path, struct mc_pair_facts **ret, struct mc_error *reterr);
+int mc_pair_from_xml(const char *buf, size_t len, const char *what, struct mc_pair_facts **ret,
+                     struct mc_error *reterr);

@@ -1,0 +1,427 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "relate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "facts-schema.h"
+#include "util/buf.h"
+#include "util/fileio.h"
+#include "util/strv.h"
+#include "util/xalloc.h"
+
+const char *mc_version_string(int64_t v, char buf[static 32])
+{
+    if (v <= 0) {
+        snprintf(buf, 32, "unknown");
+        return buf;
+    }
+    snprintf(buf, 32, "%lld.%lld.%lld", (long long)(v / 1000000), (long long)(v / 1000 % 1000),
+             (long long)(v % 1000));
+    return buf;
+}
+
+bool mc_host_has_address(const struct mc_host_facts *h, const char *addr)
+{
+    if (!h || !addr)
+        return false;
+    for (size_t i = 0; i < h->net.n_addrs; i++)
+        if (h->net.addrs[i].address && strcmp(h->net.addrs[i].address, addr) == 0)
+            return true;
+    return false;
+}
+
+/* "a/b" from "/x/a/b" relative to "/x"; "" when equal. NULL when not under. */
+static const char *rel_under(const char *base, const char *path)
+{
+    size_t n = strlen(base);
+    while (n > 1 && base[n - 1] == '/')
+        n--;
+    if (n == 1 && base[0] == '/')
+        return path[0] == '/' ? path + 1 : NULL;
+    if (strncmp(base, path, n) != 0)
+        return NULL;
+    if (path[n] == '\0')
+        return path + n;
+    if (path[n] != '/')
+        return NULL;
+    return path + n + 1;
+}
+
+static char *join(const char *a, const char *b)
+{
+    if (!b || !*b)
+        return mc_xstrdup(a);
+    size_t n = strlen(a);
+    if (n && a[n - 1] == '/')
+        return mc_xasprintf("%s%s", a, b);
+    return mc_xasprintf("%s/%s", a, b);
+}
+
+static const char *store_kind(const struct mc_mount *m)
+{
+    const char *t = m->fstype ? m->fstype : "";
+    if (strcmp(t, "nfs") == 0 || strcmp(t, "nfs4") == 0)
+        return "nfs";
+    if (strcmp(t, "cifs") == 0 || strcmp(t, "smb3") == 0 || strcmp(t, "smbfs") == 0)
+        return "cifs";
+    if (strcmp(t, "gfs2") == 0 || strcmp(t, "gfs") == 0)
+        return "gfs2";
+    if (strcmp(t, "ocfs2") == 0)
+        return "ocfs2";
+    if (strcmp(t, "ceph") == 0 || strcmp(t, "fuse.cephfs") == 0)
+        return "ceph";
+    if (strcmp(t, "glusterfs") == 0 || strcmp(t, "fuse.glusterfs") == 0)
+        return "glusterfs";
+    if (m->netfs || mc_fstype_is_netfs(t))
+        return t;
+    return "local";
+}
+
+/* The lock table of a GFS2 mount: its option, or the host's /sys/fs/gfs2 entry by devno. */
+static const char *gfs2_locktable(const struct mc_host_facts *h, const struct mc_mount *m)
+{
+    if (m->locktable)
+        return m->locktable;
+    for (size_t i = 0; m->devno && i < h->storage.n_gfs2; i++)
+        if (h->storage.gfs2[i].devno && strcmp(h->storage.gfs2[i].devno, m->devno) == 0)
+            return h->storage.gfs2[i].locktable;
+    return NULL;
+}
+
+/*
+ * A mount as (store key, base): the key names the store independent of the
+ * host (NFS server address, lock table, device), the base is where the mount
+ * starts inside that store (export path, bind-mount root).
+ */
+static void mount_key(const struct mc_host_facts *h, const struct mc_mount *m, char **ret_key,
+                      const char **ret_base)
+{
+    const char *kind = store_kind(m);
+    *ret_base = m->root && *m->root ? m->root : "/";
+    if (strcmp(kind, "nfs") == 0) {
+        const char *server = m->server_addr ? m->server_addr : m->server;
+        *ret_key = mc_xasprintf("nfs:%s", server ? server : "?");
+        *ret_base = m->export_path ? m->export_path : "/";
+    } else if (strcmp(kind, "gfs2") == 0) {
+        const char *lt = gfs2_locktable(h, m);
+        *ret_key = lt ? mc_xasprintf("gfs2:%s", lt) : mc_xasprintf("gfs2-dev:%s", m->source);
+    } else if (strcmp(kind, "local") == 0) {
+        *ret_key = mc_xasprintf("local:%s:%s", m->fstype ? m->fstype : "?",
+                                m->source ? m->source : "?");
+    } else {
+        *ret_key = mc_xasprintf("%s:%s", kind, m->source ? m->source : "?");
+    }
+}
+
+void mc_relate_store_for_path(const struct mc_host_facts *h, const char *path,
+                              struct mc_store *ret)
+{
+    memset(ret, 0, sizeof(*ret));
+    const struct mc_mount *m = mc_mounts_find_for_path(h->mounts, h->n_mounts, path);
+    if (!m) {
+        ret->kind = mc_xstrdup("unknown");
+        return;
+    }
+    char *key;
+    const char *base;
+    mount_key(h, m, &key, &base);
+    ret->kind = mc_xstrdup(store_kind(m));
+    ret->identity = strcmp(base, "/") == 0 ? key : mc_xasprintf("%s:%s", key, base);
+    if (ret->identity != key)
+        free(key);
+    ret->mount_target = mc_xstrdup_or_null(m->target);
+    ret->mount_root = mc_xstrdup_or_null(m->root);
+    ret->fstype = mc_xstrdup_or_null(m->fstype);
+    ret->shared_fs = m->shared || mc_fstype_is_shared(m->fstype);
+    ret->cluster_fs = m->clusterfs || mc_fstype_is_cluster(m->fstype);
+    if (strcmp(ret->kind, "nfs") == 0)
+        ret->server = mc_xstrdup_or_null(m->server_addr ? m->server_addr : m->server);
+    else if (strcmp(ret->kind, "cifs") == 0 && m->source && mc_str_startswith(m->source, "//")) {
+        const char *s = m->source + 2;
+        ret->server = mc_xstrndup(s, strcspn(s, "/"));
+    }
+}
+
+char *mc_relate_network_identity(const struct mc_disk *d)
+{
+    _cleanup_buf_ struct mc_buf b = MC_BUF_INIT;
+    mc_buf_printf(&b, "%s://", d->protocol ? d->protocol : "?");
+    for (size_t i = 0; i < d->n_hosts; i++) {
+        if (i)
+            mc_buf_putc(&b, ',');
+        const char *n = d->hosts[i].name ? d->hosts[i].name : "";
+        if (strchr(n, ':'))
+            mc_buf_printf(&b, "[%s]", n);
+        else
+            mc_buf_puts(&b, n);
+        if (d->hosts[i].port)
+            mc_buf_printf(&b, ":%lld", (long long)d->hosts[i].port);
+    }
+    const char *name = d->source_name ? d->source_name : "";
+    mc_buf_printf(&b, "%s%s", name[0] == '/' ? "" : "/", name);
+    return mc_buf_steal(&b);
+}
+
+const struct mc_pool *mc_relate_pool_for_path(const struct mc_virt_facts *v, const char *path)
+{
+    const struct mc_pool *best = NULL;
+    size_t best_len = 0;
+    for (size_t i = 0; path && i < v->n_pools; i++) {
+        const char *t = v->pools[i].target_path;
+        if (!t || !rel_under(t, path))
+            continue;
+        if (strlen(t) > best_len) {
+            best = &v->pools[i];
+            best_len = strlen(t);
+        }
+    }
+    return best;
+}
+
+static void add_candidate(struct mc_vm_path *p, const char *c)
+{
+    if (!mc_strv_contains(p->candidates, c))
+        mc_strv_add(&p->candidates, c);
+}
+
+/* Where DST may see the file at src_path, by the identity of the stores. */
+static void file_candidates(const struct mc_host_facts *src, const struct mc_host_facts *dst,
+                            struct mc_vm_path *p)
+{
+    const char *path = p->src_path;
+    add_candidate(p, path);
+    const struct mc_mount *sm = mc_mounts_find_for_path(src->mounts, src->n_mounts, path);
+    if (!sm || !dst)
+        return;
+    const char *rel = rel_under(sm->target, path);
+    if (!rel)
+        return;
+    char *skey;
+    const char *sbase;
+    mount_key(src, sm, &skey, &sbase);
+    _cleanup_free_ char *fsrel = join(sbase, rel); /* the path inside the store */
+    bool by_identity = strcmp(store_kind(sm), "local") != 0;
+
+    for (size_t i = 0; i < dst->n_mounts; i++) {
+        const struct mc_mount *dm = &dst->mounts[i];
+        if (!dm->target)
+            continue;
+        char *dkey;
+        const char *dbase;
+        mount_key(dst, dm, &dkey, &dbase);
+        bool same = strcmp(skey, dkey) == 0;
+        free(dkey);
+        if (!same)
+            continue;
+        const char *drel = rel_under(dbase, fsrel);
+        if (!drel)
+            continue;
+        _cleanup_free_ char *cand = join(dm->target, drel);
+        /* The topmost mount at that path must be this one, or the path shows something else. */
+        const struct mc_mount *top = mc_mounts_find_for_path(dst->mounts, dst->n_mounts, cand);
+        if (top != dm)
+            continue;
+        add_candidate(p, cand);
+        if (by_identity && (!p->dst_path || strcmp(cand, path) == 0)) {
+            free(p->dst_path);
+            p->dst_path = mc_xstrdup(cand);
+            free(p->evidence);
+            p->evidence = mc_xstrdup(MC_EVIDENCE_IDENTITY);
+            free(p->evidence_detail);
+            p->evidence_detail = mc_xasprintf("'%s' on the destination mounts the same %s store "
+                                              "(%s)",
+                                              dm->target, store_kind(sm), skey + strcspn(skey, ":") + 1);
+        }
+    }
+    if (by_identity && !p->evidence) {
+        /* A network file system DST does not mount: the file is not there. */
+        p->evidence = mc_xstrdup(MC_EVIDENCE_ABSENT);
+        p->evidence_detail = mc_xasprintf("the destination does not mount %s", skey);
+    }
+    free(skey);
+}
+
+static const struct mc_blockdev *find_blockdev(const struct mc_host_facts *h, const char *path)
+{
+    for (size_t i = 0; path && i < h->storage.n_blockdevs; i++) {
+        const struct mc_blockdev *b = &h->storage.blockdevs[i];
+        if (b->path && strcmp(b->path, path) == 0)
+            return b;
+    }
+    return NULL;
+}
+
+static const char *blockdev_id(const struct mc_blockdev *b)
+{
+    if (!b)
+        return NULL;
+    if (b->wwn)
+        return b->wwn;
+    if (b->dm_uuid)
+        return b->dm_uuid;
+    return b->serial;
+}
+
+static void relate_block(const struct mc_host_facts *src, const struct mc_host_facts *dst,
+                         struct mc_vm_path *p)
+{
+    const struct mc_blockdev *sb = find_blockdev(src, p->src_path);
+    const char *sid = blockdev_id(sb);
+    p->src_store.kind = mc_xstrdup("block");
+    if (sb && sb->transport)
+        p->src_store.fstype = mc_xstrdup(sb->transport);
+    if (sid)
+        p->src_store.identity = mc_xasprintf("wwn:%s", sid);
+    add_candidate(p, p->src_path);
+    if (!dst)
+        return;
+    const struct mc_blockdev *db = find_blockdev(dst, p->src_path);
+    const char *did = blockdev_id(db);
+    if (sid && did) {
+        if (strcmp(sid, did) == 0) {
+            p->dst_path = mc_xstrdup(p->src_path);
+            p->evidence = mc_xstrdup(MC_EVIDENCE_IDENTITY);
+            p->evidence_detail = mc_xasprintf("the same device (%s) on both hosts", sid);
+        } else {
+            p->evidence = mc_xstrdup(MC_EVIDENCE_ABSENT);
+            p->evidence_detail =
+                mc_xasprintf("'%s' is a different device on the destination (%s, not %s)",
+                             p->src_path, did, sid);
+        }
+        p->dst_store.kind = mc_xstrdup("block");
+        p->dst_store.identity = mc_xasprintf("wwn:%s", did);
+    }
+}
+
+static void relate_file(const struct mc_host_facts *src, const struct mc_host_facts *dst,
+                        struct mc_vm_path *p)
+{
+    mc_relate_store_for_path(src, p->src_path, &p->src_store);
+    file_candidates(src, dst, p);
+    if (dst && p->dst_path) {
+        mc_relate_store_for_path(dst, p->dst_path, &p->dst_store);
+    }
+}
+
+static struct mc_vm_path *new_path(struct mc_pair_facts *rel, const char *subject,
+                                   const char *role, const char *target)
+{
+    struct mc_vm_path *p = MC_APPEND(rel->paths, rel->n_paths);
+    p->subject = mc_xstrdup(subject);
+    p->role = mc_xstrdup(role);
+    p->target = mc_xstrdup_or_null(target);
+    return p;
+}
+
+static void relate_disk(const struct mc_host_facts *src, const struct mc_host_facts *dst,
+                        const struct mc_disk *d, struct mc_pair_facts *rel)
+{
+    const char *device = d->device ? d->device : "disk";
+    const char *type = d->type ? d->type : "file";
+    bool network = strcmp(type, "network") == 0;
+    if (!network && !d->source && !(d->pool && d->volume))
+        return; /* empty CD-ROM or floppy */
+
+    _cleanup_free_ char *subject = mc_xasprintf("%s %s", device, d->target ? d->target : "?");
+    struct mc_vm_path *p = new_path(rel, subject, device, d->target);
+    p->disk_type = mc_xstrdup(type);
+    p->readonly = d->readonly || strcmp(device, "cdrom") == 0;
+    p->shareable = d->shareable;
+    p->cache = mc_xstrdup_or_null(d->cache);
+
+    if (network) {
+        p->protocol = mc_xstrdup_or_null(d->protocol);
+        p->src_path = mc_relate_network_identity(d);
+        p->src_store.kind = mc_xstrdup("network");
+        p->src_store.fstype = mc_xstrdup_or_null(d->protocol);
+        p->src_store.identity = mc_xstrdup(p->src_path);
+        if (d->n_hosts && d->hosts[0].name)
+            p->src_store.server = mc_xstrdup(d->hosts[0].name);
+    } else if (strcmp(type, "volume") == 0) {
+        const struct mc_pool *sp = mc_virt_find_pool(&src->virt, d->pool);
+        p->src_store.kind = mc_xasprintf("pool:%s", sp && sp->type ? sp->type : "?");
+        if (sp && sp->target_path && d->volume) {
+            p->src_path = join(sp->target_path, d->volume);
+            p->src_store.identity =
+                mc_xasprintf("pool:%s:%s:%s", sp->type ? sp->type : "?",
+                             sp->source_host ? sp->source_host : "",
+                             sp->source_dir     ? sp->source_dir
+                             : sp->source_device ? sp->source_device
+                                                 : (sp->source_name ? sp->source_name : ""));
+        } else {
+            p->src_path = mc_xasprintf("%s/%s", d->pool ? d->pool : "?",
+                                       d->volume ? d->volume : "?");
+        }
+        const struct mc_pool *dp = dst ? mc_virt_find_pool(&dst->virt, d->pool) : NULL;
+        if (dp && sp && dp->target_path && d->volume) {
+            _cleanup_free_ char *cand = join(dp->target_path, d->volume);
+            add_candidate(p, cand);
+            bool same_source = sp->type && dp->type && strcmp(sp->type, dp->type) == 0 &&
+                               sp->source_host && dp->source_host &&
+                               strcmp(sp->source_host, dp->source_host) == 0;
+            if (same_source) {
+                p->dst_path = mc_xstrdup(cand);
+                p->evidence = mc_xstrdup(MC_EVIDENCE_IDENTITY);
+                p->evidence_detail = mc_xasprintf("pool '%s' on the destination has the same "
+                                                  "source (%s)",
+                                                  d->pool, sp->source_host);
+            }
+        } else if (dst && !dp) {
+            p->evidence = mc_xstrdup(MC_EVIDENCE_ABSENT);
+            p->evidence_detail = mc_xasprintf("the destination has no storage pool '%s'",
+                                              d->pool ? d->pool : "?");
+        }
+    } else if (strcmp(type, "block") == 0) {
+        p->src_path = mc_xstrdup(d->source);
+        relate_block(src, dst, p);
+    } else {
+        p->src_path = mc_xstrdup(d->source);
+        relate_file(src, dst, p);
+    }
+
+    /* Backing files are opened read-only by QEMU on the destination too. */
+    size_t k = 0;
+    STRV_FOREACH (b, d->backing) {
+        k++;
+        _cleanup_free_ char *bs = mc_xasprintf("%s backing %zu", subject, k);
+        struct mc_vm_path *bp = new_path(rel, bs, "backing", d->target);
+        bp->readonly = true;
+        if (strstr(*b, "://")) {
+            bp->disk_type = mc_xstrdup("network");
+            bp->src_path = mc_xstrdup(*b);
+            bp->src_store.kind = mc_xstrdup("network");
+            bp->src_store.identity = mc_xstrdup(*b);
+        } else {
+            bp->disk_type = mc_xstrdup("file");
+            bp->src_path = mc_xstrdup(*b);
+            relate_file(src, dst, bp);
+        }
+    }
+}
+
+void mc_relate_paths(const struct mc_host_facts *src, const struct mc_host_facts *dst,
+                     const struct mc_vm_facts *vm, struct mc_pair_facts *rel)
+{
+    for (size_t i = 0; i < rel->n_paths; i++)
+        mc_struct_clear(&mc_desc_vm_path, &rel->paths[i]);
+    free(rel->paths);
+    rel->paths = NULL;
+    rel->n_paths = 0;
+    if (!vm || !src)
+        return;
+    for (size_t i = 0; i < vm->n_disks; i++)
+        relate_disk(src, dst, &vm->disks[i], rel);
+    for (size_t i = 0; i < vm->n_files; i++) {
+        const struct mc_vm_file *f = &vm->files[i];
+        if (!f->path || f->path[0] != '/')
+            continue;
+        struct mc_vm_path *p = new_path(rel, f->role ? f->role : "file", f->role ? f->role : "file",
+                                        NULL);
+        p->disk_type = mc_xstrdup("file");
+        p->readonly = f->readonly;
+        p->src_path = mc_xstrdup(f->path);
+        relate_file(src, dst, p);
+    }
+}

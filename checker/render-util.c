@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "render-util.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/xalloc.h"
+
+const struct mc_render_area mc_render_areas[] = {
+    { "vm", "Domain" },   { "cpu", "CPU" },     { "virt", "Hypervisor" }, { "os", "Host OS" },
+    { "storage", "Storage" }, { "net", "Network" }, { "site", "Site policy" }, { NULL, NULL },
+};
+
+const char *mc_render_area_title(const char *area)
+{
+    for (const struct mc_render_area *a = mc_render_areas; a->area; a++)
+        if (strcmp(a->area, area) == 0)
+            return a->title;
+    return area;
+}
+
+/* One UTF-8 sequence: its length and code point, or 0 when the bytes are not UTF-8. */
+static size_t decode(const unsigned char *p, uint32_t *ret)
+{
+    uint32_t c;
+    size_t n;
+    if (p[0] < 0x80) {
+        *ret = p[0];
+        return 1;
+    }
+    if ((p[0] & 0xe0) == 0xc0) {
+        c = p[0] & 0x1f;
+        n = 2;
+    } else if ((p[0] & 0xf0) == 0xe0) {
+        c = p[0] & 0x0f;
+        n = 3;
+    } else if ((p[0] & 0xf8) == 0xf0) {
+        c = p[0] & 0x07;
+        n = 4;
+    } else {
+        return 0;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+        c = (c << 6) | (p[i] & 0x3f);
+    }
+    if ((n == 2 && c < 0x80) || (n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
+        c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+        return 0;
+    *ret = c;
+    return n;
+}
+
+/* Characters a terminal would act on instead of showing, or that reorder text. */
+static bool unsafe(uint32_t c)
+{
+    return c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) ||
+           (c >= 0x2066 && c <= 0x2069) || c == 0x200e || c == 0x200f || c == 0x061c ||
+           c == 0xfeff;
+}
+
+void mc_render_escape(struct mc_buf *b, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    while (*p) {
+        uint32_t c;
+        size_t n = decode(p, &c);
+        if (n == 0) {
+            mc_buf_printf(b, "\\x%02x", *p);
+            p++;
+            continue;
+        }
+        if (!unsafe(c)) {
+            mc_buf_append(b, p, n);
+        } else if (c == '\n') {
+            mc_buf_puts(b, "\\n");
+        } else if (c == '\t') {
+            mc_buf_puts(b, "\\t");
+        } else if (c == '\r') {
+            mc_buf_puts(b, "\\r");
+        } else if (c < 0x100) {
+            mc_buf_printf(b, "\\x%02x", (unsigned)c);
+        } else {
+            mc_buf_printf(b, "\\u{%04x}", (unsigned)c);
+        }
+        p += n;
+    }
+}
+
+char *mc_render_escaped(const char *s)
+{
+    struct mc_buf b = MC_BUF_INIT;
+    mc_render_escape(&b, s);
+    return mc_buf_steal(&b);
+}
+
+size_t mc_render_width(const char *s)
+{
+    size_t w = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if ((*p & 0xc0) != 0x80)
+            w++;
+    return w;
+}
+
+static size_t width_n(const char *s, size_t n)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)s[i] & 0xc0) != 0x80)
+            w++;
+    return w;
+}
+
+void mc_render_wrap(struct mc_buf *b, const char *text, size_t col, size_t indent, size_t width)
+{
+    const char *p = text ? text : "";
+    bool first = true;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        size_t wl = strcspn(p, " ");
+        size_t ww = width_n(p, wl);
+        if (!first && col + 1 + ww > width) {
+            mc_buf_putc(b, '\n');
+            for (size_t i = 0; i < indent; i++)
+                mc_buf_putc(b, ' ');
+            col = indent;
+        } else if (!first) {
+            mc_buf_putc(b, ' ');
+            col++;
+        }
+        mc_buf_append(b, p, wl);
+        col += ww;
+        p += wl;
+        first = false;
+    }
+}
+
+size_t *mc_render_order(const struct mc_report *r)
+{
+    size_t n = r->findings.n, k = 0;
+    size_t *order = mc_new0(size_t, n + 1);
+    bool *done = mc_new0(bool, n + 1);
+    char buf[32], buf2[32];
+    for (const struct mc_render_area *a = mc_render_areas; a->area; a++)
+        for (size_t i = 0; i < n; i++)
+            if (!done[i] && strcmp(mc_rule_area(r->findings.items[i].rule, buf), a->area) == 0) {
+                order[k++] = i;
+                done[i] = true;
+            }
+    /* Areas not in the list, grouped in order of first appearance. */
+    for (size_t i = 0; i < n; i++) {
+        if (done[i])
+            continue;
+        mc_rule_area(r->findings.items[i].rule, buf);
+        for (size_t j = i; j < n; j++)
+            if (!done[j] && strcmp(mc_rule_area(r->findings.items[j].rule, buf2), buf) == 0) {
+                order[k++] = j;
+                done[j] = true;
+            }
+    }
+    free(done);
+    return order;
+}
+
+bool mc_render_finding_blocks(const struct mc_report *r, const struct mc_finding *f)
+{
+    switch (f->status) {
+    case MC_STATUS_FAIL:
+        return true;
+    case MC_STATUS_WARN:
+        return r->strict;
+    case MC_STATUS_UNKNOWN:
+        return r->strict || f->severity == MC_SEV_FAIL;
+    default:
+        return false;
+    }
+}
+
+int mc_render_write(FILE *f, const char *data, size_t len)
+{
+    errno = 0;
+    size_t w = len ? fwrite(data, 1, len, f) : 0;
+    if (w != len || ferror(f))
+        return errno > 0 ? -errno : -EIO;
+    if (fflush(f) != 0 || ferror(f))
+        return errno > 0 ? -errno : -EIO;
+    return 0;
+}

@@ -1,0 +1,579 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The rule table. Severity follows from what a verdict means (ARCHITECTURE.md
+ * §2): FAIL only for what libvirt or QEMU will really refuse or what would
+ * break the guest; the seeds' support requirements that real migrations
+ * survive are WARN (a site promotes them with its policy or --strict).
+ *
+ * "seeds" below are the Red Hat / Fedora migration guides the project started
+ * from; "failure N" is entry N of the catalogue of real failure messages in
+ * the project's research notes (anchors-and-failures.md, section c).
+ */
+#include <assert.h>
+
+#include "rules-internal.h"
+#include "rules.h"
+
+enum {
+    R_VM_STATE,
+    R_VM_JOB,
+    R_VM_SNAPSHOTS,
+    R_VM_HOSTDEV,
+    R_VM_DEVICES,
+    R_VM_INVTSC,
+    R_VM_VIRTIO_VECTORS,
+    R_CPU_COMPATIBLE,
+    R_CPU_PASSTHROUGH,
+    R_VIRT_SAME_HOST,
+    R_VIRT_NAME_COLLISION,
+    R_VIRT_MACHINE_TYPE,
+    R_VIRT_EMULATOR,
+    R_VIRT_DOMAIN_TYPE,
+    R_VIRT_QEMU_VERSION,
+    R_VIRT_ROM_SIZE,
+    R_VIRT_MEMORY,
+    R_VIRT_HUGEPAGES,
+    R_VIRT_SECURITY_MODEL,
+    R_VIRT_TLS_REQUIRED,
+    R_VIRT_UNSAFE_MIGRATION,
+    R_OS_RELEASE,
+    R_OS_UPDATES,
+    R_STORAGE_DISK_SHARED,
+    R_STORAGE_DISK_PATH,
+    R_STORAGE_QEMU_ACCESS,
+    R_STORAGE_QEMU_IDS,
+    R_STORAGE_SEPARATE_HOST,
+    R_STORAGE_READONLY_COPY,
+    R_STORAGE_COPY_TARGET,
+    R_NET_BRIDGE,
+    R_NET_NETWORK,
+    R_NET_DIRECT,
+    R_NET_MTU,
+    R_NET_CONFIG_IDENTICAL,
+    R_NET_LISTEN_ADDRESS,
+    R_NET_MIGRATION_PORT,
+    R_NET_DST_HOSTNAME,
+    R_NET_LIBVIRTD_PORT,
+    _R_MAX,
+};
+
+#define BOTH_OS (MC_NEED_SRC_OS | MC_NEED_DST_OS)
+#define BOTH_VIRT (MC_NEED_SRC_VIRT | MC_NEED_DST_VIRT)
+#define BOTH_MOUNTS (MC_NEED_SRC_MOUNTS | MC_NEED_DST_MOUNTS)
+#define BOTH_NET (MC_NEED_SRC_NET | MC_NEED_DST_NET)
+
+static const struct mc_rule rules[_R_MAX] = {
+    [R_VM_STATE] = {
+        .id = "vm.state",
+        .title = "the domain is running (or paused) for a live migration",
+        .severity = MC_SEV_FAIL,
+        .needs = 0,
+        .hint = "start the domain, or check an offline migration with --offline",
+        .requirement = "seeds: live migration moves a running guest; a shut-off guest "
+                       "can only be migrated offline (virsh migrate --offline --persistent)",
+        .explain = "A live migration needs a running or paused domain. A shut-off domain only "
+                   "moves its definition (offline migration), which needs --offline; with "
+                   "--offline the state check passes for any state.",
+        .check = rule_vm_state,
+    },
+    [R_VM_JOB] = {
+        .id = "vm.job",
+        .title = "no other job is running on the domain",
+        .severity = MC_SEV_FAIL,
+        .hint = "wait for the running job (migration, backup, block job) to finish or abort it",
+        .requirement = "libvirt: one job at a time ('another migration job is already running', "
+                       "'cannot acquire state change lock'; failure 25)",
+        .explain = "libvirt refuses to start a migration while another job (a migration, save, "
+                   "dump, backup or block job) holds the domain.",
+        .check = rule_vm_job,
+    },
+    [R_VM_SNAPSHOTS] = {
+        .id = "vm.snapshots",
+        .title = "the domain has no libvirt snapshots",
+        .severity = MC_SEV_FAIL,
+        .hint = "delete the snapshot metadata (virsh snapshot-delete --metadata) or merge the "
+                "snapshots before migrating",
+        .requirement = "libvirt qemuMigrationSrcIsAllowed: 'cannot migrate domain with N "
+                       "snapshots'",
+        .explain = "libvirt refuses to migrate a domain to another host while it has snapshot "
+                   "metadata.",
+        .check = rule_vm_snapshots,
+    },
+    [R_VM_HOSTDEV] = {
+        .id = "vm.hostdev",
+        .title = "no host devices are assigned (PCI, mdev, SCSI)",
+        .severity = MC_SEV_FAIL,
+        .hint = "detach the host device before migrating, or use a failover (teaming) pair for "
+                "SR-IOV network devices",
+        .requirement = "libvirt qemuMigrationSrcIsAllowedHostdev; failure 20 ('domain has "
+                       "assigned non-USB host devices')",
+        .explain = "A device passed through from the host cannot follow the guest. libvirt "
+                   "refuses PCI (except a transient teaming failover device), mdev and SCSI "
+                   "host devices; USB devices are allowed but must exist on the destination.",
+        .check = rule_vm_hostdev,
+    },
+    [R_VM_DEVICES] = {
+        .id = "vm.devices",
+        .title = "no device that blocks migration (virtiofs, shmem, vDPA, transient disk, ...)",
+        .severity = MC_SEV_FAIL,
+        .hint = "remove or hot-unplug the device before migrating",
+        .requirement = "libvirt qemuMigrationSrcIsAllowed (virtiofs, legacy ivshmem, shmem not "
+                       "in master role, vDPA, transient disks, DIMMs without addresses, "
+                       "confidential guests)",
+        .explain = "QEMU or libvirt refuse to migrate guests with these devices.",
+        .check = rule_vm_devices,
+    },
+    [R_VM_INVTSC] = {
+        .id = "vm.invtsc",
+        .title = "an invariant TSC comes with a pinned TSC frequency",
+        .severity = MC_SEV_FAIL,
+        .hint = "add <clock><timer name='tsc' frequency='...'/></clock> with the TSC frequency "
+                "both hosts support, or drop the invtsc feature",
+        .requirement = "libvirt: 'domain has 'invtsc' CPU feature but TSC frequency is not "
+                       "specified' (failure 22)",
+        .explain = "QEMU blocks migration of guests with the invtsc CPU feature unless the TSC "
+                   "frequency is set explicitly; with a frequency, the destination must run "
+                   "the TSC at that rate.",
+        .check = rule_vm_invtsc,
+    },
+    [R_VM_VIRTIO_VECTORS] = {
+        .id = "vm.virtio-vectors",
+        .title = "virtio devices use at most 32 MSI-X vectors",
+        .severity = MC_SEV_WARN,
+        .hint = "lower the queue count (interface driver queues) or the controller's vectors to "
+                "32 or fewer",
+        .requirement = "seeds (RHEL 7 guide 15.2): 'set the number of vectors on any virtio "
+                       "device on either platform to 32 or fewer'",
+        .explain = "Red Hat's guide asks for at most 32 vectors per virtio device for migration. "
+                   "A multiqueue virtio-net interface with N queues uses 2N+2 vectors.",
+        .check = rule_vm_virtio_vectors,
+    },
+    [R_CPU_COMPATIBLE] = {
+        .id = "cpu.compatible",
+        .title = "the destination accepts the guest CPU",
+        .severity = MC_SEV_FAIL,
+        .needs = MC_NEED_LIVE,
+        .hint = "use a CPU model both hosts provide (virsh hypervisor-cpu-baseline on both "
+                "hosts' domain capabilities)",
+        .requirement = "libvirt compares the guest CPU at the destination (failures 3 and 4)",
+        .explain = "The destination's libvirt compares the guest's migratable CPU definition with "
+                   "what its hypervisor can provide (virConnectCompareHypervisorCPU). Features "
+                   "the source host lacks too are ignored: the guest already runs without them.",
+        .check = rule_cpu_compatible,
+    },
+    [R_CPU_PASSTHROUGH] = {
+        .id = "cpu.passthrough",
+        .title = "a host-passthrough guest moves between identical host CPUs",
+        .severity = MC_SEV_FAIL,
+        .needs = MC_NEED_SRC_VIRT | MC_NEED_DST_VIRT,
+        .hint = "use host-model or a named CPU model, or migrate only between identical hosts",
+        .requirement = "libvirt: host-passthrough is only safe between identical hosts",
+        .explain = "A host-passthrough guest sees every feature of the source host's CPU; on a "
+                   "host lacking any of them the guest breaks or QEMU refuses the stream.",
+        .check = rule_cpu_passthrough,
+    },
+    [R_VIRT_SAME_HOST] = {
+        .id = "virt.same-host",
+        .title = "the two hosts have different libvirt host UUIDs",
+        .severity = MC_SEV_FAIL,
+        .needs = BOTH_VIRT,
+        .hint = "set a distinct host_uuid in /etc/libvirt/libvirtd.conf (or "
+                "host_uuid_source = \"machine-id\") on one host and restart libvirtd",
+        .requirement = "libvirt migration cookie: 'Attempt to migrate guest to the same host' "
+                       "(failure 9)",
+        .explain = "libvirt compares the host UUIDs of source and destination and refuses when "
+                   "they are equal, as happens with cloned machines or boards with a duplicate "
+                   "SMBIOS UUID.",
+        .check = rule_virt_same_host,
+    },
+    [R_VIRT_NAME_COLLISION] = {
+        .id = "virt.name-collision",
+        .title = "no conflicting domain with the same name or UUID on the destination",
+        .severity = MC_SEV_FAIL,
+        .needs = MC_NEED_DST_VIRT,
+        .hint = "remove or rename the conflicting domain on the destination (virsh undefine)",
+        .requirement = "libvirt: 'domain is already active', 'domain already exists with uuid' "
+                       "(failure 21)",
+        .explain = "The destination refuses an incoming domain when a running domain has its "
+                   "UUID, or a domain with its name has another UUID. A persistent, inactive "
+                   "definition with the same name and UUID is fine: it becomes the running one.",
+        .check = rule_virt_name_collision,
+    },
+    [R_VIRT_MACHINE_TYPE] = {
+        .id = "virt.machine-type",
+        .title = "the destination's QEMU has the guest's exact machine type",
+        .severity = MC_SEV_FAIL,
+        .needs = MC_NEED_DST_VIRT,
+        .hint = "migrate to a host with the same or newer QEMU, which keeps old machine types",
+        .requirement = "libvirt qemu_validate: 'Emulator does not support machine type' "
+                       "(failure 12)",
+        .explain = "The guest keeps its versioned machine type (pc-q35-7.2, pc-q35-rhel9.4.0) "
+                   "across migration. A destination QEMU that does not list it cannot start the "
+                   "incoming guest.",
+        .check = rule_virt_machine_type,
+    },
+    [R_VIRT_EMULATOR] = {
+        .id = "virt.emulator",
+        .title = "the guest's emulator binary exists on the destination",
+        .severity = MC_SEV_FAIL,
+        .needs = MC_NEED_DST_VIRT,
+        .hint = "rewrite <emulator> in the destination XML (migcheck migrate does), or install "
+                "the same emulator path",
+        .fix = "rewrite-emulator",
+        .requirement = "libvirt starts the destination QEMU from the domain XML's <emulator>",
+        .explain = "Debian installs QEMU as /usr/bin/qemu-system-x86_64, RHEL as "
+                   "/usr/libexec/qemu-kvm. The destination starts the emulator named in the "
+                   "guest's XML.",
+        .check = rule_virt_emulator,
+    },
+    [R_VIRT_DOMAIN_TYPE] = {
+        .id = "virt.domain-type",
+        .title = "the destination supports the guest's virtualisation type (kvm or qemu)",
+        .severity = MC_SEV_FAIL,
+        .needs = MC_NEED_DST_VIRT,
+        .hint = "enable KVM on the destination (/dev/kvm), or use a host that has it",
+        .requirement = "libvirt capabilities: <guest><arch><domain type=...>",
+        .explain = "A kvm guest needs KVM on the destination; a host without /dev/kvm only "
+                   "offers TCG (type qemu).",
+        .check = rule_virt_domain_type,
+    },
+    [R_VIRT_QEMU_VERSION] = {
+        .id = "virt.qemu-version",
+        .title = "the destination's QEMU is not older than the source's",
+        .severity = MC_SEV_FAIL,
+        .needs = BOTH_VIRT,
+        .hint = "upgrade the destination first; migrate from older to newer QEMU only",
+        .requirement = "QEMU supports forward migration only (failures 13, 16)",
+        .explain = "An older QEMU cannot load a migration stream from a newer one (unknown "
+                   "sections, virtio features it does not know). Migrations from older to newer "
+                   "QEMU are supported.",
+        .check = rule_virt_qemu_version,
+    },
+    [R_VIRT_ROM_SIZE] = {
+        .id = "virt.rom-size",
+        .title = "option ROMs the guest uses have the same size on both hosts",
+        .severity = MC_SEV_FAIL,
+        .needs = BOTH_OS,
+        .hint = "install the same ipxe/seabios/qemu firmware packages on both hosts",
+        .requirement = "QEMU migrates ROM RAM blocks and needs equal sizes (failure 15: "
+                       "'Unknown ramblock ... cannot accept migration')",
+        .explain = "Option ROMs (NIC boot ROMs, BIOS, VGA BIOS) are RAM blocks of the guest. A "
+                   "different size on the destination makes QEMU reject the stream.",
+        .check = rule_virt_rom_size,
+    },
+    [R_VIRT_MEMORY] = {
+        .id = "virt.memory",
+        .title = "the destination has enough free memory",
+        .severity = MC_SEV_FAIL,
+        .needs = MC_NEED_DST_VIRT,
+        .hint = "free memory on the destination or pick another host",
+        .requirement = "QEMU cannot allocate guest RAM on the destination",
+        .explain = "The destination must hold the guest's current memory.",
+        .check = rule_virt_memory,
+    },
+    [R_VIRT_HUGEPAGES] = {
+        .id = "virt.hugepages",
+        .title = "the destination has the hugepages the guest needs",
+        .severity = MC_SEV_FAIL,
+        .needs = MC_NEED_DST_VIRT,
+        .hint = "reserve more hugepages of that size on the destination (vm.nr_hugepages or "
+                "/sys/kernel/mm/hugepages)",
+        .requirement = "failure 23: 'unable to map backing store for guest RAM: Cannot allocate "
+                       "memory'",
+        .explain = "A guest backed by hugepages needs as many free pages of its page size on the "
+                   "destination.",
+        .check = rule_virt_hugepages,
+    },
+    [R_VIRT_SECURITY_MODEL] = {
+        .id = "virt.security-model",
+        .title = "the destination has the security driver the guest is labelled with",
+        .severity = MC_SEV_FAIL,
+        .needs = MC_NEED_DST_VIRT,
+        .hint = "use the same security driver (SELinux or AppArmor) on both hosts",
+        .requirement = "libvirt: 'Unable to find security driver for model selinux'",
+        .explain = "A guest with a static or dynamic SELinux/AppArmor label can only start where "
+                   "that security driver is active.",
+        .check = rule_virt_security_model,
+    },
+    [R_VIRT_TLS_REQUIRED] = {
+        .id = "virt.tls-required",
+        .title = "the source does not insist on TLS migration",
+        .severity = MC_SEV_FAIL,
+        .needs = MC_NEED_SRC_VIRT,
+        .hint = "migrate with --tls, or clear migrate_tls_force in the source's qemu.conf",
+        .requirement = "libvirt: 'this libvirtd instance allows migration only with "
+                       "VIR_MIGRATE_TLS flag'",
+        .explain = "With migrate_tls_force set in qemu.conf the source refuses a plain "
+                   "migration.",
+        .check = rule_virt_tls_required,
+    },
+    [R_VIRT_UNSAFE_MIGRATION] = {
+        .id = "virt.unsafe-migration",
+        .title = "libvirt will not refuse the migration as unsafe",
+        .severity = MC_SEV_FAIL,
+        .needs = MC_NEED_SRC_MOUNTS | MC_NEED_SRC_VIRT,
+        .hint = "put the disk on storage libvirt knows as shared (NFS, GFS2, ...) or a network "
+                "disk, use cache='none', or copy the storage",
+        .fix = "copy-storage",
+        .requirement = "libvirt qemuMigrationSrcIsSafe (failures 1 and 2: 'Migration without "
+                       "shared storage is unsafe', 'Migration may lead to data corruption if "
+                       "disks use cache other than none or directsync')",
+        .explain = "libvirt refuses a migration whose writable file disks are on a file system "
+                   "not in its list of shared ones, or on a shared but not cluster file system "
+                   "with a cache mode other than none/directsync when QEMU cannot drop its "
+                   "caches. Network disks are always safe. When migcheck proved the sharing "
+                   "itself (a canary file), migcheck migrate can pass VIR_MIGRATE_UNSAFE.",
+        .check = rule_virt_unsafe_migration,
+    },
+    [R_OS_RELEASE] = {
+        .id = "os.release",
+        .title = "both hosts run the same OS release",
+        .severity = MC_SEV_WARN,
+        .needs = BOTH_OS,
+        .hint = "upgrade the older host so both run the same release",
+        .requirement = "seeds: 'Two or more Red Hat Enterprise Linux systems of the same version "
+                       "with the same updates'",
+        .explain = "Migrations between releases often work, but only same-release pairs are "
+                   "supported.",
+        .check = rule_os_release,
+    },
+    [R_OS_UPDATES] = {
+        .id = "os.updates",
+        .title = "the hypervisor stack has the same package versions on both hosts",
+        .severity = MC_SEV_WARN,
+        .needs = BOTH_OS,
+        .hint = "apply the same updates to both hosts",
+        .requirement = "seeds: 'of the same version with the same updates'",
+        .explain = "Compares the installed versions of the kernel, QEMU, libvirt and firmware "
+                   "packages.",
+        .check = rule_os_updates,
+    },
+    [R_STORAGE_DISK_SHARED] = {
+        .id = "storage.disk-shared",
+        .title = "the destination reaches the same storage for every disk and file",
+        .severity = MC_SEV_FAIL,
+        .needs = MC_NEED_SRC_MOUNTS | MC_NEED_DST_MOUNTS | MC_NEED_SRC_VIRT,
+        .hint = "put the disk on storage both hosts share (NFS, iSCSI, FC, GFS2), provision it "
+                "with migcheck, or migrate with --copy-storage-all",
+        .fix = "provision-shared-storage",
+        .requirement = "seeds: 'A guest installed on shared networked storage'; failure 5 "
+                       "('Cannot access storage file')",
+        .explain = "For every disk, CD-ROM with media, backing file and other file the guest "
+                   "opens, migcheck needs evidence that the destination reaches the same store: "
+                   "the same NFS server and export, the same LUN (WWN) or lock table, a network "
+                   "disk the destination can reach itself, or a canary file written on the "
+                   "source and read on the destination. A matching file system type is not "
+                   "evidence.",
+        .check = rule_storage_disk_shared,
+    },
+    [R_STORAGE_DISK_PATH] = {
+        .id = "storage.disk-path",
+        .title = "the destination sees shared storage at the same path",
+        .severity = MC_SEV_FAIL,
+        .needs = MC_NEED_SRC_MOUNTS | MC_NEED_DST_MOUNTS,
+        .hint = "mount the storage at the same path on both hosts, or let migcheck migrate "
+                "rewrite the paths in the destination XML",
+        .fix = "rewrite-path",
+        .requirement = "seeds: 'Shared storage must mount at the same location on source and "
+                       "destination systems'",
+        .explain = "QEMU on the destination opens the paths written in the domain XML.",
+        .check = rule_storage_disk_path,
+    },
+    [R_STORAGE_QEMU_ACCESS] = {
+        .id = "storage.qemu-access",
+        .title = "the destination's QEMU user can open every disk",
+        .severity = MC_SEV_FAIL,
+        .needs = MC_NEED_LIVE,
+        .hint = "fix ownership and modes, NFS root_squash/anonuid, or the qemu user's numeric "
+                "uid/gid",
+        .requirement = "failure 19 ('Could not open ... Permission denied': root_squash, "
+                       "uid/gid differences)",
+        .explain = "On the destination, as the user QEMU runs as, migcheck opens each file "
+                   "(read-write unless the disk is read-only).",
+        .check = rule_storage_qemu_access,
+    },
+    [R_STORAGE_QEMU_IDS] = {
+        .id = "storage.qemu-ids",
+        .title = "the QEMU user has the same numeric uid/gid on both hosts",
+        .severity = MC_SEV_WARN,
+        .needs = BOTH_OS,
+        .hint = "give the qemu user the same uid and gid on both hosts",
+        .requirement = "NFS checks numeric ids (failure 19, UVMM uid/gid 64055)",
+        .explain = "Files on NFS carry numeric owners: a qemu user with another uid on the "
+                   "destination may not open them.",
+        .check = rule_storage_qemu_ids,
+    },
+    [R_STORAGE_SEPARATE_HOST] = {
+        .id = "storage.separate-host",
+        .title = "storage is served by a host other than source and destination",
+        .severity = MC_SEV_WARN,
+        .needs = BOTH_NET,
+        .hint = "serve the storage from a separate host",
+        .requirement = "seeds: 'Storage should not reside on either of the two host physical "
+                       "machines used for the migration'",
+        .explain = "A hypervisor that also serves the storage cannot be taken down for "
+                   "maintenance without its guests' disks.",
+        .check = rule_storage_separate_host,
+    },
+    [R_STORAGE_READONLY_COPY] = {
+        .id = "storage.readonly-copy",
+        .title = "read-only files present on both hosts as separate copies match",
+        .severity = MC_SEV_WARN,
+        .needs = MC_NEED_LIVE,
+        .hint = "keep installation media and firmware identical on both hosts, or on shared "
+                "storage",
+        .requirement = "a read-only image that differs between hosts changes under the guest",
+        .explain = "CD-ROM images, kernels and firmware that exist on both hosts as local copies "
+                   "let the migration succeed, but the guest may see different content after a "
+                   "reboot.",
+        .check = rule_storage_readonly_copy,
+    },
+    [R_STORAGE_COPY_TARGET] = {
+        .id = "storage.copy-target",
+        .title = "with --copy-storage, libvirt can create the disk images on the destination",
+        .severity = MC_SEV_FAIL,
+        .needs = MC_NEED_DST_VIRT,
+        .hint = "define and start a storage pool on the destination whose target path is the "
+                "disk's directory, or pre-create the images",
+        .requirement = "failure 24: 'pre-creation of storage target ... is not supported'",
+        .explain = "For storage migration the destination pre-creates missing images only inside "
+                   "an active storage pool whose target path holds them.",
+        .check = rule_storage_copy_target,
+    },
+    [R_NET_BRIDGE] = {
+        .id = "net.bridge",
+        .title = "every bridge the guest uses exists and is up on the destination",
+        .severity = MC_SEV_FAIL,
+        .needs = MC_NEED_DST_NET,
+        .hint = "create the bridge on the destination, or map the interface to an existing "
+                "bridge in the destination XML",
+        .fix = "rewrite-bridge",
+        .requirement = "seeds: identical bridging on both hosts; failure 10 ('Cannot get "
+                       "interface MTU on ...: No such device')",
+        .explain = "An <interface type='bridge'> attaches a tap device to the named bridge on "
+                   "the destination.",
+        .check = rule_net_bridge,
+    },
+    [R_NET_NETWORK] = {
+        .id = "net.network",
+        .title = "every libvirt network the guest uses is active on the destination",
+        .severity = MC_SEV_FAIL,
+        .needs = MC_NEED_DST_VIRT,
+        .hint = "define and start the network on the destination (virsh net-start, "
+                "net-autostart)",
+        .requirement = "failure 11 ('network ... is not active')",
+        .explain = "An <interface type='network'> needs that libvirt network defined and active "
+                   "on the destination.",
+        .check = rule_net_network,
+    },
+    [R_NET_DIRECT] = {
+        .id = "net.direct",
+        .title = "every host interface of a direct (macvtap) attachment exists on the "
+                 "destination",
+        .severity = MC_SEV_FAIL,
+        .needs = MC_NEED_DST_NET,
+        .hint = "use the same interface names on both hosts or rewrite the source dev",
+        .requirement = "macvtap needs its parent device on the destination",
+        .explain = "An <interface type='direct'> creates a macvtap device on the named host "
+                   "interface.",
+        .check = rule_net_direct,
+    },
+    [R_NET_MTU] = {
+        .id = "net.mtu",
+        .title = "bridges and networks the guest uses have the same MTU on both hosts",
+        .severity = MC_SEV_WARN,
+        .needs = BOTH_NET,
+        .hint = "set the same MTU on both hosts",
+        .requirement = "seeds: identical network configuration",
+        .explain = "A smaller MTU on the destination breaks large frames of a guest configured "
+                   "for the larger one.",
+        .check = rule_net_mtu,
+    },
+    [R_NET_CONFIG_IDENTICAL] = {
+        .id = "net.config-identical",
+        .title = "bridging and libvirt networks are configured the same on both hosts",
+        .severity = MC_SEV_WARN,
+        .needs = BOTH_NET | BOTH_VIRT,
+        .hint = "make the bridges, VLANs and libvirt networks identical on both hosts",
+        .requirement = "seeds: 'All bridging and network configurations must be exactly the "
+                       "same on both hosts'",
+        .explain = "Lists the bridges (with MTU and VLAN ports) and libvirt networks that exist "
+                   "on only one host or differ.",
+        .check = rule_net_config_identical,
+    },
+    [R_NET_LISTEN_ADDRESS] = {
+        .id = "net.listen-address",
+        .title = "graphics and serial listen addresses exist on the destination",
+        .severity = MC_SEV_FAIL,
+        .needs = MC_NEED_DST_NET,
+        .hint = "listen on 0.0.0.0, a libvirt network, or rewrite the address for the "
+                "destination",
+        .fix = "rewrite-listen",
+        .requirement = "failure 17 ('Failed to bind socket: Cannot assign requested address')",
+        .explain = "QEMU on the destination binds the VNC/SPICE and TCP serial sockets to the "
+                   "addresses in the domain XML.",
+        .check = rule_net_listen_address,
+    },
+    [R_NET_MIGRATION_PORT] = {
+        .id = "net.migration-port",
+        .title = "the source reaches the destination's migration port range",
+        .severity = MC_SEV_FAIL,
+        .needs = MC_NEED_LIVE,
+        .hint = "open TCP ports migration_port_min..max (default 49152-49215) on the "
+                "destination's firewall for the source",
+        .requirement = "seeds: 'Both systems must have the appropriate ports open'; failure 6",
+        .explain = "A temporary listener in the range on the destination and a connection from "
+                   "the source, to the address the migration will use, tell a firewall that "
+                   "drops or rejects from an open path.",
+        .check = rule_net_migration_port,
+    },
+    [R_NET_DST_HOSTNAME] = {
+        .id = "net.dst-hostname",
+        .title = "the destination's host name resolves on the source, not to loopback",
+        .severity = MC_SEV_FAIL,
+        .needs = MC_NEED_DST_VIRT,
+        .hint = "make the name resolve on the source (DNS or /etc/hosts), or set migration_host "
+                "in the destination's qemu.conf",
+        .requirement = "failures 7 and 8 ('Unable to resolve address', 'hostname on destination "
+                       "resolved to localhost')",
+        .explain = "The destination tells the source to connect to its host name. The source "
+                   "must resolve it to a routable address of the destination.",
+        .check = rule_net_dst_hostname,
+    },
+    [R_NET_LIBVIRTD_PORT] = {
+        .id = "net.libvirtd-port",
+        .title = "the libvirt daemon port is reachable when the transport needs it",
+        .severity = MC_SEV_FAIL,
+        .needs = MC_NEED_LIVE,
+        .hint = "open TCP 16509 (tcp) or 16514 (tls) on the destination",
+        .requirement = "seeds: ports open; libvirt TCP/TLS transports and peer-to-peer mode",
+        .explain = "With the tcp or tls transport, or peer-to-peer migration, the source's "
+                   "libvirtd connects to the destination's libvirtd port.",
+        .check = rule_net_libvirtd_port,
+    },
+};
+
+static_assert(ARRAY_SIZE(rules) == _R_MAX, "every rule has a row");
+
+const struct mc_rule *mc_rules_table(size_t *ret_n)
+{
+    *ret_n = _R_MAX;
+    return rules;
+}
+
+const struct mc_rule *mc_rule_find(const char *id)
+{
+    for (size_t i = 0; id && i < _R_MAX; i++)
+        if (strcmp(rules[i].id, id) == 0)
+            return &rules[i];
+    return NULL;
+}
+
+const char *const *mc_rule_ids(void)
+{
+    static const char *ids[_R_MAX + 1];
+    if (!ids[0])
+        for (size_t i = 0; i < _R_MAX; i++)
+            ids[i] = rules[i].id;
+    return ids;
+}

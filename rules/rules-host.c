@@ -1,0 +1,514 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Rules about the hypervisors: CPU, QEMU and libvirt, firmware, memory, OS. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <strings.h>
+
+#include "rules-internal.h"
+
+/* ---- CPU ---- */
+
+RULE_FN(rule_cpu_compatible)
+{
+    const struct mc_pair_cpu *c = &p->rel->cpu;
+    const char *model = str_or(p->vm->cpu_model, str_or(p->vm->cpu_mode, "default"));
+    _cleanup_free_ char *subject = mc_xasprintf("cpu %s", model);
+    if (streq(p->vm->cpu_mode, "host-passthrough") || streq(p->vm->cpu_mode, "maximum")) {
+        mc_emit(out, r, MC_STATUS_SKIP, subject,
+                "the guest uses the %s CPU: there is no model to compare (see cpu.passthrough)",
+                p->vm->cpu_mode);
+        return;
+    }
+    if (!c->probe) {
+        mc_emit(out, r, MC_STATUS_UNKNOWN, subject, "the guest CPU was not compared on %s",
+                DST(p));
+        return;
+    }
+    if (!streq(c->probe, MC_PROBE_OK)) {
+        mc_emit(out, r, MC_STATUS_UNKNOWN, subject, "cannot compare the guest CPU on %s: %s",
+                DST(p), str_or(c->detail, str_or(c->message, c->probe)));
+        return;
+    }
+    if (streq(c->result, "identical") || streq(c->result, "superset")) {
+        mc_emit(out, r, MC_STATUS_PASS, subject, "%s accepts the guest CPU %s (%s)", DST(p), model,
+                c->result);
+        return;
+    }
+    /* Features the source lacks as well are not really used by the running guest. */
+    _cleanup_strv_free_ char **really = NULL;
+    STRV_FOREACH (m, c->missing)
+        if (!mc_strv_contains(p->rel->cpu_src.missing, *m))
+            mc_strv_add(&really, *m);
+    _cleanup_free_ char *all = mc_strv_join(c->missing, ", ");
+    if (mc_strv_length(c->missing) > 0 && mc_strv_length(really) == 0) {
+        struct mc_finding *f = mc_emit(out, r, MC_STATUS_PASS, subject,
+                                       "%s lacks only CPU features that %s lacks too (%s); the "
+                                       "guest already runs without them",
+                                       DST(p), SRC(p), all);
+        mc_finding_set_evidence(f, "%s", str_or(c->message, ""));
+        return;
+    }
+    _cleanup_free_ char *list = mc_strv_join(really ? really : c->missing, ", ");
+    struct mc_finding *f;
+    if (list[0])
+        f = mc_emit(out, r, MC_PROBLEM, subject, "%s does not provide CPU features the guest uses: %s",
+                    DST(p), list);
+    else
+        f = mc_emit(out, r, MC_PROBLEM, subject, "%s's CPU is incompatible with the guest CPU %s",
+                    DST(p), model);
+    mc_finding_set_evidence(f, "%s", str_or(c->message, "incompatible"));
+}
+
+RULE_FN(rule_cpu_passthrough)
+{
+    const struct mc_vm_facts *vm = p->vm;
+    if (!streq(vm->cpu_mode, "host-passthrough") && !streq(vm->cpu_mode, "maximum"))
+        return;
+    const struct mc_virt_facts *s = &p->src->virt, *d = &p->dst->virt;
+    _cleanup_free_ char *subject = mc_xasprintf("cpu %s", vm->cpu_mode);
+    if (s->cpu_vendor && d->cpu_vendor && !streq(s->cpu_vendor, d->cpu_vendor)) {
+        mc_emit(out, r, MC_PROBLEM, subject,
+                "the guest sees %s's %s CPU (host-passthrough); %s has a %s CPU", SRC(p),
+                s->cpu_vendor, DST(p), d->cpu_vendor);
+        return;
+    }
+    _cleanup_strv_free_ char **missing = NULL;
+    STRV_FOREACH (f, s->cpu_features)
+        if (!mc_strv_contains(d->cpu_features, *f))
+            mc_strv_add(&missing, *f);
+    if (missing) {
+        _cleanup_free_ char *list = mc_strv_join(missing, ", ");
+        struct mc_finding *f = mc_emit(
+            out, r, MC_PROBLEM, subject,
+            "the guest sees every feature of %s's CPU (host-passthrough); %s lacks %s", SRC(p),
+            DST(p), list);
+        mc_finding_set_evidence(f, "%s: %s, %s: %s", SRC(p), str_or(s->cpu_model, "?"), DST(p),
+                                str_or(d->cpu_model, "?"));
+        return;
+    }
+    struct mc_finding *f = mc_emit(out, r, MC_STATUS_PASS, subject,
+                                   "%s's CPU has every feature of %s's (%s, %s)", DST(p), SRC(p),
+                                   str_or(d->cpu_model, "?"), str_or(s->cpu_model, "?"));
+    if (!streq(s->cpu_model, d->cpu_model))
+        mc_finding_set_evidence(f, "the CPU models differ; the guest keeps seeing %s's",
+                                SRC(p));
+}
+
+/* ---- libvirt / QEMU ---- */
+
+RULE_FN(rule_virt_same_host)
+{
+    const char *a = p->src->virt.host_uuid, *b = p->dst->virt.host_uuid;
+    if (!a || !b) {
+        mc_emit(out, r, MC_STATUS_UNKNOWN, NULL, "the host UUID of %s is not known",
+                !a ? SRC(p) : DST(p));
+        return;
+    }
+    if (strcasecmp(a, b) == 0) {
+        struct mc_finding *f = mc_emit(out, r, MC_PROBLEM, a,
+                                       "%s and %s have the same libvirt host UUID %s; libvirt "
+                                       "refuses to migrate to the same host",
+                                       SRC(p), DST(p), a);
+        if (p->src->os.machine_id && streq(p->src->os.machine_id, p->dst->os.machine_id))
+            mc_finding_set_evidence(f, "they also share the machine-id %s",
+                                    p->src->os.machine_id);
+        return;
+    }
+    mc_emit(out, r, MC_STATUS_PASS, NULL, "host UUIDs differ (%s, %s)", a, b);
+}
+
+RULE_FN(rule_virt_name_collision)
+{
+    const struct mc_vm_facts *vm = p->vm;
+    bool any = false;
+    for (size_t i = 0; i < p->dst->virt.n_domains; i++) {
+        const struct mc_domain_ref *d = &p->dst->virt.domains[i];
+        bool same_name = streq(d->name, vm->name);
+        bool same_uuid = vm->uuid && d->uuid && strcasecmp(d->uuid, vm->uuid) == 0;
+        if (!same_name && !same_uuid)
+            continue;
+        any = true;
+        _cleanup_free_ char *subject = mc_xasprintf("domain %s", str_or(d->name, "?"));
+        if (same_uuid && d->active)
+            mc_emit(out, r, MC_PROBLEM, subject,
+                    "%s already runs domain '%s' with the guest's UUID %s", DST(p),
+                    str_or(d->name, "?"), vm->uuid);
+        else if (same_name && !same_uuid)
+            mc_emit(out, r, MC_PROBLEM, subject,
+                    "%s already has a domain named '%s' with another UUID (%s)", DST(p),
+                    str_or(d->name, "?"), str_or(d->uuid, "?"));
+        else if (same_uuid && !same_name)
+            mc_emit(out, r, MC_PROBLEM, subject,
+                    "%s has domain '%s' with the guest's UUID %s under another name", DST(p),
+                    str_or(d->name, "?"), vm->uuid);
+        else
+            mc_emit(out, r, MC_STATUS_PASS, subject,
+                    "%s has an inactive definition of '%s' with the same UUID; the migrated "
+                    "domain takes its place",
+                    DST(p), d->name);
+    }
+    if (!any)
+        mc_emit(out, r, MC_STATUS_PASS, NULL, "%s has no domain named '%s' or with its UUID",
+                DST(p), str_or(vm->name, "?"));
+}
+
+RULE_FN(rule_virt_machine_type)
+{
+    const char *m = p->vm->machine;
+    if (!m) {
+        mc_emit(out, r, MC_STATUS_UNKNOWN, NULL, "the guest's machine type is not known");
+        return;
+    }
+    _cleanup_free_ char *subject = mc_xasprintf("machine %s", m);
+    for (size_t i = 0; i < p->dst->virt.n_machines; i++) {
+        const struct mc_machine *x = &p->dst->virt.machines[i];
+        if (p->vm->arch && x->arch && !streq(x->arch, p->vm->arch))
+            continue;
+        if (streq(x->name, m) || streq(x->canonical, m)) {
+            mc_emit(out, r, MC_STATUS_PASS, subject, "%s's QEMU has machine type %s", DST(p), m);
+            return;
+        }
+    }
+    if (p->dst->virt.n_machines == 0) {
+        mc_emit(out, r, MC_STATUS_UNKNOWN, subject, "%s's machine types are not known", DST(p));
+        return;
+    }
+    mc_emit(out, r, MC_PROBLEM, subject,
+            "%s's QEMU does not support machine type %s; it cannot start the incoming guest",
+            DST(p), m);
+}
+
+static const struct mc_vm_path *path_with_role(const struct mc_pair *p, const char *role)
+{
+    for (size_t i = 0; i < p->rel->n_paths; i++)
+        if (streq(p->rel->paths[i].role, role))
+            return &p->rel->paths[i];
+    return NULL;
+}
+
+RULE_FN(rule_virt_emulator)
+{
+    const char *e = p->vm->emulator;
+    if (!e)
+        return;
+    _cleanup_free_ char *subject = mc_xasprintf("emulator %s", e);
+    for (size_t i = 0; i < p->dst->virt.n_guests; i++)
+        if (streq(p->dst->virt.guests[i].emulator, e)) {
+            mc_emit(out, r, MC_STATUS_PASS, subject, "%s has emulator %s", DST(p), e);
+            return;
+        }
+    /* Not a default emulator there; the live stat of the path decides. */
+    const struct mc_vm_path *ep = path_with_role(p, "emulator");
+    if (ep && streq(ep->exists_probe, MC_PROBE_OK)) {
+        mc_emit(out, r, MC_STATUS_PASS, subject, "%s has emulator %s (not its default)", DST(p),
+                e);
+        return;
+    }
+    if (ep && streq(ep->exists_probe, MC_PROBE_FAILED)) {
+        mc_emit(out, r, MC_PROBLEM, subject, "%s has no emulator %s: %s", DST(p), e,
+                str_or(ep->exists_detail, "not found"));
+        return;
+    }
+    struct mc_finding *f =
+        mc_emit(out, r, p->rel->live ? MC_STATUS_UNKNOWN : MC_PROBLEM, subject,
+                "emulator %s is not among %s's emulators", e, DST(p));
+    _cleanup_buf_ struct mc_buf b = MC_BUF_INIT;
+    for (size_t i = 0; i < p->dst->virt.n_guests; i++)
+        mc_buf_printf(&b, "%s%s", b.len ? ", " : "", str_or(p->dst->virt.guests[i].emulator, "?"));
+    mc_finding_set_evidence(f, "%s has: %s", DST(p), b.len ? b.data : "none");
+}
+
+RULE_FN(rule_virt_domain_type)
+{
+    const char *type = p->vm->domain_type;
+    if (!type)
+        return;
+    const char *arch = p->vm->arch;
+    _cleanup_free_ char *subject = mc_xasprintf("domain type %s", type);
+    bool arch_found = false;
+    for (size_t i = 0; i < p->dst->virt.n_guests; i++) {
+        const struct mc_guest_arch *g = &p->dst->virt.guests[i];
+        if (arch && g->arch && !streq(g->arch, arch))
+            continue;
+        arch_found = true;
+        if (mc_strv_contains(g->domain_types, type)) {
+            mc_emit(out, r, MC_STATUS_PASS, subject, "%s runs %s guests for %s", DST(p), type,
+                    str_or(arch, "this architecture"));
+            return;
+        }
+    }
+    if (!arch_found && p->dst->virt.n_guests == 0) {
+        mc_emit(out, r, MC_STATUS_UNKNOWN, subject, "%s's guest capabilities are not known",
+                DST(p));
+        return;
+    }
+    mc_emit(out, r, MC_PROBLEM, subject, "%s cannot run %s guests for %s%s", DST(p), type,
+            str_or(arch, "this architecture"),
+            streq(type, "kvm") ? " (no KVM on the destination)" : "");
+}
+
+RULE_FN(rule_virt_qemu_version)
+{
+    int64_t a = p->src->virt.hv_version, b = p->dst->virt.hv_version;
+    char va[32], vb[32];
+    if (a <= 0 || b <= 0) {
+        mc_emit(out, r, MC_STATUS_UNKNOWN, NULL, "the QEMU version of %s is not known",
+                a <= 0 ? SRC(p) : DST(p));
+        return;
+    }
+    mc_version_string(a, va);
+    mc_version_string(b, vb);
+    if (a > b)
+        mc_emit(out, r, MC_PROBLEM, "qemu",
+                "%s runs QEMU %s, older than %s's %s: migration from newer to older QEMU is not "
+                "supported",
+                DST(p), vb, SRC(p), va);
+    else
+        mc_emit(out, r, MC_STATUS_PASS, "qemu", "QEMU %s on %s, %s on %s", va, SRC(p), vb, DST(p));
+}
+
+static const struct mc_rom *find_rom(const struct mc_os_facts *o, const char *path)
+{
+    for (size_t i = 0; path && i < o->n_roms; i++)
+        if (streq(o->roms[i].path, path))
+            return &o->roms[i];
+    return NULL;
+}
+
+RULE_FN(rule_virt_rom_size)
+{
+    for (size_t i = 0; i < p->src->os.n_roms; i++) {
+        const struct mc_rom *s = &p->src->os.roms[i];
+        if (!s->sha256)
+            continue; /* only ROMs the guest loads are hashed */
+        _cleanup_free_ char *subject = mc_xasprintf("rom %s", s->path);
+        const struct mc_rom *d = find_rom(&p->dst->os, s->path);
+        if (!d) {
+            mc_emit(out, r, MC_PROBLEM, subject, "%s has no %s, which the guest loads", DST(p),
+                    s->path);
+            continue;
+        }
+        if (d->size != s->size) {
+            struct mc_finding *f = mc_emit(out, r, MC_PROBLEM, subject,
+                                           "%s is %lld bytes on %s but %lld on %s", s->path,
+                                           (long long)s->size, SRC(p), (long long)d->size, DST(p));
+            mc_finding_set_evidence(f, "QEMU refuses a ROM RAM block of another size");
+            continue;
+        }
+        struct mc_finding *f = mc_emit(out, r, MC_STATUS_PASS, subject,
+                                       "%s has the same size on both hosts (%lld bytes)", s->path,
+                                       (long long)s->size);
+        if (d->sha256 && !streq(d->sha256, s->sha256))
+            mc_finding_set_evidence(f, "the contents differ; the size is what migration needs");
+    }
+}
+
+RULE_FN(rule_virt_memory)
+{
+    const struct mc_vm_facts *vm = p->vm;
+    if (vm->hugepage_kib > 0)
+        return; /* virt.hugepages */
+    int64_t need = vm->current_memory_kib > 0 ? vm->current_memory_kib : vm->memory_kib;
+    int64_t free_kib = p->dst->virt.free_memory_kib;
+    if (need <= 0 || free_kib <= 0) {
+        mc_emit(out, r, MC_STATUS_UNKNOWN, NULL, "free memory of %s or the guest's size is not "
+                                                 "known",
+                DST(p));
+        return;
+    }
+    if (p->opts->offline)
+        return; /* an offline migration starts nothing */
+    if (free_kib < need)
+        mc_emit(out, r, MC_PROBLEM, "memory", "%s has %lld MiB free; the guest needs %lld MiB",
+                DST(p), (long long)(free_kib / 1024), (long long)(need / 1024));
+    else
+        mc_emit(out, r, MC_STATUS_PASS, "memory", "%s has %lld MiB free for the guest's %lld MiB",
+                DST(p), (long long)(free_kib / 1024), (long long)(need / 1024));
+}
+
+RULE_FN(rule_virt_hugepages)
+{
+    const struct mc_vm_facts *vm = p->vm;
+    if (vm->hugepage_kib <= 0 || p->opts->offline)
+        return;
+    int64_t need = vm->memory_kib;
+    _cleanup_free_ char *subject = mc_xasprintf("hugepages %lldKiB", (long long)vm->hugepage_kib);
+    for (size_t i = 0; i < p->dst->virt.n_hugepages; i++) {
+        const struct mc_hugepages *h = &p->dst->virt.hugepages[i];
+        if (h->size_kib != vm->hugepage_kib)
+            continue;
+        int64_t have = h->free * h->size_kib;
+        if (have < need)
+            mc_emit(out, r, MC_PROBLEM, subject,
+                    "%s has %lld free %lld KiB pages (%lld MiB); the guest needs %lld MiB",
+                    DST(p), (long long)h->free, (long long)h->size_kib, (long long)(have / 1024),
+                    (long long)(need / 1024));
+        else
+            mc_emit(out, r, MC_STATUS_PASS, subject,
+                    "%s has %lld free %lld KiB pages for the guest's %lld MiB", DST(p),
+                    (long long)h->free, (long long)h->size_kib, (long long)(need / 1024));
+        return;
+    }
+    mc_emit(out, r, MC_PROBLEM, subject, "%s has no %lld KiB hugepages", DST(p),
+            (long long)vm->hugepage_kib);
+}
+
+RULE_FN(rule_virt_security_model)
+{
+    STRV_FOREACH (m, p->vm->seclabels) {
+        if (streq(*m, "none") || streq(*m, "dac"))
+            continue;
+        _cleanup_free_ char *subject = mc_xasprintf("seclabel %s", *m);
+        if (mc_strv_contains(p->dst->virt.secmodels, *m))
+            mc_emit(out, r, MC_STATUS_PASS, subject, "%s has the %s security driver", DST(p), *m);
+        else
+            mc_emit(out, r, MC_PROBLEM, subject,
+                    "the guest is labelled for %s, which %s does not run", *m, DST(p));
+    }
+}
+
+RULE_FN(rule_virt_tls_required)
+{
+    if (p->src->virt.qemu_conf.migrate_tls_force)
+        mc_emit(out, r, MC_PROBLEM, "migrate_tls_force",
+                "%s's qemu.conf sets migrate_tls_force: it refuses a migration without --tls",
+                SRC(p));
+    else if (p->src->virt.qemu_conf.readable)
+        mc_emit(out, r, MC_STATUS_PASS, NULL, "%s does not force TLS for migration", SRC(p));
+}
+
+static bool is_drive(const struct mc_vm_path *vp)
+{
+    return streq(vp->role, "disk") || streq(vp->role, "cdrom") || streq(vp->role, "floppy") ||
+           streq(vp->role, "lun");
+}
+
+static bool cache_safe(const char *cache)
+{
+    return streq(cache, "none") || streq(cache, "directsync");
+}
+
+RULE_FN(rule_virt_unsafe_migration)
+{
+    bool any_unsafe = false;
+    /* QEMU_CAPS_MIGRATION_FILE_DROP_CACHE: QEMU 4.0 and later drop caches at switch-over. */
+    bool drop_cache = p->src->virt.hv_version >= 4000000;
+    for (size_t i = 0; i < p->rel->n_paths; i++) {
+        const struct mc_vm_path *vp = &p->rel->paths[i];
+        if (!is_drive(vp) || vp->readonly)
+            continue;
+        if (p->opts->copy_storage && !streq(vp->disk_type, "network"))
+            continue;
+        if (streq(vp->disk_type, "network"))
+            continue;
+        bool proven = streq(vp->evidence, MC_EVIDENCE_CANARY) ||
+                      streq(vp->evidence, MC_EVIDENCE_IDENTITY);
+        if (streq(vp->disk_type, "file")) {
+            if (!vp->src_store.shared_fs) {
+                any_unsafe = true;
+                struct mc_finding *f = mc_emit(
+                    out, r, MC_PROBLEM, vp->subject,
+                    "libvirt will refuse: %s %s is on %s, not a shared file system for libvirt "
+                    "('Migration without shared storage is unsafe')",
+                    vp->subject, vp->src_path, str_or(vp->src_store.fstype, "an unknown fs"));
+                if (proven) {
+                    mc_finding_set_evidence(f, "migcheck proved %s shares it: %s", DST(p),
+                                            str_or(vp->evidence_detail, vp->evidence));
+                    mc_finding_set_fix(f, "unsafe-proven-shared");
+                    mc_finding_set_hint(f, "the storage is shared (proven by migcheck): "
+                                           "'migcheck migrate' can pass VIR_MIGRATE_UNSAFE "
+                                           "safely; plain virsh needs --unsafe");
+                }
+                continue;
+            }
+            if (vp->src_store.cluster_fs)
+                continue;
+        } else if (streq(vp->disk_type, "nvme")) {
+            any_unsafe = true;
+            mc_emit(out, r, MC_PROBLEM, vp->subject,
+                    "libvirt will refuse: %s is an NVMe disk ('Migration without shared storage "
+                    "is unsafe')",
+                    vp->subject);
+            continue;
+        }
+        if (vp->shareable || cache_safe(vp->cache) || drop_cache)
+            continue;
+        any_unsafe = true;
+        struct mc_finding *f = mc_emit(
+            out, r, MC_PROBLEM, vp->subject,
+            "libvirt will refuse: %s uses cache='%s' on %s and QEMU on %s cannot drop its caches "
+            "('Migration may lead to data corruption if disks use cache other than none or "
+            "directsync')",
+            vp->subject, str_or(vp->cache, "default"), str_or(vp->src_store.fstype, "?"), SRC(p));
+        mc_finding_set_hint(f, "use cache='none' for disks on shared storage");
+        mc_finding_set_fix(f, NULL);
+    }
+    if (!any_unsafe)
+        mc_emit(out, r, MC_STATUS_PASS, NULL,
+                "libvirt considers every writable disk safe to migrate (network disks, shared "
+                "file systems%s)",
+                drop_cache ? ", and QEMU drops caches" : "");
+}
+
+/* ---- OS and updates ---- */
+
+RULE_FN(rule_os_release)
+{
+    const struct mc_os_facts *a = &p->src->os, *b = &p->dst->os;
+    const char *na = str_or(a->pretty_name, str_or(a->id, "?"));
+    const char *nb = str_or(b->pretty_name, str_or(b->id, "?"));
+    if (!a->id || !b->id) {
+        mc_emit(out, r, MC_STATUS_UNKNOWN, "os-release", "the OS release of %s is not known",
+                !a->id ? SRC(p) : DST(p));
+        return;
+    }
+    if (streq(a->id, b->id) && streq_ptr(a->version_id, b->version_id)) {
+        mc_emit(out, r, MC_STATUS_PASS, "os-release", "both hosts run %s", na);
+        return;
+    }
+    struct mc_finding *f = mc_emit(out, r, MC_PROBLEM, "os-release", "%s runs %s, %s runs %s",
+                                   SRC(p), na, DST(p), nb);
+    mc_finding_set_evidence(f, "ID=%s VERSION_ID=%s / ID=%s VERSION_ID=%s", a->id,
+                            str_or(a->version_id, ""), b->id, str_or(b->version_id, ""));
+}
+
+RULE_FN(rule_os_updates)
+{
+    const struct mc_os_facts *a = &p->src->os, *b = &p->dst->os;
+    _cleanup_buf_ struct mc_buf diff = MC_BUF_INIT;
+    size_t ndiff = 0;
+    if (a->kernel_release && b->kernel_release && !streq(a->kernel_release, b->kernel_release)) {
+        mc_buf_printf(&diff, "kernel %s / %s", a->kernel_release, b->kernel_release);
+        ndiff++;
+    }
+    for (size_t i = 0; i < a->n_packages; i++) {
+        const struct mc_package *pa = &a->packages[i];
+        const struct mc_package *pb = mc_os_find_package(b, pa->name);
+        if (pb && streq_ptr(pa->version, pb->version))
+            continue;
+        mc_buf_printf(&diff, "%s%s %s / %s", diff.len ? "; " : "", pa->name,
+                      str_or(pa->version, "?"), pb ? str_or(pb->version, "?") : "not installed");
+        ndiff++;
+    }
+    for (size_t i = 0; i < b->n_packages; i++)
+        if (!mc_os_find_package(a, b->packages[i].name)) {
+            mc_buf_printf(&diff, "%s%s not installed / %s", diff.len ? "; " : "",
+                          b->packages[i].name, str_or(b->packages[i].version, "?"));
+            ndiff++;
+        }
+    if (a->n_packages == 0 && b->n_packages == 0) {
+        mc_emit(out, r, MC_STATUS_UNKNOWN, "packages",
+                "the package versions of neither host are known");
+        return;
+    }
+    if (ndiff == 0) {
+        mc_emit(out, r, MC_STATUS_PASS, "packages",
+                "the hypervisor stack has the same versions on both hosts (%zu packages)",
+                a->n_packages);
+        return;
+    }
+    struct mc_finding *f = mc_emit(out, r, MC_PROBLEM, "packages",
+                                   "%zu hypervisor package%s differ between %s and %s", ndiff,
+                                   ndiff == 1 ? "" : "s", SRC(p), DST(p));
+    mc_finding_set_evidence(f, "%s", diff.data);
+}

@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Storage rules over the related paths (checker/relate.c plus the live
+ * probes): is every file the guest opens reachable from the destination, at
+ * which path, by the QEMU user, and who serves it.
+ */
+#include <stdio.h>
+
+#include "rules-internal.h"
+
+/* Roles the storage rules judge (the emulator binary is virt.emulator's). */
+static bool judged(const struct mc_vm_path *vp)
+{
+    return !streq(vp->role, "emulator");
+}
+
+static bool is_network(const struct mc_vm_path *vp)
+{
+    return streq(vp->disk_type, "network");
+}
+
+static bool evidence_shared(const struct mc_vm_path *vp)
+{
+    return streq(vp->evidence, MC_EVIDENCE_IDENTITY) || streq(vp->evidence, MC_EVIDENCE_CANARY) ||
+           streq(vp->evidence, MC_EVIDENCE_NETWORK);
+}
+
+static const char *store_text(const struct mc_store *s, char *buf, size_t len)
+{
+    if (streq(s->kind, "local"))
+        snprintf(buf, len, "local %s (%s)", str_or(s->fstype, "file system"),
+                 str_or(s->mount_target, "?"));
+    else if (streq(s->kind, "network"))
+        snprintf(buf, len, "a %s network disk", str_or(s->fstype, "?"));
+    else
+        snprintf(buf, len, "%s %s", str_or(s->kind, "?"), str_or(s->identity, ""));
+    return buf;
+}
+
+RULE_FN(rule_storage_disk_shared)
+{
+    for (size_t i = 0; i < p->rel->n_paths; i++) {
+        const struct mc_vm_path *vp = &p->rel->paths[i];
+        if (!judged(vp))
+            continue;
+        char st[512];
+        store_text(&vp->src_store, st, sizeof(st));
+        struct mc_finding *f = NULL;
+
+        if (evidence_shared(vp)) {
+            f = mc_emit(out, r, MC_STATUS_PASS, vp->subject, "%s %s is on %s, which %s reaches%s%s",
+                        vp->subject, vp->src_path, st, DST(p),
+                        vp->dst_path && !streq(vp->dst_path, vp->src_path) ? " at " : "",
+                        vp->dst_path && !streq(vp->dst_path, vp->src_path) ? vp->dst_path : "");
+            mc_finding_set_evidence(f, "%s", str_or(vp->evidence_detail, vp->evidence));
+            continue;
+        }
+        if (streq(vp->evidence, MC_EVIDENCE_REFUSED)) {
+            f = mc_emit(out, r, MC_PROBLEM, vp->subject, "%s %s: the storage server refuses %s: %s",
+                        vp->subject, vp->src_path, DST(p), str_or(vp->evidence_detail, "refused"));
+            continue;
+        }
+        /* A read-only file present on the destination at the same path is enough for QEMU. */
+        if (vp->readonly && streq(vp->exists_probe, MC_PROBE_OK) &&
+            !streq(vp->evidence, MC_EVIDENCE_ABSENT)) {
+            f = mc_emit(out, r, MC_STATUS_PASS, vp->subject,
+                        "read-only %s %s exists on %s as a separate copy", vp->subject,
+                        vp->src_path, DST(p));
+            mc_finding_set_evidence(f, "%s (see storage.readonly-copy)", str_or(vp->exists_detail, "present"));
+            continue;
+        }
+        if (streq(vp->evidence, MC_EVIDENCE_ABSENT) ||
+            (streq(vp->exists_probe, MC_PROBE_FAILED) && !is_network(vp))) {
+            if (vp->readonly && streq(vp->exists_probe, MC_PROBE_OK)) {
+                f = mc_emit(out, r, MC_STATUS_PASS, vp->subject,
+                            "read-only %s %s exists on %s as a separate copy", vp->subject,
+                            vp->src_path, DST(p));
+                continue;
+            }
+            f = mc_emit(out, r, MC_PROBLEM, vp->subject, "%s %s is on %s on %s; %s cannot see it",
+                        vp->subject, vp->src_path, st, SRC(p), DST(p));
+            mc_finding_set_evidence(f, "%s%s%s", str_or(vp->evidence_detail, ""),
+                                    vp->evidence_detail && vp->exists_detail ? "; " : "",
+                                    str_or(vp->exists_detail, ""));
+            if (vp->readonly)
+                mc_finding_set_hint(f, "make the file available at the same path on %s, or "
+                                       "eject the media before migrating",
+                                    DST(p));
+            continue;
+        }
+        if (is_network(vp)) {
+            if (!p->rel->live) {
+                mc_emit(out, r, MC_STATUS_SKIP, vp->subject,
+                        "%s is a %s network disk: whether %s reaches its server needs a live "
+                        "probe",
+                        vp->subject, str_or(vp->protocol, "?"), DST(p));
+            } else if (streq(vp->exists_probe, MC_PROBE_FAILED)) {
+                mc_emit(out, r, MC_PROBLEM, vp->subject, "%s cannot reach %s %s: %s", DST(p),
+                        vp->subject, vp->src_path, str_or(vp->exists_detail, "unreachable"));
+            } else {
+                mc_emit(out, r, MC_STATUS_UNKNOWN, vp->subject,
+                        "cannot tell whether %s reaches %s %s: %s", DST(p), vp->subject,
+                        vp->src_path, str_or(vp->exists_detail, "not probed"));
+            }
+            continue;
+        }
+        if (streq(vp->src_store.kind, "local") && !p->rel->live) {
+            f = mc_emit(out, r, MC_PROBLEM, vp->subject,
+                        "%s %s is on %s on %s; it is not shared with %s", vp->subject,
+                        vp->src_path, st, SRC(p), DST(p));
+            mc_finding_set_evidence(f, "a local file system; no live probe ran to find it "
+                                       "elsewhere");
+            continue;
+        }
+        mc_emit(out, r, MC_STATUS_UNKNOWN, vp->subject,
+                "no evidence whether %s reaches %s %s (%s)", DST(p), vp->subject, vp->src_path,
+                str_or(vp->exists_detail, str_or(vp->evidence_detail, "not probed")));
+    }
+}
+
+RULE_FN(rule_storage_disk_path)
+{
+    for (size_t i = 0; i < p->rel->n_paths; i++) {
+        const struct mc_vm_path *vp = &p->rel->paths[i];
+        if (!judged(vp) || is_network(vp) || !evidence_shared(vp) || !vp->dst_path)
+            continue;
+        if (streq(vp->dst_path, vp->src_path)) {
+            mc_emit(out, r, MC_STATUS_PASS, vp->subject, "%s %s has the same path on %s",
+                    vp->subject, vp->src_path, DST(p));
+            continue;
+        }
+        struct mc_finding *f =
+            mc_emit(out, r, MC_PROBLEM, vp->subject, "%s %s is at %s on %s", vp->subject,
+                    vp->src_path, vp->dst_path, DST(p));
+        mc_finding_set_evidence(f, "%s", str_or(vp->evidence_detail, vp->evidence));
+    }
+}
+
+RULE_FN(rule_storage_qemu_access)
+{
+    const char *user = str_or(p->dst->os.qemu_user, "qemu user");
+    for (size_t i = 0; i < p->rel->n_paths; i++) {
+        const struct mc_vm_path *vp = &p->rel->paths[i];
+        if (!judged(vp) || !vp->open_probe)
+            continue;
+        const char *where = vp->dst_path ? vp->dst_path : vp->src_path;
+        if (streq(vp->open_probe, MC_PROBE_OK))
+            mc_emit(out, r, MC_STATUS_PASS, vp->subject, "%s on %s can open %s %s%s", user, DST(p),
+                    vp->subject, where, vp->readonly ? " read-only" : " read-write");
+        else if (streq(vp->open_probe, MC_PROBE_FAILED))
+            mc_emit(out, r, MC_PROBLEM, vp->subject, "%s on %s cannot open %s %s: %s", user,
+                    DST(p), vp->subject, where, str_or(vp->open_detail, "denied"));
+        else
+            mc_emit(out, r, MC_STATUS_UNKNOWN, vp->subject,
+                    "cannot tell whether %s on %s can open %s: %s", user, DST(p), where,
+                    str_or(vp->open_detail, vp->open_probe));
+    }
+}
+
+RULE_FN(rule_storage_qemu_ids)
+{
+    bool nfs = false;
+    for (size_t i = 0; i < p->rel->n_paths; i++) {
+        const struct mc_vm_path *vp = &p->rel->paths[i];
+        if (streq(vp->src_store.kind, "nfs") || streq(vp->protocol, "nfs"))
+            nfs = true;
+    }
+    if (!nfs)
+        return;
+    const struct mc_os_facts *a = &p->src->os, *b = &p->dst->os;
+    if (!a->qemu_uid_known || !b->qemu_uid_known) {
+        mc_emit(out, r, MC_STATUS_UNKNOWN, "qemu user", "the qemu user's ids on %s are not known",
+                !a->qemu_uid_known ? SRC(p) : DST(p));
+        return;
+    }
+    if (a->qemu_uid != b->qemu_uid || a->qemu_gid != b->qemu_gid)
+        mc_emit(out, r, MC_PROBLEM, "qemu user",
+                "QEMU runs as %s (%lld:%lld) on %s and %s (%lld:%lld) on %s; NFS compares numeric "
+                "ids",
+                str_or(a->qemu_user, "?"), (long long)a->qemu_uid, (long long)a->qemu_gid, SRC(p),
+                str_or(b->qemu_user, "?"), (long long)b->qemu_uid, (long long)b->qemu_gid, DST(p));
+    else
+        mc_emit(out, r, MC_STATUS_PASS, "qemu user", "QEMU runs as uid %lld gid %lld on both hosts",
+                (long long)a->qemu_uid, (long long)a->qemu_gid);
+}
+
+static bool host_named(const struct mc_host_facts *h, const char *hname, const char *server)
+{
+    if (!server)
+        return false;
+    if (mc_host_has_address(h, server))
+        return true;
+    if (streq(h->os.hostname, server) || streq(h->os.fqdn, server) || streq(hname, server))
+        return true;
+    return false;
+}
+
+RULE_FN(rule_storage_separate_host)
+{
+    for (size_t i = 0; i < p->rel->n_paths; i++) {
+        const struct mc_vm_path *vp = &p->rel->paths[i];
+        const char *server = vp->src_store.server;
+        if (!judged(vp) || !server)
+            continue;
+        if (host_named(p->src, p->src_name, server))
+            mc_emit(out, r, MC_PROBLEM, vp->subject, "%s is served by %s itself (%s)", vp->subject,
+                    SRC(p), server);
+        else if (host_named(p->dst, p->dst_name, server))
+            mc_emit(out, r, MC_PROBLEM, vp->subject, "%s is served by %s itself (%s)", vp->subject,
+                    DST(p), server);
+        else
+            mc_emit(out, r, MC_STATUS_PASS, vp->subject, "%s is served by %s, a separate host",
+                    vp->subject, server);
+    }
+}
+
+RULE_FN(rule_storage_readonly_copy)
+{
+    for (size_t i = 0; i < p->rel->n_paths; i++) {
+        const struct mc_vm_path *vp = &p->rel->paths[i];
+        if (!judged(vp) || !vp->readonly || evidence_shared(vp) ||
+            !streq(vp->exists_probe, MC_PROBE_OK))
+            continue;
+        if (vp->src_size > 0 && vp->dst_size > 0 && vp->src_size != vp->dst_size)
+            mc_emit(out, r, MC_PROBLEM, vp->subject,
+                    "%s %s differs between the hosts (%lld bytes on %s, %lld on %s)", vp->subject,
+                    vp->src_path, (long long)vp->src_size, SRC(p), (long long)vp->dst_size,
+                    DST(p));
+        else
+            mc_emit(out, r, MC_STATUS_PASS, vp->subject,
+                    "%s %s is a separate copy on each host with the same size", vp->subject,
+                    vp->src_path);
+    }
+}
+
+static const char *dir_of(const char *path, char *buf, size_t len)
+{
+    const char *slash = strrchr(path, '/');
+    size_t n = slash ? (size_t)(slash - path) : 0;
+    if (n == 0)
+        n = 1;
+    if (n >= len)
+        n = len - 1;
+    memcpy(buf, path, n);
+    buf[n] = '\0';
+    return buf;
+}
+
+RULE_FN(rule_storage_copy_target)
+{
+    if (!p->opts->copy_storage)
+        return;
+    for (size_t i = 0; i < p->rel->n_paths; i++) {
+        const struct mc_vm_path *vp = &p->rel->paths[i];
+        if (!streq(vp->role, "disk") || vp->readonly || is_network(vp) || evidence_shared(vp))
+            continue;
+        char dir[4096];
+        dir_of(vp->src_path, dir, sizeof(dir));
+        bool found = false;
+        for (size_t k = 0; k < p->dst->virt.n_pools; k++) {
+            const struct mc_pool *pool = &p->dst->virt.pools[k];
+            if (pool->active && streq(pool->target_path, dir))
+                found = true;
+        }
+        if (found)
+            mc_emit(out, r, MC_STATUS_PASS, vp->subject,
+                    "an active pool on %s holds %s, so libvirt can create the image", DST(p), dir);
+        else if (streq(vp->exists_probe, MC_PROBE_OK))
+            mc_emit(out, r, MC_STATUS_PASS, vp->subject, "%s already exists on %s", vp->src_path,
+                    DST(p));
+        else
+            mc_emit(out, r, MC_PROBLEM, vp->subject,
+                    "no active storage pool on %s has target path %s; libvirt cannot pre-create "
+                    "%s",
+                    DST(p), dir, vp->src_path);
+    }
+}

@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Rules about the domain itself: state, jobs, devices that cannot move. */
+#include <stdio.h>
+
+#include "rules-internal.h"
+
+RULE_FN(rule_vm_state)
+{
+    const char *state = str_or(p->vm->state, "unknown");
+    const char *name = str_or(p->vm->name, "?");
+    if (p->opts->offline) {
+        if (!p->vm->persistent)
+            mc_emit(out, r, MC_PROBLEM, name,
+                    "domain '%s' is transient; an offline migration moves only persistent "
+                    "definitions",
+                    name);
+        else
+            mc_emit(out, r, MC_STATUS_PASS, name,
+                    "domain '%s' is %s; an offline migration moves its persistent definition",
+                    name, state);
+        return;
+    }
+    if (streq(state, "running") || streq(state, "paused")) {
+        mc_emit(out, r, MC_STATUS_PASS, name, "domain '%s' is %s", name, state);
+        return;
+    }
+    struct mc_finding *f;
+    if (streq(state, "shutoff")) {
+        f = mc_emit(out, r, MC_PROBLEM, name,
+                    "domain '%s' is shut off: a live migration needs a running domain", name);
+        mc_finding_set_hint(f, "start it first, or move the definition with an offline "
+                               "migration: check with --offline, migrate with "
+                               "'virsh migrate --offline --persistent'");
+    } else {
+        f = mc_emit(out, r, MC_PROBLEM, name, "domain '%s' is %s, not running or paused", name,
+                    state);
+    }
+    mc_finding_set_evidence(f, "state=%s%s%s", state, p->vm->state_reason ? " reason=" : "",
+                            p->vm->state_reason ? p->vm->state_reason : "");
+}
+
+RULE_FN(rule_vm_job)
+{
+    const char *job = p->vm->job;
+    const char *name = str_or(p->vm->name, "?");
+    if (!job || streq(job, "none"))
+        mc_emit(out, r, MC_STATUS_PASS, name, "no job is running on domain '%s'", name);
+    else
+        mc_emit(out, r, MC_PROBLEM, name, "a %s job is running on domain '%s'", job, name);
+}
+
+RULE_FN(rule_vm_snapshots)
+{
+    const char *name = str_or(p->vm->name, "?");
+    if (p->vm->snapshots > 0)
+        mc_emit(out, r, MC_PROBLEM, name,
+                "domain '%s' has %lld snapshot%s; libvirt refuses to migrate it", name,
+                (long long)p->vm->snapshots, p->vm->snapshots == 1 ? "" : "s");
+    else
+        mc_emit(out, r, MC_STATUS_PASS, name, "domain '%s' has no snapshots", name);
+}
+
+RULE_FN(rule_vm_hostdev)
+{
+    const struct mc_vm_facts *vm = p->vm;
+    if (vm->n_hostdevs == 0) {
+        mc_emit(out, r, MC_STATUS_PASS, NULL, "no host devices are assigned");
+        return;
+    }
+    for (size_t i = 0; i < vm->n_hostdevs; i++) {
+        const struct mc_hostdev *h = &vm->hostdevs[i];
+        const char *type = str_or(h->type, "?");
+        const char *addr = str_or(h->address, "?");
+        _cleanup_free_ char *subject = mc_xasprintf("hostdev %s %s", type, addr);
+        if (h->mode && !streq(h->mode, "subsystem")) {
+            mc_emit(out, r, MC_PROBLEM, subject,
+                    "host device %s (mode '%s') cannot be migrated", addr, h->mode);
+        } else if (streq(type, "usb")) {
+            struct mc_finding *f = mc_emit(
+                out, r, MC_STATUS_PASS, subject,
+                "USB host device %s can be migrated if %s has the same device", addr, DST(p));
+            mc_finding_set_evidence(f, "libvirt allows USB host devices in migration");
+        } else if (streq(type, "pci") && streq(h->teaming, "transient")) {
+            mc_emit(out, r, MC_STATUS_PASS, subject,
+                    "PCI device %s is the transient half of a failover pair; libvirt unplugs it "
+                    "for the migration",
+                    addr);
+        } else {
+            mc_emit(out, r, MC_PROBLEM, subject,
+                    "%s host device %s is assigned to the guest and cannot follow it to %s",
+                    streq(type, "pci") ? "PCI" : type, addr, DST(p));
+        }
+    }
+}
+
+RULE_FN(rule_vm_devices)
+{
+    const struct mc_vm_facts *vm = p->vm;
+    bool any = false;
+    STRV_FOREACH (b, vm->blockers) {
+        any = true;
+        mc_emit(out, r, MC_PROBLEM, *b, "the guest has %s, which cannot be migrated", *b);
+    }
+    for (size_t i = 0; i < vm->n_disks; i++)
+        if (vm->disks[i].transient) {
+            any = true;
+            _cleanup_free_ char *s = mc_xasprintf("disk %s", str_or(vm->disks[i].target, "?"));
+            mc_emit(out, r, MC_PROBLEM, s,
+                    "disk %s is transient; libvirt does not migrate transient disks",
+                    str_or(vm->disks[i].target, "?"));
+        }
+    if (!any)
+        mc_emit(out, r, MC_STATUS_PASS, NULL, "no device that blocks migration");
+}
+
+RULE_FN(rule_vm_invtsc)
+{
+    const struct mc_vm_facts *vm = p->vm;
+    bool invtsc = false;
+    for (size_t i = 0; i < vm->n_cpu_features; i++) {
+        const struct mc_cpu_feature *f = &vm->cpu_features[i];
+        if (streq(f->name, "invtsc") && (!f->policy || streq(f->policy, "require") ||
+                                         streq(f->policy, "force")))
+            invtsc = true;
+    }
+    if (!invtsc) {
+        mc_emit(out, r, MC_STATUS_PASS, NULL, "the guest CPU has no invariant TSC");
+        return;
+    }
+    if (vm->tsc_frequency <= 0) {
+        mc_emit(out, r, MC_PROBLEM, "invtsc",
+                "the guest CPU has the invtsc feature but no TSC frequency; QEMU blocks its "
+                "migration");
+        return;
+    }
+    int64_t dst_khz = p->dst ? p->dst->virt.tsc_khz : 0;
+    int64_t want_khz = vm->tsc_frequency / 1000;
+    if (dst_khz > 0 && dst_khz != want_khz) {
+        /* Without TSC scaling on the destination the frequency cannot be honoured. */
+        struct mc_finding *f =
+            mc_emit(out, r, MC_PROBLEM, "invtsc",
+                    "the guest's TSC runs at %lld kHz, %s's TSC at %lld kHz; without TSC "
+                    "scaling QEMU cannot start the guest there",
+                    (long long)want_khz, DST(p), (long long)dst_khz);
+        mc_finding_set_hint(f, "migrate between hosts with the same TSC frequency, or make sure "
+                               "the destination CPU supports TSC scaling");
+        return;
+    }
+    mc_emit(out, r, MC_STATUS_PASS, "invtsc",
+            "invariant TSC with a pinned frequency of %lld Hz", (long long)vm->tsc_frequency);
+}
+
+RULE_FN(rule_vm_virtio_vectors)
+{
+    const struct mc_vm_facts *vm = p->vm;
+    bool any = false;
+    for (size_t i = 0; i < vm->n_ifaces; i++) {
+        const struct mc_iface *ifc = &vm->ifaces[i];
+        if (!streq(ifc->model, "virtio") || ifc->queues <= 1)
+            continue;
+        any = true;
+        int64_t vectors = 2 * ifc->queues + 2;
+        _cleanup_free_ char *s = mc_xasprintf("interface %s", mc_vm_iface_label(ifc));
+        if (vectors > 32)
+            mc_emit(out, r, MC_PROBLEM, s,
+                    "virtio interface %s has %lld queues, %lld vectors (more than 32)",
+                    mc_vm_iface_label(ifc), (long long)ifc->queues, (long long)vectors);
+        else
+            mc_emit(out, r, MC_STATUS_PASS, s, "virtio interface %s uses %lld vectors",
+                    mc_vm_iface_label(ifc), (long long)vectors);
+    }
+    for (size_t i = 0; i < vm->n_controllers; i++) {
+        const struct mc_controller *c = &vm->controllers[i];
+        if (c->vectors <= 0)
+            continue;
+        any = true;
+        _cleanup_free_ char *s =
+            mc_xasprintf("controller %s %lld", str_or(c->type, "?"), (long long)c->index);
+        if (c->vectors > 32)
+            mc_emit(out, r, MC_PROBLEM, s, "%s uses %lld vectors (more than 32)", s,
+                    (long long)c->vectors);
+        else
+            mc_emit(out, r, MC_STATUS_PASS, s, "%s uses %lld vectors", s, (long long)c->vectors);
+    }
+    if (!any)
+        mc_emit(out, r, MC_STATUS_PASS, NULL, "no virtio device sets more than the default "
+                                               "vectors");
+}

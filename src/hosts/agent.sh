@@ -1,0 +1,207 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# migcheck's sh agent: answers `check` on a host where migcheck is not installed (or not
+# wanted), over one ssh session. Built into migcheck after probe.sh (src/remote/), whose
+# mcprobe_main answers the `facts` request; never installed on a host.
+#
+# ssh runs a fixed command:  sh -c 'eval "$(dd bs=1 count=N 2>/dev/null)"'
+# and the client writes exactly N bytes of script (probe.sh, this file, and a first line
+# MCAGENT_MC='<encoded path of migcheck>'), then the requests. dd reads the script byte by byte,
+# so the requests stay in the pipe for `read` (shells buffer their own script input, which is
+# why the script is not simply piped into `sh -s` ahead of the data).
+#
+# If MCAGENT_MC names a command that exists, the agent becomes `migcheck __agent` (same
+# protocol, more probes). Otherwise it answers itself:
+#
+#   -> <id> <op> <arg>...       args encoded: \0ooo octal escapes, decoded with printf %b
+#   <- <id> ok|fail|unsupported|error <word>...
+#
+# Ops: quit; facts <boundary> (then BOUNDARY=..., spec lines, END: the probe); stat <path>;
+# open <path> <uid> <gid> r|rw; canary-write <dir> <token>; canary-read <path> <token>;
+# rm-canary <path>; resolve <name>. Anything else: unsupported. Input is data, never code:
+# every expansion is quoted and no argument reaches eval.
+
+# Decode an argument into mcagent_v (the trailing x keeps trailing newlines).
+mcagent_dec() {
+	mcagent_v=$(printf '%bx' "$1")
+	mcagent_v=${mcagent_v%x}
+}
+
+# The errno name for why path $1 cannot be used, in mcagent_e.
+mcagent_errno() {
+	mcagent_m=$(ls -d -- "$1" 2>&1 >/dev/null)
+	if [ -z "$mcagent_m" ]; then
+		mcagent_e=EINVAL
+	else
+		mcprobe_errname "$mcagent_m"
+		mcagent_e=$mcprobe_e
+	fi
+}
+
+mcagent_type() {
+	if [ -f "$1" ]; then
+		mcagent_t=file
+	elif [ -d "$1" ]; then
+		mcagent_t=dir
+	elif [ -b "$1" ]; then
+		mcagent_t=block
+	elif [ -c "$1" ]; then
+		mcagent_t=char
+	else
+		mcagent_t=other
+	fi
+}
+
+mcagent_stat() {
+	mcagent_dec "$1"
+	mcagent_p=$mcagent_v
+	if [ -e "$mcagent_p" ]; then
+		mcagent_type "$mcagent_p"
+		mcagent_s=$(stat -L -c '%s %u %g %a' -- "$mcagent_p" 2>/dev/null) || mcagent_s='0 0 0 0'
+		printf '%s ok %s %s\n' "$mcagent_id" "$mcagent_t" "$mcagent_s"
+	else
+		mcagent_errno "$mcagent_p"
+		printf '%s fail %s\n' "$mcagent_id" "$mcagent_e"
+	fi
+}
+
+# Can uid:gid open the file? As ourselves with test; as another user through setpriv.
+mcagent_open() {
+	mcagent_dec "$1"
+	mcagent_p=$mcagent_v
+	mcagent_flag=-r
+	[ "$4" = rw ] && mcagent_flag=-w
+	if [ ! -e "$mcagent_p" ]; then
+		mcagent_errno "$mcagent_p"
+		printf '%s fail %s\n' "$mcagent_id" "$mcagent_e"
+		return 0
+	fi
+	if [ "$2" = "$(id -u)" ]; then
+		if [ "$mcagent_flag" "$mcagent_p" ] && { [ "$4" != rw ] || [ -r "$mcagent_p" ]; }; then
+			printf '%s ok\n' "$mcagent_id"
+		else
+			printf '%s fail EACCES\n' "$mcagent_id"
+		fi
+	elif command -v setpriv >/dev/null 2>&1; then
+		if setpriv --reuid="$2" --regid="$3" --init-groups -- test "$mcagent_flag" "$mcagent_p" \
+			</dev/null 2>/dev/null; then
+			printf '%s ok\n' "$mcagent_id"
+		else
+			printf '%s fail EACCES\n' "$mcagent_id"
+		fi
+	else
+		printf '%s unsupported\n' "$mcagent_id"
+	fi
+}
+
+mcagent_canary_write() {
+	mcagent_dec "$1"
+	mcagent_d=$mcagent_v
+	case $2 in
+	'' | *[!A-Za-z0-9]*)
+		printf '%s error EINVAL\n' "$mcagent_id"
+		return 0
+		;;
+	esac
+	mcagent_f=$mcagent_d/.migcheck-canary-$2
+	if (set -C && printf '%s' "$2" >"$mcagent_f") 2>/dev/null; then
+		printf '%s ok\n' "$mcagent_id"
+	else
+		mcagent_errno "$mcagent_d"
+		[ "$mcagent_e" = EINVAL ] && mcagent_e=EACCES
+		printf '%s fail %s\n' "$mcagent_id" "$mcagent_e"
+	fi
+}
+
+mcagent_canary_read() {
+	mcagent_dec "$1"
+	mcagent_p=$mcagent_v
+	# Revalidate the directory first (NFS caches negative lookups), as Nova does.
+	touch -c -- "${mcagent_p%/*}" 2>/dev/null
+	if [ -f "$mcagent_p" ]; then
+		if [ "$(cat -- "$mcagent_p" 2>/dev/null)" = "$2" ]; then
+			printf '%s ok match\n' "$mcagent_id"
+		else
+			printf '%s ok mismatch\n' "$mcagent_id"
+		fi
+	else
+		mcagent_errno "$mcagent_p"
+		printf '%s fail %s\n' "$mcagent_id" "$mcagent_e"
+	fi
+}
+
+mcagent_rm_canary() {
+	mcagent_dec "$1"
+	mcagent_p=$mcagent_v
+	case ${mcagent_p##*/} in
+	.migcheck-canary-*) ;;
+	*)
+		printf '%s error EPERM\n' "$mcagent_id"
+		return 0
+		;;
+	esac
+	if rm -f -- "$mcagent_p" 2>/dev/null; then
+		printf '%s ok\n' "$mcagent_id"
+	else
+		printf '%s fail EACCES\n' "$mcagent_id"
+	fi
+}
+
+mcagent_resolve() {
+	mcagent_dec "$1"
+	if ! command -v getent >/dev/null 2>&1; then
+		printf '%s unsupported\n' "$mcagent_id"
+		return 0
+	fi
+	mcagent_a=$(getent ahosts -- "$mcagent_v" 2>/dev/null </dev/null |
+		awk '{ if (!seen[$1]++) printf "%s%s", (n++ ? " " : ""), $1 }')
+	if [ -n "$mcagent_a" ]; then
+		printf '%s ok %s\n' "$mcagent_id" "$mcagent_a"
+	else
+		printf '%s fail ENOENT\n' "$mcagent_id"
+	fi
+}
+
+mcagent_main() {
+	LC_ALL=C
+	export LC_ALL
+	PATH=$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+	export PATH
+	if [ -n "$MCAGENT_MC" ]; then
+		mcagent_dec "$MCAGENT_MC"
+		if command -v "$mcagent_v" >/dev/null 2>&1; then
+			exec "$mcagent_v" __agent
+		fi
+	fi
+	printf 'HELLO sh 1 -\n'
+	while IFS= read -r mcagent_line; do
+		set -f
+		IFS=' '
+		# shellcheck disable=SC2086 # the words are the request; globbing is off
+		set -- $mcagent_line
+		unset IFS
+		set +f
+		[ $# -ge 2 ] || continue
+		mcagent_id=$1
+		mcagent_op=$2
+		shift 2
+		case $mcagent_op in
+		quit)
+			printf '%s ok\n' "$mcagent_id"
+			return 0
+			;;
+		facts)
+			printf '%s facts-begin dump\n' "$mcagent_id"
+			mcprobe_main
+			;;
+		stat) mcagent_stat "$1" ;;
+		open) mcagent_open "$1" "$2" "$3" "$4" ;;
+		canary-write) mcagent_canary_write "$1" "$2" ;;
+		canary-read) mcagent_canary_read "$1" "$2" ;;
+		rm-canary) mcagent_rm_canary "$1" ;;
+		resolve) mcagent_resolve "$1" ;;
+		*) printf '%s unsupported\n' "$mcagent_id" ;;
+		esac
+	done
+	return 0
+}

@@ -1,0 +1,588 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "session.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "agent-proto.h"
+#include "util/cleanup.h"
+#include "util/fileio.h"
+#include "util/spawn.h"
+#include "util/strv.h"
+#include "util/xalloc.h"
+
+extern char **environ;
+extern const char mc_agent_script_text[];
+extern const size_t mc_agent_script_text_len;
+
+const char *const mc_ssh_base_options[] = {
+    "-T", "-e", "none", "-o", "BatchMode=yes", "-o", "ServerAliveInterval=5", "-o",
+    "ServerAliveCountMax=3", NULL,
+};
+
+int mc_control_dir_create(char **ret_dir, struct mc_error *reterr)
+{
+    const char *base = getenv("XDG_RUNTIME_DIR");
+    if (!base || !*base || access(base, W_OK) < 0 || strlen(base) > 40)
+        base = "/tmp";
+    _cleanup_free_ char *tmpl = mc_xasprintf("%s/migcheck-XXXXXX", base);
+    if (!mkdtemp(tmpl))
+        return mc_error_set(reterr, -errno, "cannot create a private directory in '%s': %s",
+                            base, strerror(errno));
+    _cleanup_free_ char *helper = mc_control_dir_ssh_helper(tmpl);
+    /* The directory name is mkdtemp's: only safe characters, so it can sit in the script. */
+    _cleanup_free_ char *script =
+        mc_xasprintf("#!/bin/sh\n"
+                     "# migcheck: libvirt's ssh reuses migcheck's connection to the host\n"
+                     "exec ssh -o ControlPath=%s/cm-%%C -o ControlMaster=no -o BatchMode=yes "
+                     "\"$@\"\n",
+                     tmpl);
+    int fd = open(helper, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0700);
+    if (fd < 0 || mc_write_all(fd, script, strlen(script)) < 0) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        mc_control_dir_remove(tmpl);
+        return mc_error_set(reterr, -e, "cannot write '%s': %s", helper, strerror(e));
+    }
+    close(fd);
+    *ret_dir = TAKE_PTR(tmpl);
+    return 0;
+}
+
+char *mc_control_dir_ssh_helper(const char *dir)
+{
+    return mc_xasprintf("%s/ssh", dir);
+}
+
+void mc_control_dir_remove(const char *dir)
+{
+    if (!dir)
+        return;
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *de;
+        while ((de = readdir(d)))
+            if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+                (void)unlinkat(dirfd(d), de->d_name, 0);
+        closedir(d);
+    }
+    (void)rmdir(dir);
+}
+
+static char *self_exe(void)
+{
+    char buf[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+    if (n <= 0)
+        return mc_xstrdup("migcheck");
+    buf[n] = '\0';
+    return mc_xstrdup(buf);
+}
+
+/* The script the sh bootstrap reads with dd: variable, probe functions, agent, call. */
+static char *agent_script(const char *remote_command, size_t *ret_len)
+{
+    _cleanup_free_ char *enc = mc_agent_encode(remote_command ? remote_command : "");
+    _cleanup_buf_ struct mc_buf b = MC_BUF_INIT;
+    /* The encoded form has no quote: it is safe between single quotes. */
+    mc_buf_printf(&b, "MCAGENT_MC='%s'\n", remote_command && *remote_command ? enc : "");
+    mc_buf_append(&b, mc_agent_script_text, mc_agent_script_text_len);
+    mc_buf_puts(&b, "\nmcagent_main\n");
+    *ret_len = b.len;
+    return mc_buf_steal(&b);
+}
+
+static int spawn_pipes(const char *const *argv, struct mc_session *s, struct mc_error *reterr)
+{
+    int in[2], out[2], err[2];
+    if (pipe2(in, O_CLOEXEC) < 0)
+        return mc_error_set(reterr, -errno, "cannot create pipes: %s", strerror(errno));
+    if (pipe2(out, O_CLOEXEC) < 0) {
+        close(in[0]);
+        close(in[1]);
+        return mc_error_set(reterr, -errno, "cannot create pipes: %s", strerror(errno));
+    }
+    if (pipe2(err, O_CLOEXEC) < 0) {
+        close(in[0]);
+        close(in[1]);
+        close(out[0]);
+        close(out[1]);
+        return mc_error_set(reterr, -errno, "cannot create pipes: %s", strerror(errno));
+    }
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, in[0], STDIN_FILENO);
+    posix_spawn_file_actions_adddup2(&fa, out[1], STDOUT_FILENO);
+    posix_spawn_file_actions_adddup2(&fa, err[1], STDERR_FILENO);
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    sigset_t none, dfl;
+    sigemptyset(&none);
+    sigemptyset(&dfl);
+    sigaddset(&dfl, SIGPIPE);
+    sigaddset(&dfl, SIGINT);
+    sigaddset(&dfl, SIGTERM);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &dfl);
+    /* Own process group: a Ctrl-C on the terminal reaches migcheck, which ends the sessions. */
+    posix_spawnattr_setpgroup(&attr, 0);
+    posix_spawnattr_setflags(&attr,
+                             POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
+    int r = posix_spawnp(&s->pid, argv[0], &fa, &attr, (char *const *)argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&attr);
+    close(in[0]);
+    close(out[1]);
+    close(err[1]);
+    if (r != 0) {
+        close(in[1]);
+        close(out[0]);
+        close(err[0]);
+        s->pid = 0;
+        return mc_error_set(reterr, -r, "cannot run '%s': %s", argv[0], strerror(r));
+    }
+    s->in_fd = in[1];
+    s->out_fd = out[0];
+    s->err_fd = err[0];
+    fcntl(s->out_fd, F_SETFL, O_NONBLOCK);
+    fcntl(s->err_fd, F_SETFL, O_NONBLOCK);
+    return 0;
+}
+
+/* Drain what is readable into the buffers; -EPIPE at the end of stdout. */
+static int pump(struct mc_session *s, int timeout_ms)
+{
+    struct pollfd pf[2] = {{.fd = s->out_fd, .events = POLLIN}, {.fd = s->err_fd, .events = POLLIN}};
+    int n = s->err_fd >= 0 ? 2 : 1;
+    int r = poll(pf, (nfds_t)n, timeout_ms);
+    if (r < 0)
+        return errno == EINTR ? 0 : -errno;
+    if (r == 0)
+        return -ETIMEDOUT;
+    if (n == 2 && (pf[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+        char buf[4096];
+        ssize_t k = read(s->err_fd, buf, sizeof(buf));
+        if (k > 0 && s->err.len < 65536)
+            mc_buf_append(&s->err, buf, (size_t)k);
+        else if (k == 0) {
+            close(s->err_fd);
+            s->err_fd = -1;
+        }
+    }
+    if (pf[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+        char buf[65536];
+        ssize_t k = read(s->out_fd, buf, sizeof(buf));
+        if (k > 0) {
+            if (s->out.len + (size_t)k > (256u << 20))
+                return -EFBIG;
+            mc_buf_append(&s->out, buf, (size_t)k);
+        } else if (k == 0 || (errno != EAGAIN && errno != EINTR)) {
+            return -EPIPE;
+        }
+    }
+    return 0;
+}
+
+static int remaining(double deadline)
+{
+    double left = deadline - mc_now();
+    return left <= 0 ? 0 : (int)(left * 1000.0) + 1;
+}
+
+/* Take one line (without its newline) from the output, reading as needed. */
+static int take_line(struct mc_session *s, double deadline, char **ret)
+{
+    for (;;) {
+        char *nl = s->out.data ? memchr(s->out.data, '\n', s->out.len) : NULL;
+        if (nl) {
+            size_t n = (size_t)(nl - s->out.data);
+            *ret = mc_xstrndup(s->out.data, n);
+            memmove(s->out.data, nl + 1, s->out.len - n - 1);
+            s->out.len -= n + 1;
+            s->out.data[s->out.len] = '\0';
+            return 0;
+        }
+        int left = remaining(deadline);
+        if (left == 0)
+            return -ETIMEDOUT;
+        int r = pump(s, left);
+        if (r < 0 && r != -ETIMEDOUT)
+            return r;
+    }
+}
+
+/* The last line ssh (or the agent) wrote on stderr, for messages. */
+static const char *last_err_line(struct mc_session *s, char *buf, size_t len)
+{
+    /* Read whatever is left without waiting. */
+    while (s->err_fd >= 0) {
+        char tmp[4096];
+        ssize_t k = read(s->err_fd, tmp, sizeof(tmp));
+        if (k <= 0)
+            break;
+        if (s->err.len < 65536)
+            mc_buf_append(&s->err, tmp, (size_t)k);
+    }
+    if (!s->err.len)
+        return "no answer";
+    _cleanup_free_ char *copy = mc_xstrdup(s->err.data);
+    mc_strip_trailing(copy);
+    char *l = strrchr(copy, '\n');
+    snprintf(buf, len, "%s", l ? l + 1 : copy);
+    return buf;
+}
+
+static int write_all_deadline(struct mc_session *s, const char *data, size_t len, double deadline)
+{
+    fcntl(s->in_fd, F_SETFL, O_NONBLOCK);
+    while (len > 0) {
+        ssize_t w = write(s->in_fd, data, len);
+        if (w > 0) {
+            data += w;
+            len -= (size_t)w;
+            continue;
+        }
+        if (w < 0 && errno != EAGAIN && errno != EINTR)
+            return -errno;
+        struct pollfd pf = {.fd = s->in_fd, .events = POLLOUT};
+        int left = remaining(deadline);
+        if (left == 0 || poll(&pf, 1, left) == 0)
+            return -ETIMEDOUT;
+    }
+    return 0;
+}
+
+static void kill_and_reap(struct mc_session *s)
+{
+    if (s->pid <= 0)
+        return;
+    kill(s->pid, SIGTERM); /* our own child, by pid */
+    for (int i = 0; i < 50; i++) {
+        if (waitpid(s->pid, NULL, WNOHANG) == s->pid) {
+            s->pid = 0;
+            return;
+        }
+        usleep(10000);
+    }
+    kill(s->pid, SIGKILL);
+    waitpid(s->pid, NULL, 0);
+    s->pid = 0;
+}
+
+static void close_fds(struct mc_session *s)
+{
+    if (s->in_fd >= 0)
+        close(s->in_fd);
+    if (s->out_fd >= 0)
+        close(s->out_fd);
+    if (s->err_fd >= 0)
+        close(s->err_fd);
+    s->in_fd = s->out_fd = s->err_fd = -1;
+}
+
+static int start_once(struct mc_session *s, const struct mc_session_opts *o,
+                      const char *remote_command, struct mc_error *reterr)
+{
+    const struct mc_hostspec *h = o->host;
+    size_t script_len = 0;
+    _cleanup_free_ char *script = NULL;
+    _cleanup_free_ char *exe = NULL;
+    _cleanup_free_ char *boot = NULL;
+    _cleanup_free_ char *target = NULL;
+    _cleanup_free_ char *ctl = NULL;
+    _cleanup_free_ char *port = NULL;
+    const char *argv[40];
+    size_t n = 0;
+    bool native_local = h->local && remote_command && *remote_command;
+
+    if (native_local) {
+        exe = self_exe();
+        argv[n++] = exe;
+        argv[n++] = "__agent";
+    } else {
+        script = agent_script(remote_command, &script_len);
+        boot = mc_xasprintf("eval \"$(dd bs=1 count=%zu 2>/dev/null)\"", script_len);
+        if (h->local) {
+            argv[n++] = "sh";
+            argv[n++] = "-c";
+            argv[n++] = boot;
+        } else {
+            argv[n++] = "ssh";
+            for (size_t i = 0; mc_ssh_base_options[i]; i++)
+                argv[n++] = mc_ssh_base_options[i];
+            argv[n++] = "-o";
+            argv[n++] = "ControlMaster=auto";
+            argv[n++] = "-o";
+            argv[n++] = "ControlPersist=no";
+            ctl = mc_xasprintf("ControlPath=%s/cm-%%C", o->control_dir);
+            argv[n++] = "-o";
+            argv[n++] = ctl;
+            if (h->port) {
+                port = mc_xasprintf("%d", h->port);
+                argv[n++] = "-p";
+                argv[n++] = port;
+            }
+            target = mc_hostspec_ssh_target(h);
+            argv[n++] = "--";
+            argv[n++] = target;
+            /* One fixed command for the remote login shell; the script follows on stdin. */
+            char *cmd = mc_xasprintf("sh -c '%s'", boot);
+            free(boot);
+            boot = cmd;
+            argv[n++] = boot;
+        }
+    }
+    argv[n] = NULL;
+
+    double deadline = mc_now() + (double)o->timeout_ms / 1000.0;
+    s->started = mc_now();
+    int r = spawn_pipes(argv, s, reterr);
+    if (r < 0)
+        return r;
+    if (script && (r = write_all_deadline(s, script, script_len, deadline)) < 0) {
+        char buf[512];
+        mc_error_set(reterr, r, "cannot reach '%s': %s", s->label,
+                     r == -ETIMEDOUT ? "timed out" : last_err_line(s, buf, sizeof(buf)));
+        kill_and_reap(s);
+        close_fds(s);
+        return r;
+    }
+    _cleanup_free_ char *hello = NULL;
+    r = take_line(s, deadline, &hello);
+    if (r < 0) {
+        char buf[512];
+        if (r == -ETIMEDOUT)
+            mc_error_set(reterr, r, "cannot reach '%s': no answer within %d s", s->label,
+                         o->timeout_ms / 1000);
+        else
+            mc_error_set(reterr, -EHOSTUNREACH, "cannot reach '%s': %s", s->label,
+                         last_err_line(s, buf, sizeof(buf)));
+        kill_and_reap(s);
+        close_fds(s);
+        return r == -ETIMEDOUT ? r : -EHOSTUNREACH;
+    }
+    _cleanup_strv_free_ char **w = mc_strv_split(hello, " ");
+    if (mc_strv_length(w) < 4 || strcmp(w[0], "HELLO") != 0) {
+        kill_and_reap(s);
+        close_fds(s);
+        return mc_error_set(reterr, -EPROTO, "'%s' answered something that is not a migcheck "
+                                             "agent: '%.60s'",
+                            s->label, hello);
+    }
+    if (strcmp(w[2], "1") != 0) {
+        kill_and_reap(s);
+        close_fds(s);
+        return mc_error_set(reterr, -EPROTONOSUPPORT,
+                            "the %s agent on '%s' speaks protocol %s, this migcheck speaks 1",
+                            w[1], s->label, w[2]);
+    }
+    s->kind = mc_xstrdup(w[1]);
+    s->version = mc_xstrdup(w[3]);
+    s->hello_seconds = mc_now() - s->started;
+    return 0;
+}
+
+int mc_session_start(struct mc_session *s, const struct mc_session_opts *o,
+                     struct mc_error *reterr)
+{
+    memset(s, 0, sizeof(*s));
+    s->in_fd = s->out_fd = s->err_fd = -1;
+    s->label = mc_xstrdup(o->host->label);
+    s->next_id = 1;
+    int r = start_once(s, o, o->remote_command, reterr);
+    if (r == -EPROTONOSUPPORT && o->remote_command && *o->remote_command) {
+        /* A migcheck of another protocol on the host: the sh agent always matches. */
+        mc_buf_free(&s->out);
+        mc_buf_free(&s->err);
+        mc_error_clear(reterr);
+        r = start_once(s, o, "", reterr);
+    }
+    return r;
+}
+
+unsigned mc_session_send(struct mc_session *s, const char *op, const char *const *args)
+{
+    unsigned id = s->next_id++;
+    _cleanup_buf_ struct mc_buf b = MC_BUF_INIT;
+    mc_buf_printf(&b, "%u %s", id, op);
+    for (size_t i = 0; args && args[i]; i++) {
+        _cleanup_free_ char *e = mc_agent_encode(args[i]);
+        mc_buf_printf(&b, " %s", e);
+    }
+    mc_buf_putc(&b, '\n');
+    if (s->in_fd >= 0)
+        (void)write_all_deadline(s, b.data, b.len, mc_now() + 10.0);
+    return id;
+}
+
+int mc_session_recv(struct mc_session *s, unsigned id, int timeout_ms, char ***ret_words,
+                    struct mc_error *reterr)
+{
+    double deadline = mc_now() + (double)timeout_ms / 1000.0;
+    char prefix[24];
+    snprintf(prefix, sizeof(prefix), "%u ", id);
+    for (;;) {
+        _cleanup_free_ char *line = NULL;
+        int r = take_line(s, deadline, &line);
+        if (r < 0) {
+            char buf[512];
+            return mc_error_set(reterr, r, "lost the agent on '%s': %s", s->label,
+                                r == -ETIMEDOUT ? "no answer in time"
+                                                : last_err_line(s, buf, sizeof(buf)));
+        }
+        if (!mc_str_startswith(line, prefix))
+            continue; /* an answer to a request nobody waits for any more */
+        char **w = NULL;
+        if (mc_agent_split(line + strlen(prefix), &w) < 0 || !w || !w[0]) {
+            mc_strv_free(w);
+            return mc_error_set(reterr, -EBADMSG, "the agent on '%s' sent a malformed answer",
+                                s->label);
+        }
+        *ret_words = w;
+        return 0;
+    }
+}
+
+int mc_session_call(struct mc_session *s, const char *op, const char *const *args, int timeout_ms,
+                    char ***ret_words, struct mc_error *reterr)
+{
+    unsigned id = mc_session_send(s, op, args);
+    return mc_session_recv(s, id, timeout_ms, ret_words, reterr);
+}
+
+static char *new_boundary(void)
+{
+    unsigned char raw[16];
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || read(fd, raw, sizeof(raw)) != (ssize_t)sizeof(raw)) {
+        for (size_t i = 0; i < sizeof(raw); i++)
+            raw[i] = (unsigned char)(rand() ^ (int)(mc_now() * 1e6));
+    }
+    if (fd >= 0)
+        close(fd);
+    char *b = mc_xmalloc(sizeof(raw) * 2 + 1);
+    for (size_t i = 0; i < sizeof(raw); i++)
+        snprintf(b + 2 * i, 3, "%02x", raw[i]);
+    return b;
+}
+
+int mc_session_facts(struct mc_session *s, const char *const *const specs[], int timeout_ms,
+                     char **ret_kind, char **ret_body, size_t *ret_len, char **ret_boundary,
+                     struct mc_error *reterr)
+{
+    _cleanup_free_ char *boundary = new_boundary();
+    unsigned id = s->next_id++;
+    _cleanup_buf_ struct mc_buf req = MC_BUF_INIT;
+    _cleanup_strv_free_ char **seen = NULL;
+    mc_buf_printf(&req, "%u facts %s\nBOUNDARY=%s\n", id, boundary, boundary);
+    for (size_t i = 0; specs && specs[i]; i++)
+        for (const char *const *l = specs[i]; *l; l++) {
+            if (strchr(*l, '\n') || mc_strv_contains(seen, *l))
+                continue;
+            mc_strv_add(&seen, *l);
+            mc_buf_printf(&req, "%s\n", *l);
+        }
+    mc_buf_puts(&req, "END\n");
+    double deadline = mc_now() + (double)timeout_ms / 1000.0;
+    int r = write_all_deadline(s, req.data, req.len, deadline);
+    if (r < 0)
+        return mc_error_set(reterr, r, "cannot send the facts request to '%s'", s->label);
+
+    char prefix[32], idp[24];
+    snprintf(prefix, sizeof(prefix), "%u facts-begin ", id);
+    snprintf(idp, sizeof(idp), "%u ", id);
+    _cleanup_free_ char *head = NULL;
+    for (;;) {
+        free(head);
+        head = NULL;
+        r = take_line(s, deadline, &head);
+        if (r < 0) {
+            char buf[512];
+            return mc_error_set(reterr, r, "no facts from '%s': %s", s->label,
+                                r == -ETIMEDOUT ? "timed out" : last_err_line(s, buf, sizeof(buf)));
+        }
+        if (mc_str_startswith(head, prefix))
+            break;
+        if (mc_str_startswith(head, idp))
+            return mc_error_set(reterr, -EIO, "the agent on '%s' could not gather facts: %.80s",
+                                s->label, head + strlen(idp));
+    }
+    _cleanup_free_ char *end = mc_xasprintf("\n--%s END\n", boundary);
+    size_t endlen = strlen(end);
+    for (;;) {
+        char *hit = s->out.data ? memmem(s->out.data, s->out.len, end, endlen) : NULL;
+        /* The end line may also be the very first line of the body (an empty body). */
+        if (!hit && s->out.len >= endlen - 1 && s->out.data &&
+            memcmp(s->out.data, end + 1, endlen - 1) == 0)
+            hit = s->out.data - 1;
+        if (hit) {
+            size_t body_end = (size_t)(hit - s->out.data) + endlen; /* includes the END line */
+            const char *kind = head + strlen(prefix);
+            *ret_kind = mc_xstrdup(kind);
+            if (strcmp(kind, "xml") == 0) {
+                /* The snapshot alone, without the framing line. */
+                size_t xml_len = hit >= s->out.data ? (size_t)(hit - s->out.data) : 0;
+                *ret_body = mc_xstrndup(s->out.data, xml_len);
+                *ret_len = xml_len;
+            } else {
+                *ret_body = mc_xstrndup(s->out.data, body_end);
+                *ret_len = body_end;
+            }
+            memmove(s->out.data, s->out.data + body_end, s->out.len - body_end);
+            s->out.len -= body_end;
+            s->out.data[s->out.len] = '\0';
+            *ret_boundary = TAKE_PTR(boundary);
+            return 0;
+        }
+        int left = remaining(deadline);
+        if (left == 0)
+            return mc_error_set(reterr, -ETIMEDOUT, "the facts of '%s' did not arrive in time",
+                                s->label);
+        r = pump(s, left);
+        if (r < 0 && r != -ETIMEDOUT) {
+            char buf[512];
+            return mc_error_set(reterr, r, "the facts of '%s' were cut short: %s", s->label,
+                                last_err_line(s, buf, sizeof(buf)));
+        }
+    }
+}
+
+void mc_session_close(struct mc_session *s)
+{
+    if (s->pid > 0 && s->in_fd >= 0) {
+        char **w = NULL;
+        struct mc_error err = {0};
+        if (mc_session_call(s, "quit", NULL, 2000, &w, &err) == 0)
+            mc_strv_free(w);
+        mc_error_clear(&err);
+        close(s->in_fd);
+        s->in_fd = -1;
+        for (int i = 0; i < 200 && s->pid > 0; i++) {
+            if (waitpid(s->pid, NULL, WNOHANG) == s->pid)
+                s->pid = 0;
+            else
+                usleep(5000);
+        }
+    }
+    kill_and_reap(s);
+    close_fds(s);
+    mc_buf_free(&s->out);
+    mc_buf_free(&s->err);
+    free(s->label);
+    free(s->kind);
+    free(s->version);
+    memset(s, 0, sizeof(*s));
+    s->in_fd = s->out_fd = s->err_fd = -1;
+}

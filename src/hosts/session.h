@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * A session with the agent on one host: a process (ssh, or the agent itself
+ * for "local") whose stdin takes requests and whose stdout gives answers.
+ * Over ssh the session is the OpenSSH ControlMaster for that host, so the
+ * libvirt connection (through the helper script in the control directory)
+ * and every later request reuse its one handshake.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "hostspec.h"
+#include "util/buf.h"
+#include "util/error.h"
+
+struct mc_session {
+    char *label;     /* how the operator named the host */
+    pid_t pid;
+    int in_fd;       /* our end of the agent's stdin */
+    int out_fd;      /* the agent's stdout */
+    int err_fd;      /* the agent's stderr (ssh's messages) */
+    struct mc_buf out;
+    struct mc_buf err;
+    char *kind;      /* migcheck, sh */
+    char *version;
+    unsigned next_id;
+    double started;
+    double hello_seconds; /* from spawn to the agent's greeting */
+};
+
+struct mc_session_opts {
+    const struct mc_hostspec *host;
+    const char *control_dir;    /* private 0700 directory for ControlPath sockets */
+    const char *remote_command; /* migcheck on the host; "" = always the sh agent */
+    int timeout_ms;
+};
+
+/* The ssh options every connection of migcheck uses (host keys are always checked). */
+extern const char *const mc_ssh_base_options[];
+
+/* Create the private control directory and its ssh helper for libvirt. */
+int mc_control_dir_create(char **ret_dir, struct mc_error *reterr);
+void mc_control_dir_remove(const char *dir);
+/* Path of the ssh helper in the control directory (for libvirt's command= parameter). */
+char *mc_control_dir_ssh_helper(const char *dir);
+
+/* Start the agent and wait for its greeting. */
+int mc_session_start(struct mc_session *s, const struct mc_session_opts *o,
+                     struct mc_error *reterr);
+
+/* Send one request (args NULL-terminated; encoded here); returns its id. */
+unsigned mc_session_send(struct mc_session *s, const char *op, const char *const *args);
+/*
+ * Read the answer to request id: ret_words[0] is the status, then the fields
+ * (decoded). Answers must come in request order.
+ */
+int mc_session_recv(struct mc_session *s, unsigned id, int timeout_ms, char ***ret_words,
+                    struct mc_error *reterr);
+/* send + recv. */
+int mc_session_call(struct mc_session *s, const char *op, const char *const *args, int timeout_ms,
+                    char ***ret_words, struct mc_error *reterr);
+/*
+ * The facts request: sends the probe specs, reads the framed answer. ret_kind
+ * is "xml" (migcheck agent) or "dump" (sh agent); the body is the snapshot or
+ * the probe dump for mc_source_dump(boundary).
+ */
+int mc_session_facts(struct mc_session *s, const char *const *const specs[], int timeout_ms,
+                     char **ret_kind, char **ret_body, size_t *ret_len, char **ret_boundary,
+                     struct mc_error *reterr);
+/* Say goodbye, wait for the agent (bounded), end it by pid if it hangs. */
+void mc_session_close(struct mc_session *s);

@@ -1,0 +1,366 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# migcheck's sh probe: the raw sources of a host where migcheck is not installed, in one round
+# trip. The same gatherers then read them through mc_source_dump() (src/util/source-dump.c
+# documents the output). Built into migcheck (src/remote/probe.c); never installed on a host.
+#
+# The client sends, on the stdin of `sh -s` over ssh, this file and then
+#
+#   mcprobe_main <<'MCPROBE_<boundary>'
+#   BOUNDARY=<boundary>
+#   F <glob>            read every regular file that matches
+#   L <glob>            read every symlink that matches
+#   D <glob>            list every directory that matches
+#   S <glob>            list, with the sizes of the regular files
+#   H <glob>            sha256 of every regular file that matches (record "C sha256:<path>")
+#   C <key> [<arg>...]  one of the fixed commands below
+#   END
+#   MCPROBE_<boundary>
+#
+# The spec lines travel as a quoted here-document: dash and busybox sh read their script ahead
+# of the commands they run, so a `read` could not take them from the rest of stdin.
+#
+# Must run under any POSIX sh (dash, busybox sh, bash): no bashisms, no `local`. Input is data
+# and is never evaluated: every expansion is quoted, globs are expanded with field splitting
+# off, commands come from a fixed list, and their arguments are checked. A glob that matches
+# nothing gives nothing; a literal path that cannot be read gives an E record with its errno
+# name (best effort, from the tools' messages in the C locale).
+
+mcprobe_nl='
+'
+
+mcprobe_hdr() {
+	printf '%s%s %s\n' '--' "$mcprobe_b" "$1"
+}
+
+mcprobe_err() {
+	printf '%s%s E %s %s\n\n' '--' "$mcprobe_b" "$1" "$2"
+}
+
+# The errno name of a tool's error message ($1) in mcprobe_e.
+mcprobe_errname() {
+	case $1 in
+	*'No such file or directory'*) mcprobe_e=ENOENT ;;
+	*'Permission denied'*) mcprobe_e=EACCES ;;
+	*'Is a directory'*) mcprobe_e=EISDIR ;;
+	*'Not a directory'*) mcprobe_e=ENOTDIR ;;
+	*'Invalid argument'*) mcprobe_e=EINVAL ;;
+	*'No such device or address'*) mcprobe_e=ENXIO ;;
+	*'No such device'*) mcprobe_e=ENODEV ;;
+	*'Operation not supported'*) mcprobe_e=EOPNOTSUPP ;;
+	*'Operation not permitted'*) mcprobe_e=EPERM ;;
+	*'No data available'*) mcprobe_e=ENODATA ;;
+	*'Too many levels of symbolic links'*) mcprobe_e=ELOOP ;;
+	*'Resource temporarily unavailable'*) mcprobe_e=EAGAIN ;;
+	*) mcprobe_e=EIO ;;
+	esac
+}
+
+# Why a literal path ($1) is not what the record needs, in mcprobe_e.
+mcprobe_why() {
+	if [ -d "$1" ]; then
+		mcprobe_e=EISDIR
+	elif [ -e "$1" ]; then
+		mcprobe_e=EINVAL
+	else
+		mcprobe_e=ENOENT
+	fi
+}
+
+# F: a regular file (symlinks followed, as open() does).
+mcprobe_file() {
+	if [ -f "$1" ]; then
+		mcprobe_hdr "F $1"
+		if cat -- "$1" 2>/dev/null; then
+			echo
+		else
+			# A later E record for the same path wins over the partial F record.
+			echo
+			mcprobe_m=$(cat -- "$1" 2>&1 >/dev/null)
+			mcprobe_errname "$mcprobe_m"
+			mcprobe_err "$1" "$mcprobe_e"
+		fi
+	elif [ "$2" = 1 ]; then
+		mcprobe_why "$1"
+		mcprobe_err "$1" "$mcprobe_e"
+	fi
+}
+
+# L: a symbolic link's target.
+mcprobe_link() {
+	if [ -L "$1" ]; then
+		if mcprobe_t=$(readlink -- "$1" 2>/dev/null) && [ -n "$mcprobe_t" ]; then
+			:
+		elif mcprobe_t=$(ls -ld -- "$1" 2>/dev/null) && [ "${mcprobe_t#*" -> "}" != "$mcprobe_t" ]; then
+			mcprobe_t=${mcprobe_t#*" -> "}
+		else
+			mcprobe_err "$1" EIO
+			return 0
+		fi
+		mcprobe_hdr "L $1"
+		printf '%s\n' "$mcprobe_t"
+	elif [ "$2" = 1 ]; then
+		if [ -e "$1" ]; then
+			mcprobe_err "$1" EINVAL
+		else
+			mcprobe_err "$1" ENOENT
+		fi
+	fi
+}
+
+# D and S: a directory's entries as "<t> <size> <name>" (t: f d l o; size -1 unless S and a
+# regular file). The sizes of S come from one `wc -c` for the whole directory.
+mcprobe_list() {
+	mcprobe_d=$1
+	mcprobe_ws=$3
+	if [ ! -d "$mcprobe_d" ]; then
+		if [ "$2" = 1 ]; then
+			if [ -e "$mcprobe_d" ]; then
+				mcprobe_err "$mcprobe_d" ENOTDIR
+			else
+				mcprobe_err "$mcprobe_d" ENOENT
+			fi
+		fi
+		return 0
+	fi
+	if [ ! -r "$mcprobe_d" ] || [ ! -x "$mcprobe_d" ]; then
+		mcprobe_err "$mcprobe_d" EACCES
+		return 0
+	fi
+	mcprobe_pre=${mcprobe_d%/}
+	mcprobe_sizes=
+	if [ "$mcprobe_ws" = 1 ]; then
+		set --
+		for mcprobe_f in "$mcprobe_pre"/* "$mcprobe_pre"/.[!.]* "$mcprobe_pre"/..?*; do
+			if [ -f "$mcprobe_f" ] && [ ! -L "$mcprobe_f" ]; then
+				case $mcprobe_f in
+				*"$mcprobe_nl"*) ;;
+				*) set -- "$@" "$mcprobe_f" ;;
+				esac
+			fi
+		done
+		if [ $# -gt 0 ]; then
+			mcprobe_sizes=$(wc -c -- "$@" 2>/dev/null)$mcprobe_nl
+		fi
+	fi
+	mcprobe_hdr "D $mcprobe_d"
+	for mcprobe_f in "$mcprobe_pre"/* "$mcprobe_pre"/.[!.]* "$mcprobe_pre"/..?*; do
+		if [ -L "$mcprobe_f" ]; then
+			mcprobe_t=l
+		elif [ -f "$mcprobe_f" ]; then
+			mcprobe_t=f
+		elif [ -d "$mcprobe_f" ]; then
+			mcprobe_t=d
+		elif [ -e "$mcprobe_f" ]; then
+			mcprobe_t=o
+		else
+			continue
+		fi
+		case $mcprobe_f in
+		*"$mcprobe_nl"*) continue ;;
+		esac
+		mcprobe_s=-1
+		if [ "$mcprobe_t" = f ] && [ "$mcprobe_ws" = 1 ]; then
+			# wc's lines come in argument order: "<spaces><size> <path>".
+			mcprobe_l=${mcprobe_sizes%%"$mcprobe_nl"*}
+			mcprobe_l=${mcprobe_l#"${mcprobe_l%%[! ]*}"}
+			if [ -n "$mcprobe_l" ] && [ "${mcprobe_l#* }" = "$mcprobe_f" ]; then
+				mcprobe_s=${mcprobe_l%% *}
+				mcprobe_sizes=${mcprobe_sizes#*"$mcprobe_nl"}
+			else
+				# Out of step (a name wc quoted, a file it could not read): ask alone.
+				mcprobe_s=$(wc -c <"$mcprobe_f" 2>/dev/null) || mcprobe_s=-1
+				mcprobe_s=${mcprobe_s#"${mcprobe_s%%[! ]*}"}
+			fi
+			case $mcprobe_s in
+			'' | *[!0-9]*) mcprobe_s=-1 ;;
+			esac
+		fi
+		printf '%s %s %s\n' "$mcprobe_t" "$mcprobe_s" "${mcprobe_f##*/}"
+	done
+	echo
+}
+
+# H: sha256 of a regular file, as the output of a command keyed "sha256:<path>".
+mcprobe_hash() {
+	if [ -f "$1" ]; then
+		mcprobe_o=$(sha256sum -- "$1" 2>/dev/null)
+		mcprobe_r=$?
+		mcprobe_hdr "C sha256:$1 $mcprobe_r"
+		printf '%s\n' "${mcprobe_o%% *}"
+	elif [ "$2" = 1 ]; then
+		mcprobe_why "$1"
+		mcprobe_err "sha256:$1" "$mcprobe_e"
+	fi
+}
+
+# The first executable $1 in PATH, in mcprobe_w. By path, so that busybox sh runs the real
+# program rather than an applet of the same name (busybox's rpm knows no --qf).
+mcprobe_which() {
+	mcprobe_w=
+	set -f
+	IFS=:
+	# shellcheck disable=SC2086 # split PATH on ':', globbing off
+	for mcprobe_dir in $PATH; do
+		case $mcprobe_dir in
+		/*) ;;
+		*) continue ;;
+		esac
+		if [ -f "$mcprobe_dir/$1" ] && [ -x "$mcprobe_dir/$1" ]; then
+			mcprobe_w=$mcprobe_dir/$1
+			break
+		fi
+	done
+	unset IFS
+	set +f
+}
+
+# Run a command; record its exit status and its exact output (NUL bytes aside).
+mcprobe_run() {
+	mcprobe_k=$1
+	shift
+	mcprobe_which "$1"
+	if [ -z "$mcprobe_w" ]; then
+		mcprobe_hdr "C $mcprobe_k 127"
+		echo
+		return 0
+	fi
+	shift
+	set -- "$mcprobe_w" "$@"
+	mcprobe_o=$(
+		"$@" </dev/null 2>/dev/null
+		mcprobe_r=$?
+		echo x
+		exit "$mcprobe_r"
+	)
+	mcprobe_r=$?
+	mcprobe_hdr "C $mcprobe_k $mcprobe_r"
+	printf '%s\n' "${mcprobe_o%x}"
+}
+
+# C: the fixed commands. Package names must be [A-Za-z0-9.+_-], starting with a letter or digit.
+mcprobe_cmd() {
+	mcprobe_k=$1
+	shift
+	case $mcprobe_k in
+	dpkg-query | rpm)
+		for mcprobe_a in "$@"; do
+			case $mcprobe_a in
+			[A-Za-z0-9]*) ;;
+			*)
+				mcprobe_err "$mcprobe_k" EINVAL
+				return 0
+				;;
+			esac
+			case $mcprobe_a in
+			*[!A-Za-z0-9.+_-]*)
+				mcprobe_err "$mcprobe_k" EINVAL
+				return 0
+				;;
+			esac
+		done
+		;;
+	hostname-f | uname-m)
+		if [ $# -gt 0 ]; then
+			mcprobe_err "$mcprobe_k" EINVAL
+			return 0
+		fi
+		;;
+	*)
+		mcprobe_err "$mcprobe_k" EOPNOTSUPP
+		return 0
+		;;
+	esac
+	case $mcprobe_k in
+	dpkg-query)
+		# The running kernel's package, as mc_os_dpkg_argv() adds it.
+		mcprobe_kr=
+		IFS= read -r mcprobe_kr </proc/sys/kernel/osrelease 2>/dev/null
+		case $mcprobe_kr in
+		'' | *[!A-Za-z0-9.+_-]*) ;;
+		*) set -- "$@" "linux-image-$mcprobe_kr" "linux-image-unsigned-$mcprobe_kr" ;;
+		esac
+		mcprobe_run dpkg-query dpkg-query -W \
+			-f '${Package}\t${Version}\t${Architecture}\t${db:Status-Abbrev}\n' "$@"
+		;;
+	rpm)
+		mcprobe_run rpm rpm -q --qf '%{NAME}\t%{EPOCH}:%{VERSION}-%{RELEASE}\t%{ARCH}\n' "$@"
+		;;
+	hostname-f)
+		mcprobe_run hostname-f hostname -f
+		;;
+	uname-m)
+		mcprobe_run uname-m uname -m
+		;;
+	esac
+}
+
+mcprobe_main() {
+	LC_ALL=C
+	export LC_ALL
+	PATH=$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+	export PATH
+	IFS= read -r mcprobe_line || return 2
+	case $mcprobe_line in
+	BOUNDARY=*) mcprobe_b=${mcprobe_line#BOUNDARY=} ;;
+	*)
+		echo 'migcheck probe: no boundary on the first line' >&2
+		return 2
+		;;
+	esac
+	case $mcprobe_b in
+	'' | *[!A-Za-z0-9]*)
+		echo 'migcheck probe: invalid boundary' >&2
+		return 2
+		;;
+	esac
+	if [ "${#mcprobe_b}" -lt 8 ] || [ "${#mcprobe_b}" -gt 64 ]; then
+		echo 'migcheck probe: invalid boundary' >&2
+		return 2
+	fi
+	printf 'MCPROBE 1 %s\n' "$mcprobe_b"
+	while IFS= read -r mcprobe_line; do
+		case $mcprobe_line in
+		END) break ;;
+		'F '?* | 'L '?* | 'D '?* | 'S '?* | 'H '?* | 'C '?*) ;;
+		*) continue ;;
+		esac
+		mcprobe_kind=${mcprobe_line%% *}
+		mcprobe_arg=${mcprobe_line#? }
+		if [ "$mcprobe_kind" = C ]; then
+			set -f
+			IFS=' '
+			# shellcheck disable=SC2086 # splitting the words is the point; globbing is off
+			set -- $mcprobe_arg
+			IFS=
+			set +f
+			[ $# -gt 0 ] && mcprobe_cmd "$@"
+			continue
+		fi
+		case $mcprobe_arg in
+		*'*'* | *'?'* | *'['*) mcprobe_lit=0 ;;
+		*) mcprobe_lit=1 ;;
+		esac
+		set +f
+		IFS=
+		# shellcheck disable=SC2086 # pathname expansion with field splitting off (IFS empty)
+		for mcprobe_p in $mcprobe_arg; do
+			if [ "$mcprobe_lit" = 0 ] && [ ! -e "$mcprobe_p" ] && [ ! -L "$mcprobe_p" ]; then
+				continue
+			fi
+			case $mcprobe_p in
+			*"$mcprobe_nl"*) continue ;;
+			esac
+			case $mcprobe_kind in
+			F) mcprobe_file "$mcprobe_p" "$mcprobe_lit" ;;
+			L) mcprobe_link "$mcprobe_p" "$mcprobe_lit" ;;
+			D) mcprobe_list "$mcprobe_p" "$mcprobe_lit" 0 ;;
+			S) mcprobe_list "$mcprobe_p" "$mcprobe_lit" 1 ;;
+			H) mcprobe_hash "$mcprobe_p" "$mcprobe_lit" ;;
+			esac
+		done
+		unset IFS
+	done
+	printf '%s%s END\n' '--' "$mcprobe_b"
+	return 0
+}

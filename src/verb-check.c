@@ -1,0 +1,414 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * migcheck [check] SRC DST VM: gather both hosts (live, in parallel) or read
+ * their snapshots, relate them, run the rule table, render the report once.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "checker/facts-xml.h"
+#include "checker/policy.h"
+#include "checker/relate.h"
+#include "checker/render.h"
+#include "checker/report.h"
+#include "cli.h"
+#include "config.h"
+#include "exit-codes.h"
+#include "hosts/pair-gather.h"
+#include "rules/rules.h"
+#include "util/cleanup.h"
+#include "util/fileio.h"
+#include "util/spawn.h"
+#include "util/strv.h"
+#include "util/xalloc.h"
+#include "virt/virt.h"
+
+enum {
+    OPT_SRC_FACTS = MC_OPT_FIRST_VERB_OPT,
+    OPT_DST_FACTS,
+    OPT_VM_XML,
+    OPT_PAIR_FACTS,
+    OPT_SAVE_FACTS,
+    OPT_TRANSPORT,
+    OPT_REMOTE_COMMAND,
+    OPT_NO_PROBE,
+    OPT_OFFLINE,
+    OPT_COPY_STORAGE,
+    OPT_P2P,
+    OPT_STRICT,
+    OPT_POLICY,
+    OPT_TIMEOUT,
+    OPT_RULE,
+};
+
+static const char *const transport_values[] = {"ssh", "tcp", "tls", "libssh", "libssh2", NULL};
+
+const struct mc_opt verb_check_opts[] = {
+    {"src-facts", required_argument, OPT_SRC_FACTS, "FILE",
+     "read the source's facts from a snapshot (migcheck facts) instead of the live host", NULL,
+     false},
+    {"dst-facts", required_argument, OPT_DST_FACTS, "FILE",
+     "read the destination's facts from a snapshot", NULL, false},
+    {"vm-xml", required_argument, OPT_VM_XML, "FILE",
+     "read the domain from this XML file instead of the source", NULL, false},
+    {"pair-facts", required_argument, OPT_PAIR_FACTS, "FILE",
+     "read recorded pair facts (probe results) saved by --save-facts", NULL, false},
+    {"save-facts", required_argument, OPT_SAVE_FACTS, "DIR",
+     "save src.xml, dst.xml and pair.xml of this check in DIR", NULL, false},
+    {"transport", required_argument, OPT_TRANSPORT, "T",
+     "libvirt transport for hosts named as [user@]host: ssh (default), tcp, tls, libssh, "
+     "libssh2",
+     transport_values, false},
+    {"remote-command", required_argument, OPT_REMOTE_COMMAND, "PATH",
+     "migcheck on the remote hosts (default: migcheck); empty: always use the embedded sh "
+     "probe",
+     NULL, false},
+    {"no-probe", no_argument, OPT_NO_PROBE, NULL,
+     "run no live probes (canary files, port listener, name resolution, CPU comparison)", NULL,
+     false},
+    {"offline", no_argument, OPT_OFFLINE, NULL,
+     "check an offline migration (shut-off domain, definition only)", NULL, false},
+    {"copy-storage", no_argument, OPT_COPY_STORAGE, NULL,
+     "the migration will copy non-shared disks (--copy-storage-all)", NULL, false},
+    {"p2p", no_argument, OPT_P2P, NULL, "the migration will be peer-to-peer", NULL, false},
+    {"strict", no_argument, OPT_STRICT, NULL, "warnings block the verdict too", NULL, false},
+    {"policy", required_argument, OPT_POLICY, "FILE",
+     "site policy (default " MIGCHECK_SYSCONFDIR "/migcheck/policy.xml when it exists)", NULL,
+     false},
+    {"timeout", required_argument, OPT_TIMEOUT, "SECONDS",
+     "give up on a host after this long (default 30)", NULL, false},
+    {"rule", required_argument, OPT_RULE, "ID", "run only this rule", NULL, false},
+    {0},
+};
+
+struct check_args {
+    const char *src_facts, *dst_facts, *vm_xml, *pair_facts, *save_facts, *policy, *only;
+    const char *transport, *remote_command;
+    bool no_probe, strict;
+    int timeout;
+    struct mc_check_opts copts;
+};
+
+static int handle(int c, const char *arg, void *userdata)
+{
+    struct check_args *a = userdata;
+    switch (c) {
+    case OPT_SRC_FACTS:
+        a->src_facts = arg;
+        return 0;
+    case OPT_DST_FACTS:
+        a->dst_facts = arg;
+        return 0;
+    case OPT_VM_XML:
+        a->vm_xml = arg;
+        return 0;
+    case OPT_PAIR_FACTS:
+        a->pair_facts = arg;
+        return 0;
+    case OPT_SAVE_FACTS:
+        a->save_facts = arg;
+        return 0;
+    case OPT_TRANSPORT:
+        for (const char *const *t = transport_values; *t; t++)
+            if (strcmp(*t, arg) == 0) {
+                a->transport = arg;
+                return 0;
+            }
+        mc_log_error("invalid transport '%s': expected ssh, tcp, tls, libssh or libssh2", arg);
+        return -1;
+    case OPT_REMOTE_COMMAND:
+        a->remote_command = arg;
+        return 0;
+    case OPT_NO_PROBE:
+        a->no_probe = true;
+        return 0;
+    case OPT_OFFLINE:
+        a->copts.offline = true;
+        return 0;
+    case OPT_COPY_STORAGE:
+        a->copts.copy_storage = true;
+        return 0;
+    case OPT_P2P:
+        a->copts.p2p = true;
+        return 0;
+    case OPT_STRICT:
+        a->strict = true;
+        return 0;
+    case OPT_POLICY:
+        a->policy = arg;
+        return 0;
+    case OPT_TIMEOUT: {
+        char *end;
+        long v = strtol(arg, &end, 10);
+        if (*end || v <= 0 || v > 3600) {
+            mc_log_error("invalid --timeout '%s': expected seconds between 1 and 3600", arg);
+            return -1;
+        }
+        a->timeout = (int)v;
+        return 0;
+    }
+    case OPT_RULE:
+        a->only = arg;
+        return 0;
+    }
+    return -1;
+}
+
+static int load_snapshot(const char *path, const char *role, struct mc_host_facts **ret)
+{
+    _cleanup_error_ struct mc_error err = {0};
+    if (mc_facts_load(path, ret, &err) < 0) {
+        mc_log_error("%s", err.message);
+        return -1;
+    }
+    free((*ret)->collector);
+    (*ret)->collector = mc_xstrdup("snapshot");
+    (void)role;
+    return 0;
+}
+
+static int load_vm_xml(const char *path, struct mc_vm_facts **ret)
+{
+    _cleanup_free_ char *buf = NULL;
+    size_t len = 0;
+    int r = mc_read_file(path, 64u << 20, &buf, &len);
+    if (r < 0) {
+        mc_log_error("cannot read '%s': %s", path, strerror(-r));
+        return -1;
+    }
+    _cleanup_error_ struct mc_error err = {0};
+    _cleanup_free_ char *what = mc_xasprintf("domain XML '%s'", path);
+    if (mc_domain_xml_parse(buf, len, what, ret, &err) < 0) {
+        mc_log_error("%s", err.message);
+        return -1;
+    }
+    return 0;
+}
+
+static int write_file(const char *dir, const char *name, const char *data, size_t len)
+{
+    _cleanup_free_ char *path = mc_xasprintf("%s/%s", dir, name);
+    FILE *f = fopen(path, "we");
+    if (!f) {
+        mc_log_error("cannot write '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    size_t w = fwrite(data, 1, len, f);
+    if (fclose(f) != 0 || w != len) {
+        mc_log_error("cannot write '%s'", path);
+        return -1;
+    }
+    return 0;
+}
+
+static int save_facts(const char *dir, const struct mc_host_facts *src,
+                      const struct mc_host_facts *dst, const struct mc_pair_facts *rel)
+{
+    if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+        mc_log_error("cannot create '%s': %s", dir, strerror(errno));
+        return -1;
+    }
+    _cleanup_free_ char *a = NULL, *b = NULL, *c = NULL;
+    size_t la = 0, lb = 0, lc = 0;
+    if ((src && mc_facts_to_xml(src, &a, &la) < 0) || (dst && mc_facts_to_xml(dst, &b, &lb) < 0) ||
+        mc_pair_to_xml(rel, &c, &lc) < 0)
+        return -1;
+    if ((a && write_file(dir, "src.xml", a, la) < 0) || (b && write_file(dir, "dst.xml", b, lb) < 0) ||
+        write_file(dir, "pair.xml", c, lc) < 0)
+        return -1;
+    return 0;
+}
+
+static int render(const struct mc_report *rep, const struct mc_global *g)
+{
+    struct mc_render_opts ro = {
+        .color = mc_use_color(g, stdout),
+        .quiet = g->quiet,
+        .verbose = g->verbose,
+    };
+    const char *fmt = g->format ? g->format : "text";
+    if (strcmp(fmt, "json") == 0)
+        return mc_render_json(rep, stdout, &ro);
+    if (strcmp(fmt, "junit") == 0)
+        return mc_render_junit(rep, stdout, &ro);
+    return mc_render_text(rep, stdout, &ro);
+}
+
+static int verdict_exit(const struct mc_report *rep)
+{
+    if (strcmp(rep->verdict, "blocked") == 0)
+        return MC_EXIT_BLOCKED;
+    if (strcmp(rep->verdict, "unknown") == 0)
+        return MC_EXIT_UNKNOWN;
+    return MC_EXIT_OK;
+}
+
+int verb_check(int argc, char **argv, const struct mc_global *g0)
+{
+    struct mc_global g = *g0;
+    struct check_args a = {.transport = "ssh", .remote_command = "migcheck", .timeout = 30};
+    int first;
+    /* Called as the default verb, argv[0] is the program; as "check", the verb. */
+    int r = mc_parse_options(mc_verb_find("check"), argc, argv, &g, handle, &a, &first);
+    if (r != 0)
+        return r > 0 ? MC_EXIT_OK : MC_EXIT_USAGE;
+    const char *fmt = g.format ? g.format : "text";
+    if (strcmp(fmt, "text") != 0 && strcmp(fmt, "json") != 0 && strcmp(fmt, "junit") != 0) {
+        mc_log_error("invalid format '%s' for check: expected text, json or junit", fmt);
+        return MC_EXIT_USAGE;
+    }
+    int nops = argc - first;
+    char **ops = argv + first;
+    bool offline_facts = a.src_facts || a.dst_facts;
+    if (offline_facts && (!a.src_facts || !a.dst_facts)) {
+        mc_log_error("--src-facts and --dst-facts go together");
+        return MC_EXIT_USAGE;
+    }
+    if (offline_facts ? nops > 3 : nops != 3) {
+        mc_log_error(offline_facts ? "too many arguments" : "expected SRC DST VM");
+        fprintf(stderr, "Try 'migcheck check --help'.\n");
+        return MC_EXIT_USAGE;
+    }
+    const char *src_name = nops >= 1 ? ops[0] : NULL;
+    const char *dst_name = nops >= 2 ? ops[1] : NULL;
+    const char *vm_name = nops >= 3 ? ops[2] : NULL;
+    a.copts.transport = a.transport;
+
+    /* Site policy: an explicit file must exist; the default is optional. */
+    _cleanup_(mc_policy_freep) struct mc_policy *policy = NULL;
+    const char *policy_path = a.policy;
+    const char *dflt = MIGCHECK_SYSCONFDIR "/migcheck/policy.xml";
+    if (!policy_path && access(dflt, F_OK) == 0)
+        policy_path = dflt;
+    size_t nrules;
+    const struct mc_rule *rules = mc_rules_table(&nrules);
+    if (a.only && !mc_rule_find(a.only) && strncmp(a.only, "site.", 5) != 0) {
+        mc_log_error("unknown rule '%s' (see 'migcheck rules')", a.only);
+        return MC_EXIT_USAGE;
+    }
+    if (policy_path) {
+        _cleanup_error_ struct mc_error err = {0};
+        if (mc_policy_load(policy_path, &policy, &err) < 0 ||
+            mc_policy_validate(policy, rules, nrules, &err) < 0) {
+            mc_log_error("%s", err.message);
+            return MC_EXIT_USAGE;
+        }
+    }
+
+    double start = mc_now();
+    _cleanup_(mc_host_facts_freep) struct mc_host_facts *src = NULL;
+    _cleanup_(mc_host_facts_freep) struct mc_host_facts *dst = NULL;
+    _cleanup_(mc_pair_facts_freep) struct mc_pair_facts *rel = NULL;
+    _cleanup_(mc_vm_facts_freep) struct mc_vm_facts *vm_file = NULL;
+
+    if (a.vm_xml && load_vm_xml(a.vm_xml, &vm_file) < 0)
+        return MC_EXIT_USAGE;
+
+    if (offline_facts) {
+        if (load_snapshot(a.src_facts, "source", &src) < 0 ||
+            load_snapshot(a.dst_facts, "destination", &dst) < 0)
+            return MC_EXIT_USAGE;
+        if (a.pair_facts) {
+            _cleanup_error_ struct mc_error err = {0};
+            if (mc_pair_load(a.pair_facts, &rel, &err) < 0) {
+                mc_log_error("%s", err.message);
+                return MC_EXIT_USAGE;
+            }
+        } else {
+            rel = mc_pair_facts_new();
+        }
+        free(rel->src_agent);
+        rel->src_agent = mc_xstrdup("snapshot");
+        free(rel->dst_agent);
+        rel->dst_agent = mc_xstrdup("snapshot");
+        if (!src_name)
+            src_name = src->name ? src->name : "source";
+        if (!dst_name)
+            dst_name = dst->name ? dst->name : "destination";
+        if (!vm_file && !src->vm) {
+            mc_log_error("snapshot '%s' holds no domain: gather it with 'migcheck facts --vm "
+                         "NAME' or give --vm-xml FILE",
+                         a.src_facts);
+            return MC_EXIT_USAGE;
+        }
+        if (vm_name && !vm_file && src->vm && src->vm->name && strcmp(vm_name, src->vm->name) != 0) {
+            mc_log_error("snapshot '%s' holds domain '%s', not '%s'", a.src_facts, src->vm->name,
+                         vm_name);
+            return MC_EXIT_USAGE;
+        }
+    } else {
+        struct mc_pair_gather_opts po = {
+            .src = src_name,
+            .dst = dst_name,
+            .vm = vm_name,
+            .transport = a.transport,
+            .remote_command = a.remote_command,
+            .probes = !a.no_probe,
+            .timeout_ms = a.timeout * 1000,
+            .check = &a.copts,
+            .vm_override = vm_file,
+            .global = &g,
+        };
+        _cleanup_error_ struct mc_error err = {0};
+        r = mc_pair_gather(&po, &src, &dst, &rel, &err);
+        if (r < 0) {
+            mc_log_error("%s", err.message);
+            return (r == -EINVAL || r == -ENOENT) ? MC_EXIT_USAGE : MC_EXIT_UNKNOWN;
+        }
+    }
+
+    if (vm_file) {
+        /* --vm-xml replaces the domain of the source facts. */
+        mc_vm_facts_free(src->vm);
+        src->vm = TAKE_PTR(vm_file);
+    }
+    /* The pure half of relate: always recomputed from the facts unless recorded. */
+    if (!a.pair_facts || rel->n_paths == 0)
+        if (offline_facts)
+            mc_relate_paths(src, dst, src->vm, rel);
+
+    if (a.save_facts && save_facts(a.save_facts, src, dst, rel) < 0)
+        return MC_EXIT_UNKNOWN;
+
+    struct mc_pair pair = {
+        .src = src,
+        .dst = dst,
+        .vm = src->vm,
+        .rel = rel,
+        .opts = &a.copts,
+        .src_name = src_name,
+        .dst_name = dst_name,
+    };
+    struct mc_engine_opts eo = {
+        .rules = rules,
+        .n_rules = nrules,
+        .policy = policy,
+        .strict = a.strict,
+        .only = a.only,
+    };
+    struct mc_report rep = {0};
+    rep.source = mc_xstrdup(src_name);
+    rep.destination = mc_xstrdup(dst_name);
+    rep.domain = mc_xstrdup(src->vm && src->vm->name ? src->vm->name : vm_name ? vm_name : "?");
+    rep.offline = offline_facts;
+    rep.src_agent = mc_xstrdup_or_null(rel->src_agent);
+    rep.dst_agent = mc_xstrdup_or_null(rel->dst_agent);
+    if (offline_facts)
+        mc_strv_add(&rep.notes, "from snapshots: live-only rules are skipped");
+    else if (a.no_probe)
+        mc_strv_add(&rep.notes, "--no-probe: live-only rules are skipped");
+    if (a.copts.offline)
+        mc_strv_add(&rep.notes, "checking an offline migration (--offline)");
+    mc_engine_run(&eo, &pair, &rep);
+    rep.seconds = mc_now() - start;
+    rep.exit_code = verdict_exit(&rep);
+    int rc = rep.exit_code;
+    if (render(&rep, &g) < 0)
+        rc = MC_EXIT_UNKNOWN;
+    mc_report_clear(&rep);
+    return rc;
+}

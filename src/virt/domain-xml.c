@@ -1,0 +1,731 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * A domain's XML into VM facts: what the rules need of each device, the files
+ * the VM opens, and the devices libvirt or QEMU refuse to migrate.
+ * Element and attribute names follow libvirt's formatdomain documentation and
+ * /usr/share/libvirt/schemas/domaincommon.rng (libvirt 9.0).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/strv.h"
+#include "util/utf8.h"
+#include "util/xalloc.h"
+#include "virt-xml.h"
+#include "virt.h"
+
+/* A backing chain longer than this is refused as hostile (QEMU's own limit is 1000). */
+#define MAX_BACKING_CHAIN 1000
+/* Domain XML with more elements than this is refused (real ones have hundreds to a few
+ * thousand); the parsers below then do linear work on a bounded tree. */
+#define MAX_ELEMENTS 50000
+#define MAX_BLOCKERS 256
+
+static void add_file(struct mc_vm_facts *vm, const char *role, char *path, bool readonly)
+{
+    if (!path || !*path) {
+        free(path);
+        return;
+    }
+    struct mc_vm_file *f = MC_APPEND(vm->files, vm->n_files);
+    f->role = mc_xstrdup(role);
+    f->path = path;
+    f->readonly = readonly;
+}
+
+static void add_blocker(struct mc_vm_facts *vm, const char *fmt, ...) _printf_(2, 3);
+static void add_blocker(struct mc_vm_facts *vm, const char *fmt, ...)
+{
+    /* One blocker is enough to block: keep the first MAX_BLOCKERS (bounded work on hostile input).
+     */
+    if (mc_strv_length(vm->blockers) >= MAX_BLOCKERS)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    mc_strv_push(&vm->blockers, mc_xvasprintf(fmt, ap));
+    va_end(ap);
+}
+
+/* "dddd:bb:ss.f" from <address domain= bus= slot= function=>; NULL when incomplete. */
+static char *pci_address(xmlNodePtr a)
+{
+    if (!a)
+        return NULL;
+    _cleanup_free_ char *d = mc_xml_prop(a, "domain");
+    _cleanup_free_ char *b = mc_xml_prop(a, "bus");
+    _cleanup_free_ char *s = mc_xml_prop(a, "slot");
+    _cleanup_free_ char *f = mc_xml_prop(a, "function");
+    int64_t dv = 0, bv, sv, fv = 0;
+    if ((d && !mc_parse_int64(d, true, &dv)) || !mc_parse_int64(b, true, &bv) ||
+        !mc_parse_int64(s, true, &sv) || (f && !mc_parse_int64(f, true, &fv)))
+        return NULL;
+    if (dv < 0 || dv > 0xffff || bv < 0 || bv > 0xff || sv < 0 || sv > 0x1f || fv < 0 || fv > 7)
+        return NULL;
+    return mc_xasprintf("%04" PRIx64 ":%02" PRIx64 ":%02" PRIx64 ".%" PRIx64, dv, bv, sv, fv);
+}
+
+/* ---- os, memory, cpu, clock ---- */
+
+static void parse_os(xmlNodePtr os, struct mc_vm_facts *vm)
+{
+    xmlNodePtr type = mc_xml_child(os, "type");
+    if (type) {
+        vm->os_type = mc_xml_text(type);
+        vm->arch = mc_xml_prop(type, "arch");
+        vm->machine = mc_xml_prop(type, "machine");
+    }
+    vm->firmware = mc_xml_prop(os, "firmware");
+    xmlNodePtr loader = mc_xml_child(os, "loader");
+    xmlNodePtr nvram = mc_xml_child(os, "nvram");
+    if (loader) {
+        char *path = mc_xml_text(loader);
+        _cleanup_free_ char *ltype = mc_xml_prop(loader, "type");
+        if (!vm->firmware) {
+            /* libvirt's firmware autoselection is absent: judge by the loader. */
+            bool efi = (ltype && strcmp(ltype, "pflash") == 0) || nvram ||
+                       strcasestr(path, "ovmf") || strcasestr(path, "edk2") ||
+                       strcasestr(path, "aavmf");
+            vm->firmware = mc_xstrdup(efi ? "efi" : "bios");
+        }
+        /* libvirt's default for a loader is read-only unless said otherwise. */
+        _cleanup_free_ char *ro = mc_xml_prop(loader, "readonly");
+        add_file(vm, "loader", path, !ro || strcmp(ro, "yes") == 0);
+    }
+    if (nvram) {
+        xmlNodePtr src = mc_xml_child(nvram, "source");
+        char *path = src ? mc_xml_prop(src, "file") : mc_xml_text(nvram);
+        add_file(vm, "nvram", path, false);
+    }
+    add_file(vm, "kernel", mc_xml_child_text(os, "kernel"), true);
+    add_file(vm, "initrd", mc_xml_child_text(os, "initrd"), true);
+    add_file(vm, "dtb", mc_xml_child_text(os, "dtb"), true);
+    /* x86 guests without a loader boot SeaBIOS (even with <kernel>: QEMU's linuxboot ROM). */
+    if (!vm->firmware && vm->arch &&
+        (strcmp(vm->arch, "x86_64") == 0 || strcmp(vm->arch, "i686") == 0) && vm->os_type &&
+        strcmp(vm->os_type, "hvm") == 0)
+        vm->firmware = mc_xstrdup("bios");
+}
+
+static void parse_memory_backing(xmlNodePtr mb, struct mc_vm_facts *vm)
+{
+    xmlNodePtr hp = mc_xml_child(mb, "hugepages");
+    if (hp) {
+        vm->hugepages = true;
+        xmlNodePtr page = mc_xml_child(hp, "page");
+        if (page) {
+            _cleanup_free_ char *size = mc_xml_prop(page, "size");
+            _cleanup_free_ char *unit = mc_xml_prop(page, "unit");
+            int64_t kib = 0;
+            if (mc_scale_value(size, unit, "KiB", 1024, &kib))
+                vm->hugepage_kib = kib;
+            vm->hugepage_nodeset = mc_xml_prop(page, "nodeset");
+        }
+    }
+    vm->memory_locked = mc_xml_child(mb, "locked") != NULL;
+    vm->memory_source = mc_xml_child_prop(mb, "source", "type");
+}
+
+static void parse_cpu(xmlDocPtr doc, xmlNodePtr cpu, struct mc_vm_facts *vm)
+{
+    vm->cpu_mode = mc_xml_prop(cpu, "mode");
+    vm->cpu_model = mc_xml_child_text(cpu, "model");
+    if (!vm->cpu_mode && (vm->cpu_model || mc_xml_child(cpu, "feature")))
+        vm->cpu_mode = mc_xstrdup("custom");
+    vm->cpu_match = mc_xml_prop(cpu, "match");
+    vm->cpu_check = mc_xml_prop(cpu, "check");
+    vm->cpu_vendor = mc_xml_child_text(cpu, "vendor");
+    vm->cpu_migratable = mc_xml_prop_yes(cpu, "migratable");
+    MC_XML_FOREACH_ELEM(c, cpu)
+    {
+        if (!mc_xml_is(c, "feature"))
+            continue;
+        char *name = mc_xml_prop(c, "name");
+        if (!name)
+            continue;
+        struct mc_cpu_feature *f = MC_APPEND(vm->cpu_features, vm->n_cpu_features);
+        f->name = name;
+        f->policy = mc_xml_prop(c, "policy");
+        if (!f->policy)
+            f->policy = mc_xstrdup("require"); /* libvirt's default policy */
+    }
+    vm->cpu_xml = mc_xml_node_to_string(doc, cpu);
+}
+
+static void parse_clock(xmlNodePtr clock, struct mc_vm_facts *vm)
+{
+    MC_XML_FOREACH_ELEM(t, clock)
+    {
+        if (!mc_xml_is(t, "timer"))
+            continue;
+        _cleanup_free_ char *name = mc_xml_prop(t, "name");
+        if (!name || strcmp(name, "tsc") != 0)
+            continue;
+        _cleanup_free_ char *freq = mc_xml_prop(t, "frequency");
+        int64_t hz;
+        if (freq && mc_parse_int64(freq, false, &hz) && hz > 0)
+            vm->tsc_frequency = hz;
+        free(vm->tsc_mode);
+        vm->tsc_mode = mc_xml_prop(t, "mode");
+    }
+}
+
+/* ---- disks ---- */
+
+static void parse_hosts(xmlNodePtr src, struct mc_netaddr **hosts, size_t *n)
+{
+    MC_XML_FOREACH_ELEM(h, src)
+    {
+        if (!mc_xml_is(h, "host"))
+            continue;
+        struct mc_netaddr *a = MC_APPEND(*hosts, *n);
+        a->name = mc_xml_prop(h, "name");
+        if (!a->name)
+            a->name = mc_xml_prop(h, "socket");
+        _cleanup_free_ char *port = mc_xml_prop(h, "port");
+        int64_t p;
+        if (port && mc_parse_int64(port, false, &p) && p > 0 && p <= 65535)
+            a->port = p;
+        a->transport = mc_xml_prop(h, "transport");
+    }
+}
+
+/* The path (or protocol:name) of a disk source of the given type; NULL when empty. */
+static char *source_location(const char *type, xmlNodePtr src)
+{
+    if (!src || !type)
+        return NULL;
+    if (strcmp(type, "file") == 0)
+        return mc_xml_prop(src, "file");
+    if (strcmp(type, "block") == 0 || strcmp(type, "vhostvdpa") == 0)
+        return mc_xml_prop(src, "dev");
+    if (strcmp(type, "dir") == 0)
+        return mc_xml_prop(src, "dir");
+    if (strcmp(type, "vhostuser") == 0)
+        return mc_xml_prop(src, "path");
+    if (strcmp(type, "nvme") == 0) {
+        _cleanup_free_ char *addr = pci_address(mc_xml_child(src, "address"));
+        _cleanup_free_ char *ns = mc_xml_prop(src, "namespace");
+        if (!addr)
+            return NULL;
+        return mc_xasprintf("nvme://%s/%s", addr, ns ? ns : "1");
+    }
+    if (strcmp(type, "volume") == 0) {
+        _cleanup_free_ char *pool = mc_xml_prop(src, "pool");
+        _cleanup_free_ char *vol = mc_xml_prop(src, "volume");
+        if (!pool || !vol)
+            return NULL;
+        return mc_xasprintf("%s/%s", pool, vol);
+    }
+    if (strcmp(type, "network") == 0) {
+        _cleanup_free_ char *proto = mc_xml_prop(src, "protocol");
+        _cleanup_free_ char *name = mc_xml_prop(src, "name");
+        if (!proto)
+            return NULL;
+        return mc_xasprintf("%s:%s", proto, name ? name : "");
+    }
+    return NULL;
+}
+
+static void parse_disk(xmlNodePtr d, struct mc_vm_facts *vm)
+{
+    struct mc_disk *disk = MC_APPEND(vm->disks, vm->n_disks);
+    disk->type = mc_xml_prop(d, "type");
+    if (!disk->type)
+        disk->type = mc_xstrdup("file"); /* libvirt's default */
+    disk->device = mc_xml_prop(d, "device");
+    if (!disk->device)
+        disk->device = mc_xstrdup("disk");
+    xmlNodePtr target = mc_xml_child(d, "target");
+    disk->target = mc_xml_prop(target, "dev");
+    disk->bus = mc_xml_prop(target, "bus");
+
+    xmlNodePtr src = mc_xml_child(d, "source");
+    if (src) {
+        const char *t = disk->type;
+        if (strcmp(t, "network") == 0) {
+            disk->protocol = mc_xml_prop(src, "protocol");
+            disk->source_name = mc_xml_prop(src, "name");
+            parse_hosts(src, &disk->hosts, &disk->n_hosts);
+            xmlNodePtr init = mc_xml_child(src, "initiator");
+            disk->initiator_iqn = mc_xml_child_prop(init, "iqn", "name");
+            xmlNodePtr id = mc_xml_child(src, "identity");
+            disk->identity_user = mc_xml_prop(id, "user");
+            disk->identity_group = mc_xml_prop(id, "group");
+        } else if (strcmp(t, "volume") == 0) {
+            disk->pool = mc_xml_prop(src, "pool");
+            disk->volume = mc_xml_prop(src, "volume");
+        } else {
+            disk->source = source_location(t, src);
+        }
+        disk->startup_policy = mc_xml_prop(src, "startupPolicy");
+    }
+
+    xmlNodePtr drv = mc_xml_child(d, "driver");
+    disk->format = mc_xml_prop(drv, "type");
+    disk->cache = mc_xml_prop(drv, "cache");
+    disk->io = mc_xml_prop(drv, "io");
+    disk->readonly = mc_xml_child(d, "readonly") != NULL;
+    disk->shareable = mc_xml_child(d, "shareable") != NULL;
+    disk->transient = mc_xml_child(d, "transient") != NULL;
+    disk->serial = mc_xml_child_text(d, "serial");
+    disk->wwn = mc_xml_child_text(d, "wwn");
+
+    /* The backing chain, walked iteratively: <backingStore> nests one level per image. */
+    size_t depth = 0;
+    for (xmlNodePtr bs = mc_xml_child(d, "backingStore"); bs && depth < MAX_BACKING_CHAIN;
+         bs = mc_xml_child(bs, "backingStore"), depth++) {
+        _cleanup_free_ char *btype = mc_xml_prop(bs, "type");
+        if (!btype)
+            break; /* <backingStore/>: the end of the chain */
+        char *loc = source_location(btype, mc_xml_child(bs, "source"));
+        if (loc)
+            mc_strv_push(&disk->backing, loc);
+    }
+
+    if (disk->transient)
+        add_blocker(vm,
+                    "transient-disk: disk '%s' is <transient/> (libvirt: migration with "
+                    "transient disk is not supported)",
+                    disk->target ? disk->target : "?");
+}
+
+/* ---- interfaces, host devices ---- */
+
+static void parse_hostdev_source(xmlNodePtr src, const char *type, struct mc_hostdev *hd)
+{
+    if (!src || !type)
+        return;
+    if (strcmp(type, "pci") == 0) {
+        hd->address = pci_address(mc_xml_child(src, "address"));
+    } else if (strcmp(type, "usb") == 0) {
+        _cleanup_free_ char *vendor = mc_xml_child_prop(src, "vendor", "id");
+        _cleanup_free_ char *product = mc_xml_child_prop(src, "product", "id");
+        xmlNodePtr a = mc_xml_child(src, "address");
+        int64_t v, p;
+        if (vendor && product && mc_parse_int64(vendor, true, &v) &&
+            mc_parse_int64(product, true, &p) && v >= 0 && v <= 0xffff && p >= 0 && p <= 0xffff) {
+            hd->address = mc_xasprintf("%04" PRIx64 ":%04" PRIx64, v, p);
+        } else if (a) {
+            _cleanup_free_ char *bus = mc_xml_prop(a, "bus");
+            _cleanup_free_ char *dev = mc_xml_prop(a, "device");
+            int64_t b, dn;
+            if (mc_parse_int64(bus, true, &b) && mc_parse_int64(dev, true, &dn))
+                hd->address = mc_xasprintf("%" PRId64 ".%" PRId64, b, dn);
+        }
+    } else if (strcmp(type, "mdev") == 0) {
+        hd->address = mc_xml_child_prop(src, "address", "uuid");
+    } else if (strcmp(type, "scsi") == 0) {
+        _cleanup_free_ char *proto = mc_xml_prop(src, "protocol");
+        if (proto) {
+            _cleanup_free_ char *name = mc_xml_prop(src, "name");
+            hd->address = mc_xasprintf("%s:%s", proto, name ? name : "");
+        } else {
+            _cleanup_free_ char *adapter = mc_xml_child_prop(src, "adapter", "name");
+            xmlNodePtr a = mc_xml_child(src, "address");
+            _cleanup_free_ char *bus = mc_xml_prop(a, "bus");
+            _cleanup_free_ char *tgt = mc_xml_prop(a, "target");
+            _cleanup_free_ char *unit = mc_xml_prop(a, "unit");
+            if (adapter)
+                hd->address = mc_xasprintf("%s:%s:%s:%s", adapter, bus ? bus : "0", tgt ? tgt : "0",
+                                           unit ? unit : "0");
+        }
+    } else if (strcmp(type, "scsi_host") == 0) {
+        hd->address = mc_xml_prop(src, "wwpn");
+    }
+}
+
+/* libvirt's qemuMigrationSrcIsAllowedHostdev (see add_blockers() below). */
+static void hostdev_blocker(struct mc_vm_facts *vm, const struct mc_hostdev *hd, bool iface)
+{
+    const char *type = hd->type ? hd->type : "?";
+    if (hd->mode && strcmp(hd->mode, "capabilities") == 0) {
+        add_blocker(vm,
+                    "hostdev: <hostdev mode='capabilities' type='%s'> (libvirt: cannot "
+                    "migrate a domain with <hostdev mode='capabilities'>)",
+                    type);
+        return;
+    }
+    if (strcmp(type, "usb") == 0)
+        return; /* USB devices are re-attached on the destination */
+    if (strcmp(type, "pci") == 0 && hd->teaming && strcmp(hd->teaming, "transient") == 0)
+        return; /* failover: QEMU unplugs the device during migration */
+    if (iface)
+        add_blocker(vm,
+                    "interface: <interface type='hostdev'> %s (libvirt: cannot migrate a "
+                    "domain with <interface type='hostdev'>)",
+                    hd->address ? hd->address : "");
+    else
+        add_blocker(vm,
+                    "hostdev: <hostdev type='%s'> %s (libvirt: cannot migrate a domain "
+                    "with <hostdev mode='subsystem' type='%s'>)",
+                    type, hd->address ? hd->address : "", type);
+}
+
+static void add_rom(xmlNodePtr dev, struct mc_vm_facts *vm)
+{
+    add_file(vm, "rom", mc_xml_child_prop(dev, "rom", "file"), true);
+}
+
+static void parse_interface(xmlNodePtr n, struct mc_vm_facts *vm)
+{
+    struct mc_iface *i = MC_APPEND(vm->ifaces, vm->n_ifaces);
+    i->type = mc_xml_prop(n, "type");
+    xmlNodePtr src = mc_xml_child(n, "source");
+    const char *t = i->type ? i->type : "";
+    if (src) {
+        if (strcmp(t, "bridge") == 0) {
+            i->source = mc_xml_prop(src, "bridge");
+        } else if (strcmp(t, "network") == 0) {
+            i->source = mc_xml_prop(src, "network");
+            i->portgroup = mc_xml_prop(src, "portgroup");
+        } else if (strcmp(t, "direct") == 0) {
+            i->source = mc_xml_prop(src, "dev");
+            i->source_mode = mc_xml_prop(src, "mode");
+        } else if (strcmp(t, "vhostuser") == 0) {
+            i->source = mc_xml_prop(src, "path");
+            i->source_mode = mc_xml_prop(src, "mode");
+        } else if (strcmp(t, "vdpa") == 0) {
+            i->source = mc_xml_prop(src, "dev");
+        } else if (strcmp(t, "hostdev") == 0) {
+            i->source = pci_address(mc_xml_child(src, "address"));
+        } else if (strcmp(t, "udp") == 0 || strcmp(t, "mcast") == 0 || strcmp(t, "server") == 0 ||
+                   strcmp(t, "client") == 0) {
+            _cleanup_free_ char *addr = mc_xml_prop(src, "address");
+            _cleanup_free_ char *port = mc_xml_prop(src, "port");
+            if (addr || port)
+                i->source = mc_xasprintf("%s:%s", addr ? addr : "", port ? port : "");
+        } else {
+            i->source = mc_xml_prop(src, "dev");
+        }
+    }
+    i->model = mc_xml_child_prop(n, "model", "type");
+    i->mac = mc_xml_child_prop(n, "mac", "address");
+    i->target_dev = mc_xml_child_prop(n, "target", "dev");
+    _cleanup_free_ char *mtu = mc_xml_child_prop(n, "mtu", "size");
+    int64_t v;
+    if (mtu && mc_parse_int64(mtu, false, &v) && v > 0)
+        i->mtu = v;
+    _cleanup_free_ char *queues = mc_xml_child_prop(n, "driver", "queues");
+    if (queues && mc_parse_int64(queues, false, &v) && v > 0)
+        i->queues = v;
+    i->vport_type = mc_xml_child_prop(n, "virtualport", "type");
+    add_rom(n, vm);
+
+    if (strcmp(t, "hostdev") == 0) {
+        /* libvirt turns it into a PCI host device: record it as one too. */
+        struct mc_hostdev *hd = MC_APPEND(vm->hostdevs, vm->n_hostdevs);
+        hd->mode = mc_xstrdup("subsystem");
+        hd->type = mc_xstrdup("pci");
+        hd->address = mc_xstrdup_or_null(i->source);
+        hd->managed = mc_xml_prop_yes(n, "managed");
+        hd->teaming = mc_xml_child_prop(n, "teaming", "type");
+        hostdev_blocker(vm, hd, true);
+    } else if (strcmp(t, "vdpa") == 0) {
+        add_blocker(vm,
+                    "vdpa: <interface type='vdpa'> %s (libvirt: vDPA devices cannot be "
+                    "migrated)",
+                    i->source ? i->source : "");
+    }
+}
+
+static void parse_hostdev(xmlNodePtr n, struct mc_vm_facts *vm)
+{
+    struct mc_hostdev *hd = MC_APPEND(vm->hostdevs, vm->n_hostdevs);
+    hd->mode = mc_xml_prop(n, "mode");
+    if (!hd->mode)
+        hd->mode = mc_xstrdup("subsystem");
+    hd->type = mc_xml_prop(n, "type");
+    hd->managed = mc_xml_prop_yes(n, "managed");
+    hd->teaming = mc_xml_child_prop(n, "teaming", "type");
+    parse_hostdev_source(mc_xml_child(n, "source"), hd->type, hd);
+    add_rom(n, vm);
+    hostdev_blocker(vm, hd, false);
+}
+
+/* ---- graphics, chardevs, controllers ---- */
+
+static void parse_graphics(xmlNodePtr n, struct mc_vm_facts *vm)
+{
+    struct mc_graphics *g = MC_APPEND(vm->graphics, vm->n_graphics);
+    g->type = mc_xml_prop(n, "type");
+    _cleanup_free_ char *port = mc_xml_prop(n, "port");
+    int64_t v;
+    if (port && mc_parse_int64(port, false, &v) && v > 0)
+        g->port = v;
+    g->autoport = mc_xml_prop_yes(n, "autoport");
+    xmlNodePtr l = mc_xml_child(n, "listen");
+    if (l) {
+        g->listen_type = mc_xml_prop(l, "type");
+        g->listen = mc_xml_prop(l, "address");
+        g->listen_network = mc_xml_prop(l, "network");
+        if (!g->listen && g->listen_type && strcmp(g->listen_type, "socket") == 0)
+            g->listen = mc_xml_prop(l, "socket");
+    }
+    if (!g->listen) {
+        /* The old form: <graphics listen='0.0.0.0'> */
+        g->listen = mc_xml_prop(n, "listen");
+        if (g->listen && !g->listen_type)
+            g->listen_type = mc_xstrdup("address");
+    }
+}
+
+static void parse_chardev(xmlNodePtr n, struct mc_vm_facts *vm)
+{
+    struct mc_chardev *c = MC_APPEND(vm->chardevs, vm->n_chardevs);
+    c->kind = mc_xstrdup((const char *)n->name);
+    c->type = mc_xml_prop(n, "type");
+    /* udp has a bind and a connect source: the bind one must exist on the destination. */
+    xmlNodePtr src = NULL;
+    MC_XML_FOREACH_ELEM(s, n)
+    {
+        if (!mc_xml_is(s, "source"))
+            continue;
+        _cleanup_free_ char *mode = mc_xml_prop(s, "mode");
+        if (!src || (mode && strcmp(mode, "bind") == 0))
+            src = s;
+        if (mode && strcmp(mode, "bind") == 0)
+            break;
+    }
+    if (src) {
+        c->host = mc_xml_prop(src, "host");
+        c->service = mc_xml_prop(src, "service");
+        c->mode = mc_xml_prop(src, "mode");
+        c->path = mc_xml_prop(src, "path");
+    }
+    xmlNodePtr target = mc_xml_child(n, "target");
+    c->target_type = mc_xml_prop(target, "type");
+    c->target_name = mc_xml_prop(target, "name");
+    if (c->type && strcmp(c->type, "file") == 0 && c->path)
+        add_file(vm, "chardev-file", mc_xstrdup(c->path), false);
+    add_file(vm, "serial-log", mc_xml_child_prop(n, "log", "file"), false);
+}
+
+static void parse_controller(xmlNodePtr n, struct mc_vm_facts *vm)
+{
+    struct mc_controller *c = MC_APPEND(vm->controllers, vm->n_controllers);
+    c->type = mc_xml_prop(n, "type");
+    c->model = mc_xml_prop(n, "model");
+    int64_t v;
+    _cleanup_free_ char *index = mc_xml_prop(n, "index");
+    if (index && mc_parse_int64(index, false, &v) && v >= 0)
+        c->index = v;
+    _cleanup_free_ char *vectors = mc_xml_prop(n, "vectors");
+    if (!vectors)
+        vectors = mc_xml_child_prop(n, "driver", "vectors");
+    if (vectors && mc_parse_int64(vectors, false, &v) && v > 0)
+        c->vectors = v;
+    _cleanup_free_ char *queues = mc_xml_child_prop(n, "driver", "queues");
+    if (queues && mc_parse_int64(queues, false, &v) && v > 0)
+        c->queues = v;
+}
+
+/* ---- devices that only matter as files or blockers ---- */
+
+static void parse_filesystem(xmlNodePtr n, struct mc_vm_facts *vm)
+{
+    _cleanup_free_ char *type = mc_xml_prop(n, "type");
+    _cleanup_free_ char *driver = mc_xml_child_prop(n, "driver", "type");
+    _cleanup_free_ char *tag = mc_xml_child_prop(n, "target", "dir");
+    xmlNodePtr src = mc_xml_child(n, "source");
+    if (!type || strcmp(type, "mount") == 0)
+        add_file(vm, "filesystem", mc_xml_prop(src, "dir"), mc_xml_child(n, "readonly") != NULL);
+    else if (strcmp(type, "file") == 0 || strcmp(type, "block") == 0)
+        add_file(vm, "filesystem", mc_xml_prop(src, "file"), mc_xml_child(n, "readonly") != NULL);
+    if (driver && strcmp(driver, "virtiofs") == 0)
+        add_blocker(vm,
+                    "virtiofs: <filesystem> '%s' uses virtiofs (libvirt: migration with "
+                    "virtiofs device is not supported)",
+                    tag ? tag : "");
+}
+
+static void parse_shmem(xmlNodePtr n, struct mc_vm_facts *vm)
+{
+    _cleanup_free_ char *name = mc_xml_prop(n, "name");
+    _cleanup_free_ char *role = mc_xml_prop(n, "role");
+    _cleanup_free_ char *model = mc_xml_child_prop(n, "model", "type");
+    char *server = mc_xml_child_prop(n, "server", "path");
+    if (server)
+        add_file(vm, "shmem", server, false);
+    else if (name && !strchr(name, '/'))
+        add_file(vm, "shmem", mc_xasprintf("/dev/shm/%s", name), false);
+    if (!role || strcmp(role, "master") != 0)
+        add_blocker(vm,
+                    "shmem: <shmem> '%s' (%s) has role '%s' (libvirt: only shmem with "
+                    "role='master' can be migrated)",
+                    name ? name : "", model ? model : "ivshmem", role ? role : "default");
+}
+
+static void parse_tpm(xmlNodePtr n, struct mc_vm_facts *vm)
+{
+    xmlNodePtr be = mc_xml_child(n, "backend");
+    _cleanup_free_ char *type = mc_xml_prop(be, "type");
+    if (!type)
+        return;
+    if (strcmp(type, "emulator") == 0) {
+        /* libvirt >= 10.10 can place the swtpm state: <source type='dir|file' path=...> */
+        add_file(vm, "tpm-state", mc_xml_child_prop(be, "source", "path"), false);
+    } else if (strcmp(type, "passthrough") == 0) {
+        add_file(vm, "tpm-device", mc_xml_child_prop(be, "device", "path"), false);
+    }
+}
+
+static void parse_memory_device(xmlNodePtr n, struct mc_vm_facts *vm)
+{
+    _cleanup_free_ char *model = mc_xml_prop(n, "model");
+    if (!model)
+        return;
+    xmlNodePtr src = mc_xml_child(n, "source");
+    if (strcmp(model, "nvdimm") == 0 || strcmp(model, "virtio-pmem") == 0)
+        add_file(vm, model, mc_xml_child_text(src, "path"), false);
+    if (strcmp(model, "dimm") == 0) {
+        _cleanup_free_ char *atype = mc_xml_child_prop(n, "address", "type");
+        if (!atype || strcmp(atype, "dimm") != 0)
+            add_blocker(vm, "dimm: <memory model='dimm'> without a DIMM address (libvirt: "
+                            "domain's dimm info lacks slot ID or base address)");
+    }
+}
+
+static void parse_devices(xmlNodePtr devices, struct mc_vm_facts *vm, size_t *n_video)
+{
+    MC_XML_FOREACH_ELEM(d, devices)
+    {
+        if (mc_xml_is(d, "emulator")) {
+            free(vm->emulator);
+            vm->emulator = mc_xml_text(d);
+        } else if (mc_xml_is(d, "disk")) {
+            parse_disk(d, vm);
+        } else if (mc_xml_is(d, "interface")) {
+            parse_interface(d, vm);
+        } else if (mc_xml_is(d, "graphics")) {
+            parse_graphics(d, vm);
+        } else if (mc_xml_is(d, "serial") || mc_xml_is(d, "console") || mc_xml_is(d, "channel") ||
+                   mc_xml_is(d, "parallel")) {
+            parse_chardev(d, vm);
+        } else if (mc_xml_is(d, "hostdev")) {
+            parse_hostdev(d, vm);
+        } else if (mc_xml_is(d, "controller")) {
+            parse_controller(d, vm);
+        } else if (mc_xml_is(d, "filesystem")) {
+            parse_filesystem(d, vm);
+        } else if (mc_xml_is(d, "shmem")) {
+            parse_shmem(d, vm);
+        } else if (mc_xml_is(d, "tpm")) {
+            parse_tpm(d, vm);
+        } else if (mc_xml_is(d, "memory")) {
+            parse_memory_device(d, vm);
+        } else if (mc_xml_is(d, "video")) {
+            char *model = mc_xml_child_prop(d, "model", "type");
+            if (model)
+                mc_strv_append_n(&vm->video_models, n_video, model);
+        }
+    }
+}
+
+/*
+ * Blockers that need the whole definition. The list mirrors libvirt's
+ * qemuMigrationSrcIsAllowed() (src/qemu/qemu_migration.c; see
+ * ../shared/reference/anchors-and-failures.md, A3): host devices other than
+ * USB and failover PCI (qemuMigrationSrcIsAllowedHostdev), invtsc without a
+ * TSC frequency, DIMMs without an address, shmem that is not master, vDPA,
+ * virtiofs, transient disks. Device ones are added by the device parsers
+ * above. <launchSecurity> (SEV/SEV-SNP/S390 PV) is refused by QEMU itself
+ * ("SEV: migration is not implemented"). Checks that need the running
+ * domain (snapshots, block jobs, QEMU's blocked-reasons, auto-destroy,
+ * dbus-vmstate, slirp helpers, swtpm on shared storage) are not blockers of
+ * the XML: snapshots are counted in vm->snapshots, the rest only libvirt sees.
+ */
+static void add_blockers(xmlNodePtr root, struct mc_vm_facts *vm)
+{
+    for (size_t i = 0; i < vm->n_cpu_features; i++) {
+        const struct mc_cpu_feature *f = &vm->cpu_features[i];
+        if (strcmp(f->name, "invtsc") != 0 || !f->policy)
+            continue;
+        if (strcmp(f->policy, "require") != 0 && strcmp(f->policy, "force") != 0)
+            continue;
+        if (vm->tsc_frequency <= 0)
+            add_blocker(vm,
+                        "invtsc: the CPU has feature 'invtsc' (policy '%s') but <timer "
+                        "name='tsc'> has no frequency (libvirt: domain has 'invtsc' CPU "
+                        "feature but TSC frequency is not specified)",
+                        f->policy);
+    }
+    xmlNodePtr ls = mc_xml_child(root, "launchSecurity");
+    if (ls) {
+        _cleanup_free_ char *type = mc_xml_prop(ls, "type");
+        add_blocker(vm,
+                    "launch-security: <launchSecurity type='%s'> (QEMU: confidential guests "
+                    "cannot be migrated)",
+                    type ? type : "");
+    }
+}
+
+int mc_domain_xml_parse(const char *xml, size_t len, const char *what, struct mc_vm_facts **ret,
+                        struct mc_error *reterr)
+{
+    if (len > MC_VIRT_XML_MAX)
+        return mc_error_set(reterr, -EFBIG, "%s is larger than %u MiB", what,
+                            MC_VIRT_XML_MAX >> 20);
+    _cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+    int r = mc_xml_parse(xml, len, what, &doc, reterr);
+    if (r < 0)
+        return r;
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    if (!mc_xml_is(root, "domain")) {
+        _cleanup_free_ char *name = mc_utf8_clean((const char *)root->name);
+        return mc_error_set(reterr, -EBADMSG, "%s has root element <%s>, not <domain>", what, name);
+    }
+
+    if (mc_xml_count_elements(root, MAX_ELEMENTS) > MAX_ELEMENTS)
+        return mc_error_set(reterr, -E2BIG, "%s has more than %d elements", what, MAX_ELEMENTS);
+
+    _cleanup_(mc_vm_facts_freep) struct mc_vm_facts *vm = mc_new0(struct mc_vm_facts, 1);
+    vm->domain_type = mc_xml_prop(root, "type");
+    _cleanup_free_ char *id = mc_xml_prop(root, "id");
+    int64_t v;
+    if (id && mc_parse_int64(id, false, &v) && v > 0)
+        vm->id = v;
+    vm->name = mc_xml_child_text(root, "name");
+    vm->uuid = mc_xml_child_text(root, "uuid");
+    if (!vm->name || !*vm->name)
+        return mc_error_set(reterr, -EBADMSG, "%s has no <name>", what);
+
+    vm->memory_kib = mc_xml_scaled(mc_xml_child(root, "memory"), "KiB", 1024);
+    vm->current_memory_kib = mc_xml_scaled(mc_xml_child(root, "currentMemory"), "KiB", 1024);
+    vm->max_memory_kib = mc_xml_scaled(mc_xml_child(root, "maxMemory"), "KiB", 1024);
+    _cleanup_free_ char *vcpu = mc_xml_child_text(root, "vcpu");
+    if (vcpu && mc_parse_int64(vcpu, false, &v) && v > 0)
+        vm->vcpus = v;
+
+    size_t n_video = 0, n_seclabels = 0;
+    MC_XML_FOREACH_ELEM(c, root)
+    {
+        if (mc_xml_is(c, "os"))
+            parse_os(c, vm);
+        else if (mc_xml_is(c, "memoryBacking"))
+            parse_memory_backing(c, vm);
+        else if (mc_xml_is(c, "cpu") && !vm->cpu_xml)
+            parse_cpu(doc, c, vm);
+        else if (mc_xml_is(c, "clock"))
+            parse_clock(c, vm);
+        else if (mc_xml_is(c, "devices"))
+            parse_devices(c, vm, &n_video);
+        else if (mc_xml_is(c, "seclabel")) {
+            char *model = mc_xml_prop(c, "model");
+            if (model)
+                mc_strv_append_n(&vm->seclabels, &n_seclabels, model);
+        }
+    }
+    add_blockers(root, vm);
+
+    vm->xml = mc_xstrndup(xml, len);
+    if (!mc_utf8_is_clean(vm->xml)) {
+        char *clean = mc_utf8_clean(vm->xml);
+        free(vm->xml);
+        vm->xml = clean;
+    }
+    *ret = TAKE_PTR(vm);
+    return 0;
+}
