@@ -37,7 +37,7 @@ RULE_FN(rule_cpu_compatible)
     /* Features the source lacks as well are not really used by the running guest. */
     _cleanup_strv_free_ char **really = NULL;
     STRV_FOREACH (m, c->missing)
-        if (!mc_strv_contains(p->rel->cpu_src.missing, *m))
+        if (!mc_strv_contains(c->missing_src, *m))
             mc_strv_add(&really, *m);
     _cleanup_free_ char *all = mc_strv_join(c->missing, ", ");
     if (mc_strv_length(c->missing) > 0 && mc_strv_length(really) == 0) {

@@ -16,6 +16,21 @@
 
 /* Extra candidates a verb can offer for its operands (rule ids for "rules"). */
 const char *const *mc_complete_operands(const char *verb) __attribute__((weak));
+/* Extra candidates for the argument of an option without fixed values (rule ids for --rule). */
+const char *const *mc_complete_option_values(const char *verb, const char *opt)
+    __attribute__((weak));
+
+/* The fixed values of an option, or what its verb offers for it. */
+static const char *const *option_values(const struct mc_verb *v, const struct mc_opt *o)
+{
+    if (!o)
+        return NULL;
+    if (o->values)
+        return o->values;
+    if (v && mc_complete_option_values)
+        return mc_complete_option_values(v->name, o->name);
+    return NULL;
+}
 
 static void put_if(const char *cand, const char *prefix)
 {
@@ -90,7 +105,7 @@ int verb_complete(int argc, char **argv, const struct mc_global *g)
         const char *eq = strchr(cur, '=');
         const struct mc_opt *o = find_opt(v, cur + 2, (size_t)(eq - cur - 2));
         char buf[256];
-        for (const char *const *val = o ? o->values : NULL; val && *val; val++) {
+        for (const char *const *val = option_values(v, o); val && *val; val++) {
             snprintf(buf, sizeof(buf), "%.*s%s", (int)(eq - cur + 1), cur, *val);
             put_if(buf, cur);
         }
@@ -100,7 +115,7 @@ int verb_complete(int argc, char **argv, const struct mc_global *g)
     if (prev && mc_str_startswith(prev, "--") && !strchr(prev, '=')) {
         const struct mc_opt *o = find_opt(v, prev + 2, strlen(prev + 2));
         if (o && o->has_arg == required_argument) {
-            for (const char *const *val = o->values; val && *val; val++)
+            for (const char *const *val = option_values(v, o); val && *val; val++)
                 put_if(*val, cur);
             return MC_EXIT_OK;
         }

@@ -5,6 +5,7 @@
  * Everything comes from the table, so the page cannot drift from the code:
  * the docs tests compare man/migcheck-rules.7 with `rules --format man`.
  */
+#include <ctype.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +20,10 @@
 #include "util/xalloc.h"
 
 #define WIDTH 100
+/* The date in the page's title line (mandoc wants one); the content is checked, not the date. */
+#define RULES_PAGE_DATE "2026-11-22"
+/* Text lines of the generated page stay within this many bytes (mandoc -Tlint style). */
+#define ROFF_LINE_MAX 80
 
 const struct mc_opt verb_rules_opts[] = { { 0 } };
 
@@ -56,6 +61,15 @@ const char *const *mc_complete_operands(const char *verb);
 const char *const *mc_complete_operands(const char *verb)
 {
     if (strcmp(verb, "rules") == 0)
+        return mc_rule_ids();
+    return NULL;
+}
+
+/* The argument of `check --rule <TAB>`. */
+const char *const *mc_complete_option_values(const char *verb, const char *opt);
+const char *const *mc_complete_option_values(const char *verb, const char *opt)
+{
+    if (strcmp(opt, "rule") == 0 && strcmp(verb, "check") == 0)
         return mc_rule_ids();
     return NULL;
 }
@@ -159,11 +173,56 @@ static void roff_text(struct mc_buf *b, const char *s)
     mc_buf_putc(b, '\n');
 }
 
+/* Break text lines (not requests) longer than ROFF_LINE_MAX at spaces. */
+static char *roff_wrap(const char *page)
+{
+    _cleanup_buf_ struct mc_buf out = MC_BUF_INIT;
+    const char *p = page;
+    while (*p) {
+        size_t len = strcspn(p, "\n");
+        if (*p == '.' || len <= ROFF_LINE_MAX) {
+            mc_buf_append(&out, p, len);
+            mc_buf_putc(&out, '\n');
+        } else {
+            size_t col = 0;
+            const char *q = p, *end = p + len;
+            while (q < end) {
+                while (q < end && *q == ' ')
+                    q++;
+                if (q >= end)
+                    break;
+                size_t wl = 0;
+                while (q + wl < end && q[wl] != ' ')
+                    wl++;
+                if (col > 0 && col + 1 + wl > ROFF_LINE_MAX) {
+                    mc_buf_putc(&out, '\n');
+                    col = 0;
+                }
+                if (col > 0) {
+                    mc_buf_putc(&out, ' ');
+                    col++;
+                } else if (*q == '.' || *q == '\'') {
+                    mc_buf_puts(&out, "\\&");
+                    col += 2;
+                }
+                mc_buf_append(&out, q, wl);
+                col += wl;
+                q += wl;
+            }
+            mc_buf_putc(&out, '\n');
+        }
+        p += len;
+        if (*p == '\n')
+            p++;
+    }
+    return mc_buf_steal(&out);
+}
+
 static void man_field(struct mc_buf *b, const char *label, const char *text)
 {
     if (!text)
         return;
-    mc_buf_printf(b, ".TP\n.B %s\n", label);
+    mc_buf_printf(b, ".TP 14\n.B %s\n", label);
     roff_text(b, text);
 }
 
@@ -171,7 +230,6 @@ static void man_rule(const struct mc_rule *r, struct mc_buf *b)
 {
     mc_buf_puts(b, ".SS ");
     roff_text(b, r->id);
-    mc_buf_puts(b, ".PP\n");
     roff_text(b, r->title);
     man_field(b, "Severity", mc_severity_name(r->severity));
     _cleanup_buf_ struct mc_buf needs = MC_BUF_INIT;
@@ -193,7 +251,8 @@ static void man_page(const struct mc_rule *rules, size_t n, struct mc_buf *b)
                 ".\\\" (rules/catalog.c). Do not edit: regenerate with\n"
                 ".\\\"   cmake --build BUILD --target man-rules\n"
                 ".\\\" The docs tests fail when this file differs from the generated page.\n"
-                ".TH MIGCHECK\\-RULES 7 \"\" \"migcheck\" \"migcheck\"\n"
+                ".TH MIGCHECK\\-RULES 7 " RULES_PAGE_DATE " \"migcheck\" \"migcheck manual\"\n"
+                ".nh\n"
                 ".SH NAME\n"
                 "migcheck\\-rules \\- the rules migcheck checks before a live migration\n"
                 ".SH DESCRIPTION\n"
@@ -204,7 +263,7 @@ static void man_page(const struct mc_rule *rules, size_t n, struct mc_buf *b)
                 "Rule ids are an interface: JSON consumers and site policies name them, so a rule "
                 "is never renamed.\n"
                 ".PP\n"
-                "A rule reports each subject it looks at (a disk, a bridge, a port) as a finding: "
+                "A rule reports each subject it looks at (a disk, a bridge, a port) as a finding:\n"
                 ".B PASS\n"
                 "when the requirement holds,\n"
                 ".B FAIL\n"
@@ -256,7 +315,10 @@ static void man_page(const struct mc_rule *rules, size_t n, struct mc_buf *b)
             if (strcmp(mc_rule_area(rules[i].id, area), a->area) != 0)
                 continue;
             if (!heading) {
-                mc_buf_printf(b, ".SH %s RULES\n", a->title);
+                mc_buf_puts(b, ".SH ");
+                for (const char *c = a->title; *c; c++)
+                    mc_buf_putc(b, (char)toupper((unsigned char)*c));
+                mc_buf_puts(b, " RULES\n");
                 heading = true;
             }
             man_rule(&rules[i], b);
@@ -319,7 +381,10 @@ int verb_rules(int argc, char **argv, const struct mc_global *g0)
 
     _cleanup_buf_ struct mc_buf b = MC_BUF_INIT;
     if (strcmp(fmt, "man") == 0) {
-        man_page(rules, n, &b);
+        _cleanup_buf_ struct mc_buf page = MC_BUF_INIT;
+        man_page(rules, n, &page);
+        _cleanup_free_ char *wrapped = roff_wrap(page.data);
+        mc_buf_puts(&b, wrapped);
     } else if (strcmp(fmt, "json") == 0) {
         _cleanup_(json_object_putp) struct json_object *j = NULL;
         if (one) {

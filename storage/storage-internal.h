@@ -29,3 +29,6 @@ char *mc_storage_resolve(struct mc_source *src, const char *path);
 
 /* The transport of a block device from its sysfs device path (readlink of /sys/class/block/X). */
 const char *mc_blockdev_transport_from_path(const char *devpath);
+
+/* A TCP connection to host:port within timeout_ms: 0, or -errno (ETIMEDOUT, ECONNREFUSED...). */
+int mc_storage_tcp_check(const char *host, int port, int timeout_ms);

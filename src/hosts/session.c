@@ -303,12 +303,14 @@ static int start_once(struct mc_session *s, const struct mc_session_opts *o,
     _cleanup_free_ char *target = NULL;
     _cleanup_free_ char *ctl = NULL;
     _cleanup_free_ char *port = NULL;
+    _cleanup_free_ char *cto = NULL;
     const char *argv[40];
     size_t n = 0;
     bool native_local = h->local && remote_command && *remote_command;
 
     if (native_local) {
-        exe = self_exe();
+        /* An explicit path names the binary; otherwise this very binary answers. */
+        exe = strchr(remote_command, '/') ? mc_xstrdup(remote_command) : self_exe();
         argv[n++] = exe;
         argv[n++] = "__agent";
     } else {
@@ -322,6 +324,9 @@ static int start_once(struct mc_session *s, const struct mc_session_opts *o,
             argv[n++] = "ssh";
             for (size_t i = 0; mc_ssh_base_options[i]; i++)
                 argv[n++] = mc_ssh_base_options[i];
+            cto = mc_xasprintf("ConnectTimeout=%d", o->timeout_ms > 1000 ? o->timeout_ms / 1000 : 1);
+            argv[n++] = "-o";
+            argv[n++] = cto;
             argv[n++] = "-o";
             argv[n++] = "ControlMaster=auto";
             argv[n++] = "-o";

@@ -33,8 +33,9 @@ mcprobe_hdr() {
 	printf '%s%s %s\n' '--' "$mcprobe_b" "$1"
 }
 
+# An error record: path (or command key), errno name, the kind of access it answers.
 mcprobe_err() {
-	printf '%s%s E %s %s\n\n' '--' "$mcprobe_b" "$1" "$2"
+	printf '%s%s E %s %s %s\n\n' '--' "$mcprobe_b" "$1" "$2" "$3"
 }
 
 # The errno name of a tool's error message ($1) in mcprobe_e.
@@ -78,11 +79,11 @@ mcprobe_file() {
 			echo
 			mcprobe_m=$(cat -- "$1" 2>&1 >/dev/null)
 			mcprobe_errname "$mcprobe_m"
-			mcprobe_err "$1" "$mcprobe_e"
+			mcprobe_err "$1" "$mcprobe_e" F
 		fi
 	elif [ "$2" = 1 ]; then
 		mcprobe_why "$1"
-		mcprobe_err "$1" "$mcprobe_e"
+		mcprobe_err "$1" "$mcprobe_e" F
 	fi
 }
 
@@ -94,16 +95,16 @@ mcprobe_link() {
 		elif mcprobe_t=$(ls -ld -- "$1" 2>/dev/null) && [ "${mcprobe_t#*" -> "}" != "$mcprobe_t" ]; then
 			mcprobe_t=${mcprobe_t#*" -> "}
 		else
-			mcprobe_err "$1" EIO
+			mcprobe_err "$1" EIO L
 			return 0
 		fi
 		mcprobe_hdr "L $1"
 		printf '%s\n' "$mcprobe_t"
 	elif [ "$2" = 1 ]; then
 		if [ -e "$1" ]; then
-			mcprobe_err "$1" EINVAL
+			mcprobe_err "$1" EINVAL L
 		else
-			mcprobe_err "$1" ENOENT
+			mcprobe_err "$1" ENOENT L
 		fi
 	fi
 }
@@ -116,15 +117,15 @@ mcprobe_list() {
 	if [ ! -d "$mcprobe_d" ]; then
 		if [ "$2" = 1 ]; then
 			if [ -e "$mcprobe_d" ]; then
-				mcprobe_err "$mcprobe_d" ENOTDIR
+				mcprobe_err "$mcprobe_d" ENOTDIR D
 			else
-				mcprobe_err "$mcprobe_d" ENOENT
+				mcprobe_err "$mcprobe_d" ENOENT D
 			fi
 		fi
 		return 0
 	fi
 	if [ ! -r "$mcprobe_d" ] || [ ! -x "$mcprobe_d" ]; then
-		mcprobe_err "$mcprobe_d" EACCES
+		mcprobe_err "$mcprobe_d" EACCES D
 		return 0
 	fi
 	mcprobe_pre=${mcprobe_d%/}
@@ -190,7 +191,7 @@ mcprobe_hash() {
 		printf '%s\n' "${mcprobe_o%% *}"
 	elif [ "$2" = 1 ]; then
 		mcprobe_why "$1"
-		mcprobe_err "sha256:$1" "$mcprobe_e"
+		mcprobe_err "sha256:$1" "$mcprobe_e" C
 	fi
 }
 
@@ -248,13 +249,13 @@ mcprobe_cmd() {
 			case $mcprobe_a in
 			[A-Za-z0-9]*) ;;
 			*)
-				mcprobe_err "$mcprobe_k" EINVAL
+				mcprobe_err "$mcprobe_k" EINVAL C
 				return 0
 				;;
 			esac
 			case $mcprobe_a in
 			*[!A-Za-z0-9.+_-]*)
-				mcprobe_err "$mcprobe_k" EINVAL
+				mcprobe_err "$mcprobe_k" EINVAL C
 				return 0
 				;;
 			esac
@@ -262,12 +263,12 @@ mcprobe_cmd() {
 		;;
 	hostname-f | uname-m)
 		if [ $# -gt 0 ]; then
-			mcprobe_err "$mcprobe_k" EINVAL
+			mcprobe_err "$mcprobe_k" EINVAL C
 			return 0
 		fi
 		;;
 	*)
-		mcprobe_err "$mcprobe_k" EOPNOTSUPP
+		mcprobe_err "$mcprobe_k" EOPNOTSUPP C
 		return 0
 		;;
 	esac

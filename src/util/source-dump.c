@@ -7,7 +7,9 @@
  *   --<boundary> L <path>          symlink target follows
  *   --<boundary> D <path>          one "<t> <size> <name>" line per entry (t: f d l o)
  *   --<boundary> C <key> <exit>    command output follows, then one added newline
- *   --<boundary> E <path> <errno>  the probe could not read <path> (or run <key>)
+ *   --<boundary> E <path> <errno> [<K>]
+ *                                  the probe could not read <path> (or run <key>); with K
+ *                                  (F L D C) only for that kind of access, else for any
  *   --<boundary> END
  *
  * The boundary is random, chosen by the client for each run, so file
@@ -32,6 +34,7 @@ struct record {
     size_t body_len;
     int exit_code; /* C */
     int err;       /* E */
+    char ekind;    /* E: the kind of access it answers (F L D C), 0 for any */
 };
 
 struct dump {
@@ -62,18 +65,25 @@ static char *memdup0(const char *p, size_t n)
     return d;
 }
 
-static const struct record *find(struct dump *d, const char *path, const char *kinds)
+/* The last record for path of one of kinds (the last wins, like a later write); E records
+ * count when they answer this access (access: F L D C) or any. */
+static const struct record *find(struct dump *d, const char *path, const char *kinds,
+                                 char access)
 {
-    /* The last record wins, like a later write. */
-    for (size_t i = d->n; i-- > 0;)
-        if (strchr(kinds, d->recs[i].kind) && strcmp(d->recs[i].path, path) == 0)
-            return &d->recs[i];
+    for (size_t i = d->n; i-- > 0;) {
+        const struct record *r = &d->recs[i];
+        if (!strchr(kinds, r->kind) || strcmp(r->path, path) != 0)
+            continue;
+        if (r->kind == 'E' && r->ekind && r->ekind != access)
+            continue;
+        return r;
+    }
     return NULL;
 }
 
-static int missing(struct dump *d, const char *path)
+static int missing(struct dump *d, const char *path, char access)
 {
-    const struct record *e = find(d, path, "E");
+    const struct record *e = find(d, path, "E", access);
     if (e)
         return -(e->err ? e->err : EIO);
     /* The probe never looked: not the same as "absent on the host". */
@@ -83,9 +93,9 @@ static int missing(struct dump *d, const char *path)
 static int dump_read(struct mc_source *s, const char *path, size_t max, char **ret, size_t *ret_len)
 {
     struct dump *d = s->data;
-    const struct record *r = find(d, path, "FE");
+    const struct record *r = find(d, path, "FE", 'F');
     if (!r || r->kind == 'E')
-        return missing(d, path);
+        return missing(d, path, 'F');
     if (r->body_len > max)
         return -EFBIG;
     *ret = memdup0(r->body, r->body_len);
@@ -97,9 +107,9 @@ static int dump_read(struct mc_source *s, const char *path, size_t max, char **r
 static int dump_readlink(struct mc_source *s, const char *path, char **ret)
 {
     struct dump *d = s->data;
-    const struct record *r = find(d, path, "LFE");
+    const struct record *r = find(d, path, "LFE", 'L');
     if (!r || r->kind == 'E')
-        return missing(d, path);
+        return missing(d, path, 'L');
     if (r->kind == 'F')
         return -EINVAL;
     *ret = mc_xstrndup(r->body, strcspn(r->body, "\n"));
@@ -114,9 +124,9 @@ static int cmp_dirent(const void *a, const void *b)
 static int dump_list(struct mc_source *s, const char *path, struct mc_dirent **ret, size_t *ret_n)
 {
     struct dump *d = s->data;
-    const struct record *r = find(d, path, "DE");
+    const struct record *r = find(d, path, "DE", 'D');
     if (!r || r->kind == 'E')
-        return missing(d, path);
+        return missing(d, path, 'D');
     struct mc_dirent *v = NULL;
     size_t n = 0;
     _cleanup_strv_free_ char **lines = mc_strv_split(r->body, "\n");
@@ -153,7 +163,7 @@ static int dump_command(struct mc_source *s, const char *key, const char *const 
 {
     (void)argv;
     struct dump *d = s->data;
-    const struct record *r = find(d, key, "CE");
+    const struct record *r = find(d, key, "CE", 'C');
     if (!r)
         return -ENOTSUP;
     if (r->kind == 'E')
@@ -256,7 +266,7 @@ int mc_source_dump(const char *buf, size_t len, const char *boundary, const char
             break;
         }
         char kind = header[0];
-        if (!strchr("FLDCE", kind) || header[1] != ' ' || !header[2])
+        if (!kind || !strchr("FLDCE", kind) || header[1] != ' ' || !header[2])
             return mc_error_set(reterr, -EBADMSG,
                                 "probe output from '%s' has a bad record: '%.40s'", label, header);
         struct record *r = MC_APPEND(d->recs, d->n);
@@ -279,6 +289,17 @@ int mc_source_dump(const char *buf, size_t len, const char *boundary, const char
                                         label, sp + 1);
                 r->exit_code = (int)v;
             } else {
+                /* An optional last field names the kind of access the error answers. */
+                if (sp[1] && !sp[2] && strchr("FLDC", sp[1])) {
+                    r->ekind = sp[1];
+                    char *sp2 = strrchr(rest, ' ');
+                    if (!sp2 || !sp2[1])
+                        return mc_error_set(reterr, -EBADMSG,
+                                            "probe output from '%s' has a bad record: '%.40s'",
+                                            label, header);
+                    *sp2 = '\0';
+                    sp = sp2;
+                }
                 r->err = mc_errno_from_name(sp + 1);
                 if (!r->err)
                     r->err = EIO;

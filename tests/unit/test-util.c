@@ -170,6 +170,71 @@ static void test_dump(void **state)
     mc_error_clear(&err);
 }
 
+/* Binary bodies keep their NULs and length; listings come sorted; an error record that names
+ * the kind of access answers only that access. */
+static void test_dump_details(void **state)
+{
+    (void)state;
+    static const char d[] = "MCPROBE 1 " B "\n"
+                            "--" B " F /bin\n"
+                            "a\0b\n"
+                            "--" B " D /dir\n"
+                            "f 3 zeta\n"
+                            "d -1 alpha\n"
+                            "l -1 Mid\n"
+                            "\n"
+                            "--" B " E /dir ENOTDIR F\n"
+                            "\n"
+                            "--" B " E /link EINVAL L\n"
+                            "\n"
+                            "--" B " D /link\n"
+                            "\n"
+                            "--" B " E /any EACCES\n"
+                            "\n"
+                            "--" B " E /spaced name ENOENT\n"
+                            "\n"
+                            "--" B " E \n"
+                            "\n"
+                            "--" B " END\n";
+    struct mc_source *s = NULL;
+    struct mc_error err = { 0 };
+    assert_int_equal(mc_source_dump(d, sizeof(d) - 1, B, "h", &s, &err), -EBADMSG);
+    mc_error_clear(&err);
+    /* Without the bad last record. */
+    static const char bad[] = "--" B " E \n";
+    const char *cut = memmem(d, sizeof(d) - 1, bad, sizeof(bad) - 1);
+    assert_non_null(cut);
+    size_t glen = (size_t)(cut - d) + strlen("--" B " END\n");
+    char *good = mc_xmalloc(glen + 1);
+    memcpy(good, d, (size_t)(cut - d));
+    strcpy(good + (cut - d), "--" B " END\n");
+    assert_int_equal(mc_source_dump(good, glen, B, "h", &s, &err), 0);
+    char *buf = NULL;
+    size_t len = 0;
+    assert_int_equal(mc_source_read(s, "/bin", 100, &buf, &len), 0);
+    assert_int_equal(len, 3); /* the newline before the next record is the probe's */
+    assert_memory_equal(buf, "a\0b", 4);
+    free(buf);
+    struct mc_dirent *de;
+    size_t n;
+    assert_int_equal(mc_source_list(s, "/dir", &de, &n), 0);
+    assert_int_equal(n, 3);
+    assert_string_equal(de[0].name, "Mid");
+    assert_string_equal(de[1].name, "alpha");
+    assert_string_equal(de[2].name, "zeta");
+    assert_int_equal(de[2].size, 3);
+    mc_dirents_free(de, n);
+    assert_int_equal(mc_source_read(s, "/dir", 100, &buf, &len), -ENOTDIR);
+    assert_int_equal(mc_source_readlink(s, "/link", &buf), -EINVAL);
+    assert_int_equal(mc_source_list(s, "/link", &de, &n), 0);
+    mc_dirents_free(de, n);
+    assert_int_equal(mc_source_read(s, "/any", 100, &buf, &len), -EACCES);
+    assert_int_equal(mc_source_list(s, "/any", &de, &n), -EACCES);
+    assert_int_equal(mc_source_read(s, "/spaced name", 100, &buf, &len), -ENOENT);
+    mc_source_free(s);
+    free(good);
+}
+
 static void test_fs_source(void **state)
 {
     (void)state;
@@ -198,7 +263,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_strv), cmocka_unit_test(test_utf8),      cmocka_unit_test(test_spawn),
-        cmocka_unit_test(test_dump), cmocka_unit_test(test_fs_source),
+        cmocka_unit_test(test_dump), cmocka_unit_test(test_dump_details),
+        cmocka_unit_test(test_fs_source),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

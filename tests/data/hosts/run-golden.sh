@@ -5,7 +5,7 @@
 #   FIXTURE.expected.xml on stdout once the generation timestamp and version are masked.
 # MIGCHECK_TEST_REGENERATE=1 rewrites FIXTURE.expected.xml instead: review the diff.
 set -u
-migcheck=$1
+migcheck=$(readlink -f "$1")
 name=$2
 cd "$(dirname "$0")" || exit 1
 expected=$name.expected.xml
@@ -28,6 +28,7 @@ if [ -s "$err" ]; then
 	status=1
 fi
 if [ "${MIGCHECK_TEST_REGENERATE:-0}" = 1 ]; then
+	[ "$status" -eq 0 ] || exit "$status"
 	cp "$out" "$expected"
 	echo "regenerated $expected: review it with git diff"
 	exit "$status"

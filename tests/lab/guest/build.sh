@@ -55,8 +55,9 @@ build_initrd() {
 	trap "rm -rf '$tmp'" RETURN
 	busybox=/bin/busybox
 	[[ -x $busybox ]] || die "$busybox missing (install busybox-static)"
-	if command -v file >/dev/null; then file -L "$busybox" | grep -q "dynamically linked" &&
-		die "$busybox is dynamically linked (install busybox-static)"; fi
+	if command -v file >/dev/null && file -L "$busybox" | grep "dynamically linked" >/dev/null; then
+		die "$busybox is dynamically linked (install busybox-static)"
+	fi
 	mkdir -p "$tmp/root/bin" "$tmp/root/proc" "$tmp/root/sys" "$tmp/root/dev" "$tmp/root/tmp"
 	cp "$busybox" "$tmp/root/bin/busybox"
 	ln -s busybox "$tmp/root/bin/sh"

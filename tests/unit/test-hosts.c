@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Host names, the agent protocol's encoding, and the two agents: the sh agent
+ * (under dash, bash and busybox sh) and `migcheck __agent` must give the same
+ * answers to the same requests on this machine, through the real session code.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "hosts/agent-proto.h"
+#include "hosts/hostspec.h"
+#include "hosts/session.h"
+#include "util/fileio.h"
+#include "util/strv.h"
+#include "util/xalloc.h"
+
+static void parse_ok(const char *spec, const char *user, const char *host, int port,
+                     const char *uri)
+{
+    struct mc_hostspec h;
+    struct mc_error err = {0};
+    if (mc_hostspec_parse(spec, "ssh", &h, &err) < 0)
+        fail_msg("'%s': %s", spec, err.message);
+    if (user)
+        assert_string_equal(h.user, user);
+    else
+        assert_null(h.user);
+    if (host)
+        assert_string_equal(h.host, host);
+    assert_int_equal(h.port, port);
+    assert_string_equal(h.uri, uri);
+    mc_hostspec_clear(&h);
+}
+
+static void parse_bad(const char *spec)
+{
+    struct mc_hostspec h;
+    struct mc_error err = {0};
+    if (mc_hostspec_parse(spec, "ssh", &h, &err) == 0)
+        fail_msg("'%s' was accepted", spec);
+    assert_non_null(err.message);
+    mc_error_clear(&err);
+}
+
+static void test_hostspec(void **state)
+{
+    (void)state;
+    parse_ok("kvm1", NULL, "kvm1", 0, "qemu+ssh://kvm1/system");
+    parse_ok("root@kvm1:2222", "root", "kvm1", 2222, "qemu+ssh://root@kvm1:2222/system");
+    parse_ok("[fe80::1%eth0]:22", NULL, "fe80::1%eth0", 22, "qemu+ssh://[fe80::1%eth0]:22/system");
+    parse_ok("admin@[2001:db8::5]", "admin", "2001:db8::5", 0,
+             "qemu+ssh://admin@[2001:db8::5]/system");
+    parse_ok("qemu+ssh://root@lab-a/system", "root", "lab-a", 0, "qemu+ssh://root@lab-a/system");
+    parse_ok("qemu+tcp://169.254.42.11/system", NULL, "169.254.42.11", 0,
+             "qemu+tcp://169.254.42.11/system");
+    struct mc_hostspec h;
+    struct mc_error err = {0};
+    assert_int_equal(mc_hostspec_parse("local", "ssh", &h, &err), 0);
+    assert_true(h.local);
+    assert_string_equal(h.uri, "qemu:///system");
+    mc_hostspec_clear(&h);
+    assert_int_equal(mc_hostspec_parse("qemu:///system", "ssh", &h, &err), 0);
+    assert_true(h.local);
+    mc_hostspec_clear(&h);
+    /* Names that could become options or shell words are refused. */
+    parse_bad("");
+    parse_bad("-oProxyCommand=x");
+    parse_bad("kvm1;rm");
+    parse_bad("a b");
+    parse_bad("kvm1:99999");
+    parse_bad("kvm1:");
+    parse_bad("2001:db8::5");
+    parse_bad("[::1");
+    parse_bad("-l@kvm1");
+    parse_bad("xen+ssh://kvm1/system");
+    parse_bad("qemu+ssh:///system");
+    parse_bad("qemu+ssh://k$(id)/system");
+
+    assert_int_equal(mc_hostspec_parse("root@kvm1", "ssh", &h, &err), 0);
+    char *u = mc_hostspec_uri_with_helper(&h, "/tmp/migcheck-ab12/ssh");
+    assert_string_equal(u, "qemu+ssh://root@kvm1/system?no_tty=1&command=/tmp/migcheck-ab12/ssh");
+    free(u);
+    char *t = mc_hostspec_ssh_target(&h);
+    assert_string_equal(t, "root@kvm1");
+    free(t);
+    mc_hostspec_clear(&h);
+}
+
+static void test_encoding(void **state)
+{
+    (void)state;
+    static const char *const samples[] = {
+        "/var/lib/libvirt/images/web.qcow2", "a b", "it's \"quoted\"", "new\nline", "$(id)`x`",
+        "back\\slash", "", "tab\there", "\xc3\xa9t\xc3\xa9", "-dash", NULL,
+    };
+    for (size_t i = 0; samples[i]; i++) {
+        char *e = mc_agent_encode(samples[i]);
+        for (const char *p = e; *p; p++)
+            assert_true(*p != ' ' && *p != '\n' && *p != '\'' && *p != '"' && *p != '$');
+        char *d = NULL;
+        assert_int_equal(mc_agent_decode(e, &d), 0);
+        assert_string_equal(d, samples[i]);
+        free(d);
+        free(e);
+    }
+    char *d = NULL;
+    assert_int_equal(mc_agent_decode("bad word", &d), -EBADMSG);
+    assert_int_equal(mc_agent_decode("\\0999", &d), -EBADMSG);
+    assert_int_equal(mc_agent_decode("\\0000", &d), -EBADMSG); /* no NUL bytes */
+    assert_int_equal(mc_agent_decode("x\\01", &d), -EBADMSG);
+    char **w = NULL;
+    assert_int_equal(mc_agent_split("ok file 12 a\\0040b", &w), 0);
+    assert_int_equal(mc_strv_length(w), 4);
+    assert_string_equal(w[3], "a b");
+    mc_strv_free(w);
+}
+
+/* ---- the agents ---- */
+
+struct agent {
+    const char *name;
+    struct mc_session s;
+};
+
+static char *dir;
+
+static int start(struct agent *a, const char *remote_command, const char *shell)
+{
+    struct mc_hostspec h = {.local = true, .label = (char *)a->name};
+    struct mc_session_opts o = {.host = &h, .control_dir = dir, .remote_command = remote_command,
+                                .timeout_ms = 20000};
+    struct mc_error err = {0};
+    if (shell)
+        setenv("PATH", shell, 1);
+    int r = mc_session_start(&a->s, &o, &err);
+    if (r < 0)
+        fail_msg("%s: %s", a->name, err.message);
+    return r;
+}
+
+static char *answer(struct mc_session *s, const char *op, const char *const *args)
+{
+    char **w = NULL;
+    struct mc_error err = {0};
+    if (mc_session_call(s, op, args, 20000, &w, &err) < 0)
+        fail_msg("%s: %s", op, err.message);
+    char *j = mc_strv_join(w, " ");
+    mc_strv_free(w);
+    return j;
+}
+
+static void test_agents_agree(void **state)
+{
+    (void)state;
+    char tmpl[] = "/tmp/migcheck-test-XXXXXX";
+    assert_non_null(mkdtemp(tmpl));
+    struct mc_error err = {0};
+    assert_int_equal(mc_control_dir_create(&dir, &err), 0);
+    /* A directory with an awkward name and a file in it. */
+    char *odd = mc_xasprintf("%s/dir with 'quotes' and\nnewline", tmpl);
+    assert_int_equal(mkdir(odd, 0755), 0);
+    char *file = mc_xasprintf("%s/disk $(id).qcow2", odd);
+    FILE *f = fopen(file, "w");
+    assert_non_null(f);
+    fputs("12345", f);
+    fclose(f);
+    char *missing = mc_xasprintf("%s/missing.img", odd);
+
+    const char *saved = getenv("PATH");
+    char *path = mc_xstrdup(saved ? saved : "/usr/bin:/bin");
+    char *native = mc_xasprintf("%s/src/migcheck", MC_BINARY_DIR);
+
+    /* The native agent, and the sh agent under each shell (first in PATH as "sh"). */
+    struct agent agents[4] = {{.name = "native"}, {.name = "dash"}, {.name = "bash"},
+                              {.name = "busybox"}};
+    start(&agents[0], native, NULL);
+    assert_string_equal(agents[0].s.kind, "migcheck");
+    const char *shells[3] = {"/usr/bin/dash", "/usr/bin/bash", "/usr/bin/busybox"};
+    size_t nagents = 1;
+    for (size_t i = 0; i < 3; i++) {
+        if (access(shells[i], X_OK) < 0)
+            continue;
+        char *bin = mc_xasprintf("%s/bin-%s", tmpl, agents[1 + i].name);
+        mkdir(bin, 0755);
+        char *link = mc_xasprintf("%s/sh", bin);
+        if (i == 2) {
+            /* busybox runs as sh when called so; its applets stay in PATH through the rest. */
+            assert_int_equal(symlink(shells[i], link), 0);
+        } else {
+            assert_int_equal(symlink(shells[i], link), 0);
+        }
+        char *p = mc_xasprintf("%s:%s", bin, path);
+        start(&agents[1 + i], "", p);
+        setenv("PATH", path, 1);
+        assert_string_equal(agents[1 + i].s.kind, "sh");
+        agents[nagents++] = agents[1 + i];
+        free(p);
+        free(link);
+        free(bin);
+    }
+    assert_true(nagents >= 2);
+
+    const char *stat1[] = {file, NULL};
+    const char *stat2[] = {missing, NULL};
+    const char *res[] = {"localhost", NULL};
+    const char *open1[] = {file, "0", "0", "r", NULL};
+    char *ref_stat1 = answer(&agents[0].s, "stat", stat1);
+    char *ref_stat2 = answer(&agents[0].s, "stat", stat2);
+    char *ref_res = answer(&agents[0].s, "resolve", res);
+    char *ref_open = answer(&agents[0].s, "open", open1);
+    assert_true(mc_str_startswith(ref_stat1, "ok file 5 "));
+    assert_string_equal(ref_stat2, "fail ENOENT");
+    assert_string_equal(ref_open, "ok");
+    for (size_t i = 1; i < nagents; i++) {
+        struct mc_session *s = &agents[i].s;
+        char *a = answer(s, "stat", stat1);
+        assert_string_equal(a, ref_stat1);
+        free(a);
+        a = answer(s, "stat", stat2);
+        assert_string_equal(a, ref_stat2);
+        free(a);
+        a = answer(s, "resolve", res);
+        assert_string_equal(a, ref_res);
+        free(a);
+        a = answer(s, "open", open1);
+        assert_string_equal(a, ref_open);
+        free(a);
+        /* Canary round trip in the awkward directory. */
+        const char *cw[] = {odd, "abc123", NULL};
+        a = answer(s, "canary-write", cw);
+        assert_string_equal(a, "ok");
+        free(a);
+        char *cpath = mc_xasprintf("%s/.migcheck-canary-abc123", odd);
+        const char *cr[] = {cpath, "abc123", NULL};
+        a = answer(&agents[0].s, "canary-read", cr); /* written by one agent, read by another */
+        assert_string_equal(a, "ok match");
+        free(a);
+        const char *rm[] = {cpath, NULL};
+        a = answer(s, "rm-canary", rm);
+        assert_string_equal(a, "ok");
+        free(a);
+        assert_int_equal(access(cpath, F_OK), -1);
+        free(cpath);
+        /* It refuses to remove anything that is not a canary. */
+        const char *rm2[] = {file, NULL};
+        a = answer(s, "rm-canary", rm2);
+        assert_true(mc_str_startswith(a, "error"));
+        free(a);
+        assert_int_equal(access(file, F_OK), 0);
+        const char *bad[] = {odd, "../../x", NULL};
+        a = answer(s, "canary-write", bad);
+        assert_true(mc_str_startswith(a, "error"));
+        free(a);
+        a = answer(s, "no-such-op", NULL);
+        assert_string_equal(a, "unsupported");
+        free(a);
+    }
+    for (size_t i = 0; i < nagents; i++)
+        mc_session_close(&agents[i].s);
+    setenv("PATH", path, 1);
+    free(ref_stat1);
+    free(ref_stat2);
+    free(ref_res);
+    free(ref_open);
+    free(native);
+    free(path);
+    unlink(file);
+    rmdir(odd);
+    free(file);
+    free(missing);
+    free(odd);
+    char *cmd[] = {NULL};
+    (void)cmd;
+    mc_control_dir_remove(dir);
+    free(dir);
+    /* Remove the scratch directory and its shell links. */
+    static const char *const names[] = {"bin-dash", "bin-bash", "bin-busybox", NULL};
+    for (size_t i = 0; names[i]; i++) {
+        char *l = mc_xasprintf("%s/%s/sh", tmpl, names[i]);
+        unlink(l);
+        free(l);
+        l = mc_xasprintf("%s/%s", tmpl, names[i]);
+        rmdir(l);
+        free(l);
+    }
+    assert_int_equal(rmdir(tmpl), 0);
+}
+
+static void test_unreachable(void **state)
+{
+    (void)state;
+    /* A host nobody answers for: ssh fails fast, and the message says which host. */
+    struct mc_error err = {0};
+    char *cdir = NULL;
+    assert_int_equal(mc_control_dir_create(&cdir, &err), 0);
+    struct mc_hostspec h;
+    assert_int_equal(mc_hostspec_parse("root@169.254.254.254", "ssh", &h, &err), 0);
+    struct mc_session s;
+    struct mc_session_opts o = {.host = &h, .control_dir = cdir, .remote_command = "migcheck",
+                                .timeout_ms = 3000};
+    setenv("MIGCHECK_TEST_SSH", "1", 1);
+    int r = mc_session_start(&s, &o, &err);
+    assert_true(r < 0);
+    assert_non_null(strstr(err.message, "169.254.254.254"));
+    mc_error_clear(&err);
+    mc_hostspec_clear(&h);
+    mc_control_dir_remove(cdir);
+    free(cdir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_hostspec),
+        cmocka_unit_test(test_encoding),
+        cmocka_unit_test(test_agents_agree),
+        cmocka_unit_test(test_unreachable),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,540 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The sh probe. The decisive test: the real probe, run here under dash and busybox sh the way
+ * a remote host runs it (`sh -s`, the request on stdin), gives through mc_source_dump() the
+ * same facts as reading this machine directly (mc_source_fs("/")). So a host without
+ * migcheck yields the snapshot migcheck itself would write. When a gatherer grows, its probe
+ * spec must grow with it, or this test fails with the diff of the two snapshots.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "checker/facts-xml.h"
+#include "gather.h"
+#include "os/os.h"
+#include "remote/probe.h"
+#include "util/fileio.h"
+#include "util/source.h"
+#include "util/spawn.h"
+#include "util/strv.h"
+#include "util/xalloc.h"
+
+/* ---- helpers ---- */
+
+static bool have_program(const char *name)
+{
+    const char *argv[] = { "sh", "-c", "command -v \"$1\" >/dev/null", "sh", name, NULL };
+    struct mc_spawn_opts o = { .argv = argv, .timeout_ms = 10000 };
+    struct mc_spawn_result res = { 0 };
+    struct mc_error err = { 0 };
+    bool ok = mc_spawn_run(&o, &res, &err) == 0 && res.exit_code == 0;
+    mc_spawn_result_clear(&res);
+    mc_error_clear(&err);
+    return ok;
+}
+
+/* The shells a remote host may answer with: dash (Debian's sh), busybox sh, bash (RHEL's sh). */
+static const char *const shells[][4] = {
+    { "dash", "-s", NULL },
+    { "busybox", "sh", "-s", NULL },
+    { "bash", "--posix", "-s", NULL },
+};
+
+static bool shell_present(size_t i)
+{
+    return have_program(shells[i][0]);
+}
+
+/* Run the probe with these specs under shell i; fails the test on error. */
+static struct mc_source *probe(size_t i, const char *const *const specs[])
+{
+    struct mc_source *s = NULL;
+    struct mc_error err = { 0 };
+    double t0 = mc_now();
+    int r = mc_probe_run(shells[i], specs, "probe-test", 120000, &s, &err);
+    if (r < 0)
+        fail_msg("probe under %s: %s", shells[i][0], err.message);
+    print_message("probe under %s: %.0f ms\n", shells[i][0], (mc_now() - t0) * 1000);
+    return s;
+}
+
+static char *to_xml(const struct mc_host_facts *h)
+{
+    char *x = NULL;
+    size_t len = 0;
+    assert_int_equal(mc_facts_to_xml(h, &x, &len), 0);
+    return x;
+}
+
+static void write_file(const char *path, const char *data, size_t len)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    assert_true(fd >= 0);
+    assert_int_equal(mc_write_all(fd, data, len), 0);
+    close(fd);
+}
+
+/* Fail with a unified diff of the two snapshots when they differ. */
+static void assert_same_snapshot(const char *what, const char *direct, const char *probed)
+{
+    if (strcmp(direct, probed) == 0)
+        return;
+    char dir[] = "/tmp/migcheck-probe-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *a = mc_xasprintf("%s/direct.xml", dir), *b = mc_xasprintf("%s/probe.xml", dir);
+    write_file(a, direct, strlen(direct));
+    write_file(b, probed, strlen(probed));
+    const char *argv[] = { "diff", "-u", a, b, NULL };
+    struct mc_spawn_opts o = { .argv = argv, .timeout_ms = 10000 };
+    struct mc_spawn_result res = { 0 };
+    struct mc_error err = { 0 };
+    if (mc_spawn_run(&o, &res, &err) == 0)
+        print_message("%s: the facts differ (kept in %s):\n%s\n", what, dir, res.out);
+    mc_spawn_result_clear(&res);
+    mc_error_clear(&err);
+    free(a);
+    free(b);
+    fail_msg("%s: facts through the probe differ from facts read directly", what);
+}
+
+/* What migcheck gathers from a host's files: os, mounts, storage, net (source), listening. */
+static struct mc_host_facts *gather(struct mc_source *src, const struct mc_vm_facts *vm)
+{
+    struct mc_host_facts *h = mc_host_facts_new();
+    if (vm) {
+        h->vm = mc_new0(struct mc_vm_facts, 1);
+        h->vm->machine = mc_xstrdup_or_null(vm->machine);
+        h->vm->arch = mc_xstrdup_or_null(vm->arch);
+        for (size_t i = 0; i < vm->n_ifaces; i++) {
+            struct mc_iface *f = MC_APPEND(h->vm->ifaces, h->vm->n_ifaces);
+            f->type = mc_xstrdup_or_null(vm->ifaces[i].type);
+            f->model = mc_xstrdup_or_null(vm->ifaces[i].model);
+        }
+        for (size_t i = 0; i < vm->n_files; i++) {
+            struct mc_vm_file *f = MC_APPEND(h->vm->files, h->vm->n_files);
+            f->role = mc_xstrdup_or_null(vm->files[i].role);
+            f->path = mc_xstrdup_or_null(vm->files[i].path);
+        }
+        h->vm->video_models = mc_strv_copy(vm->video_models);
+    }
+    mc_gather_from_source(src, h, false);
+    return h;
+}
+
+/* ---- the decisive test ---- */
+
+static void check_equal_under(size_t i)
+{
+    if (!shell_present(i)) {
+        print_message("%s is not installed: skipped\n", shells[i][0]);
+        return;
+    }
+    struct mc_source *fs = mc_source_fs("/", true);
+    struct mc_host_facts *direct = gather(fs, NULL);
+    struct mc_source *dump = probe(i, mc_probe_gatherer_specs);
+    struct mc_host_facts *probed = gather(dump, NULL);
+    /* Gather the direct side once more after the probe: a socket or mount that came or went
+     * while the probe ran shows up as a difference between the two direct runs as well. */
+    char *x1 = to_xml(direct), *x2 = to_xml(probed);
+    if (strcmp(x1, x2) != 0) {
+        struct mc_host_facts *again = gather(fs, NULL);
+        char *x3 = to_xml(again);
+        if (strcmp(x3, x2) == 0) {
+            free(x1);
+            x1 = x3;
+        } else {
+            free(x3);
+        }
+        mc_host_facts_free(again);
+    }
+    char *what = mc_xasprintf("probe under %s", shells[i][0]);
+    assert_same_snapshot(what, x1, x2);
+    /* Nothing the gatherers read was missing from the probe's answer. */
+    for (size_t k = 0; k < probed->n_errors; k++)
+        assert_int_not_equal(probed->errors[k].err, ENODATA);
+    free(what);
+    free(x1);
+    free(x2);
+    mc_host_facts_free(direct);
+    mc_host_facts_free(probed);
+    mc_source_free(dump);
+    mc_source_free(fs);
+}
+
+static void test_probe_equals_direct_dash(void **state)
+{
+    (void)state;
+    check_equal_under(0);
+}
+
+static void test_probe_equals_direct_busybox(void **state)
+{
+    (void)state;
+    check_equal_under(1);
+}
+
+static void test_probe_equals_direct_bash(void **state)
+{
+    (void)state;
+    check_equal_under(2);
+}
+
+/* The VM's ROM hashes: through the probe's sha256 records as through reading the files, and
+ * equal to what sha256sum says. */
+static void test_rom_hashes(void **state)
+{
+    (void)state;
+    struct mc_vm_facts vm = { 0 };
+    vm.machine = (char *)"pc-q35-7.2";
+    vm.arch = (char *)"x86_64";
+    struct mc_iface ifaces[2] = { { .type = (char *)"bridge", .model = (char *)"virtio" },
+                                  { .type = (char *)"network", .model = (char *)"e1000e" } };
+    vm.ifaces = ifaces;
+    vm.n_ifaces = 2;
+    char *videos[] = { (char *)"vga", NULL };
+    vm.video_models = videos;
+    struct mc_vm_file files[] = { { .role = (char *)"rom",
+                                    .path = (char *)"/usr/share/seabios/vgabios-ramfb.bin" } };
+    vm.files = files;
+    vm.n_files = 1;
+
+    struct mc_source *fs = mc_source_fs("/", true);
+    struct mc_host_facts *direct = gather(fs, &vm);
+    char **hspec = mc_os_rom_hash_spec(&vm);
+    const char *const *specs[] = { mc_os_probe_spec, (const char *const *)hspec, NULL };
+    struct mc_source *dump = probe(0, specs);
+    struct mc_host_facts *probed = mc_host_facts_new();
+    probed->vm = direct->vm;
+    mc_os_gather(dump, probed);
+    mc_os_hash_vm_roms(dump, probed);
+    probed->vm = NULL;
+
+    /* Compare the os parts (the dump only answered the os spec). */
+    struct mc_host_facts *a = mc_host_facts_new(), *b = mc_host_facts_new();
+    a->os = direct->os;
+    b->os = probed->os;
+    char *x1 = to_xml(a), *x2 = to_xml(b);
+    memset(&a->os, 0, sizeof(a->os));
+    memset(&b->os, 0, sizeof(b->os));
+    assert_same_snapshot("ROM hashes", x1, x2);
+
+    size_t hashed = 0;
+    for (size_t i = 0; i < direct->os.n_roms; i++) {
+        const struct mc_rom *r = &direct->os.roms[i];
+        if (!r->sha256)
+            continue;
+        const char *argv[] = { "sha256sum", r->path, NULL };
+        struct mc_spawn_opts o = { .argv = argv, .timeout_ms = 10000 };
+        struct mc_spawn_result res = { 0 };
+        struct mc_error err = { 0 };
+        assert_int_equal(mc_spawn_run(&o, &res, &err), 0);
+        assert_int_equal(strncmp(res.out, r->sha256, 64), 0);
+        mc_spawn_result_clear(&res);
+        hashed++;
+    }
+    /* efi-virtio.rom, efi-e1000e.rom, vgabios-stdvga.bin, bios-256k.bin, kvmvapic.bin and
+     * the <rom file=>, where this machine has them. */
+    _cleanup_strv_free_ char **names = mc_os_vm_rom_names(&vm);
+    size_t present = 0;
+    STRV_FOREACH (n, names)
+        for (size_t i = 0; i < direct->os.n_roms; i++) {
+            const char *p = direct->os.roms[i].path;
+            const char *base = strrchr(p, '/') + 1;
+            if (((*n)[0] == '/' ? strcmp(p, *n) : strcmp(base, *n)) == 0 &&
+                direct->os.roms[i].sha256) {
+                present++;
+                break;
+            }
+        }
+    print_message("%zu ROMs hashed for %zu names\n", hashed, mc_strv_length(names));
+    assert_int_equal(hashed, present);
+    assert_true(hashed >= 1 || access("/usr/share/seabios/vgabios-ramfb.bin", F_OK) != 0);
+
+    free(x1);
+    free(x2);
+    mc_host_facts_free(a);
+    mc_host_facts_free(b);
+    mc_strv_free(hspec);
+    mc_host_facts_free(direct);
+    mc_host_facts_free(probed);
+    mc_source_free(dump);
+    mc_source_free(fs);
+}
+
+/* ---- the probe's edges ---- */
+
+/* Errors read the same through the probe as directly: ENOENT, EISDIR, EACCES, EINVAL, EIO. */
+static void test_errors_like_direct(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/migcheck-probe-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *bin = mc_xasprintf("%s/binary", dir);
+    static const char binary[] = "a\0b\n--not-a-record\nlast line without newline";
+    write_file(bin, binary, sizeof(binary) - 1);
+    char *empty = mc_xasprintf("%s/empty", dir);
+    write_file(empty, "", 0);
+    char *fbin = mc_xasprintf("F %s", bin), *fempty = mc_xasprintf("F %s", empty);
+    char *fdir = mc_xasprintf("F %s", dir), *ddir = mc_xasprintf("S %s", dir);
+    const char *lines[] = { "F /nonexistent/migcheck",
+                            "F /etc",
+                            "F /sys/class/net/lo/speed", /* EINVAL on read */
+                            "F /sys/bus/pci/rescan",     /* write-only: EACCES */
+                            "F /proc/self/mem",          /* EIO */
+                            "F /nonexistent/*",          /* matches nothing: no record */
+                            "D /etc/hostname",           /* ENOTDIR */
+                            "L /etc/hostname",           /* EINVAL: not a link */
+                            fbin,
+                            fempty,
+                            fdir,
+                            ddir,
+                            NULL };
+    const char *const *specs[] = { lines, NULL };
+    struct mc_source *dump = probe(0, specs);
+    struct mc_source *fs = mc_source_fs("/", false);
+    const char *paths[] = { "/nonexistent/migcheck",
+                            "/etc",
+                            "/sys/class/net/lo/speed",
+                            "/sys/bus/pci/rescan",
+                            "/proc/self/mem",
+                            bin,
+                            empty };
+    for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+        char *b1 = NULL, *b2 = NULL;
+        size_t l1 = 0, l2 = 0;
+        int r1 = mc_source_read(fs, paths[i], 1u << 20, &b1, &l1);
+        int r2 = mc_source_read(dump, paths[i], 1u << 20, &b2, &l2);
+        if (access(paths[i], F_OK) == 0 || r1 == -ENOENT) {
+            print_message("%s: direct %d, probe %d\n", paths[i], r1, r2);
+            assert_int_equal(r1, r2);
+            if (r1 == 0) {
+                assert_int_equal(l1, l2);
+                assert_memory_equal(b1, b2, l1);
+            }
+        }
+        free(b1);
+        free(b2);
+    }
+    char *b = NULL;
+    /* Never asked for: not "absent", but "not probed". */
+    assert_int_equal(mc_source_read(dump, "/nonexistent/other", 100, &b, NULL), -ENODATA);
+    struct mc_dirent *d = NULL;
+    size_t n = 0;
+    assert_int_equal(mc_source_list(dump, "/etc/hostname", &d, &n), -ENOTDIR);
+    assert_int_equal(mc_source_readlink(dump, "/etc/hostname", &b), -EINVAL);
+    /* The directory listing with sizes equals the file system's. */
+    struct mc_dirent *d2 = NULL;
+    size_t n2 = 0;
+    assert_int_equal(mc_source_list(dump, dir, &d, &n), 0);
+    assert_int_equal(mc_source_list(fs, dir, &d2, &n2), 0);
+    assert_int_equal(n, n2);
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(d[i].name, d2[i].name);
+        assert_int_equal(d[i].type, d2[i].type);
+        assert_int_equal(d[i].size, d2[i].size);
+    }
+    mc_dirents_free(d, n);
+    mc_dirents_free(d2, n2);
+
+    unlink(bin);
+    unlink(empty);
+    rmdir(dir);
+    free(bin);
+    free(empty);
+    free(fbin);
+    free(fempty);
+    free(fdir);
+    free(ddir);
+    mc_source_free(dump);
+    mc_source_free(fs);
+}
+
+/* Input is data: nothing in a spec line is run, quoted words stay words. */
+static void test_hostile_specs(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/migcheck-probe-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *canary = mc_xasprintf("%s/pwned", dir);
+    char *l1 = mc_xasprintf("C dpkg-query $(touch %s)", canary);
+    char *l2 = mc_xasprintf("C rpm a;touch %s", canary);
+    char *l3 = mc_xasprintf("F %s/`touch %s`", dir, canary);
+    char *l4 = mc_xasprintf("F %s/$(touch${IFS}%s)", dir, canary);
+    char *l5 = mc_xasprintf("C hostname-f -x");
+    const char *lines[] = { l1, l2, l3, l4, l5, "C reboot", "C -rf", "C dpkg-query -evil",
+                            "F /etc/hostname; touch /tmp/x", "X garbage", "MCPROBE_x", "END",
+                            NULL };
+    /* "END" is not a valid spec line: the request leaves it out rather than end early. */
+    const char *const *specs[] = { lines, mc_os_probe_spec, NULL };
+    struct mc_source *dump = probe(0, specs);
+    assert_int_not_equal(access(canary, F_OK), 0);
+    char *out = NULL;
+    size_t len = 0;
+    int ex = 0;
+    const char *argv[] = { "true", NULL };
+    assert_int_equal(mc_source_command(dump, "reboot", argv, &out, &len, &ex), -EOPNOTSUPP);
+    assert_int_equal(mc_source_command(dump, "-rf", argv, &out, &len, &ex), -EOPNOTSUPP);
+    /* The bad dpkg-query request was refused (EINVAL); the os spec's came later and won. */
+    assert_int_equal(mc_source_command(dump, "dpkg-query", argv, &out, &len, &ex), 0);
+    free(out);
+    /* The os spec was still answered after the bad lines. */
+    assert_int_equal(mc_source_read(dump, "/proc/sys/kernel/osrelease", 100, &out, &len), 0);
+    free(out);
+    mc_source_free(dump);
+
+    /* Only the bad lines: every command refused. */
+    const char *bad[] = { l1, l2, l5, NULL };
+    const char *const *bspecs[] = { bad, NULL };
+    dump = probe(0, bspecs);
+    assert_int_equal(mc_source_command(dump, "dpkg-query", argv, &out, &len, &ex), -EINVAL);
+    assert_int_equal(mc_source_command(dump, "rpm", argv, &out, &len, &ex), -EINVAL);
+    assert_int_equal(mc_source_command(dump, "hostname-f", argv, &out, &len, &ex), -EINVAL);
+    mc_source_free(dump);
+    assert_int_not_equal(access(canary, F_OK), 0);
+
+    /* The request itself: no line can end the here-document or the spec list early. */
+    char *req = mc_probe_request(specs, "b0undary0123");
+    assert_null(strstr(req, "\nMCPROBE_x\n"));
+    assert_null(strstr(req, "\nX garbage\n"));
+    assert_non_null(strstr(req, "\nEND\nMCPROBE_b0undary0123\n"));
+    assert_ptr_equal(strstr(req, "\nEND\n"), strstr(req, "\nEND\nMCPROBE_b0undary0123\n"));
+    free(req);
+
+    rmdir(dir);
+    free(canary);
+    free(l1);
+    free(l2);
+    free(l3);
+    free(l4);
+    free(l5);
+}
+
+/* The probe runs the very commands C would run: fake dpkg-query and rpm print their argv. */
+static void test_commands_match_argv(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/migcheck-probe-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    const char *fake = "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done\n";
+    char *dq = mc_xasprintf("%s/dpkg-query", dir), *rpm = mc_xasprintf("%s/rpm", dir);
+    write_file(dq, fake, strlen(fake));
+    write_file(rpm, fake, strlen(fake));
+    chmod(dq, 0755);
+    chmod(rpm, 0755);
+
+    const char *lines[3] = { NULL, NULL, NULL };
+    size_t k = 0;
+    for (const char *const *l = mc_os_probe_spec; *l; l++)
+        if (mc_str_startswith(*l, "C dpkg-query ") || mc_str_startswith(*l, "C rpm "))
+            lines[k++] = *l;
+    assert_int_equal(k, 2);
+    char *boundary = mc_probe_boundary();
+    const char *const *specs[] = { lines, NULL };
+    char *req = mc_probe_request(specs, boundary);
+    char *path = mc_xasprintf("PATH=%s:/usr/bin:/bin", dir);
+    const char *envp[] = { path, NULL };
+    const char *argv[] = { "dash", "-s", NULL };
+    struct mc_spawn_opts o = {
+        .argv = argv, .stdin_data = req, .stdin_len = strlen(req), .timeout_ms = 30000,
+        .envp = envp
+    };
+    struct mc_spawn_result res = { 0 };
+    struct mc_error err = { 0 };
+    assert_int_equal(mc_spawn_run(&o, &res, &err), 0);
+    struct mc_source *dump = NULL;
+    assert_int_equal(mc_source_dump(res.out, res.out_len, boundary, "fake", &dump, &err), 0);
+
+    char *rel = NULL;
+    assert_int_equal(mc_read_line_at(AT_FDCWD, "/proc/sys/kernel/osrelease", &rel), 0);
+    char **want[2] = { mc_os_dpkg_argv(rel), mc_os_rpm_argv() };
+    const char *keys[2] = { "dpkg-query", "rpm" };
+    for (size_t i = 0; i < 2; i++) {
+        char *out = NULL;
+        size_t len = 0;
+        int ex = -1;
+        assert_int_equal(mc_source_command(dump, keys[i], argv, &out, &len, &ex), 0);
+        assert_int_equal(ex, 0);
+        char *joined = mc_strv_join(want[i] + 1, "\n");
+        char *expect = mc_xasprintf("%s\n", joined);
+        assert_string_equal(out, expect);
+        free(expect);
+        free(joined);
+        free(out);
+        mc_strv_free(want[i]);
+    }
+    mc_source_free(dump);
+    mc_spawn_result_clear(&res);
+    unlink(dq);
+    unlink(rpm);
+    rmdir(dir);
+    free(rel);
+    free(dq);
+    free(rpm);
+    free(path);
+    free(req);
+    free(boundary);
+}
+
+static void test_boundary(void **state)
+{
+    (void)state;
+    char *a = mc_probe_boundary(), *b = mc_probe_boundary();
+    assert_int_equal(strlen(a), 32);
+    assert_string_not_equal(a, b);
+    for (const char *p = a; *p; p++)
+        assert_non_null(strchr("0123456789abcdef", *p));
+    free(a);
+    free(b);
+    /* The embedded script is probe.sh, byte for byte. */
+    char *src = mc_xasprintf("%s/src/remote/probe.sh", MC_SOURCE_DIR), *buf = NULL;
+    size_t len = 0;
+    assert_int_equal(mc_read_file(src, 1u << 20, &buf, &len), 0);
+    assert_int_equal(len, mc_probe_script_size());
+    assert_memory_equal(buf, mc_probe_script(), len);
+    free(buf);
+    free(src);
+}
+
+/* A shell that is not the probe, or a host that says nothing: an error, not facts. */
+static void test_not_a_probe(void **state)
+{
+    (void)state;
+    struct mc_source *s = NULL;
+    struct mc_error err = { 0 };
+    const char *cat[] = { "sh", "-c", "cat >/dev/null; echo motd; exit 3", NULL };
+    assert_int_equal(mc_probe_run(cat, mc_probe_gatherer_specs, "kvm9", 10000, &s, &err),
+                     -EBADMSG);
+    assert_non_null(strstr(err.message, "kvm9"));
+    assert_non_null(strstr(err.message, "status 3"));
+    mc_error_clear(&err);
+    const char *slow[] = { "sleep", "10", NULL };
+    assert_int_equal(mc_probe_run(slow, mc_probe_gatherer_specs, "kvm9", 200, &s, &err),
+                     -ETIMEDOUT);
+    mc_error_clear(&err);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_probe_equals_direct_dash),
+        cmocka_unit_test(test_probe_equals_direct_busybox),
+        cmocka_unit_test(test_probe_equals_direct_bash),
+        cmocka_unit_test(test_rom_hashes),
+        cmocka_unit_test(test_errors_like_direct),
+        cmocka_unit_test(test_hostile_specs),
+        cmocka_unit_test(test_commands_match_argv),
+        cmocka_unit_test(test_boundary),
+        cmocka_unit_test(test_not_a_probe),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,938 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Every rule, on facts built in C: a base pair where the VM migrates (all
+ * rules pass), then one change per case that must make a given rule fail
+ * (or warn, or be unknown), and changes that must keep it passing. The
+ * engine runs with `only` set to the rule, so each case sees one rule.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "checker/facts-schema.h"
+#include "checker/relate.h"
+#include "checker/report.h"
+#include "rules/rules.h"
+#include "util/strv.h"
+#include "util/xalloc.h"
+
+#define S mc_xstrdup
+
+struct fx {
+    struct mc_host_facts *src, *dst;
+    struct mc_pair_facts *rel;
+    struct mc_check_opts opts;
+};
+
+static void add_pkg(struct mc_os_facts *o, const char *n, const char *v)
+{
+    struct mc_package *p = MC_APPEND(o->packages, o->n_packages);
+    p->name = S(n);
+    p->version = S(v);
+}
+
+static void add_mount(struct mc_host_facts *h, const char *target, const char *source,
+                      const char *fstype, const char *server, const char *export_path)
+{
+    struct mc_mount *m = MC_APPEND(h->mounts, h->n_mounts);
+    m->target = S(target);
+    m->source = S(source);
+    m->fstype = S(fstype);
+    m->root = S("/");
+    m->netfs = mc_fstype_is_netfs(fstype);
+    m->shared = mc_fstype_is_shared(fstype);
+    m->clusterfs = mc_fstype_is_cluster(fstype);
+    if (server) {
+        m->server = S(server);
+        m->server_addr = S(server);
+        m->export_path = S(export_path);
+    }
+}
+
+static void add_link(struct mc_host_facts *h, const char *name, const char *kind, int64_t mtu)
+{
+    struct mc_link *l = MC_APPEND(h->net.links, h->net.n_links);
+    l->name = S(name);
+    l->kind = kind ? S(kind) : NULL;
+    l->mtu = mtu;
+    l->up = true;
+    l->operstate = S("up");
+}
+
+static void add_addr(struct mc_host_facts *h, const char *ifname, const char *a)
+{
+    struct mc_addr *x = MC_APPEND(h->net.addrs, h->net.n_addrs);
+    x->ifname = S(ifname);
+    x->family = S(strchr(a, ':') ? "inet6" : "inet");
+    x->address = S(a);
+    x->prefixlen = 24;
+}
+
+static struct mc_host_facts *host(const char *name, const char *uuid, const char *addr)
+{
+    struct mc_host_facts *h = mc_host_facts_new();
+    h->name = S(name);
+    h->areas = MC_AREA_OS | MC_AREA_VIRT | MC_AREA_MOUNTS | MC_AREA_STORAGE | MC_AREA_NET |
+               MC_AREA_CPU;
+    h->os.id = S("debian");
+    h->os.version_id = S("12");
+    h->os.pretty_name = S("Debian GNU/Linux 12 (bookworm)");
+    h->os.kernel_release = S("6.1.0-27-amd64");
+    h->os.hostname = S(name);
+    h->os.qemu_user = S("libvirt-qemu");
+    h->os.qemu_uid = 64055;
+    h->os.qemu_gid = 64055;
+    h->os.qemu_uid_known = true;
+    add_pkg(&h->os, "qemu-system-x86", "1:7.2+dfsg-7+deb12u18");
+    add_pkg(&h->os, "libvirt-daemon", "9.0.0-4+deb12u2");
+    struct mc_rom *rom = MC_APPEND(h->os.roms, h->os.n_roms);
+    rom->path = S("/usr/share/qemu/efi-virtio.rom");
+    rom->size = 160256;
+
+    struct mc_virt_facts *v = &h->virt;
+    v->hostname = S(name);
+    v->host_uuid = S(uuid);
+    v->hv_type = S("QEMU");
+    v->hv_version = 7002000;
+    v->libvirt_version = 9000000;
+    v->cpu_arch = S("x86_64");
+    v->cpu_vendor = S("Intel");
+    v->cpu_model = S("Skylake-Client-IBRS");
+    mc_strv_add(&v->cpu_features, "vmx");
+    mc_strv_add(&v->cpu_features, "avx2");
+    v->free_memory_kib = 8 << 20;
+    v->memory_kib = 16 << 20;
+    struct mc_machine *m = MC_APPEND(v->machines, v->n_machines);
+    m->name = S("pc-q35-7.2");
+    m->arch = S("x86_64");
+    m = MC_APPEND(v->machines, v->n_machines);
+    m->name = S("q35");
+    m->canonical = S("pc-q35-7.2");
+    m->arch = S("x86_64");
+    struct mc_guest_arch *g = MC_APPEND(v->guests, v->n_guests);
+    g->arch = S("x86_64");
+    g->os_type = S("hvm");
+    g->emulator = S("/usr/bin/qemu-system-x86_64");
+    mc_strv_add(&g->domain_types, "qemu");
+    mc_strv_add(&g->domain_types, "kvm");
+    struct mc_hugepages *hp = MC_APPEND(v->hugepages, v->n_hugepages);
+    hp->size_kib = 2048;
+    hp->total = 1024;
+    hp->free = 1024;
+    struct mc_vnet *n = MC_APPEND(v->networks, v->n_networks);
+    n->name = S("isolated");
+    n->active = true;
+    n->bridge = S("virbr1");
+    n->forward_mode = S("none");
+    v->qemu_conf.readable = true;
+    v->qemu_conf.migration_port_min = 49152;
+    v->qemu_conf.migration_port_max = 49215;
+    mc_strv_add(&v->secmodels, "none");
+
+    add_mount(h, "/", "/dev/vda", "ext4", NULL, NULL);
+    add_mount(h, "/var/lib/libvirt/images", "169.254.42.10:/srv/nfs", "nfs4", "169.254.42.10",
+              "/srv/nfs");
+    add_link(h, "lo", NULL, 65536);
+    add_link(h, "eth0", NULL, 1500);
+    add_link(h, "br0", "bridge", 1500);
+    add_link(h, "virbr1", "bridge", 1500);
+    add_addr(h, "br0", addr);
+    return h;
+}
+
+static struct mc_vm_facts *vm_new(void)
+{
+    struct mc_vm_facts *vm = mc_new0(struct mc_vm_facts, 1);
+    vm->name = S("web1");
+    vm->uuid = S("0f0e6b5e-1c7e-4d22-9f2f-3c1f2a9e8b01");
+    vm->state = S("running");
+    vm->persistent = true;
+    vm->domain_type = S("kvm");
+    vm->arch = S("x86_64");
+    vm->machine = S("pc-q35-7.2");
+    vm->emulator = S("/usr/bin/qemu-system-x86_64");
+    vm->memory_kib = 1 << 20;
+    vm->current_memory_kib = 1 << 20;
+    vm->vcpus = 2;
+    vm->cpu_mode = S("custom");
+    vm->cpu_model = S("Skylake-Client-IBRS");
+    struct mc_disk *d = MC_APPEND(vm->disks, vm->n_disks);
+    d->target = S("vda");
+    d->bus = S("virtio");
+    d->type = S("file");
+    d->device = S("disk");
+    d->source = S("/var/lib/libvirt/images/web1.qcow2");
+    d->format = S("qcow2");
+    d->cache = S("none");
+    struct mc_iface *i = MC_APPEND(vm->ifaces, vm->n_ifaces);
+    i->type = S("bridge");
+    i->source = S("br0");
+    i->model = S("virtio");
+    i->mac = S("52:54:00:12:34:56");
+    struct mc_graphics *gr = MC_APPEND(vm->graphics, vm->n_graphics);
+    gr->type = S("vnc");
+    gr->listen_type = S("address");
+    gr->listen = S("0.0.0.0");
+    return vm;
+}
+
+/* The live probes' answers for a pair where everything works. */
+static void live_ok(struct fx *f)
+{
+    struct mc_pair_facts *rel = f->rel;
+    rel->live = true;
+    rel->cpu.probe = S(MC_PROBE_OK);
+    rel->cpu.result = S("identical");
+    rel->migration_port.probe = S(MC_PROBE_OK);
+    rel->migration_port.result = S("open");
+    rel->migration_port.port = 49152;
+    rel->migration_port.host = S("kvm2");
+    rel->dst_name.probe = S(MC_PROBE_OK);
+    rel->dst_name.name = S("kvm2");
+    mc_strv_add(&rel->dst_name.addresses, "169.254.42.12");
+    for (size_t i = 0; i < rel->n_paths; i++) {
+        struct mc_vm_path *p = &rel->paths[i];
+        free(p->exists_probe);
+        p->exists_probe = S(MC_PROBE_OK);
+        free(p->open_probe);
+        p->open_probe = S(MC_PROBE_OK);
+    }
+}
+
+static void relate(struct fx *f)
+{
+    mc_relate_paths(f->src, f->dst, f->src->vm, f->rel);
+}
+
+static int setup(void **state)
+{
+    struct fx *f = mc_new0(struct fx, 1);
+    f->src = host("kvm1", "11111111-1111-1111-1111-111111111111", "169.254.42.11");
+    f->dst = host("kvm2", "22222222-2222-2222-2222-222222222222", "169.254.42.12");
+    f->src->vm = vm_new();
+    f->src->areas |= MC_AREA_VM;
+    struct mc_domain_ref *d = MC_APPEND(f->src->virt.domains, f->src->virt.n_domains);
+    d->name = S("web1");
+    d->uuid = S(f->src->vm->uuid);
+    d->active = true;
+    f->rel = mc_pair_facts_new();
+    relate(f);
+    live_ok(f);
+    f->opts.transport = "ssh";
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+    mc_host_facts_free(f->src);
+    mc_host_facts_free(f->dst);
+    mc_pair_facts_free(f->rel);
+    free(f);
+    return 0;
+}
+
+/* Run one rule; return the summary status (FAIL > UNKNOWN > WARN > PASS > SKIP). */
+static enum mc_status run(struct fx *f, const char *id, struct mc_report *keep)
+{
+    size_t n;
+    const struct mc_rule *rules = mc_rules_table(&n);
+    assert_non_null(mc_rule_find(id));
+    struct mc_pair p = {.src = f->src,
+                        .dst = f->dst,
+                        .vm = f->src->vm,
+                        .rel = f->rel,
+                        .opts = &f->opts,
+                        .src_name = "kvm1",
+                        .dst_name = "kvm2"};
+    struct mc_engine_opts eo = {.rules = rules, .n_rules = n, .only = id};
+    struct mc_report rep = {0};
+    mc_engine_run(&eo, &p, &rep);
+    assert_true(rep.findings.n > 0);
+    enum mc_status worst = MC_STATUS_SKIP;
+    static const int rank[_MC_STATUS_MAX] = {[MC_STATUS_SKIP] = 0, [MC_STATUS_PASS] = 1,
+                                             [MC_STATUS_WARN] = 2, [MC_STATUS_UNKNOWN] = 3,
+                                             [MC_STATUS_FAIL] = 4};
+    for (size_t i = 0; i < rep.findings.n; i++) {
+        const struct mc_finding *fi = &rep.findings.items[i];
+        assert_string_equal(fi->rule, id);
+        assert_non_null(fi->message);
+        if (rank[fi->status] > rank[worst])
+            worst = fi->status;
+        if (fi->status == MC_STATUS_FAIL || fi->status == MC_STATUS_WARN)
+            assert_non_null(fi->hint); /* every problem says what to do */
+    }
+    if (keep)
+        *keep = rep;
+    else
+        mc_report_clear(&rep);
+    return worst;
+}
+
+static bool any_message_has(const struct mc_report *r, const char *needle)
+{
+    for (size_t i = 0; i < r->findings.n; i++)
+        if (strstr(r->findings.items[i].message, needle))
+            return true;
+    return false;
+}
+
+/* The base pair migrates: no rule fails, warns or is unknown. */
+static void test_base_pair_passes(void **state)
+{
+    struct fx *f = *state;
+    size_t n;
+    const struct mc_rule *rules = mc_rules_table(&n);
+    for (size_t i = 0; i < n; i++) {
+        enum mc_status s = run(f, rules[i].id, NULL);
+        if (s != MC_STATUS_PASS && s != MC_STATUS_SKIP)
+            fail_msg("rule %s is %s on the base pair", rules[i].id, mc_status_name(s));
+    }
+}
+
+static void test_vm_state(void **state)
+{
+    struct fx *f = *state;
+    free(f->src->vm->state);
+    f->src->vm->state = S("shutoff");
+    struct mc_report r;
+    assert_int_equal(run(f, "vm.state", &r), MC_STATUS_FAIL);
+    assert_true(strstr(r.findings.items[0].hint, "--offline") != NULL);
+    mc_report_clear(&r);
+    f->opts.offline = true;
+    assert_int_equal(run(f, "vm.state", NULL), MC_STATUS_PASS);
+    f->src->vm->persistent = false;
+    assert_int_equal(run(f, "vm.state", NULL), MC_STATUS_FAIL);
+    f->opts.offline = false;
+    free(f->src->vm->state);
+    f->src->vm->state = S("paused");
+    assert_int_equal(run(f, "vm.state", NULL), MC_STATUS_PASS);
+}
+
+static void test_vm_job_snapshots(void **state)
+{
+    struct fx *f = *state;
+    f->src->vm->job = S("backup");
+    assert_int_equal(run(f, "vm.job", NULL), MC_STATUS_FAIL);
+    f->src->vm->snapshots = 2;
+    assert_int_equal(run(f, "vm.snapshots", NULL), MC_STATUS_FAIL);
+}
+
+static void test_vm_hostdev(void **state)
+{
+    struct fx *f = *state;
+    struct mc_hostdev *h = MC_APPEND(f->src->vm->hostdevs, f->src->vm->n_hostdevs);
+    h->mode = S("subsystem");
+    h->type = S("usb");
+    h->address = S("046d:c52b");
+    assert_int_equal(run(f, "vm.hostdev", NULL), MC_STATUS_PASS);
+    h = MC_APPEND(f->src->vm->hostdevs, f->src->vm->n_hostdevs);
+    h->mode = S("subsystem");
+    h->type = S("pci");
+    h->address = S("0000:65:00.1");
+    h->teaming = S("transient");
+    assert_int_equal(run(f, "vm.hostdev", NULL), MC_STATUS_PASS);
+    free(h->teaming);
+    h->teaming = NULL;
+    struct mc_report r;
+    assert_int_equal(run(f, "vm.hostdev", &r), MC_STATUS_FAIL);
+    assert_true(any_message_has(&r, "0000:65:00.1"));
+    mc_report_clear(&r);
+}
+
+static void test_vm_devices(void **state)
+{
+    struct fx *f = *state;
+    mc_strv_add(&f->src->vm->blockers, "a virtiofs filesystem");
+    assert_int_equal(run(f, "vm.devices", NULL), MC_STATUS_FAIL);
+    mc_strv_free(f->src->vm->blockers);
+    f->src->vm->blockers = NULL;
+    f->src->vm->disks[0].transient = true;
+    assert_int_equal(run(f, "vm.devices", NULL), MC_STATUS_FAIL);
+}
+
+static void test_vm_invtsc(void **state)
+{
+    struct fx *f = *state;
+    struct mc_cpu_feature *c = MC_APPEND(f->src->vm->cpu_features, f->src->vm->n_cpu_features);
+    c->name = S("invtsc");
+    c->policy = S("require");
+    assert_int_equal(run(f, "vm.invtsc", NULL), MC_STATUS_FAIL);
+    f->src->vm->tsc_frequency = 2400000000;
+    assert_int_equal(run(f, "vm.invtsc", NULL), MC_STATUS_PASS);
+    f->dst->virt.tsc_khz = 3000000;
+    assert_int_equal(run(f, "vm.invtsc", NULL), MC_STATUS_FAIL);
+    f->dst->virt.tsc_khz = 2400000;
+    assert_int_equal(run(f, "vm.invtsc", NULL), MC_STATUS_PASS);
+    free(c->policy);
+    c->policy = S("disable");
+    f->src->vm->tsc_frequency = 0;
+    assert_int_equal(run(f, "vm.invtsc", NULL), MC_STATUS_PASS);
+}
+
+static void test_vm_virtio_vectors(void **state)
+{
+    struct fx *f = *state;
+    f->src->vm->ifaces[0].queues = 8; /* 18 vectors */
+    assert_int_equal(run(f, "vm.virtio-vectors", NULL), MC_STATUS_PASS);
+    f->src->vm->ifaces[0].queues = 16; /* 34 vectors */
+    assert_int_equal(run(f, "vm.virtio-vectors", NULL), MC_STATUS_WARN);
+}
+
+static void test_cpu_compatible(void **state)
+{
+    struct fx *f = *state;
+    struct mc_pair_cpu *c = &f->rel->cpu;
+    free(c->result);
+    c->result = S("incompatible");
+    mc_strv_add(&c->missing, "avx512vnni");
+    mc_strv_add(&c->missing, "amx-tile");
+    struct mc_report r;
+    assert_int_equal(run(f, "cpu.compatible", &r), MC_STATUS_FAIL);
+    assert_true(any_message_has(&r, "avx512vnni, amx-tile"));
+    mc_report_clear(&r);
+    /* The source lacks one of them too: only the other counts. */
+    mc_strv_add(&c->missing_src, "amx-tile");
+    assert_int_equal(run(f, "cpu.compatible", &r), MC_STATUS_FAIL);
+    assert_false(any_message_has(&r, "amx-tile"));
+    mc_report_clear(&r);
+    mc_strv_add(&c->missing_src, "avx512vnni");
+    assert_int_equal(run(f, "cpu.compatible", NULL), MC_STATUS_PASS);
+    free(c->probe);
+    c->probe = S(MC_PROBE_ERROR);
+    assert_int_equal(run(f, "cpu.compatible", NULL), MC_STATUS_UNKNOWN);
+    f->rel->live = false;
+    assert_int_equal(run(f, "cpu.compatible", NULL), MC_STATUS_SKIP);
+}
+
+static void test_cpu_passthrough(void **state)
+{
+    struct fx *f = *state;
+    free(f->src->vm->cpu_mode);
+    f->src->vm->cpu_mode = S("host-passthrough");
+    assert_int_equal(run(f, "cpu.passthrough", NULL), MC_STATUS_PASS);
+    mc_strv_add(&f->src->virt.cpu_features, "avx512f");
+    assert_int_equal(run(f, "cpu.passthrough", NULL), MC_STATUS_FAIL);
+    free(f->dst->virt.cpu_vendor);
+    f->dst->virt.cpu_vendor = S("AMD");
+    assert_int_equal(run(f, "cpu.passthrough", NULL), MC_STATUS_FAIL);
+}
+
+static void test_virt_same_host(void **state)
+{
+    struct fx *f = *state;
+    free(f->dst->virt.host_uuid);
+    f->dst->virt.host_uuid = S("11111111-1111-1111-1111-111111111111");
+    assert_int_equal(run(f, "virt.same-host", NULL), MC_STATUS_FAIL);
+    free(f->dst->virt.host_uuid);
+    f->dst->virt.host_uuid = NULL;
+    assert_int_equal(run(f, "virt.same-host", NULL), MC_STATUS_UNKNOWN);
+}
+
+static void test_virt_name_collision(void **state)
+{
+    struct fx *f = *state;
+    struct mc_domain_ref *d = MC_APPEND(f->dst->virt.domains, f->dst->virt.n_domains);
+    d->name = S("web1");
+    d->uuid = S(f->src->vm->uuid);
+    d->persistent = true;
+    /* An inactive definition of the same domain is taken over. */
+    assert_int_equal(run(f, "virt.name-collision", NULL), MC_STATUS_PASS);
+    d->active = true;
+    assert_int_equal(run(f, "virt.name-collision", NULL), MC_STATUS_FAIL);
+    d->active = false;
+    free(d->uuid);
+    d->uuid = S("99999999-9999-9999-9999-999999999999");
+    assert_int_equal(run(f, "virt.name-collision", NULL), MC_STATUS_FAIL);
+    free(d->name);
+    d->name = S("other");
+    assert_int_equal(run(f, "virt.name-collision", NULL), MC_STATUS_PASS);
+}
+
+static void test_virt_machine_emulator_type(void **state)
+{
+    struct fx *f = *state;
+    free(f->src->vm->machine);
+    f->src->vm->machine = S("pc-q35-rhel9.4.0");
+    assert_int_equal(run(f, "virt.machine-type", NULL), MC_STATUS_FAIL);
+    free(f->src->vm->machine);
+    f->src->vm->machine = S("q35");
+    assert_int_equal(run(f, "virt.machine-type", NULL), MC_STATUS_PASS);
+
+    free(f->src->vm->emulator);
+    f->src->vm->emulator = S("/usr/libexec/qemu-kvm");
+    f->rel->live = false;
+    assert_int_equal(run(f, "virt.emulator", NULL), MC_STATUS_FAIL);
+    /* Live: a stat on the destination decides for emulators not in the capabilities. */
+    f->rel->live = true;
+    struct mc_vm_path *ep = MC_APPEND(f->rel->paths, f->rel->n_paths);
+    ep->role = S("emulator");
+    ep->subject = S("emulator");
+    ep->src_path = S("/usr/libexec/qemu-kvm");
+    ep->exists_probe = S(MC_PROBE_OK);
+    assert_int_equal(run(f, "virt.emulator", NULL), MC_STATUS_PASS);
+    free(ep->exists_probe);
+    ep->exists_probe = S(MC_PROBE_FAILED);
+    assert_int_equal(run(f, "virt.emulator", NULL), MC_STATUS_FAIL);
+
+    mc_strv_free(f->dst->virt.guests[0].domain_types);
+    f->dst->virt.guests[0].domain_types = NULL;
+    mc_strv_add(&f->dst->virt.guests[0].domain_types, "qemu");
+    assert_int_equal(run(f, "virt.domain-type", NULL), MC_STATUS_FAIL);
+}
+
+static void test_virt_qemu_version(void **state)
+{
+    struct fx *f = *state;
+    f->dst->virt.hv_version = 8002000;
+    assert_int_equal(run(f, "virt.qemu-version", NULL), MC_STATUS_PASS);
+    f->dst->virt.hv_version = 6002000;
+    struct mc_report r;
+    assert_int_equal(run(f, "virt.qemu-version", &r), MC_STATUS_FAIL);
+    assert_true(any_message_has(&r, "6.2.0"));
+    mc_report_clear(&r);
+    f->dst->virt.hv_version = 0;
+    assert_int_equal(run(f, "virt.qemu-version", NULL), MC_STATUS_UNKNOWN);
+}
+
+static void test_virt_rom_size(void **state)
+{
+    struct fx *f = *state;
+    f->src->os.roms[0].sha256 = S("aa");
+    assert_int_equal(run(f, "virt.rom-size", NULL), MC_STATUS_PASS);
+    f->dst->os.roms[0].size = 262144;
+    assert_int_equal(run(f, "virt.rom-size", NULL), MC_STATUS_FAIL);
+    free(f->dst->os.roms[0].path);
+    f->dst->os.roms[0].path = S("/elsewhere.rom");
+    assert_int_equal(run(f, "virt.rom-size", NULL), MC_STATUS_FAIL);
+}
+
+static void test_virt_memory_hugepages(void **state)
+{
+    struct fx *f = *state;
+    f->dst->virt.free_memory_kib = 512 << 10;
+    assert_int_equal(run(f, "virt.memory", NULL), MC_STATUS_FAIL);
+    f->src->vm->hugepage_kib = 2048;
+    assert_int_equal(run(f, "virt.hugepages", NULL), MC_STATUS_PASS);
+    f->dst->virt.hugepages[0].free = 100; /* 200 MiB for 1 GiB */
+    assert_int_equal(run(f, "virt.hugepages", NULL), MC_STATUS_FAIL);
+    f->src->vm->hugepage_kib = 1048576;
+    assert_int_equal(run(f, "virt.hugepages", NULL), MC_STATUS_FAIL);
+}
+
+static void test_virt_security_tls(void **state)
+{
+    struct fx *f = *state;
+    mc_strv_add(&f->src->vm->seclabels, "selinux");
+    assert_int_equal(run(f, "virt.security-model", NULL), MC_STATUS_FAIL);
+    mc_strv_add(&f->dst->virt.secmodels, "selinux");
+    assert_int_equal(run(f, "virt.security-model", NULL), MC_STATUS_PASS);
+    f->src->virt.qemu_conf.migrate_tls_force = true;
+    assert_int_equal(run(f, "virt.tls-required", NULL), MC_STATUS_FAIL);
+}
+
+static void set_disk_local(struct fx *f)
+{
+    free(f->src->vm->disks[0].source);
+    f->src->vm->disks[0].source = S("/var/lib/libvirt/local/web1.qcow2");
+    relate(f);
+    live_ok(f);
+}
+
+static void test_virt_unsafe_migration(void **state)
+{
+    struct fx *f = *state;
+    /* On NFS with cache=writeback: QEMU 7.2 drops caches, so libvirt accepts it. */
+    free(f->src->vm->disks[0].cache);
+    f->src->vm->disks[0].cache = S("writeback");
+    relate(f);
+    assert_int_equal(run(f, "virt.unsafe-migration", NULL), MC_STATUS_PASS);
+    f->src->virt.hv_version = 3001000; /* QEMU 3.1: no drop-cache capability */
+    assert_int_equal(run(f, "virt.unsafe-migration", NULL), MC_STATUS_FAIL);
+    f->src->virt.hv_version = 7002000;
+    /* On local ext4: unsafe, and the fix depends on proven sharing. */
+    set_disk_local(f);
+    struct mc_report r;
+    assert_int_equal(run(f, "virt.unsafe-migration", &r), MC_STATUS_FAIL);
+    assert_true(any_message_has(&r, "ext4"));
+    assert_string_equal(r.findings.items[0].fix, "copy-storage");
+    mc_report_clear(&r);
+    free(f->rel->paths[0].evidence);
+    f->rel->paths[0].evidence = S(MC_EVIDENCE_CANARY);
+    assert_int_equal(run(f, "virt.unsafe-migration", &r), MC_STATUS_FAIL);
+    assert_string_equal(r.findings.items[0].fix, "unsafe-proven-shared");
+    mc_report_clear(&r);
+    f->opts.copy_storage = true;
+    assert_int_equal(run(f, "virt.unsafe-migration", NULL), MC_STATUS_PASS);
+}
+
+static void test_os_rules(void **state)
+{
+    struct fx *f = *state;
+    free(f->dst->os.version_id);
+    f->dst->os.version_id = S("11");
+    assert_int_equal(run(f, "os.release", NULL), MC_STATUS_WARN);
+    free(f->dst->os.packages[0].version);
+    f->dst->os.packages[0].version = S("1:5.2+dfsg-11+deb11u3");
+    struct mc_report r;
+    assert_int_equal(run(f, "os.updates", &r), MC_STATUS_WARN);
+    assert_non_null(strstr(r.findings.items[0].evidence, "5.2"));
+    mc_report_clear(&r);
+}
+
+static void test_storage_shared_nfs(void **state)
+{
+    struct fx *f = *state;
+    /* Base: the same export at the same path. */
+    assert_string_equal(f->rel->paths[0].evidence, MC_EVIDENCE_IDENTITY);
+    assert_int_equal(run(f, "storage.disk-shared", NULL), MC_STATUS_PASS);
+    assert_int_equal(run(f, "storage.disk-path", NULL), MC_STATUS_PASS);
+
+    /* Same file system type, different export: not evidence, and it fails. */
+    free(f->dst->mounts[1].export_path);
+    f->dst->mounts[1].export_path = S("/srv/other");
+    relate(f);
+    live_ok(f);
+    struct mc_report r;
+    assert_int_equal(run(f, "storage.disk-shared", &r), MC_STATUS_FAIL);
+    assert_true(any_message_has(&r, "cannot see it"));
+    mc_report_clear(&r);
+
+    /* The same export mounted elsewhere: shared, at another path. */
+    free(f->dst->mounts[1].export_path);
+    f->dst->mounts[1].export_path = S("/srv/nfs");
+    free(f->dst->mounts[1].target);
+    f->dst->mounts[1].target = S("/mnt/vms");
+    relate(f);
+    live_ok(f);
+    assert_int_equal(run(f, "storage.disk-shared", NULL), MC_STATUS_PASS);
+    assert_int_equal(run(f, "storage.disk-path", &r), MC_STATUS_FAIL);
+    assert_true(any_message_has(&r, "/mnt/vms/web1.qcow2"));
+    assert_string_equal(r.findings.items[0].fix, "rewrite-path");
+    mc_report_clear(&r);
+}
+
+static void test_storage_local(void **state)
+{
+    struct fx *f = *state;
+    set_disk_local(f);
+    /* Offline: a local file system is not shared. */
+    f->rel->live = false;
+    assert_int_equal(run(f, "storage.disk-shared", NULL), MC_STATUS_FAIL);
+    /* Live: the canary decides. */
+    f->rel->live = true;
+    free(f->rel->paths[0].evidence);
+    f->rel->paths[0].evidence = S(MC_EVIDENCE_ABSENT);
+    assert_int_equal(run(f, "storage.disk-shared", NULL), MC_STATUS_FAIL);
+    free(f->rel->paths[0].evidence);
+    f->rel->paths[0].evidence = S(MC_EVIDENCE_CANARY);
+    assert_int_equal(run(f, "storage.disk-shared", NULL), MC_STATUS_PASS);
+    /* No canary and no stat answer: unknown, never pass. */
+    free(f->rel->paths[0].evidence);
+    f->rel->paths[0].evidence = NULL;
+    free(f->rel->paths[0].exists_probe);
+    f->rel->paths[0].exists_probe = S(MC_PROBE_ERROR);
+    assert_int_equal(run(f, "storage.disk-shared", NULL), MC_STATUS_UNKNOWN);
+    /* Facts of the destination's mounts missing: unknown. */
+    mc_facts_add_error(f->dst, "mounts", 13, "cannot read mountinfo");
+    assert_int_equal(run(f, "storage.disk-shared", NULL), MC_STATUS_UNKNOWN);
+}
+
+static void test_storage_cdrom(void **state)
+{
+    struct fx *f = *state;
+    struct mc_disk *d = MC_APPEND(f->src->vm->disks, f->src->vm->n_disks);
+    d->target = S("sda");
+    d->type = S("file");
+    d->device = S("cdrom");
+    d->readonly = true;
+    d->source = S("/var/lib/libvirt/local/install.iso");
+    relate(f);
+    live_ok(f);
+    /* Present on the destination as a separate copy: enough for QEMU. */
+    free(f->rel->paths[1].evidence);
+    f->rel->paths[1].evidence = S(MC_EVIDENCE_ABSENT);
+    assert_int_equal(run(f, "storage.disk-shared", NULL), MC_STATUS_PASS);
+    f->rel->paths[1].src_size = 100;
+    f->rel->paths[1].dst_size = 200;
+    assert_int_equal(run(f, "storage.readonly-copy", NULL), MC_STATUS_WARN);
+    /* Missing there: the migration fails. */
+    free(f->rel->paths[1].exists_probe);
+    f->rel->paths[1].exists_probe = S(MC_PROBE_FAILED);
+    assert_int_equal(run(f, "storage.disk-shared", NULL), MC_STATUS_FAIL);
+}
+
+static void test_storage_network_disk(void **state)
+{
+    struct fx *f = *state;
+    struct mc_disk *d = &f->src->vm->disks[0];
+    free(d->type);
+    d->type = S("network");
+    d->protocol = S("iscsi");
+    d->source_name = S("iqn.2026-11.lab:web1/1");
+    struct mc_netaddr *h = MC_APPEND(d->hosts, d->n_hosts);
+    h->name = S("169.254.42.10");
+    h->port = 3260;
+    relate(f);
+    live_ok(f);
+    assert_string_equal(f->rel->paths[0].src_path, "iscsi://169.254.42.10:3260/iqn.2026-11.lab:web1/1");
+    f->rel->paths[0].evidence = S(MC_EVIDENCE_NETWORK);
+    assert_int_equal(run(f, "storage.disk-shared", NULL), MC_STATUS_PASS);
+    assert_int_equal(run(f, "virt.unsafe-migration", NULL), MC_STATUS_PASS);
+    free(f->rel->paths[0].evidence);
+    f->rel->paths[0].evidence = S(MC_EVIDENCE_REFUSED);
+    assert_int_equal(run(f, "storage.disk-shared", NULL), MC_STATUS_FAIL);
+    free(f->rel->paths[0].evidence);
+    f->rel->paths[0].evidence = NULL;
+    free(f->rel->paths[0].exists_probe);
+    f->rel->paths[0].exists_probe = S(MC_PROBE_UNSUPPORTED);
+    assert_int_equal(run(f, "storage.disk-shared", NULL), MC_STATUS_UNKNOWN);
+    f->rel->live = false;
+    assert_int_equal(run(f, "storage.disk-shared", NULL), MC_STATUS_SKIP);
+    /* Served by a hypervisor itself. */
+    f->rel->live = true;
+    add_addr(f->dst, "br0", "169.254.42.10");
+    assert_int_equal(run(f, "storage.separate-host", NULL), MC_STATUS_WARN);
+}
+
+static void test_storage_access_ids(void **state)
+{
+    struct fx *f = *state;
+    free(f->rel->paths[0].open_probe);
+    f->rel->paths[0].open_probe = S(MC_PROBE_FAILED);
+    f->rel->paths[0].open_detail = S("EACCES");
+    assert_int_equal(run(f, "storage.qemu-access", NULL), MC_STATUS_FAIL);
+    f->dst->os.qemu_uid = 107;
+    assert_int_equal(run(f, "storage.qemu-ids", NULL), MC_STATUS_WARN);
+    assert_int_equal(run(f, "storage.separate-host", NULL), MC_STATUS_PASS);
+    add_addr(f->src, "eth0", "169.254.42.10");
+    assert_int_equal(run(f, "storage.separate-host", NULL), MC_STATUS_WARN);
+}
+
+static void test_storage_copy_target(void **state)
+{
+    struct fx *f = *state;
+    set_disk_local(f);
+    free(f->rel->paths[0].evidence);
+    f->rel->paths[0].evidence = S(MC_EVIDENCE_ABSENT);
+    free(f->rel->paths[0].exists_probe);
+    f->rel->paths[0].exists_probe = S(MC_PROBE_FAILED);
+    f->opts.copy_storage = true;
+    assert_int_equal(run(f, "storage.copy-target", NULL), MC_STATUS_FAIL);
+    struct mc_pool *p = MC_APPEND(f->dst->virt.pools, f->dst->virt.n_pools);
+    p->name = S("local");
+    p->type = S("dir");
+    p->active = true;
+    p->target_path = S("/var/lib/libvirt/local");
+    assert_int_equal(run(f, "storage.copy-target", NULL), MC_STATUS_PASS);
+}
+
+static void test_net_bridge_network_direct(void **state)
+{
+    struct fx *f = *state;
+    free(f->dst->net.links[2].name);
+    f->dst->net.links[2].name = S("br1");
+    struct mc_report r;
+    assert_int_equal(run(f, "net.bridge", &r), MC_STATUS_FAIL);
+    assert_true(any_message_has(&r, "br0"));
+    mc_report_clear(&r);
+    assert_int_equal(run(f, "net.config-identical", NULL), MC_STATUS_WARN);
+    free(f->dst->net.links[2].name);
+    f->dst->net.links[2].name = S("br0");
+    f->dst->net.links[2].up = false;
+    assert_int_equal(run(f, "net.bridge", NULL), MC_STATUS_FAIL);
+    f->dst->net.links[2].up = true;
+
+    struct mc_iface *i = MC_APPEND(f->src->vm->ifaces, f->src->vm->n_ifaces);
+    i->type = S("network");
+    i->source = S("isolated");
+    assert_int_equal(run(f, "net.network", NULL), MC_STATUS_PASS);
+    f->dst->virt.networks[0].active = false;
+    assert_int_equal(run(f, "net.network", NULL), MC_STATUS_FAIL);
+    free(f->dst->virt.networks[0].name);
+    f->dst->virt.networks[0].name = S("other");
+    assert_int_equal(run(f, "net.network", NULL), MC_STATUS_FAIL);
+
+    i = MC_APPEND(f->src->vm->ifaces, f->src->vm->n_ifaces);
+    i->type = S("direct");
+    i->source = S("eth0");
+    assert_int_equal(run(f, "net.direct", NULL), MC_STATUS_PASS);
+    free(i->source);
+    i->source = S("ens3f1");
+    assert_int_equal(run(f, "net.direct", NULL), MC_STATUS_FAIL);
+}
+
+static void test_net_mtu(void **state)
+{
+    struct fx *f = *state;
+    f->dst->net.links[2].mtu = 9000;
+    assert_int_equal(run(f, "net.mtu", NULL), MC_STATUS_WARN);
+}
+
+static void test_net_listen(void **state)
+{
+    struct fx *f = *state;
+    free(f->src->vm->graphics[0].listen);
+    f->src->vm->graphics[0].listen = S("169.254.42.11");
+    assert_int_equal(run(f, "net.listen-address", NULL), MC_STATUS_FAIL);
+    add_addr(f->dst, "br0", "169.254.42.11");
+    assert_int_equal(run(f, "net.listen-address", NULL), MC_STATUS_PASS);
+    struct mc_chardev *c = MC_APPEND(f->src->vm->chardevs, f->src->vm->n_chardevs);
+    c->kind = S("serial");
+    c->type = S("tcp");
+    c->mode = S("bind");
+    c->host = S("169.254.99.1");
+    c->service = S("4555");
+    assert_int_equal(run(f, "net.listen-address", NULL), MC_STATUS_FAIL);
+}
+
+static void test_net_migration_port(void **state)
+{
+    struct fx *f = *state;
+    struct mc_port_probe *pp = &f->rel->migration_port;
+    free(pp->result);
+    pp->result = S("refused");
+    struct mc_report r;
+    assert_int_equal(run(f, "net.migration-port", &r), MC_STATUS_FAIL);
+    assert_true(any_message_has(&r, "firewall"));
+    mc_report_clear(&r);
+    free(pp->result);
+    pp->result = S("timeout");
+    assert_int_equal(run(f, "net.migration-port", NULL), MC_STATUS_FAIL);
+    free(pp->probe);
+    pp->probe = S(MC_PROBE_UNSUPPORTED);
+    assert_int_equal(run(f, "net.migration-port", NULL), MC_STATUS_UNKNOWN);
+    f->rel->live = false;
+    assert_int_equal(run(f, "net.migration-port", NULL), MC_STATUS_SKIP);
+}
+
+static void test_net_dst_hostname(void **state)
+{
+    struct fx *f = *state;
+    struct mc_name_probe *np = &f->rel->dst_name;
+    mc_strv_free(np->addresses);
+    np->addresses = NULL;
+    mc_strv_add(&np->addresses, "127.0.1.1");
+    assert_int_equal(run(f, "net.dst-hostname", NULL), MC_STATUS_FAIL);
+    mc_strv_free(np->addresses);
+    np->addresses = NULL;
+    free(np->probe);
+    np->probe = S(MC_PROBE_FAILED);
+    assert_int_equal(run(f, "net.dst-hostname", NULL), MC_STATUS_FAIL);
+    free(f->dst->virt.hostname);
+    f->dst->virt.hostname = S("localhost.localdomain");
+    f->rel->live = false;
+    assert_int_equal(run(f, "net.dst-hostname", NULL), MC_STATUS_FAIL);
+    /* migration_host overrides the host name. */
+    f->dst->virt.qemu_conf.migration_host = S("kvm2.example");
+    assert_int_equal(run(f, "net.dst-hostname", NULL), MC_STATUS_SKIP);
+}
+
+static void test_net_libvirtd_port(void **state)
+{
+    struct fx *f = *state;
+    struct mc_report r;
+    /* ssh transport, managed migration: not applicable. */
+    assert_int_equal(run(f, "net.libvirtd-port", &r), MC_STATUS_SKIP);
+    mc_report_clear(&r);
+    f->opts.transport = "tcp";
+    f->rel->libvirtd_port.probe = S(MC_PROBE_OK);
+    f->rel->libvirtd_port.result = S("refused");
+    f->rel->libvirtd_port.port = 16509;
+    assert_int_equal(run(f, "net.libvirtd-port", NULL), MC_STATUS_FAIL);
+    free(f->rel->libvirtd_port.result);
+    f->rel->libvirtd_port.result = S("open");
+    assert_int_equal(run(f, "net.libvirtd-port", NULL), MC_STATUS_PASS);
+}
+
+static void test_unknown_when_facts_missing(void **state)
+{
+    struct fx *f = *state;
+    /* Each rule that needs an area says UNKNOWN, never PASS, when it failed to gather. */
+    size_t n;
+    const struct mc_rule *rules = mc_rules_table(&n);
+    mc_facts_add_error(f->src, "os", 2, "x");
+    mc_facts_add_error(f->dst, "os", 2, "x");
+    mc_facts_add_error(f->src, "virt", 111, "x");
+    mc_facts_add_error(f->dst, "virt", 111, "x");
+    mc_facts_add_error(f->src, "mounts", 2, "x");
+    mc_facts_add_error(f->dst, "mounts", 2, "x");
+    mc_facts_add_error(f->src, "net", 2, "x");
+    mc_facts_add_error(f->dst, "net", 2, "x");
+    mc_facts_add_error(f->src, "storage", 2, "x");
+    mc_facts_add_error(f->dst, "storage", 2, "x");
+    for (size_t i = 0; i < n; i++) {
+        unsigned area_needs = rules[i].needs & ~(unsigned)MC_NEED_LIVE;
+        enum mc_status s = run(f, rules[i].id, NULL);
+        if (area_needs && s != MC_STATUS_UNKNOWN)
+            fail_msg("rule %s is %s with its facts missing", rules[i].id, mc_status_name(s));
+    }
+}
+
+static void test_catalogue(void **state)
+{
+    (void)state;
+    size_t n;
+    const struct mc_rule *rules = mc_rules_table(&n);
+    assert_true(n >= 30);
+    for (size_t i = 0; i < n; i++) {
+        assert_non_null(rules[i].id);
+        assert_non_null(strchr(rules[i].id, '.'));
+        assert_non_null(rules[i].title);
+        assert_non_null(rules[i].hint);
+        assert_non_null(rules[i].requirement);
+        assert_non_null(rules[i].explain);
+        assert_non_null(rules[i].check);
+        for (size_t k = 0; k < i; k++)
+            assert_string_not_equal(rules[i].id, rules[k].id);
+        assert_ptr_equal(mc_rule_find(rules[i].id), &rules[i]);
+    }
+    assert_null(mc_rule_find("no.such-rule"));
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_catalogue),
+        T(test_base_pair_passes),
+        T(test_vm_state),
+        T(test_vm_job_snapshots),
+        T(test_vm_hostdev),
+        T(test_vm_devices),
+        T(test_vm_invtsc),
+        T(test_vm_virtio_vectors),
+        T(test_cpu_compatible),
+        T(test_cpu_passthrough),
+        T(test_virt_same_host),
+        T(test_virt_name_collision),
+        T(test_virt_machine_emulator_type),
+        T(test_virt_qemu_version),
+        T(test_virt_rom_size),
+        T(test_virt_memory_hugepages),
+        T(test_virt_security_tls),
+        T(test_virt_unsafe_migration),
+        T(test_os_rules),
+        T(test_storage_shared_nfs),
+        T(test_storage_local),
+        T(test_storage_cdrom),
+        T(test_storage_network_disk),
+        T(test_storage_access_ids),
+        T(test_storage_copy_target),
+        T(test_net_bridge_network_direct),
+        T(test_net_mtu),
+        T(test_net_listen),
+        T(test_net_migration_port),
+        T(test_net_dst_hostname),
+        T(test_net_libvirtd_port),
+        T(test_unknown_when_facts_missing),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
