@@ -16,10 +16,10 @@
 #include "util/strv.h"
 #include "util/xalloc.h"
 
-static const char *const status_names[_MC_STATUS_MAX] = {"pass", "warn", "fail", "skip",
-                                                          "unknown"};
-static const char *const status_labels[_MC_STATUS_MAX] = {"PASS", "WARN", "FAIL", "SKIP",
-                                                           "UNKNOWN"};
+static const char *const status_names[_MC_STATUS_MAX] = { "pass", "warn", "fail", "skip",
+                                                          "unknown" };
+static const char *const status_labels[_MC_STATUS_MAX] = { "PASS", "WARN", "FAIL", "SKIP",
+                                                           "UNKNOWN" };
 
 const char *mc_status_name(enum mc_status s)
 {
@@ -123,6 +123,28 @@ void mc_report_clear(struct mc_report *r)
     memset(r, 0, sizeof(*r));
 }
 
+/*
+ * Errors of these parts do not make their whole area unknown: the rules that read them check
+ * them themselves (a non-root user in the libvirt group cannot read qemu.conf, or the iSCSI
+ * initiator name, and every other fact of the area is still there).
+ */
+static bool optional_part(const char *area)
+{
+    static const char *const parts[] = { "virt/qemu-conf", "storage/iscsi-initiator", NULL };
+    for (size_t i = 0; parts[i]; i++)
+        if (area && strcmp(area, parts[i]) == 0)
+            return true;
+    return false;
+}
+
+static const struct mc_fact_error *area_error(const struct mc_host_facts *h, unsigned area)
+{
+    for (size_t i = 0; i < h->n_errors; i++)
+        if ((mc_area_from_name(h->errors[i].area) & area) && !optional_part(h->errors[i].area))
+            return &h->errors[i];
+    return NULL;
+}
+
 /* Why the facts a rule needs are not there, or NULL when they are. */
 static char *missing_facts(const struct mc_rule *r, const struct mc_pair *p)
 {
@@ -131,11 +153,16 @@ static char *missing_facts(const struct mc_rule *r, const struct mc_pair *p)
         bool dst;
         unsigned area;
     } map[] = {
-        {MC_NEED_SRC_OS, false, MC_AREA_OS},           {MC_NEED_DST_OS, true, MC_AREA_OS},
-        {MC_NEED_SRC_VIRT, false, MC_AREA_VIRT},       {MC_NEED_DST_VIRT, true, MC_AREA_VIRT},
-        {MC_NEED_SRC_MOUNTS, false, MC_AREA_MOUNTS},   {MC_NEED_DST_MOUNTS, true, MC_AREA_MOUNTS},
-        {MC_NEED_SRC_STORAGE, false, MC_AREA_STORAGE}, {MC_NEED_DST_STORAGE, true, MC_AREA_STORAGE},
-        {MC_NEED_SRC_NET, false, MC_AREA_NET},         {MC_NEED_DST_NET, true, MC_AREA_NET},
+        { MC_NEED_SRC_OS, false, MC_AREA_OS },
+        { MC_NEED_DST_OS, true, MC_AREA_OS },
+        { MC_NEED_SRC_VIRT, false, MC_AREA_VIRT },
+        { MC_NEED_DST_VIRT, true, MC_AREA_VIRT },
+        { MC_NEED_SRC_MOUNTS, false, MC_AREA_MOUNTS },
+        { MC_NEED_DST_MOUNTS, true, MC_AREA_MOUNTS },
+        { MC_NEED_SRC_STORAGE, false, MC_AREA_STORAGE },
+        { MC_NEED_DST_STORAGE, true, MC_AREA_STORAGE },
+        { MC_NEED_SRC_NET, false, MC_AREA_NET },
+        { MC_NEED_DST_NET, true, MC_AREA_NET },
     };
     if (!p->vm)
         return mc_xstrdup("the domain's facts are missing");
@@ -150,7 +177,7 @@ static char *missing_facts(const struct mc_rule *r, const struct mc_pair *p)
         if (!(h->areas & map[i].area))
             return mc_xasprintf("%s facts of '%s' were not gathered", mc_area_name(map[i].area),
                                 hname ? hname : who);
-        const struct mc_fact_error *e = mc_facts_area_error(h, map[i].area);
+        const struct mc_fact_error *e = area_error(h, map[i].area);
         if (e)
             return mc_xasprintf("%s facts of '%s' are missing: %s", mc_area_name(map[i].area),
                                 hname ? hname : who, e->message ? e->message : "error");
@@ -158,8 +185,8 @@ static char *missing_facts(const struct mc_rule *r, const struct mc_pair *p)
     return NULL;
 }
 
-static void add_note_finding(struct mc_findings *out, const struct mc_rule *r,
-                             enum mc_severity sev, enum mc_status st, char *msg)
+static void add_note_finding(struct mc_findings *out, const struct mc_rule *r, enum mc_severity sev,
+                             enum mc_status st, char *msg)
 {
     struct mc_finding *f = MC_APPEND(out->items, out->n);
     f->rule = r->id;
@@ -168,8 +195,7 @@ static void add_note_finding(struct mc_findings *out, const struct mc_rule *r,
     f->message = msg;
 }
 
-void mc_engine_run(const struct mc_engine_opts *o, const struct mc_pair *p,
-                   struct mc_report *ret)
+void mc_engine_run(const struct mc_engine_opts *o, const struct mc_pair *p, struct mc_report *ret)
 {
     struct mc_findings *out = &ret->findings;
     bool unknown_blocks = false;
@@ -181,8 +207,8 @@ void mc_engine_run(const struct mc_engine_opts *o, const struct mc_pair *p,
         const struct mc_policy_rule *pr = mc_policy_find_rule(o->policy, r->id);
         if (pr && pr->disabled)
             continue;
-        enum mc_severity sev = pr && pr->severity >= 0 ? (enum mc_severity)pr->severity
-                                                       : r->severity;
+        enum mc_severity sev =
+            pr && pr->severity >= 0 ? (enum mc_severity)pr->severity : r->severity;
         size_t first = out->n;
 
         char *why = missing_facts(r, p);

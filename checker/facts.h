@@ -72,18 +72,18 @@ struct mc_os_facts {
     char *kernel_version; /* uname -v */
     char *arch;           /* uname -m */
     char *machine_id;
-    char *hostname;     /* short */
-    char *fqdn;         /* canonical name from the host's resolver, when it has one */
-    char *pkg_format;   /* "dpkg" or "rpm" */
-    char *security;     /* "selinux", "apparmor" or "none" */
-    char *selinux_mode; /* enforcing, permissive, disabled */
-    char *qemu_user;    /* the user QEMU runs as (qemu.conf user, or the distro default) */
-    int64_t qemu_uid;   /* -1 when the user does not exist; 0 is root */
-    int64_t qemu_gid;
-    bool qemu_uid_known;
+    char *hostname;      /* short */
+    char *fqdn;          /* canonical name from the host's resolver, when it has one */
+    char *pkg_format;    /* "dpkg" or "rpm" */
+    char *security;      /* "selinux", "apparmor" or "none" */
+    char *selinux_mode;  /* enforcing, permissive; disabled when only /etc/selinux/config exists */
+    char *qemu_user;     /* the user QEMU runs as (qemu.conf user, or the distro default) */
+    int64_t qemu_uid;    /* -1 when the user does not exist; 0 is root */
+    int64_t qemu_gid;    /* qemu.conf's group (or the distro default), else the user's */
+    bool qemu_uid_known; /* uid/gid found in /etc/passwd and /etc/group (else both -1) */
     struct mc_package *packages; /* the hypervisor stack only */
     size_t n_packages;
-    struct mc_rom *roms;
+    struct mc_rom *roms; /* *.rom, *.bin, *.fd in QEMU's firmware directories */
     size_t n_roms;
 };
 
@@ -459,7 +459,8 @@ struct mc_vm_facts {
     bool autostart;
     bool has_managed_save;
     int64_t snapshots;
-    char *job;         /* type of the running job, none when idle */
+    char *job;         /* running job: none when idle; its operation when libvirt names it
+                          (migration-out, save, dump, backup, ...), else its type (unbounded) */
     char *domain_type; /* kvm, qemu */
     char *os_type;     /* hvm */
     char *arch;
@@ -504,7 +505,7 @@ struct mc_vm_facts {
      * launchSecurity, ...) */
     char **blockers;
     char **seclabels; /* security driver models of the domain's <seclabel>s (selinux, apparmor) */
-    char *xml; /* the migratable domain XML the facts were read from */
+    char *xml;        /* the migratable domain XML the facts were read from */
     /* <video><model type=>: vga, cirrus, qxl, virtio, bochs, ramfb, vmvga, none; in device
      * order, so the first is the primary (the one with a VGA BIOS). For the ROM hashes. */
     char **video_models;

@@ -22,18 +22,18 @@
 #include "util/error.h"
 
 /* Outcome of a live probe. NULL (absent) = the probe did not run. */
-#define MC_PROBE_OK "ok"                   /* ran, and the answer is in the other fields */
-#define MC_PROBE_FAILED "failed"           /* ran, and the tested thing does not hold */
+#define MC_PROBE_OK          "ok"          /* ran, and the answer is in the other fields */
+#define MC_PROBE_FAILED      "failed"      /* ran, and the tested thing does not hold */
 #define MC_PROBE_UNSUPPORTED "unsupported" /* needs migcheck on the host (sh agent only) */
-#define MC_PROBE_ERROR "error"             /* could not run: the detail says why */
+#define MC_PROBE_ERROR       "error"       /* could not run: the detail says why */
 
 /* How migcheck knows DST reaches the same store as SRC. */
-#define MC_EVIDENCE_NONE "none"           /* no evidence either way */
-#define MC_EVIDENCE_IDENTITY "identity"   /* same NFS server:export, WWN, lock table, ... */
-#define MC_EVIDENCE_CANARY "canary"       /* a file written on SRC was read on DST */
-#define MC_EVIDENCE_NETWORK "network"     /* a network disk: DST reached the server itself */
-#define MC_EVIDENCE_ABSENT "absent"       /* proven not reachable: missing on DST, canary not seen */
-#define MC_EVIDENCE_REFUSED "refused"     /* the server refused DST (export ACL, iSCSI ACL) */
+#define MC_EVIDENCE_NONE     "none"     /* no evidence either way */
+#define MC_EVIDENCE_IDENTITY "identity" /* same NFS server:export, WWN, lock table, ... */
+#define MC_EVIDENCE_CANARY   "canary"   /* a file written on SRC was read on DST */
+#define MC_EVIDENCE_NETWORK  "network"  /* a network disk: DST reached the server itself */
+#define MC_EVIDENCE_ABSENT   "absent"   /* proven not reachable: missing on DST, canary not seen */
+#define MC_EVIDENCE_REFUSED  "refused"  /* the server refused DST (export ACL, iSCSI ACL) */
 
 struct mc_pair_cpu {
     char *probe;        /* MC_PROBE_* */
@@ -58,10 +58,10 @@ struct mc_store {
 
 /* One file (or network volume) the VM opens, and how DST sees it. */
 struct mc_vm_path {
-    char *subject; /* "disk vda", "cdrom hdc", "disk vda backing 1", "nvram", "kernel" */
-    char *role;    /* disk, cdrom, floppy, lun, backing, loader, nvram, kernel, initrd, dtb, ... */
-    char *target;  /* vda */
-    char *src_path;  /* path on SRC; for network disks protocol://host/name */
+    char *subject;  /* "disk vda", "cdrom hdc", "disk vda backing 1", "nvram", "kernel" */
+    char *role;     /* disk, cdrom, floppy, lun, backing, loader, nvram, kernel, initrd, dtb, ... */
+    char *target;   /* vda */
+    char *src_path; /* path on SRC; for network disks protocol://host/name */
     char *disk_type; /* file, block, network, volume, dir */
     char *protocol;  /* network disks */
     bool readonly;
@@ -75,7 +75,7 @@ struct mc_vm_path {
     char *evidence_detail;     /* "canary .migcheck-canary-xyz written on kvm1, read on kvm2" */
     char *exists_probe;        /* MC_PROBE_* for the stat of dst_path (or src_path) on DST */
     char *exists_detail;
-    char *open_probe;          /* MC_PROBE_*: can the qemu user open it on DST */
+    char *open_probe; /* MC_PROBE_*: can the qemu user open it on DST */
     char *open_detail;
     int64_t dst_size;
     int64_t src_size;
@@ -86,13 +86,13 @@ struct mc_port_probe {
     char *host;    /* what SRC connected to (DST's migration host name) */
     char *address; /* the address it resolved to on SRC */
     int64_t port;
-    char *result;  /* open, refused, timeout, unreachable, no-listener */
+    char *result; /* open, refused, timeout, unreachable, no-listener */
     char *detail;
 };
 
 struct mc_name_probe {
-    char *probe; /* MC_PROBE_* */
-    char *name;  /* DST's host name as its libvirt reports it (or migration_host) */
+    char *probe;      /* MC_PROBE_* */
+    char *name;       /* DST's host name as its libvirt reports it (or migration_host) */
     char **addresses; /* what it resolves to on SRC */
     char *detail;
 };

@@ -36,8 +36,8 @@
 #define XPATH_OP_LIMIT 20000000UL
 
 static const char *const rule_attrs[] = { "id", "severity", "enabled", NULL };
-static const char *const require_attrs[] = { "id", "severity", "title", "test", "message", "hint",
-                                             NULL };
+static const char *const require_attrs[] = { "id",      "severity", "title", "test",
+                                             "message", "hint",     NULL };
 
 void mc_policy_free(struct mc_policy *p)
 {
@@ -59,8 +59,7 @@ void mc_policy_free(struct mc_policy *p)
     free(p);
 }
 
-_printf_(4, 5) static int bad(struct mc_error *e, const char *what, long line, const char *fmt,
-                              ...)
+_printf_(4, 5) static int bad(struct mc_error *e, const char *what, long line, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -106,8 +105,7 @@ static int parse_severity(xmlNodePtr n, const char *what, int dflt, int *ret,
     return 0;
 }
 
-static int parse_rule(xmlNodePtr n, const char *what, struct mc_policy *p,
-                      struct mc_error *reterr)
+static int parse_rule(xmlNodePtr n, const char *what, struct mc_policy *p, struct mc_error *reterr)
 {
     int r = check_attrs(n, rule_attrs, what, reterr);
     if (r < 0)
@@ -270,15 +268,52 @@ static xmlXPathContextPtr new_context(xmlDocPtr doc)
     return ctx;
 }
 
+/*
+ * libxml2 fills ctx->lastError but leaves its message empty when the context
+ * has an error handler (which keeps it off stderr): the texts below are
+ * libxml2's own (xpath.c xmlXPathErrorMessages), by code - XML_XPATH_EXPRESSION_OK.
+ */
+static const char *const xpath_messages[] = {
+    "ok",
+    "number encoding",
+    "unfinished literal",
+    "start of literal",
+    "expected $ for variable reference",
+    "undefined variable",
+    "invalid predicate",
+    "invalid expression",
+    "missing closing curly brace",
+    "unregistered function",
+    "invalid operand",
+    "invalid type",
+    "invalid number of arguments",
+    "invalid context size",
+    "invalid context position",
+    "memory allocation error",
+    "syntax error",
+    "resource error",
+    "sub resource error",
+    "undefined namespace prefix",
+    "encoding error",
+    "character out of XML range",
+    "invalid or incomplete context",
+    "stack usage error",
+    "forbidden variable",
+    "operation limit exceeded",
+    "recursion limit exceeded",
+};
+
 static char *xpath_error(xmlXPathContextPtr ctx)
 {
     const xmlError *e = &ctx->lastError;
-    if (!e->message)
-        return mc_xstrdup("XPath error");
-    _cleanup_free_ char *m = mc_xstrdup(e->message);
+    int idx = e->code - XML_XPATH_EXPRESSION_OK;
+    const char *what = e->message                                            ? e->message
+                       : idx > 0 && (size_t)idx < ARRAY_SIZE(xpath_messages) ? xpath_messages[idx]
+                                                                             : "XPath error";
+    _cleanup_free_ char *m = mc_xstrdup(what);
     mc_strip_trailing(m);
-    if (e->int1 > 0)
-        return mc_xasprintf("%s at character %d", m, e->int1);
+    if (e->str1 && e->int1 >= 0)
+        return mc_xasprintf("%s at character %d", m, e->int1 + 1);
     return TAKE_PTR(m);
 }
 
@@ -305,8 +340,7 @@ int mc_policy_validate(const struct mc_policy *p, const struct mc_rule *rules, s
         for (size_t k = 0; k < n && !known; k++)
             known = strcmp(rules[k].id, pr->id) == 0;
         if (!known)
-            return bad(reterr, what, pr->line, "unknown rule '%s' (see 'migcheck rules')",
-                       pr->id);
+            return bad(reterr, what, pr->line, "unknown rule '%s' (see 'migcheck rules')", pr->id);
         if (pr->severity != -1 && (pr->severity < 0 || pr->severity >= _MC_SEV_MAX))
             return bad(reterr, what, pr->line, "rule '%s' has an invalid severity %d", pr->id,
                        pr->severity);
@@ -327,8 +361,8 @@ int mc_policy_validate(const struct mc_policy *p, const struct mc_rule *rules, s
                        "'site.NAME' (lowercase letters, digits, '-', '.', '_')",
                        q->id ? q->id : "");
         if ((int)q->severity < 0 || q->severity >= _MC_SEV_MAX)
-            return bad(reterr, what, q->line, "requirement '%s' has an invalid severity %d",
-                       q->id, (int)q->severity);
+            return bad(reterr, what, q->line, "requirement '%s' has an invalid severity %d", q->id,
+                       (int)q->severity);
         for (size_t k = 0; k < i; k++)
             if (strcmp(p->requires[k].id, q->id) == 0)
                 return bad(reterr, what, q->line,
@@ -410,10 +444,9 @@ void mc_policy_eval(const struct mc_policy *p, const struct mc_pair *pair, struc
         const struct mc_policy_require *q = &p->requires[i];
         const char *title = q->title ? q->title : q->id;
         if (!ctx) {
-            require_finding(q, MC_STATUS_UNKNOWN,
-                            mc_xasprintf("cannot evaluate site requirement '%s': out of memory",
-                                         q->id),
-                            out);
+            require_finding(
+                q, MC_STATUS_UNKNOWN,
+                mc_xasprintf("cannot evaluate site requirement '%s': out of memory", q->id), out);
         } else {
             memset(&ctx->lastError, 0, sizeof(ctx->lastError));
             ctx->node = xmlDocGetRootElement(doc);
@@ -423,10 +456,9 @@ void mc_policy_eval(const struct mc_policy *p, const struct mc_pair *pair, struc
             if (!obj) {
                 _cleanup_free_ char *msg = xpath_error(ctx);
                 xmlResetError(&ctx->lastError);
-                require_finding(q, MC_STATUS_UNKNOWN,
-                                mc_xasprintf("cannot evaluate site requirement '%s': %s", q->id,
-                                             msg),
-                                out);
+                require_finding(
+                    q, MC_STATUS_UNKNOWN,
+                    mc_xasprintf("cannot evaluate site requirement '%s': %s", q->id, msg), out);
             } else if (xmlXPathCastToBoolean(obj)) {
                 require_finding(q, MC_STATUS_PASS, mc_xasprintf("%s", title), out);
                 continue;

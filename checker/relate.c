@@ -108,15 +108,14 @@ static void mount_key(const struct mc_host_facts *h, const struct mc_mount *m, c
         const char *lt = gfs2_locktable(h, m);
         *ret_key = lt ? mc_xasprintf("gfs2:%s", lt) : mc_xasprintf("gfs2-dev:%s", m->source);
     } else if (strcmp(kind, "local") == 0) {
-        *ret_key = mc_xasprintf("local:%s:%s", m->fstype ? m->fstype : "?",
-                                m->source ? m->source : "?");
+        *ret_key =
+            mc_xasprintf("local:%s:%s", m->fstype ? m->fstype : "?", m->source ? m->source : "?");
     } else {
         *ret_key = mc_xasprintf("%s:%s", kind, m->source ? m->source : "?");
     }
 }
 
-void mc_relate_store_for_path(const struct mc_host_facts *h, const char *path,
-                              struct mc_store *ret)
+void mc_relate_store_for_path(const struct mc_host_facts *h, const char *path, struct mc_store *ret)
 {
     memset(ret, 0, sizeof(*ret));
     const struct mc_mount *m = mc_mounts_find_for_path(h->mounts, h->n_mounts, path);
@@ -187,6 +186,20 @@ static void add_candidate(struct mc_vm_path *p, const char *c)
 }
 
 /* Where DST may see the file at src_path, by the identity of the stores. */
+struct ranked {
+    char *path;
+    size_t mount_len;
+    const struct mc_mount *mount;
+};
+
+static int cmp_ranked(const void *a, const void *b)
+{
+    const struct ranked *x = a, *y = b;
+    /* The most specific mount first: a bind mount of a directory beats the root fs. */
+    return x->mount_len < y->mount_len ? 1 : x->mount_len > y->mount_len ? -1 : 0;
+}
+
+/* Where DST may see the file at src_path, by the identity of the stores. */
 static void file_candidates(const struct mc_host_facts *src, const struct mc_host_facts *dst,
                             struct mc_vm_path *p)
 {
@@ -198,49 +211,61 @@ static void file_candidates(const struct mc_host_facts *src, const struct mc_hos
     const char *rel = rel_under(sm->target, path);
     if (!rel)
         return;
-    char *skey;
+    _cleanup_free_ char *skey = NULL;
     const char *sbase;
     mount_key(src, sm, &skey, &sbase);
     _cleanup_free_ char *fsrel = join(sbase, rel); /* the path inside the store */
     bool by_identity = strcmp(store_kind(sm), "local") != 0;
 
+    struct ranked *rk = NULL;
+    size_t nrk = 0;
     for (size_t i = 0; i < dst->n_mounts; i++) {
         const struct mc_mount *dm = &dst->mounts[i];
         if (!dm->target)
             continue;
-        char *dkey;
+        _cleanup_free_ char *dkey = NULL;
         const char *dbase;
         mount_key(dst, dm, &dkey, &dbase);
-        bool same = strcmp(skey, dkey) == 0;
-        free(dkey);
-        if (!same)
+        if (strcmp(skey, dkey) != 0)
             continue;
         const char *drel = rel_under(dbase, fsrel);
         if (!drel)
             continue;
-        _cleanup_free_ char *cand = join(dm->target, drel);
+        char *cand = join(dm->target, drel);
         /* The topmost mount at that path must be this one, or the path shows something else. */
-        const struct mc_mount *top = mc_mounts_find_for_path(dst->mounts, dst->n_mounts, cand);
-        if (top != dm)
+        if (mc_mounts_find_for_path(dst->mounts, dst->n_mounts, cand) != dm) {
+            free(cand);
             continue;
-        add_candidate(p, cand);
-        if (by_identity && (!p->dst_path || strcmp(cand, path) == 0)) {
+        }
+        struct ranked *x = MC_APPEND(rk, nrk);
+        x->path = cand;
+        x->mount_len = strlen(dm->target);
+        x->mount = dm;
+    }
+    if (nrk)
+        qsort(rk, nrk, sizeof(*rk), cmp_ranked);
+    for (size_t i = 0; i < nrk; i++) {
+        add_candidate(p, rk[i].path);
+        if (by_identity && (!p->dst_path || strcmp(rk[i].path, path) == 0)) {
             free(p->dst_path);
-            p->dst_path = mc_xstrdup(cand);
+            p->dst_path = mc_xstrdup(rk[i].path);
             free(p->evidence);
             p->evidence = mc_xstrdup(MC_EVIDENCE_IDENTITY);
             free(p->evidence_detail);
-            p->evidence_detail = mc_xasprintf("'%s' on the destination mounts the same %s store "
-                                              "(%s)",
-                                              dm->target, store_kind(sm), skey + strcspn(skey, ":") + 1);
+            p->evidence_detail =
+                mc_xasprintf("'%s' on the destination mounts the same %s store "
+                             "(%s)",
+                             rk[i].mount->target, store_kind(sm), skey + strcspn(skey, ":") + 1);
         }
     }
+    for (size_t i = 0; i < nrk; i++)
+        free(rk[i].path);
+    free(rk);
     if (by_identity && !p->evidence) {
         /* A network file system DST does not mount: the file is not there. */
         p->evidence = mc_xstrdup(MC_EVIDENCE_ABSENT);
         p->evidence_detail = mc_xasprintf("the destination does not mount %s", skey);
     }
-    free(skey);
 }
 
 static const struct mc_blockdev *find_blockdev(const struct mc_host_facts *h, const char *path)
@@ -305,8 +330,8 @@ static void relate_file(const struct mc_host_facts *src, const struct mc_host_fa
     }
 }
 
-static struct mc_vm_path *new_path(struct mc_pair_facts *rel, const char *subject,
-                                   const char *role, const char *target)
+static struct mc_vm_path *new_path(struct mc_pair_facts *rel, const char *subject, const char *role,
+                                   const char *target)
 {
     struct mc_vm_path *p = MC_APPEND(rel->paths, rel->n_paths);
     p->subject = mc_xstrdup(subject);
@@ -344,15 +369,14 @@ static void relate_disk(const struct mc_host_facts *src, const struct mc_host_fa
         p->src_store.kind = mc_xasprintf("pool:%s", sp && sp->type ? sp->type : "?");
         if (sp && sp->target_path && d->volume) {
             p->src_path = join(sp->target_path, d->volume);
-            p->src_store.identity =
-                mc_xasprintf("pool:%s:%s:%s", sp->type ? sp->type : "?",
-                             sp->source_host ? sp->source_host : "",
-                             sp->source_dir     ? sp->source_dir
-                             : sp->source_device ? sp->source_device
-                                                 : (sp->source_name ? sp->source_name : ""));
+            p->src_store.identity = mc_xasprintf(
+                "pool:%s:%s:%s", sp->type ? sp->type : "?", sp->source_host ? sp->source_host : "",
+                sp->source_dir      ? sp->source_dir
+                : sp->source_device ? sp->source_device
+                                    : (sp->source_name ? sp->source_name : ""));
         } else {
-            p->src_path = mc_xasprintf("%s/%s", d->pool ? d->pool : "?",
-                                       d->volume ? d->volume : "?");
+            p->src_path =
+                mc_xasprintf("%s/%s", d->pool ? d->pool : "?", d->volume ? d->volume : "?");
         }
         const struct mc_pool *dp = dst ? mc_virt_find_pool(&dst->virt, d->pool) : NULL;
         if (dp && sp && dp->target_path && d->volume) {
@@ -370,8 +394,8 @@ static void relate_disk(const struct mc_host_facts *src, const struct mc_host_fa
             }
         } else if (dst && !dp) {
             p->evidence = mc_xstrdup(MC_EVIDENCE_ABSENT);
-            p->evidence_detail = mc_xasprintf("the destination has no storage pool '%s'",
-                                              d->pool ? d->pool : "?");
+            p->evidence_detail =
+                mc_xasprintf("the destination has no storage pool '%s'", d->pool ? d->pool : "?");
         }
     } else if (strcmp(type, "block") == 0) {
         p->src_path = mc_xstrdup(d->source);
@@ -413,12 +437,22 @@ void mc_relate_paths(const struct mc_host_facts *src, const struct mc_host_facts
         return;
     for (size_t i = 0; i < vm->n_disks; i++)
         relate_disk(src, dst, &vm->disks[i], rel);
+    /* Files QEMU opens on the destination as they are. Logs, character device outputs and
+     * shared memory are created there; the TPM state travels in the migration stream. */
+    static const char *const opened[] = { "loader", "nvram",      "kernel",     "initrd", "dtb",
+                                          "rom",    "filesystem", "tpm-device", NULL };
     for (size_t i = 0; i < vm->n_files; i++) {
         const struct mc_vm_file *f = &vm->files[i];
-        if (!f->path || f->path[0] != '/')
+        if (!f->path || f->path[0] != '/' || !f->role)
             continue;
-        struct mc_vm_path *p = new_path(rel, f->role ? f->role : "file", f->role ? f->role : "file",
-                                        NULL);
+        bool wanted = false;
+        for (size_t k = 0; opened[k]; k++)
+            if (strcmp(f->role, opened[k]) == 0)
+                wanted = true;
+        if (!wanted)
+            continue;
+        struct mc_vm_path *p =
+            new_path(rel, f->role ? f->role : "file", f->role ? f->role : "file", NULL);
         p->disk_type = mc_xstrdup("file");
         p->readonly = f->readonly;
         p->src_path = mc_xstrdup(f->path);

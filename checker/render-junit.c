@@ -129,10 +129,9 @@ int mc_render_junit(const struct mc_report *r, FILE *f, const struct mc_render_o
     _cleanup_(xmlFreeDocp) xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
     xmlNodePtr root = xmlNewDocNode(doc, NULL, BAD_CAST "testsuites", NULL);
     xmlDocSetRootElement(doc, root);
-    _cleanup_free_ char *title =
-        mc_xasprintf("migcheck %s: %s -> %s", r->domain ? r->domain : "?",
-                     r->source ? r->source : "source",
-                     r->destination ? r->destination : "destination");
+    _cleanup_free_ char *title = mc_xasprintf("migcheck %s: %s -> %s", r->domain ? r->domain : "?",
+                                              r->source ? r->source : "source",
+                                              r->destination ? r->destination : "destination");
     mc_xml_set_prop(root, "name", title);
 
     _cleanup_free_ size_t *order = mc_render_order(r);

@@ -10,7 +10,7 @@
 #include "util/xalloc.h"
 
 const struct mc_render_area mc_render_areas[] = {
-    { "vm", "Domain" },   { "cpu", "CPU" },     { "virt", "Hypervisor" }, { "os", "Host OS" },
+    { "vm", "Domain" },       { "cpu", "CPU" },     { "virt", "Hypervisor" },  { "os", "Host OS" },
     { "storage", "Storage" }, { "net", "Network" }, { "site", "Site policy" }, { NULL, NULL },
 };
 
@@ -48,8 +48,8 @@ static size_t decode(const unsigned char *p, uint32_t *ret)
             return 0;
         c = (c << 6) | (p[i] & 0x3f);
     }
-    if ((n == 2 && c < 0x80) || (n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
-        c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+    if ((n == 2 && c < 0x80) || (n == 3 && c < 0x800) || (n == 4 && c < 0x10000) || c > 0x10ffff ||
+        (c >= 0xd800 && c <= 0xdfff))
         return 0;
     *ret = c;
     return n;
@@ -59,8 +59,7 @@ static size_t decode(const unsigned char *p, uint32_t *ret)
 static bool unsafe(uint32_t c)
 {
     return c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) ||
-           (c >= 0x2066 && c <= 0x2069) || c == 0x200e || c == 0x200f || c == 0x061c ||
-           c == 0xfeff;
+           (c >= 0x2066 && c <= 0x2069) || c == 0x200e || c == 0x200f || c == 0x061c || c == 0xfeff;
 }
 
 void mc_render_escape(struct mc_buf *b, const char *s)

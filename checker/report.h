@@ -30,10 +30,10 @@ enum mc_severity {
     _MC_SEV_MAX,
 };
 
-const char *mc_status_name(enum mc_status s);         /* pass, warn, ... */
-const char *mc_status_label(enum mc_status s);        /* PASS, WARN, ... */
-const char *mc_severity_name(enum mc_severity s);     /* warn, fail */
-int mc_severity_from_name(const char *s);             /* -1 when unknown */
+const char *mc_status_name(enum mc_status s);     /* pass, warn, ... */
+const char *mc_status_label(enum mc_status s);    /* PASS, WARN, ... */
+const char *mc_severity_name(enum mc_severity s); /* warn, fail */
+int mc_severity_from_name(const char *s);         /* -1 when unknown */
 
 /* What a rule needs (beyond the VM, which every rule has). */
 enum mc_need {
@@ -52,9 +52,9 @@ enum mc_need {
 
 /* Options of the migration being predicted (they change what libvirt accepts). */
 struct mc_check_opts {
-    bool offline;       /* --offline: VIR_MIGRATE_OFFLINE (shut-off domain, config only) */
-    bool copy_storage;  /* --copy-storage: disks not shared will be copied (NON_SHARED_DISK) */
-    bool p2p;           /* --p2p: peer-to-peer (SRC's libvirtd connects to DST) */
+    bool offline;          /* --offline: VIR_MIGRATE_OFFLINE (shut-off domain, config only) */
+    bool copy_storage;     /* --copy-storage: disks not shared will be copied (NON_SHARED_DISK) */
+    bool p2p;              /* --p2p: peer-to-peer (SRC's libvirtd connects to DST) */
     const char *transport; /* ssh (default), tcp, tls, libssh, libssh2, unix */
 };
 
@@ -90,12 +90,12 @@ typedef void (*mc_rule_fn)(const struct mc_rule *r, const struct mc_pair *p,
                            struct mc_findings *out);
 
 struct mc_rule {
-    const char *id;      /* stable dotted id: never renamed */
-    const char *title;   /* short summary */
+    const char *id;    /* stable dotted id: never renamed */
+    const char *title; /* short summary */
     enum mc_severity severity;
-    unsigned needs;      /* enum mc_need */
-    const char *hint;    /* default hint for a problem */
-    const char *fix;     /* default fix id, or NULL */
+    unsigned needs;          /* enum mc_need */
+    const char *hint;        /* default hint for a problem */
+    const char *fix;         /* default fix id, or NULL */
     const char *requirement; /* the documented requirement it enforces, with its source */
     const char *explain;     /* longer explanation for `migcheck rules ID` and the man page */
     mc_rule_fn check;
@@ -127,7 +127,7 @@ struct mc_policy_rule {
     long line;    /* where the policy file says it (messages), 0 when unknown */
 };
 struct mc_policy_require {
-    char *id;     /* "site.jumbo-frames" */
+    char *id; /* "site.jumbo-frames" */
     char *title;
     enum mc_severity severity;
     char *test;    /* XPath 1.0 over the pair document; true = requirement met */
@@ -144,7 +144,7 @@ struct mc_policy {
 };
 
 struct mc_report {
-    char *source;      /* as the operator named it */
+    char *source; /* as the operator named it */
     char *destination;
     char *domain;
     char *verdict; /* migratable, blocked, unknown */
@@ -168,8 +168,7 @@ struct mc_engine_opts {
 };
 
 /* Run every rule on the pair and fill the report (verdict, exit code, counts). */
-void mc_engine_run(const struct mc_engine_opts *o, const struct mc_pair *p,
-                   struct mc_report *ret);
+void mc_engine_run(const struct mc_engine_opts *o, const struct mc_pair *p, struct mc_report *ret);
 void mc_report_clear(struct mc_report *r);
 /* The area of a rule id: the text before the first dot ("storage"). */
 const char *mc_rule_area(const char *id, char buf[static 32]);

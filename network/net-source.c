@@ -11,8 +11,14 @@
  *   those give "" (physical) or the netlink kind. veth, macvlan, dummy and
  *   others leave no trace in sysfs: their kind stays NULL (not known).
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <string.h>
 
 #include "net-internal.h"
@@ -46,7 +52,7 @@ const char *const mc_net_probe_spec[] = {
     NULL,
 };
 
-#define MAX_LINKS 8192
+#define MC_NET_MAX_LINKS 8192
 
 static char *attr(struct mc_source *src, const char *ifname, const char *name)
 {
@@ -232,7 +238,7 @@ void mc_net_gather_source(struct mc_source *src, struct mc_host_facts *h)
     int r = mc_source_list(src, "/sys/class/net", &ents, &n_ents);
     if (r < 0) {
         mc_facts_add_error(h, "net/links", r, "cannot list '/sys/class/net': %s", strerror(-r));
-    } else if (n_ents > MAX_LINKS) {
+    } else if (n_ents > MC_NET_MAX_LINKS) {
         mc_facts_add_error(h, "net/links", E2BIG, "'/sys/class/net' lists %zu links", n_ents);
     } else {
         for (size_t i = 0; i < n_ents; i++)
@@ -260,6 +266,73 @@ static int parse_tcp6(const char *b, size_t l, struct mc_net_facts *n, struct mc
     return mc_proc_net_tcp_parse(b, l, true, n, e);
 }
 
+/*
+ * This host's listeners through NETLINK_SOCK_DIAG: the kernel then walks only
+ * the listening hash, where reading /proc/net/tcp walks every established
+ * bucket too (4-12 ms on a machine with a large table, for a handful of lines).
+ * Same facts as the /proc files: AF_INET gives what tcp lists, AF_INET6 tcp6.
+ */
+static int listening_diag(struct mc_net_facts *n, int family)
+{
+    _cleanup_close_ int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+    if (fd < 0)
+        return -errno;
+    struct {
+        struct nlmsghdr nlh;
+        struct inet_diag_req_v2 r;
+    } req = {
+        .nlh = { .nlmsg_len = sizeof(req),
+                 .nlmsg_type = SOCK_DIAG_BY_FAMILY,
+                 .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
+                 .nlmsg_seq = 1 },
+        .r = { .sdiag_family = (uint8_t)family,
+               .sdiag_protocol = IPPROTO_TCP,
+               .idiag_states = 1u << 10 /* TCP_LISTEN */ },
+    };
+    struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+    if (sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
+        return -errno;
+    const char *proto = family == AF_INET6 ? "tcp6" : "tcp";
+    _cleanup_free_ char *buf = mc_xmalloc(32768);
+    for (size_t rounds = 0; rounds < 4096; rounds++) {
+        ssize_t len = recv(fd, buf, 32768, 0);
+        if (len < 0 && errno == EINTR)
+            continue;
+        if (len < 0)
+            return -errno;
+        if (len == 0)
+            return -EIO;
+        for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)len);
+             h = NLMSG_NEXT(h, len)) {
+            if (h->nlmsg_type == NLMSG_DONE)
+                return 0;
+            if (h->nlmsg_type == NLMSG_ERROR) {
+                const struct nlmsgerr *e = NLMSG_DATA(h);
+                return e->error < 0 ? e->error : -EIO;
+            }
+            if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
+                h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg)))
+                continue;
+            const struct inet_diag_msg *m = NLMSG_DATA(h);
+            if (m->idiag_family != family)
+                continue;
+            _cleanup_free_ char *addr = mc_net_addr_str(family, m->id.idiag_src);
+            int port = ntohs(m->id.idiag_sport);
+            bool dup = !addr;
+            for (size_t i = 0; i < n->n_listens && !dup; i++)
+                dup = n->listens[i].port == port && strcmp(n->listens[i].proto, proto) == 0 &&
+                      strcmp(n->listens[i].address, addr) == 0;
+            if (dup)
+                continue;
+            struct mc_listen *x = MC_APPEND(n->listens, n->n_listens);
+            x->proto = mc_xstrdup(proto);
+            x->address = TAKE_PTR(addr);
+            x->port = port;
+        }
+    }
+    return -EIO;
+}
+
 void mc_net_gather_listening(struct mc_source *src, struct mc_host_facts *h)
 {
     struct mc_net_facts *n = &h->net;
@@ -270,6 +343,23 @@ void mc_net_gather_listening(struct mc_source *src, struct mc_host_facts *h)
     free(n->listens);
     n->listens = NULL;
     n->n_listens = 0;
+    if (src->local) {
+        int r = listening_diag(n, AF_INET);
+        if (r == 0) {
+            r = listening_diag(n, AF_INET6);
+            /* a kernel without IPv6 has no tcp6 listeners */
+            if (r == 0 || r == -EAFNOSUPPORT || r == -ENOENT)
+                return;
+        }
+        /* no sock_diag here (module missing): read /proc like for any other host */
+        for (size_t i = 0; i < n->n_listens; i++) {
+            free(n->listens[i].proto);
+            free(n->listens[i].address);
+        }
+        free(n->listens);
+        n->listens = NULL;
+        n->n_listens = 0;
+    }
     parse_proc(src, h, "/proc/net/tcp", false, parse_tcp4);
     parse_proc(src, h, "/proc/net/tcp6", true, parse_tcp6);
 }

@@ -57,10 +57,10 @@ enum {
     _R_MAX,
 };
 
-#define BOTH_OS (MC_NEED_SRC_OS | MC_NEED_DST_OS)
-#define BOTH_VIRT (MC_NEED_SRC_VIRT | MC_NEED_DST_VIRT)
+#define BOTH_OS     (MC_NEED_SRC_OS | MC_NEED_DST_OS)
+#define BOTH_VIRT   (MC_NEED_SRC_VIRT | MC_NEED_DST_VIRT)
 #define BOTH_MOUNTS (MC_NEED_SRC_MOUNTS | MC_NEED_DST_MOUNTS)
-#define BOTH_NET (MC_NEED_SRC_NET | MC_NEED_DST_NET)
+#define BOTH_NET    (MC_NEED_SRC_NET | MC_NEED_DST_NET)
 
 static const struct mc_rule rules[_R_MAX] = {
     [R_VM_STATE] = {

@@ -20,8 +20,7 @@ RULE_FN(rule_cpu_compatible)
         return;
     }
     if (!c->probe) {
-        mc_emit(out, r, MC_STATUS_UNKNOWN, subject, "the guest CPU was not compared on %s",
-                DST(p));
+        mc_emit(out, r, MC_STATUS_UNKNOWN, subject, "the guest CPU was not compared on %s", DST(p));
         return;
     }
     if (!streq(c->probe, MC_PROBE_OK)) {
@@ -51,8 +50,8 @@ RULE_FN(rule_cpu_compatible)
     _cleanup_free_ char *list = mc_strv_join(really ? really : c->missing, ", ");
     struct mc_finding *f;
     if (list[0])
-        f = mc_emit(out, r, MC_PROBLEM, subject, "%s does not provide CPU features the guest uses: %s",
-                    DST(p), list);
+        f = mc_emit(out, r, MC_PROBLEM, subject,
+                    "%s does not provide CPU features the guest uses: %s", DST(p), list);
     else
         f = mc_emit(out, r, MC_PROBLEM, subject, "%s's CPU is incompatible with the guest CPU %s",
                     DST(p), model);
@@ -78,20 +77,19 @@ RULE_FN(rule_cpu_passthrough)
             mc_strv_add(&missing, *f);
     if (missing) {
         _cleanup_free_ char *list = mc_strv_join(missing, ", ");
-        struct mc_finding *f = mc_emit(
-            out, r, MC_PROBLEM, subject,
-            "the guest sees every feature of %s's CPU (host-passthrough); %s lacks %s", SRC(p),
-            DST(p), list);
+        struct mc_finding *f =
+            mc_emit(out, r, MC_PROBLEM, subject,
+                    "the guest sees every feature of %s's CPU (host-passthrough); %s lacks %s",
+                    SRC(p), DST(p), list);
         mc_finding_set_evidence(f, "%s: %s, %s: %s", SRC(p), str_or(s->cpu_model, "?"), DST(p),
                                 str_or(d->cpu_model, "?"));
         return;
     }
-    struct mc_finding *f = mc_emit(out, r, MC_STATUS_PASS, subject,
-                                   "%s's CPU has every feature of %s's (%s, %s)", DST(p), SRC(p),
-                                   str_or(d->cpu_model, "?"), str_or(s->cpu_model, "?"));
+    struct mc_finding *f =
+        mc_emit(out, r, MC_STATUS_PASS, subject, "%s's CPU has every feature of %s's (%s, %s)",
+                DST(p), SRC(p), str_or(d->cpu_model, "?"), str_or(s->cpu_model, "?"));
     if (!streq(s->cpu_model, d->cpu_model))
-        mc_finding_set_evidence(f, "the CPU models differ; the guest keeps seeing %s's",
-                                SRC(p));
+        mc_finding_set_evidence(f, "the CPU models differ; the guest keeps seeing %s's", SRC(p));
 }
 
 /* ---- libvirt / QEMU ---- */
@@ -110,8 +108,7 @@ RULE_FN(rule_virt_same_host)
                                        "refuses to migrate to the same host",
                                        SRC(p), DST(p), a);
         if (p->src->os.machine_id && streq(p->src->os.machine_id, p->dst->os.machine_id))
-            mc_finding_set_evidence(f, "they also share the machine-id %s",
-                                    p->src->os.machine_id);
+            mc_finding_set_evidence(f, "they also share the machine-id %s", p->src->os.machine_id);
         return;
     }
     mc_emit(out, r, MC_STATUS_PASS, NULL, "host UUIDs differ (%s, %s)", a, b);
@@ -200,8 +197,7 @@ RULE_FN(rule_virt_emulator)
     /* Not a default emulator there; the live stat of the path decides. */
     const struct mc_vm_path *ep = path_with_role(p, "emulator");
     if (ep && streq(ep->exists_probe, MC_PROBE_OK)) {
-        mc_emit(out, r, MC_STATUS_PASS, subject, "%s has emulator %s (not its default)", DST(p),
-                e);
+        mc_emit(out, r, MC_STATUS_PASS, subject, "%s has emulator %s (not its default)", DST(p), e);
         return;
     }
     if (ep && streq(ep->exists_probe, MC_PROBE_FAILED)) {
@@ -209,9 +205,8 @@ RULE_FN(rule_virt_emulator)
                 str_or(ep->exists_detail, "not found"));
         return;
     }
-    struct mc_finding *f =
-        mc_emit(out, r, p->rel->live ? MC_STATUS_UNKNOWN : MC_PROBLEM, subject,
-                "emulator %s is not among %s's emulators", e, DST(p));
+    struct mc_finding *f = mc_emit(out, r, p->rel->live ? MC_STATUS_UNKNOWN : MC_PROBLEM, subject,
+                                   "emulator %s is not among %s's emulators", e, DST(p));
     _cleanup_buf_ struct mc_buf b = MC_BUF_INIT;
     for (size_t i = 0; i < p->dst->virt.n_guests; i++)
         mc_buf_printf(&b, "%s%s", b.len ? ", " : "", str_or(p->dst->virt.guests[i].emulator, "?"));
@@ -289,15 +284,15 @@ RULE_FN(rule_virt_rom_size)
             continue;
         }
         if (d->size != s->size) {
-            struct mc_finding *f = mc_emit(out, r, MC_PROBLEM, subject,
-                                           "%s is %lld bytes on %s but %lld on %s", s->path,
-                                           (long long)s->size, SRC(p), (long long)d->size, DST(p));
+            struct mc_finding *f =
+                mc_emit(out, r, MC_PROBLEM, subject, "%s is %lld bytes on %s but %lld on %s",
+                        s->path, (long long)s->size, SRC(p), (long long)d->size, DST(p));
             mc_finding_set_evidence(f, "QEMU refuses a ROM RAM block of another size");
             continue;
         }
-        struct mc_finding *f = mc_emit(out, r, MC_STATUS_PASS, subject,
-                                       "%s has the same size on both hosts (%lld bytes)", s->path,
-                                       (long long)s->size);
+        struct mc_finding *f =
+            mc_emit(out, r, MC_STATUS_PASS, subject,
+                    "%s has the same size on both hosts (%lld bytes)", s->path, (long long)s->size);
         if (d->sha256 && !streq(d->sha256, s->sha256))
             mc_finding_set_evidence(f, "the contents differ; the size is what migration needs");
     }
@@ -311,8 +306,9 @@ RULE_FN(rule_virt_memory)
     int64_t need = vm->current_memory_kib > 0 ? vm->current_memory_kib : vm->memory_kib;
     int64_t free_kib = p->dst->virt.free_memory_kib;
     if (need <= 0 || free_kib <= 0) {
-        mc_emit(out, r, MC_STATUS_UNKNOWN, NULL, "free memory of %s or the guest's size is not "
-                                                 "known",
+        mc_emit(out, r, MC_STATUS_UNKNOWN, NULL,
+                "free memory of %s or the guest's size is not "
+                "known",
                 DST(p));
         return;
     }
@@ -340,8 +336,8 @@ RULE_FN(rule_virt_hugepages)
         int64_t have = h->free * h->size_kib;
         if (have < need)
             mc_emit(out, r, MC_PROBLEM, subject,
-                    "%s has %lld free %lld KiB pages (%lld MiB); the guest needs %lld MiB",
-                    DST(p), (long long)h->free, (long long)h->size_kib, (long long)(have / 1024),
+                    "%s has %lld free %lld KiB pages (%lld MiB); the guest needs %lld MiB", DST(p),
+                    (long long)h->free, (long long)h->size_kib, (long long)(have / 1024),
                     (long long)(need / 1024));
         else
             mc_emit(out, r, MC_STATUS_PASS, subject,
@@ -369,6 +365,11 @@ RULE_FN(rule_virt_security_model)
 
 RULE_FN(rule_virt_tls_required)
 {
+    if (!p->src->virt.qemu_conf.readable) {
+        mc_emit(out, r, MC_STATUS_UNKNOWN, "qemu.conf",
+                "%s's qemu.conf could not be read (migrate_tls_force unknown)", SRC(p));
+        return;
+    }
     if (p->src->virt.qemu_conf.migrate_tls_force)
         mc_emit(out, r, MC_PROBLEM, "migrate_tls_force",
                 "%s's qemu.conf sets migrate_tls_force: it refuses a migration without --tls",
@@ -401,8 +402,8 @@ RULE_FN(rule_virt_unsafe_migration)
             continue;
         if (streq(vp->disk_type, "network"))
             continue;
-        bool proven = streq(vp->evidence, MC_EVIDENCE_CANARY) ||
-                      streq(vp->evidence, MC_EVIDENCE_IDENTITY);
+        bool proven =
+            streq(vp->evidence, MC_EVIDENCE_CANARY) || streq(vp->evidence, MC_EVIDENCE_IDENTITY);
         if (streq(vp->disk_type, "file")) {
             if (!vp->src_store.shared_fs) {
                 any_unsafe = true;
@@ -466,8 +467,8 @@ RULE_FN(rule_os_release)
         mc_emit(out, r, MC_STATUS_PASS, "os-release", "both hosts run %s", na);
         return;
     }
-    struct mc_finding *f = mc_emit(out, r, MC_PROBLEM, "os-release", "%s runs %s, %s runs %s",
-                                   SRC(p), na, DST(p), nb);
+    struct mc_finding *f =
+        mc_emit(out, r, MC_PROBLEM, "os-release", "%s runs %s, %s runs %s", SRC(p), na, DST(p), nb);
     mc_finding_set_evidence(f, "ID=%s VERSION_ID=%s / ID=%s VERSION_ID=%s", a->id,
                             str_or(a->version_id, ""), b->id, str_or(b->version_id, ""));
 }
@@ -507,8 +508,8 @@ RULE_FN(rule_os_updates)
                 a->n_packages);
         return;
     }
-    struct mc_finding *f = mc_emit(out, r, MC_PROBLEM, "packages",
-                                   "%zu hypervisor package%s differ between %s and %s", ndiff,
-                                   ndiff == 1 ? "" : "s", SRC(p), DST(p));
+    struct mc_finding *f =
+        mc_emit(out, r, MC_PROBLEM, "packages", "%zu hypervisor package%s differ between %s and %s",
+                ndiff, ndiff == 1 ? "" : "s", SRC(p), DST(p));
     mc_finding_set_evidence(f, "%s", diff.data);
 }

@@ -30,7 +30,8 @@ static inline const char *str_or(const char *s, const char *dflt)
 }
 
 /* Each rule function, by area. */
-#define RULE_FN(name) void name(const struct mc_rule *r, const struct mc_pair *p, struct mc_findings *out)
+#define RULE_FN(name)                                                                              \
+    void name(const struct mc_rule *r, const struct mc_pair *p, struct mc_findings *out)
 RULE_FN(rule_vm_state);
 RULE_FN(rule_vm_job);
 RULE_FN(rule_vm_snapshots);

@@ -14,9 +14,8 @@ RULE_FN(rule_net_bridge)
         _cleanup_free_ char *subject = mc_xasprintf("bridge %s", ifc->source);
         const struct mc_link *l = mc_net_find_link(&p->dst->net, ifc->source);
         if (!l)
-            mc_emit(out, r, MC_PROBLEM, subject,
-                    "bridge %s (interface %s) does not exist on %s", ifc->source,
-                    mc_vm_iface_label(ifc), DST(p));
+            mc_emit(out, r, MC_PROBLEM, subject, "bridge %s (interface %s) does not exist on %s",
+                    ifc->source, mc_vm_iface_label(ifc), DST(p));
         else if (!streq(l->kind, "bridge") && !streq(l->kind, "openvswitch"))
             mc_emit(out, r, MC_PROBLEM, subject, "%s on %s is a %s device, not a bridge",
                     ifc->source, DST(p), str_or(l->kind, "plain"));
@@ -39,8 +38,9 @@ RULE_FN(rule_net_network)
             mc_emit(out, r, MC_PROBLEM, subject, "libvirt network %s is not defined on %s",
                     ifc->source, DST(p));
         else if (!n->active)
-            mc_emit(out, r, MC_PROBLEM, subject, "libvirt network %s is defined but not active on "
-                                                 "%s",
+            mc_emit(out, r, MC_PROBLEM, subject,
+                    "libvirt network %s is defined but not active on "
+                    "%s",
                     ifc->source, DST(p));
         else
             mc_emit(out, r, MC_STATUS_PASS, subject, "libvirt network %s is active on %s",
@@ -57,8 +57,9 @@ RULE_FN(rule_net_direct)
         _cleanup_free_ char *subject = mc_xasprintf("interface %s", ifc->source);
         const struct mc_link *l = mc_net_find_link(&p->dst->net, ifc->source);
         if (!l)
-            mc_emit(out, r, MC_PROBLEM, subject, "host interface %s (macvtap %s) does not exist on "
-                                                 "%s",
+            mc_emit(out, r, MC_PROBLEM, subject,
+                    "host interface %s (macvtap %s) does not exist on "
+                    "%s",
                     ifc->source, str_or(ifc->source_mode, "vepa"), DST(p));
         else
             mc_emit(out, r, MC_STATUS_PASS, subject, "host interface %s exists on %s", ifc->source,
@@ -125,8 +126,8 @@ RULE_FN(rule_net_config_identical)
             mc_buf_printf(&diff, "bridge %s only on %s", l->name, SRC(p));
         } else if (l->mtu != o->mtu) {
             sep(&diff);
-            mc_buf_printf(&diff, "bridge %s MTU %lld on %s, %lld on %s", l->name,
-                          (long long)l->mtu, SRC(p), (long long)o->mtu, DST(p));
+            mc_buf_printf(&diff, "bridge %s MTU %lld on %s, %lld on %s", l->name, (long long)l->mtu,
+                          SRC(p), (long long)o->mtu, DST(p));
         }
     }
     for (size_t i = 0; i < dn->n_links; i++) {
@@ -157,9 +158,9 @@ RULE_FN(rule_net_config_identical)
             mc_buf_printf(&diff, "network %s only on %s", dv->networks[i].name, DST(p));
         }
     if (diff.len) {
-        struct mc_finding *f = mc_emit(out, r, MC_PROBLEM, "network configuration",
-                                       "bridging and libvirt networks differ between %s and %s",
-                                       SRC(p), DST(p));
+        struct mc_finding *f =
+            mc_emit(out, r, MC_PROBLEM, "network configuration",
+                    "bridging and libvirt networks differ between %s and %s", SRC(p), DST(p));
         mc_finding_set_evidence(f, "%s", diff.data);
     } else {
         mc_emit(out, r, MC_STATUS_PASS, "network configuration",
@@ -173,8 +174,8 @@ static bool wildcard_address(const char *a)
            streq(a, "::1") || streq(a, "localhost") || streq(a, "[::]");
 }
 
-static void check_listen(const struct mc_rule *r, const struct mc_pair *p,
-                         struct mc_findings *out, const char *subject, const char *addr)
+static void check_listen(const struct mc_rule *r, const struct mc_pair *p, struct mc_findings *out,
+                         const char *subject, const char *addr)
 {
     if (wildcard_address(addr)) {
         mc_emit(out, r, MC_STATUS_PASS, subject, "%s listens on %s, valid on any host", subject,
@@ -220,9 +221,8 @@ RULE_FN(rule_net_listen_address)
     }
 }
 
-static void port_finding(const struct mc_rule *r, const struct mc_pair *p,
-                         struct mc_findings *out, const struct mc_port_probe *pp,
-                         const char *what)
+static void port_finding(const struct mc_rule *r, const struct mc_pair *p, struct mc_findings *out,
+                         const struct mc_port_probe *pp, const char *what)
 {
     _cleanup_free_ char *subject = mc_xasprintf("port %lld", (long long)pp->port);
     const char *to = str_or(pp->address, str_or(pp->host, "?"));
@@ -284,8 +284,8 @@ RULE_FN(rule_net_dst_hostname)
     }
     const struct mc_name_probe *np = &p->rel->dst_name;
     if (!p->rel->live || !np->probe) {
-        mc_emit(out, r, MC_STATUS_SKIP, subject,
-                "whether %s resolves '%s' needs a live probe", SRC(p), name);
+        mc_emit(out, r, MC_STATUS_SKIP, subject, "whether %s resolves '%s' needs a live probe",
+                SRC(p), name);
         return;
     }
     if (streq(np->probe, MC_PROBE_FAILED) || (streq(np->probe, MC_PROBE_OK) && !np->addresses)) {
@@ -312,11 +312,12 @@ RULE_FN(rule_net_dst_hostname)
     STRV_FOREACH (a, np->addresses)
         if (mc_host_has_address(p->dst, *a))
             own = true;
-    struct mc_finding *f = mc_emit(out, r, MC_STATUS_PASS, subject, "%s resolves '%s' to %s",
-                                   SRC(p), name, addrs);
+    struct mc_finding *f =
+        mc_emit(out, r, MC_STATUS_PASS, subject, "%s resolves '%s' to %s", SRC(p), name, addrs);
     if (!own && p->dst->net.n_addrs)
-        mc_finding_set_evidence(f, "none of these addresses is configured on %s (NAT or a "
-                                   "proxy?)",
+        mc_finding_set_evidence(f,
+                                "none of these addresses is configured on %s (NAT or a "
+                                "proxy?)",
                                 DST(p));
 }
 

@@ -60,13 +60,24 @@ RULE_FN(rule_storage_disk_shared)
                         vp->subject, vp->src_path, DST(p), str_or(vp->evidence_detail, "refused"));
             continue;
         }
+        /* libvirt creates a missing NVRAM file from its template on the destination, and the
+         * variables travel in the migration stream (seen in the lab with OVMF). */
+        if (streq(vp->role, "nvram")) {
+            f = mc_emit(out, r, MC_STATUS_PASS, vp->subject,
+                        "nvram %s is not shared; libvirt creates it from its template on %s and "
+                        "the variables travel with the migration",
+                        vp->src_path, DST(p));
+            mc_finding_set_evidence(f, "%s", str_or(vp->evidence_detail, "not shared"));
+            continue;
+        }
         /* A read-only file present on the destination at the same path is enough for QEMU. */
         if (vp->readonly && streq(vp->exists_probe, MC_PROBE_OK) &&
             !streq(vp->evidence, MC_EVIDENCE_ABSENT)) {
             f = mc_emit(out, r, MC_STATUS_PASS, vp->subject,
                         "read-only %s %s exists on %s as a separate copy", vp->subject,
                         vp->src_path, DST(p));
-            mc_finding_set_evidence(f, "%s (see storage.readonly-copy)", str_or(vp->exists_detail, "present"));
+            mc_finding_set_evidence(f, "%s (see storage.readonly-copy)",
+                                    str_or(vp->exists_detail, "present"));
             continue;
         }
         if (streq(vp->evidence, MC_EVIDENCE_ABSENT) ||
@@ -83,8 +94,9 @@ RULE_FN(rule_storage_disk_shared)
                                     vp->evidence_detail && vp->exists_detail ? "; " : "",
                                     str_or(vp->exists_detail, ""));
             if (vp->readonly)
-                mc_finding_set_hint(f, "make the file available at the same path on %s, or "
-                                       "eject the media before migrating",
+                mc_finding_set_hint(f,
+                                    "make the file available at the same path on %s, or "
+                                    "eject the media before migrating",
                                     DST(p));
             continue;
         }
@@ -106,14 +118,14 @@ RULE_FN(rule_storage_disk_shared)
         }
         if (streq(vp->src_store.kind, "local") && !p->rel->live) {
             f = mc_emit(out, r, MC_PROBLEM, vp->subject,
-                        "%s %s is on %s on %s; it is not shared with %s", vp->subject,
-                        vp->src_path, st, SRC(p), DST(p));
+                        "%s %s is on %s on %s; it is not shared with %s", vp->subject, vp->src_path,
+                        st, SRC(p), DST(p));
             mc_finding_set_evidence(f, "a local file system; no live probe ran to find it "
                                        "elsewhere");
             continue;
         }
-        mc_emit(out, r, MC_STATUS_UNKNOWN, vp->subject,
-                "no evidence whether %s reaches %s %s (%s)", DST(p), vp->subject, vp->src_path,
+        mc_emit(out, r, MC_STATUS_UNKNOWN, vp->subject, "no evidence whether %s reaches %s %s (%s)",
+                DST(p), vp->subject, vp->src_path,
                 str_or(vp->exists_detail, str_or(vp->evidence_detail, "not probed")));
     }
 }
@@ -129,9 +141,8 @@ RULE_FN(rule_storage_disk_path)
                     vp->subject, vp->src_path, DST(p));
             continue;
         }
-        struct mc_finding *f =
-            mc_emit(out, r, MC_PROBLEM, vp->subject, "%s %s is at %s on %s", vp->subject,
-                    vp->src_path, vp->dst_path, DST(p));
+        struct mc_finding *f = mc_emit(out, r, MC_PROBLEM, vp->subject, "%s %s is at %s on %s",
+                                       vp->subject, vp->src_path, vp->dst_path, DST(p));
         mc_finding_set_evidence(f, "%s", str_or(vp->evidence_detail, vp->evidence));
     }
 }
@@ -148,8 +159,8 @@ RULE_FN(rule_storage_qemu_access)
             mc_emit(out, r, MC_STATUS_PASS, vp->subject, "%s on %s can open %s %s%s", user, DST(p),
                     vp->subject, where, vp->readonly ? " read-only" : " read-write");
         else if (streq(vp->open_probe, MC_PROBE_FAILED))
-            mc_emit(out, r, MC_PROBLEM, vp->subject, "%s on %s cannot open %s %s: %s", user,
-                    DST(p), vp->subject, where, str_or(vp->open_detail, "denied"));
+            mc_emit(out, r, MC_PROBLEM, vp->subject, "%s on %s cannot open %s %s: %s", user, DST(p),
+                    vp->subject, where, str_or(vp->open_detail, "denied"));
         else
             mc_emit(out, r, MC_STATUS_UNKNOWN, vp->subject,
                     "cannot tell whether %s on %s can open %s: %s", user, DST(p), where,
@@ -224,8 +235,7 @@ RULE_FN(rule_storage_readonly_copy)
         if (vp->src_size > 0 && vp->dst_size > 0 && vp->src_size != vp->dst_size)
             mc_emit(out, r, MC_PROBLEM, vp->subject,
                     "%s %s differs between the hosts (%lld bytes on %s, %lld on %s)", vp->subject,
-                    vp->src_path, (long long)vp->src_size, SRC(p), (long long)vp->dst_size,
-                    DST(p));
+                    vp->src_path, (long long)vp->src_size, SRC(p), (long long)vp->dst_size, DST(p));
         else
             mc_emit(out, r, MC_STATUS_PASS, vp->subject,
                     "%s %s is a separate copy on each host with the same size", vp->subject,

@@ -16,8 +16,8 @@ RULE_FN(rule_vm_state)
                     name);
         else
             mc_emit(out, r, MC_STATUS_PASS, name,
-                    "domain '%s' is %s; an offline migration moves its persistent definition",
-                    name, state);
+                    "domain '%s' is %s; an offline migration moves its persistent definition", name,
+                    state);
         return;
     }
     if (streq(state, "running") || streq(state, "paused")) {
@@ -73,8 +73,8 @@ RULE_FN(rule_vm_hostdev)
         const char *addr = str_or(h->address, "?");
         _cleanup_free_ char *subject = mc_xasprintf("hostdev %s %s", type, addr);
         if (h->mode && !streq(h->mode, "subsystem")) {
-            mc_emit(out, r, MC_PROBLEM, subject,
-                    "host device %s (mode '%s') cannot be migrated", addr, h->mode);
+            mc_emit(out, r, MC_PROBLEM, subject, "host device %s (mode '%s') cannot be migrated",
+                    addr, h->mode);
         } else if (streq(type, "usb")) {
             struct mc_finding *f = mc_emit(
                 out, r, MC_STATUS_PASS, subject,
@@ -119,8 +119,8 @@ RULE_FN(rule_vm_invtsc)
     bool invtsc = false;
     for (size_t i = 0; i < vm->n_cpu_features; i++) {
         const struct mc_cpu_feature *f = &vm->cpu_features[i];
-        if (streq(f->name, "invtsc") && (!f->policy || streq(f->policy, "require") ||
-                                         streq(f->policy, "force")))
+        if (streq(f->name, "invtsc") &&
+            (!f->policy || streq(f->policy, "require") || streq(f->policy, "force")))
             invtsc = true;
     }
     if (!invtsc) {
@@ -146,8 +146,8 @@ RULE_FN(rule_vm_invtsc)
                                "the destination CPU supports TSC scaling");
         return;
     }
-    mc_emit(out, r, MC_STATUS_PASS, "invtsc",
-            "invariant TSC with a pinned frequency of %lld Hz", (long long)vm->tsc_frequency);
+    mc_emit(out, r, MC_STATUS_PASS, "invtsc", "invariant TSC with a pinned frequency of %lld Hz",
+            (long long)vm->tsc_frequency);
 }
 
 RULE_FN(rule_vm_virtio_vectors)
@@ -183,6 +183,7 @@ RULE_FN(rule_vm_virtio_vectors)
             mc_emit(out, r, MC_STATUS_PASS, s, "%s uses %lld vectors", s, (long long)c->vectors);
     }
     if (!any)
-        mc_emit(out, r, MC_STATUS_PASS, NULL, "no virtio device sets more than the default "
-                                               "vectors");
+        mc_emit(out, r, MC_STATUS_PASS, NULL,
+                "no virtio device sets more than the default "
+                "vectors");
 }

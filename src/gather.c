@@ -55,7 +55,13 @@ struct mc_host_facts *mc_gather_local(const struct mc_gather_opts *o)
         const char *uri = o->uri ? o->uri : "qemu:///system";
         _cleanup_(virConnectClosep) virConnectPtr conn = NULL;
         _cleanup_error_ struct mc_error err = { 0 };
-        if (mc_virt_open(uri, true, &conn, &err) < 0) {
+        /* Read-write when allowed (domain capabilities, the migratable XML), else read-only. */
+        int r = mc_virt_open(uri, false, &conn, &err);
+        if (r < 0) {
+            mc_error_clear(&err);
+            r = mc_virt_open(uri, true, &conn, &err);
+        }
+        if (r < 0) {
             mc_facts_add_error(h, "virt", err.code, "%s", err.message);
             if (o->vm)
                 mc_facts_add_error(h, "vm", err.code, "%s", err.message);

@@ -30,6 +30,9 @@
 #include "gather.h"
 #include "hosts/agent-ops.h"
 #include "hosts/agent-proto.h"
+#include "remote/probe.h"
+#include "util/fileio.h"
+#include "util/spawn.h"
 #include "util/buf.h"
 #include "util/cleanup.h"
 #include "util/strv.h"
@@ -70,7 +73,7 @@ static void reply(const char *id, const char *status, const char *const *fields)
 static void reply_errno(const char *id, const char *status, int err)
 {
     char buf[16];
-    const char *f[] = {mc_errno_name(err, buf), NULL};
+    const char *f[] = { mc_errno_name(err, buf), NULL };
     reply(id, status, f);
 }
 
@@ -83,7 +86,7 @@ static void op_facts(const char *id, char **args)
         if (read_line(&line) < 0 || strcmp(line, "END") == 0)
             break;
     }
-    struct mc_gather_opts o = {.no_virt = true};
+    struct mc_gather_opts o = { .no_virt = true };
     _cleanup_(mc_host_facts_freep) struct mc_host_facts *h = mc_gather_local(&o);
     mc_agent_gather_extra(h);
     _cleanup_free_ char *xml = NULL;
@@ -96,6 +99,41 @@ static void op_facts(const char *id, char **args)
     fwrite(xml, 1, len, stdout);
     printf("\n--%s END\n", boundary);
     fflush(stdout);
+}
+
+/* The sh probe's answer, for requests only it knows (ROM hashes): run it here. */
+static void op_probe(const char *id, char **args)
+{
+    const char *boundary = args[0];
+    char **lines = NULL;
+    for (;;) {
+        _cleanup_free_ char *line = NULL;
+        if (read_line(&line) < 0 || strcmp(line, "END") == 0)
+            break;
+        if (!mc_str_startswith(line, "BOUNDARY="))
+            mc_strv_push(&lines, TAKE_PTR(line));
+    }
+    const char *const *specs[] = { (const char *const *)lines, NULL };
+    _cleanup_free_ char *req = boundary ? mc_probe_request(specs, boundary) : NULL;
+    const char *argv[] = { "sh", "-s", NULL };
+    struct mc_spawn_opts o = { .argv = argv,
+                               .stdin_data = req,
+                               .stdin_len = req ? strlen(req) : 0,
+                               .timeout_ms = 60000,
+                               .max_output = 64u << 20 };
+    struct mc_spawn_result res = { 0 };
+    _cleanup_error_ struct mc_error err = { 0 };
+    if (!req || mc_spawn_run(&o, &res, &err) < 0 || res.exit_code != 0) {
+        mc_strv_free(lines);
+        mc_spawn_result_clear(&res);
+        reply_errno(id, "error", EIO);
+        return;
+    }
+    printf("%s facts-begin dump\n", id);
+    fwrite(res.out, 1, res.out_len, stdout);
+    fflush(stdout);
+    mc_spawn_result_clear(&res);
+    mc_strv_free(lines);
 }
 
 static void op_stat(const char *id, char **args)
@@ -220,7 +258,7 @@ static void op_canary_read(const char *id, char **args)
     ssize_t n = read(fd, buf, sizeof(buf) - 1);
     close(fd);
     buf[n > 0 ? n : 0] = '\0';
-    const char *f[] = {strcmp(buf, args[1]) == 0 ? "match" : "mismatch", NULL};
+    const char *f[] = { strcmp(buf, args[1]) == 0 ? "match" : "mismatch", NULL };
     reply(id, "ok", f);
 }
 
@@ -243,18 +281,18 @@ static void op_resolve(const char *id, char **args)
         reply_errno(id, "error", EINVAL);
         return;
     }
-    struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
+    struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL;
     int r = getaddrinfo(args[0], NULL, &hints, &res);
     if (r != 0) {
-        const char *f[] = {r == EAI_NONAME ? "ENOENT" : "EIO", gai_strerror(r), NULL};
+        const char *f[] = { r == EAI_NONAME ? "ENOENT" : "EIO", gai_strerror(r), NULL };
         reply(id, "fail", f);
         return;
     }
     char **addrs = NULL;
     for (struct addrinfo *a = res; a; a = a->ai_next) {
         char host[NI_MAXHOST];
-        if (getnameinfo(a->ai_addr, a->ai_addrlen, host, sizeof(host), NULL, 0,
-                        NI_NUMERICHOST) == 0 &&
+        if (getnameinfo(a->ai_addr, a->ai_addrlen, host, sizeof(host), NULL, 0, NI_NUMERICHOST) ==
+                0 &&
             !mc_strv_contains(addrs, host))
             mc_strv_add(&addrs, host);
     }
@@ -287,6 +325,8 @@ int verb_agent(int argc, char **argv, const struct mc_global *g)
             break;
         } else if (strcmp(op, "facts") == 0) {
             op_facts(id, args);
+        } else if (strcmp(op, "probe") == 0) {
+            op_probe(id, args);
         } else if (strcmp(op, "stat") == 0) {
             op_stat(id, args);
         } else if (strcmp(op, "open") == 0) {

@@ -45,44 +45,44 @@ enum {
     OPT_RULE,
 };
 
-static const char *const transport_values[] = {"ssh", "tcp", "tls", "libssh", "libssh2", NULL};
+static const char *const transport_values[] = { "ssh", "tcp", "tls", "libssh", "libssh2", NULL };
 
 const struct mc_opt verb_check_opts[] = {
-    {"src-facts", required_argument, OPT_SRC_FACTS, "FILE",
-     "read the source's facts from a snapshot (migcheck facts) instead of the live host", NULL,
-     false},
-    {"dst-facts", required_argument, OPT_DST_FACTS, "FILE",
-     "read the destination's facts from a snapshot", NULL, false},
-    {"vm-xml", required_argument, OPT_VM_XML, "FILE",
-     "read the domain from this XML file instead of the source", NULL, false},
-    {"pair-facts", required_argument, OPT_PAIR_FACTS, "FILE",
-     "read recorded pair facts (probe results) saved by --save-facts", NULL, false},
-    {"save-facts", required_argument, OPT_SAVE_FACTS, "DIR",
-     "save src.xml, dst.xml and pair.xml of this check in DIR", NULL, false},
-    {"transport", required_argument, OPT_TRANSPORT, "T",
-     "libvirt transport for hosts named as [user@]host: ssh (default), tcp, tls, libssh, "
-     "libssh2",
-     transport_values, false},
-    {"remote-command", required_argument, OPT_REMOTE_COMMAND, "PATH",
-     "migcheck on the remote hosts (default: migcheck); empty: always use the embedded sh "
-     "probe",
-     NULL, false},
-    {"no-probe", no_argument, OPT_NO_PROBE, NULL,
-     "run no live probes (canary files, port listener, name resolution, CPU comparison)", NULL,
-     false},
-    {"offline", no_argument, OPT_OFFLINE, NULL,
-     "check an offline migration (shut-off domain, definition only)", NULL, false},
-    {"copy-storage", no_argument, OPT_COPY_STORAGE, NULL,
-     "the migration will copy non-shared disks (--copy-storage-all)", NULL, false},
-    {"p2p", no_argument, OPT_P2P, NULL, "the migration will be peer-to-peer", NULL, false},
-    {"strict", no_argument, OPT_STRICT, NULL, "warnings block the verdict too", NULL, false},
-    {"policy", required_argument, OPT_POLICY, "FILE",
-     "site policy (default " MIGCHECK_SYSCONFDIR "/migcheck/policy.xml when it exists)", NULL,
-     false},
-    {"timeout", required_argument, OPT_TIMEOUT, "SECONDS",
-     "give up on a host after this long (default 30)", NULL, false},
-    {"rule", required_argument, OPT_RULE, "ID", "run only this rule", NULL, false},
-    {0},
+    { "src-facts", required_argument, OPT_SRC_FACTS, "FILE",
+      "read the source's facts from a snapshot (migcheck facts) instead of the live host", NULL,
+      false },
+    { "dst-facts", required_argument, OPT_DST_FACTS, "FILE",
+      "read the destination's facts from a snapshot", NULL, false },
+    { "vm-xml", required_argument, OPT_VM_XML, "FILE",
+      "read the domain from this XML file instead of the source", NULL, false },
+    { "pair-facts", required_argument, OPT_PAIR_FACTS, "FILE",
+      "read recorded pair facts (probe results) saved by --save-facts", NULL, false },
+    { "save-facts", required_argument, OPT_SAVE_FACTS, "DIR",
+      "save src.xml, dst.xml and pair.xml of this check in DIR", NULL, false },
+    { "transport", required_argument, OPT_TRANSPORT, "T",
+      "libvirt transport for hosts named as [user@]host: ssh (default), tcp, tls, libssh, "
+      "libssh2",
+      transport_values, false },
+    { "remote-command", required_argument, OPT_REMOTE_COMMAND, "PATH",
+      "migcheck on the remote hosts (default: migcheck); empty: always use the embedded sh "
+      "probe",
+      NULL, false },
+    { "no-probe", no_argument, OPT_NO_PROBE, NULL,
+      "run no live probes (canary files, port listener, name resolution, CPU comparison)", NULL,
+      false },
+    { "offline", no_argument, OPT_OFFLINE, NULL,
+      "check an offline migration (shut-off domain, definition only)", NULL, false },
+    { "copy-storage", no_argument, OPT_COPY_STORAGE, NULL,
+      "the migration will copy non-shared disks (--copy-storage-all)", NULL, false },
+    { "p2p", no_argument, OPT_P2P, NULL, "the migration will be peer-to-peer", NULL, false },
+    { "strict", no_argument, OPT_STRICT, NULL, "warnings block the verdict too", NULL, false },
+    { "policy", required_argument, OPT_POLICY, "FILE",
+      "site policy (default " MIGCHECK_SYSCONFDIR "/migcheck/policy.xml when it exists)", NULL,
+      false },
+    { "timeout", required_argument, OPT_TIMEOUT, "SECONDS",
+      "give up on a host after this long (default 30)", NULL, false },
+    { "rule", required_argument, OPT_RULE, "ID", "run only this rule", NULL, false },
+    { 0 },
 };
 
 struct check_args {
@@ -160,7 +160,7 @@ static int handle(int c, const char *arg, void *userdata)
 
 static int load_snapshot(const char *path, const char *role, struct mc_host_facts **ret)
 {
-    _cleanup_error_ struct mc_error err = {0};
+    _cleanup_error_ struct mc_error err = { 0 };
     if (mc_facts_load(path, ret, &err) < 0) {
         mc_log_error("%s", err.message);
         return -1;
@@ -180,7 +180,7 @@ static int load_vm_xml(const char *path, struct mc_vm_facts **ret)
         mc_log_error("cannot read '%s': %s", path, strerror(-r));
         return -1;
     }
-    _cleanup_error_ struct mc_error err = {0};
+    _cleanup_error_ struct mc_error err = { 0 };
     _cleanup_free_ char *what = mc_xasprintf("domain XML '%s'", path);
     if (mc_domain_xml_parse(buf, len, what, ret, &err) < 0) {
         mc_log_error("%s", err.message);
@@ -217,8 +217,8 @@ static int save_facts(const char *dir, const struct mc_host_facts *src,
     if ((src && mc_facts_to_xml(src, &a, &la) < 0) || (dst && mc_facts_to_xml(dst, &b, &lb) < 0) ||
         mc_pair_to_xml(rel, &c, &lc) < 0)
         return -1;
-    if ((a && write_file(dir, "src.xml", a, la) < 0) || (b && write_file(dir, "dst.xml", b, lb) < 0) ||
-        write_file(dir, "pair.xml", c, lc) < 0)
+    if ((a && write_file(dir, "src.xml", a, la) < 0) ||
+        (b && write_file(dir, "dst.xml", b, lb) < 0) || write_file(dir, "pair.xml", c, lc) < 0)
         return -1;
     return 0;
 }
@@ -250,7 +250,7 @@ static int verdict_exit(const struct mc_report *rep)
 int verb_check(int argc, char **argv, const struct mc_global *g0)
 {
     struct mc_global g = *g0;
-    struct check_args a = {.transport = "ssh", .remote_command = "migcheck", .timeout = 30};
+    struct check_args a = { .transport = "ssh", .remote_command = "migcheck", .timeout = 30 };
     int first;
     /* Called as the default verb, argv[0] is the program; as "check", the verb. */
     int r = mc_parse_options(mc_verb_find("check"), argc, argv, &g, handle, &a, &first);
@@ -291,7 +291,7 @@ int verb_check(int argc, char **argv, const struct mc_global *g0)
         return MC_EXIT_USAGE;
     }
     if (policy_path) {
-        _cleanup_error_ struct mc_error err = {0};
+        _cleanup_error_ struct mc_error err = { 0 };
         if (mc_policy_load(policy_path, &policy, &err) < 0 ||
             mc_policy_validate(policy, rules, nrules, &err) < 0) {
             mc_log_error("%s", err.message);
@@ -313,7 +313,7 @@ int verb_check(int argc, char **argv, const struct mc_global *g0)
             load_snapshot(a.dst_facts, "destination", &dst) < 0)
             return MC_EXIT_USAGE;
         if (a.pair_facts) {
-            _cleanup_error_ struct mc_error err = {0};
+            _cleanup_error_ struct mc_error err = { 0 };
             if (mc_pair_load(a.pair_facts, &rel, &err) < 0) {
                 mc_log_error("%s", err.message);
                 return MC_EXIT_USAGE;
@@ -335,7 +335,8 @@ int verb_check(int argc, char **argv, const struct mc_global *g0)
                          a.src_facts);
             return MC_EXIT_USAGE;
         }
-        if (vm_name && !vm_file && src->vm && src->vm->name && strcmp(vm_name, src->vm->name) != 0) {
+        if (vm_name && !vm_file && src->vm && src->vm->name &&
+            strcmp(vm_name, src->vm->name) != 0) {
             mc_log_error("snapshot '%s' holds domain '%s', not '%s'", a.src_facts, src->vm->name,
                          vm_name);
             return MC_EXIT_USAGE;
@@ -353,7 +354,7 @@ int verb_check(int argc, char **argv, const struct mc_global *g0)
             .vm_override = vm_file,
             .global = &g,
         };
-        _cleanup_error_ struct mc_error err = {0};
+        _cleanup_error_ struct mc_error err = { 0 };
         r = mc_pair_gather(&po, &src, &dst, &rel, &err);
         if (r < 0) {
             mc_log_error("%s", err.message);
@@ -390,7 +391,7 @@ int verb_check(int argc, char **argv, const struct mc_global *g0)
         .strict = a.strict,
         .only = a.only,
     };
-    struct mc_report rep = {0};
+    struct mc_report rep = { 0 };
     rep.source = mc_xstrdup(src_name);
     rep.destination = mc_xstrdup(dst_name);
     rep.domain = mc_xstrdup(src->vm && src->vm->name ? src->vm->name : vm_name ? vm_name : "?");

@@ -91,8 +91,11 @@ static int split_portal(const char *portal, char **ret_host, int *ret_port)
     return 0;
 }
 
+/* SCSI strings are space-padded on either side (tgt pads serials on the left). */
 static char *trimmed(const char *s)
 {
+    while (*s == ' ')
+        s++;
     char *r = mc_xstrdup(s);
     mc_strip_trailing(r);
     return *r ? r : (free(r), NULL);
@@ -127,10 +130,9 @@ static char *designator_text(const struct scsi_inquiry_device_designator *d)
 }
 
 static void read_identification(struct iscsi_context *iscsi, int lun,
-                                 struct mc_iscsi_probe_result *res)
+                                struct mc_iscsi_probe_result *res)
 {
-    _cleanup_(scsi_free_scsi_taskp) struct scsi_task *t =
-        iscsi_inquiry_sync(iscsi, lun, 0, 0, 255);
+    _cleanup_(scsi_free_scsi_taskp) struct scsi_task *t = iscsi_inquiry_sync(iscsi, lun, 0, 0, 255);
     if (t && t->status == SCSI_STATUS_GOOD) {
         struct scsi_inquiry_standard *inq = scsi_datain_unmarshall(t);
         if (inq) {
@@ -149,7 +151,8 @@ static void read_identification(struct iscsi_context *iscsi, int lun,
         for (size_t k = 0; id && k < 3 && !res->wwn; k++)
             for (struct scsi_inquiry_device_designator *d = id->designators; d && !res->wwn;
                  d = d->next)
-                if (d->association == SCSI_ASSOCIATION_LOGICAL_UNIT && d->designator_type == pref[k])
+                if (d->association == SCSI_ASSOCIATION_LOGICAL_UNIT &&
+                    d->designator_type == pref[k])
                     res->wwn = designator_text(d);
     }
     _cleanup_(scsi_free_scsi_taskp) struct scsi_task *t80 =
@@ -218,9 +221,34 @@ int mc_iscsi_probe(const char *portal, const char *target, int lun, const char *
         return 0;
     }
 
-    _cleanup_(scsi_free_scsi_taskp) struct scsi_task *cap = iscsi_readcapacity16_sync(iscsi, lun);
-    if (!cap || cap->status != SCSI_STATUS_GOOD) {
-        fail(&res, MC_ISCSI_NO_LUN, ENXIO, iscsi);
+    /* A fresh nexus first reports UNIT ATTENTION (power on, reset): clear it with TEST UNIT
+     * READY, a few times at most, before the commands whose answers count. */
+    bool no_lun = false;
+    for (int i = 0; i < 4; i++) {
+        _cleanup_(scsi_free_scsi_taskp) struct scsi_task *tur =
+            iscsi_testunitready_sync(iscsi, lun);
+        if (!tur || tur->status == SCSI_STATUS_GOOD)
+            break;
+        if (tur->status == SCSI_STATUS_CHECK_CONDITION &&
+            tur->sense.key == SCSI_SENSE_ILLEGAL_REQUEST &&
+            tur->sense.ascq == SCSI_SENSE_ASCQ_LOGICAL_UNIT_NOT_SUPPORTED) {
+            no_lun = true;
+            break;
+        }
+        if (tur->status != SCSI_STATUS_CHECK_CONDITION ||
+            tur->sense.key != SCSI_SENSE_UNIT_ATTENTION)
+            break;
+    }
+    _cleanup_(scsi_free_scsi_taskp) struct scsi_task *cap =
+        no_lun ? NULL : iscsi_readcapacity16_sync(iscsi, lun);
+    if (no_lun || (cap && cap->status == SCSI_STATUS_CHECK_CONDITION &&
+                   cap->sense.key == SCSI_SENSE_ILLEGAL_REQUEST &&
+                   cap->sense.ascq == SCSI_SENSE_ASCQ_LOGICAL_UNIT_NOT_SUPPORTED)) {
+        fail(&res, MC_ISCSI_NO_LUN, ENXIO, NULL);
+        free(res.message);
+        res.message = mc_xasprintf("LUN %d is not supported by '%s'", lun, target);
+    } else if (!cap || cap->status != SCSI_STATUS_GOOD) {
+        fail(&res, MC_ISCSI_ERROR, EIO, iscsi);
     } else {
         struct scsi_readcapacity16 *rc = scsi_datain_unmarshall(cap);
         if (rc && rc->block_length > 0) {

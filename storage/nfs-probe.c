@@ -116,9 +116,10 @@ int mc_nfs_probe(const char *server, const char *export_path, const char *path,
     struct nfs_stat_64 st;
     r = nfs_stat64(nfs, res.path, &st);
     if (r < 0) {
-        set_failure(&res, r == -ENOENT ? MC_NFS_NOT_FOUND
-                          : r == -EACCES || r == -EPERM ? MC_NFS_ACCESS
-                                                       : MC_NFS_ERROR,
+        set_failure(&res,
+                    r == -ENOENT                  ? MC_NFS_NOT_FOUND
+                    : r == -EACCES || r == -EPERM ? MC_NFS_ACCESS
+                                                  : MC_NFS_ERROR,
                     r, nfs);
         (void)nfs_umount(nfs);
         *ret = res;

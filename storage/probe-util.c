@@ -25,7 +25,8 @@ int mc_storage_tcp_check(const char *host, int port, int timeout_ms)
     int last = EHOSTUNREACH;
     double end = mc_now() + timeout_ms / 1000.0;
     for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-        _cleanup_close_ int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        _cleanup_close_ int fd =
+            socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         if (fd < 0)
             return -errno;
         if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)

@@ -34,8 +34,8 @@ struct mc_nfs_probe_opts {
 
 struct mc_nfs_probe_result {
     enum mc_nfs_result result;
-    int err;       /* positive errno of the failure */
-    char *message; /* libnfs's words for a failure, or NULL */
+    int err;                           /* positive errno of the failure */
+    char *message;                     /* libnfs's words for a failure, or NULL */
     char *server, *export_path, *path; /* what was probed */
     bool exists;
     int64_t uid, gid, mode; /* of the path, as the server reports them */
@@ -65,10 +65,10 @@ int mc_nfs_exports(const char *server, int timeout_ms, char ***ret, struct mc_er
 /* ---- iSCSI (libiscsi 1.19) ---- */
 
 enum mc_iscsi_result {
-    MC_ISCSI_OK = 0,       /* logged in, capacity and identification read */
-    MC_ISCSI_UNREACHABLE,  /* no TCP connection to the portal */
+    MC_ISCSI_OK = 0,        /* logged in, capacity and identification read */
+    MC_ISCSI_UNREACHABLE,   /* no TCP connection to the portal */
     MC_ISCSI_LOGIN_REFUSED, /* the target refused the login: ACL, authentication, no such target */
-    MC_ISCSI_NO_LUN,       /* logged in, but the LUN does not answer */
+    MC_ISCSI_NO_LUN,        /* logged in, but the LUN does not answer */
     MC_ISCSI_ERROR,
 };
 const char *mc_iscsi_result_name(enum mc_iscsi_result r); /* ok, unreachable, login-refused, ... */

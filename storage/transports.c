@@ -357,7 +357,8 @@ static void gather_iscsi(struct mc_source *src, struct mc_host_facts *h)
     if (r == 0)
         s->iscsi_initiator = mc_iscsi_initiatorname_parse(buf, len);
     else if (r != -ENOENT)
-        mc_facts_add_error(h, "storage/iscsi", r, "cannot read '%s': %s", iname, strerror(-r));
+        mc_facts_add_error(h, "storage/iscsi-initiator", r, "cannot read '%s': %s", iname,
+                           strerror(-r));
 
     struct mc_dirent *sess = NULL;
     size_t n_sess = 0;

@@ -16,7 +16,7 @@
 #   -> <id> <op> <arg>...       args encoded: \0ooo octal escapes, decoded with printf %b
 #   <- <id> ok|fail|unsupported|error <word>...
 #
-# Ops: quit; facts <boundary> (then BOUNDARY=..., spec lines, END: the probe); stat <path>;
+# Ops: quit; facts|probe <boundary> (then BOUNDARY=..., spec lines, END: the probe); stat <path>;
 # open <path> <uid> <gid> r|rw; canary-write <dir> <token>; canary-read <path> <token>;
 # rm-canary <path>; resolve <name>. Anything else: unsupported. Input is data, never code:
 # every expansion is quoted and no argument reaches eval.
@@ -190,7 +190,7 @@ mcagent_main() {
 			printf '%s ok\n' "$mcagent_id"
 			return 0
 			;;
-		facts)
+		facts | probe)
 			printf '%s facts-begin dump\n' "$mcagent_id"
 			mcprobe_main
 			;;

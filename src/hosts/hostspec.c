@@ -40,7 +40,7 @@ static bool valid_user(const char *u)
 
 static bool valid_transport(const char *t)
 {
-    static const char *const ok[] = {"ssh", "tcp", "tls", "libssh", "libssh2", "unix", NULL};
+    static const char *const ok[] = { "ssh", "tcp", "tls", "libssh", "libssh2", "unix", NULL };
     for (size_t i = 0; ok[i]; i++)
         if (t && strcmp(t, ok[i]) == 0)
             return true;
@@ -60,12 +60,12 @@ void mc_hostspec_clear(struct mc_hostspec *h)
 static char *build_uri(const struct mc_hostspec *h)
 {
     const char *t = h->transport;
-    _cleanup_free_ char *hostpart = strchr(h->host, ':') ? mc_xasprintf("[%s]", h->host)
-                                                          : mc_xstrdup(h->host);
-    _cleanup_free_ char *port = h->port && strcmp(t, "ssh") == 0 ? mc_xasprintf(":%d", h->port)
-                                                                  : mc_xstrdup("");
-    return mc_xasprintf("qemu+%s://%s%s%s%s/system", t, h->user ? h->user : "",
-                        h->user ? "@" : "", hostpart, port);
+    _cleanup_free_ char *hostpart =
+        strchr(h->host, ':') ? mc_xasprintf("[%s]", h->host) : mc_xstrdup(h->host);
+    _cleanup_free_ char *port =
+        h->port && strcmp(t, "ssh") == 0 ? mc_xasprintf(":%d", h->port) : mc_xstrdup("");
+    return mc_xasprintf("qemu+%s://%s%s%s%s/system", t, h->user ? h->user : "", h->user ? "@" : "",
+                        hostpart, port);
 }
 
 static int parse_uri(const char *spec, struct mc_hostspec *h, struct mc_error *reterr)
@@ -103,7 +103,7 @@ static int parse_uri(const char *spec, struct mc_hostspec *h, struct mc_error *r
 int mc_hostspec_parse(const char *spec, const char *transport, struct mc_hostspec *ret,
                       struct mc_error *reterr)
 {
-    struct mc_hostspec h = {0};
+    struct mc_hostspec h = { 0 };
     int r;
     if (!spec || !*spec)
         return mc_error_set(reterr, -EINVAL, "empty host name");
@@ -190,7 +190,8 @@ char *mc_hostspec_uri_with_helper(const struct mc_hostspec *h, const char *helpe
 {
     if (h->local || !h->transport || strcmp(h->transport, "ssh") != 0)
         return mc_xstrdup(h->uri);
-    __attribute__((cleanup(xmlCharFreep))) xmlChar *esc = xmlURIEscapeStr(BAD_CAST helper, BAD_CAST "/");
+    __attribute__((cleanup(xmlCharFreep))) xmlChar *esc =
+        xmlURIEscapeStr(BAD_CAST helper, BAD_CAST "/");
     const char *sep = strchr(h->uri, '?') ? "&" : "?";
     return mc_xasprintf("%s%sno_tty=1&command=%s", h->uri, sep, (const char *)esc);
 }

@@ -36,8 +36,8 @@
 
 /* What the sh agent's probe must collect: every gatherer's spec. */
 static const char *const *const all_specs[] = {
-    mc_os_probe_spec, mc_mounts_probe_spec, mc_storage_probe_spec, mc_net_probe_spec,
-    mc_virt_probe_spec, NULL,
+    mc_os_probe_spec,  mc_mounts_probe_spec, mc_storage_probe_spec,
+    mc_net_probe_spec, mc_virt_probe_spec,   NULL,
 };
 
 struct host_job {
@@ -80,7 +80,7 @@ static void *virt_thread(void *arg)
     j->hv = mc_host_facts_new();
     _cleanup_free_ char *helper = mc_control_dir_ssh_helper(j->control_dir);
     _cleanup_free_ char *uri = mc_hostspec_uri_with_helper(&j->spec, helper);
-    _cleanup_error_ struct mc_error err = {0};
+    _cleanup_error_ struct mc_error err = { 0 };
     /* Read-write: comparing CPUs needs it. A read-only user still gets the facts. */
     int r = mc_virt_open(uri, false, &j->conn, &err);
     if (r < 0) {
@@ -151,7 +151,7 @@ static void *host_thread(void *arg)
     double t0 = mc_now();
     _cleanup_free_ char *kind = NULL, *body = NULL, *boundary = NULL;
     size_t len = 0;
-    _cleanup_error_ struct mc_error ferr = {0};
+    _cleanup_error_ struct mc_error ferr = { 0 };
     int r = mc_session_facts(&j->sess, all_specs, j->o->timeout_ms, &kind, &body, &len, &boundary,
                              &ferr);
     if (r == 0 && strcmp(kind, "xml") == 0) {
@@ -180,8 +180,10 @@ static void *host_thread(void *arg)
     bool conf_from_agent = kind && strcmp(kind, "xml") == 0;
     if (j->hv)
         merge_virt(j->h, j->hv, conf_from_agent);
-    if (j->dump && !conf_from_agent)
+    if (j->dump && !conf_from_agent) {
         mc_gather_qemu_conf(j->dump, j->h);
+        mc_os_gather_qemu_user(j->dump, j->h);
+    }
     if (j->o->vm_override && j->vm) {
         j->h->vm = mc_new0(struct mc_vm_facts, 1);
         mc_struct_copy(&mc_desc_vm_facts, j->h->vm, j->o->vm_override);
@@ -191,10 +193,9 @@ static void *host_thread(void *arg)
     free(j->h->name);
     j->h->name = mc_xstrdup(j->spec.label);
     free(j->h->collector);
-    j->h->collector = mc_xasprintf("%s agent%s%s", j->sess.kind,
-                                   j->sess.version && strcmp(j->sess.version, "-") ? " " : "",
-                                   j->sess.version && strcmp(j->sess.version, "-") ? j->sess.version
-                                                                                   : "");
+    j->h->collector = mc_xasprintf(
+        "%s agent%s%s", j->sess.kind, j->sess.version && strcmp(j->sess.version, "-") ? " " : "",
+        j->sess.version && strcmp(j->sess.version, "-") ? j->sess.version : "");
     return NULL;
 }
 
@@ -210,7 +211,9 @@ static char *dir_of(const char *path)
 
 static bool canary_role(const struct mc_vm_path *vp)
 {
-    static const char *const roles[] = {"disk", "cdrom", "floppy", "lun", "backing", "nvram", NULL};
+    static const char *const roles[] = {
+        "disk", "cdrom", "floppy", "lun", "backing", "nvram", NULL
+    };
     for (size_t i = 0; roles[i]; i++)
         if (vp->role && strcmp(vp->role, roles[i]) == 0)
             return true;
@@ -241,9 +244,9 @@ static void set_fmt(char **dst, const char *fmt, ...)
 
 struct pending {
     unsigned id;
-    size_t path;   /* index in rel->paths */
-    size_t cand;   /* candidate index */
-    char *arg;     /* the path or dir asked about */
+    size_t path; /* index in rel->paths */
+    size_t cand; /* candidate index */
+    char *arg;   /* the path or dir asked about */
 };
 
 static void pendings_free(struct pending *p, size_t n)
@@ -256,7 +259,7 @@ static void pendings_free(struct pending *p, size_t n)
 static int recv_words(struct mc_session *s, unsigned id, int timeout, char ***w,
                       struct mc_pair_facts *rel, const char *what)
 {
-    _cleanup_error_ struct mc_error err = {0};
+    _cleanup_error_ struct mc_error err = { 0 };
     int r = mc_session_recv(s, id, timeout, w, &err);
     if (r < 0)
         mc_pair_add_error(rel, what, r, "%s", err.message);
@@ -291,18 +294,18 @@ static void probe_storage(struct host_job *src, struct host_job *dst, struct mc_
             _cleanup_free_ char *d = dir_of(vp->src_path);
             if (!mc_strv_contains(dirs, d)) {
                 mc_strv_add(&dirs, d);
-                const char *args[] = {d, token, NULL};
+                const char *args[] = { d, token, NULL };
                 struct pending *p = MC_APPEND(wr, nwr);
                 p->id = mc_session_send(&src->sess, "canary-write", args);
                 p->arg = mc_xstrdup(d);
             }
         }
-        const char *sargs[] = {vp->src_path, NULL};
+        const char *sargs[] = { vp->src_path, NULL };
         struct pending *ps = MC_APPEND(sst, nsst);
         ps->id = mc_session_send(&src->sess, "stat", sargs);
         ps->path = i;
         STRV_FOREACH (c, vp->candidates) {
-            const char *args[] = {*c, NULL};
+            const char *args[] = { *c, NULL };
             struct pending *p = MC_APPEND(dst_st, ndst);
             p->id = mc_session_send(&dst->sess, "stat", args);
             p->path = i;
@@ -310,7 +313,7 @@ static void probe_storage(struct host_job *src, struct host_job *dst, struct mc_
             p->arg = mc_xstrdup(*c);
         }
         if (!vp->candidates) {
-            const char *args[] = {vp->src_path, NULL};
+            const char *args[] = { vp->src_path, NULL };
             struct pending *p = MC_APPEND(dst_st, ndst);
             p->id = mc_session_send(&dst->sess, "stat", args);
             p->path = i;
@@ -356,7 +359,8 @@ static void probe_storage(struct host_job *src, struct host_job *dst, struct mc_
                     vp->dst_size = strtoll(w[2], NULL, 10);
             }
         } else if (!vp->exists_probe) {
-            set_str(&vp->exists_probe, strcmp(w[0], "fail") == 0 ? MC_PROBE_FAILED : MC_PROBE_ERROR);
+            set_str(&vp->exists_probe,
+                    strcmp(w[0], "fail") == 0 ? MC_PROBE_FAILED : MC_PROBE_ERROR);
             set_fmt(&vp->exists_detail, "'%s' on %s: %s", dst_st[k].arg, dst->spec.label,
                     w[1] ? w[1] : w[0]);
         }
@@ -374,7 +378,7 @@ static void probe_storage(struct host_job *src, struct host_job *dst, struct mc_
             continue;
         _cleanup_free_ char *cdir = dir_of(dst_st[k].arg);
         _cleanup_free_ char *cpath = mc_xasprintf("%s/.migcheck-canary-%s", cdir, token);
-        const char *args[] = {cpath, token, NULL};
+        const char *args[] = { cpath, token, NULL };
         struct pending *p = MC_APPEND(rd, nrd);
         p->id = mc_session_send(&dst->sess, "canary-read", args);
         p->path = dst_st[k].path;
@@ -438,7 +442,7 @@ static void probe_storage(struct host_job *src, struct host_job *dst, struct mc_
             if (vp->evidence && strcmp(vp->evidence, MC_EVIDENCE_ABSENT) == 0 && !vp->readonly)
                 continue;
             const char *where = vp->dst_path ? vp->dst_path : vp->src_path;
-            const char *args[] = {where, uid, gid, vp->readonly ? "r" : "rw", NULL};
+            const char *args[] = { where, uid, gid, vp->readonly ? "r" : "rw", NULL };
             struct pending *p = MC_APPEND(op, nop);
             p->id = mc_session_send(&dst->sess, "open", args);
             p->path = i;
@@ -448,7 +452,7 @@ static void probe_storage(struct host_job *src, struct host_job *dst, struct mc_
     size_t nrm = 0;
     STRV_FOREACH (d, written) {
         _cleanup_free_ char *cpath = mc_xasprintf("%s/.migcheck-canary-%s", *d, token);
-        const char *args[] = {cpath, NULL};
+        const char *args[] = { cpath, NULL };
         struct pending *p = MC_APPEND(rm, nrm);
         p->id = mc_session_send(&src->sess, "rm-canary", args);
         p->arg = mc_xstrdup(cpath);
@@ -465,8 +469,8 @@ static void probe_storage(struct host_job *src, struct host_job *dst, struct mc_
             set_fmt(&vp->open_detail, "%s as uid %lld gid %lld", w[1] ? w[1] : "denied",
                     (long long)dos->qemu_uid, (long long)dos->qemu_gid);
         } else {
-            set_str(&vp->open_probe, strcmp(w[0], "unsupported") == 0 ? MC_PROBE_UNSUPPORTED
-                                                                      : MC_PROBE_ERROR);
+            set_str(&vp->open_probe,
+                    strcmp(w[0], "unsupported") == 0 ? MC_PROBE_UNSUPPORTED : MC_PROBE_ERROR);
             set_fmt(&vp->open_detail, "the %s agent on %s cannot open files as another user",
                     dst->sess.kind, dst->spec.label);
         }
@@ -491,7 +495,7 @@ static void probe_storage(struct host_job *src, struct host_job *dst, struct mc_
 
 /* Network disks: DST reaches the server itself (needs the migcheck agent on DST). */
 static void probe_network_disks(struct host_job *dst, const struct mc_vm_facts *vm,
-                                 struct mc_pair_facts *rel, int timeout)
+                                struct mc_pair_facts *rel, int timeout)
 {
     for (size_t i = 0; i < rel->n_paths; i++) {
         struct mc_vm_path *vp = &rel->paths[i];
@@ -507,24 +511,28 @@ static void probe_network_disks(struct host_job *dst, const struct mc_vm_facts *
             continue;
         }
         _cleanup_strv_free_ char **w = NULL;
-        _cleanup_error_ struct mc_error err = {0};
+        _cleanup_error_ struct mc_error err = { 0 };
         char port[16];
         int r;
         if (d->protocol && strcmp(d->protocol, "nfs") == 0) {
             const char *uid = d->identity_user ? d->identity_user : "0";
             const char *gid = d->identity_group ? d->identity_group : "0";
-            const char *args[] = {d->hosts[0].name, d->source_name ? d->source_name : "/", uid,
-                                  gid, vp->readonly ? "r" : "rw", NULL};
+            const char *args[] = { d->hosts[0].name,
+                                   d->source_name ? d->source_name : "/",
+                                   uid,
+                                   gid,
+                                   vp->readonly ? "r" : "rw",
+                                   NULL };
             r = mc_session_call(&dst->sess, "nfs-stat", args, timeout, &w, &err);
         } else if (d->protocol && strcmp(d->protocol, "iscsi") == 0) {
-            snprintf(port, sizeof(port), "%lld", (long long)(d->hosts[0].port ? d->hosts[0].port
-                                                                              : 3260));
-            const char *args[] = {d->hosts[0].name, port, d->source_name ? d->source_name : "",
-                                  d->initiator_iqn ? d->initiator_iqn : "-", NULL};
+            snprintf(port, sizeof(port), "%lld",
+                     (long long)(d->hosts[0].port ? d->hosts[0].port : 3260));
+            const char *args[] = { d->hosts[0].name, port, d->source_name ? d->source_name : "",
+                                   d->initiator_iqn ? d->initiator_iqn : "-", NULL };
             r = mc_session_call(&dst->sess, "iscsi-lun", args, timeout, &w, &err);
         } else {
             snprintf(port, sizeof(port), "%lld", (long long)d->hosts[0].port);
-            const char *args[] = {d->hosts[0].name, port, "3000", NULL};
+            const char *args[] = { d->hosts[0].name, port, "3000", NULL };
             r = d->hosts[0].port ? mc_session_call(&dst->sess, "connect", args, timeout, &w, &err)
                                  : -ENOTSUP;
         }
@@ -548,8 +556,8 @@ static void probe_network_disks(struct host_job *dst, const struct mc_vm_facts *
             set_str(&vp->exists_probe, MC_PROBE_OK);
             set_str(&vp->evidence, MC_EVIDENCE_NETWORK);
             _cleanup_free_ char *rest = mc_strv_join(w + 1, " ");
-            set_fmt(&vp->evidence_detail, "%s reached %s itself%s%s", dst->spec.label,
-                    vp->src_path, rest[0] ? ": " : "", rest);
+            set_fmt(&vp->evidence_detail, "%s reached %s itself%s%s", dst->spec.label, vp->src_path,
+                    rest[0] ? ": " : "", rest);
             set_str(&vp->open_probe, MC_PROBE_OK);
         } else if (strcmp(w[0], "fail") == 0 && w[1] &&
                    (strcmp(w[1], "refused") == 0 || strcmp(w[1], "EACCES") == 0 ||
@@ -560,7 +568,8 @@ static void probe_network_disks(struct host_job *dst, const struct mc_vm_facts *
             set_fmt(&vp->evidence_detail, "%s%s%s", w[1], rest[0] ? ": " : "", rest);
         } else {
             _cleanup_free_ char *rest = mc_strv_join(w + 1, " ");
-            set_str(&vp->exists_probe, strcmp(w[0], "fail") == 0 ? MC_PROBE_FAILED : MC_PROBE_ERROR);
+            set_str(&vp->exists_probe,
+                    strcmp(w[0], "fail") == 0 ? MC_PROBE_FAILED : MC_PROBE_ERROR);
             set_str(&vp->exists_detail, rest);
         }
     }
@@ -578,9 +587,9 @@ static void probe_name(struct host_job *src, struct host_job *dst, struct mc_pai
         return;
     }
     set_str(&np->name, name);
-    const char *args[] = {name, NULL};
+    const char *args[] = { name, NULL };
     _cleanup_strv_free_ char **w = NULL;
-    _cleanup_error_ struct mc_error err = {0};
+    _cleanup_error_ struct mc_error err = { 0 };
     if (mc_session_call(&src->sess, "resolve", args, timeout, &w, &err) < 0) {
         set_str(&np->probe, MC_PROBE_ERROR);
         set_str(&np->detail, err.message);
@@ -610,10 +619,10 @@ static void probe_port(struct host_job *src, struct host_job *dst, struct mc_pai
     snprintf(smin, sizeof(smin), "%lld", (long long)pmin);
     snprintf(smax, sizeof(smax), "%lld", (long long)pmax);
     set_str(&pp->host, host);
-    const char *largs[] = {bind, smin, smax, "6000", NULL};
+    const char *largs[] = { bind, smin, smax, "6000", NULL };
     unsigned lid = mc_session_send(&dst->sess, "listen", largs);
     _cleanup_strv_free_ char **w = NULL;
-    _cleanup_error_ struct mc_error err = {0};
+    _cleanup_error_ struct mc_error err = { 0 };
     if (mc_session_recv(&dst->sess, lid, timeout, &w, &err) < 0) {
         set_str(&pp->probe, MC_PROBE_ERROR);
         set_str(&pp->detail, err.message);
@@ -621,8 +630,9 @@ static void probe_port(struct host_job *src, struct host_job *dst, struct mc_pai
     }
     if (strcmp(w[0], "unsupported") == 0) {
         set_str(&pp->probe, MC_PROBE_UNSUPPORTED);
-        set_fmt(&pp->detail, "a temporary listener on %s needs migcheck there (the %s agent "
-                             "cannot)",
+        set_fmt(&pp->detail,
+                "a temporary listener on %s needs migcheck there (the %s agent "
+                "cannot)",
                 dst->spec.label, dst->sess.kind);
         return;
     }
@@ -634,19 +644,20 @@ static void probe_port(struct host_job *src, struct host_job *dst, struct mc_pai
         return;
     }
     pp->port = strtoll(w[1], NULL, 10);
-    const char *cargs[] = {host, w[1], "3000", NULL};
+    const char *cargs[] = { host, w[1], "3000", NULL };
     _cleanup_strv_free_ char **c = NULL;
     int r = mc_session_call(&src->sess, "connect", cargs, timeout, &c, &err);
     /* The listener answers once more: accepted, or timeout. */
     _cleanup_strv_free_ char **fin = NULL;
-    _cleanup_error_ struct mc_error ferr = {0};
+    _cleanup_error_ struct mc_error ferr = { 0 };
     if (r < 0) {
         set_str(&pp->probe, MC_PROBE_ERROR);
         set_str(&pp->detail, err.message);
     } else if (strcmp(c[0], "unsupported") == 0) {
         set_str(&pp->probe, MC_PROBE_UNSUPPORTED);
-        set_fmt(&pp->detail, "a test connection from %s needs migcheck there (the %s agent "
-                             "cannot)",
+        set_fmt(&pp->detail,
+                "a test connection from %s needs migcheck there (the %s agent "
+                "cannot)",
                 src->spec.label, src->sess.kind);
     } else if (strcmp(c[0], "ok") == 0 && c[1]) {
         set_str(&pp->probe, MC_PROBE_OK);
@@ -675,13 +686,14 @@ static void compare_cpu(struct host_job *j, const struct mc_vm_facts *vm, struct
     }
     if (!j->conn_rw) {
         set_str(&out->probe, MC_PROBE_ERROR);
-        set_fmt(&out->detail, "the libvirt connection to %s is read-only; comparing CPUs needs "
-                              "read-write access",
+        set_fmt(&out->detail,
+                "the libvirt connection to %s is read-only; comparing CPUs needs "
+                "read-write access",
                 j->spec.label);
         return;
     }
-    struct mc_cpu_compare res = {0};
-    _cleanup_error_ struct mc_error err = {0};
+    struct mc_cpu_compare res = { 0 };
+    _cleanup_error_ struct mc_error err = { 0 };
     if (mc_virt_compare_cpu(j->conn, vm, &res, &err) < 0) {
         set_str(&out->probe, MC_PROBE_ERROR);
         set_str(&out->detail, err.message);
@@ -719,7 +731,7 @@ static void *cpu_thread(void *arg)
     struct cpu_job *c = arg;
     compare_cpu(c->dst, c->vm, &c->rel->cpu);
     /* On the source too: features it lacks as well are not really used by the guest. */
-    struct mc_pair_cpu on_src = {0};
+    struct mc_pair_cpu on_src = { 0 };
     compare_cpu(c->src, c->vm, &on_src);
     if (on_src.probe && strcmp(on_src.probe, MC_PROBE_OK) == 0) {
         mc_strv_free(c->rel->cpu.missing_src);
@@ -729,15 +741,33 @@ static void *cpu_thread(void *arg)
     return NULL;
 }
 
+/* Which ROMs the VM loads, hashed on the source (virt.rom-size compares their sizes). */
+static void hash_roms(struct host_job *src, const struct mc_vm_facts *vm, struct mc_pair_facts *rel,
+                      int timeout)
+{
+    _cleanup_strv_free_ char **spec = mc_os_rom_hash_spec(vm);
+    if (!spec || !spec[0])
+        return;
+    const char *const *specs[] = { (const char *const *)spec, NULL };
+    _cleanup_(mc_source_freep) struct mc_source *dump = NULL;
+    _cleanup_error_ struct mc_error err = { 0 };
+    if (mc_session_probe(&src->sess, specs, timeout, &dump, &err) < 0) {
+        mc_pair_add_error(rel, "os/roms", err.code, "%s", err.message);
+        return;
+    }
+    mc_os_hash_vm_roms(dump, src->h);
+}
+
 static void live_probes(struct host_job *src, struct host_job *dst, const struct mc_vm_facts *vm,
                         struct mc_pair_facts *rel, const struct mc_check_opts *copts, int timeout)
 {
-    struct cpu_job cj = {.src = src, .dst = dst, .vm = vm, .rel = rel};
+    struct cpu_job cj = { .src = src, .dst = dst, .vm = vm, .rel = rel };
     pthread_t ct;
     bool cpu_thread_up = pthread_create(&ct, NULL, cpu_thread, &cj) == 0;
     if (!cpu_thread_up)
         cpu_thread(&cj);
 
+    hash_roms(src, vm, rel, timeout);
     probe_storage(src, dst, rel, timeout);
     probe_network_disks(dst, vm, rel, timeout);
     probe_name(src, dst, rel, timeout);
@@ -745,21 +775,21 @@ static void live_probes(struct host_job *src, struct host_job *dst, const struct
     const struct mc_qemu_conf *q = &dst->h->virt.qemu_conf;
     int64_t pmin = q->migration_port_min > 0 ? q->migration_port_min : 49152;
     int64_t pmax = q->migration_port_max > 0 ? q->migration_port_max : 49215;
-    const char *bind = q->migration_address && *q->migration_address ? q->migration_address
-                                                                     : "0.0.0.0";
+    const char *bind =
+        q->migration_address && *q->migration_address ? q->migration_address : "0.0.0.0";
     const char *host = rel->dst_name.name ? rel->dst_name.name : dst->spec.host;
     if (!host)
         host = "localhost";
     probe_port(src, dst, rel, &rel->migration_port, bind, pmin, pmax, host, timeout);
-    if ((copts->transport && (strcmp(copts->transport, "tcp") == 0 ||
-                              strcmp(copts->transport, "tls") == 0)) ||
+    if ((copts->transport &&
+         (strcmp(copts->transport, "tcp") == 0 || strcmp(copts->transport, "tls") == 0)) ||
         copts->p2p) {
         int64_t port = copts->transport && strcmp(copts->transport, "tls") == 0 ? 16514 : 16509;
         struct mc_port_probe *lp = &rel->libvirtd_port;
         set_str(&lp->host, dst->spec.host ? dst->spec.host : host);
-        const char *cargs[] = {lp->host, port == 16514 ? "16514" : "16509", "3000", NULL};
+        const char *cargs[] = { lp->host, port == 16514 ? "16514" : "16509", "3000", NULL };
         _cleanup_strv_free_ char **c = NULL;
-        _cleanup_error_ struct mc_error err = {0};
+        _cleanup_error_ struct mc_error err = { 0 };
         lp->port = port;
         if (mc_session_call(&src->sess, "connect", cargs, timeout, &c, &err) < 0) {
             set_str(&lp->probe, MC_PROBE_ERROR);
@@ -769,8 +799,7 @@ static void live_probes(struct host_job *src, struct host_job *dst, const struct
             set_str(&lp->result, c[1]);
         } else {
             set_str(&lp->probe, MC_PROBE_UNSUPPORTED);
-            set_fmt(&lp->detail, "a test connection from %s needs migcheck there",
-                    src->spec.label);
+            set_fmt(&lp->detail, "a test connection from %s needs migcheck there", src->spec.label);
         }
     }
     if (cpu_thread_up)
@@ -810,8 +839,8 @@ int mc_pair_gather(const struct mc_pair_gather_opts *o, struct mc_host_facts **r
                    struct mc_host_facts **ret_dst, struct mc_pair_facts **ret_rel,
                    struct mc_error *reterr)
 {
-    struct host_job src = {.role = "source", .o = o, .vm = o->vm};
-    struct host_job dst = {.role = "destination", .o = o};
+    struct host_job src = { .role = "source", .o = o, .vm = o->vm };
+    struct host_job dst = { .role = "destination", .o = o };
     int r = mc_hostspec_parse(o->src, o->transport, &src.spec, reterr);
     if (r < 0)
         return -EINVAL;
@@ -839,8 +868,9 @@ int mc_pair_gather(const struct mc_pair_gather_opts *o, struct mc_host_facts **r
         pthread_join(ts, NULL);
     if (td_up)
         pthread_join(td, NULL);
-    debug(o, "gathered in %.3f s: %s hello %.3f facts %.3f virt %.3f; %s hello %.3f facts %.3f "
-             "virt %.3f",
+    debug(o,
+          "gathered in %.3f s: %s hello %.3f facts %.3f virt %.3f; %s hello %.3f facts %.3f "
+          "virt %.3f",
           mc_now() - t0, src.spec.label, src.t_hello, src.t_facts, src.t_virt, dst.spec.label,
           dst.t_hello, dst.t_facts, dst.t_virt);
 

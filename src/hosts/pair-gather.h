@@ -16,7 +16,7 @@
 #include "util/error.h"
 
 struct mc_pair_gather_opts {
-    const char *src;            /* [user@]host[:port], a libvirt URI, or "local" */
+    const char *src; /* [user@]host[:port], a libvirt URI, or "local" */
     const char *dst;
     const char *vm;             /* domain name or UUID on the source */
     const char *transport;      /* libvirt transport for plain host names */

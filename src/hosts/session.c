@@ -27,8 +27,16 @@ extern const char mc_agent_script_text[];
 extern const size_t mc_agent_script_text_len;
 
 const char *const mc_ssh_base_options[] = {
-    "-T", "-e", "none", "-o", "BatchMode=yes", "-o", "ServerAliveInterval=5", "-o",
-    "ServerAliveCountMax=3", NULL,
+    "-T",
+    "-e",
+    "none",
+    "-o",
+    "BatchMode=yes",
+    "-o",
+    "ServerAliveInterval=5",
+    "-o",
+    "ServerAliveCountMax=3",
+    NULL,
 };
 
 int mc_control_dir_create(char **ret_dir, struct mc_error *reterr)
@@ -38,8 +46,8 @@ int mc_control_dir_create(char **ret_dir, struct mc_error *reterr)
         base = "/tmp";
     _cleanup_free_ char *tmpl = mc_xasprintf("%s/migcheck-XXXXXX", base);
     if (!mkdtemp(tmpl))
-        return mc_error_set(reterr, -errno, "cannot create a private directory in '%s': %s",
-                            base, strerror(errno));
+        return mc_error_set(reterr, -errno, "cannot create a private directory in '%s': %s", base,
+                            strerror(errno));
     _cleanup_free_ char *helper = mc_control_dir_ssh_helper(tmpl);
     /* The directory name is mkdtemp's: only safe characters, so it can sit in the script. */
     _cleanup_free_ char *script =
@@ -138,8 +146,8 @@ static int spawn_pipes(const char *const *argv, struct mc_session *s, struct mc_
     posix_spawnattr_setsigdefault(&attr, &dfl);
     /* Own process group: a Ctrl-C on the terminal reaches migcheck, which ends the sessions. */
     posix_spawnattr_setpgroup(&attr, 0);
-    posix_spawnattr_setflags(&attr,
-                             POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
+                                        POSIX_SPAWN_SETPGROUP);
     int r = posix_spawnp(&s->pid, argv[0], &fa, &attr, (char *const *)argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&attr);
@@ -164,7 +172,8 @@ static int spawn_pipes(const char *const *argv, struct mc_session *s, struct mc_
 /* Drain what is readable into the buffers; -EPIPE at the end of stdout. */
 static int pump(struct mc_session *s, int timeout_ms)
 {
-    struct pollfd pf[2] = {{.fd = s->out_fd, .events = POLLIN}, {.fd = s->err_fd, .events = POLLIN}};
+    struct pollfd pf[2] = { { .fd = s->out_fd, .events = POLLIN },
+                            { .fd = s->err_fd, .events = POLLIN } };
     int n = s->err_fd >= 0 ? 2 : 1;
     int r = poll(pf, (nfds_t)n, timeout_ms);
     if (r < 0)
@@ -256,7 +265,7 @@ static int write_all_deadline(struct mc_session *s, const char *data, size_t len
         }
         if (w < 0 && errno != EAGAIN && errno != EINTR)
             return -errno;
-        struct pollfd pf = {.fd = s->in_fd, .events = POLLOUT};
+        struct pollfd pf = { .fd = s->in_fd, .events = POLLOUT };
         int left = remaining(deadline);
         if (left == 0 || poll(&pf, 1, left) == 0)
             return -ETIMEDOUT;
@@ -324,7 +333,8 @@ static int start_once(struct mc_session *s, const struct mc_session_opts *o,
             argv[n++] = "ssh";
             for (size_t i = 0; mc_ssh_base_options[i]; i++)
                 argv[n++] = mc_ssh_base_options[i];
-            cto = mc_xasprintf("ConnectTimeout=%d", o->timeout_ms > 1000 ? o->timeout_ms / 1000 : 1);
+            cto =
+                mc_xasprintf("ConnectTimeout=%d", o->timeout_ms > 1000 ? o->timeout_ms / 1000 : 1);
             argv[n++] = "-o";
             argv[n++] = cto;
             argv[n++] = "-o";
@@ -382,16 +392,17 @@ static int start_once(struct mc_session *s, const struct mc_session_opts *o,
     if (mc_strv_length(w) < 4 || strcmp(w[0], "HELLO") != 0) {
         kill_and_reap(s);
         close_fds(s);
-        return mc_error_set(reterr, -EPROTO, "'%s' answered something that is not a migcheck "
-                                             "agent: '%.60s'",
+        return mc_error_set(reterr, -EPROTO,
+                            "'%s' answered something that is not a migcheck "
+                            "agent: '%.60s'",
                             s->label, hello);
     }
     if (strcmp(w[2], "1") != 0) {
         kill_and_reap(s);
         close_fds(s);
         return mc_error_set(reterr, -EPROTONOSUPPORT,
-                            "the %s agent on '%s' speaks protocol %s, this migcheck speaks 1",
-                            w[1], s->label, w[2]);
+                            "the %s agent on '%s' speaks protocol %s, this migcheck speaks 1", w[1],
+                            s->label, w[2]);
     }
     s->kind = mc_xstrdup(w[1]);
     s->version = mc_xstrdup(w[3]);
@@ -399,8 +410,7 @@ static int start_once(struct mc_session *s, const struct mc_session_opts *o,
     return 0;
 }
 
-int mc_session_start(struct mc_session *s, const struct mc_session_opts *o,
-                     struct mc_error *reterr)
+int mc_session_start(struct mc_session *s, const struct mc_session_opts *o, struct mc_error *reterr)
 {
     memset(s, 0, sizeof(*s));
     s->in_fd = s->out_fd = s->err_fd = -1;
@@ -483,15 +493,41 @@ static char *new_boundary(void)
     return b;
 }
 
+static int framed_request(struct mc_session *s, const char *op, const char *const *const specs[],
+                          int timeout_ms, char **ret_kind, char **ret_body, size_t *ret_len,
+                          char **ret_boundary, struct mc_error *reterr);
+
 int mc_session_facts(struct mc_session *s, const char *const *const specs[], int timeout_ms,
                      char **ret_kind, char **ret_body, size_t *ret_len, char **ret_boundary,
                      struct mc_error *reterr)
+{
+    return framed_request(s, "facts", specs, timeout_ms, ret_kind, ret_body, ret_len, ret_boundary,
+                          reterr);
+}
+
+int mc_session_probe(struct mc_session *s, const char *const *const specs[], int timeout_ms,
+                     struct mc_source **ret, struct mc_error *reterr)
+{
+    _cleanup_free_ char *kind = NULL, *body = NULL, *boundary = NULL;
+    size_t len = 0;
+    int r = framed_request(s, "probe", specs, timeout_ms, &kind, &body, &len, &boundary, reterr);
+    if (r < 0)
+        return r;
+    if (strcmp(kind, "dump") != 0)
+        return mc_error_set(reterr, -EPROTO, "the agent on '%s' answered a probe with '%s'",
+                            s->label, kind);
+    return mc_source_dump(body, len, boundary, s->label, ret, reterr);
+}
+
+static int framed_request(struct mc_session *s, const char *op, const char *const *const specs[],
+                          int timeout_ms, char **ret_kind, char **ret_body, size_t *ret_len,
+                          char **ret_boundary, struct mc_error *reterr)
 {
     _cleanup_free_ char *boundary = new_boundary();
     unsigned id = s->next_id++;
     _cleanup_buf_ struct mc_buf req = MC_BUF_INIT;
     _cleanup_strv_free_ char **seen = NULL;
-    mc_buf_printf(&req, "%u facts %s\nBOUNDARY=%s\n", id, boundary, boundary);
+    mc_buf_printf(&req, "%u %s %s\nBOUNDARY=%s\n", id, op, boundary, boundary);
     for (size_t i = 0; specs && specs[i]; i++)
         for (const char *const *l = specs[i]; *l; l++) {
             if (strchr(*l, '\n') || mc_strv_contains(seen, *l))
@@ -568,7 +604,7 @@ void mc_session_close(struct mc_session *s)
 {
     if (s->pid > 0 && s->in_fd >= 0) {
         char **w = NULL;
-        struct mc_error err = {0};
+        struct mc_error err = { 0 };
         if (mc_session_call(s, "quit", NULL, 2000, &w, &err) == 0)
             mc_strv_free(w);
         mc_error_clear(&err);

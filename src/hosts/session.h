@@ -15,16 +15,17 @@
 #include "hostspec.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/source.h"
 
 struct mc_session {
-    char *label;     /* how the operator named the host */
+    char *label; /* how the operator named the host */
     pid_t pid;
-    int in_fd;       /* our end of the agent's stdin */
-    int out_fd;      /* the agent's stdout */
-    int err_fd;      /* the agent's stderr (ssh's messages) */
+    int in_fd;  /* our end of the agent's stdin */
+    int out_fd; /* the agent's stdout */
+    int err_fd; /* the agent's stderr (ssh's messages) */
     struct mc_buf out;
     struct mc_buf err;
-    char *kind;      /* migcheck, sh */
+    char *kind; /* migcheck, sh */
     char *version;
     unsigned next_id;
     double started;
@@ -70,5 +71,11 @@ int mc_session_call(struct mc_session *s, const char *op, const char *const *arg
 int mc_session_facts(struct mc_session *s, const char *const *const specs[], int timeout_ms,
                      char **ret_kind, char **ret_body, size_t *ret_len, char **ret_boundary,
                      struct mc_error *reterr);
+/*
+ * The probe request: the sh probe's answer to the spec lines, from either agent (the native
+ * one runs the embedded probe for it). Gives a source over the dump.
+ */
+int mc_session_probe(struct mc_session *s, const char *const *const specs[], int timeout_ms,
+                     struct mc_source **ret, struct mc_error *reterr);
 /* Say goodbye, wait for the agent (bounded), end it by pid if it hangs. */
 void mc_session_close(struct mc_session *s);

@@ -269,8 +269,7 @@ static char *dup_nonempty(const char *s)
     return s && *s ? mc_xstrdup(s) : NULL;
 }
 
-int mc_os_release_parse(const char *buf, size_t len, struct mc_os_facts *o,
-                        struct mc_error *reterr)
+int mc_os_release_parse(const char *buf, size_t len, struct mc_os_facts *o, struct mc_error *reterr)
 {
     _cleanup_strv_free_ char **kv = NULL;
     int r = mc_env_parse(buf, len, &kv);
@@ -412,7 +411,7 @@ int mc_rpm_query_parse(const char *buf, size_t len, struct mc_package **ret, siz
         const char *ver = f[1];
         if (mc_str_startswith(ver, "(none):"))
             ver += strlen("(none):");
-        if (!printable_token(f[0]) || !printable_token(ver) || *ver == ':')
+        if (!printable_token(f[0]) || !printable_token(ver) || *ver == ':' || strstr(ver, "(none)"))
             continue;
         if (n >= MAX_PACKAGES) {
             mc_packages_free(v, n);
@@ -608,8 +607,7 @@ static void read_line_fact(struct mc_source *src, struct mc_host_facts *h, const
 }
 
 /* The first line of a command's output, when it ran and succeeded. */
-static int command_line(struct mc_source *src, const char *key, const char *const *argv,
-                        char **ret)
+static int command_line(struct mc_source *src, const char *key, const char *const *argv, char **ret)
 {
     _cleanup_free_ char *out = NULL;
     size_t len = 0;
@@ -697,8 +695,8 @@ static void gather_packages(struct mc_source *src, struct mc_host_facts *h)
     }
     h->os.pkg_format = mc_xstrdup(dpkg ? "dpkg" : "rpm");
     const char *key = dpkg ? "dpkg-query" : "rpm";
-    _cleanup_strv_free_ char **argv = dpkg ? mc_os_dpkg_argv(h->os.kernel_release)
-                                           : mc_os_rpm_argv();
+    _cleanup_strv_free_ char **argv =
+        dpkg ? mc_os_dpkg_argv(h->os.kernel_release) : mc_os_rpm_argv();
     _cleanup_free_ char *out = NULL;
     size_t len = 0;
     int ex = 0;
@@ -735,8 +733,8 @@ static void gather_security(struct mc_source *src, struct mc_host_facts *h)
     _cleanup_free_ char *enforce = NULL;
     int r = mc_source_read_line(src, "/sys/fs/selinux/enforce", &enforce);
     if (r < 0 && r != -ENOENT)
-        mc_facts_add_error(h, "os/security", r, "cannot read '%s': %s",
-                           "/sys/fs/selinux/enforce", strerror_safe(r));
+        mc_facts_add_error(h, "os/security", r, "cannot read '%s': %s", "/sys/fs/selinux/enforce",
+                           strerror_safe(r));
     _cleanup_free_ char *conf = NULL;
     size_t clen = 0;
     _cleanup_strv_free_ char **kv = NULL;
@@ -776,12 +774,18 @@ static void default_qemu_ids(const struct mc_os_facts *o, const char **ret_user,
     static const struct {
         const char *id, *user, *group;
     } table[] = {
-        { "ubuntu", "libvirt-qemu", "kvm" },        { "debian", "libvirt-qemu", "libvirt-qemu" },
-        { "rhel", "qemu", "qemu" },                 { "centos", "qemu", "qemu" },
-        { "fedora", "qemu", "qemu" },               { "rocky", "qemu", "qemu" },
-        { "almalinux", "qemu", "qemu" },            { "ol", "qemu", "qemu" },
-        { "suse", "qemu", "qemu" },                 { "opensuse", "qemu", "qemu" },
-        { "gentoo", "qemu", "qemu" },               { "arch", "nobody", "nobody" },
+        { "ubuntu", "libvirt-qemu", "kvm" },
+        { "debian", "libvirt-qemu", "libvirt-qemu" },
+        { "rhel", "qemu", "qemu" },
+        { "centos", "qemu", "qemu" },
+        { "fedora", "qemu", "qemu" },
+        { "rocky", "qemu", "qemu" },
+        { "almalinux", "qemu", "qemu" },
+        { "ol", "qemu", "qemu" },
+        { "suse", "qemu", "qemu" },
+        { "opensuse", "qemu", "qemu" },
+        { "gentoo", "qemu", "qemu" },
+        { "arch", "nobody", "nobody" },
         { "mageia", "libvirt-qemu", "libvirt-qemu" },
     };
     *ret_user = *ret_group = NULL;
@@ -807,13 +811,32 @@ static bool numeric_id(const char *s, int64_t *ret)
     return s && s[0] == '+' && parse_id(s + 1, ret);
 }
 
-static void gather_qemu_user(struct mc_source *src, struct mc_host_facts *h)
+/* Forget what an earlier run recorded under area (its facts are about to be replaced). */
+static void drop_errors(struct mc_host_facts *h, const char *area)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < h->n_errors; i++) {
+        if (h->errors[i].area && strcmp(h->errors[i].area, area) == 0) {
+            free(h->errors[i].area);
+            free(h->errors[i].message);
+            continue;
+        }
+        h->errors[w++] = h->errors[i];
+    }
+    h->n_errors = w;
+}
+
+void mc_os_gather_qemu_user(struct mc_source *src, struct mc_host_facts *h)
 {
     const char *duser, *dgroup;
     default_qemu_ids(&h->os, &duser, &dgroup);
     const struct mc_qemu_conf *qc = &h->virt.qemu_conf;
     const char *user = qc->user && *qc->user ? qc->user : duser;
     const char *group = qc->group && *qc->group ? qc->group : dgroup;
+    drop_errors(h, "os/qemu-user");
+    free(h->os.qemu_user);
+    h->os.qemu_user = NULL;
+    h->os.qemu_uid_known = false;
     h->os.qemu_uid = -1;
     h->os.qemu_gid = -1;
     if (!user)
@@ -987,7 +1010,7 @@ void mc_os_gather(struct mc_source *src, struct mc_host_facts *h)
     gather_fqdn(src, h);
     gather_packages(src, h);
     gather_security(src, h);
-    gather_qemu_user(src, h);
+    mc_os_gather_qemu_user(src, h);
     gather_roms(src, h);
 }
 
@@ -1081,12 +1104,9 @@ const char *mc_os_vga_romfile(const char *model, bool primary)
         const char *model, *rom;
         bool any_position;
     } table[] = {
-        { "vga", "vgabios-stdvga.bin", false },
-        { "cirrus", "vgabios-cirrus.bin", false },
-        { "vmvga", "vgabios-vmware.bin", false },
-        { "qxl", "vgabios-qxl.bin", false },
-        { "virtio", "vgabios-virtio.bin", false },
-        { "bochs", "vgabios-bochs-display.bin", true },
+        { "vga", "vgabios-stdvga.bin", false },    { "cirrus", "vgabios-cirrus.bin", false },
+        { "vmvga", "vgabios-vmware.bin", false },  { "qxl", "vgabios-qxl.bin", false },
+        { "virtio", "vgabios-virtio.bin", false }, { "bochs", "vgabios-bochs-display.bin", true },
         { "ramfb", "vgabios-ramfb.bin", true },
     };
     if (!model)

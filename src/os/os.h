@@ -13,7 +13,11 @@
 /* Fill h->os; failures are recorded in h as area "os" ("os/packages", "os/roms", ...). Reads
  * h->virt.qemu_conf.user/group when virt was gathered first. */
 void mc_os_gather(struct mc_source *src, struct mc_host_facts *h);
-/* After the VM is known: sha256 of the ROMs it loads (h->vm must be set, h->os.roms listed). */
+/* The qemu user alone (qemu_user, qemu_uid, qemu_gid, qemu_uid_known), again: for a caller
+ * that learns h->virt.qemu_conf only after mc_os_gather() (the sh agent's dump). */
+void mc_os_gather_qemu_user(struct mc_source *src, struct mc_host_facts *h);
+/* After the VM is known: sha256 of the ROMs it loads (h->vm must be set, h->os.roms listed).
+ * src may be a later probe answer holding only the mc_os_rom_hash_spec() records. */
 void mc_os_hash_vm_roms(struct mc_source *src, struct mc_host_facts *h);
 /* What the sh probe must collect for mc_os_gather (without the VM's ROM hashes). */
 extern mc_probe_spec mc_os_probe_spec;

@@ -116,8 +116,8 @@ int mc_probe_run(const char *const *argv, const char *const *const specs[], cons
         return mc_error_prefix(reterr, "cannot run the probe on '%s'", label);
     if (res.timed_out) {
         mc_spawn_result_clear(&res);
-        return mc_error_set(reterr, -ETIMEDOUT, "the probe on '%s' did not finish in %d ms",
-                            label, timeout_ms);
+        return mc_error_set(reterr, -ETIMEDOUT, "the probe on '%s' did not finish in %d ms", label,
+                            timeout_ms);
     }
     r = mc_source_dump(res.out, res.out_len, boundary, label, ret, reterr);
     if (r < 0 && res.exit_code != 0) {

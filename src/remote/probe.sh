@@ -110,7 +110,7 @@ mcprobe_link() {
 }
 
 # D and S: a directory's entries as "<t> <size> <name>" (t: f d l o; size -1 unless S and a
-# regular file). The sizes of S come from one `wc -c` for the whole directory.
+# regular file). The sizes of S come from one `stat` (or `wc -c`) for the whole directory.
 mcprobe_list() {
 	mcprobe_d=$1
 	mcprobe_ws=$3
@@ -141,7 +141,10 @@ mcprobe_list() {
 			fi
 		done
 		if [ $# -gt 0 ]; then
-			mcprobe_sizes=$(wc -c -- "$@" 2>/dev/null)$mcprobe_nl
+			# stat reads no data (busybox's wc reads whole firmware images); POSIX wc if no stat.
+			mcprobe_sizes=$(stat -c '%s %n' -- "$@" 2>/dev/null)
+			[ -n "$mcprobe_sizes" ] || mcprobe_sizes=$(wc -c -- "$@" 2>/dev/null)
+			mcprobe_sizes=$mcprobe_sizes$mcprobe_nl
 		fi
 	fi
 	mcprobe_hdr "D $mcprobe_d"
@@ -162,15 +165,16 @@ mcprobe_list() {
 		esac
 		mcprobe_s=-1
 		if [ "$mcprobe_t" = f ] && [ "$mcprobe_ws" = 1 ]; then
-			# wc's lines come in argument order: "<spaces><size> <path>".
+			# stat's (or wc's) lines come in argument order: "<spaces><size> <path>".
 			mcprobe_l=${mcprobe_sizes%%"$mcprobe_nl"*}
 			mcprobe_l=${mcprobe_l#"${mcprobe_l%%[! ]*}"}
 			if [ -n "$mcprobe_l" ] && [ "${mcprobe_l#* }" = "$mcprobe_f" ]; then
 				mcprobe_s=${mcprobe_l%% *}
 				mcprobe_sizes=${mcprobe_sizes#*"$mcprobe_nl"}
 			else
-				# Out of step (a name wc quoted, a file it could not read): ask alone.
-				mcprobe_s=$(wc -c <"$mcprobe_f" 2>/dev/null) || mcprobe_s=-1
+				# Out of step (a name the tool quoted, a file it could not read): ask alone.
+				mcprobe_s=$(stat -c '%s' -- "$mcprobe_f" 2>/dev/null) ||
+					mcprobe_s=$(wc -c <"$mcprobe_f" 2>/dev/null) || mcprobe_s=-1
 				mcprobe_s=${mcprobe_s#"${mcprobe_s%%[! ]*}"}
 			fi
 			case $mcprobe_s in
@@ -281,6 +285,7 @@ mcprobe_cmd() {
 		'' | *[!A-Za-z0-9.+_-]*) ;;
 		*) set -- "$@" "linux-image-$mcprobe_kr" "linux-image-unsigned-$mcprobe_kr" ;;
 		esac
+		# shellcheck disable=SC2016 # dpkg-query's own ${field} syntax, not the shell's
 		mcprobe_run dpkg-query dpkg-query -W \
 			-f '${Package}\t${Version}\t${Architecture}\t${db:Status-Abbrev}\n' "$@"
 		;;

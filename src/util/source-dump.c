@@ -67,8 +67,7 @@ static char *memdup0(const char *p, size_t n)
 
 /* The last record for path of one of kinds (the last wins, like a later write); E records
  * count when they answer this access (access: F L D C) or any. */
-static const struct record *find(struct dump *d, const char *path, const char *kinds,
-                                 char access)
+static const struct record *find(struct dump *d, const char *path, const char *kinds, char access)
 {
     for (size_t i = d->n; i-- > 0;) {
         const struct record *r = &d->recs[i];

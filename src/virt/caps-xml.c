@@ -59,8 +59,7 @@ static void parse_host_cpu(xmlDocPtr doc, xmlNodePtr cpu, struct mc_virt_facts *
     t->cpu_model = mc_xml_child_text(cpu, "model");
     t->cpu_vendor = mc_xml_child_text(cpu, "vendor");
     size_t nfeat = 0;
-    MC_XML_FOREACH_ELEM(c, cpu)
-    {
+    for (xmlNodePtr c = mc_xml_first_elem(cpu); c; c = mc_xml_next_elem(c)) {
         if (mc_xml_is(c, "feature")) {
             char *name = mc_xml_prop(c, "name");
             if (name)
@@ -98,13 +97,11 @@ static void parse_topology(xmlNodePtr topo, struct mc_virt_facts *t, int64_t *ba
     if (!cells)
         return;
     int64_t ncells = 0;
-    MC_XML_FOREACH_ELEM(cell, cells)
-    {
+    for (xmlNodePtr cell = mc_xml_first_elem(cells); cell; cell = mc_xml_next_elem(cell)) {
         if (!mc_xml_is(cell, "cell"))
             continue;
         ncells++;
-        MC_XML_FOREACH_ELEM(p, cell)
-        {
+        for (xmlNodePtr p = mc_xml_first_elem(cell); p; p = mc_xml_next_elem(p)) {
             if (!mc_xml_is(p, "pages"))
                 continue;
             int64_t kib = page_size_kib(p);
@@ -143,9 +140,10 @@ static void parse_migration(xmlNodePtr mig, struct mc_virt_facts *t)
 {
     t->live_migration = mc_xml_child(mig, "live") != NULL;
     size_t n = 0;
-    MC_XML_FOREACH_ELEM(tr, mc_xml_child(mig, "uri_transports"))
-    if (mc_xml_is(tr, "uri_transport"))
-        mc_strv_append_n(&t->migration_transports, &n, mc_xml_text(tr));
+    for (xmlNodePtr tr = mc_xml_first_elem(mc_xml_child(mig, "uri_transports")); tr;
+         tr = mc_xml_next_elem(tr))
+        if (mc_xml_is(tr, "uri_transport"))
+            mc_strv_append_n(&t->migration_transports, &n, mc_xml_text(tr));
 }
 
 static void add_machine(struct mc_virt_facts *t, xmlNodePtr m, const char *arch, size_t first)
@@ -179,17 +177,16 @@ static void parse_guest(xmlNodePtr guest, struct mc_virt_facts *t)
     g->arch = mc_xml_prop(arch, "name");
     g->emulator = mc_xml_child_text(arch, "emulator");
     size_t first = t->n_machines, ntypes = 0;
-    MC_XML_FOREACH_ELEM(c, arch)
-    {
+    for (xmlNodePtr c = mc_xml_first_elem(arch); c; c = mc_xml_next_elem(c)) {
         if (mc_xml_is(c, "machine")) {
             add_machine(t, c, g->arch, first);
         } else if (mc_xml_is(c, "domain")) {
             char *type = mc_xml_prop(c, "type");
             if (type)
                 mc_strv_append_n(&g->domain_types, &ntypes, type);
-            MC_XML_FOREACH_ELEM(m, c)
-            if (mc_xml_is(m, "machine"))
-                add_machine(t, m, g->arch, first);
+            for (xmlNodePtr m = mc_xml_first_elem(c); m; m = mc_xml_next_elem(m))
+                if (mc_xml_is(m, "machine"))
+                    add_machine(t, m, g->arch, first);
         }
     }
 }
@@ -247,14 +244,18 @@ int mc_capabilities_xml_parse(const char *xml, size_t len, struct mc_virt_facts 
     if (!host)
         return mc_error_set(reterr, -EBADMSG, "%s has no <host> element", what);
     t.host_uuid = mc_xml_child_text(host, "uuid");
+    /* One <cpu>, <migration_features> and <topology> per host: the first of each counts. */
     size_t nsec = 0;
-    MC_XML_FOREACH_ELEM(c, host)
-    {
-        if (mc_xml_is(c, "cpu") && !t.host_cpu_xml) {
+    bool seen_cpu = false, seen_mig = false, seen_topo = false;
+    for (xmlNodePtr c = mc_xml_first_elem(host); c; c = mc_xml_next_elem(c)) {
+        if (mc_xml_is(c, "cpu") && !seen_cpu) {
+            seen_cpu = true;
             parse_host_cpu(doc, c, &t, &base_page);
-        } else if (mc_xml_is(c, "migration_features")) {
+        } else if (mc_xml_is(c, "migration_features") && !seen_mig) {
+            seen_mig = true;
             parse_migration(c, &t);
-        } else if (mc_xml_is(c, "topology")) {
+        } else if (mc_xml_is(c, "topology") && !seen_topo) {
+            seen_topo = true;
             parse_topology(c, &t, &base_page);
         } else if (mc_xml_is(c, "secmodel")) {
             char *model = mc_xml_child_text(c, "model");
@@ -264,9 +265,9 @@ int mc_capabilities_xml_parse(const char *xml, size_t len, struct mc_virt_facts 
     }
     if (base_page)
         drop_base_page(&t, base_page);
-    MC_XML_FOREACH_ELEM(g, root)
-    if (mc_xml_is(g, "guest"))
-        parse_guest(g, &t);
+    for (xmlNodePtr g = mc_xml_first_elem(root); g; g = mc_xml_next_elem(g))
+        if (mc_xml_is(g, "guest"))
+            parse_guest(g, &t);
     move_caps(v, &t);
     return 0;
 }
@@ -286,8 +287,7 @@ int mc_domcaps_host_model_parse(const char *xml, size_t len, char **ret, struct 
         return r;
     xmlNodePtr cpu = mc_xml_child(xmlDocGetRootElement(doc), "cpu");
     xmlNodePtr mode = NULL;
-    MC_XML_FOREACH_ELEM(m, cpu)
-    {
+    for (xmlNodePtr m = mc_xml_first_elem(cpu); m; m = mc_xml_next_elem(m)) {
         _cleanup_free_ char *name = mc_xml_prop(m, "name");
         if (mc_xml_is(m, "mode") && name && strcmp(name, "host-model") == 0) {
             mode = m;

@@ -30,6 +30,14 @@ static void add_file(struct mc_vm_facts *vm, const char *role, char *path, bool 
         free(path);
         return;
     }
+    /* A console repeats its serial's log file: one entry per (role, path). Real domains
+     * open a handful of files; past 64 the scan is skipped to keep hostile input linear. */
+    for (size_t i = 0; i < vm->n_files && vm->n_files <= 64; i++) {
+        if (strcmp(vm->files[i].role, role) == 0 && strcmp(vm->files[i].path, path) == 0) {
+            free(path);
+            return;
+        }
+    }
     struct mc_vm_file *f = MC_APPEND(vm->files, vm->n_files);
     f->role = mc_xstrdup(role);
     f->path = path;
@@ -138,8 +146,7 @@ static void parse_cpu(xmlDocPtr doc, xmlNodePtr cpu, struct mc_vm_facts *vm)
     vm->cpu_check = mc_xml_prop(cpu, "check");
     vm->cpu_vendor = mc_xml_child_text(cpu, "vendor");
     vm->cpu_migratable = mc_xml_prop_yes(cpu, "migratable");
-    MC_XML_FOREACH_ELEM(c, cpu)
-    {
+    for (xmlNodePtr c = mc_xml_first_elem(cpu); c; c = mc_xml_next_elem(c)) {
         if (!mc_xml_is(c, "feature"))
             continue;
         char *name = mc_xml_prop(c, "name");
@@ -156,8 +163,7 @@ static void parse_cpu(xmlDocPtr doc, xmlNodePtr cpu, struct mc_vm_facts *vm)
 
 static void parse_clock(xmlNodePtr clock, struct mc_vm_facts *vm)
 {
-    MC_XML_FOREACH_ELEM(t, clock)
-    {
+    for (xmlNodePtr t = mc_xml_first_elem(clock); t; t = mc_xml_next_elem(t)) {
         if (!mc_xml_is(t, "timer"))
             continue;
         _cleanup_free_ char *name = mc_xml_prop(t, "name");
@@ -176,8 +182,7 @@ static void parse_clock(xmlNodePtr clock, struct mc_vm_facts *vm)
 
 static void parse_hosts(xmlNodePtr src, struct mc_netaddr **hosts, size_t *n)
 {
-    MC_XML_FOREACH_ELEM(h, src)
-    {
+    for (xmlNodePtr h = mc_xml_first_elem(src); h; h = mc_xml_next_elem(h)) {
         if (!mc_xml_is(h, "host"))
             continue;
         struct mc_netaddr *a = MC_APPEND(*hosts, *n);
@@ -284,12 +289,6 @@ static void parse_disk(xmlNodePtr d, struct mc_vm_facts *vm)
         if (loc)
             mc_strv_push(&disk->backing, loc);
     }
-
-    if (disk->transient)
-        add_blocker(vm,
-                    "transient-disk: disk '%s' is <transient/> (libvirt: migration with "
-                    "transient disk is not supported)",
-                    disk->target ? disk->target : "?");
 }
 
 /* ---- interfaces, host devices ---- */
@@ -335,33 +334,6 @@ static void parse_hostdev_source(xmlNodePtr src, const char *type, struct mc_hos
     } else if (strcmp(type, "scsi_host") == 0) {
         hd->address = mc_xml_prop(src, "wwpn");
     }
-}
-
-/* libvirt's qemuMigrationSrcIsAllowedHostdev (see add_blockers() below). */
-static void hostdev_blocker(struct mc_vm_facts *vm, const struct mc_hostdev *hd, bool iface)
-{
-    const char *type = hd->type ? hd->type : "?";
-    if (hd->mode && strcmp(hd->mode, "capabilities") == 0) {
-        add_blocker(vm,
-                    "hostdev: <hostdev mode='capabilities' type='%s'> (libvirt: cannot "
-                    "migrate a domain with <hostdev mode='capabilities'>)",
-                    type);
-        return;
-    }
-    if (strcmp(type, "usb") == 0)
-        return; /* USB devices are re-attached on the destination */
-    if (strcmp(type, "pci") == 0 && hd->teaming && strcmp(hd->teaming, "transient") == 0)
-        return; /* failover: QEMU unplugs the device during migration */
-    if (iface)
-        add_blocker(vm,
-                    "interface: <interface type='hostdev'> %s (libvirt: cannot migrate a "
-                    "domain with <interface type='hostdev'>)",
-                    hd->address ? hd->address : "");
-    else
-        add_blocker(vm,
-                    "hostdev: <hostdev type='%s'> %s (libvirt: cannot migrate a domain "
-                    "with <hostdev mode='subsystem' type='%s'>)",
-                    type, hd->address ? hd->address : "", type);
 }
 
 static void add_rom(xmlNodePtr dev, struct mc_vm_facts *vm)
@@ -422,12 +394,8 @@ static void parse_interface(xmlNodePtr n, struct mc_vm_facts *vm)
         hd->address = mc_xstrdup_or_null(i->source);
         hd->managed = mc_xml_prop_yes(n, "managed");
         hd->teaming = mc_xml_child_prop(n, "teaming", "type");
-        hostdev_blocker(vm, hd, true);
     } else if (strcmp(t, "vdpa") == 0) {
-        add_blocker(vm,
-                    "vdpa: <interface type='vdpa'> %s (libvirt: vDPA devices cannot be "
-                    "migrated)",
-                    i->source ? i->source : "");
+        add_blocker(vm, "vdpa interface '%s'", i->source ? i->source : "");
     }
 }
 
@@ -442,7 +410,6 @@ static void parse_hostdev(xmlNodePtr n, struct mc_vm_facts *vm)
     hd->teaming = mc_xml_child_prop(n, "teaming", "type");
     parse_hostdev_source(mc_xml_child(n, "source"), hd->type, hd);
     add_rom(n, vm);
-    hostdev_blocker(vm, hd, false);
 }
 
 /* ---- graphics, chardevs, controllers ---- */
@@ -479,8 +446,7 @@ static void parse_chardev(xmlNodePtr n, struct mc_vm_facts *vm)
     c->type = mc_xml_prop(n, "type");
     /* udp has a bind and a connect source: the bind one must exist on the destination. */
     xmlNodePtr src = NULL;
-    MC_XML_FOREACH_ELEM(s, n)
-    {
+    for (xmlNodePtr s = mc_xml_first_elem(n); s; s = mc_xml_next_elem(s)) {
         if (!mc_xml_is(s, "source"))
             continue;
         _cleanup_free_ char *mode = mc_xml_prop(s, "mode");
@@ -535,10 +501,7 @@ static void parse_filesystem(xmlNodePtr n, struct mc_vm_facts *vm)
     else if (strcmp(type, "file") == 0 || strcmp(type, "block") == 0)
         add_file(vm, "filesystem", mc_xml_prop(src, "file"), mc_xml_child(n, "readonly") != NULL);
     if (driver && strcmp(driver, "virtiofs") == 0)
-        add_blocker(vm,
-                    "virtiofs: <filesystem> '%s' uses virtiofs (libvirt: migration with "
-                    "virtiofs device is not supported)",
-                    tag ? tag : "");
+        add_blocker(vm, "virtiofs filesystem '%s'", tag ? tag : "");
 }
 
 static void parse_shmem(xmlNodePtr n, struct mc_vm_facts *vm)
@@ -552,10 +515,8 @@ static void parse_shmem(xmlNodePtr n, struct mc_vm_facts *vm)
     else if (name && !strchr(name, '/'))
         add_file(vm, "shmem", mc_xasprintf("/dev/shm/%s", name), false);
     if (!role || strcmp(role, "master") != 0)
-        add_blocker(vm,
-                    "shmem: <shmem> '%s' (%s) has role '%s' (libvirt: only shmem with "
-                    "role='master' can be migrated)",
-                    name ? name : "", model ? model : "ivshmem", role ? role : "default");
+        add_blocker(vm, "shmem device '%s' (%s) with role '%s', not 'master'", name ? name : "",
+                    model ? model : "ivshmem", role ? role : "default");
 }
 
 static void parse_tpm(xmlNodePtr n, struct mc_vm_facts *vm)
@@ -583,15 +544,13 @@ static void parse_memory_device(xmlNodePtr n, struct mc_vm_facts *vm)
     if (strcmp(model, "dimm") == 0) {
         _cleanup_free_ char *atype = mc_xml_child_prop(n, "address", "type");
         if (!atype || strcmp(atype, "dimm") != 0)
-            add_blocker(vm, "dimm: <memory model='dimm'> without a DIMM address (libvirt: "
-                            "domain's dimm info lacks slot ID or base address)");
+            add_blocker(vm, "dimm memory device without a slot address");
     }
 }
 
 static void parse_devices(xmlNodePtr devices, struct mc_vm_facts *vm, size_t *n_video)
 {
-    MC_XML_FOREACH_ELEM(d, devices)
-    {
+    for (xmlNodePtr d = mc_xml_first_elem(devices); d; d = mc_xml_next_elem(d)) {
         if (mc_xml_is(d, "emulator")) {
             free(vm->emulator);
             vm->emulator = mc_xml_text(d);
@@ -625,40 +584,29 @@ static void parse_devices(xmlNodePtr devices, struct mc_vm_facts *vm, size_t *n_
 }
 
 /*
- * Blockers that need the whole definition. The list mirrors libvirt's
+ * vm->blockers: the devices and features of the XML that libvirt or QEMU refuse
+ * to migrate and that no other fact describes. The list follows libvirt's
  * qemuMigrationSrcIsAllowed() (src/qemu/qemu_migration.c; see
- * ../shared/reference/anchors-and-failures.md, A3): host devices other than
- * USB and failover PCI (qemuMigrationSrcIsAllowedHostdev), invtsc without a
- * TSC frequency, DIMMs without an address, shmem that is not master, vDPA,
- * virtiofs, transient disks. Device ones are added by the device parsers
- * above. <launchSecurity> (SEV/SEV-SNP/S390 PV) is refused by QEMU itself
- * ("SEV: migration is not implemented"). Checks that need the running
- * domain (snapshots, block jobs, QEMU's blocked-reasons, auto-destroy,
- * dbus-vmstate, slirp helpers, swtpm on shared storage) are not blockers of
- * the XML: snapshots are counted in vm->snapshots, the rest only libvirt sees.
+ * ../shared/reference/anchors-and-failures.md, A3): virtiofs filesystems
+ * ("migration with virtiofs device is not supported"), shmem whose role is not
+ * master (this covers legacy ivshmem), vDPA interfaces ("vDPA devices cannot be
+ * migrated"), DIMMs without a slot address ("domain's dimm info lacks slot ID
+ * or base address"); and <launchSecurity> (SEV, SEV-SNP, s390 PV), which QEMU
+ * itself refuses ("SEV: migration is not implemented"). The parsers of those
+ * devices add them. Not here, because the facts already carry them for their
+ * own rules: host devices (qemuMigrationSrcIsAllowedHostdev: vm->hostdevs with
+ * mode, type and teaming), invtsc without a TSC frequency (cpu_features and
+ * tsc_frequency), transient disks (disk->transient), snapshots (vm->snapshots).
+ * What only the running domain shows (QEMU's blocked-reasons, block jobs,
+ * auto-destroy, dbus-vmstate, slirp helpers, swtpm on shared storage) is not
+ * in the XML at all.
  */
 static void add_blockers(xmlNodePtr root, struct mc_vm_facts *vm)
 {
-    for (size_t i = 0; i < vm->n_cpu_features; i++) {
-        const struct mc_cpu_feature *f = &vm->cpu_features[i];
-        if (strcmp(f->name, "invtsc") != 0 || !f->policy)
-            continue;
-        if (strcmp(f->policy, "require") != 0 && strcmp(f->policy, "force") != 0)
-            continue;
-        if (vm->tsc_frequency <= 0)
-            add_blocker(vm,
-                        "invtsc: the CPU has feature 'invtsc' (policy '%s') but <timer "
-                        "name='tsc'> has no frequency (libvirt: domain has 'invtsc' CPU "
-                        "feature but TSC frequency is not specified)",
-                        f->policy);
-    }
     xmlNodePtr ls = mc_xml_child(root, "launchSecurity");
     if (ls) {
         _cleanup_free_ char *type = mc_xml_prop(ls, "type");
-        add_blocker(vm,
-                    "launch-security: <launchSecurity type='%s'> (QEMU: confidential guests "
-                    "cannot be migrated)",
-                    type ? type : "");
+        add_blocker(vm, "launchSecurity of type '%s'", type ? type : "");
     }
 }
 
@@ -699,20 +647,25 @@ int mc_domain_xml_parse(const char *xml, size_t len, const char *what, struct mc
     if (vcpu && mc_parse_int64(vcpu, false, &v) && v > 0)
         vm->vcpus = v;
 
+    /* libvirt allows one <os>, <memoryBacking>, <cpu> and <clock>: the first of each counts. */
     size_t n_video = 0, n_seclabels = 0;
-    MC_XML_FOREACH_ELEM(c, root)
-    {
-        if (mc_xml_is(c, "os"))
+    bool seen_os = false, seen_mb = false, seen_cpu = false, seen_clock = false;
+    for (xmlNodePtr c = mc_xml_first_elem(root); c; c = mc_xml_next_elem(c)) {
+        if (mc_xml_is(c, "os") && !seen_os) {
+            seen_os = true;
             parse_os(c, vm);
-        else if (mc_xml_is(c, "memoryBacking"))
+        } else if (mc_xml_is(c, "memoryBacking") && !seen_mb) {
+            seen_mb = true;
             parse_memory_backing(c, vm);
-        else if (mc_xml_is(c, "cpu") && !vm->cpu_xml)
+        } else if (mc_xml_is(c, "cpu") && !seen_cpu) {
+            seen_cpu = true;
             parse_cpu(doc, c, vm);
-        else if (mc_xml_is(c, "clock"))
+        } else if (mc_xml_is(c, "clock") && !seen_clock) {
+            seen_clock = true;
             parse_clock(c, vm);
-        else if (mc_xml_is(c, "devices"))
+        } else if (mc_xml_is(c, "devices")) {
             parse_devices(c, vm, &n_video);
-        else if (mc_xml_is(c, "seclabel")) {
+        } else if (mc_xml_is(c, "seclabel")) {
             char *model = mc_xml_prop(c, "model");
             if (model)
                 mc_strv_append_n(&vm->seclabels, &n_seclabels, model);

@@ -10,11 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checker/xml-util.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
+#include "virt-xml.h"
 #include "virt.h"
 
 #define QEMU_CONF "/etc/libvirt/qemu.conf"
+/* NUMA cells asked for free huge pages (libvirt's own limit is 1024 nodes). */
+#define MAX_CELLS 4096
 
 const char *const mc_virt_probe_spec[] = { "F " QEMU_CONF, NULL };
 
@@ -143,16 +147,38 @@ static void gather_versions(virConnectPtr conn, struct mc_host_facts *h)
         add_virt_error(h, "virt", "cannot get the libvirt version of the daemon");
 }
 
-static void gather_caps(virConnectPtr conn, struct mc_host_facts *h)
+/* Returns the capabilities XML (for gather_hugepages), or NULL. */
+static char *gather_caps(virConnectPtr conn, struct mc_host_facts *h)
 {
-    _cleanup_free_ char *caps = virConnectGetCapabilities(conn);
+    char *caps = virConnectGetCapabilities(conn);
     if (!caps) {
         add_virt_error(h, "virt/caps", "cannot get the capabilities");
-        return;
+        return NULL;
     }
     _cleanup_error_ struct mc_error err = { 0 };
     if (mc_capabilities_xml_parse(caps, strlen(caps), &h->virt, &err) < 0)
         mc_facts_add_error(h, "virt/caps", err.code, "%s", err.message);
+    return caps;
+}
+
+/* The ids of the NUMA cells of a capabilities document (they need not be 0..n-1); ids has
+ * room for MAX_CELLS. */
+static size_t cell_ids(const char *caps, int *ids)
+{
+    _cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+    _cleanup_error_ struct mc_error err = { 0 };
+    if (!caps || mc_xml_parse(caps, strlen(caps), "capabilities XML", &doc, &err) < 0)
+        return 0;
+    xmlNodePtr topo = mc_xml_child(mc_xml_child(xmlDocGetRootElement(doc), "host"), "topology");
+    size_t n = 0;
+    for (xmlNodePtr c = mc_xml_first_elem(mc_xml_child(topo, "cells")); c && n < MAX_CELLS;
+         c = mc_xml_next_elem(c)) {
+        _cleanup_free_ char *id = mc_xml_prop(c, "id");
+        int64_t v;
+        if (mc_xml_is(c, "cell") && mc_parse_int64(id, false, &v) && v >= 0 && v <= INT32_MAX)
+            ids[n++] = (int)v;
+    }
+    return n;
 }
 
 static void gather_node(virConnectPtr conn, struct mc_host_facts *h)
@@ -183,29 +209,34 @@ static void gather_node(virConnectPtr conn, struct mc_host_facts *h)
 /*
  * Free huge pages per size. With NUMA cells in the capabilities, ask per cell
  * and size and sum (what `virsh freepages --all --pagesize N` shows);
- * otherwise ask for the whole host (startCell -1). Runs before gather_node(),
- * while numa_nodes is still the capabilities' cell count.
+ * otherwise ask for the whole host (startCell -1).
  */
-static void gather_hugepages(virConnectPtr conn, struct mc_host_facts *h)
+static void gather_hugepages(virConnectPtr conn, const char *caps, struct mc_host_facts *h)
 {
     struct mc_virt_facts *v = &h->virt;
-    int64_t ncells = v->numa_nodes > 0 && v->numa_nodes <= 4096 ? v->numa_nodes : 0;
+    if (v->n_hugepages == 0)
+        return;
+    _cleanup_free_ int *cells = mc_new0(int, MAX_CELLS);
+    size_t ncells = cell_ids(caps, cells);
+    if (ncells == 0) {
+        cells[0] = -1;
+        ncells = 1;
+    }
     for (size_t i = 0; i < v->n_hugepages; i++) {
         struct mc_hugepages *hp = &v->hugepages[i];
         if (hp->size_kib <= 0 || hp->size_kib > UINT32_MAX)
             continue;
         unsigned size = (unsigned)hp->size_kib;
         int64_t sum = 0;
-        int64_t first = ncells ? 0 : -1, last = ncells ? ncells - 1 : -1;
-        for (int64_t cell = first; cell <= last; cell++) {
+        for (size_t k = 0; k < ncells; k++) {
             unsigned long long count = 0;
-            if (virNodeGetFreePages(conn, 1, &size, (int)cell, 1, &count, 0) < 0) {
+            if (virNodeGetFreePages(conn, 1, &size, cells[k], 1, &count, 0) < 0) {
                 if (mc_virt_last_code() == VIR_ERR_NO_SUPPORT)
                     virResetLastError();
                 else
                     add_virt_error(h, "virt/hugepages",
-                                   "cannot get the free %u KiB pages of NUMA cell %lld", size,
-                                   (long long)cell);
+                                   "cannot get the free %u KiB pages of NUMA cell %d", size,
+                                   cells[k]);
                 return;
             }
             sum = count > (unsigned long long)(INT64_MAX - sum) ? INT64_MAX : sum + (int64_t)count;
@@ -419,8 +450,12 @@ static void gather_qemu_conf(struct mc_source *src, struct mc_host_facts *h)
     size_t len = 0;
     int r = mc_source_read(src, QEMU_CONF, MC_QEMU_CONF_MAX, &buf, &len);
     if (r < 0) {
-        mc_facts_add_error(h, "virt/qemu-conf", r, "cannot read '%s' on %s: %s", QEMU_CONF,
-                           src->label ? src->label : "the host", strerror(-r));
+        if (src->local || !src->label)
+            mc_facts_add_error(h, "virt/qemu-conf", r, "cannot read '%s': %s", QEMU_CONF,
+                               strerror(-r));
+        else
+            mc_facts_add_error(h, "virt/qemu-conf", r, "cannot read '%s' from %s: %s", QEMU_CONF,
+                               src->label, strerror(-r));
         return;
     }
     struct mc_qemu_conf parsed;
@@ -436,8 +471,8 @@ void mc_virt_gather(virConnectPtr conn, struct mc_source *src, struct mc_host_fa
 {
     mc_virt_init();
     gather_versions(conn, h);
-    gather_caps(conn, h);
-    gather_hugepages(conn, h);
+    _cleanup_free_ char *caps = gather_caps(conn, h);
+    gather_hugepages(conn, caps, h);
     gather_node(conn, h);
     gather_domcaps(conn, h);
     gather_pools(conn, h);

@@ -7,10 +7,8 @@
 
 #include "checker/xml-util.h"
 
-/* Element children of n, in order. */
-#define MC_XML_FOREACH_ELEM(c, n)                                                                  \
-    for (xmlNodePtr c = mc_xml_first_elem(n); c; c = mc_xml_next_elem(c))
-
+/* Element children of n, in order:
+ *   for (xmlNodePtr c = mc_xml_first_elem(n); c; c = mc_xml_next_elem(c)) */
 xmlNodePtr mc_xml_first_elem(xmlNodePtr n);
 xmlNodePtr mc_xml_next_elem(xmlNodePtr n);
 /* Attribute name of the first child element called child, or NULL. */

@@ -56,9 +56,11 @@ extern mc_probe_spec mc_virt_probe_spec;
 
 /*
  * A domain's XML (live, inactive or migratable) into new VM facts. what names
- * the document in messages ("domain XML of 'web1'"). Blockers are strings
- * "<token>: <what and why>", the token one of hostdev, interface, shmem,
- * virtiofs, vdpa, transient-disk, invtsc, dimm, launch-security.
+ * the document in messages ("domain XML of 'web1'"). vm->blockers are noun
+ * phrases that start with the element (virtiofs, shmem, vdpa, dimm,
+ * launchSecurity) and read as "the guest has <blocker>": "virtiofs filesystem
+ * 'share'". Host devices, invtsc and transient disks are not blockers: the
+ * facts carry them (hostdevs, cpu_features + tsc_frequency, disk->transient).
  */
 int mc_domain_xml_parse(const char *xml, size_t len, const char *what, struct mc_vm_facts **ret,
                         struct mc_error *reterr);

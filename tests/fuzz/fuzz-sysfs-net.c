@@ -14,11 +14,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    /* TODO: drop once mc_source_dump refuses an empty record header itself (it reads past
-     * the header when a record line is "--<boundary> " with nothing after it) */
-    if (memmem(data, size, "--snb0undary4test \n", 19) ||
-        memmem(data, size, "--snb0undary4test \0", 19))
-        return 0;
     struct mc_error err = { 0 };
     struct mc_source *s = NULL;
     if (mc_source_dump((const char *)data, size, "snb0undary4test", "fuzz", &s, &err) < 0) {

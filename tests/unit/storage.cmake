@@ -1,3 +1,8 @@
 # Unit tests of storage/ (owned by the storage work; included from tests/unit/CMakeLists.txt)
 mc_add_unit_test(mounts SOURCES test-mounts.c LIBS mc_storage mc_model PkgConfig::JSONC)
 mc_add_unit_test(storage SOURCES test-storage.c LIBS mc_storage mc_model PkgConfig::JSONC)
+mc_add_unit_test(storage-probe SOURCES test-storage-probe.c LIBS mc_storage ROOT)
+set_tests_properties(unit.storage-probe PROPERTIES SKIP_RETURN_CODE 77)
+# Against the lab's NFS server (tests/lab); skips when the lab is down.
+mc_add_unit_test(nfs-probe SOURCES test-nfs-probe.c LIBS mc_storage LABELS lab)
+set_tests_properties(unit.nfs-probe PROPERTIES SKIP_RETURN_CODE 77 RESOURCE_LOCK lab)

@@ -27,7 +27,7 @@ static void parse_ok(const char *spec, const char *user, const char *host, int p
                      const char *uri)
 {
     struct mc_hostspec h;
-    struct mc_error err = {0};
+    struct mc_error err = { 0 };
     if (mc_hostspec_parse(spec, "ssh", &h, &err) < 0)
         fail_msg("'%s': %s", spec, err.message);
     if (user)
@@ -44,7 +44,7 @@ static void parse_ok(const char *spec, const char *user, const char *host, int p
 static void parse_bad(const char *spec)
 {
     struct mc_hostspec h;
-    struct mc_error err = {0};
+    struct mc_error err = { 0 };
     if (mc_hostspec_parse(spec, "ssh", &h, &err) == 0)
         fail_msg("'%s' was accepted", spec);
     assert_non_null(err.message);
@@ -63,7 +63,7 @@ static void test_hostspec(void **state)
     parse_ok("qemu+tcp://169.254.42.11/system", NULL, "169.254.42.11", 0,
              "qemu+tcp://169.254.42.11/system");
     struct mc_hostspec h;
-    struct mc_error err = {0};
+    struct mc_error err = { 0 };
     assert_int_equal(mc_hostspec_parse("local", "ssh", &h, &err), 0);
     assert_true(h.local);
     assert_string_equal(h.uri, "qemu:///system");
@@ -99,8 +99,17 @@ static void test_encoding(void **state)
 {
     (void)state;
     static const char *const samples[] = {
-        "/var/lib/libvirt/images/web.qcow2", "a b", "it's \"quoted\"", "new\nline", "$(id)`x`",
-        "back\\slash", "", "tab\there", "\xc3\xa9t\xc3\xa9", "-dash", NULL,
+        "/var/lib/libvirt/images/web.qcow2",
+        "a b",
+        "it's \"quoted\"",
+        "new\nline",
+        "$(id)`x`",
+        "back\\slash",
+        "",
+        "tab\there",
+        "\xc3\xa9t\xc3\xa9",
+        "-dash",
+        NULL,
     };
     for (size_t i = 0; samples[i]; i++) {
         char *e = mc_agent_encode(samples[i]);
@@ -135,10 +144,11 @@ static char *dir;
 
 static int start(struct agent *a, const char *remote_command, const char *shell)
 {
-    struct mc_hostspec h = {.local = true, .label = (char *)a->name};
-    struct mc_session_opts o = {.host = &h, .control_dir = dir, .remote_command = remote_command,
-                                .timeout_ms = 20000};
-    struct mc_error err = {0};
+    struct mc_hostspec h = { .local = true, .label = (char *)a->name };
+    struct mc_session_opts o = {
+        .host = &h, .control_dir = dir, .remote_command = remote_command, .timeout_ms = 20000
+    };
+    struct mc_error err = { 0 };
     if (shell)
         setenv("PATH", shell, 1);
     int r = mc_session_start(&a->s, &o, &err);
@@ -150,7 +160,7 @@ static int start(struct agent *a, const char *remote_command, const char *shell)
 static char *answer(struct mc_session *s, const char *op, const char *const *args)
 {
     char **w = NULL;
-    struct mc_error err = {0};
+    struct mc_error err = { 0 };
     if (mc_session_call(s, op, args, 20000, &w, &err) < 0)
         fail_msg("%s: %s", op, err.message);
     char *j = mc_strv_join(w, " ");
@@ -163,7 +173,7 @@ static void test_agents_agree(void **state)
     (void)state;
     char tmpl[] = "/tmp/migcheck-test-XXXXXX";
     assert_non_null(mkdtemp(tmpl));
-    struct mc_error err = {0};
+    struct mc_error err = { 0 };
     assert_int_equal(mc_control_dir_create(&dir, &err), 0);
     /* A directory with an awkward name and a file in it. */
     char *odd = mc_xasprintf("%s/dir with 'quotes' and\nnewline", tmpl);
@@ -180,11 +190,12 @@ static void test_agents_agree(void **state)
     char *native = mc_xasprintf("%s/src/migcheck", MC_BINARY_DIR);
 
     /* The native agent, and the sh agent under each shell (first in PATH as "sh"). */
-    struct agent agents[4] = {{.name = "native"}, {.name = "dash"}, {.name = "bash"},
-                              {.name = "busybox"}};
+    struct agent agents[4] = {
+        { .name = "native" }, { .name = "dash" }, { .name = "bash" }, { .name = "busybox" }
+    };
     start(&agents[0], native, NULL);
     assert_string_equal(agents[0].s.kind, "migcheck");
-    const char *shells[3] = {"/usr/bin/dash", "/usr/bin/bash", "/usr/bin/busybox"};
+    const char *shells[3] = { "/usr/bin/dash", "/usr/bin/bash", "/usr/bin/busybox" };
     size_t nagents = 1;
     for (size_t i = 0; i < 3; i++) {
         if (access(shells[i], X_OK) < 0)
@@ -209,10 +220,10 @@ static void test_agents_agree(void **state)
     }
     assert_true(nagents >= 2);
 
-    const char *stat1[] = {file, NULL};
-    const char *stat2[] = {missing, NULL};
-    const char *res[] = {"localhost", NULL};
-    const char *open1[] = {file, "0", "0", "r", NULL};
+    const char *stat1[] = { file, NULL };
+    const char *stat2[] = { missing, NULL };
+    const char *res[] = { "localhost", NULL };
+    const char *open1[] = { file, "0", "0", "r", NULL };
     char *ref_stat1 = answer(&agents[0].s, "stat", stat1);
     char *ref_stat2 = answer(&agents[0].s, "stat", stat2);
     char *ref_res = answer(&agents[0].s, "resolve", res);
@@ -235,28 +246,28 @@ static void test_agents_agree(void **state)
         assert_string_equal(a, ref_open);
         free(a);
         /* Canary round trip in the awkward directory. */
-        const char *cw[] = {odd, "abc123", NULL};
+        const char *cw[] = { odd, "abc123", NULL };
         a = answer(s, "canary-write", cw);
         assert_string_equal(a, "ok");
         free(a);
         char *cpath = mc_xasprintf("%s/.migcheck-canary-abc123", odd);
-        const char *cr[] = {cpath, "abc123", NULL};
+        const char *cr[] = { cpath, "abc123", NULL };
         a = answer(&agents[0].s, "canary-read", cr); /* written by one agent, read by another */
         assert_string_equal(a, "ok match");
         free(a);
-        const char *rm[] = {cpath, NULL};
+        const char *rm[] = { cpath, NULL };
         a = answer(s, "rm-canary", rm);
         assert_string_equal(a, "ok");
         free(a);
         assert_int_equal(access(cpath, F_OK), -1);
         free(cpath);
         /* It refuses to remove anything that is not a canary. */
-        const char *rm2[] = {file, NULL};
+        const char *rm2[] = { file, NULL };
         a = answer(s, "rm-canary", rm2);
         assert_true(mc_str_startswith(a, "error"));
         free(a);
         assert_int_equal(access(file, F_OK), 0);
-        const char *bad[] = {odd, "../../x", NULL};
+        const char *bad[] = { odd, "../../x", NULL };
         a = answer(s, "canary-write", bad);
         assert_true(mc_str_startswith(a, "error"));
         free(a);
@@ -278,12 +289,12 @@ static void test_agents_agree(void **state)
     free(file);
     free(missing);
     free(odd);
-    char *cmd[] = {NULL};
+    char *cmd[] = { NULL };
     (void)cmd;
     mc_control_dir_remove(dir);
     free(dir);
     /* Remove the scratch directory and its shell links. */
-    static const char *const names[] = {"bin-dash", "bin-bash", "bin-busybox", NULL};
+    static const char *const names[] = { "bin-dash", "bin-bash", "bin-busybox", NULL };
     for (size_t i = 0; names[i]; i++) {
         char *l = mc_xasprintf("%s/%s/sh", tmpl, names[i]);
         unlink(l);
@@ -299,14 +310,15 @@ static void test_unreachable(void **state)
 {
     (void)state;
     /* A host nobody answers for: ssh fails fast, and the message says which host. */
-    struct mc_error err = {0};
+    struct mc_error err = { 0 };
     char *cdir = NULL;
     assert_int_equal(mc_control_dir_create(&cdir, &err), 0);
     struct mc_hostspec h;
     assert_int_equal(mc_hostspec_parse("root@169.254.254.254", "ssh", &h, &err), 0);
     struct mc_session s;
-    struct mc_session_opts o = {.host = &h, .control_dir = cdir, .remote_command = "migcheck",
-                                .timeout_ms = 3000};
+    struct mc_session_opts o = {
+        .host = &h, .control_dir = cdir, .remote_command = "migcheck", .timeout_ms = 3000
+    };
     setenv("MIGCHECK_TEST_SSH", "1", 1);
     int r = mc_session_start(&s, &o, &err);
     assert_true(r < 0);

@@ -115,10 +115,13 @@ static void test_os_release_vs_shell(void **state)
         struct mc_error err = { 0 };
         assert_int_equal(mc_os_release_parse(buf, len, &o, &err), 0);
 
-        const char *argv[] = { "dash", "-c",
+        const char *argv[] = { "dash",
+                               "-c",
                                ". \"$1\"; printf '%s\\0' \"$ID\" \"$ID_LIKE\" \"$VERSION_ID\" "
                                "\"$PRETTY_NAME\" \"$VARIANT_ID\"",
-                               "sh", path, NULL };
+                               "sh",
+                               path,
+                               NULL };
         int ex = -1;
         size_t olen = 0;
         char *out = run(argv, NULL, &ex, &olen);
@@ -172,8 +175,8 @@ static void test_os_release_hostile(void **state)
     mc_os_facts_clear(&o);
     free(buf);
 
-    static const char *const odd[] = { "", "=", "=x\n", "1X=a\nID=ok", "ID", "ID=\\", "ID='",
-                                       "ID=\"\\", "\n\n\n" };
+    static const char *const odd[] = { "",      "=",    "=x\n",    "1X=a\nID=ok", "ID",
+                                       "ID=\\", "ID='", "ID=\"\\", "\n\n\n" };
     for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
         assert_int_equal(mc_os_release_parse(odd[i], strlen(odd[i]), &o, &err), 0);
         mc_os_facts_clear(&o);
@@ -243,7 +246,7 @@ static void test_dpkg_vs_system(void **state)
     size_t expected = 0;
     for (size_t i = 4; argv[i]; i++) {
         const char *q[] = { "dpkg-query", "-W", "-f", "${Status}|${Version}|${Architecture}",
-                            argv[i], NULL };
+                            argv[i],      NULL };
         int ex = -1;
         char *out = run(q, NULL, &ex, NULL);
         const struct mc_package *p = mc_os_find_package(&h->os, argv[i]);
@@ -314,8 +317,8 @@ static void test_rpm_fixture(void **state)
     free(buf);
 
     /* Garbage never becomes a package. */
-    const char *junk = "a\tb\n\t\t\n\tx\ty\nname\t(none):\tx86_64\nname\t:\tx\n\0\tz\ty\n";
-    assert_int_equal(mc_rpm_query_parse(junk, 52, &p, &n, &err), 0);
+    static const char junk[] = "a\tb\n\t\t\n\tx\ty\nname\t(none):\tx86_64\nname\t:\tx\n\0\tz\ty\n";
+    assert_int_equal(mc_rpm_query_parse(junk, sizeof(junk) - 1, &p, &n, &err), 0);
     assert_int_equal(n, 0);
     free(p);
 }
@@ -435,12 +438,55 @@ static void test_gather_local_vs_system(void **state)
         struct passwd *p = getpwnam(h->os.qemu_user);
         assert_non_null(p);
         assert_int_equal(h->os.qemu_uid, p->pw_uid);
-        struct group *g = h->os.id && strcmp(h->os.id, "debian") == 0 ? getgrnam("libvirt-qemu")
-                                                                        : NULL;
+        struct group *g =
+            h->os.id && strcmp(h->os.id, "debian") == 0 ? getgrnam("libvirt-qemu") : NULL;
         assert_int_equal(h->os.qemu_gid, g ? g->gr_gid : p->pw_gid);
     }
     mc_host_facts_free(h);
     mc_source_free(src);
+}
+
+/* qemu.conf's user and group win over the distro default; a rerun replaces the facts and the
+ * errors of the earlier run (recorded RHEL 9 host). */
+static void test_qemu_user_from_conf(void **state)
+{
+    (void)state;
+    char *root = data_path("hosts/rhel9");
+    struct mc_source *src = mc_source_fs(root, false);
+    struct mc_host_facts *h = mc_host_facts_new();
+    mc_os_gather(src, h);
+    assert_string_equal(h->os.qemu_user, "qemu");
+    assert_int_equal(h->os.qemu_uid, 107);
+    assert_int_equal(h->os.qemu_gid, 107);
+    assert_true(h->os.qemu_uid_known);
+
+    h->virt.qemu_conf.user = mc_xstrdup("nosuchuser");
+    mc_os_gather_qemu_user(src, h);
+    assert_false(h->os.qemu_uid_known);
+    assert_int_equal(h->os.qemu_uid, -1);
+    assert_int_equal(h->n_errors, 1);
+    assert_string_equal(h->errors[0].area, "os/qemu-user");
+
+    free(h->virt.qemu_conf.user);
+    h->virt.qemu_conf.user = mc_xstrdup("admin");
+    h->virt.qemu_conf.group = mc_xstrdup("kvm");
+    mc_os_gather_qemu_user(src, h);
+    assert_int_equal(h->n_errors, 0);
+    assert_string_equal(h->os.qemu_user, "admin");
+    assert_int_equal(h->os.qemu_uid, 1000);
+    assert_int_equal(h->os.qemu_gid, 36);
+
+    free(h->virt.qemu_conf.user);
+    h->virt.qemu_conf.user = mc_xstrdup("+0");
+    free(h->virt.qemu_conf.group);
+    h->virt.qemu_conf.group = mc_xstrdup("+5");
+    mc_os_gather_qemu_user(src, h);
+    assert_true(h->os.qemu_uid_known);
+    assert_int_equal(h->os.qemu_uid, 0);
+    assert_int_equal(h->os.qemu_gid, 5);
+    mc_host_facts_free(h);
+    mc_source_free(src);
+    free(root);
 }
 
 /* Every ROM listed exists with that size; links resolve where realpath() says; and every
@@ -543,10 +589,9 @@ static char **qemu_romfiles(const char *machine, const char *const *devices, boo
     STRV_FOREACH (l, lines) {
         json_object *j = json_tokener_parse(*l), *r;
         /* In order: qmp_capabilities, one qom-get per device, the firmware, quit. */
-        if (j && json_object_object_get_ex(j, "return", &r) && returns++ > 0 &&
-            returns <= ndev + 2)
-            mc_strv_add(&v, json_object_is_type(r, json_type_string) ? json_object_get_string(r)
-                                                                     : "");
+        if (j && json_object_object_get_ex(j, "return", &r) && returns++ > 0 && returns <= ndev + 2)
+            mc_strv_add(&v,
+                        json_object_is_type(r, json_type_string) ? json_object_get_string(r) : "");
         json_object_put(j);
     }
     mc_strv_free(lines);
@@ -604,8 +649,8 @@ static void test_rom_table_vs_qemu(void **state)
     static const struct {
         const char *model, *device;
     } vgas[] = {
-        { "vga", "VGA" },       { "cirrus", "cirrus-vga" },      { "vmvga", "vmware-svga" },
-        { "qxl", "qxl-vga" },   { "virtio", "virtio-vga" },      { "bochs", "bochs-display" },
+        { "vga", "VGA" },     { "cirrus", "cirrus-vga" }, { "vmvga", "vmware-svga" },
+        { "qxl", "qxl-vga" }, { "virtio", "virtio-vga" }, { "bochs", "bochs-display" },
     };
     for (size_t i = 0; i < sizeof(vgas) / sizeof(vgas[0]); i++) {
         const char *devs[] = { vgas[i].device, NULL };
@@ -657,10 +702,10 @@ static void test_vm_rom_names(void **state)
     mc_strv_add(&vm.video_models, "virtio");
     mc_strv_add(&vm.video_models, "bochs");
     char **n = mc_os_vm_rom_names(&vm);
-    static const char *const want[] = { "efi-virtio.rom",     "efi-e1000e.rom",
-                                        "pxe-eepro100.rom",   "efi-rtl8139.rom",
-                                        "vgabios-qxl.bin",    "vgabios-bochs-display.bin",
-                                        "bios-256k.bin",      "kvmvapic.bin" };
+    static const char *const want[] = { "efi-virtio.rom",   "efi-e1000e.rom",
+                                        "pxe-eepro100.rom", "efi-rtl8139.rom",
+                                        "vgabios-qxl.bin",  "vgabios-bochs-display.bin",
+                                        "bios-256k.bin",    "kvmvapic.bin" };
     assert_int_equal(mc_strv_length(n), sizeof(want) / sizeof(want[0]));
     for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
         assert_string_equal(n[i], want[i]);
@@ -714,6 +759,7 @@ int main(void)
         cmocka_unit_test(test_rpm_fixture),
         cmocka_unit_test(test_passwd_group_vs_nss),
         cmocka_unit_test(test_gather_local_vs_system),
+        cmocka_unit_test(test_qemu_user_from_conf),
         cmocka_unit_test(test_roms_vs_stat),
         cmocka_unit_test(test_rom_table_vs_qemu),
         cmocka_unit_test(test_vm_rom_names),

@@ -260,6 +260,24 @@ static void test_rom_hashes(void **state)
     assert_int_equal(hashed, present);
     assert_true(hashed >= 1 || access("/usr/share/seabios/vgabios-ramfb.bin", F_OK) != 0);
 
+    /* In two round trips, as the sh agent would: the os spec first, the VM's hashes later. */
+    const char *const *first[] = { mc_os_probe_spec, NULL };
+    const char *const *second[] = { (const char *const *)hspec, NULL };
+    struct mc_source *d1 = probe(0, first), *d2 = probe(0, second);
+    struct mc_host_facts *two = mc_host_facts_new();
+    mc_os_gather(d1, two);
+    two->vm = direct->vm;
+    mc_os_hash_vm_roms(d2, two);
+    two->vm = NULL;
+    b->os = two->os;
+    char *x3 = to_xml(b);
+    memset(&b->os, 0, sizeof(b->os));
+    assert_same_snapshot("ROM hashes in a second round trip", x1, x3);
+    free(x3);
+    mc_host_facts_free(two);
+    mc_source_free(d1);
+    mc_source_free(d2);
+
     free(x1);
     free(x2);
     mc_host_facts_free(a);
@@ -359,6 +377,57 @@ static void test_errors_like_direct(void **state)
     mc_source_free(fs);
 }
 
+/* Without a working stat(1) the sizes come from POSIX wc, the same. */
+static void test_sizes_without_stat(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/migcheck-probe-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *fake = mc_xasprintf("%s/stat", dir);
+    write_file(fake, "#!/bin/sh\nexit 1\n", 17);
+    chmod(fake, 0755);
+    char *spec = mc_xasprintf("S %s", MC_TEST_DATA "/os/os-release");
+    const char *lines[] = { spec, NULL };
+    const char *const *specs[] = { lines, NULL };
+    char *boundary = mc_probe_boundary();
+    char *req = mc_probe_request(specs, boundary);
+    char *path = mc_xasprintf("PATH=%s:/usr/bin:/bin", dir);
+    const char *envp[] = { path, NULL };
+    const char *argv[] = { "dash", "-s", NULL };
+    struct mc_spawn_opts o = {
+        .argv = argv, .stdin_data = req, .stdin_len = strlen(req), .timeout_ms = 30000, .envp = envp
+    };
+    struct mc_spawn_result res = { 0 };
+    struct mc_error err = { 0 };
+    assert_int_equal(mc_spawn_run(&o, &res, &err), 0);
+    struct mc_source *dump = NULL;
+    assert_int_equal(mc_source_dump(res.out, res.out_len, boundary, "wc", &dump, &err), 0);
+    struct mc_source *fs = mc_source_fs("/", false);
+    struct mc_dirent *d = NULL, *d2 = NULL;
+    size_t n = 0, n2 = 0;
+    assert_int_equal(mc_source_list(dump, MC_TEST_DATA "/os/os-release", &d, &n), 0);
+    assert_int_equal(mc_source_list(fs, MC_TEST_DATA "/os/os-release", &d2, &n2), 0);
+    assert_int_equal(n, n2);
+    assert_true(n > 0);
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(d[i].name, d2[i].name);
+        assert_true(d[i].size > 0);
+        assert_int_equal(d[i].size, d2[i].size);
+    }
+    mc_dirents_free(d, n);
+    mc_dirents_free(d2, n2);
+    mc_source_free(dump);
+    mc_source_free(fs);
+    mc_spawn_result_clear(&res);
+    unlink(fake);
+    rmdir(dir);
+    free(fake);
+    free(spec);
+    free(boundary);
+    free(req);
+    free(path);
+}
+
 /* Input is data: nothing in a spec line is run, quoted words stay words. */
 static void test_hostile_specs(void **state)
 {
@@ -371,8 +440,18 @@ static void test_hostile_specs(void **state)
     char *l3 = mc_xasprintf("F %s/`touch %s`", dir, canary);
     char *l4 = mc_xasprintf("F %s/$(touch${IFS}%s)", dir, canary);
     char *l5 = mc_xasprintf("C hostname-f -x");
-    const char *lines[] = { l1, l2, l3, l4, l5, "C reboot", "C -rf", "C dpkg-query -evil",
-                            "F /etc/hostname; touch /tmp/x", "X garbage", "MCPROBE_x", "END",
+    const char *lines[] = { l1,
+                            l2,
+                            l3,
+                            l4,
+                            l5,
+                            "C reboot",
+                            "C -rf",
+                            "C dpkg-query -evil",
+                            "F /etc/hostname; touch /tmp/x",
+                            "X garbage",
+                            "MCPROBE_x",
+                            "END",
                             NULL };
     /* "END" is not a valid spec line: the request leaves it out rather than end early. */
     const char *const *specs[] = { lines, mc_os_probe_spec, NULL };
@@ -445,8 +524,7 @@ static void test_commands_match_argv(void **state)
     const char *envp[] = { path, NULL };
     const char *argv[] = { "dash", "-s", NULL };
     struct mc_spawn_opts o = {
-        .argv = argv, .stdin_data = req, .stdin_len = strlen(req), .timeout_ms = 30000,
-        .envp = envp
+        .argv = argv, .stdin_data = req, .stdin_len = strlen(req), .timeout_ms = 30000, .envp = envp
     };
     struct mc_spawn_result res = { 0 };
     struct mc_error err = { 0 };
@@ -512,8 +590,7 @@ static void test_not_a_probe(void **state)
     struct mc_source *s = NULL;
     struct mc_error err = { 0 };
     const char *cat[] = { "sh", "-c", "cat >/dev/null; echo motd; exit 3", NULL };
-    assert_int_equal(mc_probe_run(cat, mc_probe_gatherer_specs, "kvm9", 10000, &s, &err),
-                     -EBADMSG);
+    assert_int_equal(mc_probe_run(cat, mc_probe_gatherer_specs, "kvm9", 10000, &s, &err), -EBADMSG);
     assert_non_null(strstr(err.message, "kvm9"));
     assert_non_null(strstr(err.message, "status 3"));
     mc_error_clear(&err);
@@ -521,6 +598,53 @@ static void test_not_a_probe(void **state)
     assert_int_equal(mc_probe_run(slow, mc_probe_gatherer_specs, "kvm9", 200, &s, &err),
                      -ETIMEDOUT);
     mc_error_clear(&err);
+}
+
+/*
+ * The probe's answer as a fixture: tests/data/hosts/debian12/probe.out was recorded on the
+ * Debian 12 build machine (record.sh); the facts gathered from it must stay those of
+ * debian12.expected.xml (MIGCHECK_TEST_REGENERATE=1 rewrites it for review).
+ */
+static void test_debian12_fixture(void **state)
+{
+    (void)state;
+    char *path = mc_xasprintf("%s/hosts/debian12/probe.out", MC_TEST_DATA);
+    char *buf = NULL;
+    size_t len = 0;
+    assert_int_equal(mc_read_file(path, 64u << 20, &buf, &len), 0);
+    char boundary[65] = "";
+    assert_int_equal(sscanf(buf, "MCPROBE 1 %64[0-9a-zA-Z]", boundary), 1);
+    struct mc_source *dump = NULL;
+    struct mc_error err = { 0 };
+    assert_int_equal(mc_source_dump(buf, len, boundary, "debian12", &dump, &err), 0);
+    struct mc_host_facts *h = gather(dump, NULL);
+    assert_string_equal(h->os.id, "debian");
+    assert_string_equal(h->os.pkg_format, "dpkg");
+    char *x = to_xml(h);
+
+    char *exp_path = mc_xasprintf("%s/hosts/debian12.expected.xml", MC_TEST_DATA);
+    const char *regen = getenv("MIGCHECK_TEST_REGENERATE");
+    if (regen && strcmp(regen, "1") == 0) {
+        write_file(exp_path, x, strlen(x));
+        print_message("regenerated '%s': review it with git diff\n", exp_path);
+    } else {
+        char *want = NULL;
+        size_t wlen = 0;
+        int r = mc_read_file(exp_path, 64u << 20, &want, &wlen);
+        if (r < 0)
+            fail_msg("cannot read '%s': %s (MIGCHECK_TEST_REGENERATE=1 writes it)", exp_path,
+                     strerror(-r));
+        assert_same_snapshot("debian12 fixture (MIGCHECK_TEST_REGENERATE=1 rewrites the "
+                             "expected file)",
+                             want, x);
+        free(want);
+    }
+    free(exp_path);
+    free(x);
+    mc_host_facts_free(h);
+    mc_source_free(dump);
+    free(buf);
+    free(path);
 }
 
 int main(void)
@@ -531,10 +655,12 @@ int main(void)
         cmocka_unit_test(test_probe_equals_direct_bash),
         cmocka_unit_test(test_rom_hashes),
         cmocka_unit_test(test_errors_like_direct),
+        cmocka_unit_test(test_sizes_without_stat),
         cmocka_unit_test(test_hostile_specs),
         cmocka_unit_test(test_commands_match_argv),
         cmocka_unit_test(test_boundary),
         cmocka_unit_test(test_not_a_probe),
+        cmocka_unit_test(test_debian12_fixture),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -77,8 +77,8 @@ static struct mc_host_facts *host(const char *name, const char *uuid, const char
 {
     struct mc_host_facts *h = mc_host_facts_new();
     h->name = S(name);
-    h->areas = MC_AREA_OS | MC_AREA_VIRT | MC_AREA_MOUNTS | MC_AREA_STORAGE | MC_AREA_NET |
-               MC_AREA_CPU;
+    h->areas =
+        MC_AREA_OS | MC_AREA_VIRT | MC_AREA_MOUNTS | MC_AREA_STORAGE | MC_AREA_NET | MC_AREA_CPU;
     h->os.id = S("debian");
     h->os.version_id = S("12");
     h->os.pretty_name = S("Debian GNU/Linux 12 (bookworm)");
@@ -244,21 +244,23 @@ static enum mc_status run(struct fx *f, const char *id, struct mc_report *keep)
     size_t n;
     const struct mc_rule *rules = mc_rules_table(&n);
     assert_non_null(mc_rule_find(id));
-    struct mc_pair p = {.src = f->src,
-                        .dst = f->dst,
-                        .vm = f->src->vm,
-                        .rel = f->rel,
-                        .opts = &f->opts,
-                        .src_name = "kvm1",
-                        .dst_name = "kvm2"};
-    struct mc_engine_opts eo = {.rules = rules, .n_rules = n, .only = id};
-    struct mc_report rep = {0};
+    struct mc_pair p = { .src = f->src,
+                         .dst = f->dst,
+                         .vm = f->src->vm,
+                         .rel = f->rel,
+                         .opts = &f->opts,
+                         .src_name = "kvm1",
+                         .dst_name = "kvm2" };
+    struct mc_engine_opts eo = { .rules = rules, .n_rules = n, .only = id };
+    struct mc_report rep = { 0 };
     mc_engine_run(&eo, &p, &rep);
     assert_true(rep.findings.n > 0);
     enum mc_status worst = MC_STATUS_SKIP;
-    static const int rank[_MC_STATUS_MAX] = {[MC_STATUS_SKIP] = 0, [MC_STATUS_PASS] = 1,
-                                             [MC_STATUS_WARN] = 2, [MC_STATUS_UNKNOWN] = 3,
-                                             [MC_STATUS_FAIL] = 4};
+    static const int rank[_MC_STATUS_MAX] = { [MC_STATUS_SKIP] = 0,
+                                              [MC_STATUS_PASS] = 1,
+                                              [MC_STATUS_WARN] = 2,
+                                              [MC_STATUS_UNKNOWN] = 3,
+                                              [MC_STATUS_FAIL] = 4 };
     for (size_t i = 0; i < rep.findings.n; i++) {
         const struct mc_finding *fi = &rep.findings.items[i];
         assert_string_equal(fi->rule, id);
@@ -681,7 +683,8 @@ static void test_storage_network_disk(void **state)
     h->port = 3260;
     relate(f);
     live_ok(f);
-    assert_string_equal(f->rel->paths[0].src_path, "iscsi://169.254.42.10:3260/iqn.2026-11.lab:web1/1");
+    assert_string_equal(f->rel->paths[0].src_path,
+                        "iscsi://169.254.42.10:3260/iqn.2026-11.lab:web1/1");
     f->rel->paths[0].evidence = S(MC_EVIDENCE_NETWORK);
     assert_int_equal(run(f, "storage.disk-shared", NULL), MC_STATUS_PASS);
     assert_int_equal(run(f, "virt.unsafe-migration", NULL), MC_STATUS_PASS);

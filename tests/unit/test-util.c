@@ -262,9 +262,9 @@ static void test_fs_source(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_strv), cmocka_unit_test(test_utf8),      cmocka_unit_test(test_spawn),
-        cmocka_unit_test(test_dump), cmocka_unit_test(test_dump_details),
-        cmocka_unit_test(test_fs_source),
+        cmocka_unit_test(test_strv),         cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_spawn),        cmocka_unit_test(test_dump),
+        cmocka_unit_test(test_dump_details), cmocka_unit_test(test_fs_source),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

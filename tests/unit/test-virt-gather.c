@@ -80,8 +80,8 @@ static char *virsh(int *ret_exit, const char *uri, ...)
     return out;
 }
 
-#define VIRSH(...)     virsh(NULL, __VA_ARGS__, (const char *)NULL)
-#define VIRSH_RC(...)  virsh(__VA_ARGS__, (const char *)NULL)
+#define VIRSH(...)    virsh(NULL, __VA_ARGS__, (const char *)NULL)
+#define VIRSH_RC(...) virsh(__VA_ARGS__, (const char *)NULL)
 
 /* The value of "Key:   value" in virsh's info output, newly allocated; NULL when absent. */
 static char *kv(const char *out, const char *key)
@@ -423,8 +423,8 @@ static void compare_vm(const char *uri, const char *name, const struct mc_vm_fac
 
     /* The devices of the XML virsh prints (inactive XML for a shut-off domain). */
     bool active = strcmp(state, "shutoff") != 0;
-    _cleanup_free_ char *xml = active ? VIRSH(uri, "dumpxml", name)
-                                      : VIRSH(uri, "dumpxml", "--inactive", name);
+    _cleanup_free_ char *xml =
+        active ? VIRSH(uri, "dumpxml", name) : VIRSH(uri, "dumpxml", "--inactive", name);
     _cleanup_free_ char *ndisks = xp(xml, "count(/domain/devices/disk)"),
                         *nifaces = xp(xml, "count(/domain/devices/interface)"),
                         *mem = xp(xml, "/domain/memory"), *vcpu = xp(xml, "/domain/vcpu"),
@@ -491,8 +491,8 @@ static void test_qemu_conf_failures(void **state)
         int err;
     } cases[] = {
         { DATA "hosts/no-qemu-conf", ENOENT }, /* the file is not there */
-        { DATA "hosts/broken", EBADMSG }, /* libvirtd would refuse it too */
-        { NULL, ENOTSUP },                /* no access to the host's files */
+        { DATA "hosts/broken", EBADMSG },      /* libvirtd would refuse it too */
+        { NULL, ENOTSUP },                     /* no access to the host's files */
     };
     for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
         _cleanup_(mc_host_facts_freep) struct mc_host_facts *h =

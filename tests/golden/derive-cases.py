@@ -1,0 +1,924 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Derive the golden cases (tests/golden/cases/) from the recorded snapshots.
+
+The recordings in recorded/ are real: `migcheck SRC DST VM --save-facts DIR`
+on the lab (tests/lab, Debian 12 hosts lab-a and lab-b, guests on NFS), plus
+`migcheck facts --root tests/data/hosts/rhel9 --no-virt` for the RHEL host.
+Every case is a recording plus small, named edits; each edit is written down
+here and in the case's README. Run it after changing a recording or a case,
+then regenerate the expected output (MIGCHECK_TEST_REGENERATE=1) and review
+the diff:
+
+    tests/golden/derive-cases.py
+    MIGCHECK_TEST_REGENERATE=1 ctest --test-dir BUILD -L golden
+
+Only the Python standard library is needed. The tests themselves do not run
+this script; they read the files it wrote (checked in).
+"""
+import copy
+import os
+import shutil
+import sys
+import xml.etree.ElementTree as ET
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REC = os.path.join(HERE, "recorded")
+CASES = os.path.join(HERE, "cases")
+CAPS_RHEL = os.path.join(HERE, "..", "data", "virt", "caps", "rhel94.xml")
+
+
+def load(path):
+    return ET.parse(path).getroot()
+
+
+def text(root):
+    r = copy.deepcopy(root)
+    ET.indent(r, space="  ")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(r, encoding="unicode") + "\n").encode()
+
+
+# ---- edits shared by many cases -------------------------------------------------------------
+
+
+def scrub_machine(host):
+    """Drop this build machine's sandbox mount: an artefact of where the lab ran, not a fact of
+    the lab hosts."""
+    for m in list(host.findall("mount")):
+        if m.get("target", "").startswith("/mnt/sandboxing"):
+            host.remove(m)
+
+
+def drop_serial_logs(host):
+    """The lab guests log their serial console to a file; relate turns that file into a path the
+    destination must reach, which wrongly blocks (libvirt creates the log on the destination;
+    reported to the lead). Removed so that the base case is migratable, as the real migration
+    is."""
+    dom = host.find("domain")
+    if dom is None:
+        return
+    for f in list(dom.findall("file")):
+        if f.get("role") == "serial-log":
+            dom.remove(f)
+
+
+def pair_base(pair, dst_name="lab-b", dst_addr="169.254.42.12"):
+    """The agent of the recording could not probe NFS from the destination nor listen on it; fill
+    in what the live probes will answer on the lab (the lab migrates these guests)."""
+    for p in list(pair.findall("path")):
+        if p.get("role") == "serial-log":
+            pair.remove(p)
+        elif p.get("disk-type") == "network":
+            p.set("exists-probe", "ok")
+            p.set("exists-detail", "%s reached %s" % (dst_name, p.get("src-path", "")))
+            p.set("evidence", "network")
+            p.set("evidence-detail", "%s listed the export on lab-storage" % dst_name)
+    mp = pair.find("migration-port")
+    mp.attrib.clear()
+    mp.set("probe", "ok")
+    mp.set("host", dst_name)
+    mp.set("address", dst_addr)
+    mp.set("port", "49152")
+    mp.set("result", "open")
+    mp.set("detail", "a temporary listener on %s:49152 accepted the connection" % dst_addr)
+
+
+def dom(host):
+    return host.find("domain")
+
+
+def sub(parent, tag, **attrs):
+    e = ET.SubElement(parent, tag)
+    for k, v in attrs.items():
+        e.set(k.replace("_", "-"), str(v))
+    return e
+
+
+def insert_after(parent, tag_names, new):
+    """Insert new after the last child named one of tag_names (keeps the table order)."""
+    idx = 0
+    for i, c in enumerate(list(parent)):
+        if c.tag in tag_names:
+            idx = i + 1
+    parent.insert(idx, new)
+    return new
+
+
+def link(host, name):
+    for l in host.find("net").findall("link"):
+        if l.get("name") == name:
+            return l
+    return None
+
+
+def mount_images(host, export, target="/var/lib/libvirt/images", server="lab-storage",
+                 addr="169.254.42.10"):
+    """An NFS mount as libmount reports it (fstype nfs4, server, export, addr=)."""
+    m = ET.Element("mount")
+    for k, v in (("id", "200"), ("parent-id", "76"), ("devno", "0:52"), ("root", "/"),
+                 ("target", target), ("source", "%s:%s" % (server, export)), ("fstype", "nfs4"),
+                 ("options", "rw,relatime"),
+                 ("fs-options", "rw,vers=4.2,rsize=1048576,wsize=1048576,hard,proto=tcp,"
+                                "sec=sys,clientaddr=169.254.42.11,addr=%s" % addr),
+                 ("netfs", "yes"), ("shared", "yes"), ("server", server), ("export", export),
+                 ("server-addr", addr)):
+        m.set(k, v)
+    insert_after(host, ("mount",), m)
+
+
+def file_disk(host, path, cache="none"):
+    """Turn the guest's NFS network disk into a file disk at path."""
+    d = dom(host).find("disk")
+    for k in list(d.attrib):
+        del d.attrib[k]
+    for c in list(d):
+        d.remove(c)
+    for k, v in (("target", "vda"), ("bus", "virtio"), ("type", "file"), ("device", "disk"),
+                 ("source", path), ("format", "qcow2"), ("cache", cache)):
+        d.set(k, v)
+
+
+def rename_host(host, pair, old, new, role):
+    host.set("name", new)
+    host.find("os").set("hostname", new)
+    host.find("os").set("fqdn", new)
+    host.find("virt").set("hostname", new)
+    if pair is not None and role == "dst":
+        pair.find("destination-name").set("name", new)
+
+
+def rhel(host, name):
+    """The RHEL 9.4 host: os, mounts and storage facts as `migcheck facts --root
+    tests/data/hosts/rhel9 --no-virt` reads them from the hand-recorded fixture; the virt facts
+    from the hand-made capabilities tests/data/virt/caps/rhel94.xml (emulator
+    /usr/libexec/qemu-kvm, pc-q35-rhel* machines, SELinux, QEMU 8.2, libvirt 10.0); network and
+    the rest from the lab recording."""
+    r = load(os.path.join(REC, "rhel9-root.xml"))
+    host.remove(host.find("os"))
+    host.insert(0, r.find("os"))
+    host.find("os").set("hostname", name)
+    host.find("os").set("fqdn", name + ".example.com")
+    v = host.find("virt")
+    v.set("hostname", name + ".example.com")
+    v.set("libvirt-version", "10000000")
+    v.set("hv-version", "8002000")
+    caps = load(CAPS_RHEL)
+    cpu = caps.find("host/cpu")
+    v.set("cpu-model", cpu.find("model").text)
+    v.set("cpu-vendor", cpu.find("vendor").text)
+    v.set("tsc-khz", "2294609")
+    for tag in ("cpu-feature", "guest", "machine", "secmodel"):
+        for e in list(v.findall(tag)):
+            v.remove(e)
+    feats = [ET.Element("cpu-feature") for _ in cpu.findall("feature")]
+    for e, f in zip(feats, cpu.findall("feature")):
+        e.text = f.get("name")
+    pos = list(v).index(v.find("host-cpu-xml"))
+    for i, e in enumerate(feats):
+        v.insert(pos + i, e)
+    for sm in caps.findall("host/secmodel"):
+        insert_after(v, ("migration-transport", "secmodel"), ET.Element("secmodel")).text = \
+            sm.find("model").text
+    arch = caps.find("guest/arch")
+    g = insert_after(v, ("secmodel",), ET.Element("guest"))
+    g.set("arch", arch.get("name"))
+    g.set("os-type", caps.find("guest/os_type").text)
+    g.set("emulator", arch.find("emulator").text)
+    for dt in arch.findall("domain"):
+        ET.SubElement(g, "domain-type").text = dt.get("type")
+    last = g
+    for m in arch.findall("machine"):
+        e = ET.Element("machine")
+        e.set("name", m.text)
+        if m.get("canonical"):
+            e.set("canonical", m.get("canonical"))
+        e.set("arch", arch.get("name"))
+        e.set("maxcpus", m.get("maxCpus"))
+        if m.get("deprecated") == "yes":
+            e.set("deprecated", "yes")
+        v.insert(list(v).index(last) + 1, e)
+        last = e
+    qc = v.find("qemu-conf")
+    qc.set("user", "qemu")
+    qc.set("group", "qemu")
+    qc.set("security-driver", "selinux")
+
+
+def rhel_guest(host):
+    d = dom(host)
+    d.set("machine", "pc-q35-rhel9.4.0")
+    d.set("emulator", "/usr/libexec/qemu-kvm")
+    sl = ET.Element("seclabel")
+    sl.text = "selinux"
+    insert_after(d, ("blocker", "file", "chardev", "interface", "disk"), sl)
+
+
+# ---- the cases ----------------------------------------------------------------------------
+
+CASE_LIST = []
+
+
+def case(name, readme, recording="lab-bridge-present", args="", pair=False, base=True):
+    def deco(fn):
+        CASE_LIST.append(dict(name=name, readme=readme, recording=recording, args=args,
+                              pair=pair, base=base, edit=fn))
+        return fn
+    return deco
+
+
+@case("base", "recorded lab pair (NFS network disk, bridge br-vm on both hosts); the sandbox "
+      "mount and the guest's serial log removed; the NFS and port probes filled in as the "
+      "lab answers them: migratable", pair=True)
+def _(s, d, p, c):
+    pass
+
+
+@case("base-offline", "base without pair facts: the live-only rules are skipped")
+def _(s, d, p, c):
+    pass
+
+
+@case("base-quiet", "base with -q: only problems and the verdict", args="-q", pair=True)
+def _(s, d, p, c):
+    pass
+
+
+@case("base-verbose", "base with -v: the evidence of every finding", args="-v", pair=True)
+def _(s, d, p, c):
+    pass
+
+
+@case("shutoff", "the guest is shut off: vm.state FAIL for a live migration")
+def _(s, d, p, c):
+    g = dom(s)
+    g.set("state", "shutoff")
+    g.set("state-reason", "shutdown")
+    del g.attrib["id"]
+
+
+@case("shutoff-offline", "the guest is shut off and --offline is given: vm.state PASS",
+      args="--offline")
+def _(s, d, p, c):
+    g = dom(s)
+    g.set("state", "shutoff")
+    g.set("state-reason", "shutdown")
+    del g.attrib["id"]
+
+
+@case("vm-blockers", "a backup job, 2 snapshots, a PCI host device, virtiofs, invtsc without a "
+      "TSC frequency, 16 virtio-net queues: vm.* FAIL, vm.virtio-vectors WARN")
+def _(s, d, p, c):
+    g = dom(s)
+    g.set("job", "backup")
+    g.set("snapshots", "2")
+    f = ET.Element("cpu-feature")
+    f.set("name", "invtsc")
+    f.set("policy", "require")
+    insert_after(g, ("cpu-xml",), f)
+    g.find("interface").set("queues", "16")
+    h = ET.Element("hostdev")
+    for k, v in (("mode", "subsystem"), ("type", "pci"), ("address", "0000:65:00.1"),
+                 ("managed", "yes")):
+        h.set(k, v)
+    insert_after(g, ("chardev", "interface"), h)
+    b = ET.Element("blocker")
+    b.text = "virtiofs"
+    insert_after(g, ("file", "hostdev", "chardev"), b)
+
+
+@case("devices-ok", "a USB host device, invtsc with the destination's TSC frequency, 4 queues, "
+      "VNC and a TCP serial port on 0.0.0.0, a direct interface on eth0, 2 MiB hugepages the "
+      "destination has, a ROM of the same size on both: every device rule PASS")
+def _(s, d, p, c):
+    g = dom(s)
+    g.set("tsc-frequency", "2000000000")
+    g.set("hugepage-kib", "2048")
+    g.set("hugepages", "yes")
+    f = ET.Element("cpu-feature")
+    f.set("name", "invtsc")
+    f.set("policy", "require")
+    insert_after(g, ("cpu-xml",), f)
+    g.find("interface").set("queues", "4")
+    direct = ET.Element("interface")
+    for k, v in (("type", "direct"), ("source", "eth0"), ("source-mode", "bridge"),
+                 ("model", "virtio"), ("mac", "52:54:00:0d:4d:f7")):
+        direct.set(k, v)
+    insert_after(g, ("interface",), direct)
+    gr = ET.Element("graphics")
+    for k, v in (("type", "vnc"), ("listen-type", "address"), ("listen", "0.0.0.0"),
+                 ("autoport", "yes")):
+        gr.set(k, v)
+    insert_after(g, ("interface",), gr)
+    ch = ET.Element("chardev")
+    for k, v in (("kind", "serial"), ("type", "tcp"), ("host", "0.0.0.0"), ("service", "4555"),
+                 ("mode", "bind"), ("target-type", "isa-serial")):
+        ch.set(k, v)
+    insert_after(g, ("chardev",), ch)
+    h = ET.Element("hostdev")
+    for k, v in (("mode", "subsystem"), ("type", "usb"), ("address", "046d:c52b")):
+        h.set(k, v)
+    insert_after(g, ("chardev",), h)
+    for host in (s, d):
+        for hp in host.find("virt").findall("hugepages"):
+            if hp.get("size-kib") == "2048":
+                hp.set("total", "64")
+                hp.set("free", "64")
+        for r in host.find("os").findall("rom"):
+            if r.get("path", "").endswith("efi-virtio.rom"):
+                r.set("sha256", "5f5d4e3c2b1a09f8e7d6c5b4a392817060f5e4d3c2b1a09f8e7d6c5b4a392817")
+
+
+@case("devices-differ", "the ROM differs in size, too few free hugepages, VNC on the source's "
+      "address, SPICE on a network the destination lacks, a direct interface on eth1, invtsc "
+      "at 2.1 GHz against a 2.0 GHz TSC: FAIL each")
+def _(s, d, p, c):
+    g = dom(s)
+    g.set("tsc-frequency", "2100000000")
+    g.set("hugepage-kib", "2048")
+    g.set("hugepages", "yes")
+    f = ET.Element("cpu-feature")
+    f.set("name", "invtsc")
+    f.set("policy", "require")
+    insert_after(g, ("cpu-xml",), f)
+    direct = ET.Element("interface")
+    for k, v in (("type", "direct"), ("source", "eth1"), ("source-mode", "vepa"),
+                 ("model", "virtio"), ("mac", "52:54:00:0d:4d:f7")):
+        direct.set(k, v)
+    insert_after(g, ("interface",), direct)
+    for gt, lt, attr in (("vnc", "address", ("listen", "169.254.42.11")),
+                         ("spice", "network", ("listen-network", "mgmt"))):
+        gr = ET.Element("graphics")
+        gr.set("type", gt)
+        gr.set("listen-type", lt)
+        gr.set(*attr)
+        gr.set("autoport", "yes")
+        insert_after(g, ("graphics", "interface"), gr)
+    for hp in d.find("virt").findall("hugepages"):
+        if hp.get("size-kib") == "2048":
+            hp.set("total", "16")
+            hp.set("free", "10")
+    for host, size in ((s, None), (d, "262144")):
+        for r in host.find("os").findall("rom"):
+            if r.get("path", "").endswith("efi-virtio.rom"):
+                r.set("sha256", "5f5d4e3c2b1a09f8e7d6c5b4a392817060f5e4d3c2b1a09f8e7d6c5b4a392817")
+                if size:
+                    r.set("size", size)
+
+
+@case("cpu-missing", "the destination's libvirt finds the guest CPU incompatible: amx-tile is "
+      "missing there but not on the source: cpu.compatible FAIL", pair=True)
+def _(s, d, p, c):
+    cpu = p.find("cpu")
+    cpu.set("message", "the CPU is incompatible with host CPU: Host CPU does not provide "
+                       "required features: pni, svm, amx-tile")
+    m = ET.Element("missing")
+    m.text = "amx-tile"
+    cpu.insert(2, m)
+
+
+@case("cpu-passthrough", "a host-passthrough guest between hosts with the same CPU: "
+      "cpu.passthrough PASS, cpu.compatible SKIP")
+def _(s, d, p, c):
+    g = dom(s)
+    g.set("cpu-mode", "host-passthrough")
+    g.set("cpu-migratable", "yes")
+    for k in ("cpu-model", "cpu-match"):
+        g.attrib.pop(k, None)
+
+
+@case("cpu-passthrough-differs", "a host-passthrough guest; the destination's CPU lacks "
+      "avx512f and amx-tile: cpu.passthrough FAIL")
+def _(s, d, p, c):
+    g = dom(s)
+    g.set("cpu-mode", "host-passthrough")
+    g.set("cpu-migratable", "yes")
+    for k in ("cpu-model", "cpu-match"):
+        g.attrib.pop(k, None)
+    v = d.find("virt")
+    for f in list(v.findall("cpu-feature")):
+        if f.text in ("avx512f", "amx-tile"):
+            v.remove(f)
+
+
+@case("hypervisor-config", "the destination is a clone (same host UUID and machine-id), has no "
+      "KVM, 32 MiB free and calls itself localhost; the source forces TLS: FAIL each")
+def _(s, d, p, c):
+    sv, dv = s.find("virt"), d.find("virt")
+    dv.set("host-uuid", sv.get("host-uuid"))
+    d.find("os").set("machine-id", s.find("os").get("machine-id"))
+    dv.set("free-memory-kib", "32768")
+    dv.set("hostname", "localhost.localdomain")
+    sv.find("qemu-conf").set("migrate-tls-force", "yes")
+    for g in dv.findall("guest"):
+        for t in list(g.findall("domain-type")):
+            if t.text == "kvm":
+                g.remove(t)
+
+
+@case("name-collision", "the destination has another domain named present-br: "
+      "virt.name-collision FAIL")
+def _(s, d, p, c):
+    e = ET.Element("defined-domain")
+    for k, v in (("name", "present-br"), ("uuid", "0d1f6a7e-3c55-4b1e-9a51-7f2e9c4d8b10"),
+                 ("state", "shutoff"), ("persistent", "yes")):
+        e.set(k, v)
+    insert_after(d.find("virt"), ("defined-domain", "network", "pool", "hugepages"), e)
+
+
+@case("name-inactive-same-uuid", "the destination has an inactive definition of the same "
+      "domain (same UUID): virt.name-collision PASS")
+def _(s, d, p, c):
+    e = ET.Element("defined-domain")
+    for k, v in (("name", "present-br"), ("uuid", dom(s).get("uuid")), ("state", "shutoff"),
+                 ("persistent", "yes")):
+        e.set(k, v)
+    insert_after(d.find("virt"), ("defined-domain", "network", "pool", "hugepages"), e)
+
+
+def older_debian(d):
+    o = d.find("os")
+    o.set("version-id", "11")
+    o.set("pretty-name", "Debian GNU/Linux 11 (bullseye)")
+    o.set("kernel-release", "5.10.0-32-amd64")
+    for pk in o.findall("package"):
+        if pk.get("name", "").startswith("qemu-"):
+            pk.set("version", pk.get("version").replace("+deb12u18", "+deb12u17"))
+
+
+@case("os-differs", "the destination runs Debian 11 with an older QEMU package build: "
+      "os.release and os.updates WARN, still migratable")
+def _(s, d, p, c):
+    older_debian(d)
+
+
+@case("os-differs-strict", "os-differs with --strict: the warnings block", args="--strict")
+def _(s, d, p, c):
+    older_debian(d)
+
+
+@case("rhel-pair", "two RHEL 9.4 hosts (rpm, /usr/libexec/qemu-kvm, pc-q35-rhel9.4.0, "
+      "SELinux, qemu uid 107) from the rhel9 fixture and the RHEL capabilities: migratable",
+      pair=True)
+def _(s, d, p, c):
+    rhel(s, "rhel-a")
+    rhel(d, "rhel-b")
+    rename_host(s, p, "lab-a", "rhel-a", "src")
+    rename_host(d, p, "lab-b", "rhel-b", "dst")
+    rhel_guest(s)
+    for path in p.findall("path"):
+        if path.get("role") == "emulator":
+            path.set("src-path", "/usr/libexec/qemu-kvm")
+            path.set("exists-detail", "'/usr/libexec/qemu-kvm' exists on rhel-b (file, "
+                                      "17219856 bytes)")
+            path.set("dst-size", "17219856")
+            path.set("src-size", "17219856")
+            path.find("candidate").text = "/usr/libexec/qemu-kvm"
+        else:
+            path.set("exists-detail", path.get("exists-detail").replace("lab-b", "rhel-b"))
+            path.set("evidence-detail", path.get("evidence-detail").replace("lab-b", "rhel-b"))
+    p.find("migration-port").set("host", "rhel-b")
+    p.find("destination-name").set("name", "rhel-b.example.com")
+
+
+@case("rhel-to-debian", "a RHEL 9.4 guest (pc-q35-rhel9.4.0, /usr/libexec/qemu-kvm, SELinux, "
+      "QEMU 8.2) to the Debian lab host: machine type, emulator, QEMU version, security driver "
+      "FAIL; release, updates, qemu ids WARN", pair=True)
+def _(s, d, p, c):
+    rhel(s, "rhel-a")
+    rename_host(s, None, "lab-a", "rhel-a", "src")
+    rhel_guest(s)
+    for path in p.findall("path"):
+        if path.get("role") == "emulator":
+            for k in ("dst-size", "exists-detail"):
+                path.attrib.pop(k, None)
+            path.set("src-path", "/usr/libexec/qemu-kvm")
+            path.set("exists-probe", "failed")
+            path.set("exists-detail", "'/usr/libexec/qemu-kvm' does not exist on lab-b")
+            path.set("src-size", "17219856")
+            path.find("candidate").text = "/usr/libexec/qemu-kvm"
+
+
+def nfs_pair(s, d, export_src, export_dst, dst_target="/var/lib/libvirt/images",
+             src_addr="169.254.42.10"):
+    mount_images(s, export_src, addr=src_addr)
+    mount_images(d, export_dst, target=dst_target)
+    file_disk(s, "/var/lib/libvirt/images/present-br.qcow2")
+
+
+@case("nfs-export-differs", "both hosts mount NFS (nfs4) from lab-storage at "
+      "/var/lib/libvirt/images, the source /srv/nfs and the destination /srv/nfs2; the disk is "
+      "a file there: the same file system type is not evidence, storage.disk-shared FAIL")
+def _(s, d, p, c):
+    nfs_pair(s, d, "/srv/nfs", "/srv/nfs2")
+
+
+@case("nfs-shared", "both hosts mount lab-storage:/srv/nfs at /var/lib/libvirt/images; the disk "
+      "is a file there: storage.disk-shared and storage.disk-path PASS")
+def _(s, d, p, c):
+    nfs_pair(s, d, "/srv/nfs", "/srv/nfs")
+
+
+@case("nfs-other-path", "the destination mounts the same export at /srv/images: "
+      "storage.disk-path FAIL (fix: rewrite-path)")
+def _(s, d, p, c):
+    nfs_pair(s, d, "/srv/nfs", "/srv/nfs", dst_target="/srv/images")
+
+
+@case("nfs-on-source", "the NFS server is the source itself (169.254.42.11): "
+      "storage.separate-host WARN")
+def _(s, d, p, c):
+    nfs_pair(s, d, "/srv/nfs", "/srv/nfs", src_addr="169.254.42.11")
+    for m in d.findall("mount"):
+        if m.get("fstype") == "nfs4":
+            m.set("server-addr", "169.254.42.11")
+            m.set("fs-options", m.get("fs-options").replace("addr=169.254.42.10",
+                                                            "addr=169.254.42.11"))
+
+
+@case("nfs-root-squash", "the disk is on NFS shared by both; the destination's QEMU runs as "
+      "uid 107 and the live open probe was refused (root_squash): storage.qemu-access FAIL, "
+      "storage.qemu-ids WARN", pair=True)
+def _(s, d, p, c):
+    nfs_pair(s, d, "/srv/nfs", "/srv/nfs")
+    o = d.find("os")
+    o.set("qemu-user", "qemu")
+    o.set("qemu-uid", "107")
+    o.set("qemu-gid", "107")
+    for path in p.findall("path"):
+        if path.get("role") == "disk":
+            for k in list(path.attrib):
+                del path.attrib[k]
+            for ch in list(path):
+                path.remove(ch)
+            src = "/var/lib/libvirt/images/present-br.qcow2"
+            for k, v in (("subject", "disk vda"), ("role", "disk"), ("target", "vda"),
+                         ("src-path", src), ("disk-type", "file"), ("cache", "none"),
+                         ("dst-path", src), ("evidence", "identity"),
+                         ("evidence-detail", "both mount nfs:169.254.42.10:/srv/nfs"),
+                         ("exists-probe", "ok"),
+                         ("exists-detail", "'%s' exists on lab-b (file, 196616 bytes)" % src),
+                         ("open-probe", "failed"),
+                         ("open-detail", "EACCES as uid 107 gid 107 (the export squashes root "
+                                         "and the file belongs to 995:994)"),
+                         ("dst-size", "196616"), ("src-size", "196616")):
+                path.set(k, v)
+            for tag, target in (("src-store", "/var/lib/libvirt/images"),
+                                ("dst-store", "/var/lib/libvirt/images")):
+                st = ET.SubElement(path, tag)
+                for k, v in (("kind", "nfs"), ("identity", "nfs:169.254.42.10:/srv/nfs"),
+                             ("mount-target", target), ("mount-root", "/"), ("fstype", "nfs4"),
+                             ("server", "169.254.42.10"), ("shared-fs", "yes")):
+                    st.set(k, v)
+            ET.SubElement(path, "candidate").text = src
+
+
+@case("local-disk", "recorded lab pair with the disk and an ISO in the source's "
+      "/var/lib/libvirt/images (local ext4): virt.unsafe-migration and storage.disk-shared FAIL",
+      recording="lab-local")
+def _(s, d, p, c):
+    pass
+
+
+@case("copy-storage", "local-disk with --copy-storage; the destination has an active dir pool "
+      "at /var/lib/libvirt/images: storage.copy-target PASS", recording="lab-local",
+      args="--copy-storage")
+def _(s, d, p, c):
+    pool = ET.Element("pool")
+    for k, v in (("name", "default"), ("uuid", "6b1f1c3e-5a7d-4d7e-9a43-0f5e2d6c8b21"),
+                 ("type", "dir"), ("active", "yes"), ("autostart", "yes"), ("persistent", "yes"),
+                 ("target-path", "/var/lib/libvirt/images"), ("capacity", "52521566208"),
+                 ("allocation", "13468254208"), ("available", "39053312000")):
+        pool.set(k, v)
+    insert_after(d.find("virt"), ("hugepages",), pool)
+
+
+@case("copy-storage-no-pool", "local-disk with --copy-storage and no storage pool on the "
+      "destination: storage.copy-target FAIL", recording="lab-local", args="--copy-storage")
+def _(s, d, p, c):
+    pass
+
+
+def add_cdrom(s, path="/var/lib/libvirt/images/install.iso"):
+    cd = ET.Element("disk")
+    for k, v in (("target", "hdc"), ("bus", "ide"), ("type", "file"), ("device", "cdrom"),
+                 ("source", path), ("format", "raw"), ("readonly", "yes")):
+        cd.set(k, v)
+    insert_after(dom(s), ("disk",), cd)
+
+
+def cdrom_path(p, exists, dst_size=None):
+    src = "/var/lib/libvirt/images/install.iso"
+    path = ET.Element("path")
+    attrs = [("subject", "cdrom hdc"), ("role", "cdrom"), ("target", "hdc"), ("src-path", src),
+             ("disk-type", "file"), ("readonly", "yes")]
+    if exists:
+        attrs += [("dst-path", src), ("evidence", "none"),
+                  ("evidence-detail", "a canary file written in '/var/lib/libvirt/images' on "
+                                      "lab-a was not seen on lab-b"),
+                  ("exists-probe", "ok"),
+                  ("exists-detail", "'%s' exists on lab-b (file, %s bytes)" % (src, dst_size)),
+                  ("open-probe", "ok"), ("open-detail", "opened read-only as uid 995 gid 994"),
+                  ("dst-size", dst_size), ("src-size", "358400")]
+    else:
+        attrs += [("evidence", "absent"),
+                  ("evidence-detail", "a canary file written in '/var/lib/libvirt/images' on "
+                                      "lab-a was not seen on lab-b"),
+                  ("exists-probe", "failed"),
+                  ("exists-detail", "'%s' does not exist on lab-b" % src),
+                  ("src-size", "358400")]
+    for k, v in attrs:
+        path.set(k, v)
+    st = ET.SubElement(path, "src-store")
+    for k, v in (("kind", "local"), ("identity", "local:ext4:/dev/vda"),
+                 ("mount-target", "/"), ("mount-root", "/"), ("fstype", "ext4")):
+        st.set(k, v)
+    ET.SubElement(path, "candidate").text = src
+    insert_after(p, ("path",), path)
+
+
+@case("cdrom-only-on-source", "an ISO in the source's /var/lib/libvirt/images that the "
+      "destination does not have (lab scenario 'CD-ROM image only on SRC'): storage.disk-shared "
+      "FAIL", pair=True)
+def _(s, d, p, c):
+    add_cdrom(s)
+    cdrom_path(p, exists=False)
+
+
+@case("cdrom-copies", "the ISO exists on both hosts as separate copies of the same size: "
+      "storage.disk-shared and storage.readonly-copy PASS", pair=True)
+def _(s, d, p, c):
+    add_cdrom(s)
+    cdrom_path(p, exists=True, dst_size="358400")
+
+
+@case("cdrom-copies-differ", "the copies differ in size: storage.readonly-copy WARN", pair=True)
+def _(s, d, p, c):
+    add_cdrom(s)
+    cdrom_path(p, exists=True, dst_size="360448")
+
+
+@case("bridge-missing", "recorded lab pair: the guest's bridge br-vm exists only on the source: "
+      "net.bridge FAIL, net.config-identical WARN", recording="lab-bridge-missing")
+def _(s, d, p, c):
+    pass
+
+
+@case("bridge-mtu-differs", "br-vm has MTU 9000 on the destination: net.mtu and "
+      "net.config-identical WARN")
+def _(s, d, p, c):
+    link(d, "br-vm").set("mtu", "9000")
+
+
+@case("network-missing", "recorded lab pair: the guest's libvirt network vmnet exists only on "
+      "the source: net.network FAIL", recording="lab-network-missing")
+def _(s, d, p, c):
+    pass
+
+
+@case("network-present", "recorded lab pair: vmnet is active on both hosts: net.network PASS",
+      recording="lab-network-present")
+def _(s, d, p, c):
+    pass
+
+
+@case("migration-port-firewalled", "the destination's firewall rejects the migration port "
+      "range (connection refused while migcheck listened): net.migration-port FAIL", pair=True)
+def _(s, d, p, c):
+    mp = p.find("migration-port")
+    mp.set("result", "refused")
+    mp.set("detail", "connection to 169.254.42.12:49152 refused while a temporary listener ran "
+                     "there")
+
+
+@case("dst-name-loopback", "the destination's name resolves to 127.0.1.1 on the source: "
+      "net.dst-hostname FAIL", pair=True)
+def _(s, d, p, c):
+    p.find("destination-name/address").text = "127.0.1.1"
+
+
+@case("dst-name-unresolvable", "the source cannot resolve the destination's name: "
+      "net.dst-hostname FAIL", pair=True)
+def _(s, d, p, c):
+    dn = p.find("destination-name")
+    dn.set("probe", "failed")
+    dn.set("detail", "Name or service not known")
+    dn.remove(dn.find("address"))
+
+
+def libvirtd_port(p, result):
+    lp = ET.Element("libvirtd-port")
+    for k, v in (("probe", "ok"), ("host", "lab-b"), ("address", "169.254.42.12"),
+                 ("port", "16509"), ("result", result)):
+        lp.set(k, v)
+    insert_after(p, ("migration-port",), lp)
+
+
+@case("tcp-transport", "--transport tcp; the source reaches libvirtd on 16509: "
+      "net.libvirtd-port PASS", args="--transport tcp", pair=True)
+def _(s, d, p, c):
+    libvirtd_port(p, "open")
+
+
+@case("tcp-transport-firewalled", "--transport tcp; the destination drops 16509: "
+      "net.libvirtd-port FAIL", args="--transport tcp", pair=True)
+def _(s, d, p, c):
+    libvirtd_port(p, "timeout")
+
+
+@case("unknown-facts", "the destination's libvirt could not be reached when its snapshot was "
+      "taken: rules that need it are UNKNOWN, the verdict is unknown (exit 3)")
+def _(s, d, p, c):
+    e = ET.Element("fact-error")
+    e.set("area", "virt")
+    e.set("errno", "ECONNREFUSED")
+    e.set("message", "cannot connect to 'qemu:///system': Failed to connect socket to "
+                     "'/var/run/libvirt/libvirt-sock': Connection refused")
+    d.append(e)
+
+
+def jumbo(host, mtu):
+    l = ET.Element("link")
+    for k, v in (("ifindex", "7"), ("name", "br-storage"), ("kind", "bridge"), ("mtu", mtu),
+                 ("operstate", "up"), ("up", "yes"), ("carrier", "yes"),
+                 ("mac", "52:54:00:aa:bb:cc")):
+        l.set(k, v)
+    insert_after(host.find("net"), ("link",), l)
+
+
+@case("site-policy", "the example policy of migcheck-policy(5): br-storage has MTU 1500 on "
+      "the destination and the destination runs Debian 11: os.release (promoted) and "
+      "site.jumbo-frames FAIL", args="-q")
+def _(s, d, p, c):
+    jumbo(s, "9000")
+    jumbo(d, "1500")
+    older_debian(d)
+    c["policy"] = "man:site-policy"
+
+
+@case("site-policy-met", "the example policy; br-storage has MTU 9000 on both hosts: every "
+      "site requirement PASS")
+def _(s, d, p, c):
+    jumbo(s, "9000")
+    jumbo(d, "9000")
+    c["policy"] = "man:site-policy"
+
+
+@case("site-policy-more", "the further expressions of migcheck-policy(5) EXAMPLES as warn "
+      "requirements: three hold on the base pair, the TLS one does not (WARN)", pair=True)
+def _(s, d, p, c):
+    c["policy"] = "man-expressions"
+
+
+@case("hostile-strings", "names and paths carrying an 8-bit CSI (U+009B), DEL, a right-to-left "
+      "override, quotes and markup: the text output escapes them, JSON and JUnit stay valid")
+def _(s, d, p, c):
+    g = dom(s)
+    g.set("name", "web\u009b31m\u202eevil\u007f\"<&>'")
+    g.find("interface").set("source", "br\u009b2J")
+    s.set("name", "lab-a\u202e")
+
+
+# ---- bad input --------------------------------------------------------------------------------
+
+BAD = {
+    "bad-dtd": ("a snapshot with a document type declaration (an entity): refused, exit 2",
+                "src.xml",
+                b'<?xml version="1.0"?>\n<!DOCTYPE migcheck-facts [<!ENTITY x "boom">]>\n'
+                b'<migcheck-facts version="1" name="&x;"/>\n'),
+    "bad-garbage": ("a snapshot that is not XML: refused, exit 2", "src.xml",
+                    b"\x00\x01garbage \xff\xfe not xml\n"),
+    "bad-future-version": ("a snapshot of a newer format version: refused, exit 2", "dst.xml",
+                           None),
+    "bad-missing-file": ("the source snapshot does not exist: exit 2", None, None),
+    "bad-policy-unknown-rule": ("a policy naming a rule that does not exist: refused with its "
+                                "line, exit 2", "policy.xml",
+                                b'<migcheck-policy version="1">\n'
+                                b'  <rule id="os.release" severity="fail"/>\n'
+                                b'  <rule id="os.relase" enabled="no"/>\n'
+                                b'</migcheck-policy>\n'),
+    "bad-policy-xpath": ("a policy whose test is not XPath: refused with its line, exit 2",
+                         "policy.xml",
+                         b'<migcheck-policy version="1">\n'
+                         b'  <require id="site.broken"\n'
+                         b'           test="count(/pair/src/net/link[@mtu=9000]"/>\n'
+                         b'</migcheck-policy>\n'),
+    "bad-pair-facts": ("a pair snapshot given as the source snapshot: refused, exit 2",
+                       "src.xml", None),
+}
+
+
+# ---- writing ----------------------------------------------------------------------------------
+
+def man_example(name):
+    """The policy example of man/migcheck-policy.5 between its begin/end markers, unescaped."""
+    page = os.path.join(HERE, "..", "..", "man", "migcheck-policy.5")
+    out, on = [], False
+    for line in open(page, encoding="utf-8"):
+        line = line.rstrip("\n")
+        if line == '.\\" begin example ' + name:
+            on = True
+            continue
+        if line == '.\\" end example ' + name:
+            break
+        if on and not line.startswith("."):
+            out.append(line.replace("\\(aq", "'").replace("\\-", "-").replace("\\&", "")
+                       .replace("\\e", "\\"))
+    return ("\n".join(out) + "\n").encode()
+
+
+def man_expressions():
+    """A policy of the 'More expressions' of man/migcheck-policy.5, one warn requirement each."""
+    page = os.path.join(HERE, "..", "..", "man", "migcheck-policy.5")
+    lines = [l.rstrip("\n") for l in open(page, encoding="utf-8")]
+    start = [i for i, l in enumerate(lines) if l.startswith("More expressions")][0]
+    out = ['<migcheck-policy version="1">']
+    n = 0
+    for i in range(start, len(lines)):
+        if lines[i].startswith(".SH"):
+            break
+        if lines[i] == ".TP" and lines[i + 1].startswith(".B "):
+            n += 1
+            expr = lines[i + 1][3:].replace("\\(aq", "'").replace("\\-", "-")
+            title = lines[i + 2].rstrip(".")
+            out.append('  <require id="site.example-%d" severity="warn" title="%s"' % (n, title))
+            out.append('           test="%s"/>' % expr.replace("&", "&amp;").replace("<", "&lt;"))
+    out.append("</migcheck-policy>")
+    return ("\n".join(out) + "\n").encode()
+
+
+def write(path, data, link_to=None):
+    if os.path.lexists(path):
+        os.remove(path)
+    if link_to is not None:
+        os.symlink(link_to, path)
+        return
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+def prepare(rec):
+    s = load(os.path.join(REC, rec, "src.xml"))
+    d = load(os.path.join(REC, rec, "dst.xml"))
+    p = load(os.path.join(REC, rec, "pair.xml"))
+    for h in (s, d):
+        scrub_machine(h)
+    drop_serial_logs(s)
+    pair_base(p)
+    return s, d, p
+
+
+def main():
+    if os.path.isdir(CASES):
+        shutil.rmtree(CASES)
+    os.makedirs(CASES)
+    base = {}
+    for rec in ("lab-bridge-present", "lab-bridge-missing", "lab-network-missing",
+                "lab-network-present", "lab-local"):
+        base[rec] = tuple(text(x) for x in prepare(rec))
+    owners = {}  # (recording, file index) -> the case holding the unedited file
+    for c in CASE_LIST:
+        s, d, p = prepare(c["recording"])
+        ctx = {}
+        c["edit"](s, d, p, ctx)
+        cdir = os.path.join(CASES, c["name"])
+        os.makedirs(cdir)
+        files = [("src.xml", text(s), 0), ("dst.xml", text(d), 1)]
+        if c["pair"]:
+            files.append(("pair.xml", text(p), 2))
+        for fname, data, i in files:
+            key = (c["recording"], i)
+            unedited = data == base[c["recording"]][i]
+            if unedited and key in owners:
+                write(os.path.join(cdir, fname), None, link_to="../%s/%s" % (owners[key], fname))
+                continue
+            write(os.path.join(cdir, fname), data)
+            if unedited:
+                owners[key] = c["name"]
+        if ctx.get("policy", "").startswith("man:"):
+            write(os.path.join(cdir, "policy.xml"), man_example(ctx["policy"][4:]))
+        elif ctx.get("policy") == "man-expressions":
+            write(os.path.join(cdir, "policy.xml"), man_expressions())
+        write(os.path.join(cdir, "args"), (c["args"] + "\n").encode() if c["args"] else b"")
+        write(os.path.join(cdir, "README"), (c["readme"] + "\n").encode())
+    # Bad input: the base pair with one file broken.
+    for name, (readme, fname, data) in BAD.items():
+        cdir = os.path.join(CASES, name)
+        os.makedirs(cdir)
+        for f in ("src.xml", "dst.xml"):
+            write(os.path.join(cdir, f), None, link_to="../base/%s" % f)
+        if name == "bad-future-version":
+            data = base["lab-bridge-present"][1].replace(b'<migcheck-facts version="1"',
+                                                         b'<migcheck-facts version="2"', 1)
+        if name == "bad-pair-facts":
+            data = base["lab-bridge-present"][2]
+        if name == "bad-missing-file":
+            os.remove(os.path.join(cdir, "src.xml"))
+        elif fname:
+            write(os.path.join(cdir, fname), data)
+        write(os.path.join(cdir, "args"), b"")
+        write(os.path.join(cdir, "README"), (readme + "\n").encode())
+    print("wrote %d cases to %s" % (len(CASE_LIST) + len(BAD), CASES))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
