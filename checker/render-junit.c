@@ -53,13 +53,22 @@ static void details(const struct mc_finding *f, bool with_message, struct mc_buf
         mc_buf_printf(b, "evidence: %s\n", f->evidence);
 }
 
+/* <name>text</name>, or <name/> without text. */
+static xmlNodePtr child(xmlNodePtr parent, const char *name, const struct mc_buf *text)
+{
+    if (text->len)
+        return mc_xml_add_text_child(parent, name, text->data);
+    return xmlNewChild(parent, NULL, BAD_CAST name, NULL);
+}
+
 static void testcase(xmlNodePtr suite, const char *area, const struct mc_report *r,
                      const struct mc_finding *f, struct suite_counts *c)
 {
     xmlNodePtr tc = xmlNewChild(suite, NULL, BAD_CAST "testcase", NULL);
     _cleanup_free_ char *cls = mc_xasprintf("migcheck.%s", area);
-    _cleanup_free_ char *name = f->subject ? mc_xasprintf("%s: %s", f->rule, f->subject)
-                                           : mc_xstrdup(f->rule ? f->rule : "?");
+    const char *rule = f->rule ? f->rule : "?";
+    _cleanup_free_ char *name =
+        f->subject ? mc_xasprintf("%s: %s", rule, f->subject) : mc_xstrdup(rule);
     mc_xml_set_prop(tc, "classname", cls);
     mc_xml_set_prop(tc, "name", name);
     c->tests++;
@@ -70,12 +79,12 @@ static void testcase(xmlNodePtr suite, const char *area, const struct mc_report 
     xmlNodePtr el = NULL;
     if (blocks && (f->status == MC_STATUS_FAIL || f->status == MC_STATUS_WARN)) {
         details(f, false, &text);
-        el = mc_xml_add_text_child(tc, "failure", text.data ? text.data : "");
+        el = child(tc, "failure", &text);
         mc_xml_set_prop(el, "type", mc_status_name(f->status));
         c->failures++;
     } else if (blocks && f->status == MC_STATUS_UNKNOWN) {
         details(f, false, &text);
-        el = mc_xml_add_text_child(tc, "error", text.data ? text.data : "");
+        el = child(tc, "error", &text);
         mc_xml_set_prop(el, "type", "unknown");
         c->errors++;
     } else if (f->status == MC_STATUS_SKIP || f->status == MC_STATUS_UNKNOWN) {

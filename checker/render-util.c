@@ -142,6 +142,11 @@ void mc_render_wrap(struct mc_buf *b, const char *text, size_t col, size_t inden
     }
 }
 
+static const char *area_of(const struct mc_finding *f, char buf[static 32])
+{
+    return mc_rule_area(f->rule ? f->rule : "", buf);
+}
+
 size_t *mc_render_order(const struct mc_report *r)
 {
     size_t n = r->findings.n, k = 0;
@@ -150,7 +155,7 @@ size_t *mc_render_order(const struct mc_report *r)
     char buf[32], buf2[32];
     for (const struct mc_render_area *a = mc_render_areas; a->area; a++)
         for (size_t i = 0; i < n; i++)
-            if (!done[i] && strcmp(mc_rule_area(r->findings.items[i].rule, buf), a->area) == 0) {
+            if (!done[i] && strcmp(area_of(&r->findings.items[i], buf), a->area) == 0) {
                 order[k++] = i;
                 done[i] = true;
             }
@@ -158,9 +163,9 @@ size_t *mc_render_order(const struct mc_report *r)
     for (size_t i = 0; i < n; i++) {
         if (done[i])
             continue;
-        mc_rule_area(r->findings.items[i].rule, buf);
+        area_of(&r->findings.items[i], buf);
         for (size_t j = i; j < n; j++)
-            if (!done[j] && strcmp(mc_rule_area(r->findings.items[j].rule, buf2), buf) == 0) {
+            if (!done[j] && strcmp(area_of(&r->findings.items[j], buf2), buf) == 0) {
                 order[k++] = j;
                 done[j] = true;
             }

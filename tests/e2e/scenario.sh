@@ -32,7 +32,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-running_on() { virsh -c "qemu+ssh://root@$1/system" domstate "$2" 2>/dev/null | grep -qx running; }
+running_on() {
+	local st
+	st=$(virsh -c "qemu+ssh://root@$1/system" domstate "$2" 2>/dev/null) || return 1
+	[[ ${st%%$'\n'*} == running ]]
+}
 where_running() {
 	local n=0 h
 	for h in $A $B; do
