@@ -239,8 +239,31 @@ void mc_engine_run(const struct mc_engine_opts *o, const struct mc_pair *p, stru
         }
     }
 
-    if (o->policy && (!o->only || strncmp(o->only, "site.", 5) == 0))
+    if (o->policy && (!o->only || strncmp(o->only, "site.", 5) == 0)) {
+        size_t first = out->n;
         mc_policy_eval(o->policy, p, out, &unknown_blocks);
+        if (o->only) {
+            /* Keep only the requirement asked for. */
+            size_t k = first;
+            bool blocks = false;
+            for (size_t i = first; i < out->n; i++) {
+                struct mc_finding *f = &out->items[i];
+                if (f->rule && strcmp(f->rule, o->only) == 0) {
+                    if (f->status == MC_STATUS_UNKNOWN && f->severity == MC_SEV_FAIL)
+                        blocks = true;
+                    out->items[k++] = *f;
+                } else {
+                    free(f->subject);
+                    free(f->message);
+                    free(f->hint);
+                    free(f->evidence);
+                    free(f->fix);
+                }
+            }
+            out->n = k;
+            unknown_blocks = blocks;
+        }
+    }
 
     memset(ret->counts, 0, sizeof(ret->counts));
     for (size_t k = 0; k < out->n; k++)

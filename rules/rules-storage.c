@@ -60,6 +60,15 @@ RULE_FN(rule_storage_disk_shared)
                         vp->subject, vp->src_path, DST(p), str_or(vp->evidence_detail, "refused"));
             continue;
         }
+        /* With --copy-storage libvirt copies every writable disk that is not shared. */
+        if (p->opts->copy_storage && !vp->readonly && !is_network(vp) &&
+            (streq(vp->role, "disk") || streq(vp->role, "lun"))) {
+            f = mc_emit(out, r, MC_STATUS_PASS, vp->subject,
+                        "%s %s is not shared with %s; --copy-storage copies it", vp->subject,
+                        vp->src_path, DST(p));
+            mc_finding_set_evidence(f, "%s", str_or(vp->evidence_detail, "not shared"));
+            continue;
+        }
         /* libvirt creates a missing NVRAM file from its template on the destination, and the
          * variables travel in the migration stream (seen in the lab with OVMF). */
         if (streq(vp->role, "nvram")) {

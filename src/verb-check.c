@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "checker/facts-xml.h"
+#include "checker/xml-util.h"
 #include "checker/policy.h"
 #include "checker/relate.h"
 #include "checker/render.h"
@@ -26,6 +27,8 @@
 #include "util/strv.h"
 #include "util/xalloc.h"
 #include "virt/virt.h"
+
+#define MC_DEFAULT_POLICY "/etc/migcheck/policy.xml"
 
 enum {
     OPT_SRC_FACTS = MC_OPT_FIRST_VERB_OPT,
@@ -77,8 +80,7 @@ const struct mc_opt verb_check_opts[] = {
     { "p2p", no_argument, OPT_P2P, NULL, "the migration will be peer-to-peer", NULL, false },
     { "strict", no_argument, OPT_STRICT, NULL, "warnings block the verdict too", NULL, false },
     { "policy", required_argument, OPT_POLICY, "FILE",
-      "site policy (default " MIGCHECK_SYSCONFDIR "/migcheck/policy.xml when it exists)", NULL,
-      false },
+      "site policy (default " MC_DEFAULT_POLICY " when it exists; empty: none)", NULL, false },
     { "timeout", required_argument, OPT_TIMEOUT, "SECONDS",
       "give up on a host after this long (default 30)", NULL, false },
     { "rule", required_argument, OPT_RULE, "ID", "run only this rule", NULL, false },
@@ -206,7 +208,8 @@ static int write_file(const char *dir, const char *name, const char *data, size_
 }
 
 static int save_facts(const char *dir, const struct mc_host_facts *src,
-                      const struct mc_host_facts *dst, const struct mc_pair_facts *rel)
+                      const struct mc_host_facts *dst, const struct mc_pair_facts *rel,
+                      const struct mc_pair *pair)
 {
     if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
         mc_log_error("cannot create '%s': %s", dir, strerror(errno));
@@ -281,9 +284,10 @@ int verb_check(int argc, char **argv, const struct mc_global *g0)
     /* Site policy: an explicit file must exist; the default is optional. */
     _cleanup_(mc_policy_freep) struct mc_policy *policy = NULL;
     const char *policy_path = a.policy;
-    const char *dflt = MIGCHECK_SYSCONFDIR "/migcheck/policy.xml";
-    if (!policy_path && access(dflt, F_OK) == 0)
-        policy_path = dflt;
+    if (!policy_path && access(MC_DEFAULT_POLICY, F_OK) == 0)
+        policy_path = MC_DEFAULT_POLICY;
+    if (policy_path && !*policy_path)
+        policy_path = NULL; /* --policy= : no policy at all */
     size_t nrules;
     const struct mc_rule *rules = mc_rules_table(&nrules);
     if (a.only && !mc_rule_find(a.only) && strncmp(a.only, "site.", 5) != 0) {
@@ -295,6 +299,16 @@ int verb_check(int argc, char **argv, const struct mc_global *g0)
         if (mc_policy_load(policy_path, &policy, &err) < 0 ||
             mc_policy_validate(policy, rules, nrules, &err) < 0) {
             mc_log_error("%s", err.message);
+            return MC_EXIT_USAGE;
+        }
+    }
+    if (a.only && strncmp(a.only, "site.", 5) == 0) {
+        bool found = false;
+        for (size_t i = 0; policy && i < policy->n_requires; i++)
+            if (policy->requires[i].id && strcmp(policy->requires[i].id, a.only) == 0)
+                found = true;
+        if (!found) {
+            mc_log_error("no site requirement '%s' in the policy", a.only);
             return MC_EXIT_USAGE;
         }
     }
@@ -372,9 +386,6 @@ int verb_check(int argc, char **argv, const struct mc_global *g0)
         if (offline_facts)
             mc_relate_paths(src, dst, src->vm, rel);
 
-    if (a.save_facts && save_facts(a.save_facts, src, dst, rel) < 0)
-        return MC_EXIT_UNKNOWN;
-
     struct mc_pair pair = {
         .src = src,
         .dst = dst,
@@ -384,6 +395,8 @@ int verb_check(int argc, char **argv, const struct mc_global *g0)
         .src_name = src_name,
         .dst_name = dst_name,
     };
+    if (a.save_facts && save_facts(a.save_facts, src, dst, rel, &pair) < 0)
+        return MC_EXIT_UNKNOWN;
     struct mc_engine_opts eo = {
         .rules = rules,
         .n_rules = nrules,
@@ -398,8 +411,10 @@ int verb_check(int argc, char **argv, const struct mc_global *g0)
     rep.offline = offline_facts;
     rep.src_agent = mc_xstrdup_or_null(rel->src_agent);
     rep.dst_agent = mc_xstrdup_or_null(rel->dst_agent);
-    if (offline_facts)
+    if (offline_facts && !rel->live)
         mc_strv_add(&rep.notes, "from snapshots: live-only rules are skipped");
+    else if (offline_facts)
+        mc_strv_add(&rep.notes, "from snapshots, with recorded probe results");
     else if (a.no_probe)
         mc_strv_add(&rep.notes, "--no-probe: live-only rules are skipped");
     if (a.copts.offline)

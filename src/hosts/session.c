@@ -424,6 +424,13 @@ int mc_session_start(struct mc_session *s, const struct mc_session_opts *o, stru
         mc_error_clear(reterr);
         r = start_once(s, o, "", reterr);
     }
+    if (r < 0) {
+        /* Nothing to close: the caller gets a clean struct back. */
+        mc_buf_free(&s->out);
+        mc_buf_free(&s->err);
+        free(s->label);
+        s->label = NULL;
+    }
     return r;
 }
 

@@ -186,14 +186,23 @@ static void live_ok(struct fx *f)
 {
     struct mc_pair_facts *rel = f->rel;
     rel->live = true;
+    free(rel->cpu.probe);
     rel->cpu.probe = S(MC_PROBE_OK);
+    free(rel->cpu.result);
     rel->cpu.result = S("identical");
+    free(rel->migration_port.probe);
     rel->migration_port.probe = S(MC_PROBE_OK);
+    free(rel->migration_port.result);
     rel->migration_port.result = S("open");
     rel->migration_port.port = 49152;
+    free(rel->migration_port.host);
     rel->migration_port.host = S("kvm2");
+    free(rel->dst_name.probe);
     rel->dst_name.probe = S(MC_PROBE_OK);
+    free(rel->dst_name.name);
     rel->dst_name.name = S("kvm2");
+    mc_strv_free(rel->dst_name.addresses);
+    rel->dst_name.addresses = NULL;
     mc_strv_add(&rel->dst_name.addresses, "169.254.42.12");
     for (size_t i = 0; i < rel->n_paths; i++) {
         struct mc_vm_path *p = &rel->paths[i];
