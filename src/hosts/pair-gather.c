@@ -81,13 +81,28 @@ static void *virt_thread(void *arg)
     _cleanup_free_ char *helper = mc_control_dir_ssh_helper(j->control_dir);
     _cleanup_free_ char *uri = mc_hostspec_uri_with_helper(&j->spec, helper);
     _cleanup_error_ struct mc_error err = { 0 };
-    /* Read-write: comparing CPUs needs it. A read-only user still gets the facts. */
-    int r = mc_virt_open(uri, false, &j->conn, &err);
+    int r = -ENOENT;
+    /*
+     * First through the session's forwards of the host's libvirt sockets: no remote shell,
+     * no second handshake. Read-write first (comparing CPUs needs it), the read-only socket
+     * last. Then libvirt's own ssh, reusing the session's connection through the helper.
+     */
+    _cleanup_strv_free_ char **fwd = mc_session_libvirt_uris(&j->sess);
+    size_t nfwd = mc_strv_length(fwd);
+    for (size_t k = 0; k < nfwd && r < 0; k++) {
+        _cleanup_error_ struct mc_error e = { 0 };
+        r = mc_virt_open(fwd[k], k + 1 == nfwd, &j->conn, &e);
+        if (r == 0)
+            j->conn_rw = k + 1 < nfwd;
+    }
     if (r < 0) {
-        mc_error_clear(&err);
-        r = mc_virt_open(uri, true, &j->conn, &err);
-    } else {
-        j->conn_rw = true;
+        r = mc_virt_open(uri, false, &j->conn, &err);
+        if (r < 0) {
+            mc_error_clear(&err);
+            r = mc_virt_open(uri, true, &j->conn, &err);
+        } else {
+            j->conn_rw = true;
+        }
     }
     if (r < 0) {
         mc_facts_add_error(j->hv, "virt", err.code, "%s", err.message);

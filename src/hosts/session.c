@@ -301,6 +301,12 @@ static void close_fds(struct mc_session *s)
     s->in_fd = s->out_fd = s->err_fd = -1;
 }
 
+static void free3(char *(*v)[3])
+{
+    for (size_t i = 0; i < 3; i++)
+        free((*v)[i]);
+}
+
 static int start_once(struct mc_session *s, const struct mc_session_opts *o,
                       const char *remote_command, struct mc_error *reterr)
 {
@@ -313,7 +319,8 @@ static int start_once(struct mc_session *s, const struct mc_session_opts *o,
     _cleanup_free_ char *ctl = NULL;
     _cleanup_free_ char *port = NULL;
     _cleanup_free_ char *cto = NULL;
-    const char *argv[40];
+    __attribute__((cleanup(free3))) char *fwd[3] = { NULL, NULL, NULL };
+    const char *argv[48];
     size_t n = 0;
     bool native_local = h->local && remote_command && *remote_command;
 
@@ -348,6 +355,19 @@ static int start_once(struct mc_session *s, const struct mc_session_opts *o,
                 port = mc_xasprintf("%d", h->port);
                 argv[n++] = "-p";
                 argv[n++] = port;
+            }
+            /* The host's libvirt sockets, forwarded over this one connection. */
+            static const char *const remote_socks[3] = { "/run/libvirt/libvirt-sock",
+                                                         "/run/libvirt/virtqemud-sock",
+                                                         "/run/libvirt/libvirt-sock-ro" };
+            static unsigned counter;
+            unsigned nr = __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED);
+            for (size_t k = 0; k < 3; k++) {
+                free(s->libvirt_sockets[k]);
+                s->libvirt_sockets[k] = mc_xasprintf("%s/lv%u-%zu.sock", o->control_dir, nr, k);
+                fwd[k] = mc_xasprintf("%s:%s", s->libvirt_sockets[k], remote_socks[k]);
+                argv[n++] = "-L";
+                argv[n++] = fwd[k];
             }
             target = mc_hostspec_ssh_target(h);
             argv[n++] = "--";
@@ -430,6 +450,10 @@ int mc_session_start(struct mc_session *s, const struct mc_session_opts *o, stru
         mc_buf_free(&s->err);
         free(s->label);
         s->label = NULL;
+        for (size_t k = 0; k < 3; k++) {
+            free(s->libvirt_sockets[k]);
+            s->libvirt_sockets[k] = NULL;
+        }
     }
     return r;
 }
@@ -607,6 +631,15 @@ static int framed_request(struct mc_session *s, const char *op, const char *cons
     }
 }
 
+char **mc_session_libvirt_uris(const struct mc_session *s)
+{
+    char **v = NULL;
+    for (size_t k = 0; k < 3; k++)
+        if (s->libvirt_sockets[k])
+            mc_strv_push(&v, mc_xasprintf("qemu+unix:///system?socket=%s", s->libvirt_sockets[k]));
+    return v;
+}
+
 void mc_session_close(struct mc_session *s)
 {
     if (s->pid > 0 && s->in_fd >= 0) {
@@ -631,6 +664,8 @@ void mc_session_close(struct mc_session *s)
     free(s->label);
     free(s->kind);
     free(s->version);
+    for (size_t k = 0; k < 3; k++)
+        free(s->libvirt_sockets[k]);
     memset(s, 0, sizeof(*s));
     s->in_fd = s->out_fd = s->err_fd = -1;
 }

@@ -30,6 +30,12 @@ struct mc_session {
     unsigned next_id;
     double started;
     double hello_seconds; /* from spawn to the agent's greeting */
+    /*
+     * Local ends of unix socket forwards to the host's libvirt sockets, set up by the ssh
+     * session itself (no remote shell per connection): libvirt-sock (monolithic libvirtd),
+     * virtqemud-sock (modular daemons), libvirt-sock-ro. NULL for local sessions.
+     */
+    char *libvirt_sockets[3];
 };
 
 struct mc_session_opts {
@@ -77,5 +83,8 @@ int mc_session_facts(struct mc_session *s, const char *const *const specs[], int
  */
 int mc_session_probe(struct mc_session *s, const char *const *const specs[], int timeout_ms,
                      struct mc_source **ret, struct mc_error *reterr);
+/* libvirt URIs that reach the host through the session's socket forwards, best first. */
+char **mc_session_libvirt_uris(const struct mc_session *s);
+
 /* Say goodbye, wait for the agent (bounded), end it by pid if it hangs. */
 void mc_session_close(struct mc_session *s);
