@@ -237,8 +237,9 @@ static void port_finding(const struct mc_rule *r, const struct mc_pair *p, struc
     }
     struct mc_finding *f;
     if (streq(pp->result, "open")) {
-        f = mc_emit(out, r, MC_STATUS_PASS, subject, "%s reaches %s port %lld on %s (%s)", SRC(p),
-                    what, (long long)pp->port, DST(p), to);
+        f = mc_emit(out, r, MC_STATUS_PASS, subject,
+                    "%s reaches %s's %s: a test connection to %s:%lld succeeded", SRC(p), DST(p),
+                    what, to, (long long)pp->port);
     } else if (streq(pp->result, "refused")) {
         f = mc_emit(out, r, MC_PROBLEM, subject,
                     "%s's connection to %s:%lld was refused although migcheck listened there: a "
