@@ -309,12 +309,18 @@ DESC(mc_desc_storage_facts, struct mc_storage_facts, "storage", storage_fields);
 
 /* ---- net ---- */
 static const struct mc_field link_fields[] = {
-    F_INT(struct mc_link, ifindex, "ifindex"), F_STR(struct mc_link, name, "name"),
-    F_STR(struct mc_link, kind, "kind"),       F_STR(struct mc_link, slave_kind, "slave-kind"),
-    F_INT(struct mc_link, mtu, "mtu"),         F_STR(struct mc_link, operstate, "operstate"),
-    F_BOOL(struct mc_link, up, "up"),          F_BOOL(struct mc_link, carrier, "carrier"),
-    F_STR(struct mc_link, master, "master"),   F_STR(struct mc_link, mac, "mac"),
-    F_INT(struct mc_link, vlan_id, "vlan-id"), F_STR(struct mc_link, link, "link"),
+    F_INT(struct mc_link, ifindex, "ifindex"),
+    F_STR(struct mc_link, name, "name"),
+    F_STR(struct mc_link, kind, "kind"),
+    F_STR(struct mc_link, slave_kind, "slave-kind"),
+    F_INT(struct mc_link, mtu, "mtu"),
+    F_STR(struct mc_link, operstate, "operstate"),
+    F_BOOL(struct mc_link, up, "up"),
+    F_BOOL(struct mc_link, carrier, "carrier"),
+    F_STR(struct mc_link, master, "master"),
+    F_STR(struct mc_link, mac, "mac"),
+    F_INT(struct mc_link, vlan_id, "vlan-id"),
+    F_STR(struct mc_link, link, "link"),
     F_STR(struct mc_link, bond_mode, "bond-mode"),
 };
 static DESC(desc_link, struct mc_link, "link", link_fields);
@@ -570,12 +576,9 @@ static const struct mc_field vm_path_fields[] = {
 DESC(mc_desc_vm_path, struct mc_vm_path, "path", vm_path_fields);
 
 static const struct mc_field port_probe_fields[] = {
-    F_STR(struct mc_port_probe, probe, "probe"),
-    F_STR(struct mc_port_probe, host, "host"),
-    F_STR(struct mc_port_probe, address, "address"),
-    F_INT(struct mc_port_probe, port, "port"),
-    F_STR(struct mc_port_probe, result, "result"),
-    F_STR(struct mc_port_probe, detail, "detail"),
+    F_STR(struct mc_port_probe, probe, "probe"),     F_STR(struct mc_port_probe, host, "host"),
+    F_STR(struct mc_port_probe, address, "address"), F_INT(struct mc_port_probe, port, "port"),
+    F_STR(struct mc_port_probe, result, "result"),   F_STR(struct mc_port_probe, detail, "detail"),
 };
 static DESC(desc_port_probe, struct mc_port_probe, "port", port_probe_fields);
 

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/error.h"
 
@@ -70,3 +71,11 @@ typedef struct _xmlNode *mc_xml_node_ptr;
 void mc_xml_write_struct(const struct mc_struct_desc *d, const void *p, mc_xml_node_ptr node);
 int mc_xml_read_struct(const struct mc_struct_desc *d, mc_xml_node_ptr node, void *p,
                        const char *what, struct mc_error *reterr);
+/*
+ * Read a whole document whose root element is the descriptor's, with a version attribute
+ * from 1 to max_version. kind names the document in messages ("snapshot").
+ */
+typedef struct _xmlDoc *mc_xml_doc_ptr;
+int mc_xml_read_root(const struct mc_struct_desc *d, mc_xml_doc_ptr doc, const char *kind,
+                     int64_t max_version, const char *what, void *p, int64_t *ret_version,
+                     struct mc_error *reterr);

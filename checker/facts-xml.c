@@ -113,7 +113,7 @@ void mc_xml_write_struct(const struct mc_struct_desc *d, const void *p, xmlNodeP
             size_t n = *(const size_t *)AT(p, f->count_offset);
             for (size_t k = 0; k < n; k++)
                 mc_xml_write_struct(f->sub, arr + k * f->sub->size,
-                             xmlNewChild(node, NULL, BAD_CAST f->name, NULL));
+                                    xmlNewChild(node, NULL, BAD_CAST f->name, NULL));
             break;
         }
         default:
@@ -192,7 +192,6 @@ static int parse_int(const char *s, int64_t *ret)
     *ret = v;
     return 0;
 }
-
 
 static int read_struct(const struct mc_struct_desc *d, xmlNodePtr node, void *p, struct rctx *c);
 
@@ -298,27 +297,39 @@ static int read_struct(const struct mc_struct_desc *d, xmlNodePtr node, void *p,
     return 0;
 }
 
-int mc_facts_from_doc(xmlDocPtr doc, const char *what, struct mc_host_facts **ret,
-                      struct mc_error *reterr)
+int mc_xml_read_root(const struct mc_struct_desc *d, xmlDocPtr doc, const char *kind,
+                     int64_t max_version, const char *what, void *p, int64_t *ret_version,
+                     struct mc_error *reterr)
 {
     struct rctx c = { .what = what, .err = reterr };
     xmlNodePtr root = xmlDocGetRootElement(doc);
-    if (!mc_xml_is(root, mc_desc_host_facts.name))
-        return mc_error_set(reterr, -EBADMSG, "%s is not a migcheck snapshot: root element is <%s>",
-                            what, root ? (const char *)root->name : "");
+    if (!mc_xml_is(root, d->name))
+        return mc_error_set(reterr, -EBADMSG, "%s is not a migcheck %s: root element is <%s>", what,
+                            kind, root ? (const char *)root->name : "");
     _cleanup_free_ char *version = mc_xml_prop(root, "version");
     int64_t v = 0;
     if (!version || parse_int(version, &v) < 0)
         return mc_error_set(reterr, -EBADMSG, "%s has no valid version attribute", what);
-    if (v < 1 || v > MC_FACTS_VERSION)
+    if (v < 1 || v > max_version)
         return mc_error_set(reterr, -EPROTONOSUPPORT,
-                            "%s has snapshot version %s; this migcheck reads version %d", what,
-                            version, MC_FACTS_VERSION);
-    _cleanup_(mc_host_facts_freep) struct mc_host_facts *h = mc_host_facts_new();
-    int r = read_struct(&mc_desc_host_facts, root, h, &c);
+                            "%s has %s version %s; this migcheck reads version %lld", what, kind,
+                            version, (long long)max_version);
+    int r = read_struct(d, root, p, &c);
     if (r < 0)
         return r;
-    h->version = v;
+    if (ret_version)
+        *ret_version = v;
+    return 0;
+}
+
+int mc_facts_from_doc(xmlDocPtr doc, const char *what, struct mc_host_facts **ret,
+                      struct mc_error *reterr)
+{
+    _cleanup_(mc_host_facts_freep) struct mc_host_facts *h = mc_host_facts_new();
+    int r = mc_xml_read_root(&mc_desc_host_facts, doc, "snapshot", MC_FACTS_VERSION, what, h,
+                             &h->version, reterr);
+    if (r < 0)
+        return r;
     *ret = TAKE_PTR(h);
     return 0;
 }
@@ -346,6 +357,6 @@ int mc_facts_load(const char *path, struct mc_host_facts **ret, struct mc_error 
 int mc_xml_read_struct(const struct mc_struct_desc *d, xmlNodePtr node, void *p, const char *what,
                        struct mc_error *reterr)
 {
-    struct rctx c = {.what = what, .err = reterr};
+    struct rctx c = { .what = what, .err = reterr };
     return read_struct(d, node, p, &c);
 }

@@ -86,14 +86,20 @@ void mc_mounts_free(struct mc_mount *m, size_t n)
     free(m);
 }
 
-void mc_facts_add_error(struct mc_host_facts *h, const char *area, int err, const char *fmt, ...)
+void mc_fact_errors_addv(struct mc_fact_error **arr, size_t *n, const char *area, int err,
+                         const char *fmt, va_list ap)
 {
-    struct mc_fact_error *e = MC_APPEND(h->errors, h->n_errors);
-    va_list ap;
+    struct mc_fact_error *e = MC_APPEND(*arr, *n);
     e->area = mc_xstrdup(area);
     e->err = err < 0 ? -err : err;
-    va_start(ap, fmt);
     e->message = mc_xvasprintf(fmt, ap);
+}
+
+void mc_facts_add_error(struct mc_host_facts *h, const char *area, int err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    mc_fact_errors_addv(&h->errors, &h->n_errors, area, err, fmt, ap);
     va_end(ap);
 }
 

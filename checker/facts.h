@@ -19,6 +19,7 @@
  */
 #pragma once
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -551,6 +552,9 @@ void mc_storage_facts_clear(struct mc_storage_facts *s);
 void mc_net_facts_clear(struct mc_net_facts *n);
 void mc_mounts_free(struct mc_mount *m, size_t n);
 
+/* Append a failure to an error array (host facts, pair facts). */
+void mc_fact_errors_addv(struct mc_fact_error **arr, size_t *n, const char *area, int err,
+                         const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 /* Record a gathering failure. err is a positive or negative errno. */
 void mc_facts_add_error(struct mc_host_facts *h, const char *area, int err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

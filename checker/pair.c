@@ -28,12 +28,9 @@ void mc_pair_facts_free(struct mc_pair_facts *p)
 
 void mc_pair_add_error(struct mc_pair_facts *p, const char *area, int err, const char *fmt, ...)
 {
-    struct mc_fact_error *e = MC_APPEND(p->errors, p->n_errors);
     va_list ap;
-    e->area = mc_xstrdup(area);
-    e->err = err < 0 ? -err : err;
     va_start(ap, fmt);
-    e->message = mc_xvasprintf(fmt, ap);
+    mc_fact_errors_addv(&p->errors, &p->n_errors, area, err, fmt, ap);
     va_end(ap);
 }
 
@@ -52,17 +49,9 @@ int mc_pair_to_xml(const struct mc_pair_facts *p, char **ret, size_t *ret_len)
 static int from_doc(xmlDocPtr doc, const char *what, struct mc_pair_facts **ret,
                     struct mc_error *reterr)
 {
-    xmlNodePtr root = xmlDocGetRootElement(doc);
-    if (!mc_xml_is(root, mc_desc_pair_facts.name))
-        return mc_error_set(reterr, -EBADMSG, "%s is not a migcheck pair snapshot: root is <%s>",
-                            what, root ? (const char *)root->name : "");
-    _cleanup_free_ char *version = mc_xml_prop(root, "version");
-    if (!version || strcmp(version, "1") != 0)
-        return mc_error_set(reterr, -EPROTONOSUPPORT,
-                            "%s has pair snapshot version '%s'; this migcheck reads version 1",
-                            what, version ? version : "");
     _cleanup_(mc_pair_facts_freep) struct mc_pair_facts *p = mc_pair_facts_new();
-    int r = mc_xml_read_struct(&mc_desc_pair_facts, root, p, what, reterr);
+    int r = mc_xml_read_root(&mc_desc_pair_facts, doc, "pair snapshot", MC_PAIR_VERSION, what, p,
+                             NULL, reterr);
     if (r < 0)
         return r;
     *ret = TAKE_PTR(p);

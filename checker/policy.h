@@ -27,7 +27,7 @@ int mc_policy_validate(const struct mc_policy *p, const struct mc_rule *rules, s
                        struct mc_error *reterr);
 const struct mc_policy_rule *mc_policy_find_rule(const struct mc_policy *p, const char *id);
 /* Evaluate the requirements; append one finding per requirement. */
-void mc_policy_eval(const struct mc_policy *p, const struct mc_pair *pair,
-                    struct mc_findings *out, bool *unknown_blocks);
+void mc_policy_eval(const struct mc_policy *p, const struct mc_pair *pair, struct mc_findings *out,
+                    bool *unknown_blocks);
 /* The pair document the XPath assertions see (also `check --save-facts`). */
 xmlDocPtr mc_pair_document(const struct mc_pair *pair);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "render-util.h"
+#include "util/utf8.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -22,39 +23,6 @@ const char *mc_render_area_title(const char *area)
     return area;
 }
 
-/* One UTF-8 sequence: its length and code point, or 0 when the bytes are not UTF-8. */
-static size_t decode(const unsigned char *p, uint32_t *ret)
-{
-    uint32_t c;
-    size_t n;
-    if (p[0] < 0x80) {
-        *ret = p[0];
-        return 1;
-    }
-    if ((p[0] & 0xe0) == 0xc0) {
-        c = p[0] & 0x1f;
-        n = 2;
-    } else if ((p[0] & 0xf0) == 0xe0) {
-        c = p[0] & 0x0f;
-        n = 3;
-    } else if ((p[0] & 0xf8) == 0xf0) {
-        c = p[0] & 0x07;
-        n = 4;
-    } else {
-        return 0;
-    }
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-        c = (c << 6) | (p[i] & 0x3f);
-    }
-    if ((n == 2 && c < 0x80) || (n == 3 && c < 0x800) || (n == 4 && c < 0x10000) || c > 0x10ffff ||
-        (c >= 0xd800 && c <= 0xdfff))
-        return 0;
-    *ret = c;
-    return n;
-}
-
 /* Characters a terminal would act on instead of showing, or that reorder text. */
 static bool unsafe(uint32_t c)
 {
@@ -67,7 +35,7 @@ void mc_render_escape(struct mc_buf *b, const char *s)
     const unsigned char *p = (const unsigned char *)(s ? s : "");
     while (*p) {
         uint32_t c;
-        size_t n = decode(p, &c);
+        size_t n = mc_utf8_decode(p, &c);
         if (n == 0) {
             mc_buf_printf(b, "\\x%02x", *p);
             p++;

@@ -7,8 +7,7 @@
 #include "buf.h"
 #include "xalloc.h"
 
-/* Decode one character; returns its length, or 0 when invalid or disallowed. */
-static size_t decode(const unsigned char *p, uint32_t *ret)
+size_t mc_utf8_decode(const unsigned char *p, uint32_t *ret)
 {
     uint32_t c;
     size_t n;
@@ -36,7 +35,16 @@ static size_t decode(const unsigned char *p, uint32_t *ret)
     if ((n == 2 && c < 0x80) || (n == 3 && c < 0x800) || (n == 4 && c < 0x10000) || c > 0x10ffff ||
         (c >= 0xd800 && c <= 0xdfff))
         return 0;
-    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0xfffe || c == 0xffff)
+    *ret = c;
+    return n;
+}
+
+/* One character XML 1.0 can carry: its length, or 0. */
+static size_t decode(const unsigned char *p, uint32_t *ret)
+{
+    uint32_t c;
+    size_t n = mc_utf8_decode(p, &c);
+    if (!n || (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0xfffe || c == 0xffff)
         return 0;
     *ret = c;
     return n;

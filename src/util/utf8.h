@@ -2,6 +2,8 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 /*
  * Is s valid UTF-8 made only of characters XML 1.0 allows (no C0 controls
@@ -14,3 +16,9 @@ bool mc_utf8_is_clean(const char *s);
  * well-formed.
  */
 char *mc_utf8_clean(const char *s);
+
+/*
+ * Decode one UTF-8 sequence at p (NUL-terminated input): its length and code point, or 0
+ * when the bytes are not well-formed UTF-8 (overlong forms, surrogates, beyond U+10FFFF).
+ */
+size_t mc_utf8_decode(const unsigned char *p, uint32_t *ret);
