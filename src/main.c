@@ -38,17 +38,17 @@ const struct mc_opt mc_global_opts[] = {
 };
 
 static const struct mc_verb verbs[] = {
-    {"check", "[OPTIONS] SRC DST VM",
-     "say whether VM will live-migrate from SRC to DST, why not, and what fixes it (the default "
-     "verb)",
-     MC_VERB_OFFLINE, verb_check_opts, verb_check},
+    { "check", "[OPTIONS] SRC DST VM",
+      "say whether VM will live-migrate from SRC to DST, why not, and what fixes it (the default "
+      "verb)",
+      MC_VERB_OFFLINE, verb_check_opts, verb_check },
     { "facts", "[--connect URI] [--vm NAME] [--format xml|json]",
       "print a snapshot of this host's facts (OS, libvirt, mounts, storage, network, a VM)",
       MC_VERB_OFFLINE, verb_facts_opts, verb_facts },
-    {"rules", "[ID] [--format text|json|man]", "list the rule catalogue, or explain one rule",
-     MC_VERB_OFFLINE, verb_rules_opts, verb_rules},
-    {"__agent", "", "answer check's requests on this host (internal)", MC_VERB_HIDDEN, NULL,
-     verb_agent},
+    { "rules", "[ID] [--format text|json|man]", "list the rule catalogue, or explain one rule",
+      MC_VERB_OFFLINE, verb_rules_opts, verb_rules },
+    { "__agent", "", "answer check's requests on this host (internal)", MC_VERB_HIDDEN, NULL,
+      verb_agent },
     { "__complete", "WORDS...", "completion candidates for the shell completions", MC_VERB_HIDDEN,
       NULL, verb_complete },
 };
