@@ -821,10 +821,14 @@ static void live_probes(struct host_job *src, struct host_job *dst, const struct
         pthread_join(ct, NULL);
 }
 
-/* The sh agent's dump holds every block device: gather those the VM uses, now it is known. */
-static void regather_storage(struct host_job *j, const struct mc_vm_facts *vm)
+/*
+ * Block devices the VM uses (WWN, serial, multipath WWID) are gathered once the VM is known: from
+ * the sh agent's dump, which holds every block device, or, from the native agent, through one
+ * more probe request for the storage spec.
+ */
+static void regather_storage(struct host_job *j, const struct mc_vm_facts *vm, int timeout)
 {
-    if (!j->dump || !vm)
+    if (!vm)
         return;
     bool has_block = false;
     for (size_t i = 0; i < vm->n_disks; i++)
@@ -832,10 +836,21 @@ static void regather_storage(struct host_job *j, const struct mc_vm_facts *vm)
             has_block = true;
     if (!has_block)
         return;
+    _cleanup_(mc_source_freep) struct mc_source *probed = NULL;
+    struct mc_source *src = j->dump;
+    if (!src) {
+        const char *const *specs[] = { mc_storage_probe_spec, NULL };
+        _cleanup_error_ struct mc_error err = { 0 };
+        if (mc_session_probe(&j->sess, specs, timeout, &probed, &err) < 0) {
+            mc_facts_add_error(j->h, "storage/blockdevs", err.code, "%s", err.message);
+            return;
+        }
+        src = probed;
+    }
     struct mc_vm_facts *saved = j->h->vm;
     j->h->vm = (struct mc_vm_facts *)vm;
     mc_storage_facts_clear(&j->h->storage);
-    mc_storage_gather(j->dump, j->h);
+    mc_storage_gather(src, j->h);
     j->h->vm = saved;
 }
 
@@ -902,8 +917,8 @@ int mc_pair_gather(const struct mc_pair_gather_opts *o, struct mc_host_facts **r
         goto out;
     }
     const struct mc_vm_facts *vm = src.h->vm;
-    regather_storage(&src, vm);
-    regather_storage(&dst, vm);
+    regather_storage(&src, vm, o->timeout_ms);
+    regather_storage(&dst, vm, o->timeout_ms);
 
     struct mc_pair_facts *rel = mc_pair_facts_new();
     char buf[64];

@@ -713,6 +713,48 @@ static void test_storage_network_disk(void **state)
     assert_int_equal(run(f, "storage.separate-host", NULL), MC_STATUS_WARN);
 }
 
+static void add_blockdev(struct mc_host_facts *h, const char *path, const char *wwn)
+{
+    struct mc_blockdev *b = MC_APPEND(h->storage.blockdevs, h->storage.n_blockdevs);
+    b->name = S("dm-3");
+    b->path = S(path);
+    b->wwn = wwn ? S(wwn) : NULL;
+    b->transport = S("fc");
+}
+
+static void test_storage_block_wwn(void **state)
+{
+    struct fx *f = *state;
+    struct mc_disk *d = &f->src->vm->disks[0];
+    free(d->type);
+    d->type = S("block");
+    free(d->source);
+    d->source = S("/dev/mapper/mpatha");
+    add_blockdev(f->src, "/dev/mapper/mpatha", "naa.600a0b80001111550000000000000001");
+    /* The same LUN on the destination, at the same path: shared. */
+    add_blockdev(f->dst, "/dev/mapper/mpatha", "naa.600a0b80001111550000000000000001");
+    relate(f);
+    live_ok(f);
+    assert_string_equal(f->rel->paths[0].evidence, MC_EVIDENCE_IDENTITY);
+    assert_int_equal(run(f, "storage.disk-shared", NULL), MC_STATUS_PASS);
+    assert_int_equal(run(f, "virt.unsafe-migration", NULL), MC_STATUS_PASS);
+    /* Another LUN behind the same name: not shared, whatever the path says. */
+    free(f->dst->storage.blockdevs[0].wwn);
+    f->dst->storage.blockdevs[0].wwn = S("naa.600a0b80002222660000000000000002");
+    relate(f);
+    live_ok(f);
+    struct mc_report r;
+    assert_int_equal(run(f, "storage.disk-shared", &r), MC_STATUS_FAIL);
+    assert_true(any_message_has(&r, "mpatha"));
+    mc_report_clear(&r);
+    /* No identity on either side: the path existing is not evidence. */
+    free(f->dst->storage.blockdevs[0].wwn);
+    f->dst->storage.blockdevs[0].wwn = NULL;
+    relate(f);
+    live_ok(f);
+    assert_int_equal(run(f, "storage.disk-shared", NULL), MC_STATUS_UNKNOWN);
+}
+
 static void test_storage_access_ids(void **state)
 {
     struct fx *f = *state;
@@ -936,6 +978,7 @@ int main(void)
         T(test_storage_local),
         T(test_storage_cdrom),
         T(test_storage_network_disk),
+        T(test_storage_block_wwn),
         T(test_storage_access_ids),
         T(test_storage_copy_target),
         T(test_net_bridge_network_direct),
