@@ -103,6 +103,20 @@ void mc_facts_add_error(struct mc_host_facts *h, const char *area, int err, cons
     va_end(ap);
 }
 
+void mc_facts_drop_errors(struct mc_host_facts *h, const char *area)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < h->n_errors; i++) {
+        if (h->errors[i].area && strcmp(h->errors[i].area, area) == 0) {
+            free(h->errors[i].area);
+            free(h->errors[i].message);
+            continue;
+        }
+        h->errors[k++] = h->errors[i];
+    }
+    h->n_errors = k;
+}
+
 const struct mc_fact_error *mc_facts_area_error(const struct mc_host_facts *h, unsigned areas)
 {
     for (size_t i = 0; i < h->n_errors; i++) {

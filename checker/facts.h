@@ -558,6 +558,8 @@ void mc_fact_errors_addv(struct mc_fact_error **arr, size_t *n, const char *area
 /* Record a gathering failure. err is a positive or negative errno. */
 void mc_facts_add_error(struct mc_host_facts *h, const char *area, int err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* Forget the errors recorded for exactly this area (before gathering it again). */
+void mc_facts_drop_errors(struct mc_host_facts *h, const char *area);
 /* Does any recorded error belong to an area in the mask? ("virt/pools" belongs to virt) */
 bool mc_facts_area_failed(const struct mc_host_facts *h, unsigned areas);
 /* The first recorded error of an area in the mask, or NULL. */

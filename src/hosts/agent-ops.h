@@ -11,7 +11,5 @@ typedef void (*mc_agent_reply_fn)(const char *id, const char *status, const char
 
 /* Facts the agent adds to a --no-virt gathering (qemu.conf, read on this host). */
 void mc_agent_gather_extra(struct mc_host_facts *h);
-/* qemu.conf of the host behind src into h->virt.qemu_conf (replacing "virt/qemu-conf" errors). */
-void mc_gather_qemu_conf(struct mc_source *src, struct mc_host_facts *h);
 /* Handle connect, listen, nfs-stat, iscsi-lun; false when op is not one of them. */
 bool mc_agent_extra_op(const char *id, const char *op, char **args, mc_agent_reply_fn reply);

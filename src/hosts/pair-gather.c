@@ -196,7 +196,7 @@ static void *host_thread(void *arg)
     if (j->hv)
         merge_virt(j->h, j->hv, conf_from_agent);
     if (j->dump && !conf_from_agent) {
-        mc_gather_qemu_conf(j->dump, j->h);
+        mc_virt_gather_qemu_conf(j->dump, j->h);
         mc_os_gather_qemu_user(j->dump, j->h);
     }
     if (j->o->vm_override && j->vm) {

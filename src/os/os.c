@@ -811,21 +811,6 @@ static bool numeric_id(const char *s, int64_t *ret)
     return s && s[0] == '+' && parse_id(s + 1, ret);
 }
 
-/* Forget what an earlier run recorded under area (its facts are about to be replaced). */
-static void drop_errors(struct mc_host_facts *h, const char *area)
-{
-    size_t w = 0;
-    for (size_t i = 0; i < h->n_errors; i++) {
-        if (h->errors[i].area && strcmp(h->errors[i].area, area) == 0) {
-            free(h->errors[i].area);
-            free(h->errors[i].message);
-            continue;
-        }
-        h->errors[w++] = h->errors[i];
-    }
-    h->n_errors = w;
-}
-
 void mc_os_gather_qemu_user(struct mc_source *src, struct mc_host_facts *h)
 {
     const char *duser, *dgroup;
@@ -833,7 +818,7 @@ void mc_os_gather_qemu_user(struct mc_source *src, struct mc_host_facts *h)
     const struct mc_qemu_conf *qc = &h->virt.qemu_conf;
     const char *user = qc->user && *qc->user ? qc->user : duser;
     const char *group = qc->group && *qc->group ? qc->group : dgroup;
-    drop_errors(h, "os/qemu-user");
+    mc_facts_drop_errors(h, "os/qemu-user");
     free(h->os.qemu_user);
     h->os.qemu_user = NULL;
     h->os.qemu_uid_known = false;

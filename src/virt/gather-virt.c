@@ -429,9 +429,10 @@ static bool uri_has_host(const char *uri)
     return *p && *p != '/';
 }
 
-static void gather_qemu_conf(struct mc_source *src, struct mc_host_facts *h)
+void mc_virt_gather_qemu_conf(struct mc_source *src, struct mc_host_facts *h)
 {
     struct mc_qemu_conf *q = &h->virt.qemu_conf;
+    mc_facts_drop_errors(h, "virt/qemu-conf");
     mc_qemu_conf_clear(q);
     mc_qemu_conf_defaults(q);
     if (!src) {
@@ -478,7 +479,7 @@ void mc_virt_gather(virConnectPtr conn, struct mc_source *src, struct mc_host_fa
     gather_pools(conn, h);
     gather_networks(conn, h);
     gather_domains(conn, h);
-    gather_qemu_conf(src, h);
+    mc_virt_gather_qemu_conf(src, h);
 }
 
 /* ---- a VM ---- */

@@ -44,6 +44,11 @@ int mc_virt_last_code(void);
  */
 void mc_virt_gather(virConnectPtr conn, struct mc_source *src, struct mc_host_facts *h);
 /*
+ * qemu.conf of the host behind src into h->virt.qemu_conf (defaults when it cannot be read,
+ * recorded as "virt/qemu-conf"); replaces what an earlier call recorded.
+ */
+void mc_virt_gather_qemu_conf(struct mc_source *src, struct mc_host_facts *h);
+/*
  * Fill h->vm with the facts of the domain named name (a UUID is accepted too).
  * Area "vm"; a missing domain is ENOENT.
  */
