@@ -21,6 +21,18 @@ static const char *const status_names[_MC_STATUS_MAX] = { "pass", "warn", "fail"
 static const char *const status_labels[_MC_STATUS_MAX] = { "PASS", "WARN", "FAIL", "SKIP",
                                                            "UNKNOWN" };
 
+static const char *const verdict_names[_MC_VERDICT_MAX] = {
+    [MC_VERDICT_MIGRATABLE] = "migratable",
+    [MC_VERDICT_BLOCKED] = "blocked",
+    [MC_VERDICT_UNKNOWN] = "unknown",
+};
+MC_ENUM_NAMES(mc_verdict_names, "verdict", verdict_names);
+
+const char *mc_verdict_name(enum mc_verdict v)
+{
+    return mc_enum_name_or(&mc_verdict_names, (int)v, "unknown");
+}
+
 const char *mc_status_name(enum mc_status s)
 {
     return s < _MC_STATUS_MAX ? status_names[s] : "?";
@@ -90,10 +102,10 @@ void mc_finding_set_evidence(struct mc_finding *f, const char *fmt, ...)
     va_end(ap);
 }
 
-void mc_finding_set_fix(struct mc_finding *f, const char *fix)
+void mc_finding_set_fix(struct mc_finding *f, enum mc_fix fix)
 {
-    free(f->fix);
-    f->fix = mc_xstrdup_or_null(fix);
+    f->fix = fix;
+    f->fix_set = true;
 }
 
 void mc_findings_clear(struct mc_findings *fs)
@@ -103,7 +115,6 @@ void mc_findings_clear(struct mc_findings *fs)
         free(fs->items[i].message);
         free(fs->items[i].hint);
         free(fs->items[i].evidence);
-        free(fs->items[i].fix);
     }
     free(fs->items);
     fs->items = NULL;
@@ -115,7 +126,6 @@ void mc_report_clear(struct mc_report *r)
     free(r->source);
     free(r->destination);
     free(r->domain);
-    free(r->verdict);
     free(r->src_agent);
     free(r->dst_agent);
     mc_strv_free(r->notes);
@@ -231,8 +241,8 @@ void mc_engine_run(const struct mc_engine_opts *o, const struct mc_pair *p, stru
                 f->status = sev == MC_SEV_FAIL ? MC_STATUS_FAIL : MC_STATUS_WARN;
                 if (!f->hint && r->hint)
                     f->hint = mc_xstrdup(r->hint);
-                if (!f->fix && r->fix)
-                    f->fix = mc_xstrdup(r->fix);
+                if (!f->fix_set)
+                    f->fix = r->fix;
             }
             if (f->status == MC_STATUS_UNKNOWN && sev == MC_SEV_FAIL)
                 unknown_blocks = true;
@@ -257,7 +267,6 @@ void mc_engine_run(const struct mc_engine_opts *o, const struct mc_pair *p, stru
                     free(f->message);
                     free(f->hint);
                     free(f->evidence);
-                    free(f->fix);
                 }
             }
             out->n = k;
@@ -270,11 +279,10 @@ void mc_engine_run(const struct mc_engine_opts *o, const struct mc_pair *p, stru
         ret->counts[out->items[k].status]++;
     ret->strict = o->strict;
     bool blocked = ret->counts[MC_STATUS_FAIL] > 0 || (o->strict && ret->counts[MC_STATUS_WARN]);
-    free(ret->verdict);
     if (blocked)
-        ret->verdict = mc_xstrdup("blocked");
+        ret->verdict = MC_VERDICT_BLOCKED;
     else if (unknown_blocks || (o->strict && ret->counts[MC_STATUS_UNKNOWN]))
-        ret->verdict = mc_xstrdup("unknown");
+        ret->verdict = MC_VERDICT_UNKNOWN;
     else
-        ret->verdict = mc_xstrdup("migratable");
+        ret->verdict = MC_VERDICT_MIGRATABLE;
 }

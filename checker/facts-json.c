@@ -53,6 +53,12 @@ static struct json_object *struct_to_json(const struct mc_struct_desc *d, const 
                 v = json_object_new_string(mc_errno_name((int)x, buf));
             break;
         }
+        case MC_FT_ENUM: {
+            const char *n = mc_enum_name(f->names, *(const int *)AT(p, f->offset));
+            if (n)
+                v = json_object_new_string(n);
+            break;
+        }
         case MC_FT_AREAS: {
             unsigned a = *(const unsigned *)AT(p, f->offset);
             if (a) {

@@ -52,6 +52,11 @@
         n, j, MC_FT_ARRAY, offsetof(T, f), offsetof(T, n_##f), &d                                  \
     }
 
+#define F_ENUM(T, f, n, tbl)                                                                       \
+    {                                                                                              \
+        n, NULL, MC_FT_ENUM, offsetof(T, f), 0, NULL, &tbl                                         \
+    }
+
 #define DESC(var, T, elem, tbl)                                                                    \
     const struct mc_struct_desc var = { elem, sizeof(T), tbl, ARRAY_SIZE(tbl) }
 
@@ -529,8 +534,8 @@ DESC(mc_desc_fact_error, struct mc_fact_error, "fact-error", error_fields);
 
 /* ---- pair facts (pair.h) ---- */
 static const struct mc_field cpu_compare_fields[] = {
-    F_STR(struct mc_pair_cpu, probe, "probe"),
-    F_STR(struct mc_pair_cpu, result, "result"),
+    F_ENUM(struct mc_pair_cpu, probe, "probe", mc_probe_names),
+    F_ENUM(struct mc_pair_cpu, result, "result", mc_cpu_result_names),
     F_STR(struct mc_pair_cpu, message, "message"),
     F_STR(struct mc_pair_cpu, detail, "detail"),
     F_STRV(struct mc_pair_cpu, missing, "missing", "missing"),
@@ -561,11 +566,11 @@ static const struct mc_field vm_path_fields[] = {
     F_BOOL(struct mc_vm_path, shareable, "shareable"),
     F_STR(struct mc_vm_path, cache, "cache"),
     F_STR(struct mc_vm_path, dst_path, "dst-path"),
-    F_STR(struct mc_vm_path, evidence, "evidence"),
+    F_ENUM(struct mc_vm_path, evidence, "evidence", mc_evidence_names),
     F_STR(struct mc_vm_path, evidence_detail, "evidence-detail"),
-    F_STR(struct mc_vm_path, exists_probe, "exists-probe"),
+    F_ENUM(struct mc_vm_path, exists_probe, "exists-probe", mc_probe_names),
     F_STR(struct mc_vm_path, exists_detail, "exists-detail"),
-    F_STR(struct mc_vm_path, open_probe, "open-probe"),
+    F_ENUM(struct mc_vm_path, open_probe, "open-probe", mc_probe_names),
     F_STR(struct mc_vm_path, open_detail, "open-detail"),
     F_INT(struct mc_vm_path, dst_size, "dst-size"),
     F_INT(struct mc_vm_path, src_size, "src-size"),
@@ -576,14 +581,17 @@ static const struct mc_field vm_path_fields[] = {
 DESC(mc_desc_vm_path, struct mc_vm_path, "path", vm_path_fields);
 
 static const struct mc_field port_probe_fields[] = {
-    F_STR(struct mc_port_probe, probe, "probe"),     F_STR(struct mc_port_probe, host, "host"),
-    F_STR(struct mc_port_probe, address, "address"), F_INT(struct mc_port_probe, port, "port"),
-    F_STR(struct mc_port_probe, result, "result"),   F_STR(struct mc_port_probe, detail, "detail"),
+    F_ENUM(struct mc_port_probe, probe, "probe", mc_probe_names),
+    F_STR(struct mc_port_probe, host, "host"),
+    F_STR(struct mc_port_probe, address, "address"),
+    F_INT(struct mc_port_probe, port, "port"),
+    F_ENUM(struct mc_port_probe, result, "result", mc_port_result_names),
+    F_STR(struct mc_port_probe, detail, "detail"),
 };
 static DESC(desc_port_probe, struct mc_port_probe, "port", port_probe_fields);
 
 static const struct mc_field name_probe_fields[] = {
-    F_STR(struct mc_name_probe, probe, "probe"),
+    F_ENUM(struct mc_name_probe, probe, "probe", mc_probe_names),
     F_STR(struct mc_name_probe, name, "name"),
     F_STR(struct mc_name_probe, detail, "detail"),
     F_STRV(struct mc_name_probe, addresses, "address", "addresses"),
@@ -643,6 +651,7 @@ void mc_struct_clear(const struct mc_struct_desc *d, void *p)
         case MC_FT_BOOL:
         case MC_FT_ERRNO:
         case MC_FT_AREAS:
+        case MC_FT_ENUM:
             break;
         }
     }
@@ -696,6 +705,7 @@ void mc_struct_copy(const struct mc_struct_desc *d, void *dst, const void *src)
         case MC_FT_BOOL:
         case MC_FT_ERRNO:
         case MC_FT_AREAS:
+        case MC_FT_ENUM:
             break;
         }
     }

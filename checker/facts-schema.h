@@ -4,16 +4,18 @@
  * destructors and the copy are generic walks over these tables, so the
  * format cannot drift from the structs.
  *
- * Mapping: scalar fields (string, integer, boolean, errno, area set) are XML
+ * Mapping: scalar fields (string, integer, boolean, errno, area set, enum) are XML
  * attributes; text fields, string lists, embedded structs and arrays are
  * child elements, in table order. Zero, false and NULL are omitted, which is
  * what makes write -> read -> write the identity.
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "names.h"
 #include "util/error.h"
 
 enum mc_ftype {
@@ -22,6 +24,7 @@ enum mc_ftype {
     MC_FT_BOOL,   /* bool, attribute yes/no */
     MC_FT_ERRNO,  /* int64_t errno, attribute written as its name */
     MC_FT_AREAS,  /* unsigned enum mc_area mask, attribute "os virt ..." */
+    MC_FT_ENUM,   /* an enum (int-sized), attribute written by its name table; 0 = unset */
     MC_FT_TEXT,   /* char *, child element with text content */
     MC_FT_STRV,   /* char **, one child element per string */
     MC_FT_STRUCT, /* embedded struct, one child element */
@@ -38,7 +41,15 @@ struct mc_field {
     size_t offset;
     size_t count_offset; /* MC_FT_ARRAY: offset of the size_t count */
     const struct mc_struct_desc *sub;
+    const struct mc_enum_names *names; /* MC_FT_ENUM */
 };
+
+/* Is the field written as an XML attribute (a scalar)? */
+static inline bool mc_field_is_attr(const struct mc_field *f)
+{
+    return f->type == MC_FT_STR || f->type == MC_FT_INT || f->type == MC_FT_BOOL ||
+           f->type == MC_FT_ERRNO || f->type == MC_FT_AREAS || f->type == MC_FT_ENUM;
+}
 
 struct mc_struct_desc {
     const char *name; /* element name of the struct itself */

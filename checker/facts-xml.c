@@ -65,6 +65,12 @@ void mc_xml_write_struct(const struct mc_struct_desc *d, const void *p, xmlNodeP
                 mc_xml_set_prop(node, f->name, mc_errno_name((int)v, buf));
             break;
         }
+        case MC_FT_ENUM: {
+            const char *n = mc_enum_name(f->names, *(const int *)AT(p, f->offset));
+            if (n)
+                mc_xml_set_prop(node, f->name, n);
+            break;
+        }
         case MC_FT_AREAS: {
             unsigned v = *(const unsigned *)AT(p, f->offset);
             _cleanup_buf_ struct mc_buf b = MC_BUF_INIT;
@@ -172,9 +178,7 @@ static const struct mc_field *find_field(const struct mc_struct_desc *d, const c
 {
     for (size_t i = 0; i < d->n_fields; i++) {
         const struct mc_field *f = &d->fields[i];
-        bool is_attr = f->type == MC_FT_STR || f->type == MC_FT_INT || f->type == MC_FT_BOOL ||
-                       f->type == MC_FT_ERRNO || f->type == MC_FT_AREAS;
-        if (is_attr == attribute && strcmp(f->name, name) == 0)
+        if (mc_field_is_attr(f) == attribute && strcmp(f->name, name) == 0)
             return f;
     }
     return NULL;
@@ -222,6 +226,16 @@ static int read_attr(const struct mc_field *f, xmlNodePtr node, const char *val,
         if (!e)
             return bad(c, node, "attribute '%s' is not an errno name: '%s'", f->name, val);
         *(int64_t *)AT(p, f->offset) = e;
+        return 0;
+    }
+    case MC_FT_ENUM: {
+        int v = mc_enum_from_name(f->names, val);
+        if (v < 0) {
+            _cleanup_free_ char *list = mc_enum_list(f->names);
+            return bad(c, node, "attribute '%s' is not a known %s: '%s' (expected %s)", f->name,
+                       f->names->what, val, list);
+        }
+        *(int *)AT(p, f->offset) = v;
         return 0;
     }
     case MC_FT_AREAS: {

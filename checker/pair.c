@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "pair.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,6 +13,42 @@
 #include "util/xalloc.h"
 
 #define MC_PAIR_VERSION 1
+
+/* The names are the snapshot format (migcheck-facts(5)): never rename one. */
+static const char *const probe_names[_MC_PROBE_MAX] = {
+    [MC_PROBE_OK] = "ok",
+    [MC_PROBE_FAILED] = "failed",
+    [MC_PROBE_UNSUPPORTED] = "unsupported",
+    [MC_PROBE_ERROR] = "error",
+};
+MC_ENUM_NAMES(mc_probe_names, "probe outcome", probe_names);
+
+static const char *const evidence_names[_MC_EVIDENCE_MAX] = {
+    [MC_EVIDENCE_NONE] = "none",     [MC_EVIDENCE_IDENTITY] = "identity",
+    [MC_EVIDENCE_CANARY] = "canary", [MC_EVIDENCE_NETWORK] = "network",
+    [MC_EVIDENCE_ABSENT] = "absent", [MC_EVIDENCE_REFUSED] = "refused",
+};
+MC_ENUM_NAMES(mc_evidence_names, "evidence kind", evidence_names);
+
+static const char *const cpu_result_names[_MC_CPU_RESULT_MAX] = {
+    [MC_CPU_RESULT_IDENTICAL] = "identical",
+    [MC_CPU_RESULT_SUPERSET] = "superset",
+    [MC_CPU_RESULT_INCOMPATIBLE] = "incompatible",
+    [MC_CPU_RESULT_NO_MODEL] = "no-model",
+};
+MC_ENUM_NAMES(mc_cpu_result_names, "CPU comparison result", cpu_result_names);
+
+static const char *const port_result_names[_MC_PORT_MAX] = {
+    [MC_PORT_OPEN] = "open",       [MC_PORT_REFUSED] = "refused",
+    [MC_PORT_TIMEOUT] = "timeout", [MC_PORT_UNREACHABLE] = "unreachable",
+    [MC_PORT_ERROR] = "error",
+};
+MC_ENUM_NAMES(mc_port_result_names, "connection result", port_result_names);
+
+static_assert(sizeof(enum mc_probe) == sizeof(int), "enum fields are read as int");
+static_assert(sizeof(enum mc_evidence) == sizeof(int), "enum fields are read as int");
+static_assert(sizeof(enum mc_cpu_result) == sizeof(int), "enum fields are read as int");
+static_assert(sizeof(enum mc_port_result) == sizeof(int), "enum fields are read as int");
 
 struct mc_pair_facts *mc_pair_facts_new(void)
 {

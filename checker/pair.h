@@ -9,8 +9,10 @@
  * (`check --save-facts DIR`, `--pair-facts FILE`) and golden tests can run
  * live-only rules from recordings.
  *
- * Probe results are strings from the MC_PROBE_* set below, never booleans:
- * a probe that did not run is different from one that failed.
+ * Probe outcomes, evidence kinds and results are enums with name tables
+ * (the snapshot keeps the names), never booleans: a probe that did not run
+ * (MC_PROBE_NOT_RUN, 0, absent from the snapshot) is different from one that
+ * failed.
  */
 #pragma once
 
@@ -19,25 +21,82 @@
 #include <stdint.h>
 
 #include "facts.h"
+#include "names.h"
 #include "util/error.h"
 
-/* Outcome of a live probe. NULL (absent) = the probe did not run. */
-#define MC_PROBE_OK          "ok"          /* ran, and the answer is in the other fields */
-#define MC_PROBE_FAILED      "failed"      /* ran, and the tested thing does not hold */
-#define MC_PROBE_UNSUPPORTED "unsupported" /* needs migcheck on the host (sh agent only) */
-#define MC_PROBE_ERROR       "error"       /* could not run: the detail says why */
+/* Outcome of a live probe. 0 = the probe did not run (absent from snapshots). */
+enum mc_probe {
+    MC_PROBE_NOT_RUN = 0,
+    MC_PROBE_OK,          /* "ok": ran, and the answer is in the other fields */
+    MC_PROBE_FAILED,      /* "failed": ran, and the tested thing does not hold */
+    MC_PROBE_UNSUPPORTED, /* "unsupported": needs migcheck on the host (sh agent only) */
+    MC_PROBE_ERROR,       /* "error": could not run: the detail says why */
+    _MC_PROBE_MAX,
+};
+extern const struct mc_enum_names mc_probe_names;
 
-/* How migcheck knows DST reaches the same store as SRC. */
-#define MC_EVIDENCE_NONE     "none"     /* no evidence either way */
-#define MC_EVIDENCE_IDENTITY "identity" /* same NFS server:export, WWN, lock table, ... */
-#define MC_EVIDENCE_CANARY   "canary"   /* a file written on SRC was read on DST */
-#define MC_EVIDENCE_NETWORK  "network"  /* a network disk: DST reached the server itself */
-#define MC_EVIDENCE_ABSENT   "absent"   /* proven not reachable: missing on DST, canary not seen */
-#define MC_EVIDENCE_REFUSED  "refused"  /* the server refused DST (export ACL, iSCSI ACL) */
+/* How migcheck knows DST reaches the same store as SRC. 0 = not decided. */
+enum mc_evidence {
+    MC_EVIDENCE_UNSET = 0,
+    MC_EVIDENCE_NONE,     /* "none": no evidence either way */
+    MC_EVIDENCE_IDENTITY, /* "identity": same NFS server:export, WWN, lock table, ... */
+    MC_EVIDENCE_CANARY,   /* "canary": a file written on SRC was read on DST */
+    MC_EVIDENCE_NETWORK,  /* "network": a network disk: DST reached the server itself */
+    MC_EVIDENCE_ABSENT,   /* "absent": proven not reachable: missing on DST, canary not seen */
+    MC_EVIDENCE_REFUSED,  /* "refused": the server refused DST (export ACL, iSCSI ACL) */
+    _MC_EVIDENCE_MAX,
+};
+extern const struct mc_enum_names mc_evidence_names;
+
+/* Is the evidence proof that DST reaches the very same store? */
+static inline bool mc_evidence_proves_shared(enum mc_evidence e)
+{
+    return e == MC_EVIDENCE_IDENTITY || e == MC_EVIDENCE_CANARY || e == MC_EVIDENCE_NETWORK;
+}
+
+/* The destination's answer to the guest CPU (virConnectCompareHypervisorCPU). */
+enum mc_cpu_result {
+    MC_CPU_RESULT_UNSET = 0,
+    MC_CPU_RESULT_IDENTICAL,    /* "identical" */
+    MC_CPU_RESULT_SUPERSET,     /* "superset" */
+    MC_CPU_RESULT_INCOMPATIBLE, /* "incompatible" */
+    MC_CPU_RESULT_NO_MODEL,     /* "no-model": host-passthrough or no <cpu>: nothing compared */
+    _MC_CPU_RESULT_MAX,
+};
+extern const struct mc_enum_names mc_cpu_result_names;
+
+/* What a TCP connection from SRC met. */
+enum mc_port_result {
+    MC_PORT_UNSET = 0,
+    MC_PORT_OPEN,        /* "open": the handshake completed */
+    MC_PORT_REFUSED,     /* "refused": RST (nothing listens, or a REJECT rule) */
+    MC_PORT_TIMEOUT,     /* "timeout": no answer (a DROP rule or a dead host) */
+    MC_PORT_UNREACHABLE, /* "unreachable": no route, ICMP unreachable */
+    MC_PORT_ERROR,       /* "error": anything else */
+    _MC_PORT_MAX,
+};
+extern const struct mc_enum_names mc_port_result_names;
+
+static inline const char *mc_probe_name(enum mc_probe v)
+{
+    return mc_enum_name(&mc_probe_names, (int)v);
+}
+static inline const char *mc_evidence_name(enum mc_evidence v)
+{
+    return mc_enum_name(&mc_evidence_names, (int)v);
+}
+static inline const char *mc_cpu_result_name(enum mc_cpu_result v)
+{
+    return mc_enum_name(&mc_cpu_result_names, (int)v);
+}
+static inline const char *mc_port_result_name(enum mc_port_result v)
+{
+    return mc_enum_name(&mc_port_result_names, (int)v);
+}
 
 struct mc_pair_cpu {
-    char *probe;        /* MC_PROBE_* */
-    char *result;       /* identical, superset, incompatible */
+    enum mc_probe probe;
+    enum mc_cpu_result result;
     char *message;      /* libvirt's message for incompatible */
     char **missing;     /* features the destination lacks */
     char **missing_src; /* features the source lacks too (the guest runs without them) */
@@ -71,27 +130,27 @@ struct mc_vm_path {
     struct mc_store dst_store; /* the store holding dst_path on DST, when known */
     char *dst_path;            /* where DST sees the same file; NULL when nowhere */
     char **candidates;         /* DST paths that were considered */
-    char *evidence;            /* MC_EVIDENCE_* */
-    char *evidence_detail;     /* "canary .migcheck-canary-xyz written on kvm1, read on kvm2" */
-    char *exists_probe;        /* MC_PROBE_* for the stat of dst_path (or src_path) on DST */
+    enum mc_evidence evidence;
+    char *evidence_detail;      /* "canary .migcheck-canary-xyz written on kvm1, read on kvm2" */
+    enum mc_probe exists_probe; /* the stat of dst_path (or src_path) on DST */
     char *exists_detail;
-    char *open_probe; /* MC_PROBE_*: can the qemu user open it on DST */
+    enum mc_probe open_probe; /* can the qemu user open it on DST */
     char *open_detail;
     int64_t dst_size;
     int64_t src_size;
 };
 
 struct mc_port_probe {
-    char *probe;   /* MC_PROBE_* */
+    enum mc_probe probe;
     char *host;    /* what SRC connected to (DST's migration host name) */
     char *address; /* the address it resolved to on SRC */
     int64_t port;
-    char *result; /* open, refused, timeout, unreachable, no-listener */
+    enum mc_port_result result;
     char *detail;
 };
 
 struct mc_name_probe {
-    char *probe;      /* MC_PROBE_* */
+    enum mc_probe probe;
     char *name;       /* DST's host name as its libvirt reports it (or migration_host) */
     char **addresses; /* what it resolves to on SRC */
     char *detail;

@@ -249,8 +249,7 @@ static void file_candidates(const struct mc_host_facts *src, const struct mc_hos
         if (by_identity && (!p->dst_path || strcmp(rk[i].path, path) == 0)) {
             free(p->dst_path);
             p->dst_path = mc_xstrdup(rk[i].path);
-            free(p->evidence);
-            p->evidence = mc_xstrdup(MC_EVIDENCE_IDENTITY);
+            p->evidence = MC_EVIDENCE_IDENTITY;
             free(p->evidence_detail);
             p->evidence_detail =
                 mc_xasprintf("'%s' on the destination mounts the same %s store "
@@ -261,9 +260,9 @@ static void file_candidates(const struct mc_host_facts *src, const struct mc_hos
     for (size_t i = 0; i < nrk; i++)
         free(rk[i].path);
     free(rk);
-    if (by_identity && !p->evidence) {
+    if (by_identity && p->evidence == MC_EVIDENCE_UNSET) {
         /* A network file system DST does not mount: the file is not there. */
-        p->evidence = mc_xstrdup(MC_EVIDENCE_ABSENT);
+        p->evidence = MC_EVIDENCE_ABSENT;
         p->evidence_detail = mc_xasprintf("the destination does not mount %s", skey);
     }
 }
@@ -307,10 +306,10 @@ static void relate_block(const struct mc_host_facts *src, const struct mc_host_f
     if (sid && did) {
         if (strcmp(sid, did) == 0) {
             p->dst_path = mc_xstrdup(p->src_path);
-            p->evidence = mc_xstrdup(MC_EVIDENCE_IDENTITY);
+            p->evidence = MC_EVIDENCE_IDENTITY;
             p->evidence_detail = mc_xasprintf("the same device (%s) on both hosts", sid);
         } else {
-            p->evidence = mc_xstrdup(MC_EVIDENCE_ABSENT);
+            p->evidence = MC_EVIDENCE_ABSENT;
             p->evidence_detail =
                 mc_xasprintf("'%s' is a different device on the destination (%s, not %s)",
                              p->src_path, did, sid);
@@ -387,13 +386,13 @@ static void relate_disk(const struct mc_host_facts *src, const struct mc_host_fa
                                strcmp(sp->source_host, dp->source_host) == 0;
             if (same_source) {
                 p->dst_path = mc_xstrdup(cand);
-                p->evidence = mc_xstrdup(MC_EVIDENCE_IDENTITY);
+                p->evidence = MC_EVIDENCE_IDENTITY;
                 p->evidence_detail = mc_xasprintf("pool '%s' on the destination has the same "
                                                   "source (%s)",
                                                   d->pool, sp->source_host);
             }
         } else if (dst && !dp) {
-            p->evidence = mc_xstrdup(MC_EVIDENCE_ABSENT);
+            p->evidence = MC_EVIDENCE_ABSENT;
             p->evidence_detail =
                 mc_xasprintf("the destination has no storage pool '%s'", d->pool ? d->pool : "?");
         }

@@ -38,7 +38,7 @@ static struct json_object *finding_json(const struct mc_finding *f)
     add_str(o, "message", f->message);
     add_str(o, "hint", f->hint);
     add_str(o, "evidence", f->evidence);
-    add_str(o, "fix", f->fix);
+    add_str(o, "fix", mc_fix_name(f->fix));
     return o;
 }
 
@@ -51,7 +51,7 @@ int mc_render_json(const struct mc_report *r, FILE *f, const struct mc_render_op
     add_str(root, "source", r->source);
     add_str(root, "destination", r->destination);
     add_str(root, "domain", r->domain);
-    add_str(root, "verdict", r->verdict);
+    add_str(root, "verdict", mc_verdict_name(r->verdict));
     add(root, "exit_code", json_object_new_int(r->exit_code));
     add(root, "strict", json_object_new_boolean(r->strict));
 

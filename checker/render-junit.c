@@ -48,7 +48,7 @@ static void details(const struct mc_finding *f, bool with_message, struct mc_buf
     if (f->hint)
         mc_buf_printf(b, "hint: %s\n", f->hint);
     if (f->fix)
-        mc_buf_printf(b, "fix: %s\n", f->fix);
+        mc_buf_printf(b, "fix: %s\n", mc_fix_name(f->fix));
     if (f->evidence)
         mc_buf_printf(b, "evidence: %s\n", f->evidence);
 }
@@ -122,7 +122,7 @@ static void properties(xmlNodePtr suite, const struct mc_report *r)
     property(props, "source", r->source);
     property(props, "destination", r->destination);
     property(props, "domain", r->domain);
-    property(props, "verdict", r->verdict);
+    property(props, "verdict", mc_verdict_name(r->verdict));
     snprintf(num, sizeof(num), "%d", r->exit_code);
     property(props, "exit_code", num);
     property(props, "strict", r->strict ? "true" : "false");

@@ -80,7 +80,7 @@ static void finding(struct ctx *c, const struct mc_finding *f)
         if (f->hint)
             sub_line(c, col, "hint", f->hint);
         if (f->fix)
-            sub_line(c, col, "fix", f->fix);
+            sub_line(c, col, "fix", mc_fix_name(f->fix));
     }
     if (c->o->verbose > 0 && f->evidence)
         sub_line(c, col, "evidence", f->evidence);
@@ -110,11 +110,10 @@ static void verdict(struct ctx *c, const struct mc_report *r)
     counts_text(r, &counts);
     _cleanup_free_ char *word = NULL;
     const char *color;
-    const char *v = r->verdict ? r->verdict : "unknown";
-    if (strcmp(v, "migratable") == 0) {
+    if (r->verdict == MC_VERDICT_MIGRATABLE) {
         word = mc_xstrdup("migratable");
         color = "\033[1;32m";
-    } else if (strcmp(v, "blocked") == 0) {
+    } else if (r->verdict == MC_VERDICT_BLOCKED) {
         size_t problems = r->counts[MC_STATUS_FAIL] + (r->strict ? r->counts[MC_STATUS_WARN] : 0);
         word = mc_xasprintf("BLOCKED: %zu problem%s", problems, problems == 1 ? "" : "s");
         color = "\033[1;31m";

@@ -13,6 +13,8 @@
 #include <stddef.h>
 
 #include "facts.h"
+#include "fix.h"
+#include "names.h"
 #include "pair.h"
 
 enum mc_status {
@@ -29,6 +31,16 @@ enum mc_severity {
     MC_SEV_FAIL, /* libvirt or QEMU will refuse, or the guest would break */
     _MC_SEV_MAX,
 };
+
+/* The verdict of a check (names in JSON output and reports: never rename one). */
+enum mc_verdict {
+    MC_VERDICT_MIGRATABLE, /* "migratable" */
+    MC_VERDICT_BLOCKED,    /* "blocked": a FAIL finding (or WARN with --strict) */
+    MC_VERDICT_UNKNOWN,    /* "unknown": facts missing for a rule that could block */
+    _MC_VERDICT_MAX,
+};
+extern const struct mc_enum_names mc_verdict_names;
+const char *mc_verdict_name(enum mc_verdict v);
 
 const char *mc_status_name(enum mc_status s);     /* pass, warn, ... */
 const char *mc_status_label(enum mc_status s);    /* PASS, WARN, ... */
@@ -73,11 +85,12 @@ struct mc_finding {
     const char *rule; /* rule id (static string of the table, or of the policy) */
     enum mc_status status;
     enum mc_severity severity;
-    char *subject;  /* "disk vda", "bridge br0", "port 49152" */
-    char *message;  /* names the subject: "disk vda /x.qcow2 is on local ext4 on kvm1; ..." */
-    char *hint;     /* what to do */
-    char *evidence; /* the facts compared */
-    char *fix;      /* fix id migcheck migrate can apply, or NULL */
+    char *subject;   /* "disk vda", "bridge br0", "port 49152" */
+    char *message;   /* names the subject: "disk vda /x.qcow2 is on local ext4 on kvm1; ..." */
+    char *hint;      /* what to do */
+    char *evidence;  /* the facts compared */
+    enum mc_fix fix; /* what migcheck migrate can do about it, or MC_FIX_NONE */
+    bool fix_set;    /* the rule chose the fix (maybe none): the rule's default does not apply */
 };
 
 struct mc_findings {
@@ -95,7 +108,7 @@ struct mc_rule {
     enum mc_severity severity;
     unsigned needs;          /* enum mc_need */
     const char *hint;        /* default hint for a problem */
-    const char *fix;         /* default fix id, or NULL */
+    enum mc_fix fix;         /* default fix for a problem, or MC_FIX_NONE */
     const char *requirement; /* the documented requirement it enforces, with its source */
     const char *explain;     /* longer explanation for `migcheck rules ID` and the man page */
     mc_rule_fn check;
@@ -115,7 +128,7 @@ void mc_finding_set_hint(struct mc_finding *f, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void mc_finding_set_evidence(struct mc_finding *f, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-void mc_finding_set_fix(struct mc_finding *f, const char *fix);
+void mc_finding_set_fix(struct mc_finding *f, enum mc_fix fix); /* MC_FIX_NONE: no fix */
 void mc_findings_clear(struct mc_findings *f);
 
 /* Site policy (checker/policy.c). */
@@ -147,7 +160,7 @@ struct mc_report {
     char *source; /* as the operator named it */
     char *destination;
     char *domain;
-    char *verdict; /* migratable, blocked, unknown */
+    enum mc_verdict verdict;
     int exit_code; /* MC_EXIT_* */
     bool strict;
     bool offline;

@@ -219,7 +219,7 @@ static const struct mc_rule rules[_R_MAX] = {
         .needs = MC_NEED_DST_VIRT,
         .hint = "rewrite <emulator> in the destination XML (migcheck migrate does), or install "
                 "the same emulator path",
-        .fix = "rewrite-emulator",
+        .fix = MC_FIX_REWRITE_EMULATOR,
         .requirement = "libvirt starts the destination QEMU from the domain XML's <emulator>",
         .explain = "Debian installs QEMU as /usr/bin/qemu-system-x86_64, RHEL as "
                    "/usr/libexec/qemu-kvm. The destination starts the emulator named in the "
@@ -314,7 +314,7 @@ static const struct mc_rule rules[_R_MAX] = {
         .needs = MC_NEED_SRC_MOUNTS | MC_NEED_SRC_VIRT,
         .hint = "put the disk on storage libvirt knows as shared (NFS, GFS2, ...) or a network "
                 "disk, use cache='none', or copy the storage",
-        .fix = "copy-storage",
+        .fix = MC_FIX_COPY_STORAGE,
         .requirement = "libvirt qemuMigrationSrcIsSafe (failures 1 and 2: 'Migration without "
                        "shared storage is unsafe', 'Migration may lead to data corruption if "
                        "disks use cache other than none or directsync')",
@@ -355,7 +355,7 @@ static const struct mc_rule rules[_R_MAX] = {
         .needs = MC_NEED_SRC_MOUNTS | MC_NEED_DST_MOUNTS | MC_NEED_SRC_VIRT,
         .hint = "put the disk on storage both hosts share (NFS, iSCSI, FC, GFS2), provision it "
                 "with migcheck, or migrate with --copy-storage-all",
-        .fix = "provision-shared-storage",
+        .fix = MC_FIX_PROVISION_SHARED_STORAGE,
         .requirement = "seeds: 'A guest installed on shared networked storage'; failure 5 "
                        "('Cannot access storage file')",
         .explain = "For every disk, CD-ROM with media, backing file and other file the guest "
@@ -373,7 +373,7 @@ static const struct mc_rule rules[_R_MAX] = {
         .needs = MC_NEED_SRC_MOUNTS | MC_NEED_DST_MOUNTS,
         .hint = "mount the storage at the same path on both hosts, or let migcheck migrate "
                 "rewrite the paths in the destination XML",
-        .fix = "rewrite-path",
+        .fix = MC_FIX_REWRITE_PATH,
         .requirement = "seeds: 'Shared storage must mount at the same location on source and "
                        "destination systems'",
         .explain = "QEMU on the destination opens the paths written in the domain XML.",
@@ -447,7 +447,7 @@ static const struct mc_rule rules[_R_MAX] = {
         .needs = MC_NEED_DST_NET,
         .hint = "create the bridge on the destination, or map the interface to an existing "
                 "bridge in the destination XML",
-        .fix = "rewrite-bridge",
+        .fix = MC_FIX_REWRITE_BRIDGE,
         .requirement = "seeds: identical bridging on both hosts; failure 10 ('Cannot get "
                        "interface MTU on ...: No such device')",
         .explain = "An <interface type='bridge'> attaches a tap device to the named bridge on "
@@ -508,7 +508,7 @@ static const struct mc_rule rules[_R_MAX] = {
         .needs = MC_NEED_DST_NET,
         .hint = "listen on 0.0.0.0, a libvirt network, or rewrite the address for the "
                 "destination",
-        .fix = "rewrite-listen",
+        .fix = MC_FIX_REWRITE_LISTEN,
         .requirement = "failure 17 ('Failed to bind socket: Cannot assign requested address')",
         .explain = "QEMU on the destination binds the VNC/SPICE and TCP serial sockets to the "
                    "addresses in the domain XML.",

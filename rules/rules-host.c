@@ -19,18 +19,18 @@ RULE_FN(rule_cpu_compatible)
                 p->vm->cpu_mode);
         return;
     }
-    if (!c->probe) {
+    if (c->probe == MC_PROBE_NOT_RUN) {
         mc_emit(out, r, MC_STATUS_UNKNOWN, subject, "the guest CPU was not compared on %s", DST(p));
         return;
     }
-    if (!streq(c->probe, MC_PROBE_OK)) {
+    if (c->probe != MC_PROBE_OK) {
         mc_emit(out, r, MC_STATUS_UNKNOWN, subject, "cannot compare the guest CPU on %s: %s",
-                DST(p), str_or(c->detail, str_or(c->message, c->probe)));
+                DST(p), str_or(c->detail, str_or(c->message, mc_probe_name(c->probe))));
         return;
     }
-    if (streq(c->result, "identical") || streq(c->result, "superset")) {
+    if (c->result == MC_CPU_RESULT_IDENTICAL || c->result == MC_CPU_RESULT_SUPERSET) {
         mc_emit(out, r, MC_STATUS_PASS, subject, "%s accepts the guest CPU %s (%s)", DST(p), model,
-                c->result);
+                mc_cpu_result_name(c->result));
         return;
     }
     /* Features the source lacks as well are not really used by the running guest. */
@@ -196,11 +196,11 @@ RULE_FN(rule_virt_emulator)
         }
     /* Not a default emulator there; the live stat of the path decides. */
     const struct mc_vm_path *ep = path_with_role(p, "emulator");
-    if (ep && streq(ep->exists_probe, MC_PROBE_OK)) {
+    if (ep && ep->exists_probe == MC_PROBE_OK) {
         mc_emit(out, r, MC_STATUS_PASS, subject, "%s has emulator %s (not its default)", DST(p), e);
         return;
     }
-    if (ep && streq(ep->exists_probe, MC_PROBE_FAILED)) {
+    if (ep && ep->exists_probe == MC_PROBE_FAILED) {
         mc_emit(out, r, MC_PROBLEM, subject, "%s has no emulator %s: %s", DST(p), e,
                 str_or(ep->exists_detail, "not found"));
         return;
@@ -402,8 +402,7 @@ RULE_FN(rule_virt_unsafe_migration)
             continue;
         if (streq(vp->disk_type, "network"))
             continue;
-        bool proven =
-            streq(vp->evidence, MC_EVIDENCE_CANARY) || streq(vp->evidence, MC_EVIDENCE_IDENTITY);
+        bool proven = vp->evidence == MC_EVIDENCE_CANARY || vp->evidence == MC_EVIDENCE_IDENTITY;
         if (streq(vp->disk_type, "file")) {
             if (!vp->src_store.shared_fs) {
                 any_unsafe = true;
@@ -413,9 +412,10 @@ RULE_FN(rule_virt_unsafe_migration)
                     "('Migration without shared storage is unsafe')",
                     vp->subject, vp->src_path, str_or(vp->src_store.fstype, "an unknown fs"));
                 if (proven) {
-                    mc_finding_set_evidence(f, "migcheck proved %s shares it: %s", DST(p),
-                                            str_or(vp->evidence_detail, vp->evidence));
-                    mc_finding_set_fix(f, "unsafe-proven-shared");
+                    mc_finding_set_evidence(
+                        f, "migcheck proved %s shares it: %s", DST(p),
+                        str_or(vp->evidence_detail, mc_evidence_name(vp->evidence)));
+                    mc_finding_set_fix(f, MC_FIX_UNSAFE_PROVEN_SHARED);
                     mc_finding_set_hint(f, "the storage is shared (proven by migcheck): "
                                            "'migcheck migrate' can pass VIR_MIGRATE_UNSAFE "
                                            "safely; plain virsh needs --unsafe");
@@ -442,7 +442,7 @@ RULE_FN(rule_virt_unsafe_migration)
             "directsync')",
             vp->subject, str_or(vp->cache, "default"), str_or(vp->src_store.fstype, "?"), SRC(p));
         mc_finding_set_hint(f, "use cache='none' for disks on shared storage");
-        mc_finding_set_fix(f, NULL);
+        mc_finding_set_fix(f, MC_FIX_NONE);
     }
     if (!any_unsafe)
         mc_emit(out, r, MC_STATUS_PASS, NULL,

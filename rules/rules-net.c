@@ -226,32 +226,33 @@ static void port_finding(const struct mc_rule *r, const struct mc_pair *p, struc
 {
     _cleanup_free_ char *subject = mc_xasprintf("port %lld", (long long)pp->port);
     const char *to = str_or(pp->address, str_or(pp->host, "?"));
-    if (!pp->probe) {
+    if (pp->probe == MC_PROBE_NOT_RUN) {
         mc_emit(out, r, MC_STATUS_UNKNOWN, what, "the %s was not probed", what);
         return;
     }
-    if (!streq(pp->probe, MC_PROBE_OK)) {
+    if (pp->probe != MC_PROBE_OK) {
         mc_emit(out, r, MC_STATUS_UNKNOWN, what, "cannot probe the %s from %s: %s", what, SRC(p),
-                str_or(pp->detail, pp->probe));
+                str_or(pp->detail, mc_probe_name(pp->probe)));
         return;
     }
     struct mc_finding *f;
-    if (streq(pp->result, "open")) {
+    if (pp->result == MC_PORT_OPEN) {
         f = mc_emit(out, r, MC_STATUS_PASS, subject,
                     "%s reaches %s's %s: a test connection to %s:%lld succeeded", SRC(p), DST(p),
                     what, to, (long long)pp->port);
-    } else if (streq(pp->result, "refused")) {
+    } else if (pp->result == MC_PORT_REFUSED) {
         f = mc_emit(out, r, MC_PROBLEM, subject,
                     "%s's connection to %s:%lld was refused although migcheck listened there: a "
                     "firewall on the path rejects the %s",
                     SRC(p), to, (long long)pp->port, what);
-    } else if (streq(pp->result, "timeout")) {
+    } else if (pp->result == MC_PORT_TIMEOUT) {
         f = mc_emit(out, r, MC_PROBLEM, subject,
                     "%s's connection to %s:%lld timed out: a firewall drops the %s", SRC(p), to,
                     (long long)pp->port, what);
     } else {
         f = mc_emit(out, r, MC_PROBLEM, subject, "%s cannot reach %s:%lld (%s)", SRC(p), to,
-                    (long long)pp->port, str_or(pp->result, "unreachable"));
+                    (long long)pp->port,
+                    mc_enum_name_or(&mc_port_result_names, (int)pp->result, "unreachable"));
     }
     if (pp->detail)
         mc_finding_set_evidence(f, "%s", pp->detail);
@@ -284,20 +285,20 @@ RULE_FN(rule_net_dst_hostname)
         return;
     }
     const struct mc_name_probe *np = &p->rel->dst_name;
-    if (!p->rel->live || !np->probe) {
+    if (!p->rel->live || np->probe == MC_PROBE_NOT_RUN) {
         mc_emit(out, r, MC_STATUS_SKIP, subject, "whether %s resolves '%s' needs a live probe",
                 SRC(p), name);
         return;
     }
-    if (streq(np->probe, MC_PROBE_FAILED) || (streq(np->probe, MC_PROBE_OK) && !np->addresses)) {
+    if (np->probe == MC_PROBE_FAILED || (np->probe == MC_PROBE_OK && !np->addresses)) {
         mc_emit(out, r, MC_PROBLEM, subject,
                 "%s cannot resolve '%s', the name %s gives the source for the migration stream%s%s",
                 SRC(p), name, DST(p), np->detail ? ": " : "", str_or(np->detail, ""));
         return;
     }
-    if (!streq(np->probe, MC_PROBE_OK)) {
+    if (np->probe != MC_PROBE_OK) {
         mc_emit(out, r, MC_STATUS_UNKNOWN, subject, "cannot resolve '%s' on %s: %s", name, SRC(p),
-                str_or(np->detail, np->probe));
+                str_or(np->detail, mc_probe_name(np->probe)));
         return;
     }
     _cleanup_free_ char *addrs = mc_strv_join(np->addresses, ", ");

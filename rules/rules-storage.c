@@ -21,8 +21,7 @@ static bool is_network(const struct mc_vm_path *vp)
 
 static bool evidence_shared(const struct mc_vm_path *vp)
 {
-    return streq(vp->evidence, MC_EVIDENCE_IDENTITY) || streq(vp->evidence, MC_EVIDENCE_CANARY) ||
-           streq(vp->evidence, MC_EVIDENCE_NETWORK);
+    return mc_evidence_proves_shared(vp->evidence);
 }
 
 static const char *store_text(const struct mc_store *s, char *buf, size_t len)
@@ -52,10 +51,11 @@ RULE_FN(rule_storage_disk_shared)
                         vp->subject, vp->src_path, st, DST(p),
                         vp->dst_path && !streq(vp->dst_path, vp->src_path) ? " at " : "",
                         vp->dst_path && !streq(vp->dst_path, vp->src_path) ? vp->dst_path : "");
-            mc_finding_set_evidence(f, "%s", str_or(vp->evidence_detail, vp->evidence));
+            mc_finding_set_evidence(f, "%s",
+                                    str_or(vp->evidence_detail, mc_evidence_name(vp->evidence)));
             continue;
         }
-        if (streq(vp->evidence, MC_EVIDENCE_REFUSED)) {
+        if (vp->evidence == MC_EVIDENCE_REFUSED) {
             f = mc_emit(out, r, MC_PROBLEM, vp->subject, "%s %s: the storage server refuses %s: %s",
                         vp->subject, vp->src_path, DST(p), str_or(vp->evidence_detail, "refused"));
             continue;
@@ -80,8 +80,7 @@ RULE_FN(rule_storage_disk_shared)
             continue;
         }
         /* A read-only file present on the destination at the same path is enough for QEMU. */
-        if (vp->readonly && streq(vp->exists_probe, MC_PROBE_OK) &&
-            !streq(vp->evidence, MC_EVIDENCE_ABSENT)) {
+        if (vp->readonly && vp->exists_probe == MC_PROBE_OK && vp->evidence != MC_EVIDENCE_ABSENT) {
             f = mc_emit(out, r, MC_STATUS_PASS, vp->subject,
                         "read-only %s %s exists on %s as a separate copy", vp->subject,
                         vp->src_path, DST(p));
@@ -89,9 +88,9 @@ RULE_FN(rule_storage_disk_shared)
                                     str_or(vp->exists_detail, "present"));
             continue;
         }
-        if (streq(vp->evidence, MC_EVIDENCE_ABSENT) ||
-            (streq(vp->exists_probe, MC_PROBE_FAILED) && !is_network(vp))) {
-            if (vp->readonly && streq(vp->exists_probe, MC_PROBE_OK)) {
+        if (vp->evidence == MC_EVIDENCE_ABSENT ||
+            (vp->exists_probe == MC_PROBE_FAILED && !is_network(vp))) {
+            if (vp->readonly && vp->exists_probe == MC_PROBE_OK) {
                 f = mc_emit(out, r, MC_STATUS_PASS, vp->subject,
                             "read-only %s %s exists on %s as a separate copy", vp->subject,
                             vp->src_path, DST(p));
@@ -115,7 +114,7 @@ RULE_FN(rule_storage_disk_shared)
                         "%s is a %s network disk: whether %s reaches its server needs a live "
                         "probe",
                         vp->subject, str_or(vp->protocol, "?"), DST(p));
-            } else if (streq(vp->exists_probe, MC_PROBE_FAILED)) {
+            } else if (vp->exists_probe == MC_PROBE_FAILED) {
                 mc_emit(out, r, MC_PROBLEM, vp->subject, "%s cannot reach %s %s: %s", DST(p),
                         vp->subject, vp->src_path, str_or(vp->exists_detail, "unreachable"));
             } else {
@@ -152,7 +151,8 @@ RULE_FN(rule_storage_disk_path)
         }
         struct mc_finding *f = mc_emit(out, r, MC_PROBLEM, vp->subject, "%s %s is at %s on %s",
                                        vp->subject, vp->src_path, vp->dst_path, DST(p));
-        mc_finding_set_evidence(f, "%s", str_or(vp->evidence_detail, vp->evidence));
+        mc_finding_set_evidence(f, "%s",
+                                str_or(vp->evidence_detail, mc_evidence_name(vp->evidence)));
     }
 }
 
@@ -161,19 +161,19 @@ RULE_FN(rule_storage_qemu_access)
     const char *user = str_or(p->dst->os.qemu_user, "qemu user");
     for (size_t i = 0; i < p->rel->n_paths; i++) {
         const struct mc_vm_path *vp = &p->rel->paths[i];
-        if (!judged(vp) || !vp->open_probe)
+        if (!judged(vp) || vp->open_probe == MC_PROBE_NOT_RUN)
             continue;
         const char *where = vp->dst_path ? vp->dst_path : vp->src_path;
-        if (streq(vp->open_probe, MC_PROBE_OK))
+        if (vp->open_probe == MC_PROBE_OK)
             mc_emit(out, r, MC_STATUS_PASS, vp->subject, "%s on %s can open %s %s%s", user, DST(p),
                     vp->subject, where, vp->readonly ? " read-only" : " read-write");
-        else if (streq(vp->open_probe, MC_PROBE_FAILED))
+        else if (vp->open_probe == MC_PROBE_FAILED)
             mc_emit(out, r, MC_PROBLEM, vp->subject, "%s on %s cannot open %s %s: %s", user, DST(p),
                     vp->subject, where, str_or(vp->open_detail, "denied"));
         else
             mc_emit(out, r, MC_STATUS_UNKNOWN, vp->subject,
                     "cannot tell whether %s on %s can open %s: %s", user, DST(p), where,
-                    str_or(vp->open_detail, vp->open_probe));
+                    str_or(vp->open_detail, mc_probe_name(vp->open_probe)));
     }
 }
 
@@ -238,8 +238,7 @@ RULE_FN(rule_storage_readonly_copy)
 {
     for (size_t i = 0; i < p->rel->n_paths; i++) {
         const struct mc_vm_path *vp = &p->rel->paths[i];
-        if (!judged(vp) || !vp->readonly || evidence_shared(vp) ||
-            !streq(vp->exists_probe, MC_PROBE_OK))
+        if (!judged(vp) || !vp->readonly || evidence_shared(vp) || vp->exists_probe != MC_PROBE_OK)
             continue;
         if (vp->src_size > 0 && vp->dst_size > 0 && vp->src_size != vp->dst_size)
             mc_emit(out, r, MC_PROBLEM, vp->subject,
@@ -284,7 +283,7 @@ RULE_FN(rule_storage_copy_target)
         if (found)
             mc_emit(out, r, MC_STATUS_PASS, vp->subject,
                     "an active pool on %s holds %s, so libvirt can create the image", DST(p), dir);
-        else if (streq(vp->exists_probe, MC_PROBE_OK))
+        else if (vp->exists_probe == MC_PROBE_OK)
             mc_emit(out, r, MC_STATUS_PASS, vp->subject, "%s already exists on %s", vp->src_path,
                     DST(p));
         else

@@ -243,11 +243,14 @@ static int render(const struct mc_report *rep, const struct mc_global *g)
 
 static int verdict_exit(const struct mc_report *rep)
 {
-    if (strcmp(rep->verdict, "blocked") == 0)
+    switch (rep->verdict) {
+    case MC_VERDICT_BLOCKED:
         return MC_EXIT_BLOCKED;
-    if (strcmp(rep->verdict, "unknown") == 0)
+    case MC_VERDICT_UNKNOWN:
         return MC_EXIT_UNKNOWN;
-    return MC_EXIT_OK;
+    default:
+        return MC_EXIT_OK;
+    }
 }
 
 int verb_check(int argc, char **argv, const struct mc_global *g0)

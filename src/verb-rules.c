@@ -97,7 +97,7 @@ static void explain_text(const struct mc_rule *r, struct mc_buf *b)
     field(b, "Checks:", r->explain ? r->explain : r->title);
     field(b, "Requirement:", r->requirement ? r->requirement : "-");
     field(b, "Hint:", r->hint ? r->hint : "-");
-    field(b, "Fix:", r->fix ? r->fix : "none (a person fixes it)");
+    field(b, "Fix:", r->fix ? mc_fix_name(r->fix) : "none (a person fixes it)");
     field(b, "Needs:", needs.data);
     field(b, "Live probes:",
           r->needs & MC_NEED_LIVE
@@ -139,7 +139,7 @@ static struct json_object *rule_json(const struct mc_rule *r)
     json_object_object_add(o, "needs", needs);
     json_object_object_add(o, "live", json_object_new_boolean(!!(r->needs & MC_NEED_LIVE)));
     json_object_object_add(o, "hint", mc_json_string(r->hint));
-    json_object_object_add(o, "fix", mc_json_string(r->fix));
+    json_object_object_add(o, "fix", mc_json_string(mc_fix_name(r->fix)));
     json_object_object_add(o, "requirement", mc_json_string(r->requirement));
     json_object_object_add(o, "explain", mc_json_string(r->explain));
     return o;
@@ -240,7 +240,7 @@ static void man_rule(const struct mc_rule *r, struct mc_buf *b)
     man_field(b, "Checks", r->explain);
     man_field(b, "Requirement", r->requirement);
     man_field(b, "Hint", r->hint);
-    man_field(b, "Fix", r->fix);
+    man_field(b, "Fix", mc_fix_name(r->fix));
 }
 
 static void man_page(const struct mc_rule *rules, size_t n, struct mc_buf *b)

@@ -366,16 +366,15 @@ static void probe_storage(struct host_job *src, struct host_job *dst, struct mc_
             exists[k] = true;
             bool chosen = vp->dst_path ? strcmp(vp->dst_path, dst_st[k].arg) == 0
                                        : strcmp(vp->src_path, dst_st[k].arg) == 0;
-            if (chosen || !vp->exists_probe || strcmp(vp->exists_probe, MC_PROBE_OK) != 0) {
-                set_str(&vp->exists_probe, MC_PROBE_OK);
+            if (chosen || vp->exists_probe != MC_PROBE_OK) {
+                vp->exists_probe = MC_PROBE_OK;
                 set_fmt(&vp->exists_detail, "'%s' exists on %s (%s, %s bytes)", dst_st[k].arg,
                         dst->spec.label, w[1] ? w[1] : "?", w[2] ? w[2] : "?");
                 if (mc_strv_length(w) >= 3)
                     vp->dst_size = strtoll(w[2], NULL, 10);
             }
-        } else if (!vp->exists_probe) {
-            set_str(&vp->exists_probe,
-                    strcmp(w[0], "fail") == 0 ? MC_PROBE_FAILED : MC_PROBE_ERROR);
+        } else if (vp->exists_probe == MC_PROBE_NOT_RUN) {
+            vp->exists_probe = strcmp(w[0], "fail") == 0 ? MC_PROBE_FAILED : MC_PROBE_ERROR;
             set_fmt(&vp->exists_detail, "'%s' on %s: %s", dst_st[k].arg, dst->spec.label,
                     w[1] ? w[1] : w[0]);
         }
@@ -411,7 +410,7 @@ static void probe_storage(struct host_job *src, struct host_job *dst, struct mc_
             seen[rd[k].path] = true;
             if (better) {
                 set_str(&vp->dst_path, rd[k].arg);
-                set_str(&vp->evidence, MC_EVIDENCE_CANARY);
+                vp->evidence = MC_EVIDENCE_CANARY;
                 _cleanup_free_ char *sd = dir_of(vp->src_path);
                 _cleanup_free_ char *dd = dir_of(rd[k].arg);
                 set_fmt(&vp->evidence_detail,
@@ -430,8 +429,8 @@ static void probe_storage(struct host_job *src, struct host_job *dst, struct mc_
         if (!mc_strv_contains(written, sdir))
             continue;
         _cleanup_free_ char *cands = mc_strv_join(vp->candidates, "', '");
-        bool had_identity = vp->evidence && strcmp(vp->evidence, MC_EVIDENCE_IDENTITY) == 0;
-        set_str(&vp->evidence, MC_EVIDENCE_ABSENT);
+        bool had_identity = vp->evidence == MC_EVIDENCE_IDENTITY;
+        vp->evidence = MC_EVIDENCE_ABSENT;
         set_fmt(&vp->evidence_detail,
                 "a canary file written in '%s' on %s is not visible at '%s' on %s%s", sdir,
                 src->spec.label, cands, dst->spec.label,
@@ -450,11 +449,10 @@ static void probe_storage(struct host_job *src, struct host_job *dst, struct mc_
         snprintf(gid, sizeof(gid), "%lld", (long long)dos->qemu_gid);
         for (size_t i = 0; i < rel->n_paths; i++) {
             struct mc_vm_path *vp = &rel->paths[i];
-            if (!is_file_path(vp) || !vp->exists_probe ||
-                strcmp(vp->exists_probe, MC_PROBE_OK) != 0 ||
+            if (!is_file_path(vp) || vp->exists_probe != MC_PROBE_OK ||
                 (vp->role && strcmp(vp->role, "emulator") == 0))
                 continue;
-            if (vp->evidence && strcmp(vp->evidence, MC_EVIDENCE_ABSENT) == 0 && !vp->readonly)
+            if (vp->evidence == MC_EVIDENCE_ABSENT && !vp->readonly)
                 continue;
             const char *where = vp->dst_path ? vp->dst_path : vp->src_path;
             const char *args[] = { where, uid, gid, vp->readonly ? "r" : "rw", NULL };
@@ -478,14 +476,14 @@ static void probe_storage(struct host_job *src, struct host_job *dst, struct mc_
             break;
         struct mc_vm_path *vp = &rel->paths[op[k].path];
         if (strcmp(w[0], "ok") == 0) {
-            set_str(&vp->open_probe, MC_PROBE_OK);
+            vp->open_probe = MC_PROBE_OK;
         } else if (strcmp(w[0], "fail") == 0) {
-            set_str(&vp->open_probe, MC_PROBE_FAILED);
+            vp->open_probe = MC_PROBE_FAILED;
             set_fmt(&vp->open_detail, "%s as uid %lld gid %lld", w[1] ? w[1] : "denied",
                     (long long)dos->qemu_uid, (long long)dos->qemu_gid);
         } else {
-            set_str(&vp->open_probe,
-                    strcmp(w[0], "unsupported") == 0 ? MC_PROBE_UNSUPPORTED : MC_PROBE_ERROR);
+            vp->open_probe =
+                strcmp(w[0], "unsupported") == 0 ? MC_PROBE_UNSUPPORTED : MC_PROBE_ERROR;
             set_fmt(&vp->open_detail, "the %s agent on %s cannot open files as another user",
                     dst->sess.kind, dst->spec.label);
         }
@@ -521,7 +519,7 @@ static void probe_network_disks(struct host_job *dst, const struct mc_vm_facts *
             if (vm->disks[k].target && strcmp(vm->disks[k].target, vp->target) == 0)
                 d = &vm->disks[k];
         if (!d || d->n_hosts == 0 || !d->hosts[0].name) {
-            set_str(&vp->exists_probe, MC_PROBE_ERROR);
+            vp->exists_probe = MC_PROBE_ERROR;
             set_str(&vp->exists_detail, "the disk names no server");
             continue;
         }
@@ -552,39 +550,38 @@ static void probe_network_disks(struct host_job *dst, const struct mc_vm_facts *
                                  : -ENOTSUP;
         }
         if (r == -ENOTSUP) {
-            set_str(&vp->exists_probe, MC_PROBE_UNSUPPORTED);
+            vp->exists_probe = MC_PROBE_UNSUPPORTED;
             set_fmt(&vp->exists_detail, "no port to probe for a %s disk",
                     d->protocol ? d->protocol : "network");
             continue;
         }
         if (r < 0) {
-            set_str(&vp->exists_probe, MC_PROBE_ERROR);
+            vp->exists_probe = MC_PROBE_ERROR;
             set_str(&vp->exists_detail, err.message);
             continue;
         }
         if (strcmp(w[0], "unsupported") == 0) {
-            set_str(&vp->exists_probe, MC_PROBE_UNSUPPORTED);
+            vp->exists_probe = MC_PROBE_UNSUPPORTED;
             set_fmt(&vp->exists_detail,
                     "reaching a %s server from %s needs migcheck there (the %s agent cannot)",
                     d->protocol ? d->protocol : "network", dst->spec.label, dst->sess.kind);
         } else if (strcmp(w[0], "ok") == 0) {
-            set_str(&vp->exists_probe, MC_PROBE_OK);
-            set_str(&vp->evidence, MC_EVIDENCE_NETWORK);
+            vp->exists_probe = MC_PROBE_OK;
+            vp->evidence = MC_EVIDENCE_NETWORK;
             _cleanup_free_ char *rest = mc_strv_join(w + 1, " ");
             set_fmt(&vp->evidence_detail, "%s reached %s itself%s%s", dst->spec.label, vp->src_path,
                     rest[0] ? ": " : "", rest);
-            set_str(&vp->open_probe, MC_PROBE_OK);
+            vp->open_probe = MC_PROBE_OK;
         } else if (strcmp(w[0], "fail") == 0 && w[1] &&
                    (strcmp(w[1], "refused") == 0 || strcmp(w[1], "EACCES") == 0 ||
                     strcmp(w[1], "EPERM") == 0)) {
             _cleanup_free_ char *rest = mc_strv_join(w + 2, " ");
-            set_str(&vp->exists_probe, MC_PROBE_FAILED);
-            set_str(&vp->evidence, MC_EVIDENCE_REFUSED);
+            vp->exists_probe = MC_PROBE_FAILED;
+            vp->evidence = MC_EVIDENCE_REFUSED;
             set_fmt(&vp->evidence_detail, "%s%s%s", w[1], rest[0] ? ": " : "", rest);
         } else {
             _cleanup_free_ char *rest = mc_strv_join(w + 1, " ");
-            set_str(&vp->exists_probe,
-                    strcmp(w[0], "fail") == 0 ? MC_PROBE_FAILED : MC_PROBE_ERROR);
+            vp->exists_probe = strcmp(w[0], "fail") == 0 ? MC_PROBE_FAILED : MC_PROBE_ERROR;
             set_str(&vp->exists_detail, rest);
         }
     }
@@ -597,7 +594,7 @@ static void probe_name(struct host_job *src, struct host_job *dst, struct mc_pai
     const char *name = mh && *mh ? mh : dst->h->virt.hostname;
     struct mc_name_probe *np = &rel->dst_name;
     if (!name) {
-        set_str(&np->probe, MC_PROBE_ERROR);
+        np->probe = MC_PROBE_ERROR;
         set_str(&np->detail, "the destination's host name is not known");
         return;
     }
@@ -606,23 +603,30 @@ static void probe_name(struct host_job *src, struct host_job *dst, struct mc_pai
     _cleanup_strv_free_ char **w = NULL;
     _cleanup_error_ struct mc_error err = { 0 };
     if (mc_session_call(&src->sess, "resolve", args, timeout, &w, &err) < 0) {
-        set_str(&np->probe, MC_PROBE_ERROR);
+        np->probe = MC_PROBE_ERROR;
         set_str(&np->detail, err.message);
         return;
     }
     if (strcmp(w[0], "ok") == 0) {
-        set_str(&np->probe, MC_PROBE_OK);
+        np->probe = MC_PROBE_OK;
         for (size_t i = 1; w[i]; i++)
             mc_strv_add(&np->addresses, w[i]);
     } else if (strcmp(w[0], "fail") == 0) {
-        set_str(&np->probe, MC_PROBE_FAILED);
+        np->probe = MC_PROBE_FAILED;
         _cleanup_free_ char *rest = mc_strv_join(w + 1, " ");
         set_str(&np->detail, rest);
     } else {
-        set_str(&np->probe, MC_PROBE_UNSUPPORTED);
+        np->probe = MC_PROBE_UNSUPPORTED;
         set_fmt(&np->detail, "the %s agent on %s cannot resolve names", src->sess.kind,
                 src->spec.label);
     }
+}
+
+/* The agent's word for a connection's result; <= 0 when it is not one. */
+static enum mc_port_result port_result(const char *word)
+{
+    int v = mc_enum_from_name(&mc_port_result_names, word);
+    return v > 0 ? (enum mc_port_result)v : MC_PORT_UNSET;
 }
 
 /* A temporary listener in the port range on DST, a connection from SRC to it. */
@@ -639,12 +643,12 @@ static void probe_port(struct host_job *src, struct host_job *dst, struct mc_pai
     _cleanup_strv_free_ char **w = NULL;
     _cleanup_error_ struct mc_error err = { 0 };
     if (mc_session_recv(&dst->sess, lid, timeout, &w, &err) < 0) {
-        set_str(&pp->probe, MC_PROBE_ERROR);
+        pp->probe = MC_PROBE_ERROR;
         set_str(&pp->detail, err.message);
         return;
     }
     if (strcmp(w[0], "unsupported") == 0) {
-        set_str(&pp->probe, MC_PROBE_UNSUPPORTED);
+        pp->probe = MC_PROBE_UNSUPPORTED;
         set_fmt(&pp->detail,
                 "a temporary listener on %s needs migcheck there (the %s agent "
                 "cannot)",
@@ -652,7 +656,7 @@ static void probe_port(struct host_job *src, struct host_job *dst, struct mc_pai
         return;
     }
     if (strcmp(w[0], "listening") != 0 || !w[1]) {
-        set_str(&pp->probe, MC_PROBE_ERROR);
+        pp->probe = MC_PROBE_ERROR;
         _cleanup_free_ char *rest = mc_strv_join(w, " ");
         set_fmt(&pp->detail, "no port free for a listener in %s-%s on %s: %s", smin, smax,
                 dst->spec.label, rest);
@@ -666,26 +670,26 @@ static void probe_port(struct host_job *src, struct host_job *dst, struct mc_pai
     _cleanup_strv_free_ char **fin = NULL;
     _cleanup_error_ struct mc_error ferr = { 0 };
     if (r < 0) {
-        set_str(&pp->probe, MC_PROBE_ERROR);
+        pp->probe = MC_PROBE_ERROR;
         set_str(&pp->detail, err.message);
     } else if (strcmp(c[0], "unsupported") == 0) {
-        set_str(&pp->probe, MC_PROBE_UNSUPPORTED);
+        pp->probe = MC_PROBE_UNSUPPORTED;
         set_fmt(&pp->detail,
                 "a test connection from %s needs migcheck there (the %s agent "
                 "cannot)",
                 src->spec.label, src->sess.kind);
-    } else if (strcmp(c[0], "ok") == 0 && c[1]) {
-        set_str(&pp->probe, MC_PROBE_OK);
-        set_str(&pp->result, c[1]);
+    } else if (strcmp(c[0], "ok") == 0 && c[1] && port_result(c[1]) > 0) {
+        pp->probe = MC_PROBE_OK;
+        pp->result = port_result(c[1]);
         if (c[2])
             set_str(&pp->address, c[2]);
     } else {
-        set_str(&pp->probe, MC_PROBE_ERROR);
+        pp->probe = MC_PROBE_ERROR;
         _cleanup_free_ char *rest = mc_strv_join(c, " ");
         set_str(&pp->detail, rest);
     }
     if (mc_session_recv(&dst->sess, lid, timeout, &fin, &ferr) == 0 && fin[0]) {
-        if (pp->result && strcmp(pp->result, "open") == 0 && strcmp(fin[0], "accepted") != 0)
+        if (pp->result == MC_PORT_OPEN && strcmp(fin[0], "accepted") != 0)
             set_fmt(&pp->detail, "the listener on %s saw no connection (%s)", dst->spec.label,
                     fin[0]);
     }
@@ -695,12 +699,12 @@ static void probe_port(struct host_job *src, struct host_job *dst, struct mc_pai
 static void compare_cpu(struct host_job *j, const struct mc_vm_facts *vm, struct mc_pair_cpu *out)
 {
     if (!j->conn) {
-        set_str(&out->probe, MC_PROBE_ERROR);
+        out->probe = MC_PROBE_ERROR;
         set_fmt(&out->detail, "no libvirt connection to %s", j->spec.label);
         return;
     }
     if (!j->conn_rw) {
-        set_str(&out->probe, MC_PROBE_ERROR);
+        out->probe = MC_PROBE_ERROR;
         set_fmt(&out->detail,
                 "the libvirt connection to %s is read-only; comparing CPUs needs "
                 "read-write access",
@@ -710,23 +714,25 @@ static void compare_cpu(struct host_job *j, const struct mc_vm_facts *vm, struct
     struct mc_cpu_compare res = { 0 };
     _cleanup_error_ struct mc_error err = { 0 };
     if (mc_virt_compare_cpu(j->conn, vm, &res, &err) < 0) {
-        set_str(&out->probe, MC_PROBE_ERROR);
+        out->probe = MC_PROBE_ERROR;
         set_str(&out->detail, err.message);
         return;
     }
     switch (res.result) {
     case MC_CPU_COMPARE_ERROR:
-        set_str(&out->probe, MC_PROBE_ERROR);
+        out->probe = MC_PROBE_ERROR;
         set_str(&out->detail, res.message);
         break;
     case MC_CPU_COMPARE_NO_MODEL:
-        set_str(&out->probe, MC_PROBE_OK);
-        set_str(&out->result, "no-model");
+        out->probe = MC_PROBE_OK;
+        out->result = MC_CPU_RESULT_NO_MODEL;
         set_str(&out->message, res.message);
         break;
     default:
-        set_str(&out->probe, MC_PROBE_OK);
-        set_str(&out->result, mc_cpu_compare_result_name(res.result));
+        out->probe = MC_PROBE_OK;
+        out->result = res.result == MC_CPU_COMPARE_IDENTICAL  ? MC_CPU_RESULT_IDENTICAL
+                      : res.result == MC_CPU_COMPARE_SUPERSET ? MC_CPU_RESULT_SUPERSET
+                                                              : MC_CPU_RESULT_INCOMPATIBLE;
         set_str(&out->message, res.message);
         mc_strv_free(out->missing);
         out->missing = mc_strv_copy(res.missing_features);
@@ -748,7 +754,7 @@ static void *cpu_thread(void *arg)
     /* On the source too: features it lacks as well are not really used by the guest. */
     struct mc_pair_cpu on_src = { 0 };
     compare_cpu(c->src, c->vm, &on_src);
-    if (on_src.probe && strcmp(on_src.probe, MC_PROBE_OK) == 0) {
+    if (on_src.probe == MC_PROBE_OK) {
         mc_strv_free(c->rel->cpu.missing_src);
         c->rel->cpu.missing_src = mc_strv_copy(on_src.missing);
     }
@@ -807,13 +813,13 @@ static void live_probes(struct host_job *src, struct host_job *dst, const struct
         _cleanup_error_ struct mc_error err = { 0 };
         lp->port = port;
         if (mc_session_call(&src->sess, "connect", cargs, timeout, &c, &err) < 0) {
-            set_str(&lp->probe, MC_PROBE_ERROR);
+            lp->probe = MC_PROBE_ERROR;
             set_str(&lp->detail, err.message);
-        } else if (strcmp(c[0], "ok") == 0 && c[1]) {
-            set_str(&lp->probe, MC_PROBE_OK);
-            set_str(&lp->result, c[1]);
+        } else if (strcmp(c[0], "ok") == 0 && c[1] && port_result(c[1]) > 0) {
+            lp->probe = MC_PROBE_OK;
+            lp->result = port_result(c[1]);
         } else {
-            set_str(&lp->probe, MC_PROBE_UNSUPPORTED);
+            lp->probe = MC_PROBE_UNSUPPORTED;
             set_fmt(&lp->detail, "a test connection from %s needs migcheck there", src->spec.label);
         }
     }

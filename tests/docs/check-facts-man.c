@@ -30,8 +30,7 @@ static int failures;
 
 static bool is_attribute(const struct mc_field *f)
 {
-    return f->type == MC_FT_STR || f->type == MC_FT_INT || f->type == MC_FT_BOOL ||
-           f->type == MC_FT_ERRNO || f->type == MC_FT_AREAS;
+    return mc_field_is_attr(f);
 }
 
 static char *unescape(const char *s)

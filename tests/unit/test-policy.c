@@ -431,7 +431,7 @@ static void test_engine_overrides(void **state)
     assert_int_equal(find(&without.findings, "os.release")->status, MC_STATUS_WARN);
     assert_int_equal(find(&with.findings, "os.release")->status, MC_STATUS_FAIL);
     assert_int_equal(find(&with.findings, "os.release")->severity, MC_SEV_FAIL);
-    assert_string_equal(with.verdict, "blocked");
+    assert_int_equal(with.verdict, MC_VERDICT_BLOCKED);
     /* Disabled rules report nothing at all. */
     assert_non_null(find(&without.findings, "vm.state"));
     assert_null(find(&with.findings, "vm.state"));

@@ -38,7 +38,7 @@ static struct mc_report *sample(bool hostile, bool strict)
     r->source = mc_xstrdup(hostile ? "kvm1" HOSTILE : "kvm1");
     r->destination = mc_xstrdup("kvm2");
     r->domain = mc_xstrdup(hostile ? "web" HOSTILE : "web1");
-    r->verdict = mc_xstrdup("blocked");
+    r->verdict = MC_VERDICT_BLOCKED;
     r->exit_code = 1;
     r->strict = strict;
     r->src_agent = mc_xstrdup("migcheck 0.1.0");
@@ -71,7 +71,7 @@ static struct mc_report *sample(bool hostile, bool strict)
             f->evidence = mc_xasprintf("evidence %zu%s", i, hostile ? HOSTILE : "");
         }
         if (i == 0)
-            f->fix = mc_xstrdup("provision-shared-storage");
+            f->fix = MC_FIX_PROVISION_SHARED_STORAGE;
         r->counts[rows[i].st]++;
     }
     return r;
@@ -141,7 +141,7 @@ static void check_json(bool hostile)
     expect_json_string(j, "source", r->source);
     expect_json_string(j, "destination", r->destination);
     expect_json_string(j, "domain", r->domain);
-    expect_json_string(j, "verdict", r->verdict);
+    expect_json_string(j, "verdict", mc_verdict_name(r->verdict));
     assert_true(json_object_object_get_ex(j, "exit_code", &v));
     assert_int_equal(json_object_get_int(v), r->exit_code);
     assert_true(json_object_object_get_ex(j, "strict", &v));
@@ -176,7 +176,7 @@ static void check_json(bool hostile)
         expect_json_string(x, "message", f->message);
         expect_json_string(x, "hint", f->hint);
         expect_json_string(x, "evidence", f->evidence);
-        expect_json_string(x, "fix", f->fix);
+        expect_json_string(x, "fix", mc_fix_name(f->fix));
     }
     json_object_put(j);
     free(out);
@@ -408,13 +408,11 @@ static void test_verdict_lines(void **state)
     (void)state;
     struct mc_report *r = sample(false, false);
     struct mc_render_opts o = { 0 };
-    free(r->verdict);
-    r->verdict = mc_xstrdup("migratable");
+    r->verdict = MC_VERDICT_MIGRATABLE;
     char *out = render(mc_render_text, r, &o, NULL);
     assert_non_null(strstr(out, "Verdict: migratable ("));
     free(out);
-    free(r->verdict);
-    r->verdict = mc_xstrdup("unknown");
+    r->verdict = MC_VERDICT_UNKNOWN;
     out = render(mc_render_text, r, &o, NULL);
     /* virt.same-host is an UNKNOWN of a fail rule; net.mtu (warn) does not block. */
     assert_non_null(strstr(out, "UNKNOWN: could not decide: 1 check that could block is unknown"));

@@ -186,19 +186,14 @@ static void live_ok(struct fx *f)
 {
     struct mc_pair_facts *rel = f->rel;
     rel->live = true;
-    free(rel->cpu.probe);
-    rel->cpu.probe = S(MC_PROBE_OK);
-    free(rel->cpu.result);
-    rel->cpu.result = S("identical");
-    free(rel->migration_port.probe);
-    rel->migration_port.probe = S(MC_PROBE_OK);
-    free(rel->migration_port.result);
-    rel->migration_port.result = S("open");
+    rel->cpu.probe = MC_PROBE_OK;
+    rel->cpu.result = MC_CPU_RESULT_IDENTICAL;
+    rel->migration_port.probe = MC_PROBE_OK;
+    rel->migration_port.result = MC_PORT_OPEN;
     rel->migration_port.port = 49152;
     free(rel->migration_port.host);
     rel->migration_port.host = S("kvm2");
-    free(rel->dst_name.probe);
-    rel->dst_name.probe = S(MC_PROBE_OK);
+    rel->dst_name.probe = MC_PROBE_OK;
     free(rel->dst_name.name);
     rel->dst_name.name = S("kvm2");
     mc_strv_free(rel->dst_name.addresses);
@@ -206,10 +201,8 @@ static void live_ok(struct fx *f)
     mc_strv_add(&rel->dst_name.addresses, "169.254.42.12");
     for (size_t i = 0; i < rel->n_paths; i++) {
         struct mc_vm_path *p = &rel->paths[i];
-        free(p->exists_probe);
-        p->exists_probe = S(MC_PROBE_OK);
-        free(p->open_probe);
-        p->open_probe = S(MC_PROBE_OK);
+        p->exists_probe = MC_PROBE_OK;
+        p->open_probe = MC_PROBE_OK;
     }
 }
 
@@ -400,8 +393,7 @@ static void test_cpu_compatible(void **state)
 {
     struct fx *f = *state;
     struct mc_pair_cpu *c = &f->rel->cpu;
-    free(c->result);
-    c->result = S("incompatible");
+    c->result = MC_CPU_RESULT_INCOMPATIBLE;
     mc_strv_add(&c->missing, "avx512vnni");
     mc_strv_add(&c->missing, "amx-tile");
     struct mc_report r;
@@ -415,8 +407,7 @@ static void test_cpu_compatible(void **state)
     mc_report_clear(&r);
     mc_strv_add(&c->missing_src, "avx512vnni");
     assert_int_equal(run(f, "cpu.compatible", NULL), MC_STATUS_PASS);
-    free(c->probe);
-    c->probe = S(MC_PROBE_ERROR);
+    c->probe = MC_PROBE_ERROR;
     assert_int_equal(run(f, "cpu.compatible", NULL), MC_STATUS_UNKNOWN);
     f->rel->live = false;
     assert_int_equal(run(f, "cpu.compatible", NULL), MC_STATUS_SKIP);
@@ -486,10 +477,9 @@ static void test_virt_machine_emulator_type(void **state)
     ep->role = S("emulator");
     ep->subject = S("emulator");
     ep->src_path = S("/usr/libexec/qemu-kvm");
-    ep->exists_probe = S(MC_PROBE_OK);
+    ep->exists_probe = MC_PROBE_OK;
     assert_int_equal(run(f, "virt.emulator", NULL), MC_STATUS_PASS);
-    free(ep->exists_probe);
-    ep->exists_probe = S(MC_PROBE_FAILED);
+    ep->exists_probe = MC_PROBE_FAILED;
     assert_int_equal(run(f, "virt.emulator", NULL), MC_STATUS_FAIL);
 
     mc_strv_free(f->dst->virt.guests[0].domain_types);
@@ -565,22 +555,51 @@ static void test_virt_unsafe_migration(void **state)
     relate(f);
     assert_int_equal(run(f, "virt.unsafe-migration", NULL), MC_STATUS_PASS);
     f->src->virt.hv_version = 3001000; /* QEMU 3.1: no drop-cache capability */
-    assert_int_equal(run(f, "virt.unsafe-migration", NULL), MC_STATUS_FAIL);
+    struct mc_report rc;
+    assert_int_equal(run(f, "virt.unsafe-migration", &rc), MC_STATUS_FAIL);
+    /* Copying a disk on shared storage onto itself is no fix: the rule says none. */
+    assert_int_equal(rc.findings.items[0].fix, MC_FIX_NONE);
+    mc_report_clear(&rc);
     f->src->virt.hv_version = 7002000;
     /* On local ext4: unsafe, and the fix depends on proven sharing. */
     set_disk_local(f);
     struct mc_report r;
     assert_int_equal(run(f, "virt.unsafe-migration", &r), MC_STATUS_FAIL);
     assert_true(any_message_has(&r, "ext4"));
-    assert_string_equal(r.findings.items[0].fix, "copy-storage");
+    assert_int_equal(r.findings.items[0].fix, MC_FIX_COPY_STORAGE);
     mc_report_clear(&r);
-    free(f->rel->paths[0].evidence);
-    f->rel->paths[0].evidence = S(MC_EVIDENCE_CANARY);
+    f->rel->paths[0].evidence = MC_EVIDENCE_CANARY;
     assert_int_equal(run(f, "virt.unsafe-migration", &r), MC_STATUS_FAIL);
-    assert_string_equal(r.findings.items[0].fix, "unsafe-proven-shared");
+    assert_int_equal(r.findings.items[0].fix, MC_FIX_UNSAFE_PROVEN_SHARED);
     mc_report_clear(&r);
     f->opts.copy_storage = true;
     assert_int_equal(run(f, "virt.unsafe-migration", NULL), MC_STATUS_PASS);
+}
+
+/* Every fix has a row (a step that applies it, the option that asks for it) and a stable name. */
+static void test_fix_table(void **state)
+{
+    (void)state;
+    for (int i = 1; i < _MC_FIX_MAX; i++) {
+        const struct mc_fix_info *fi = mc_fix_info((enum mc_fix)i);
+        assert_non_null(fi);
+        assert_non_null(fi->step);
+        assert_non_null(fi->option);
+        assert_non_null(fi->summary);
+        const char *name = mc_fix_name((enum mc_fix)i);
+        assert_non_null(name);
+        assert_int_equal(mc_fix_from_name(name), i);
+    }
+    assert_null(mc_fix_info(MC_FIX_NONE));
+    assert_null(mc_fix_name(MC_FIX_NONE));
+    assert_true(mc_fix_from_name("no-such-fix") < 0);
+    /* Every fix a rule names is a real one. */
+    size_t n;
+    const struct mc_rule *rules = mc_rules_table(&n);
+    for (size_t i = 0; i < n; i++)
+        assert_true(rules[i].fix >= MC_FIX_NONE && rules[i].fix < _MC_FIX_MAX);
+    assert_string_equal(mc_verdict_name(MC_VERDICT_BLOCKED), "blocked");
+    assert_int_equal(mc_enum_from_name(&mc_verdict_names, "migratable"), MC_VERDICT_MIGRATABLE);
 }
 
 static void test_os_rules(void **state)
@@ -601,7 +620,7 @@ static void test_storage_shared_nfs(void **state)
 {
     struct fx *f = *state;
     /* Base: the same export at the same path. */
-    assert_string_equal(f->rel->paths[0].evidence, MC_EVIDENCE_IDENTITY);
+    assert_int_equal(f->rel->paths[0].evidence, MC_EVIDENCE_IDENTITY);
     assert_int_equal(run(f, "storage.disk-shared", NULL), MC_STATUS_PASS);
     assert_int_equal(run(f, "storage.disk-path", NULL), MC_STATUS_PASS);
 
@@ -625,7 +644,7 @@ static void test_storage_shared_nfs(void **state)
     assert_int_equal(run(f, "storage.disk-shared", NULL), MC_STATUS_PASS);
     assert_int_equal(run(f, "storage.disk-path", &r), MC_STATUS_FAIL);
     assert_true(any_message_has(&r, "/mnt/vms/web1.qcow2"));
-    assert_string_equal(r.findings.items[0].fix, "rewrite-path");
+    assert_int_equal(r.findings.items[0].fix, MC_FIX_REWRITE_PATH);
     mc_report_clear(&r);
 }
 
@@ -638,17 +657,13 @@ static void test_storage_local(void **state)
     assert_int_equal(run(f, "storage.disk-shared", NULL), MC_STATUS_FAIL);
     /* Live: the canary decides. */
     f->rel->live = true;
-    free(f->rel->paths[0].evidence);
-    f->rel->paths[0].evidence = S(MC_EVIDENCE_ABSENT);
+    f->rel->paths[0].evidence = MC_EVIDENCE_ABSENT;
     assert_int_equal(run(f, "storage.disk-shared", NULL), MC_STATUS_FAIL);
-    free(f->rel->paths[0].evidence);
-    f->rel->paths[0].evidence = S(MC_EVIDENCE_CANARY);
+    f->rel->paths[0].evidence = MC_EVIDENCE_CANARY;
     assert_int_equal(run(f, "storage.disk-shared", NULL), MC_STATUS_PASS);
     /* No canary and no stat answer: unknown, never pass. */
-    free(f->rel->paths[0].evidence);
-    f->rel->paths[0].evidence = NULL;
-    free(f->rel->paths[0].exists_probe);
-    f->rel->paths[0].exists_probe = S(MC_PROBE_ERROR);
+    f->rel->paths[0].evidence = MC_EVIDENCE_UNSET;
+    f->rel->paths[0].exists_probe = MC_PROBE_ERROR;
     assert_int_equal(run(f, "storage.disk-shared", NULL), MC_STATUS_UNKNOWN);
     /* Facts of the destination's mounts missing: unknown. */
     mc_facts_add_error(f->dst, "mounts", 13, "cannot read mountinfo");
@@ -667,15 +682,13 @@ static void test_storage_cdrom(void **state)
     relate(f);
     live_ok(f);
     /* Present on the destination as a separate copy: enough for QEMU. */
-    free(f->rel->paths[1].evidence);
-    f->rel->paths[1].evidence = S(MC_EVIDENCE_ABSENT);
+    f->rel->paths[1].evidence = MC_EVIDENCE_ABSENT;
     assert_int_equal(run(f, "storage.disk-shared", NULL), MC_STATUS_PASS);
     f->rel->paths[1].src_size = 100;
     f->rel->paths[1].dst_size = 200;
     assert_int_equal(run(f, "storage.readonly-copy", NULL), MC_STATUS_WARN);
     /* Missing there: the migration fails. */
-    free(f->rel->paths[1].exists_probe);
-    f->rel->paths[1].exists_probe = S(MC_PROBE_FAILED);
+    f->rel->paths[1].exists_probe = MC_PROBE_FAILED;
     assert_int_equal(run(f, "storage.disk-shared", NULL), MC_STATUS_FAIL);
 }
 
@@ -694,16 +707,13 @@ static void test_storage_network_disk(void **state)
     live_ok(f);
     assert_string_equal(f->rel->paths[0].src_path,
                         "iscsi://169.254.42.10:3260/iqn.2026-11.lab:web1/1");
-    f->rel->paths[0].evidence = S(MC_EVIDENCE_NETWORK);
+    f->rel->paths[0].evidence = MC_EVIDENCE_NETWORK;
     assert_int_equal(run(f, "storage.disk-shared", NULL), MC_STATUS_PASS);
     assert_int_equal(run(f, "virt.unsafe-migration", NULL), MC_STATUS_PASS);
-    free(f->rel->paths[0].evidence);
-    f->rel->paths[0].evidence = S(MC_EVIDENCE_REFUSED);
+    f->rel->paths[0].evidence = MC_EVIDENCE_REFUSED;
     assert_int_equal(run(f, "storage.disk-shared", NULL), MC_STATUS_FAIL);
-    free(f->rel->paths[0].evidence);
-    f->rel->paths[0].evidence = NULL;
-    free(f->rel->paths[0].exists_probe);
-    f->rel->paths[0].exists_probe = S(MC_PROBE_UNSUPPORTED);
+    f->rel->paths[0].evidence = MC_EVIDENCE_UNSET;
+    f->rel->paths[0].exists_probe = MC_PROBE_UNSUPPORTED;
     assert_int_equal(run(f, "storage.disk-shared", NULL), MC_STATUS_UNKNOWN);
     f->rel->live = false;
     assert_int_equal(run(f, "storage.disk-shared", NULL), MC_STATUS_SKIP);
@@ -735,7 +745,7 @@ static void test_storage_block_wwn(void **state)
     add_blockdev(f->dst, "/dev/mapper/mpatha", "naa.600a0b80001111550000000000000001");
     relate(f);
     live_ok(f);
-    assert_string_equal(f->rel->paths[0].evidence, MC_EVIDENCE_IDENTITY);
+    assert_int_equal(f->rel->paths[0].evidence, MC_EVIDENCE_IDENTITY);
     assert_int_equal(run(f, "storage.disk-shared", NULL), MC_STATUS_PASS);
     assert_int_equal(run(f, "virt.unsafe-migration", NULL), MC_STATUS_PASS);
     /* Another LUN behind the same name: not shared, whatever the path says. */
@@ -758,8 +768,7 @@ static void test_storage_block_wwn(void **state)
 static void test_storage_access_ids(void **state)
 {
     struct fx *f = *state;
-    free(f->rel->paths[0].open_probe);
-    f->rel->paths[0].open_probe = S(MC_PROBE_FAILED);
+    f->rel->paths[0].open_probe = MC_PROBE_FAILED;
     f->rel->paths[0].open_detail = S("EACCES");
     assert_int_equal(run(f, "storage.qemu-access", NULL), MC_STATUS_FAIL);
     f->dst->os.qemu_uid = 107;
@@ -773,10 +782,8 @@ static void test_storage_copy_target(void **state)
 {
     struct fx *f = *state;
     set_disk_local(f);
-    free(f->rel->paths[0].evidence);
-    f->rel->paths[0].evidence = S(MC_EVIDENCE_ABSENT);
-    free(f->rel->paths[0].exists_probe);
-    f->rel->paths[0].exists_probe = S(MC_PROBE_FAILED);
+    f->rel->paths[0].evidence = MC_EVIDENCE_ABSENT;
+    f->rel->paths[0].exists_probe = MC_PROBE_FAILED;
     f->opts.copy_storage = true;
     assert_int_equal(run(f, "storage.copy-target", NULL), MC_STATUS_FAIL);
     struct mc_pool *p = MC_APPEND(f->dst->virt.pools, f->dst->virt.n_pools);
@@ -850,17 +857,14 @@ static void test_net_migration_port(void **state)
 {
     struct fx *f = *state;
     struct mc_port_probe *pp = &f->rel->migration_port;
-    free(pp->result);
-    pp->result = S("refused");
+    pp->result = MC_PORT_REFUSED;
     struct mc_report r;
     assert_int_equal(run(f, "net.migration-port", &r), MC_STATUS_FAIL);
     assert_true(any_message_has(&r, "firewall"));
     mc_report_clear(&r);
-    free(pp->result);
-    pp->result = S("timeout");
+    pp->result = MC_PORT_TIMEOUT;
     assert_int_equal(run(f, "net.migration-port", NULL), MC_STATUS_FAIL);
-    free(pp->probe);
-    pp->probe = S(MC_PROBE_UNSUPPORTED);
+    pp->probe = MC_PROBE_UNSUPPORTED;
     assert_int_equal(run(f, "net.migration-port", NULL), MC_STATUS_UNKNOWN);
     f->rel->live = false;
     assert_int_equal(run(f, "net.migration-port", NULL), MC_STATUS_SKIP);
@@ -876,8 +880,7 @@ static void test_net_dst_hostname(void **state)
     assert_int_equal(run(f, "net.dst-hostname", NULL), MC_STATUS_FAIL);
     mc_strv_free(np->addresses);
     np->addresses = NULL;
-    free(np->probe);
-    np->probe = S(MC_PROBE_FAILED);
+    np->probe = MC_PROBE_FAILED;
     assert_int_equal(run(f, "net.dst-hostname", NULL), MC_STATUS_FAIL);
     free(f->dst->virt.hostname);
     f->dst->virt.hostname = S("localhost.localdomain");
@@ -896,12 +899,11 @@ static void test_net_libvirtd_port(void **state)
     assert_int_equal(run(f, "net.libvirtd-port", &r), MC_STATUS_SKIP);
     mc_report_clear(&r);
     f->opts.transport = "tcp";
-    f->rel->libvirtd_port.probe = S(MC_PROBE_OK);
-    f->rel->libvirtd_port.result = S("refused");
+    f->rel->libvirtd_port.probe = MC_PROBE_OK;
+    f->rel->libvirtd_port.result = MC_PORT_REFUSED;
     f->rel->libvirtd_port.port = 16509;
     assert_int_equal(run(f, "net.libvirtd-port", NULL), MC_STATUS_FAIL);
-    free(f->rel->libvirtd_port.result);
-    f->rel->libvirtd_port.result = S("open");
+    f->rel->libvirtd_port.result = MC_PORT_OPEN;
     assert_int_equal(run(f, "net.libvirtd-port", NULL), MC_STATUS_PASS);
 }
 
@@ -956,6 +958,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_catalogue),
+        cmocka_unit_test(test_fix_table),
         T(test_base_pair_passes),
         T(test_vm_state),
         T(test_vm_job_snapshots),
