@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent-ops.h"
-#include "agent-proto.h"
+#include "agent/ops.h"
+#include "agent/proto.h"
 #include "checker/facts-schema.h"
 #include "checker/facts-xml.h"
 #include "checker/relate.h"
@@ -311,18 +311,18 @@ static void probe_storage(struct host_job *src, struct host_job *dst, struct mc_
                 mc_strv_add(&dirs, d);
                 const char *args[] = { d, token, NULL };
                 struct pending *p = MC_APPEND(wr, nwr);
-                p->id = mc_session_send(&src->sess, "canary-write", args);
+                p->id = mc_session_send(&src->sess, MC_OP_CANARY_WRITE, args);
                 p->arg = mc_xstrdup(d);
             }
         }
         const char *sargs[] = { vp->src_path, NULL };
         struct pending *ps = MC_APPEND(sst, nsst);
-        ps->id = mc_session_send(&src->sess, "stat", sargs);
+        ps->id = mc_session_send(&src->sess, MC_OP_STAT, sargs);
         ps->path = i;
         STRV_FOREACH (c, vp->candidates) {
             const char *args[] = { *c, NULL };
             struct pending *p = MC_APPEND(dst_st, ndst);
-            p->id = mc_session_send(&dst->sess, "stat", args);
+            p->id = mc_session_send(&dst->sess, MC_OP_STAT, args);
             p->path = i;
             p->cand = (size_t)(c - vp->candidates);
             p->arg = mc_xstrdup(*c);
@@ -330,7 +330,7 @@ static void probe_storage(struct host_job *src, struct host_job *dst, struct mc_
         if (!vp->candidates) {
             const char *args[] = { vp->src_path, NULL };
             struct pending *p = MC_APPEND(dst_st, ndst);
-            p->id = mc_session_send(&dst->sess, "stat", args);
+            p->id = mc_session_send(&dst->sess, MC_OP_STAT, args);
             p->path = i;
             p->cand = (size_t)-1;
             p->arg = mc_xstrdup(vp->src_path);
@@ -394,7 +394,7 @@ static void probe_storage(struct host_job *src, struct host_job *dst, struct mc_
         _cleanup_free_ char *cpath = mc_xasprintf("%s/.migcheck-canary-%s", cdir, token);
         const char *args[] = { cpath, token, NULL };
         struct pending *p = MC_APPEND(rd, nrd);
-        p->id = mc_session_send(&dst->sess, "canary-read", args);
+        p->id = mc_session_send(&dst->sess, MC_OP_CANARY_READ, args);
         p->path = dst_st[k].path;
         p->arg = mc_xstrdup(dst_st[k].arg);
     }
@@ -457,7 +457,7 @@ static void probe_storage(struct host_job *src, struct host_job *dst, struct mc_
             const char *where = vp->dst_path ? vp->dst_path : vp->src_path;
             const char *args[] = { where, uid, gid, vp->readonly ? "r" : "rw", NULL };
             struct pending *p = MC_APPEND(op, nop);
-            p->id = mc_session_send(&dst->sess, "open", args);
+            p->id = mc_session_send(&dst->sess, MC_OP_OPEN, args);
             p->path = i;
         }
     }
@@ -467,7 +467,7 @@ static void probe_storage(struct host_job *src, struct host_job *dst, struct mc_
         _cleanup_free_ char *cpath = mc_xasprintf("%s/.migcheck-canary-%s", *d, token);
         const char *args[] = { cpath, NULL };
         struct pending *p = MC_APPEND(rm, nrm);
-        p->id = mc_session_send(&src->sess, "rm-canary", args);
+        p->id = mc_session_send(&src->sess, MC_OP_RM_CANARY, args);
         p->arg = mc_xstrdup(cpath);
     }
     for (size_t k = 0; k < nop; k++) {
@@ -536,18 +536,19 @@ static void probe_network_disks(struct host_job *dst, const struct mc_vm_facts *
                                    gid,
                                    vp->readonly ? "r" : "rw",
                                    NULL };
-            r = mc_session_call(&dst->sess, "nfs-stat", args, timeout, &w, &err);
+            r = mc_session_call(&dst->sess, MC_OP_NFS_STAT, args, timeout, &w, &err);
         } else if (d->protocol && strcmp(d->protocol, "iscsi") == 0) {
             snprintf(port, sizeof(port), "%lld",
                      (long long)(d->hosts[0].port ? d->hosts[0].port : 3260));
             const char *args[] = { d->hosts[0].name, port, d->source_name ? d->source_name : "",
                                    d->initiator_iqn ? d->initiator_iqn : "-", NULL };
-            r = mc_session_call(&dst->sess, "iscsi-lun", args, timeout, &w, &err);
+            r = mc_session_call(&dst->sess, MC_OP_ISCSI_LUN, args, timeout, &w, &err);
         } else {
             snprintf(port, sizeof(port), "%lld", (long long)d->hosts[0].port);
             const char *args[] = { d->hosts[0].name, port, "3000", NULL };
-            r = d->hosts[0].port ? mc_session_call(&dst->sess, "connect", args, timeout, &w, &err)
-                                 : -ENOTSUP;
+            r = d->hosts[0].port
+                    ? mc_session_call(&dst->sess, MC_OP_CONNECT, args, timeout, &w, &err)
+                    : -ENOTSUP;
         }
         if (r == -ENOTSUP) {
             vp->exists_probe = MC_PROBE_UNSUPPORTED;
@@ -602,7 +603,7 @@ static void probe_name(struct host_job *src, struct host_job *dst, struct mc_pai
     const char *args[] = { name, NULL };
     _cleanup_strv_free_ char **w = NULL;
     _cleanup_error_ struct mc_error err = { 0 };
-    if (mc_session_call(&src->sess, "resolve", args, timeout, &w, &err) < 0) {
+    if (mc_session_call(&src->sess, MC_OP_RESOLVE, args, timeout, &w, &err) < 0) {
         np->probe = MC_PROBE_ERROR;
         set_str(&np->detail, err.message);
         return;
@@ -639,7 +640,7 @@ static void probe_port(struct host_job *src, struct host_job *dst, struct mc_pai
     snprintf(smax, sizeof(smax), "%lld", (long long)pmax);
     set_str(&pp->host, host);
     const char *largs[] = { bind, smin, smax, "6000", NULL };
-    unsigned lid = mc_session_send(&dst->sess, "listen", largs);
+    unsigned lid = mc_session_send(&dst->sess, MC_OP_LISTEN, largs);
     _cleanup_strv_free_ char **w = NULL;
     _cleanup_error_ struct mc_error err = { 0 };
     if (mc_session_recv(&dst->sess, lid, timeout, &w, &err) < 0) {
@@ -665,7 +666,7 @@ static void probe_port(struct host_job *src, struct host_job *dst, struct mc_pai
     pp->port = strtoll(w[1], NULL, 10);
     const char *cargs[] = { host, w[1], "3000", NULL };
     _cleanup_strv_free_ char **c = NULL;
-    int r = mc_session_call(&src->sess, "connect", cargs, timeout, &c, &err);
+    int r = mc_session_call(&src->sess, MC_OP_CONNECT, cargs, timeout, &c, &err);
     /* The listener answers once more: accepted, or timeout. */
     _cleanup_strv_free_ char **fin = NULL;
     _cleanup_error_ struct mc_error ferr = { 0 };
@@ -812,7 +813,7 @@ static void live_probes(struct host_job *src, struct host_job *dst, const struct
         _cleanup_strv_free_ char **c = NULL;
         _cleanup_error_ struct mc_error err = { 0 };
         lp->port = port;
-        if (mc_session_call(&src->sess, "connect", cargs, timeout, &c, &err) < 0) {
+        if (mc_session_call(&src->sess, MC_OP_CONNECT, cargs, timeout, &c, &err) < 0) {
             lp->probe = MC_PROBE_ERROR;
             set_str(&lp->detail, err.message);
         } else if (strcmp(c[0], "ok") == 0 && c[1] && port_result(c[1]) > 0) {

@@ -15,7 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "agent-proto.h"
+#include "agent/ops.h"
+#include "agent/proto.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
 #include "util/spawn.h"
@@ -107,7 +108,8 @@ static char *agent_script(const char *remote_command, size_t *ret_len)
     /* The encoded form has no quote: it is safe between single quotes. */
     mc_buf_printf(&b, "MCAGENT_MC='%s'\n", remote_command && *remote_command ? enc : "");
     mc_buf_append(&b, mc_agent_script_text, mc_agent_script_text_len);
-    mc_buf_puts(&b, "\nmcagent_main\n");
+    _cleanup_free_ char *dispatch = mc_agent_sh_dispatch();
+    mc_buf_printf(&b, "\n%s\nmcagent_main\n", dispatch);
     *ret_len = b.len;
     return mc_buf_steal(&b);
 }
@@ -458,7 +460,12 @@ int mc_session_start(struct mc_session *s, const struct mc_session_opts *o, stru
     return r;
 }
 
-unsigned mc_session_send(struct mc_session *s, const char *op, const char *const *args)
+unsigned mc_session_send(struct mc_session *s, enum mc_op op, const char *const *args)
+{
+    return mc_session_send_name(s, mc_agent_op(op)->name, args);
+}
+
+unsigned mc_session_send_name(struct mc_session *s, const char *op, const char *const *args)
 {
     unsigned id = s->next_id++;
     _cleanup_buf_ struct mc_buf b = MC_BUF_INIT;
@@ -501,7 +508,7 @@ int mc_session_recv(struct mc_session *s, unsigned id, int timeout_ms, char ***r
     }
 }
 
-int mc_session_call(struct mc_session *s, const char *op, const char *const *args, int timeout_ms,
+int mc_session_call(struct mc_session *s, enum mc_op op, const char *const *args, int timeout_ms,
                     char ***ret_words, struct mc_error *reterr)
 {
     unsigned id = mc_session_send(s, op, args);
@@ -524,7 +531,7 @@ static char *new_boundary(void)
     return b;
 }
 
-static int framed_request(struct mc_session *s, const char *op, const char *const *const specs[],
+static int framed_request(struct mc_session *s, enum mc_op op, const char *const *const specs[],
                           int timeout_ms, char **ret_kind, char **ret_body, size_t *ret_len,
                           char **ret_boundary, struct mc_error *reterr);
 
@@ -532,8 +539,8 @@ int mc_session_facts(struct mc_session *s, const char *const *const specs[], int
                      char **ret_kind, char **ret_body, size_t *ret_len, char **ret_boundary,
                      struct mc_error *reterr)
 {
-    return framed_request(s, "facts", specs, timeout_ms, ret_kind, ret_body, ret_len, ret_boundary,
-                          reterr);
+    return framed_request(s, MC_OP_FACTS, specs, timeout_ms, ret_kind, ret_body, ret_len,
+                          ret_boundary, reterr);
 }
 
 int mc_session_probe(struct mc_session *s, const char *const *const specs[], int timeout_ms,
@@ -541,7 +548,8 @@ int mc_session_probe(struct mc_session *s, const char *const *const specs[], int
 {
     _cleanup_free_ char *kind = NULL, *body = NULL, *boundary = NULL;
     size_t len = 0;
-    int r = framed_request(s, "probe", specs, timeout_ms, &kind, &body, &len, &boundary, reterr);
+    int r =
+        framed_request(s, MC_OP_PROBE, specs, timeout_ms, &kind, &body, &len, &boundary, reterr);
     if (r < 0)
         return r;
     if (strcmp(kind, "dump") != 0)
@@ -550,7 +558,7 @@ int mc_session_probe(struct mc_session *s, const char *const *const specs[], int
     return mc_source_dump(body, len, boundary, s->label, ret, reterr);
 }
 
-static int framed_request(struct mc_session *s, const char *op, const char *const *const specs[],
+static int framed_request(struct mc_session *s, enum mc_op op, const char *const *const specs[],
                           int timeout_ms, char **ret_kind, char **ret_body, size_t *ret_len,
                           char **ret_boundary, struct mc_error *reterr)
 {
@@ -558,7 +566,7 @@ static int framed_request(struct mc_session *s, const char *op, const char *cons
     unsigned id = s->next_id++;
     _cleanup_buf_ struct mc_buf req = MC_BUF_INIT;
     _cleanup_strv_free_ char **seen = NULL;
-    mc_buf_printf(&req, "%u %s %s\nBOUNDARY=%s\n", id, op, boundary, boundary);
+    mc_buf_printf(&req, "%u %s %s\nBOUNDARY=%s\n", id, mc_agent_op(op)->name, boundary, boundary);
     for (size_t i = 0; specs && specs[i]; i++)
         for (const char *const *l = specs[i]; *l; l++) {
             if (strchr(*l, '\n') || mc_strv_contains(seen, *l))
@@ -645,7 +653,7 @@ void mc_session_close(struct mc_session *s)
     if (s->pid > 0 && s->in_fd >= 0) {
         char **w = NULL;
         struct mc_error err = { 0 };
-        if (mc_session_call(s, "quit", NULL, 2000, &w, &err) == 0)
+        if (mc_session_call(s, MC_OP_QUIT, NULL, 2000, &w, &err) == 0)
             mc_strv_free(w);
         mc_error_clear(&err);
         close(s->in_fd);

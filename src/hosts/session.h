@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "agent/ops.h"
 #include "hostspec.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -59,7 +60,9 @@ int mc_session_start(struct mc_session *s, const struct mc_session_opts *o,
                      struct mc_error *reterr);
 
 /* Send one request (args NULL-terminated; encoded here); returns its id. */
-unsigned mc_session_send(struct mc_session *s, const char *op, const char *const *args);
+unsigned mc_session_send(struct mc_session *s, enum mc_op op, const char *const *args);
+/* The same by name (an operation this migcheck may not know: tests, newer agents). */
+unsigned mc_session_send_name(struct mc_session *s, const char *op, const char *const *args);
 /*
  * Read the answer to request id: ret_words[0] is the status, then the fields
  * (decoded). Answers must come in request order.
@@ -67,7 +70,7 @@ unsigned mc_session_send(struct mc_session *s, const char *op, const char *const
 int mc_session_recv(struct mc_session *s, unsigned id, int timeout_ms, char ***ret_words,
                     struct mc_error *reterr);
 /* send + recv. */
-int mc_session_call(struct mc_session *s, const char *op, const char *const *args, int timeout_ms,
+int mc_session_call(struct mc_session *s, enum mc_op op, const char *const *args, int timeout_ms,
                     char ***ret_words, struct mc_error *reterr);
 /*
  * The facts request: sends the probe specs, reads the framed answer. ret_kind

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hosts/agent-proto.h"
+#include "agent/proto.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
 

@@ -16,10 +16,12 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "hosts/agent-proto.h"
+#include "agent/ops.h"
+#include "agent/proto.h"
 #include "hosts/hostspec.h"
 #include "hosts/session.h"
 #include "util/fileio.h"
+#include "util/spawn.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
 
@@ -157,15 +159,21 @@ static int start(struct agent *a, const char *remote_command, const char *shell)
     return r;
 }
 
-static char *answer(struct mc_session *s, const char *op, const char *const *args)
+static char *answer_name(struct mc_session *s, const char *op, const char *const *args)
 {
     char **w = NULL;
     struct mc_error err = { 0 };
-    if (mc_session_call(s, op, args, 20000, &w, &err) < 0)
+    unsigned id = mc_session_send_name(s, op, args);
+    if (mc_session_recv(s, id, 20000, &w, &err) < 0)
         fail_msg("%s: %s", op, err.message);
     char *j = mc_strv_join(w, " ");
     mc_strv_free(w);
     return j;
+}
+
+static char *answer(struct mc_session *s, enum mc_op op, const char *const *args)
+{
+    return answer_name(s, mc_agent_op(op)->name, args);
 }
 
 static void test_agents_agree(void **state)
@@ -224,56 +232,120 @@ static void test_agents_agree(void **state)
     const char *stat2[] = { missing, NULL };
     const char *res[] = { "localhost", NULL };
     const char *open1[] = { file, "0", "0", "r", NULL };
-    char *ref_stat1 = answer(&agents[0].s, "stat", stat1);
-    char *ref_stat2 = answer(&agents[0].s, "stat", stat2);
-    char *ref_res = answer(&agents[0].s, "resolve", res);
-    char *ref_open = answer(&agents[0].s, "open", open1);
+    char *ref_stat1 = answer(&agents[0].s, MC_OP_STAT, stat1);
+    char *ref_stat2 = answer(&agents[0].s, MC_OP_STAT, stat2);
+    char *ref_res = answer(&agents[0].s, MC_OP_RESOLVE, res);
+    char *ref_open = answer(&agents[0].s, MC_OP_OPEN, open1);
     assert_true(mc_str_startswith(ref_stat1, "ok file 5 "));
     assert_string_equal(ref_stat2, "fail ENOENT");
     assert_string_equal(ref_open, "ok");
     for (size_t i = 1; i < nagents; i++) {
         struct mc_session *s = &agents[i].s;
-        char *a = answer(s, "stat", stat1);
+        char *a = answer(s, MC_OP_STAT, stat1);
         assert_string_equal(a, ref_stat1);
         free(a);
-        a = answer(s, "stat", stat2);
+        a = answer(s, MC_OP_STAT, stat2);
         assert_string_equal(a, ref_stat2);
         free(a);
-        a = answer(s, "resolve", res);
+        a = answer(s, MC_OP_RESOLVE, res);
         assert_string_equal(a, ref_res);
         free(a);
-        a = answer(s, "open", open1);
+        a = answer(s, MC_OP_OPEN, open1);
         assert_string_equal(a, ref_open);
         free(a);
         /* Canary round trip in the awkward directory. */
         const char *cw[] = { odd, "abc123", NULL };
-        a = answer(s, "canary-write", cw);
+        a = answer(s, MC_OP_CANARY_WRITE, cw);
         assert_string_equal(a, "ok");
         free(a);
         char *cpath = mc_xasprintf("%s/.migcheck-canary-abc123", odd);
         const char *cr[] = { cpath, "abc123", NULL };
-        a = answer(&agents[0].s, "canary-read", cr); /* written by one agent, read by another */
+        a = answer(&agents[0].s, MC_OP_CANARY_READ, cr); /* written by one agent, read by another */
         assert_string_equal(a, "ok match");
         free(a);
         const char *rm[] = { cpath, NULL };
-        a = answer(s, "rm-canary", rm);
+        a = answer(s, MC_OP_RM_CANARY, rm);
         assert_string_equal(a, "ok");
         free(a);
         assert_int_equal(access(cpath, F_OK), -1);
         free(cpath);
         /* It refuses to remove anything that is not a canary. */
         const char *rm2[] = { file, NULL };
-        a = answer(s, "rm-canary", rm2);
+        a = answer(s, MC_OP_RM_CANARY, rm2);
         assert_true(mc_str_startswith(a, "error"));
         free(a);
         assert_int_equal(access(file, F_OK), 0);
         const char *bad[] = { odd, "../../x", NULL };
-        a = answer(s, "canary-write", bad);
+        a = answer(s, MC_OP_CANARY_WRITE, bad);
         assert_true(mc_str_startswith(a, "error"));
         free(a);
-        a = answer(s, "no-such-op", NULL);
+        a = answer_name(s, "no-such-op", NULL);
         assert_string_equal(a, "unsupported");
         free(a);
+        /* Too few arguments: an error, before any handler runs. */
+        a = answer(s, MC_OP_STAT, NULL);
+        assert_string_equal(a, "error EINVAL");
+        free(a);
+        /* create-image never writes over a file; remove-image removes only the file it made. */
+        const char *over[] = { file, "raw", "1048576", NULL };
+        a = answer(s, MC_OP_CREATE_IMAGE, over);
+        assert_string_equal(a, "fail EEXIST");
+        free(a);
+        char *img = mc_xasprintf("%s/new %s.img", odd, agents[i].name);
+        const char *mk[] = { img, "qcow2", "1048576", NULL };
+        a = answer(s, MC_OP_CREATE_IMAGE, mk);
+        assert_true(mc_str_startswith(a, "ok "));
+        struct stat ist;
+        assert_int_equal(stat(img, &ist), 0);
+        char *ino = mc_xasprintf("%llu", (unsigned long long)ist.st_ino);
+        assert_string_equal(a + 3, ino);
+        free(a);
+        /* The native agent reads what the sh agent made: a qcow2 image of that size. */
+        const char *qi[] = { "qemu-img", "info", "--output=json", img, NULL };
+        struct mc_spawn_opts so = { .argv = qi, .timeout_ms = 20000 };
+        struct mc_spawn_result sr = { 0 };
+        if (mc_spawn_run(&so, &sr, &err) == 0 && sr.exit_code == 0) {
+            assert_non_null(strstr(sr.out, "\"virtual-size\": 1048576"));
+            assert_non_null(strstr(sr.out, "\"format\": \"qcow2\""));
+        }
+        mc_spawn_result_clear(&sr);
+        const char *rmw[] = { img, "1", NULL };
+        a = answer(s, MC_OP_REMOVE_IMAGE, rmw);
+        assert_true(mc_str_startswith(a, "fail ESTALE"));
+        free(a);
+        assert_int_equal(access(img, F_OK), 0);
+        const char *rmi[] = { img, ino, NULL };
+        a = answer(&agents[0].s, MC_OP_REMOVE_IMAGE, rmi);
+        assert_string_equal(a, "ok removed");
+        free(a);
+        assert_int_equal(access(img, F_OK), -1);
+        a = answer(s, MC_OP_REMOVE_IMAGE, rmi);
+        assert_string_equal(a, "ok absent");
+        free(a);
+        const char *badfmt[] = { img, "vmdk", "1048576", NULL };
+        a = answer(s, MC_OP_CREATE_IMAGE, badfmt);
+        assert_string_equal(a, "error EINVAL");
+        free(a);
+        assert_int_equal(access(img, F_OK), -1);
+        free(ino);
+        free(img);
+    }
+    {
+        /* And the other way round: the native agent creates, the sh agent removes. */
+        char *img = mc_xasprintf("%s/native.img", odd);
+        const char *mk[] = { img, "raw", "65536", NULL };
+        char *a = answer(&agents[0].s, MC_OP_CREATE_IMAGE, mk);
+        assert_true(mc_str_startswith(a, "ok "));
+        struct stat ist;
+        assert_int_equal(stat(img, &ist), 0);
+        assert_int_equal(ist.st_size, 65536);
+        const char *rmi[] = { img, a + 3, NULL };
+        char *b = answer(&agents[1].s, MC_OP_REMOVE_IMAGE, rmi);
+        assert_string_equal(b, "ok removed");
+        assert_int_equal(access(img, F_OK), -1);
+        free(b);
+        free(a);
+        free(img);
     }
     for (size_t i = 0; i < nagents; i++)
         mc_session_close(&agents[i].s);
@@ -306,6 +378,36 @@ static void test_agents_agree(void **state)
     assert_int_equal(rmdir(tmpl), 0);
 }
 
+extern const char mc_agent_script_text[];
+
+/* The operation table: safe names, every sh handler defined in agent.sh, a usable dispatch. */
+static void test_op_table(void **state)
+{
+    (void)state;
+    for (int i = 0; i < _MC_OP_MAX; i++) {
+        const struct mc_agent_op *o = mc_agent_op((enum mc_op)i);
+        assert_non_null(o->name);
+        assert_int_equal(strspn(o->name, "abcdefghijklmnopqrstuvwxyz-"), strlen(o->name));
+        assert_int_equal(mc_agent_op_find(o->name), i);
+        assert_true(o->c || o->sh);
+        if (o->sh) {
+            assert_int_equal(strspn(o->sh, "abcdefghijklmnopqrstuvwxyz_"), strlen(o->sh));
+            char *def = mc_xasprintf("\n%s() {\n", o->sh);
+            if (!strstr(mc_agent_script_text, def))
+                fail_msg("agent.sh has no function %s for '%s'", o->sh, o->name);
+            free(def);
+        }
+        if (o->min_args)
+            assert_non_null(o->args);
+    }
+    assert_int_equal(mc_agent_op_find("no-such-op"), -1);
+    char *d = mc_agent_sh_dispatch();
+    assert_non_null(strstr(d, "\tstat)\n"));
+    assert_null(strstr(d, "\tconnect)")); /* no sh handler: the default branch answers */
+    assert_non_null(strstr(d, "unsupported"));
+    free(d);
+}
+
 static void test_unreachable(void **state)
 {
     (void)state;
@@ -332,9 +434,8 @@ static void test_unreachable(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_hostspec),
-        cmocka_unit_test(test_encoding),
-        cmocka_unit_test(test_agents_agree),
+        cmocka_unit_test(test_hostspec),     cmocka_unit_test(test_encoding),
+        cmocka_unit_test(test_agents_agree), cmocka_unit_test(test_op_table),
         cmocka_unit_test(test_unreachable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

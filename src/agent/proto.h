@@ -2,7 +2,8 @@
 /*
  * The agent protocol (version 1) between `check` and the agent on a host:
  * `migcheck __agent` where migcheck is installed, the embedded sh agent
- * (src/hosts/agent.sh) elsewhere. One line per request and per answer:
+ * (src/agent/agent.sh) elsewhere; the operations are the table of src/agent/ops.h. One line per
+ * request and per answer:
  *
  *   -> <id> <op> <arg>...                 args encoded (below)
  *   <- <id> <status> <field>...           status: ok, fail, unsupported, error

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include "agent-proto.h"
+#include "proto.h"
 
 #include <errno.h>
 #include <stdbool.h>

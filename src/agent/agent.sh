@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
-# migcheck's sh agent: answers `check` on a host where migcheck is not installed (or not
+# migcheck's sh agent: answers `check` and `migrate` on a host where migcheck is not installed (or not
 # wanted), over one ssh session. Built into migcheck after probe.sh (src/remote/), whose
 # mcprobe_main answers the `facts` request; never installed on a host.
 #
@@ -16,10 +16,10 @@
 #   -> <id> <op> <arg>...       args encoded: \0ooo octal escapes, decoded with printf %b
 #   <- <id> ok|fail|unsupported|error <word>...
 #
-# Ops: quit; facts|probe <boundary> (then BOUNDARY=..., spec lines, END: the probe); stat <path>;
-# open <path> <uid> <gid> r|rw; canary-write <dir> <token>; canary-read <path> <token>;
-# rm-canary <path>; resolve <name>. Anything else: unsupported. Input is data, never code:
-# every expansion is quoted and no argument reaches eval.
+# The operations and which function answers each are ONE table in src/agent/ops.c; the dispatch
+# (mcagent_dispatch) is generated from it and sent after this file. A handler gets the request's
+# words still encoded (decode with mcagent_dec). Input is data, never code: every expansion is
+# quoted and no argument reaches eval.
 
 # Decode an argument into mcagent_v (the trailing x keeps trailing newlines).
 mcagent_dec() {
@@ -162,6 +162,76 @@ mcagent_resolve() {
 	fi
 }
 
+mcagent_quit() {
+	printf '%s ok\n' "$mcagent_id"
+	mcagent_done=1
+}
+
+# facts and probe: the sh probe's dump of the raw sources (mcprobe_main reads the spec lines).
+mcagent_facts() {
+	printf '%s facts-begin dump\n' "$mcagent_id"
+	mcprobe_main
+}
+
+# create-image PATH FORMAT BYTES: claim the name (noclobber), then let qemu-img write the format.
+mcagent_create_image() {
+	mcagent_dec "$1"
+	mcagent_p=$mcagent_v
+	case $mcagent_p:$2:$3 in
+	/*:raw:[1-9]* | /*:qcow2:[1-9]*) ;;
+	*)
+		printf '%s error EINVAL\n' "$mcagent_id"
+		return 0
+		;;
+	esac
+	case $3 in *[!0-9]*)
+		printf '%s error EINVAL\n' "$mcagent_id"
+		return 0
+		;;
+	esac
+	if ! (set -C && : >"$mcagent_p") 2>/dev/null; then
+		if [ -e "$mcagent_p" ] || [ -L "$mcagent_p" ]; then
+			mcagent_e=EEXIST
+		else
+			mcagent_errno "${mcagent_p%/*}"
+			[ "$mcagent_e" = EINVAL ] && mcagent_e=EACCES
+		fi
+		printf '%s fail %s\n' "$mcagent_id" "$mcagent_e"
+		return 0
+	fi
+	if ! qemu-img create -q -f "$2" "$mcagent_p" "$3" >/dev/null 2>&1 </dev/null; then
+		rm -f -- "$mcagent_p"
+		printf '%s fail EIO\n' "$mcagent_id"
+		return 0
+	fi
+	printf '%s ok %s\n' "$mcagent_id" "$(stat -c %i -- "$mcagent_p")"
+}
+
+# remove-image PATH INODE: only the file create-image made.
+mcagent_remove_image() {
+	mcagent_dec "$1"
+	mcagent_p=$mcagent_v
+	case $2 in '' | *[!0-9]*)
+		printf '%s error EINVAL\n' "$mcagent_id"
+		return 0
+		;;
+	esac
+	if [ ! -e "$mcagent_p" ] && [ ! -L "$mcagent_p" ]; then
+		printf '%s ok absent\n' "$mcagent_id"
+		return 0
+	fi
+	if [ -L "$mcagent_p" ] || [ ! -f "$mcagent_p" ] ||
+		[ "$(stat -c %i -- "$mcagent_p" 2>/dev/null)" != "$2" ]; then
+		printf '%s fail ESTALE\n' "$mcagent_id"
+		return 0
+	fi
+	if rm -f -- "$mcagent_p" 2>/dev/null; then
+		printf '%s ok removed\n' "$mcagent_id"
+	else
+		printf '%s fail EACCES\n' "$mcagent_id"
+	fi
+}
+
 mcagent_main() {
 	LC_ALL=C
 	export LC_ALL
@@ -173,6 +243,7 @@ mcagent_main() {
 			exec "$mcagent_v" __agent
 		fi
 	fi
+	mcagent_done=
 	printf 'HELLO sh 1 -\n'
 	while IFS= read -r mcagent_line; do
 		set -f
@@ -185,23 +256,8 @@ mcagent_main() {
 		mcagent_id=$1
 		mcagent_op=$2
 		shift 2
-		case $mcagent_op in
-		quit)
-			printf '%s ok\n' "$mcagent_id"
-			return 0
-			;;
-		facts | probe)
-			printf '%s facts-begin dump\n' "$mcagent_id"
-			mcprobe_main
-			;;
-		stat) mcagent_stat "$1" ;;
-		open) mcagent_open "$1" "$2" "$3" "$4" ;;
-		canary-write) mcagent_canary_write "$1" "$2" ;;
-		canary-read) mcagent_canary_read "$1" "$2" ;;
-		rm-canary) mcagent_rm_canary "$1" ;;
-		resolve) mcagent_resolve "$1" ;;
-		*) printf '%s unsupported\n' "$mcagent_id" ;;
-		esac
+		mcagent_dispatch "$@"
+		[ -z "$mcagent_done" ] || return 0
 	done
 	return 0
 }

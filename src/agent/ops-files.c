@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * File and name operations of the native agent: stat, open as the QEMU user,
+ * canary files, name resolution. agent.sh has their sh twins.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <netdb.h>
+#include <pwd.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <utime.h>
+
+#include "ops-internal.h"
+#include "util/cleanup.h"
+#include "util/error.h"
+#include "util/strv.h"
+#include "util/xalloc.h"
+
+void mc_op_stat(const struct mc_agent_req *req)
+{
+    const char *id = req->id;
+    char **args = req->args;
+    struct stat st;
+    if (!args[0]) {
+        mc_agent_reply_errno(id, "error", EINVAL);
+        return;
+    }
+    if (stat(args[0], &st) < 0) {
+        mc_agent_reply_errno(id, "fail", errno);
+        return;
+    }
+    const char *type = S_ISREG(st.st_mode)   ? "file"
+                       : S_ISDIR(st.st_mode) ? "dir"
+                       : S_ISBLK(st.st_mode) ? "block"
+                       : S_ISCHR(st.st_mode) ? "char"
+                                             : "other";
+    printf("%s ok %s %lld %u %u %o\n", id, type, (long long)st.st_size, st.st_uid, st.st_gid,
+           st.st_mode & 07777);
+    fflush(stdout);
+}
+
+/* Open the file as uid:gid (with the user's groups), in a child when that is not us. */
+static int open_as(const char *path, uid_t uid, gid_t gid, bool rw)
+{
+    int flags = (rw ? O_RDWR : O_RDONLY) | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+    if (uid == geteuid() && gid == getegid()) {
+        int fd = open(path, flags);
+        if (fd < 0)
+            return -errno;
+        close(fd);
+        return 0;
+    }
+    pid_t pid = fork();
+    if (pid < 0)
+        return -errno;
+    if (pid == 0) {
+        struct passwd *pw = getpwuid(uid);
+        if ((pw ? initgroups(pw->pw_name, gid) : setgroups(0, NULL)) < 0 || setgid(gid) < 0 ||
+            setuid(uid) < 0)
+            _exit(EPERM);
+        int fd = open(path, flags);
+        _exit(fd < 0 ? (errno & 0x7f) : 0);
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return -errno;
+    if (!WIFEXITED(status))
+        return -EIO;
+    return -WEXITSTATUS(status);
+}
+
+void mc_op_open(const struct mc_agent_req *req)
+{
+    const char *id = req->id;
+    char **args = req->args;
+    if (mc_strv_length(args) < 4) {
+        mc_agent_reply_errno(id, "error", EINVAL);
+        return;
+    }
+    int r = open_as(args[0], (uid_t)strtoul(args[1], NULL, 10), (gid_t)strtoul(args[2], NULL, 10),
+                    strcmp(args[3], "rw") == 0);
+    if (r < 0)
+        mc_agent_reply_errno(id, "fail", -r);
+    else
+        mc_agent_reply(id, "ok", NULL);
+}
+
+static bool token_ok(const char *t)
+{
+    if (!t || !*t || strlen(t) > 64)
+        return false;
+    for (const char *p = t; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+            return false;
+    return true;
+}
+
+void mc_op_canary_write(const struct mc_agent_req *req)
+{
+    const char *id = req->id;
+    char **args = req->args;
+    if (mc_strv_length(args) < 2 || !token_ok(args[1])) {
+        mc_agent_reply_errno(id, "error", EINVAL);
+        return;
+    }
+    _cleanup_free_ char *path = mc_xasprintf("%s/.migcheck-canary-%s", args[0], args[1]);
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0) {
+        mc_agent_reply_errno(id, "fail", errno);
+        return;
+    }
+    size_t len = strlen(args[1]);
+    bool ok = write(fd, args[1], len) == (ssize_t)len && fsync(fd) == 0;
+    int e = errno;
+    close(fd);
+    if (!ok) {
+        unlink(path);
+        mc_agent_reply_errno(id, "fail", e);
+        return;
+    }
+    mc_agent_reply(id, "ok", NULL);
+}
+
+void mc_op_canary_read(const struct mc_agent_req *req)
+{
+    const char *id = req->id;
+    char **args = req->args;
+    if (mc_strv_length(args) < 2) {
+        mc_agent_reply_errno(id, "error", EINVAL);
+        return;
+    }
+    _cleanup_free_ char *dir = mc_xstrdup(args[0]);
+    char *slash = strrchr(dir, '/');
+    if (slash && slash != dir) {
+        *slash = '\0';
+        /* Revalidate the directory (NFS caches negative lookups), as Nova does. */
+        (void)utime(dir, NULL);
+    }
+    int fd = open(args[0], O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) {
+        mc_agent_reply_errno(id, "fail", errno);
+        return;
+    }
+    char buf[128];
+    ssize_t n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    buf[n > 0 ? n : 0] = '\0';
+    const char *f[] = { strcmp(buf, args[1]) == 0 ? "match" : "mismatch", NULL };
+    mc_agent_reply(id, "ok", f);
+}
+
+void mc_op_rm_canary(const struct mc_agent_req *req)
+{
+    const char *id = req->id;
+    char **args = req->args;
+    const char *base = args[0] ? strrchr(args[0], '/') : NULL;
+    if (!base || strncmp(base + 1, ".migcheck-canary-", 17) != 0) {
+        mc_agent_reply_errno(id, "error", EPERM);
+        return;
+    }
+    if (unlink(args[0]) < 0 && errno != ENOENT)
+        mc_agent_reply_errno(id, "fail", errno);
+    else
+        mc_agent_reply(id, "ok", NULL);
+}
+
+void mc_op_resolve(const struct mc_agent_req *req)
+{
+    const char *id = req->id;
+    char **args = req->args;
+    if (!args[0]) {
+        mc_agent_reply_errno(id, "error", EINVAL);
+        return;
+    }
+    struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL;
+    int r = getaddrinfo(args[0], NULL, &hints, &res);
+    if (r != 0) {
+        const char *f[] = { r == EAI_NONAME ? "ENOENT" : "EIO", gai_strerror(r), NULL };
+        mc_agent_reply(id, "fail", f);
+        return;
+    }
+    char **addrs = NULL;
+    for (struct addrinfo *a = res; a; a = a->ai_next) {
+        char host[NI_MAXHOST];
+        if (getnameinfo(a->ai_addr, a->ai_addrlen, host, sizeof(host), NULL, 0, NI_NUMERICHOST) ==
+                0 &&
+            !mc_strv_contains(addrs, host))
+            mc_strv_add(&addrs, host);
+    }
+    freeaddrinfo(res);
+    mc_agent_reply(id, "ok", (const char *const *)addrs);
+    mc_strv_free(addrs);
+}
