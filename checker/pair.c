@@ -41,7 +41,7 @@ MC_ENUM_NAMES(mc_cpu_result_names, "CPU comparison result", cpu_result_names);
 static const char *const port_result_names[_MC_PORT_MAX] = {
     [MC_PORT_OPEN] = "open",       [MC_PORT_REFUSED] = "refused",
     [MC_PORT_TIMEOUT] = "timeout", [MC_PORT_UNREACHABLE] = "unreachable",
-    [MC_PORT_ERROR] = "error",
+    [MC_PORT_ERROR] = "error",     [MC_PORT_UNRESOLVABLE] = "unresolvable",
 };
 MC_ENUM_NAMES(mc_port_result_names, "connection result", port_result_names);
 

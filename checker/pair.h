@@ -68,11 +68,12 @@ extern const struct mc_enum_names mc_cpu_result_names;
 /* What a TCP connection from SRC met. */
 enum mc_port_result {
     MC_PORT_UNSET = 0,
-    MC_PORT_OPEN,        /* "open": the handshake completed */
-    MC_PORT_REFUSED,     /* "refused": RST (nothing listens, or a REJECT rule) */
-    MC_PORT_TIMEOUT,     /* "timeout": no answer (a DROP rule or a dead host) */
-    MC_PORT_UNREACHABLE, /* "unreachable": no route, ICMP unreachable */
-    MC_PORT_ERROR,       /* "error": anything else */
+    MC_PORT_OPEN,         /* "open": the handshake completed */
+    MC_PORT_REFUSED,      /* "refused": RST (nothing listens, or a REJECT rule) */
+    MC_PORT_TIMEOUT,      /* "timeout": no answer (a DROP rule or a dead host) */
+    MC_PORT_UNREACHABLE,  /* "unreachable": no route, ICMP unreachable */
+    MC_PORT_ERROR,        /* "error": anything else */
+    MC_PORT_UNRESOLVABLE, /* "unresolvable": SRC cannot resolve the name it connects to */
     _MC_PORT_MAX,
 };
 extern const struct mc_enum_names mc_port_result_names;

@@ -864,6 +864,11 @@ static void test_net_migration_port(void **state)
     mc_report_clear(&r);
     pp->result = MC_PORT_TIMEOUT;
     assert_int_equal(run(f, "net.migration-port", NULL), MC_STATUS_FAIL);
+    /* The source cannot even resolve the destination's name: the stream cannot start. */
+    pp->result = MC_PORT_UNRESOLVABLE;
+    assert_int_equal(run(f, "net.migration-port", &r), MC_STATUS_FAIL);
+    assert_true(any_message_has(&r, "unresolvable"));
+    mc_report_clear(&r);
     pp->probe = MC_PROBE_UNSUPPORTED;
     assert_int_equal(run(f, "net.migration-port", NULL), MC_STATUS_UNKNOWN);
     f->rel->live = false;
