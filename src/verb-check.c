@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * migcheck [check] SRC DST VM: gather both hosts (live, in parallel) or read
- * their snapshots, relate them, run the rule table, render the report once.
+ * migcheck [check] SRC DST VM: open both hosts (a host set, in parallel) or
+ * read their snapshots, then the check pipeline (gather -> relate -> judge,
+ * gather/check.h), and render the report once.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,7 +20,8 @@
 #include "cli.h"
 #include "config.h"
 #include "exit-codes.h"
-#include "hosts/pair-gather.h"
+#include "gather/check.h"
+#include "hosts/hostset.h"
 #include "rules/rules.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
@@ -208,8 +210,7 @@ static int write_file(const char *dir, const char *name, const char *data, size_
 }
 
 static int save_facts(const char *dir, const struct mc_host_facts *src,
-                      const struct mc_host_facts *dst, const struct mc_pair_facts *rel,
-                      const struct mc_pair *pair)
+                      const struct mc_host_facts *dst, const struct mc_pair_facts *rel)
 {
     if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
         mc_log_error("cannot create '%s': %s", dir, strerror(errno));
@@ -224,33 +225,6 @@ static int save_facts(const char *dir, const struct mc_host_facts *src,
         (b && write_file(dir, "dst.xml", b, lb) < 0) || write_file(dir, "pair.xml", c, lc) < 0)
         return -1;
     return 0;
-}
-
-static int render(const struct mc_report *rep, const struct mc_global *g)
-{
-    struct mc_render_opts ro = {
-        .color = mc_use_color(g, stdout),
-        .quiet = g->quiet,
-        .verbose = g->verbose,
-    };
-    const char *fmt = g->format ? g->format : "text";
-    if (strcmp(fmt, "json") == 0)
-        return mc_render_json(rep, stdout, &ro);
-    if (strcmp(fmt, "junit") == 0)
-        return mc_render_junit(rep, stdout, &ro);
-    return mc_render_text(rep, stdout, &ro);
-}
-
-static int verdict_exit(const struct mc_report *rep)
-{
-    switch (rep->verdict) {
-    case MC_VERDICT_BLOCKED:
-        return MC_EXIT_BLOCKED;
-    case MC_VERDICT_UNKNOWN:
-        return MC_EXIT_UNKNOWN;
-    default:
-        return MC_EXIT_OK;
-    }
 }
 
 int verb_check(int argc, char **argv, const struct mc_global *g0)
@@ -321,10 +295,20 @@ int verb_check(int argc, char **argv, const struct mc_global *g0)
     _cleanup_(mc_host_facts_freep) struct mc_host_facts *dst = NULL;
     _cleanup_(mc_pair_facts_freep) struct mc_pair_facts *rel = NULL;
     _cleanup_(mc_vm_facts_freep) struct mc_vm_facts *vm_file = NULL;
+    _cleanup_(mc_hostset_freep) struct mc_hostset *hs = NULL;
 
     if (a.vm_xml && load_vm_xml(a.vm_xml, &vm_file) < 0)
         return MC_EXIT_USAGE;
 
+    struct mc_check_config cfg = {
+        .rules = rules,
+        .n_rules = nrules,
+        .policy = policy,
+        .strict = a.strict,
+        .only = a.only,
+        .copts = &a.copts,
+    };
+    struct mc_report rep = { 0 };
     if (offline_facts) {
         if (load_snapshot(a.src_facts, "source", &src) < 0 ||
             load_snapshot(a.dst_facts, "destination", &dst) < 0)
@@ -358,75 +342,63 @@ int verb_check(int argc, char **argv, const struct mc_global *g0)
                          vm_name);
             return MC_EXIT_USAGE;
         }
+        if (vm_file) {
+            /* --vm-xml replaces the domain of the source facts. */
+            mc_vm_facts_free(src->vm);
+            src->vm = TAKE_PTR(vm_file);
+        }
+        if (a.save_facts && save_facts(a.save_facts, src, dst, rel) < 0)
+            return MC_EXIT_UNKNOWN;
+        struct mc_check_input in = {
+            .src = src,
+            .dst = dst,
+            .rel = rel,
+            .src_name = src_name,
+            .dst_name = dst_name,
+            .vm_name = vm_name,
+            .origin = MC_CHECK_SNAPSHOTS,
+        };
+        mc_check_judge(&cfg, &in, &rep);
+        rep.exit_code = mc_verdict_exit(rep.verdict);
     } else {
-        struct mc_pair_gather_opts po = {
-            .src = src_name,
-            .dst = dst_name,
-            .vm = vm_name,
+        struct mc_hostset_opts ho = {
             .transport = a.transport,
             .remote_command = a.remote_command,
-            .probes = !a.no_probe,
             .timeout_ms = a.timeout * 1000,
-            .check = &a.copts,
-            .vm_override = vm_file,
-            .global = &g,
+            .verbose = g.verbose,
         };
+        hs = mc_hostset_new(&ho);
+        struct mc_host *hsrc = NULL, *hdst = NULL;
         _cleanup_error_ struct mc_error err = { 0 };
-        r = mc_pair_gather(&po, &src, &dst, &rel, &err);
+        if (mc_hostset_add(hs, src_name, &hsrc, &err) < 0 ||
+            mc_hostset_add(hs, dst_name, &hdst, &err) < 0) {
+            mc_log_error("%s", err.message);
+            return MC_EXIT_USAGE;
+        }
+        hsrc->want_vm = vm_name;
+        hsrc->vm_override = vm_file;
+        r = mc_hostset_open(hs, &err);
         if (r < 0) {
             mc_log_error("%s", err.message);
-            return (r == -EINVAL || r == -ENOENT) ? MC_EXIT_USAGE : MC_EXIT_UNKNOWN;
+            return r == -ENOENT ? MC_EXIT_USAGE : MC_EXIT_UNKNOWN;
         }
+        struct mc_check_run run = { 0 };
+        r = mc_check_live(&cfg, hsrc, hdst, !a.no_probe, &run, &err);
+        if (r < 0) {
+            mc_log_error("%s", err.message);
+            return MC_EXIT_UNKNOWN;
+        }
+        if (a.save_facts && save_facts(a.save_facts, hsrc->facts, hdst->facts, run.rel) < 0) {
+            mc_check_run_clear(&run);
+            return MC_EXIT_UNKNOWN;
+        }
+        rep = run.report;
+        memset(&run.report, 0, sizeof(run.report));
+        mc_check_run_clear(&run);
     }
-
-    if (vm_file) {
-        /* --vm-xml replaces the domain of the source facts. */
-        mc_vm_facts_free(src->vm);
-        src->vm = TAKE_PTR(vm_file);
-    }
-    /* The pure half of relate: always recomputed from the facts unless recorded. */
-    if (!a.pair_facts || rel->n_paths == 0)
-        if (offline_facts)
-            mc_relate_paths(src, dst, src->vm, rel);
-
-    struct mc_pair pair = {
-        .src = src,
-        .dst = dst,
-        .vm = src->vm,
-        .rel = rel,
-        .opts = &a.copts,
-        .src_name = src_name,
-        .dst_name = dst_name,
-    };
-    if (a.save_facts && save_facts(a.save_facts, src, dst, rel, &pair) < 0)
-        return MC_EXIT_UNKNOWN;
-    struct mc_engine_opts eo = {
-        .rules = rules,
-        .n_rules = nrules,
-        .policy = policy,
-        .strict = a.strict,
-        .only = a.only,
-    };
-    struct mc_report rep = { 0 };
-    rep.source = mc_xstrdup(src_name);
-    rep.destination = mc_xstrdup(dst_name);
-    rep.domain = mc_xstrdup(src->vm && src->vm->name ? src->vm->name : vm_name ? vm_name : "?");
-    rep.offline = offline_facts;
-    rep.src_agent = mc_xstrdup_or_null(rel->src_agent);
-    rep.dst_agent = mc_xstrdup_or_null(rel->dst_agent);
-    if (offline_facts && !rel->live)
-        mc_strv_add(&rep.notes, "from snapshots: live-only rules are skipped");
-    else if (offline_facts)
-        mc_strv_add(&rep.notes, "from snapshots, with recorded probe results");
-    else if (a.no_probe)
-        mc_strv_add(&rep.notes, "--no-probe: live-only rules are skipped");
-    if (a.copts.offline)
-        mc_strv_add(&rep.notes, "checking an offline migration (--offline)");
-    mc_engine_run(&eo, &pair, &rep);
     rep.seconds = mc_now() - start;
-    rep.exit_code = verdict_exit(&rep);
     int rc = rep.exit_code;
-    if (render(&rep, &g) < 0)
+    if (mc_check_render(&rep, &g) < 0)
         rc = MC_EXIT_UNKNOWN;
     mc_report_clear(&rep);
     return rc;

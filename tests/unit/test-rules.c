@@ -17,6 +17,8 @@
 #include "checker/facts-schema.h"
 #include "checker/relate.h"
 #include "checker/report.h"
+#include "checker/check.h"
+#include "checker/facts-xml.h"
 #include "rules/rules.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
@@ -576,6 +578,61 @@ static void test_virt_unsafe_migration(void **state)
     assert_int_equal(run(f, "virt.unsafe-migration", NULL), MC_STATUS_PASS);
 }
 
+/*
+ * The check pipeline's pure part: judging the same loaded facts twice gives the same report and
+ * leaves the facts as they were (a cluster judges each pair of snapshots many times).
+ */
+static void test_check_judge_pure(void **state)
+{
+    struct fx *f = *state;
+    set_disk_local(f); /* something to find: a local disk (FAIL), with live probes */
+    size_t n;
+    const struct mc_rule *rules = mc_rules_table(&n);
+    struct mc_check_config cfg = { .rules = rules, .n_rules = n, .copts = &f->opts };
+    char *before_src = NULL, *before_rel = NULL, *after_src = NULL, *after_rel = NULL;
+    size_t l;
+    assert_int_equal(mc_facts_to_xml(f->src, &before_src, &l), 0);
+    assert_int_equal(mc_pair_to_xml(f->rel, &before_rel, &l), 0);
+    struct mc_check_input in = {
+        .src = f->src, .dst = f->dst, .rel = f->rel, .origin = MC_CHECK_SNAPSHOTS
+    };
+    struct mc_report a = { 0 }, b = { 0 };
+    mc_check_judge(&cfg, &in, &a);
+    mc_check_judge(&cfg, &in, &b);
+    assert_int_equal(a.verdict, MC_VERDICT_BLOCKED);
+    assert_int_equal(a.verdict, b.verdict);
+    assert_int_equal(a.findings.n, b.findings.n);
+    for (size_t i = 0; i < a.findings.n; i++) {
+        assert_string_equal(a.findings.items[i].rule, b.findings.items[i].rule);
+        assert_int_equal(a.findings.items[i].status, b.findings.items[i].status);
+        assert_string_equal(a.findings.items[i].message, b.findings.items[i].message);
+    }
+    assert_string_equal(a.source, "kvm1");
+    assert_string_equal(a.domain, "web1");
+    assert_int_equal(mc_facts_to_xml(f->src, &after_src, &l), 0);
+    assert_int_equal(mc_pair_to_xml(f->rel, &after_rel, &l), 0);
+    assert_string_equal(before_src, after_src);
+    assert_string_equal(before_rel, after_rel);
+    /* Without pair facts the matching runs inside (on a copy): storage is still judged. */
+    in.rel = NULL;
+    struct mc_report c = { 0 };
+    mc_check_judge(&cfg, &in, &c);
+    assert_int_equal(c.verdict, MC_VERDICT_BLOCKED);
+    bool storage = false;
+    for (size_t i = 0; i < c.findings.n; i++)
+        if (strcmp(c.findings.items[i].rule, "storage.disk-shared") == 0 &&
+            c.findings.items[i].status == MC_STATUS_FAIL)
+            storage = true;
+    assert_true(storage);
+    mc_report_clear(&a);
+    mc_report_clear(&b);
+    mc_report_clear(&c);
+    free(before_src);
+    free(before_rel);
+    free(after_src);
+    free(after_rel);
+}
+
 /* Every fix has a row (a step that applies it, the option that asks for it) and a stable name. */
 static void test_fix_table(void **state)
 {
@@ -964,6 +1021,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_catalogue),
         cmocka_unit_test(test_fix_table),
+        T(test_check_judge_pure),
         T(test_base_pair_passes),
         T(test_vm_state),
         T(test_vm_job_snapshots),

@@ -1,0 +1,408 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The host set (hostset.h). Per host, in its own thread: the agent session
+ * over ssh (its handshake is the only one: the session is the ControlMaster),
+ * the libvirt connection through the session's socket forwards (in a second
+ * thread, started once the session greets), and the facts request, at the
+ * same time. Everything stays open until mc_hostset_free.
+ */
+#include "hostset.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checker/facts-schema.h"
+#include "checker/facts-xml.h"
+#include "gather.h"
+#include "network/network.h"
+#include "os/os.h"
+#include "storage/storage.h"
+#include "util/cleanup.h"
+#include "util/spawn.h"
+#include "util/strv.h"
+#include "util/xalloc.h"
+
+struct mc_hostset {
+    struct mc_hostset_opts o;
+    char *transport;
+    char *remote_command;
+    struct mc_host **hosts;
+    size_t n;
+    char *control_dir;
+};
+
+/* What the sh agent's probe must collect: every gatherer's spec. */
+static const char *const *const all_specs[] = {
+    mc_os_probe_spec,  mc_mounts_probe_spec, mc_storage_probe_spec,
+    mc_net_probe_spec, mc_virt_probe_spec,   NULL,
+};
+
+static void debug(const struct mc_hostset *hs, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void debug(const struct mc_hostset *hs, const char *fmt, ...)
+{
+    if (hs->o.verbose < 1)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("migcheck: debug: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+struct mc_hostset *mc_hostset_new(const struct mc_hostset_opts *o)
+{
+    struct mc_hostset *hs = mc_new0(struct mc_hostset, 1);
+    hs->o = *o;
+    hs->transport = mc_xstrdup(o->transport ? o->transport : "ssh");
+    hs->remote_command = mc_xstrdup(o->remote_command ? o->remote_command : "migcheck");
+    hs->o.transport = hs->transport;
+    hs->o.remote_command = hs->remote_command;
+    if (hs->o.timeout_ms <= 0)
+        hs->o.timeout_ms = 30000;
+    return hs;
+}
+
+static void host_free(struct mc_host *h)
+{
+    if (h->conn)
+        virConnectClose(h->conn);
+    if (h->sess_up)
+        mc_session_close(&h->sess);
+    mc_host_facts_free(h->facts);
+    mc_host_facts_free(h->hv);
+    mc_source_free(h->dump);
+    mc_error_clear(&h->err);
+    mc_hostspec_clear(&h->spec);
+    free(h);
+}
+
+void mc_hostset_free(struct mc_hostset *hs)
+{
+    if (!hs)
+        return;
+    for (size_t i = 0; i < hs->n; i++)
+        host_free(hs->hosts[i]);
+    free(hs->hosts);
+    mc_control_dir_remove(hs->control_dir);
+    free(hs->control_dir);
+    free(hs->transport);
+    free(hs->remote_command);
+    free(hs);
+}
+
+int mc_hostset_add(struct mc_hostset *hs, const char *name, struct mc_host **ret,
+                   struct mc_error *reterr)
+{
+    struct mc_host *h = mc_new0(struct mc_host, 1);
+    int r = mc_hostspec_parse(name, hs->transport, &h->spec, reterr);
+    if (r < 0) {
+        free(h);
+        return -EINVAL;
+    }
+    h->set = hs;
+    h->rc = 1; /* not opened yet */
+    *MC_APPEND(hs->hosts, hs->n) = h;
+    if (ret)
+        *ret = h;
+    return 0;
+}
+
+size_t mc_hostset_count(const struct mc_hostset *hs)
+{
+    return hs->n;
+}
+
+struct mc_host *mc_hostset_host(struct mc_hostset *hs, size_t i)
+{
+    return i < hs->n ? hs->hosts[i] : NULL;
+}
+
+const struct mc_hostset_opts *mc_hostset_options(const struct mc_hostset *hs)
+{
+    return &hs->o;
+}
+
+/* ---- opening ---- */
+
+static void *virt_thread(void *arg)
+{
+    struct mc_host *h = arg;
+    double t0 = mc_now();
+    h->hv = mc_host_facts_new();
+    _cleanup_free_ char *helper = mc_control_dir_ssh_helper(h->set->control_dir);
+    _cleanup_free_ char *uri = mc_hostspec_uri_with_helper(&h->spec, helper);
+    _cleanup_error_ struct mc_error err = { 0 };
+    int r = -ENOENT;
+    /*
+     * First through the session's forwards of the host's libvirt sockets: no remote shell,
+     * no second handshake. Read-write first (comparing CPUs and migrating need it), the
+     * read-only socket last. Then libvirt's own ssh, reusing the session's connection
+     * through the helper.
+     */
+    _cleanup_strv_free_ char **fwd = mc_session_libvirt_uris(&h->sess);
+    size_t nfwd = mc_strv_length(fwd);
+    for (size_t k = 0; k < nfwd && r < 0; k++) {
+        _cleanup_error_ struct mc_error e = { 0 };
+        r = mc_virt_open(fwd[k], k + 1 == nfwd, &h->conn, &e);
+        if (r == 0)
+            h->conn_rw = k + 1 < nfwd;
+    }
+    if (r < 0) {
+        r = mc_virt_open(uri, false, &h->conn, &err);
+        if (r < 0) {
+            mc_error_clear(&err);
+            r = mc_virt_open(uri, true, &h->conn, &err);
+        } else {
+            h->conn_rw = true;
+        }
+    }
+    if (r < 0) {
+        mc_facts_add_error(h->hv, "virt", err.code, "%s", err.message);
+        if (h->want_vm)
+            mc_facts_add_error(h->hv, "vm", err.code, "%s", err.message);
+        h->t_virt = mc_now() - t0;
+        return NULL;
+    }
+    if (!h->no_facts) {
+        mc_virt_gather(h->conn, NULL, h->hv);
+        if (h->want_vm && !h->vm_override)
+            mc_vm_gather(h->conn, h->want_vm, h->hv);
+    }
+    h->t_virt = mc_now() - t0;
+    return NULL;
+}
+
+/* Move the libvirt part of hv into h; errors of those areas move along. */
+static void merge_virt(struct mc_host_facts *h, struct mc_host_facts *hv, bool keep_conf)
+{
+    struct mc_qemu_conf conf = h->virt.qemu_conf;
+    memset(&h->virt.qemu_conf, 0, sizeof(h->virt.qemu_conf));
+    mc_virt_facts_clear(&h->virt);
+    h->virt = hv->virt;
+    memset(&hv->virt, 0, sizeof(hv->virt));
+    if (keep_conf) {
+        mc_qemu_conf_clear(&h->virt.qemu_conf);
+        h->virt.qemu_conf = conf;
+    } else {
+        mc_qemu_conf_clear(&conf);
+    }
+    mc_vm_facts_free(h->vm);
+    h->vm = hv->vm;
+    hv->vm = NULL;
+    for (size_t i = 0; i < hv->n_errors; i++) {
+        const struct mc_fact_error *e = &hv->errors[i];
+        if (keep_conf && e->area && strcmp(e->area, "virt/qemu-conf") == 0)
+            continue;
+        mc_facts_add_error(h, e->area, (int)e->err, "%s", e->message ? e->message : "");
+    }
+    h->areas |= MC_AREA_VIRT | MC_AREA_CPU;
+}
+
+static void gather_facts(struct mc_host *h)
+{
+    const struct mc_hostset_opts *o = &h->set->o;
+    _cleanup_free_ char *kind = NULL, *body = NULL, *boundary = NULL;
+    size_t len = 0;
+    _cleanup_error_ struct mc_error ferr = { 0 };
+    int r =
+        mc_session_facts(&h->sess, all_specs, o->timeout_ms, &kind, &body, &len, &boundary, &ferr);
+    if (r == 0 && strcmp(kind, "xml") == 0) {
+        _cleanup_free_ char *what = mc_xasprintf("facts from '%s'", h->spec.label);
+        r = mc_facts_from_xml(body, len, what, &h->facts, &ferr);
+    } else if (r == 0) {
+        r = mc_source_dump(body, len, boundary, h->spec.label, &h->dump, &ferr);
+        if (r == 0) {
+            h->facts = mc_host_facts_new();
+            mc_gather_from_source(h->dump, h->facts, false);
+        }
+    }
+    if (r < 0) {
+        /* The session works but the facts did not come: rules needing them say UNKNOWN. */
+        h->facts = mc_host_facts_new();
+        mc_facts_add_error(h->facts, "os", ferr.code, "%s", ferr.message);
+        mc_facts_add_error(h->facts, "mounts", ferr.code, "%s", ferr.message);
+        mc_facts_add_error(h->facts, "storage", ferr.code, "%s", ferr.message);
+        mc_facts_add_error(h->facts, "net", ferr.code, "%s", ferr.message);
+        h->facts->areas |= MC_AREA_OS | MC_AREA_MOUNTS | MC_AREA_STORAGE | MC_AREA_NET;
+    }
+    h->conf_from_agent = kind && strcmp(kind, "xml") == 0;
+}
+
+static void *host_thread(void *arg)
+{
+    struct mc_host *h = arg;
+    const struct mc_hostset_opts *o = &h->set->o;
+    struct mc_session_opts so = {
+        .host = &h->spec,
+        .control_dir = h->set->control_dir,
+        .remote_command = o->remote_command,
+        .timeout_ms = o->timeout_ms,
+    };
+    h->rc = mc_session_start(&h->sess, &so, &h->err);
+    if (h->rc < 0)
+        return NULL;
+    h->sess_up = true;
+    h->t_hello = h->sess.hello_seconds;
+
+    /* libvirt rides on the session's ssh connection, so it starts after the greeting. */
+    pthread_t vt;
+    bool vt_started = pthread_create(&vt, NULL, virt_thread, h) == 0;
+    double t0 = mc_now();
+    if (!h->no_facts)
+        gather_facts(h);
+    else
+        h->facts = mc_host_facts_new();
+    h->t_facts = mc_now() - t0;
+    if (vt_started)
+        pthread_join(vt, NULL);
+    else
+        virt_thread(h);
+
+    if (h->hv && !h->no_facts)
+        merge_virt(h->facts, h->hv, h->conf_from_agent);
+    mc_host_facts_free(h->hv);
+    h->hv = NULL;
+    if (h->dump && !h->conf_from_agent) {
+        mc_virt_gather_qemu_conf(h->dump, h->facts);
+        mc_os_gather_qemu_user(h->dump, h->facts);
+    }
+    if (h->vm_override && h->want_vm) {
+        mc_vm_facts_free(h->facts->vm);
+        h->facts->vm = mc_new0(struct mc_vm_facts, 1);
+        mc_struct_copy(&mc_desc_vm_facts, h->facts->vm, h->vm_override);
+    }
+    if (h->want_vm)
+        h->facts->areas |= MC_AREA_VM;
+    free(h->facts->name);
+    h->facts->name = mc_xstrdup(h->spec.label);
+    free(h->facts->collector);
+    h->facts->collector = mc_xasprintf(
+        "%s agent%s%s", h->sess.kind, h->sess.version && strcmp(h->sess.version, "-") ? " " : "",
+        h->sess.version && strcmp(h->sess.version, "-") ? h->sess.version : "");
+    h->rc = 0;
+    return NULL;
+}
+
+int mc_hostset_open(struct mc_hostset *hs, struct mc_error *reterr)
+{
+    if (!hs->control_dir) {
+        int r = mc_control_dir_create(&hs->control_dir, reterr);
+        if (r < 0)
+            return r;
+    }
+    mc_virt_init();
+    double t0 = mc_now();
+    pthread_t *threads = mc_new0(pthread_t, hs->n + 1);
+    bool *up = mc_new0(bool, hs->n + 1);
+    for (size_t i = 0; i < hs->n; i++) {
+        struct mc_host *h = hs->hosts[i];
+        if (h->rc <= 0)
+            continue; /* opened before, or failed before */
+        up[i] = pthread_create(&threads[i], NULL, host_thread, h) == 0;
+        if (!up[i])
+            host_thread(h);
+    }
+    for (size_t i = 0; i < hs->n; i++)
+        if (up[i])
+            pthread_join(threads[i], NULL);
+    free(threads);
+    free(up);
+    for (size_t i = 0; i < hs->n; i++) {
+        const struct mc_host *h = hs->hosts[i];
+        if (h->rc == 0)
+            debug(hs, "%s: hello %.3f s, facts %.3f s, libvirt %.3f s", h->spec.label, h->t_hello,
+                  h->t_facts, h->t_virt);
+    }
+    debug(hs, "opened %zu host%s in %.3f s", hs->n, hs->n == 1 ? "" : "s", mc_now() - t0);
+    for (size_t i = 0; i < hs->n; i++) {
+        struct mc_host *h = hs->hosts[i];
+        if (h->rc < 0 && !hs->o.keep_unreachable)
+            return mc_error_set(reterr, h->rc, "%s",
+                                h->err.message ? h->err.message : "unreachable");
+    }
+    for (size_t i = 0; i < hs->n; i++) {
+        struct mc_host *h = hs->hosts[i];
+        if (h->rc < 0 || !h->want_vm || h->facts->vm)
+            continue;
+        const struct mc_fact_error *e = mc_facts_area_error(h->facts, MC_AREA_VM);
+        int r = e && e->err == ENOENT ? -ENOENT : -EIO;
+        return mc_error_set(reterr, r, "%s", e && e->message ? e->message : "no domain facts");
+    }
+    return 0;
+}
+
+/* ---- operations ---- */
+
+void mc_answer_clear(struct mc_answer *r)
+{
+    mc_strv_free(r->words);
+    memset(r, 0, sizeof(*r));
+}
+
+unsigned mc_host_send(struct mc_host *h, enum mc_op op, const char *const *args)
+{
+    if (mc_agent_op(op)->mutates && !h->set->o.act)
+        return 0;
+    if (!h->sess_up)
+        return 0;
+    return mc_session_send(&h->sess, op, args);
+}
+
+int mc_host_recv(struct mc_host *h, unsigned id, int timeout_ms, struct mc_answer *ret,
+                 struct mc_error *reterr)
+{
+    if (id == 0)
+        return h->sess_up ? mc_error_set(reterr, -EPERM,
+                                         "refusing to change '%s' from a command that only reads",
+                                         h->spec.label)
+                          : mc_error_set(reterr, -ENOTCONN, "'%s' is not connected", h->spec.label);
+    char **w = NULL;
+    int r = mc_session_recv(&h->sess, id, timeout_ms, &w, reterr);
+    if (r < 0)
+        return r;
+    ret->words = w;
+    ret->fields = w + 1;
+    ret->status = mc_enum_from_name(&mc_reply_names, w[0]);
+    if (ret->status < 0)
+        ret->status = -1;
+    return 0;
+}
+
+int mc_host_call(struct mc_host *h, enum mc_op op, const char *const *args, int timeout_ms,
+                 struct mc_answer *ret, struct mc_error *reterr)
+{
+    return mc_host_recv(h, mc_host_send(h, op, args), timeout_ms, ret, reterr);
+}
+
+const char *mc_host_agent_label(const struct mc_host *h, char *buf, size_t len)
+{
+    if (!h->sess.kind)
+        snprintf(buf, len, "unreachable");
+    else if (strcmp(h->sess.kind, "migcheck") == 0)
+        snprintf(buf, len, "migcheck %s", h->sess.version ? h->sess.version : "?");
+    else
+        snprintf(buf, len, "%s", h->sess.kind);
+    return buf;
+}
+
+int mc_host_gather_vm(struct mc_host *h, const char *name, struct mc_vm_facts **ret,
+                      struct mc_error *reterr)
+{
+    if (!h->conn)
+        return mc_error_set(reterr, -ENOTCONN, "no libvirt connection to '%s'", h->spec.label);
+    _cleanup_(mc_host_facts_freep) struct mc_host_facts *tmp = mc_host_facts_new();
+    mc_vm_gather(h->conn, name, tmp);
+    if (!tmp->vm) {
+        const struct mc_fact_error *e = mc_facts_area_error(tmp, MC_AREA_VM);
+        return mc_error_set(reterr, e && e->err ? -(int)e->err : -EIO, "%s",
+                            e && e->message ? e->message : "no domain facts");
+    }
+    *ret = TAKE_PTR(tmp->vm);
+    return 0;
+}

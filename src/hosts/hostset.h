@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * A host set: the N hosts one command works on (check: 2, migrate: 2,
+ * cluster: N), each with its agent session, its libvirt connection and a way
+ * to run an agent operation, opened once (all hosts in parallel) and held
+ * until mc_hostset_free at the end of the command.
+ *
+ *   struct mc_hostset_opts o = { .transport = "ssh", .remote_command = "migcheck",
+ *                                .timeout_ms = 30000 };
+ *   _cleanup_(mc_hostset_freep) struct mc_hostset *hs = mc_hostset_new(&o);
+ *   struct mc_host *src, *dst;
+ *   mc_hostset_add(hs, "kvm1", &src, &err);          // parse only: -EINVAL on a bad name
+ *   mc_hostset_add(hs, "kvm2", &dst, &err);
+ *   src->want_vm = "web1";                           // gather this domain with the facts
+ *   mc_hostset_open(hs, &err);                       // sessions + libvirt + facts, parallel
+ *   ... src->facts, src->conn, mc_host_call(dst, MC_OP_STAT, args, ...) ...
+ *
+ * A host that cannot be reached keeps rc < 0 and err; mc_hostset_open fails
+ * with the first such error unless opts.keep_unreachable (a cluster goes on
+ * with the others). Operations on one host are not thread-safe: one thread
+ * per host at a time. A mutating operation (ops.h) is refused unless the set
+ * was made with opts.act (only plan steps change hosts).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "agent/ops.h"
+#include "checker/facts.h"
+#include "hostspec.h"
+#include "session.h"
+#include "util/error.h"
+#include "util/source.h"
+#include "virt/virt.h"
+
+struct mc_hostset;
+
+struct mc_host {
+    struct mc_hostspec spec; /* as the operator named it; spec.label for messages */
+    struct mc_hostset *set;
+    /* What mc_hostset_open gathers (set before opening). */
+    const char *want_vm;                   /* the domain to gather with the facts, or NULL */
+    const struct mc_vm_facts *vm_override; /* --vm-xml: use this domain instead of gathering */
+    bool no_facts;                         /* only connect (no facts request) */
+    /* Filled by mc_hostset_open. */
+    int rc; /* 0, or why the host could not be opened (err says it) */
+    struct mc_error err;
+    struct mc_session sess;
+    bool sess_up;
+    virConnectPtr conn; /* NULL when libvirt could not be reached (facts record why) */
+    bool conn_rw;
+    struct mc_host_facts *facts; /* owned by the host */
+    struct mc_source *dump;      /* the sh agent's raw sources, kept for later gathering */
+    bool conf_from_agent;        /* qemu.conf came from the migcheck agent */
+    double t_hello, t_facts, t_virt;
+    /* private */
+    struct mc_host_facts *hv;
+};
+
+struct mc_hostset_opts {
+    const char *transport;      /* libvirt transport for [user@]host names; NULL: ssh */
+    const char *remote_command; /* migcheck on the hosts; "" = always the sh agent */
+    int timeout_ms;             /* bound for connecting and for each request */
+    bool act;                   /* the command changes hosts (mutating operations allowed) */
+    bool keep_unreachable;      /* open succeeds although some hosts could not be reached */
+    int verbose;                /* > 0: timings on stderr */
+};
+
+struct mc_hostset *mc_hostset_new(const struct mc_hostset_opts *o);
+void mc_hostset_free(struct mc_hostset *hs);
+static inline void mc_hostset_freep(struct mc_hostset **hs)
+{
+    mc_hostset_free(*hs);
+}
+/* Add a host by name ([user@]host[:port], a libvirt URI, "local"). -EINVAL: a bad name. */
+int mc_hostset_add(struct mc_hostset *hs, const char *name, struct mc_host **ret,
+                   struct mc_error *reterr);
+size_t mc_hostset_count(const struct mc_hostset *hs);
+struct mc_host *mc_hostset_host(struct mc_hostset *hs, size_t i);
+const struct mc_hostset_opts *mc_hostset_options(const struct mc_hostset *hs);
+/*
+ * Open every host not yet open, in parallel: the agent session (ssh ControlMaster), the
+ * libvirt connection through it, and the facts (with want_vm). Errors: the first
+ * unreachable host's (unless keep_unreachable); -ENOENT when a wanted domain does not exist.
+ */
+int mc_hostset_open(struct mc_hostset *hs, struct mc_error *reterr);
+
+/* An agent's answer: status (enum mc_reply, -1 for a word this migcheck does not know). */
+struct mc_answer {
+    int status;
+    char **words;  /* words[0] is the status word, then the fields */
+    char **fields; /* words + 1 */
+};
+void mc_answer_clear(struct mc_answer *r);
+
+/* Send a request; returns its id (0: refused, the matching recv says why). */
+unsigned mc_host_send(struct mc_host *h, enum mc_op op, const char *const *args);
+int mc_host_recv(struct mc_host *h, unsigned id, int timeout_ms, struct mc_answer *ret,
+                 struct mc_error *reterr);
+/* send + recv. -EPERM for a mutating operation on a set that does not act. */
+int mc_host_call(struct mc_host *h, enum mc_op op, const char *const *args, int timeout_ms,
+                 struct mc_answer *ret, struct mc_error *reterr);
+/* "migcheck 0.1.0", "sh", "unreachable". */
+const char *mc_host_agent_label(const struct mc_host *h, char *buf, size_t len);
+/*
+ * Gather one more domain of an open host over its connection (a cluster asks each host about
+ * many domains). The facts' own vm is not touched.
+ */
+int mc_host_gather_vm(struct mc_host *h, const char *name, struct mc_vm_facts **ret,
+                      struct mc_error *reterr);
