@@ -8,6 +8,7 @@
 
 #include "facts.h"
 #include "pair.h"
+#include "plan.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
 
@@ -611,6 +612,45 @@ static const struct mc_field pair_fields[] = {
     F_ARR(struct mc_pair_facts, errors, "probe-error", "errors", mc_desc_fact_error),
 };
 DESC(mc_desc_pair_facts, struct mc_pair_facts, "migcheck-pair", pair_fields);
+
+/* ---- plans and journals (plan.h) ---- */
+static const struct mc_field param_fields[] = {
+    F_STR(struct mc_plan_param, name, "name"),
+    F_TEXT(struct mc_plan_param, value, "value"),
+};
+static DESC(desc_param, struct mc_plan_param, "param", param_fields);
+
+static const struct mc_field step_fields[] = {
+    F_ENUM(struct mc_plan_step, kind, "kind", mc_step_kind_names),
+    F_STR(struct mc_plan_step, host, "host"),
+    F_STR(struct mc_plan_step, subject, "subject"),
+    F_ENUM(struct mc_plan_step, state, "state", mc_step_state_names),
+    F_STR(struct mc_plan_step, started, "started"),
+    F_STR(struct mc_plan_step, finished, "finished"),
+    F_TEXT(struct mc_plan_step, summary, "summary"),
+    F_ARR(struct mc_plan_step, params, "param", "params", desc_param),
+    F_ARR(struct mc_plan_step, results, "result", "results", desc_param),
+    F_TEXT(struct mc_plan_step, error, "error"),
+};
+static DESC(desc_step, struct mc_plan_step, "step", step_fields);
+
+static const struct mc_field plan_fields[] = {
+    F_STR(struct mc_plan, verb, "verb"),
+    F_STR(struct mc_plan, run_id, "run-id"),
+    F_STR(struct mc_plan, created, "created"),
+    F_STR(struct mc_plan, generator, "generator"),
+    F_STR(struct mc_plan, source, "source"),
+    F_STR(struct mc_plan, destination, "destination"),
+    F_STR(struct mc_plan, domain, "domain"),
+    F_STR(struct mc_plan, uuid, "uuid"),
+    F_ENUM(struct mc_plan, state, "state", mc_plan_state_names),
+    F_ARR(struct mc_plan, settings, "setting", "settings", desc_param),
+    F_TEXT(struct mc_plan, source_xml, "source-xml"),
+    F_TEXT(struct mc_plan, dest_xml, "destination-xml"),
+    F_ARR(struct mc_plan, steps, "step", "steps", desc_step),
+    F_TEXT(struct mc_plan, error, "error"),
+};
+DESC(mc_desc_plan, struct mc_plan, "migcheck-plan", plan_fields);
 
 /* ---- generic walks ---- */
 

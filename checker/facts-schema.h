@@ -69,6 +69,7 @@ extern const struct mc_struct_desc mc_desc_fact_error;
 extern const struct mc_struct_desc mc_desc_pair_facts;
 extern const struct mc_struct_desc mc_desc_vm_path;
 extern const struct mc_struct_desc mc_desc_store;
+extern const struct mc_struct_desc mc_desc_plan;
 
 /* Free everything the struct at p holds (not p itself). */
 void mc_struct_clear(const struct mc_struct_desc *d, void *p);

@@ -85,6 +85,8 @@ int verb_check(int argc, char **argv, const struct mc_global *g);
 int verb_rules(int argc, char **argv, const struct mc_global *g);
 int verb_complete(int argc, char **argv, const struct mc_global *g);
 int verb_agent(int argc, char **argv, const struct mc_global *g);
+int verb_undo(int argc, char **argv, const struct mc_global *g);
 extern const struct mc_opt verb_facts_opts[];
 extern const struct mc_opt verb_check_opts[];
 extern const struct mc_opt verb_rules_opts[];
+extern const struct mc_opt verb_undo_opts[];

@@ -57,7 +57,8 @@ mcagent_stat() {
 	mcagent_p=$mcagent_v
 	if [ -e "$mcagent_p" ]; then
 		mcagent_type "$mcagent_p"
-		mcagent_s=$(stat -L -c '%s %u %g %a' -- "$mcagent_p" 2>/dev/null) || mcagent_s='0 0 0 0'
+		mcagent_s=$(stat -L -c '%s %u %g %a %Z %i' -- "$mcagent_p" 2>/dev/null) ||
+			mcagent_s='0 0 0 0 0 0'
 		printf '%s ok %s %s\n' "$mcagent_id" "$mcagent_t" "$mcagent_s"
 	else
 		mcagent_errno "$mcagent_p"

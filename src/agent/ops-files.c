@@ -43,8 +43,8 @@ void mc_op_stat(const struct mc_agent_req *req)
                        : S_ISBLK(st.st_mode) ? "block"
                        : S_ISCHR(st.st_mode) ? "char"
                                              : "other";
-    printf("%s ok %s %lld %u %u %o\n", id, type, (long long)st.st_size, st.st_uid, st.st_gid,
-           st.st_mode & 07777);
+    printf("%s ok %s %lld %u %u %o %lld %llu\n", id, type, (long long)st.st_size, st.st_uid,
+           st.st_gid, st.st_mode & 07777, (long long)st.st_ctime, (unsigned long long)st.st_ino);
     fflush(stdout);
 }
 

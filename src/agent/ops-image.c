@@ -4,8 +4,9 @@
  * target of a storage copy) and remove it again (the undo). agent.sh has
  * their sh twins. create-image never touches an existing file: it claims the
  * name with O_EXCL first, then lets qemu-img write the format. remove-image
- * removes only the very file create-image made (same inode number), so an
- * undo can never delete a file that replaced it.
+ * removes only a regular file with the inode number create-image reported:
+ * a file put in its place while the run's file still exists elsewhere is
+ * left alone (a replacement that reuses the freed number cannot be told apart).
  */
 #include <errno.h>
 #include <fcntl.h>

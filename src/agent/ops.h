@@ -39,7 +39,7 @@ enum mc_op {
     MC_OP_QUIT,
     MC_OP_FACTS,        /* BOUNDARY, then spec lines and END: the host's facts (framed) */
     MC_OP_PROBE,        /* BOUNDARY, then spec lines and END: the sh probe's dump (framed) */
-    MC_OP_STAT,         /* PATH -> ok TYPE SIZE UID GID MODE */
+    MC_OP_STAT,         /* PATH -> ok TYPE SIZE UID GID MODE CTIME INODE */
     MC_OP_OPEN,         /* PATH UID GID r|rw: can that user open it */
     MC_OP_CANARY_WRITE, /* DIR TOKEN: write DIR/.migcheck-canary-TOKEN */
     MC_OP_CANARY_READ,  /* PATH TOKEN -> ok match|mismatch */

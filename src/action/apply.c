@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Apply a plan step by step with the journal written first; undo in reverse (action.h). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "action.h"
+#include "exit-codes.h"
+#include "gather.h"
+#include "util/cleanup.h"
+#include "util/xalloc.h"
+
+struct mc_host *mc_apply_host(struct mc_apply_ctx *c, const struct mc_plan_step *s)
+{
+    if (!s->host || strcmp(s->host, "source") == 0)
+        return c->hosts[0];
+    if (strcmp(s->host, "destination") == 0)
+        return c->hosts[1];
+    return NULL;
+}
+
+void mc_step_record(struct mc_plan_step *s, const char *name, const char *value)
+{
+    mc_param_set(&s->results, &s->n_results, name, value);
+}
+
+static void say(struct mc_apply_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(struct mc_apply_ctx *c, const char *fmt, ...)
+{
+    if (!c->log)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("migcheck: ", c->log);
+    vfprintf(c->log, fmt, ap);
+    fputc('\n', c->log);
+    va_end(ap);
+    fflush(c->log);
+}
+
+static void stamp(char **field)
+{
+    free(*field);
+    *field = mc_timestamp_now();
+}
+
+static void set_error(char **field, const struct mc_error *e)
+{
+    free(*field);
+    *field = mc_xstrdup(e->message ? e->message : strerror(-e->code));
+}
+
+/* Journal now; a journal that cannot be written stops everything (nothing is safe then). */
+static int journal(struct mc_apply_ctx *c, struct mc_error *reterr)
+{
+    return mc_journal_write(c->journal, c->plan, reterr);
+}
+
+static bool may_have_happened(enum mc_step_state st)
+{
+    return st == MC_STEP_STARTED || st == MC_STEP_DONE || st == MC_STEP_FAILED ||
+           st == MC_STEP_UNDOING || st == MC_STEP_UNDO_FAILED;
+}
+
+/* Undo steps [0, upto] that may have happened, last first. Returns true when all undid. */
+static bool rollback(struct mc_apply_ctx *c, size_t upto, struct mc_error *reterr)
+{
+    bool complete = true;
+    for (size_t k = upto + 1; k-- > 0;) {
+        struct mc_plan_step *s = &c->plan->steps[k];
+        const struct mc_step_ops *ops = mc_step_ops(s->kind);
+        if (!may_have_happened(s->state))
+            continue;
+        if (!ops || !ops->mutates || !ops->undo) {
+            s->state = MC_STEP_UNDONE;
+            continue;
+        }
+        s->state = MC_STEP_UNDOING;
+        _cleanup_error_ struct mc_error jerr = { 0 };
+        if (journal(c, &jerr) < 0)
+            say(c, "%s", jerr.message); /* go on: undoing matters more than the record */
+        say(c, "undoing step %zu: %s", k + 1, s->summary ? s->summary : "");
+        _cleanup_error_ struct mc_error err = { 0 };
+        int r = ops->undo(c, s, &err);
+        stamp(&s->finished);
+        if (r < 0) {
+            s->state = MC_STEP_UNDO_FAILED;
+            set_error(&s->error, &err);
+            say(c, "could not undo step %zu: %s", k + 1, s->error);
+            if (complete)
+                mc_error_set(reterr, r, "could not undo step %zu (%s): %s", k + 1,
+                             mc_enum_name_or(&mc_step_kind_names, (int)s->kind, "?"), s->error);
+            complete = false;
+        } else {
+            s->state = MC_STEP_UNDONE;
+        }
+        if (journal(c, &jerr) < 0)
+            say(c, "%s", jerr.message);
+    }
+    return complete;
+}
+
+int mc_plan_apply(struct mc_apply_ctx *c, struct mc_error *reterr)
+{
+    struct mc_plan *p = c->plan;
+    p->state = MC_PLAN_APPLYING;
+    int r = journal(c, reterr);
+    if (r < 0)
+        return MC_EXIT_ROLLED_BACK; /* nothing done yet: nothing to undo */
+    for (size_t i = 0; i < p->n_steps; i++) {
+        struct mc_plan_step *s = &p->steps[i];
+        const struct mc_step_ops *ops = mc_step_ops(s->kind);
+        _cleanup_error_ struct mc_error err = { 0 };
+        if (c->interrupted && *c->interrupted) {
+            mc_error_set(&err, -EINTR, "interrupted before step %zu", i + 1);
+            r = -EINTR;
+        } else if (!ops || !ops->run) {
+            mc_error_set(&err, -ENOTSUP, "step %zu has a kind this migcheck cannot apply", i + 1);
+            r = -ENOTSUP;
+        } else {
+            s->state = MC_STEP_STARTED;
+            stamp(&s->started);
+            r = journal(c, &err);
+            if (r == 0) {
+                say(c, "step %zu/%zu: %s", i + 1, p->n_steps, s->summary ? s->summary : "");
+                r = ops->run(c, s, &err);
+                if (r == 0 && ops->verify)
+                    r = ops->verify(c, s, &err);
+            } else {
+                s->state = MC_STEP_PENDING; /* not journaled as started: it did not run */
+            }
+        }
+        stamp(&s->finished);
+        if (r == 0) {
+            s->state = MC_STEP_DONE;
+            _cleanup_error_ struct mc_error jerr = { 0 };
+            if (journal(c, &jerr) < 0) {
+                /* Without a journal an undo later would be blind: stop and undo now. */
+                r = jerr.code;
+                mc_error_set(&err, r, "%s", jerr.message);
+            } else {
+                continue;
+            }
+        }
+        /* The step failed (or the run stopped before it): undo it and everything before. */
+        if (s->state == MC_STEP_STARTED)
+            s->state = MC_STEP_FAILED;
+        set_error(&s->error, &err);
+        free(p->error);
+        p->error = mc_xasprintf("step %zu (%s): %s", i + 1,
+                                mc_enum_name_or(&mc_step_kind_names, (int)s->kind, "?"), s->error);
+        mc_error_set(reterr, r, "%s", p->error);
+        say(c, "%s; rolling back", p->error);
+        p->state = MC_PLAN_ROLLING_BACK;
+        _cleanup_error_ struct mc_error jerr = { 0 };
+        (void)journal(c, &jerr);
+        _cleanup_error_ struct mc_error uerr = { 0 };
+        bool complete = rollback(c, i, &uerr);
+        p->state = complete ? MC_PLAN_ROLLED_BACK : MC_PLAN_ROLLBACK_INCOMPLETE;
+        (void)journal(c, &jerr);
+        if (!complete) {
+            mc_error_set(reterr, uerr.code, "%s; then %s", p->error, uerr.message);
+            return MC_EXIT_ROLLBACK_FAILED;
+        }
+        return MC_EXIT_ROLLED_BACK;
+    }
+    p->state = MC_PLAN_DONE;
+    _cleanup_error_ struct mc_error jerr = { 0 };
+    if (journal(c, &jerr) < 0)
+        say(c, "%s", jerr.message);
+    return MC_EXIT_OK;
+}
+
+int mc_plan_undo(struct mc_apply_ctx *c, struct mc_error *reterr)
+{
+    struct mc_plan *p = c->plan;
+    if (p->n_steps == 0)
+        return MC_EXIT_OK;
+    p->state = MC_PLAN_ROLLING_BACK;
+    int r = journal(c, reterr);
+    if (r < 0)
+        return MC_EXIT_ROLLBACK_FAILED;
+    bool complete = rollback(c, p->n_steps - 1, reterr);
+    p->state = complete ? MC_PLAN_UNDONE : MC_PLAN_ROLLBACK_INCOMPLETE;
+    _cleanup_error_ struct mc_error jerr = { 0 };
+    (void)journal(c, &jerr);
+    return complete ? MC_EXIT_OK : MC_EXIT_ROLLBACK_FAILED;
+}
