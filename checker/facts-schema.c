@@ -180,8 +180,19 @@ static const struct mc_field qemu_conf_fields[] = {
     F_STR(struct mc_qemu_conf, security_driver, "security-driver"),
     F_BOOL(struct mc_qemu_conf, migrate_tls_force, "migrate-tls-force"),
     F_STRV(struct mc_qemu_conf, shared_filesystems, "shared-filesystem", "shared_filesystems"),
+    F_STR(struct mc_qemu_conf, stdio_handler, "stdio-handler"),
 };
 static DESC(desc_qemu_conf, struct mc_qemu_conf, "qemu-conf", qemu_conf_fields);
+
+static const struct mc_field secret_fields[] = {
+    F_STR(struct mc_secret, uuid, "uuid"),
+    F_STR(struct mc_secret, usage_type, "usage-type"),
+    F_STR(struct mc_secret, usage_id, "usage-id"),
+    F_BOOL(struct mc_secret, ephemeral, "ephemeral"),
+    F_BOOL(struct mc_secret, private_, "private"),
+    F_STR(struct mc_secret, value, "value"),
+};
+static DESC(desc_secret, struct mc_secret, "secret", secret_fields);
 
 static const struct mc_field virt_fields[] = {
     F_STR(struct mc_virt_facts, uri, "uri"),
@@ -215,6 +226,8 @@ static const struct mc_field virt_fields[] = {
     F_ARR(struct mc_virt_facts, pools, "pool", "pools", desc_pool),
     F_ARR(struct mc_virt_facts, networks, "network", "networks", desc_vnet),
     F_ARR(struct mc_virt_facts, domains, "defined-domain", "domains", desc_domref),
+    F_BOOL(struct mc_virt_facts, secrets_listed, "secrets-listed"),
+    F_ARR(struct mc_virt_facts, secrets, "secret", "secrets", desc_secret),
     F_OBJ(struct mc_virt_facts, qemu_conf, "qemu-conf", desc_qemu_conf),
 };
 DESC(mc_desc_virt_facts, struct mc_virt_facts, "virt", virt_fields);
@@ -393,6 +406,10 @@ static const struct mc_field disk_fields[] = {
     F_STR(struct mc_disk, identity_group, "identity-group"),
     F_ARR(struct mc_disk, hosts, "host", "hosts", desc_netaddr),
     F_STRV(struct mc_disk, backing, "backing", "backing"),
+    F_STR(struct mc_disk, auth_user, "auth-user"),
+    F_STR(struct mc_disk, auth_type, "auth-type"),
+    F_STR(struct mc_disk, auth_secret_uuid, "auth-secret-uuid"),
+    F_STR(struct mc_disk, auth_secret_usage, "auth-secret-usage"),
 };
 static DESC(desc_disk, struct mc_disk, "disk", disk_fields);
 
@@ -447,11 +464,20 @@ static const struct mc_field controller_fields[] = {
 static DESC(desc_controller, struct mc_controller, "controller", controller_fields);
 
 static const struct mc_field vm_file_fields[] = {
-    F_STR(struct mc_vm_file, role, "role"),
-    F_STR(struct mc_vm_file, path, "path"),
-    F_BOOL(struct mc_vm_file, readonly, "readonly"),
+    F_STR(struct mc_vm_file, role, "role"),          F_STR(struct mc_vm_file, path, "path"),
+    F_BOOL(struct mc_vm_file, readonly, "readonly"), F_STR(struct mc_vm_file, action, "action"),
+    F_STR(struct mc_vm_file, creator, "creator"),    F_STR(struct mc_vm_file, subject, "subject"),
 };
 static DESC(desc_vm_file, struct mc_vm_file, "file", vm_file_fields);
+
+static const struct mc_field secret_ref_fields[] = {
+    F_STR(struct mc_secret_ref, subject, "subject"),
+    F_STR(struct mc_secret_ref, purpose, "purpose"),
+    F_STR(struct mc_secret_ref, usage_type, "usage-type"),
+    F_STR(struct mc_secret_ref, uuid, "uuid"),
+    F_STR(struct mc_secret_ref, usage, "usage"),
+};
+static DESC(desc_secret_ref, struct mc_secret_ref, "secret-ref", secret_ref_fields);
 
 static const struct mc_field cpu_feature_fields[] = {
     F_STR(struct mc_cpu_feature, name, "name"),
@@ -502,6 +528,7 @@ static const struct mc_field vm_fields[] = {
     F_ARR(struct mc_vm_facts, hostdevs, "hostdev", "hostdevs", desc_hostdev),
     F_ARR(struct mc_vm_facts, controllers, "controller", "controllers", desc_controller),
     F_ARR(struct mc_vm_facts, files, "file", "files", desc_vm_file),
+    F_ARR(struct mc_vm_facts, secret_refs, "secret-ref", "secret_refs", desc_secret_ref),
     F_STRV(struct mc_vm_facts, blockers, "blocker", "blockers"),
     F_STRV(struct mc_vm_facts, seclabels, "seclabel", "seclabels"),
     F_TEXT(struct mc_vm_facts, xml, "xml"),
@@ -599,6 +626,23 @@ static const struct mc_field name_probe_fields[] = {
 };
 static DESC(desc_name_probe, struct mc_name_probe, "name", name_probe_fields);
 
+static const struct mc_field host_path_fields[] = {
+    F_STR(struct mc_host_path, subject, "subject"),
+    F_STR(struct mc_host_path, role, "role"),
+    F_STR(struct mc_host_path, action, "action"),
+    F_STR(struct mc_host_path, creator, "creator"),
+    F_INT(struct mc_host_path, uid, "uid"),
+    F_INT(struct mc_host_path, gid, "gid"),
+    F_STR(struct mc_host_path, path, "path"),
+    F_STR(struct mc_host_path, dir, "dir"),
+    F_STR(struct mc_host_path, probe, "probe"),
+    F_STR(struct mc_host_path, type, "type"),
+    F_STR(struct mc_host_path, detail, "detail"),
+    F_STR(struct mc_host_path, create_probe, "create-probe"),
+    F_STR(struct mc_host_path, create_detail, "create-detail"),
+};
+DESC(mc_desc_host_path, struct mc_host_path, "host-path", host_path_fields);
+
 static const struct mc_field pair_fields[] = {
     F_BOOL(struct mc_pair_facts, live, "live"),
     F_STR(struct mc_pair_facts, src_agent, "src-agent"),
@@ -606,6 +650,7 @@ static const struct mc_field pair_fields[] = {
     F_OBJ(struct mc_pair_facts, cpu, "cpu", desc_cpu_compare),
     F_OBJ(struct mc_pair_facts, cpu_src, "cpu-on-source", desc_cpu_compare),
     F_ARR(struct mc_pair_facts, paths, "path", "paths", mc_desc_vm_path),
+    F_ARR(struct mc_pair_facts, host_paths, "host-path", "host_paths", mc_desc_host_path),
     F_OBJ(struct mc_pair_facts, migration_port, "migration-port", desc_port_probe),
     F_OBJ(struct mc_pair_facts, libvirtd_port, "libvirtd-port", desc_port_probe),
     F_OBJ(struct mc_pair_facts, dst_name, "destination-name", desc_name_probe),

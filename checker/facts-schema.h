@@ -68,6 +68,7 @@ extern const struct mc_struct_desc mc_desc_mount;
 extern const struct mc_struct_desc mc_desc_fact_error;
 extern const struct mc_struct_desc mc_desc_pair_facts;
 extern const struct mc_struct_desc mc_desc_vm_path;
+extern const struct mc_struct_desc mc_desc_host_path;
 extern const struct mc_struct_desc mc_desc_store;
 extern const struct mc_struct_desc mc_desc_plan;
 

@@ -162,6 +162,17 @@ struct mc_qemu_conf {
     char *security_driver;
     bool migrate_tls_force;
     char **shared_filesystems;
+    char *stdio_handler; /* logd (default): virtlogd opens chardev files and logs; file: QEMU */
+};
+
+/* A libvirt secret defined on a host. Its value is never read into the facts. */
+struct mc_secret {
+    char *uuid;
+    char *usage_type; /* volume, ceph, iscsi, tls, vtpm (libvirt's <usage type=>) */
+    char *usage_id;   /* the volume path, ceph name, iSCSI target, tls or vtpm name */
+    bool ephemeral;
+    bool private_; /* "private" in the XML: the value cannot be read back */
+    char *value;   /* "set", "unset" or "unknown": whether it has a value (never the value) */
 };
 
 struct mc_virt_facts {
@@ -203,6 +214,9 @@ struct mc_virt_facts {
     size_t n_networks;
     struct mc_domain_ref *domains;
     size_t n_domains;
+    bool secrets_listed; /* the secrets were listed (an empty list then means none) */
+    struct mc_secret *secrets;
+    size_t n_secrets;
     struct mc_qemu_conf qemu_conf;
 };
 
@@ -386,7 +400,11 @@ struct mc_disk {
     char *initiator_iqn; /* iSCSI network disks */
     char *identity_user; /* NFS network disks */
     char *identity_group;
-    char **backing; /* backing chain paths (or protocol:name for network backing) */
+    char **backing;  /* backing chain paths (or protocol:name for network backing) */
+    char *auth_user; /* <auth username=>: iSCSI CHAP user, RBD client */
+    char *auth_type; /* <auth><secret type=>: iscsi, ceph */
+    char *auth_secret_uuid;
+    char *auth_secret_usage;
 };
 
 struct mc_iface {
@@ -438,11 +456,30 @@ struct mc_controller {
     int64_t queues;
 };
 
-/* A file the VM opens besides its disks: firmware, NVRAM, kernel, initrd, ... */
+/*
+ * A path on the host the VM's QEMU or libvirt uses besides its disks, and what it does with
+ * it (rules/domain-needs.c has the table): firmware, NVRAM, kernel, initrd (opened); chardev
+ * outputs and logs, listening sockets, memory backing files (created); sockets other
+ * processes listen on, host devices, scripts (must exist).
+ */
 struct mc_vm_file {
-    char *role; /* loader, nvram, kernel, initrd, dtb, tpm-state, shmem, serial-log */
+    char *role; /* loader, nvram, kernel, initrd, dtb, tpm-state, shmem, chardev-log, ... */
     char *path;
     bool readonly;
+    char *action;  /* NULL or "open": opened as it is; "create", "bind": created on the host;
+                      "connect", "device", "exec": must exist there */
+    char *creator; /* for create/bind: "logd" (virtlogd, or QEMU when stdio_handler is file),
+                      "libvirt" (the daemon), "qemu" (the QEMU user) */
+    char *subject; /* "serial 0", "channel org.qemu.guest_agent.0", "graphics vnc" */
+};
+
+/* A libvirt secret the domain refers to (disk auth, LUKS encryption, vTPM state). */
+struct mc_secret_ref {
+    char *subject;    /* "disk vda", "disk vda backing 1", "tpm" */
+    char *purpose;    /* auth, encryption, vtpm */
+    char *usage_type; /* the <secret type=>: iscsi, ceph, passphrase (volume), vtpm */
+    char *uuid;
+    char *usage;
 };
 
 struct mc_cpu_feature {
@@ -502,6 +539,8 @@ struct mc_vm_facts {
     size_t n_controllers;
     struct mc_vm_file *files;
     size_t n_files;
+    struct mc_secret_ref *secret_refs;
+    size_t n_secret_refs;
     /* Devices and features that block migration, by XML element (virtiofs, shmem, vdpa,
      * launchSecurity, ...) */
     char **blockers;

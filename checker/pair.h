@@ -141,6 +141,27 @@ struct mc_vm_path {
     int64_t src_size;
 };
 
+/*
+ * A path the VM's QEMU or libvirt creates on DST, or that must already exist there (the
+ * vm->files with an action other than open): the relate phase fills what the facts say, the
+ * live probes stat it (or its directory) on DST and try to create a file there as the creator.
+ */
+struct mc_host_path {
+    char *subject; /* "serial 0", "graphics vnc" */
+    char *role;    /* chardev-file, chardev-log, chardev-socket, graphics-socket, ... */
+    char *action;  /* create, bind, connect, device, exec */
+    char *creator; /* create/bind: root (virtlogd, libvirt) or the QEMU user's name */
+    int64_t uid;   /* create/bind: the creator's ids on DST (-1 when unknown) */
+    int64_t gid;
+    char *path;  /* as the domain XML says */
+    char *dir;   /* create/bind: the directory that must exist on DST */
+    char *probe; /* MC_PROBE_* of the stat on DST (of dir for create/bind, else of path) */
+    char *type;  /* what the stat found: file, dir, block, char, other */
+    char *detail;
+    char *create_probe; /* MC_PROBE_*: a test file created and removed in dir as the creator */
+    char *create_detail;
+};
+
 struct mc_port_probe {
     enum mc_probe probe;
     char *host;    /* what SRC connected to (DST's migration host name) */
@@ -165,6 +186,8 @@ struct mc_pair_facts {
     struct mc_pair_cpu cpu_src; /* the guest CPU compared on SRC (quirk filter) */
     struct mc_vm_path *paths;
     size_t n_paths;
+    struct mc_host_path *host_paths;
+    size_t n_host_paths;
     struct mc_port_probe migration_port;
     struct mc_port_probe libvirtd_port; /* only for tcp/tls transports and peer-to-peer */
     struct mc_name_probe dst_name;

@@ -424,6 +424,59 @@ static void relate_disk(const struct mc_host_facts *src, const struct mc_host_fa
     }
 }
 
+/* Who creates a file of this kind on DST, as a user name and ids (-1 when unknown). */
+static void creator_of(const struct mc_host_facts *dst, const char *creator,
+                       struct mc_host_path *hp)
+{
+    const struct mc_qemu_conf *q = dst ? &dst->virt.qemu_conf : NULL;
+    const struct mc_os_facts *os = dst ? &dst->os : NULL;
+    bool qemu = creator && strcmp(creator, "qemu") == 0;
+    /* stdio_handler = "file": QEMU opens chardev outputs and logs itself. */
+    if (creator && strcmp(creator, "logd") == 0 && q && q->stdio_handler &&
+        strcmp(q->stdio_handler, "file") == 0)
+        qemu = true;
+    if (!qemu) {
+        hp->creator = mc_xstrdup(creator && strcmp(creator, "logd") == 0 ? "root (virtlogd)"
+                                                                         : "root (libvirtd)");
+        hp->uid = 0;
+        hp->gid = 0;
+        return;
+    }
+    hp->creator = mc_xstrdup(os && os->qemu_user ? os->qemu_user : "qemu user");
+    hp->uid = os && os->qemu_uid_known ? os->qemu_uid : -1;
+    hp->gid = os && os->qemu_uid_known ? os->qemu_gid : -1;
+}
+
+char *mc_relate_dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash || slash == path)
+        return mc_xstrdup("/");
+    return mc_xstrndup(path, (size_t)(slash - path));
+}
+
+/* Paths QEMU or libvirt creates on DST or that must exist there (vm->files with an action). */
+static void relate_host_paths(const struct mc_host_facts *dst, const struct mc_vm_facts *vm,
+                              struct mc_pair_facts *rel)
+{
+    for (size_t i = 0; i < vm->n_files; i++) {
+        const struct mc_vm_file *f = &vm->files[i];
+        if (!f->action || strcmp(f->action, "open") == 0 || !f->path)
+            continue;
+        struct mc_host_path *hp = MC_APPEND(rel->host_paths, rel->n_host_paths);
+        hp->subject = mc_xstrdup(f->subject ? f->subject : f->role);
+        hp->role = mc_xstrdup_or_null(f->role);
+        hp->action = mc_xstrdup(f->action);
+        hp->path = mc_xstrdup(f->path);
+        hp->uid = hp->gid = -1;
+        bool creates = strcmp(f->action, "create") == 0 || strcmp(f->action, "bind") == 0;
+        if (creates) {
+            hp->dir = mc_relate_dir_of(f->path);
+            creator_of(dst, f->creator, hp);
+        }
+    }
+}
+
 void mc_relate_paths(const struct mc_host_facts *src, const struct mc_host_facts *dst,
                      const struct mc_vm_facts *vm, struct mc_pair_facts *rel)
 {
@@ -432,17 +485,23 @@ void mc_relate_paths(const struct mc_host_facts *src, const struct mc_host_facts
     free(rel->paths);
     rel->paths = NULL;
     rel->n_paths = 0;
+    for (size_t i = 0; i < rel->n_host_paths; i++)
+        mc_struct_clear(&mc_desc_host_path, &rel->host_paths[i]);
+    free(rel->host_paths);
+    rel->host_paths = NULL;
+    rel->n_host_paths = 0;
     if (!vm || !src)
         return;
+    relate_host_paths(dst, vm, rel);
     for (size_t i = 0; i < vm->n_disks; i++)
         relate_disk(src, dst, &vm->disks[i], rel);
     /* Files QEMU opens on the destination as they are. Logs, character device outputs and
      * shared memory are created there; the TPM state travels in the migration stream. */
     static const char *const opened[] = { "loader", "nvram",      "kernel",     "initrd", "dtb",
-                                          "rom",    "filesystem", "tpm-device", NULL };
+                                          "rom",    "filesystem", "tpm-device", "fwcfg",  NULL };
     for (size_t i = 0; i < vm->n_files; i++) {
         const struct mc_vm_file *f = &vm->files[i];
-        if (!f->path || f->path[0] != '/' || !f->role)
+        if (!f->path || f->path[0] != '/' || !f->role || (f->action && strcmp(f->action, "open")))
             continue;
         bool wanted = false;
         for (size_t k = 0; opened[k]; k++)

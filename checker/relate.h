@@ -25,6 +25,9 @@ char *mc_relate_network_identity(const struct mc_disk *d);
 /* Does a path live under a pool, and which? NULL when none. */
 const struct mc_pool *mc_relate_pool_for_path(const struct mc_virt_facts *v, const char *path);
 
+/* The directory part of a path ("/" for "/x"). */
+char *mc_relate_dir_of(const char *path);
+
 /* Is this address one of the host's own (net facts), by string compare? */
 bool mc_host_has_address(const struct mc_host_facts *h, const char *addr);
 

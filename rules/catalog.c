@@ -22,6 +22,8 @@ enum {
     R_VM_DEVICES,
     R_VM_INVTSC,
     R_VM_VIRTIO_VECTORS,
+    R_VM_CREATED_FILES,
+    R_VM_HOST_PATHS,
     R_CPU_COMPATIBLE,
     R_CPU_PASSTHROUGH,
     R_VIRT_SAME_HOST,
@@ -36,6 +38,7 @@ enum {
     R_VIRT_SECURITY_MODEL,
     R_VIRT_TLS_REQUIRED,
     R_VIRT_UNSAFE_MIGRATION,
+    R_VIRT_SECRETS,
     R_OS_RELEASE,
     R_OS_UPDATES,
     R_STORAGE_DISK_SHARED,
@@ -147,6 +150,44 @@ static const struct mc_rule rules[_R_MAX] = {
         .explain = "Red Hat's guide asks for at most 32 vectors per virtio device for migration. "
                    "A multiqueue virtio-net interface with N queues uses 2N+2 vectors.",
         .check = rule_vm_virtio_vectors,
+    },
+    [R_VM_CREATED_FILES] = {
+        .id = "vm.created-files",
+        .title = "the destination can create the files and sockets the domain creates",
+        .severity = MC_SEV_FAIL,
+        .needs = MC_NEED_LIVE,
+        .hint = "create the directory on the destination, writable by the process that creates "
+                "the file",
+        .requirement = "libvirt Domain XML format: character device file outputs and <log file>, "
+                       "listening UNIX sockets, audio file outputs and memory backing files are "
+                       "created when QEMU starts on the destination ('Failed to open file ... "
+                       "No such file or directory' ends the migration)",
+        .explain = "For each file or socket the destination creates for the domain (character "
+                   "device file outputs and logs, UNIX sockets in bind mode, VNC/SPICE sockets, "
+                   "vhost-user server sockets, audio files, nvdimm and virtio-pmem backing "
+                   "files), migcheck checks on the destination that the directory exists and "
+                   "creates and removes a test file there as the process that will create it: "
+                   "virtlogd (root) for file outputs and logs when qemu.conf's stdio_handler is "
+                   "logd (the default), libvirtd (root) for listening character device sockets, "
+                   "QEMU's user for the rest. Paths in libvirt's own per-domain directories are "
+                   "left out: libvirt creates those.",
+        .check = rule_vm_created_files,
+    },
+    [R_VM_HOST_PATHS] = {
+        .id = "vm.host-paths",
+        .title = "the host devices, sockets and programs the domain uses exist on the destination",
+        .severity = MC_SEV_FAIL,
+        .needs = MC_NEED_LIVE,
+        .hint = "provide the same device, socket, program or tap on the destination",
+        .requirement = "libvirt Domain XML format: host devices (serial 'dev', input evdev, rng "
+                       "random, render nodes, /dev/vhost-vsock), UNIX sockets of servers QEMU "
+                       "connects to, pipes, interface scripts and unmanaged taps must exist where "
+                       "QEMU starts",
+        .explain = "migcheck stats each such path on the destination (for devices: a character "
+                   "or block device) and looks up unmanaged tap devices among its links. A "
+                   "socket that exists is not proof that its server accepts QEMU; that part is "
+                   "not probed.",
+        .check = rule_vm_host_paths,
     },
     [R_CPU_COMPATIBLE] = {
         .id = "cpu.compatible",
@@ -324,6 +365,25 @@ static const struct mc_rule rules[_R_MAX] = {
                    "caches. Network disks are always safe. When migcheck proved the sharing "
                    "itself (a canary file), migcheck migrate can pass VIR_MIGRATE_UNSAFE.",
         .check = rule_virt_unsafe_migration,
+    },
+    [R_VIRT_SECRETS] = {
+        .id = "virt.secrets",
+        .title = "the libvirt secrets the domain refers to exist on the destination, with a value",
+        .severity = MC_SEV_FAIL,
+        .needs = MC_NEED_DST_VIRT,
+        .hint = "define the secret on the destination with the same UUID (or usage) and set its "
+                "value",
+        .requirement = "libvirt Secret XML format and Domain XML format (<auth>, <encryption>): "
+                       "the destination's libvirt looks the secret up by UUID or usage when QEMU "
+                       "starts there",
+        .explain = "Disk and host device <auth> secrets (iSCSI CHAP, Ceph), LUKS <encryption> "
+                   "passphrases and vTPM state secrets must be defined in the destination's "
+                   "libvirt. A secret found by its UUID (or, without one, by its usage) passes "
+                   "when it has a value; libvirt never returns a private secret's value, not even "
+                   "whether it has one, so for a private secret the finding is UNKNOWN unless a "
+                   "login with it succeeded (storage.disk-shared). migcheck never reads a "
+                   "secret's value into its facts.",
+        .check = rule_virt_secrets,
     },
     [R_OS_RELEASE] = {
         .id = "os.release",

@@ -513,3 +513,89 @@ RULE_FN(rule_os_updates)
                 ndiff, ndiff == 1 ? "" : "s", SRC(p), DST(p));
     mc_finding_set_evidence(f, "%s", diff.data);
 }
+
+/* ---- libvirt secrets the domain refers to ---- */
+
+/* libvirt's secret usage type for a <secret type=> in the domain XML. */
+static const char *secret_usage_type(const char *ref_type)
+{
+    if (streq(ref_type, "passphrase"))
+        return "volume"; /* LUKS and qcow encryption look up volume secrets */
+    return ref_type;
+}
+
+static const struct mc_secret *find_secret(const struct mc_virt_facts *v,
+                                           const struct mc_secret_ref *ref)
+{
+    for (size_t i = 0; i < v->n_secrets; i++) {
+        const struct mc_secret *s = &v->secrets[i];
+        if (ref->uuid) {
+            if (s->uuid && strcasecmp(s->uuid, ref->uuid) == 0)
+                return s;
+        } else if (streq(s->usage_id, ref->usage) &&
+                   (!ref->usage_type || streq(s->usage_type, secret_usage_type(ref->usage_type)))) {
+            return s;
+        }
+    }
+    return NULL;
+}
+
+RULE_FN(rule_virt_secrets)
+{
+    const struct mc_vm_facts *vm = p->vm;
+    if (vm->n_secret_refs == 0) {
+        mc_emit(out, r, MC_STATUS_PASS, NULL, "the domain refers to no libvirt secret");
+        return;
+    }
+    const struct mc_virt_facts *dv = &p->dst->virt;
+    for (size_t i = 0; i < vm->n_secret_refs; i++) {
+        const struct mc_secret_ref *ref = &vm->secret_refs[i];
+        _cleanup_free_ char *subject =
+            mc_xasprintf("%s %s secret", str_or(ref->subject, "?"), str_or(ref->purpose, ""));
+        _cleanup_free_ char *named =
+            ref->uuid
+                ? mc_xasprintf("UUID %s", ref->uuid)
+                : mc_xasprintf("%s usage '%s'", str_or(secret_usage_type(ref->usage_type), "?"),
+                               str_or(ref->usage, ""));
+        if (!dv->secrets_listed) {
+            const struct mc_fact_error *e = mc_facts_area_error(p->dst, MC_AREA_VIRT);
+            mc_emit(out, r, MC_STATUS_UNKNOWN, subject,
+                    "%s's secrets are not known, so the secret with %s for %s cannot be looked "
+                    "up%s%s",
+                    DST(p), named, str_or(ref->subject, "?"), e ? ": " : "",
+                    e ? str_or(e->message, "") : "");
+            continue;
+        }
+        const struct mc_secret *s = find_secret(dv, ref);
+        struct mc_finding *f;
+        if (!s) {
+            f = mc_emit(out, r, MC_PROBLEM, subject,
+                        "%s has no libvirt secret with %s, which %s needs (%s)", DST(p), named,
+                        str_or(ref->subject, "?"), str_or(ref->purpose, "?"));
+            mc_finding_set_hint(f,
+                                "define the secret on %s with the same %s and set its value "
+                                "(virsh secret-define, virsh secret-set-value)",
+                                DST(p), ref->uuid ? "UUID" : "usage");
+            continue;
+        }
+        if (streq(s->value, "set")) {
+            f = mc_emit(out, r, MC_STATUS_PASS, subject,
+                        "%s has the secret with %s for %s, with a value", DST(p), named,
+                        str_or(ref->subject, "?"));
+        } else if (streq(s->value, "unset")) {
+            f = mc_emit(out, r, MC_PROBLEM, subject,
+                        "the secret with %s on %s has no value; %s needs it", named, DST(p),
+                        str_or(ref->subject, "?"));
+            mc_finding_set_hint(f, "set the secret's value on %s (virsh secret-set-value)", DST(p));
+        } else {
+            f = mc_emit(out, r, MC_STATUS_UNKNOWN, subject,
+                        "%s has the secret with %s for %s, but it is private: libvirt does not "
+                        "tell whether it has a value",
+                        DST(p), named, str_or(ref->subject, "?"));
+            mc_finding_set_evidence(f,
+                                    "a login through %s's libvirt with this secret "
+                                    "(storage.disk-shared) proves it for iSCSI disks",
+                                    DST(p));
+        }
+    }
+}

@@ -187,3 +187,143 @@ RULE_FN(rule_vm_virtio_vectors)
                 "no virtio device sets more than the default "
                 "vectors");
 }
+
+/* ---- paths QEMU or libvirt create on DST, and paths that must exist there ---- */
+
+static bool creates(const struct mc_host_path *hp)
+{
+    return streq(hp->action, "create") || streq(hp->action, "bind");
+}
+
+static const char *made_what(const struct mc_host_path *hp)
+{
+    return streq(hp->action, "bind") ? "socket" : "file";
+}
+
+RULE_FN(rule_vm_created_files)
+{
+    bool any = false;
+    for (size_t i = 0; i < p->rel->n_host_paths; i++) {
+        const struct mc_host_path *hp = &p->rel->host_paths[i];
+        if (!creates(hp))
+            continue;
+        any = true;
+        const char *who = str_or(hp->creator, "QEMU");
+        const char *what = made_what(hp);
+        struct mc_finding *f;
+        if (!p->rel->live) {
+            mc_emit(out, r, MC_STATUS_SKIP, hp->subject,
+                    "%s %s %s is created on %s: whether %s can create it there needs a live "
+                    "probe",
+                    hp->subject, what, hp->path, DST(p), who);
+            continue;
+        }
+        if (streq(hp->probe, MC_PROBE_FAILED)) {
+            f = mc_emit(out, r, MC_PROBLEM, hp->subject,
+                        "%s %s %s: directory %s does not exist on %s, so %s cannot create it "
+                        "there",
+                        hp->subject, what, hp->path, hp->dir, DST(p), who);
+            mc_finding_set_evidence(f, "%s", str_or(hp->detail, "missing"));
+            mc_finding_set_hint(f, "create %s on %s (as on %s), or change the path", hp->dir,
+                                DST(p), SRC(p));
+            continue;
+        }
+        if (streq(hp->probe, MC_PROBE_OK) && hp->type && !streq(hp->type, "dir")) {
+            f = mc_emit(out, r, MC_PROBLEM, hp->subject,
+                        "%s %s %s: %s on %s is a %s, not a directory", hp->subject, what, hp->path,
+                        hp->dir, DST(p), hp->type);
+            continue;
+        }
+        if (!streq(hp->probe, MC_PROBE_OK)) {
+            mc_emit(out, r, MC_STATUS_UNKNOWN, hp->subject,
+                    "cannot tell whether directory %s exists on %s (%s %s %s): %s", hp->dir, DST(p),
+                    hp->subject, what, hp->path, str_or(hp->detail, "not probed"));
+            continue;
+        }
+        if (streq(hp->create_probe, MC_PROBE_OK)) {
+            f = mc_emit(out, r, MC_STATUS_PASS, hp->subject, "%s can create %s %s %s in %s on %s",
+                        who, hp->subject, what, hp->path, hp->dir, DST(p));
+            mc_finding_set_evidence(f, "%s", str_or(hp->create_detail, "a test file was created"));
+        } else if (streq(hp->create_probe, MC_PROBE_FAILED)) {
+            f = mc_emit(out, r, MC_PROBLEM, hp->subject,
+                        "%s cannot create %s %s %s in %s on %s: %s", who, hp->subject, what,
+                        hp->path, hp->dir, DST(p), str_or(hp->create_detail, "denied"));
+            mc_finding_set_hint(f,
+                                "let %s create files in %s on %s (ownership, mode, a "
+                                "read-only or root-squashed mount)",
+                                who, hp->dir, DST(p));
+        } else {
+            mc_emit(out, r, MC_STATUS_UNKNOWN, hp->subject,
+                    "directory %s exists on %s, but whether %s can create %s %s in it was not "
+                    "proved: %s",
+                    hp->dir, DST(p), who, what, hp->path,
+                    str_or(hp->create_detail, "no creation probe ran"));
+        }
+    }
+    if (!any)
+        mc_emit(out, r, MC_STATUS_PASS, NULL,
+                "the domain has no file outputs, logs or sockets that are created on %s", DST(p));
+}
+
+static bool device_type(const char *t)
+{
+    return streq(t, "char") || streq(t, "block");
+}
+
+RULE_FN(rule_vm_host_paths)
+{
+    bool any = false;
+    for (size_t i = 0; i < p->rel->n_host_paths; i++) {
+        const struct mc_host_path *hp = &p->rel->host_paths[i];
+        if (creates(hp))
+            continue;
+        any = true;
+        struct mc_finding *f;
+        if (streq(hp->action, "link")) {
+            if (p->dst->areas & MC_AREA_NET && !mc_facts_area_failed(p->dst, MC_AREA_NET)) {
+                if (mc_net_find_link(&p->dst->net, hp->path))
+                    mc_emit(out, r, MC_STATUS_PASS, hp->subject, "tap device %s exists on %s",
+                            hp->path, DST(p));
+                else
+                    mc_emit(out, r, MC_PROBLEM, hp->subject,
+                            "%s uses the unmanaged tap device %s, which %s does not have",
+                            hp->subject, hp->path, DST(p));
+            } else {
+                mc_emit(out, r, MC_STATUS_UNKNOWN, hp->subject, "%s's links are not known", DST(p));
+            }
+            continue;
+        }
+        const char *what = streq(hp->action, "device")    ? "host device"
+                           : streq(hp->action, "connect") ? "socket"
+                           : streq(hp->action, "exec")    ? "program"
+                                                          : "path";
+        if (!p->rel->live) {
+            mc_emit(out, r, MC_STATUS_SKIP, hp->subject,
+                    "%s needs %s %s on %s: checking needs a live probe", hp->subject, what,
+                    hp->path, DST(p));
+        } else if (streq(hp->probe, MC_PROBE_FAILED)) {
+            f = mc_emit(out, r, MC_PROBLEM, hp->subject, "%s needs %s %s, which %s does not have",
+                        hp->subject, what, hp->path, DST(p));
+            mc_finding_set_evidence(f, "%s", str_or(hp->detail, "missing"));
+        } else if (streq(hp->probe, MC_PROBE_OK)) {
+            if (streq(hp->action, "device") && hp->type && !device_type(hp->type)) {
+                mc_emit(out, r, MC_PROBLEM, hp->subject,
+                        "%s needs host device %s; on %s it is a %s, not a device", hp->subject,
+                        hp->path, DST(p), hp->type);
+                continue;
+            }
+            f = mc_emit(out, r, MC_STATUS_PASS, hp->subject, "%s %s exists on %s", what, hp->path,
+                        DST(p));
+            if (streq(hp->action, "connect"))
+                mc_finding_set_evidence(f, "%s; whether its server accepts QEMU is not probed",
+                                        str_or(hp->detail, "present"));
+        } else {
+            mc_emit(out, r, MC_STATUS_UNKNOWN, hp->subject, "cannot tell whether %s has %s %s: %s",
+                    DST(p), what, hp->path, str_or(hp->detail, "not probed"));
+        }
+    }
+    if (!any)
+        mc_emit(out, r, MC_STATUS_PASS, NULL,
+                "the domain uses no host devices, sockets or programs that must exist on %s",
+                DST(p));
+}

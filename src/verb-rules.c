@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "config.h"
 #include "exit-codes.h"
+#include "rules/domain-needs.h"
 #include "rules/rules.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
@@ -243,6 +244,31 @@ static void man_rule(const struct mc_rule *r, struct mc_buf *b)
     man_field(b, "Fix", mc_fix_name(r->fix));
 }
 
+/* The table of rules/domain-needs.c: what each domain XML element makes the destination do. */
+static void man_domain_needs(struct mc_buf *b)
+{
+    mc_buf_puts(b, ".SH DOMAIN ELEMENTS\n");
+    roff_text(b, "Every element of libvirt's domain XML (libvirt 9's domain schema) that makes the "
+                 "destination's QEMU or libvirt open, create, bind, connect to, log in to, look up "
+                 "or execute something there, what the destination needs for it, and the rule "
+                 "that checks it, or why no rule can. Paths are the element's place below "
+                 "<domain>, an attribute after '@'; a path ending in '/...' covers everything "
+                 "below it. A test walks the installed schema and fails on an element with a "
+                 "file, path, dir, socket, dev or secret attribute, or an <auth> or <secret>, "
+                 "that this table does not name.");
+    size_t n;
+    const struct mc_domain_need *t = mc_domain_needs_table(&n);
+    for (size_t i = 0; i < n; i++) {
+        mc_buf_puts(b, ".TP 4\n.B ");
+        roff_text(b, t[i].path);
+        _cleanup_free_ char *text = mc_xasprintf(
+            "%s%s%s%s: %s. %s%s%s%s.", t[i].when[0] ? "(" : "", t[i].when, t[i].when[0] ? ") " : "",
+            mc_dst_action_name(t[i].action), t[i].needs, t[i].rule ? "Rule " : "No rule",
+            t[i].rule ? t[i].rule : "", t[i].rule ? ": " : ": ", t[i].reason);
+        roff_text(b, text);
+    }
+}
+
 static void man_page(const struct mc_rule *rules, size_t n, struct mc_buf *b)
 {
     mc_buf_puts(b,
@@ -340,6 +366,7 @@ static void man_page(const struct mc_rule *rules, size_t n, struct mc_buf *b)
         }
         man_rule(&rules[i], b);
     }
+    man_domain_needs(b);
     mc_buf_puts(b, ".SH SEE ALSO\n"
                    ".BR migcheck (1),\n"
                    ".BR migcheck\\-policy (5),\n"

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/fileio.h"
 #include "util/strv.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
@@ -24,24 +25,73 @@
 #define MAX_ELEMENTS 50000
 #define MAX_BLOCKERS 256
 
-static void add_file(struct mc_vm_facts *vm, const char *role, char *path, bool readonly)
+/* A path the VM uses on the host, with what QEMU or libvirt does with it (action NULL: opens
+ * it as it is; see struct mc_vm_file). Takes path. */
+static struct mc_vm_file *add_host_file(struct mc_vm_facts *vm, const char *role, char *path,
+                                        bool readonly, const char *action, const char *creator,
+                                        const char *subject)
 {
     if (!path || !*path) {
         free(path);
-        return;
+        return NULL;
     }
     /* A console repeats its serial's log file: one entry per (role, path). Real domains
      * open a handful of files; past 64 the scan is skipped to keep hostile input linear. */
     for (size_t i = 0; i < vm->n_files && vm->n_files <= 64; i++) {
         if (strcmp(vm->files[i].role, role) == 0 && strcmp(vm->files[i].path, path) == 0) {
             free(path);
-            return;
+            return NULL;
         }
     }
     struct mc_vm_file *f = MC_APPEND(vm->files, vm->n_files);
     f->role = mc_xstrdup(role);
     f->path = path;
     f->readonly = readonly;
+    f->action = mc_xstrdup_or_null(action);
+    f->creator = mc_xstrdup_or_null(creator);
+    f->subject = mc_xstrdup_or_null(subject);
+    return f;
+}
+
+static void add_file(struct mc_vm_facts *vm, const char *role, char *path, bool readonly)
+{
+    add_host_file(vm, role, path, readonly, NULL, NULL, NULL);
+}
+
+/* A <secret> reference (type=, uuid= or usage=) under an <auth> or <encryption>. */
+static void add_secret_ref(struct mc_vm_facts *vm, const char *subject, const char *purpose,
+                           xmlNodePtr secret)
+{
+    if (!secret || vm->n_secret_refs >= MAX_BLOCKERS)
+        return;
+    char *uuid = mc_xml_prop(secret, "uuid");
+    char *usage = mc_xml_prop(secret, "usage");
+    if (!uuid && !usage)
+        return;
+    struct mc_secret_ref *r = MC_APPEND(vm->secret_refs, vm->n_secret_refs);
+    r->subject = mc_xstrdup(subject);
+    r->purpose = mc_xstrdup(purpose);
+    r->usage_type = mc_xml_prop(secret, "type");
+    r->uuid = uuid;
+    r->usage = usage;
+}
+
+/* <encryption><secret/></encryption> children of an element (LUKS passphrases, qcow). */
+static void add_encryption_refs(struct mc_vm_facts *vm, const char *subject, xmlNodePtr parent)
+{
+    xmlNodePtr enc = mc_xml_child(parent, "encryption");
+    for (xmlNodePtr c = mc_xml_first_elem(enc); c; c = mc_xml_next_elem(c))
+        if (mc_xml_is(c, "secret"))
+            add_secret_ref(vm, subject, "encryption", c);
+}
+
+/* Paths in libvirt's own per-domain directories: libvirt creates them when the domain starts
+ * (guest agent channels, graphics sockets it names itself). */
+static bool libvirt_managed_path(const char *path)
+{
+    return path && (mc_str_startswith(path, "/var/lib/libvirt/qemu/") ||
+                    mc_str_startswith(path, "/run/libvirt/qemu/") ||
+                    mc_str_startswith(path, "/var/run/libvirt/qemu/"));
 }
 
 static void add_blocker(struct mc_vm_facts *vm, const char *fmt, ...) _printf_(2, 3);
@@ -234,6 +284,24 @@ static char *source_location(const char *type, xmlNodePtr src)
     return NULL;
 }
 
+/* Sockets and files a network disk's source names: NBD/gluster over a UNIX socket, an RBD
+ * configuration file, a persistent reservation helper's socket. */
+static void disk_sockets(struct mc_vm_facts *vm, const char *subject, xmlNodePtr src)
+{
+    if (!src)
+        return;
+    for (xmlNodePtr h = mc_xml_first_elem(src); h; h = mc_xml_next_elem(h))
+        if (mc_xml_is(h, "host"))
+            add_host_file(vm, "disk-socket", mc_xml_prop(h, "socket"), false, "connect", NULL,
+                          subject);
+    add_host_file(vm, "disk-config", mc_xml_child_prop(src, "config", "file"), true, "exists", NULL,
+                  subject);
+    xmlNodePtr pr = mc_xml_child(src, "reservations");
+    if (pr && !mc_xml_prop_yes(pr, "managed"))
+        add_host_file(vm, "pr-helper", mc_xml_child_prop(pr, "source", "path"), false, "connect",
+                      NULL, subject);
+}
+
 static void parse_disk(xmlNodePtr d, struct mc_vm_facts *vm)
 {
     struct mc_disk *disk = MC_APPEND(vm->disks, vm->n_disks);
@@ -259,6 +327,9 @@ static void parse_disk(xmlNodePtr d, struct mc_vm_facts *vm)
             xmlNodePtr id = mc_xml_child(src, "identity");
             disk->identity_user = mc_xml_prop(id, "user");
             disk->identity_group = mc_xml_prop(id, "group");
+            _cleanup_free_ char *subject =
+                mc_xasprintf("disk %s", disk->target ? disk->target : "?");
+            disk_sockets(vm, subject, src);
         } else if (strcmp(t, "volume") == 0) {
             disk->pool = mc_xml_prop(src, "pool");
             disk->volume = mc_xml_prop(src, "volume");
@@ -278,6 +349,22 @@ static void parse_disk(xmlNodePtr d, struct mc_vm_facts *vm)
     disk->serial = mc_xml_child_text(d, "serial");
     disk->wwn = mc_xml_child_text(d, "wwn");
 
+    /* Credentials: <auth> inside <source> (libvirt >= 3.9 writes it there) or beside it. */
+    _cleanup_free_ char *subject = mc_xasprintf("disk %s", disk->target ? disk->target : "?");
+    xmlNodePtr auth = mc_xml_child(src, "auth");
+    if (!auth)
+        auth = mc_xml_child(d, "auth");
+    if (auth) {
+        xmlNodePtr sec = mc_xml_child(auth, "secret");
+        disk->auth_user = mc_xml_prop(auth, "username");
+        disk->auth_type = mc_xml_prop(sec, "type");
+        disk->auth_secret_uuid = mc_xml_prop(sec, "uuid");
+        disk->auth_secret_usage = mc_xml_prop(sec, "usage");
+        add_secret_ref(vm, subject, "auth", sec);
+    }
+    add_encryption_refs(vm, subject, src);
+    add_encryption_refs(vm, subject, d);
+
     /* The backing chain, walked iteratively: <backingStore> nests one level per image. */
     size_t depth = 0;
     for (xmlNodePtr bs = mc_xml_child(d, "backingStore"); bs && depth < MAX_BACKING_CHAIN;
@@ -285,9 +372,14 @@ static void parse_disk(xmlNodePtr d, struct mc_vm_facts *vm)
         _cleanup_free_ char *btype = mc_xml_prop(bs, "type");
         if (!btype)
             break; /* <backingStore/>: the end of the chain */
-        char *loc = source_location(btype, mc_xml_child(bs, "source"));
+        xmlNodePtr bsrc = mc_xml_child(bs, "source");
+        char *loc = source_location(btype, bsrc);
         if (loc)
             mc_strv_push(&disk->backing, loc);
+        _cleanup_free_ char *bsubj = mc_xasprintf("%s backing %zu", subject, depth + 1);
+        add_secret_ref(vm, bsubj, "auth", mc_xml_child(mc_xml_child(bsrc, "auth"), "secret"));
+        add_encryption_refs(vm, bsubj, bsrc);
+        disk_sockets(vm, bsubj, bsrc);
     }
 }
 
@@ -385,6 +477,22 @@ static void parse_interface(xmlNodePtr n, struct mc_vm_facts *vm)
         i->queues = v;
     i->vport_type = mc_xml_child_prop(n, "virtualport", "type");
     add_rom(n, vm);
+    _cleanup_free_ char *subject = mc_xasprintf("interface %s", i->mac ? i->mac : t);
+    if (strcmp(t, "vhostuser") == 0 && i->source) {
+        bool server = i->source_mode && strcmp(i->source_mode, "server") == 0;
+        add_host_file(vm, server ? "vhostuser-socket" : "vhostuser-connect", mc_xstrdup(i->source),
+                      false, server ? "bind" : "connect", server ? "qemu" : NULL, subject);
+    }
+    if (strcmp(t, "ethernet") == 0) {
+        add_host_file(vm, "script", mc_xml_child_prop(n, "script", "path"), true, "exec", NULL,
+                      subject);
+        add_host_file(vm, "script", mc_xml_child_prop(n, "downscript", "path"), true, "exec", NULL,
+                      subject);
+    }
+    xmlNodePtr tgt = mc_xml_child(n, "target");
+    _cleanup_free_ char *managed = mc_xml_prop(tgt, "managed");
+    if (managed && strcmp(managed, "no") == 0 && i->target_dev)
+        add_host_file(vm, "tap", mc_xstrdup(i->target_dev), false, "link", NULL, subject);
 
     if (strcmp(t, "hostdev") == 0) {
         /* libvirt turns it into a PCI host device: record it as one too. */
@@ -408,8 +516,11 @@ static void parse_hostdev(xmlNodePtr n, struct mc_vm_facts *vm)
     hd->type = mc_xml_prop(n, "type");
     hd->managed = mc_xml_prop_yes(n, "managed");
     hd->teaming = mc_xml_child_prop(n, "teaming", "type");
-    parse_hostdev_source(mc_xml_child(n, "source"), hd->type, hd);
+    xmlNodePtr hsrc = mc_xml_child(n, "source");
+    parse_hostdev_source(hsrc, hd->type, hd);
     add_rom(n, vm);
+    _cleanup_free_ char *subject = mc_xasprintf("hostdev %s", hd->address ? hd->address : "?");
+    add_secret_ref(vm, subject, "auth", mc_xml_child(mc_xml_child(hsrc, "auth"), "secret"));
 }
 
 /* ---- graphics, chardevs, controllers ---- */
@@ -431,6 +542,16 @@ static void parse_graphics(xmlNodePtr n, struct mc_vm_facts *vm)
         if (!g->listen && g->listen_type && strcmp(g->listen_type, "socket") == 0)
             g->listen = mc_xml_prop(l, "socket");
     }
+    _cleanup_free_ char *subject = mc_xasprintf("graphics %s", g->type ? g->type : "?");
+    char *sock = mc_xml_prop(n, "socket");
+    if (!sock && g->listen_type && strcmp(g->listen_type, "socket") == 0)
+        sock = mc_xstrdup_or_null(g->listen);
+    if (sock && libvirt_managed_path(sock))
+        free(sock);
+    else
+        add_host_file(vm, "graphics-socket", sock, false, "bind", "qemu", subject);
+    xmlNodePtr gl = mc_xml_child(n, "gl");
+    add_host_file(vm, "rendernode", mc_xml_prop(gl, "rendernode"), false, "device", NULL, subject);
     if (!g->listen) {
         /* The old form: <graphics listen='0.0.0.0'> */
         g->listen = mc_xml_prop(n, "listen");
@@ -439,7 +560,45 @@ static void parse_graphics(xmlNodePtr n, struct mc_vm_facts *vm)
     }
 }
 
-static void parse_chardev(xmlNodePtr n, struct mc_vm_facts *vm)
+/*
+ * The host paths of a character device backend: n carries type= and <source> children (a
+ * serial, console, parallel, channel, redirdev or smartcard element, or an rng's egd
+ * <backend>). File outputs and <log file> are opened by virtlogd (or QEMU, see
+ * qemu.conf stdio_handler) and created when missing; listening UNIX sockets are created by
+ * libvirt; the others must exist on the host.
+ */
+static void chardev_paths(struct mc_vm_facts *vm, xmlNodePtr n, const char *subject)
+{
+    _cleanup_free_ char *type = mc_xml_prop(n, "type");
+    for (xmlNodePtr s = mc_xml_first_elem(n); s && type; s = mc_xml_next_elem(s)) {
+        if (!mc_xml_is(s, "source"))
+            continue;
+        char *path = mc_xml_prop(s, "path");
+        _cleanup_free_ char *mode = mc_xml_prop(s, "mode");
+        if (!path)
+            continue;
+        if (strcmp(type, "file") == 0) {
+            add_host_file(vm, "chardev-file", path, false, "create", "logd", subject);
+        } else if (strcmp(type, "unix") == 0) {
+            bool bind = mode && strcmp(mode, "bind") == 0;
+            if (bind && libvirt_managed_path(path))
+                free(path);
+            else
+                add_host_file(vm, bind ? "chardev-socket" : "chardev-connect", path, false,
+                              bind ? "bind" : "connect", bind ? "libvirt" : NULL, subject);
+        } else if (strcmp(type, "pipe") == 0) {
+            add_host_file(vm, "chardev-pipe", path, false, "exists", NULL, subject);
+        } else if (strcmp(type, "dev") == 0) {
+            add_host_file(vm, "chardev-dev", path, false, "device", NULL, subject);
+        } else {
+            free(path);
+        }
+    }
+    add_host_file(vm, "chardev-log", mc_xml_child_prop(n, "log", "file"), false, "create", "logd",
+                  subject);
+}
+
+static void parse_chardev(xmlNodePtr n, struct mc_vm_facts *vm, size_t index)
 {
     struct mc_chardev *c = MC_APPEND(vm->chardevs, vm->n_chardevs);
     c->kind = mc_xstrdup((const char *)n->name);
@@ -464,9 +623,16 @@ static void parse_chardev(xmlNodePtr n, struct mc_vm_facts *vm)
     xmlNodePtr target = mc_xml_child(n, "target");
     c->target_type = mc_xml_prop(target, "type");
     c->target_name = mc_xml_prop(target, "name");
-    if (c->type && strcmp(c->type, "file") == 0 && c->path)
-        add_file(vm, "chardev-file", mc_xstrdup(c->path), false);
-    add_file(vm, "serial-log", mc_xml_child_prop(n, "log", "file"), false);
+    _cleanup_free_ char *subject = c->target_name ? mc_xasprintf("%s %s", c->kind, c->target_name)
+                                                  : mc_xasprintf("%s %zu", c->kind, index);
+    chardev_paths(vm, n, subject);
+}
+
+/* Devices with a character device backend that is not one of the four chardev kinds. */
+static void parse_chardev_backed(xmlNodePtr n, struct mc_vm_facts *vm, size_t index)
+{
+    _cleanup_free_ char *subject = mc_xasprintf("%s %zu", (const char *)n->name, index);
+    chardev_paths(vm, n, subject);
 }
 
 static void parse_controller(xmlNodePtr n, struct mc_vm_facts *vm)
@@ -528,6 +694,18 @@ static void parse_tpm(xmlNodePtr n, struct mc_vm_facts *vm)
     if (strcmp(type, "emulator") == 0) {
         /* libvirt >= 10.10 can place the swtpm state: <source type='dir|file' path=...> */
         add_file(vm, "tpm-state", mc_xml_child_prop(be, "source", "path"), false);
+        /* The vTPM state's encryption secret (libvirt's vtpm usage). */
+        _cleanup_free_ char *sec = mc_xml_child_prop(be, "encryption", "secret");
+        if (sec && vm->n_secret_refs < MAX_BLOCKERS) {
+            struct mc_secret_ref *r = MC_APPEND(vm->secret_refs, vm->n_secret_refs);
+            r->subject = mc_xstrdup("tpm");
+            r->purpose = mc_xstrdup("vtpm");
+            r->usage_type = mc_xstrdup("vtpm");
+            r->uuid = TAKE_PTR(sec);
+        }
+    } else if (strcmp(type, "external") == 0) {
+        add_host_file(vm, "tpm-socket", mc_xml_child_prop(be, "source", "path"), false, "connect",
+                      NULL, "tpm");
     } else if (strcmp(type, "passthrough") == 0) {
         add_file(vm, "tpm-device", mc_xml_child_prop(be, "device", "path"), false);
     }
@@ -540,7 +718,7 @@ static void parse_memory_device(xmlNodePtr n, struct mc_vm_facts *vm)
         return;
     xmlNodePtr src = mc_xml_child(n, "source");
     if (strcmp(model, "nvdimm") == 0 || strcmp(model, "virtio-pmem") == 0)
-        add_file(vm, model, mc_xml_child_text(src, "path"), false);
+        add_host_file(vm, model, mc_xml_child_text(src, "path"), false, "create", "qemu", model);
     if (strcmp(model, "dimm") == 0) {
         _cleanup_free_ char *atype = mc_xml_child_prop(n, "address", "type");
         if (!atype || strcmp(atype, "dimm") != 0)
@@ -548,8 +726,43 @@ static void parse_memory_device(xmlNodePtr n, struct mc_vm_facts *vm)
     }
 }
 
+static void parse_rng(xmlNodePtr n, struct mc_vm_facts *vm, size_t index)
+{
+    xmlNodePtr be = mc_xml_child(n, "backend");
+    _cleanup_free_ char *model = mc_xml_prop(be, "model");
+    _cleanup_free_ char *subject = mc_xasprintf("rng %zu", index);
+    if (model && strcmp(model, "random") == 0) {
+        char *dev = mc_xml_text(be);
+        if (!dev || !*dev) {
+            free(dev);
+            dev = mc_xstrdup("/dev/urandom"); /* libvirt's default */
+        }
+        add_host_file(vm, "rng-dev", dev, true, "device", NULL, subject);
+    } else if (model && strcmp(model, "egd") == 0) {
+        chardev_paths(vm, be, subject);
+    }
+}
+
+static void parse_audio(xmlNodePtr n, struct mc_vm_facts *vm)
+{
+    _cleanup_free_ char *type = mc_xml_prop(n, "type");
+    _cleanup_free_ char *id = mc_xml_prop(n, "id");
+    _cleanup_free_ char *subject = mc_xasprintf("audio %s", id ? id : "?");
+    if (!type)
+        return;
+    if (strcmp(type, "file") == 0)
+        add_host_file(vm, "audio-file", mc_xml_prop(n, "path"), false, "create", "qemu", subject);
+    if (strcmp(type, "oss") == 0) {
+        add_host_file(vm, "audio-dev", mc_xml_child_prop(n, "input", "dev"), false, "device", NULL,
+                      subject);
+        add_host_file(vm, "audio-dev", mc_xml_child_prop(n, "output", "dev"), false, "device", NULL,
+                      subject);
+    }
+}
+
 static void parse_devices(xmlNodePtr devices, struct mc_vm_facts *vm, size_t *n_video)
 {
+    size_t n_chardev = 0, n_other = 0;
     for (xmlNodePtr d = mc_xml_first_elem(devices); d; d = mc_xml_next_elem(d)) {
         if (mc_xml_is(d, "emulator")) {
             free(vm->emulator);
@@ -562,7 +775,21 @@ static void parse_devices(xmlNodePtr devices, struct mc_vm_facts *vm, size_t *n_
             parse_graphics(d, vm);
         } else if (mc_xml_is(d, "serial") || mc_xml_is(d, "console") || mc_xml_is(d, "channel") ||
                    mc_xml_is(d, "parallel")) {
-            parse_chardev(d, vm);
+            parse_chardev(d, vm, n_chardev++);
+        } else if (mc_xml_is(d, "redirdev") || mc_xml_is(d, "smartcard")) {
+            parse_chardev_backed(d, vm, n_other++);
+        } else if (mc_xml_is(d, "rng")) {
+            parse_rng(d, vm, n_other++);
+        } else if (mc_xml_is(d, "audio")) {
+            parse_audio(d, vm);
+        } else if (mc_xml_is(d, "input")) {
+            xmlNodePtr src = mc_xml_child(d, "source");
+            add_host_file(vm, "input-dev", mc_xml_prop(src, "dev"), false, "device", NULL, "input");
+            add_host_file(vm, "input-dev", mc_xml_prop(src, "evdev"), false, "device", NULL,
+                          "input");
+        } else if (mc_xml_is(d, "vsock")) {
+            add_host_file(vm, "vsock", mc_xstrdup("/dev/vhost-vsock"), false, "device", NULL,
+                          "vsock");
         } else if (mc_xml_is(d, "hostdev")) {
             parse_hostdev(d, vm);
         } else if (mc_xml_is(d, "controller")) {
@@ -579,6 +806,8 @@ static void parse_devices(xmlNodePtr devices, struct mc_vm_facts *vm, size_t *n_
             char *model = mc_xml_child_prop(d, "model", "type");
             if (model)
                 mc_strv_append_n(&vm->video_models, n_video, model);
+            add_host_file(vm, "rendernode", mc_xml_child_prop(d, "driver", "rendernode"), false,
+                          "device", NULL, "video");
         }
     }
 }
@@ -665,6 +894,10 @@ int mc_domain_xml_parse(const char *xml, size_t len, const char *what, struct mc
             parse_clock(c, vm);
         } else if (mc_xml_is(c, "devices")) {
             parse_devices(c, vm, &n_video);
+        } else if (mc_xml_is(c, "sysinfo")) {
+            for (xmlNodePtr e = mc_xml_first_elem(c); e; e = mc_xml_next_elem(e))
+                if (mc_xml_is(e, "entry"))
+                    add_file(vm, "fwcfg", mc_xml_prop(e, "file"), true);
         } else if (mc_xml_is(c, "seclabel")) {
             char *model = mc_xml_prop(c, "model");
             if (model)

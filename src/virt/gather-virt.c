@@ -339,6 +339,69 @@ static void gather_pools(virConnectPtr conn, struct mc_host_facts *h)
     free_pools(pools, n);
 }
 
+static void free_secrets(virSecretPtr *secs, int n)
+{
+    for (int i = 0; secs && i < n; i++)
+        virSecretFree(secs[i]);
+    free(secs);
+}
+
+/*
+ * The host's libvirt secrets: uuid, usage, and whether each has a value. The value itself is
+ * read only to learn that it exists and is wiped at once; libvirt refuses to return a private
+ * secret's value at all (checked before whether it has one), so for those it stays unknown.
+ */
+static void gather_secrets(virConnectPtr conn, struct mc_host_facts *h)
+{
+    struct mc_virt_facts *v = &h->virt;
+    virSecretPtr *secs = NULL;
+    int n = virConnectListAllSecrets(conn, &secs, 0);
+    if (n < 0) {
+        /* No secret driver: no secret can be looked up there, which is what an empty list
+         * says. */
+        if (mc_virt_last_code() == VIR_ERR_NO_SUPPORT) {
+            virResetLastError();
+            v->secrets_listed = true;
+            return;
+        }
+        add_virt_error(h, "virt/secrets", "cannot list the secrets");
+        return;
+    }
+    v->secrets_listed = true;
+    for (int i = 0; i < n; i++) {
+        char uuid[VIR_UUID_STRING_BUFLEN] = "";
+        (void)virSecretGetUUIDString(secs[i], uuid);
+        _cleanup_free_ char *xml = virSecretGetXMLDesc(secs[i], 0);
+        if (!xml) {
+            add_virt_error(h, "virt/secrets", "cannot get the XML of secret '%s'", uuid);
+            continue;
+        }
+        struct mc_secret s;
+        _cleanup_error_ struct mc_error err = { 0 };
+        if (mc_secret_xml_parse(xml, strlen(xml), &s, &err) < 0) {
+            mc_facts_add_error(h, "virt/secrets", err.code, "secret '%s': %s", uuid, err.message);
+            continue;
+        }
+        if (s.private_) {
+            s.value = mc_xstrdup("unknown");
+        } else {
+            size_t size = 0;
+            unsigned char *val = virSecretGetValue(secs[i], &size, 0);
+            if (val) {
+                explicit_bzero(val, size);
+                free(val);
+                s.value = mc_xstrdup("set");
+            } else {
+                s.value =
+                    mc_xstrdup(mc_virt_last_code() == VIR_ERR_NO_SECRET ? "unset" : "unknown");
+            }
+            virResetLastError();
+        }
+        *MC_APPEND(v->secrets, v->n_secrets) = s;
+    }
+    free_secrets(secs, n);
+}
+
 static void free_networks(virNetworkPtr *nets, int n)
 {
     for (int i = 0; nets && i < n; i++)
@@ -479,6 +542,7 @@ void mc_virt_gather(virConnectPtr conn, struct mc_source *src, struct mc_host_fa
     gather_pools(conn, h);
     gather_networks(conn, h);
     gather_domains(conn, h);
+    gather_secrets(conn, h);
     mc_virt_gather_qemu_conf(src, h);
 }
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Storage pool and network XML (docs/formatstorage.rst, docs/formatnetwork.rst). */
+/* Storage pool, network and secret XML (docs/formatstorage.rst, formatnetwork.rst,
+ * formatsecret.rst). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,4 +118,25 @@ void mc_vnet_clear(struct mc_vnet *n)
     v.n_networks = 1;
     mc_virt_facts_clear(&v);
     memset(n, 0, sizeof(*n));
+}
+
+int mc_secret_xml_parse(const char *xml, size_t len, struct mc_secret *ret, struct mc_error *reterr)
+{
+    _cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+    int r = parse_doc(xml, len, "secret XML", "secret", &doc, reterr);
+    if (r < 0)
+        return r;
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    struct mc_secret s = { 0 };
+    s.uuid = mc_xml_child_text(root, "uuid");
+    s.ephemeral = mc_xml_prop_yes(root, "ephemeral");
+    s.private_ = mc_xml_prop_yes(root, "private");
+    xmlNodePtr usage = mc_xml_child(root, "usage");
+    s.usage_type = mc_xml_prop(usage, "type");
+    /* The usage id: <volume> for volume, <target> for iscsi, <name> for ceph, tls, vtpm. */
+    static const char *const ids[] = { "volume", "target", "name", NULL };
+    for (size_t i = 0; ids[i] && !s.usage_id; i++)
+        s.usage_id = mc_xml_child_text(usage, ids[i]);
+    *ret = s;
+    return 0;
 }

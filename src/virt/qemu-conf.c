@@ -301,6 +301,7 @@ static const char *const known_keys[] = {
     "security_driver",
     "migrate_tls_force",
     "shared_filesystems",
+    "stdio_handler",
 };
 
 static int type_error(char **error, const char *key, const char *expected)
@@ -372,6 +373,8 @@ static int apply(struct mc_qemu_conf *c, const char *key, const struct value *v,
     }
     if (strcmp(key, "shared_filesystems") == 0)
         return get_strv(v, key, &c->shared_filesystems, error);
+    if (strcmp(key, "stdio_handler") == 0)
+        return get_string(v, key, &c->stdio_handler, error);
     return 0;
 }
 
@@ -390,6 +393,7 @@ void mc_qemu_conf_clear(struct mc_qemu_conf *c)
     free(c->group);
     free(c->security_driver);
     mc_strv_free(c->shared_filesystems);
+    free(c->stdio_handler);
     memset(c, 0, sizeof(*c));
 }
 

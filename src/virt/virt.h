@@ -88,6 +88,9 @@ int mc_domcaps_host_model_parse(const char *xml, size_t len, char **ret, struct 
 int mc_pool_xml_parse(const char *xml, size_t len, struct mc_pool *ret, struct mc_error *reterr);
 /* A network's XML (virNetworkGetXMLDesc). active/autostart/persistent stay false. */
 int mc_network_xml_parse(const char *xml, size_t len, struct mc_vnet *ret, struct mc_error *reterr);
+/* A secret's XML (virSecretGetXMLDesc): uuid, usage, flags. The value stays NULL. */
+int mc_secret_xml_parse(const char *xml, size_t len, struct mc_secret *ret,
+                        struct mc_error *reterr);
 void mc_pool_clear(struct mc_pool *p);
 void mc_vnet_clear(struct mc_vnet *n);
 

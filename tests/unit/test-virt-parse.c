@@ -337,7 +337,7 @@ static void test_domain_full(void **state)
     assert_non_null(f);
     XP_EQ(f->path, &x, "/domain/os/nvram");
     assert_false(f->readonly);
-    assert_non_null(find_file(vm, "serial-log", "/var/log/libvirt/qemu/full1-serial0.log"));
+    assert_non_null(find_file(vm, "chardev-log", "/var/log/libvirt/qemu/full1-serial0.log"));
     assert_non_null(find_file(vm, "chardev-file", "/var/log/libvirt/qemu/full1-parallel.log"));
     assert_non_null(find_file(vm, "rom", "/usr/share/qemu/efi-virtio.rom"));
     assert_non_null(find_file(vm, "filesystem", "/srv/share/full1"));
@@ -457,7 +457,7 @@ static void test_domain_lab(void **state)
     /* serial and console share one log file: listed once */
     size_t logs = 0;
     for (size_t i = 0; i < vm->n_files; i++)
-        logs += strcmp(vm->files[i].role, "serial-log") == 0;
+        logs += strcmp(vm->files[i].role, "chardev-log") == 0;
     assert_int_equal(logs, 1);
     assert_int_equal(vm->n_chardevs, 2);
     assert_string_equal(vm->firmware, "bios");
