@@ -635,10 +635,10 @@ static const struct mc_field host_path_fields[] = {
     F_INT(struct mc_host_path, gid, "gid"),
     F_STR(struct mc_host_path, path, "path"),
     F_STR(struct mc_host_path, dir, "dir"),
-    F_STR(struct mc_host_path, probe, "probe"),
+    F_ENUM(struct mc_host_path, probe, "probe", mc_probe_names),
     F_STR(struct mc_host_path, type, "type"),
     F_STR(struct mc_host_path, detail, "detail"),
-    F_STR(struct mc_host_path, create_probe, "create-probe"),
+    F_ENUM(struct mc_host_path, create_probe, "create-probe", mc_probe_names),
     F_STR(struct mc_host_path, create_detail, "create-detail"),
 };
 DESC(mc_desc_host_path, struct mc_host_path, "host-path", host_path_fields);

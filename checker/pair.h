@@ -153,12 +153,12 @@ struct mc_host_path {
     char *creator; /* create/bind: root (virtlogd, libvirt) or the QEMU user's name */
     int64_t uid;   /* create/bind: the creator's ids on DST (-1 when unknown) */
     int64_t gid;
-    char *path;  /* as the domain XML says */
-    char *dir;   /* create/bind: the directory that must exist on DST */
-    char *probe; /* MC_PROBE_* of the stat on DST (of dir for create/bind, else of path) */
-    char *type;  /* what the stat found: file, dir, block, char, other */
+    char *path;          /* as the domain XML says */
+    char *dir;           /* create/bind: the directory that must exist on DST */
+    enum mc_probe probe; /* the stat on DST (of dir for create/bind, else of path) */
+    char *type;          /* what the stat found: file, dir, block, char, other */
     char *detail;
-    char *create_probe; /* MC_PROBE_*: a test file created and removed in dir as the creator */
+    enum mc_probe create_probe; /* a test file created and removed in dir as the creator */
     char *create_detail;
 };
 

@@ -218,7 +218,7 @@ RULE_FN(rule_vm_created_files)
                     hp->subject, what, hp->path, DST(p), who);
             continue;
         }
-        if (streq(hp->probe, MC_PROBE_FAILED)) {
+        if (hp->probe == MC_PROBE_FAILED) {
             f = mc_emit(out, r, MC_PROBLEM, hp->subject,
                         "%s %s %s: directory %s does not exist on %s, so %s cannot create it "
                         "there",
@@ -228,23 +228,23 @@ RULE_FN(rule_vm_created_files)
                                 DST(p), SRC(p));
             continue;
         }
-        if (streq(hp->probe, MC_PROBE_OK) && hp->type && !streq(hp->type, "dir")) {
+        if (hp->probe == MC_PROBE_OK && hp->type && !streq(hp->type, "dir")) {
             f = mc_emit(out, r, MC_PROBLEM, hp->subject,
                         "%s %s %s: %s on %s is a %s, not a directory", hp->subject, what, hp->path,
                         hp->dir, DST(p), hp->type);
             continue;
         }
-        if (!streq(hp->probe, MC_PROBE_OK)) {
+        if (hp->probe != MC_PROBE_OK) {
             mc_emit(out, r, MC_STATUS_UNKNOWN, hp->subject,
                     "cannot tell whether directory %s exists on %s (%s %s %s): %s", hp->dir, DST(p),
                     hp->subject, what, hp->path, str_or(hp->detail, "not probed"));
             continue;
         }
-        if (streq(hp->create_probe, MC_PROBE_OK)) {
+        if (hp->create_probe == MC_PROBE_OK) {
             f = mc_emit(out, r, MC_STATUS_PASS, hp->subject, "%s can create %s %s %s in %s on %s",
                         who, hp->subject, what, hp->path, hp->dir, DST(p));
             mc_finding_set_evidence(f, "%s", str_or(hp->create_detail, "a test file was created"));
-        } else if (streq(hp->create_probe, MC_PROBE_FAILED)) {
+        } else if (hp->create_probe == MC_PROBE_FAILED) {
             f = mc_emit(out, r, MC_PROBLEM, hp->subject,
                         "%s cannot create %s %s %s in %s on %s: %s", who, hp->subject, what,
                         hp->path, hp->dir, DST(p), str_or(hp->create_detail, "denied"));
@@ -301,11 +301,11 @@ RULE_FN(rule_vm_host_paths)
             mc_emit(out, r, MC_STATUS_SKIP, hp->subject,
                     "%s needs %s %s on %s: checking needs a live probe", hp->subject, what,
                     hp->path, DST(p));
-        } else if (streq(hp->probe, MC_PROBE_FAILED)) {
+        } else if (hp->probe == MC_PROBE_FAILED) {
             f = mc_emit(out, r, MC_PROBLEM, hp->subject, "%s needs %s %s, which %s does not have",
                         hp->subject, what, hp->path, DST(p));
             mc_finding_set_evidence(f, "%s", str_or(hp->detail, "missing"));
-        } else if (streq(hp->probe, MC_PROBE_OK)) {
+        } else if (hp->probe == MC_PROBE_OK) {
             if (streq(hp->action, "device") && hp->type && !device_type(hp->type)) {
                 mc_emit(out, r, MC_PROBLEM, hp->subject,
                         "%s needs host device %s; on %s it is a %s, not a device", hp->subject,

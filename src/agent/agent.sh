@@ -148,6 +148,54 @@ mcagent_rm_canary() {
 	fi
 }
 
+# create-test DIR TOKEN UID GID: can uid:gid create a file in DIR, as QEMU or virtlogd will?
+# Create DIR/.migcheck-create-TOKEN and remove it at once. As another user through setpriv (with
+# that user's groups when it has a passwd entry); "error EPERM" when we cannot become that user,
+# which proves nothing about DIR.
+mcagent_create_test() {
+	mcagent_dec "$1"
+	mcagent_d=$mcagent_v
+	case $2 in
+	'' | *[!A-Za-z0-9]*)
+		printf '%s error EINVAL\n' "$mcagent_id"
+		return 0
+		;;
+	esac
+	case $3$4 in
+	'' | *[!0-9]*)
+		printf '%s error EINVAL\n' "$mcagent_id"
+		return 0
+		;;
+	esac
+	mcagent_f=$mcagent_d/.migcheck-create-$2
+	if [ "$3" = "$(id -u)" ] && [ "$4" = "$(id -g)" ]; then
+		if (set -C && : >"$mcagent_f") 2>/dev/null; then
+			rm -f -- "$mcagent_f"
+			printf '%s ok\n' "$mcagent_id"
+		else
+			mcagent_errno "$mcagent_d"
+			[ "$mcagent_e" = EINVAL ] && mcagent_e=EACCES
+			printf '%s fail %s\n' "$mcagent_id" "$mcagent_e"
+		fi
+	elif command -v setpriv >/dev/null 2>&1; then
+		mcagent_g=--clear-groups
+		getent passwd "$3" >/dev/null 2>&1 && mcagent_g=--init-groups
+		# The inner shell exits 73 when the file cannot be created: any other failure is
+		# setpriv's own (not root, no such user), not the directory's.
+		# shellcheck disable=SC2016 # $1 is expanded by the inner shell: the path is its argument
+		setpriv --reuid="$3" --regid="$4" "$mcagent_g" -- \
+			sh -c '(set -C && : >"$1") 2>/dev/null || exit 73; rm -f -- "$1"' sh "$mcagent_f" \
+			</dev/null 2>/dev/null
+		case $? in
+		0) printf '%s ok\n' "$mcagent_id" ;;
+		73) printf '%s fail EACCES\n' "$mcagent_id" ;;
+		*) printf '%s error EPERM\n' "$mcagent_id" ;;
+		esac
+	else
+		printf '%s unsupported\n' "$mcagent_id"
+	fi
+}
+
 mcagent_resolve() {
 	mcagent_dec "$1"
 	if ! command -v getent >/dev/null 2>&1; then

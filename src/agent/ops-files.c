@@ -48,6 +48,16 @@ void mc_op_stat(const struct mc_agent_req *req)
     fflush(stdout);
 }
 
+static bool token_ok(const char *t)
+{
+    if (!t || !*t || strlen(t) > 64)
+        return false;
+    for (const char *p = t; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+            return false;
+    return true;
+}
+
 /* Open the file as uid:gid (with the user's groups), in a child when that is not us. */
 static int open_as(const char *path, uid_t uid, gid_t gid, bool rw)
 {
@@ -95,16 +105,6 @@ void mc_op_open(const struct mc_agent_req *req)
         mc_agent_reply(id, "ok", NULL);
 }
 
-static bool token_ok(const char *t)
-{
-    if (!t || !*t || strlen(t) > 64)
-        return false;
-    for (const char *p = t; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
-            return false;
-    return true;
-}
-
 void mc_op_canary_write(const struct mc_agent_req *req)
 {
     const char *id = req->id;
@@ -129,6 +129,73 @@ void mc_op_canary_write(const struct mc_agent_req *req)
         return;
     }
     mc_agent_reply(id, "ok", NULL);
+}
+
+/* A child's exit status for "could not become the user" (never an errno below 0x7f). */
+#define AS_USER_FAILED 0x7f
+
+/* Create and remove PATH (O_EXCL, never following a link) as the calling process. */
+static int create_remove(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
+    if (fd < 0)
+        return -errno;
+    close(fd);
+    return unlink(path) < 0 ? -errno : 0;
+}
+
+/*
+ * create-test DIR TOKEN UID GID: can uid:gid (with the user's groups) create a file in DIR, as
+ * QEMU or virtlogd will on the real start? DIR/.migcheck-create-TOKEN is created and removed at
+ * once, in a child that takes the user's ids when they are not ours. "fail ERRNO": the user
+ * cannot create there; "error EPERM": this agent could not become that user (not root), which
+ * proves nothing about the directory.
+ */
+void mc_op_create_test(const struct mc_agent_req *req)
+{
+    const char *id = req->id;
+    char **args = req->args;
+    char *end1 = NULL, *end2 = NULL;
+    unsigned long uid = args[2] ? strtoul(args[2], &end1, 10) : 0;
+    unsigned long gid = args[3] ? strtoul(args[3], &end2, 10) : 0;
+    if (mc_strv_length(args) < 4 || !token_ok(args[1]) || !args[0][0] || !end1 || *end1 ||
+        !end2 || *end2 || args[2][0] == '\0' || args[3][0] == '\0') {
+        mc_agent_reply_errno(id, "error", EINVAL);
+        return;
+    }
+    _cleanup_free_ char *path = mc_xasprintf("%s/.migcheck-create-%s", args[0], args[1]);
+    int r;
+    if ((uid_t)uid == geteuid() && (gid_t)gid == getegid()) {
+        r = create_remove(path);
+    } else {
+        pid_t pid = fork();
+        if (pid < 0) {
+            mc_agent_reply_errno(id, "error", errno);
+            return;
+        }
+        if (pid == 0) {
+            struct passwd *pw = getpwuid((uid_t)uid);
+            if ((pw ? initgroups(pw->pw_name, (gid_t)gid) : setgroups(0, NULL)) < 0 ||
+                setgid((gid_t)gid) < 0 || setuid((uid_t)uid) < 0)
+                _exit(AS_USER_FAILED);
+            _exit(-create_remove(path) & 0x7f);
+        }
+        int status;
+        while (waitpid(pid, &status, 0) < 0)
+            if (errno != EINTR) {
+                mc_agent_reply_errno(id, "error", errno);
+                return;
+            }
+        if (!WIFEXITED(status) || WEXITSTATUS(status) == AS_USER_FAILED) {
+            mc_agent_reply_errno(id, "error", EPERM);
+            return;
+        }
+        r = -WEXITSTATUS(status);
+    }
+    if (r < 0)
+        mc_agent_reply_errno(id, "fail", -r);
+    else
+        mc_agent_reply(id, "ok", NULL);
 }
 
 void mc_op_canary_read(const struct mc_agent_req *req)

@@ -185,7 +185,8 @@ void mc_op_iscsi_lun(const struct mc_agent_req *req)
     const char *host = args[0];
     _cleanup_free_ char *portal = strchr(host, ':') ? mc_xasprintf("[%s]:%s", host, args[1])
                                                     : mc_xasprintf("%s:%s", host, args[1]);
-    /* QEMU's default initiator name when the disk names none (block/iscsi.c). */
+    /* The caller passes the initiator name QEMU will present (the disk's, or QEMU's default
+     * iqn.2008-11.org.linux-kvm:UUID, block/iscsi.c); "-" keeps QEMU's bare default. */
     _cleanup_free_ char *initiator = strcmp(args[3], "-") != 0 ? mc_xstrdup(args[3])
                                      : args[4]
                                          ? mc_xasprintf("iqn.2008-11.org.linux-kvm:%s", args[4])

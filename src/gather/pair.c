@@ -121,21 +121,25 @@ static int recv_words(struct mc_host *h, unsigned id, int timeout, char ***w,
     return r;
 }
 
+/* A random token of 2 * n hex digits (n <= 16) in buf (2 * n + 1 bytes): names probe files. */
+static void random_token(char *buf, size_t n)
+{
+    unsigned char raw[16] = { 0 };
+    FILE *f = fopen("/dev/urandom", "re");
+    if (!f || fread(raw, 1, n, f) != n)
+        for (size_t i = 0; i < n; i++)
+            raw[i] = (unsigned char)(rand() & 0xff);
+    if (f)
+        fclose(f);
+    for (size_t i = 0; i < n; i++)
+        snprintf(buf + 2 * i, 3, "%02x", raw[i]);
+}
+
 static void probe_storage(struct mc_host *src, struct mc_host *dst, struct mc_pair_facts *rel,
                           int timeout)
 {
     char token[33];
-    {
-        unsigned char raw[16];
-        FILE *f = fopen("/dev/urandom", "re");
-        if (!f || fread(raw, 1, sizeof(raw), f) != sizeof(raw))
-            for (size_t i = 0; i < sizeof(raw); i++)
-                raw[i] = (unsigned char)(rand() & 0xff);
-        if (f)
-            fclose(f);
-        for (size_t i = 0; i < sizeof(raw); i++)
-            snprintf(token + 2 * i, 3, "%02x", raw[i]);
-    }
+    random_token(token, 16);
 
     /* Batch 1: canaries on SRC, sizes on SRC, stat of every candidate on DST. */
     _cleanup_strv_free_ char **dirs = NULL;
@@ -346,6 +350,66 @@ static void probe_storage(struct mc_host *src, struct mc_host *dst, struct mc_pa
     pendings_free(rm, nrm);
 }
 
+/*
+ * An iSCSI disk with CHAP <auth>: the secret's value is DST's libvirt's (private secrets cannot
+ * be read), so the login with the domain's credentials runs through DST's libvirt: a transient
+ * iscsi-direct pool with the same portal, target, initiator name and <auth>. Where that cannot
+ * run, the finding says what was not proved; a login without the credentials would be refused
+ * by the target for a reason QEMU will not meet, so it is never tried.
+ */
+static void probe_iscsi_chap(struct mc_host *dst, const struct mc_vm_facts *vm,
+                             const struct mc_disk *d, const char *initiator, struct mc_vm_path *vp)
+{
+    (void)vm;
+    if (!dst->conn || !dst->conn_rw) {
+        vp->exists_probe = MC_PROBE_UNSUPPORTED;
+        set_fmt(&vp->exists_detail,
+                "the disk logs in with CHAP user '%s'; reproducing that login needs a "
+                "read-write libvirt connection to %s, which this check does not have",
+                d->auth_user, dst->spec.label);
+        return;
+    }
+    char token[17];
+    random_token(token, 8);
+    struct mc_login_probe res = { 0 };
+    _cleanup_error_ struct mc_error err = { 0 };
+    if (mc_virt_iscsi_login_probe(dst->conn, d, initiator, token, &res, &err) < 0) {
+        vp->exists_probe = MC_PROBE_ERROR;
+        set_str(&vp->exists_detail, err.message);
+        return;
+    }
+    const char *how = "through its libvirt (a transient iscsi-direct pool) with the disk's CHAP "
+                      "credentials";
+    switch (res.result) {
+    case MC_LOGIN_OK:
+        vp->exists_probe = MC_PROBE_OK;
+        vp->evidence = MC_EVIDENCE_NETWORK;
+        set_fmt(&vp->evidence_detail, "%s logged in to %s %s as '%s' and found the LUN",
+                dst->spec.label, vp->src_path, how, initiator);
+        vp->open_probe = MC_PROBE_OK;
+        break;
+    case MC_LOGIN_NO_LUN:
+        vp->exists_probe = MC_PROBE_FAILED;
+        set_fmt(&vp->exists_detail, "%s logged in %s, but: %s", dst->spec.label, how,
+                res.message ? res.message : "no such LUN");
+        break;
+    case MC_LOGIN_REFUSED:
+        vp->exists_probe = MC_PROBE_FAILED;
+        vp->evidence = MC_EVIDENCE_REFUSED;
+        set_fmt(&vp->evidence_detail, "a login from %s %s as '%s' failed: %s", dst->spec.label, how,
+                initiator, res.message ? res.message : "refused");
+        break;
+    case MC_LOGIN_CANNOT:
+        vp->exists_probe = MC_PROBE_ERROR;
+        set_fmt(&vp->exists_detail,
+                "a login with the disk's CHAP credentials could not be "
+                "reproduced on %s: %s",
+                dst->spec.label, res.message ? res.message : "?");
+        break;
+    }
+    mc_login_probe_clear(&res);
+}
+
 /* Network disks: DST reaches the server itself (needs the migcheck agent on DST). */
 static void probe_network_disks(struct mc_host *dst, const struct mc_vm_facts *vm,
                                 struct mc_pair_facts *rel, int timeout)
@@ -367,9 +431,27 @@ static void probe_network_disks(struct mc_host *dst, const struct mc_vm_facts *v
         _cleanup_error_ struct mc_error err = { 0 };
         char port[16];
         int r;
+        /* QEMU's user and initiator name, as QEMU on DST will present them. */
+        char quid[24] = "-", qgid[24] = "-";
+        bool as_qemu = d->identity_user != NULL;
+        if (!as_qemu && dst->facts->os.qemu_uid_known) {
+            /* Without <identity>, QEMU's NFS driver presents the QEMU process's own ids. */
+            snprintf(quid, sizeof(quid), "%lld", (long long)dst->facts->os.qemu_uid);
+            snprintf(qgid, sizeof(qgid), "%lld", (long long)dst->facts->os.qemu_gid);
+            as_qemu = true;
+        }
+        _cleanup_free_ char *initiator =
+            d->initiator_iqn ? mc_xstrdup(d->initiator_iqn)
+                             : mc_xasprintf("iqn.2008-11.org.linux-kvm:%s", vm->uuid   ? vm->uuid
+                                                                            : vm->name ? vm->name
+                                                                                       : "");
+        if (d->protocol && strcmp(d->protocol, "iscsi") == 0 && d->auth_user) {
+            probe_iscsi_chap(dst, vm, d, initiator, vp);
+            continue;
+        }
         if (d->protocol && strcmp(d->protocol, "nfs") == 0) {
-            const char *uid = d->identity_user ? d->identity_user : "0";
-            const char *gid = d->identity_group ? d->identity_group : "0";
+            const char *uid = d->identity_user ? d->identity_user : quid;
+            const char *gid = d->identity_group ? d->identity_group : qgid;
             const char *args[] = { d->hosts[0].name,
                                    d->source_name ? d->source_name : "/",
                                    uid,
@@ -381,7 +463,7 @@ static void probe_network_disks(struct mc_host *dst, const struct mc_vm_facts *v
             snprintf(port, sizeof(port), "%lld",
                      (long long)(d->hosts[0].port ? d->hosts[0].port : 3260));
             const char *args[] = { d->hosts[0].name, port, d->source_name ? d->source_name : "",
-                                   d->initiator_iqn ? d->initiator_iqn : "-", NULL };
+                                   initiator, NULL };
             r = host_call(dst, MC_OP_ISCSI_LUN, args, timeout, &w, &err);
         } else {
             snprintf(port, sizeof(port), "%lld", (long long)d->hosts[0].port);
@@ -412,6 +494,16 @@ static void probe_network_disks(struct mc_host *dst, const struct mc_vm_facts *v
             set_fmt(&vp->evidence_detail, "%s reached %s itself%s%s", dst->spec.label, vp->src_path,
                     rest[0] ? ": " : "", rest);
             vp->open_probe = MC_PROBE_OK;
+        } else if (reply_is(w, MC_REPLY_FAIL) && w[1] && d->protocol &&
+                   strcmp(d->protocol, "nfs") == 0 && !as_qemu &&
+                   (strcmp(w[1], "EACCES") == 0 || strcmp(w[1], "EPERM") == 0)) {
+            /* The probe could not present QEMU's ids: its refusal is not QEMU's. */
+            _cleanup_free_ char *rest = mc_strv_join(w + 2, " ");
+            vp->exists_probe = MC_PROBE_ERROR;
+            set_fmt(&vp->exists_detail,
+                    "the probe was refused (%s%s%s) as the agent's user, but the QEMU user's ids "
+                    "on %s are not known, so it did not present what QEMU will",
+                    w[1], rest[0] ? ": " : "", rest, dst->spec.label);
         } else if (reply_is(w, MC_REPLY_FAIL) && w[1] &&
                    (strcmp(w[1], "refused") == 0 || strcmp(w[1], "EACCES") == 0 ||
                     strcmp(w[1], "EPERM") == 0)) {
@@ -425,6 +517,95 @@ static void probe_network_disks(struct mc_host *dst, const struct mc_vm_facts *v
             set_str(&vp->exists_detail, rest);
         }
     }
+}
+
+/*
+ * Paths the domain needs on DST besides its storage (rel->host_paths): stat each one (for a
+ * created file or socket: its directory), then, where the directory exists, create and remove
+ * a test file in it as the process that will create the real one (virtlogd or libvirtd as root,
+ * or the QEMU user), which is what QEMU's start on DST will do. An agent that cannot create as
+ * another user answers unsupported: the rule then says what was proved (the directory exists)
+ * and what was not.
+ */
+static void probe_host_paths(struct mc_host *dst, struct mc_pair_facts *rel, int timeout)
+{
+    struct pending *st = NULL, *cr = NULL;
+    size_t nst = 0, ncr = 0;
+    for (size_t i = 0; i < rel->n_host_paths; i++) {
+        struct mc_host_path *hp = &rel->host_paths[i];
+        if (hp->action && strcmp(hp->action, "link") == 0)
+            continue;
+        const char *what = hp->dir ? hp->dir : hp->path;
+        if (!what || what[0] != '/')
+            continue;
+        const char *args[] = { what, NULL };
+        struct pending *p = MC_APPEND(st, nst);
+        p->id = mc_host_send(dst, MC_OP_STAT, args);
+        p->path = i;
+        p->arg = mc_xstrdup(what);
+    }
+    for (size_t k = 0; k < nst; k++) {
+        _cleanup_strv_free_ char **w = NULL;
+        if (recv_words(dst, st[k].id, timeout, &w, rel, "vm/host-paths") < 0)
+            break;
+        struct mc_host_path *hp = &rel->host_paths[st[k].path];
+        if (reply_is(w, MC_REPLY_OK)) {
+            hp->probe = MC_PROBE_OK;
+            set_str(&hp->type, w[1]);
+            set_fmt(&hp->detail, "'%s' exists on %s (%s)", st[k].arg, dst->spec.label,
+                    w[1] ? w[1] : "?");
+        } else {
+            hp->probe = reply_is(w, MC_REPLY_FAIL) ? MC_PROBE_FAILED : MC_PROBE_ERROR;
+            set_fmt(&hp->detail, "'%s' on %s: %s", st[k].arg, dst->spec.label, w[1] ? w[1] : w[0]);
+        }
+    }
+    char token[17];
+    random_token(token, 8);
+    for (size_t i = 0; i < rel->n_host_paths; i++) {
+        struct mc_host_path *hp = &rel->host_paths[i];
+        if (!hp->dir || hp->probe != MC_PROBE_OK || !hp->type || strcmp(hp->type, "dir") != 0)
+            continue;
+        if (hp->uid < 0 || hp->gid < 0) {
+            hp->create_probe = MC_PROBE_ERROR;
+            set_fmt(&hp->create_detail, "the ids of %s on %s are not known",
+                    hp->creator ? hp->creator : "the QEMU user", dst->spec.label);
+            continue;
+        }
+        char uid[24], gid[24];
+        snprintf(uid, sizeof(uid), "%lld", (long long)hp->uid);
+        snprintf(gid, sizeof(gid), "%lld", (long long)hp->gid);
+        const char *args[] = { hp->dir, token, uid, gid, NULL };
+        struct pending *p = MC_APPEND(cr, ncr);
+        p->id = mc_host_send(dst, MC_OP_CREATE_TEST, args);
+        p->path = i;
+    }
+    for (size_t k = 0; k < ncr; k++) {
+        _cleanup_strv_free_ char **w = NULL;
+        if (recv_words(dst, cr[k].id, timeout, &w, rel, "vm/host-paths") < 0)
+            break;
+        struct mc_host_path *hp = &rel->host_paths[cr[k].path];
+        if (reply_is(w, MC_REPLY_OK)) {
+            hp->create_probe = MC_PROBE_OK;
+            set_fmt(&hp->create_detail,
+                    "a test file was created and removed in '%s' on %s as uid %lld gid %lld",
+                    hp->dir, dst->spec.label, (long long)hp->uid, (long long)hp->gid);
+        } else if (reply_is(w, MC_REPLY_FAIL)) {
+            hp->create_probe = MC_PROBE_FAILED;
+            set_fmt(&hp->create_detail, "%s as uid %lld gid %lld", w[1] ? w[1] : "denied",
+                    (long long)hp->uid, (long long)hp->gid);
+        } else if (reply_is(w, MC_REPLY_UNSUPPORTED)) {
+            hp->create_probe = MC_PROBE_UNSUPPORTED;
+            set_fmt(&hp->create_detail, "the %s agent on %s cannot create a test file as %s",
+                    dst->sess.kind, dst->spec.label, hp->creator ? hp->creator : "that user");
+        } else {
+            hp->create_probe = MC_PROBE_ERROR;
+            set_fmt(&hp->create_detail, "the %s agent on %s could not act as %s (uid %lld): %s",
+                    dst->sess.kind, dst->spec.label, hp->creator ? hp->creator : "that user",
+                    (long long)hp->uid, w[1] ? w[1] : w[0]);
+        }
+    }
+    pendings_free(st, nst);
+    pendings_free(cr, ncr);
 }
 
 static void probe_name(struct mc_host *src, struct mc_host *dst, struct mc_pair_facts *rel,
@@ -631,6 +812,7 @@ static void live_probes(struct mc_host *src, struct mc_host *dst, const struct m
     hash_roms(src, vm, rel, timeout);
     probe_storage(src, dst, rel, timeout);
     probe_network_disks(dst, vm, rel, timeout);
+    probe_host_paths(dst, rel, timeout);
     probe_name(src, dst, rel, timeout);
 
     const struct mc_qemu_conf *q = &dst->facts->virt.qemu_conf;

@@ -88,6 +88,28 @@ int mc_domcaps_host_model_parse(const char *xml, size_t len, char **ret, struct 
 int mc_pool_xml_parse(const char *xml, size_t len, struct mc_pool *ret, struct mc_error *reterr);
 /* A network's XML (virNetworkGetXMLDesc). active/autostart/persistent stay false. */
 int mc_network_xml_parse(const char *xml, size_t len, struct mc_vnet *ret, struct mc_error *reterr);
+/* A storage login through a host's libvirt with the domain's own credentials (login-probe.c). */
+enum mc_login_result {
+    MC_LOGIN_OK,      /* logged in, and the disk's LUN is there */
+    MC_LOGIN_NO_LUN,  /* logged in, but the LUN is not there */
+    MC_LOGIN_REFUSED, /* libvirt's login (same portal, initiator, credentials) failed */
+    MC_LOGIN_CANNOT,  /* the probe could not run as QEMU would (no backend, no secret, ...) */
+};
+struct mc_login_probe {
+    enum mc_login_result result;
+    char *message;       /* libvirt's words */
+    char *cleanup_error; /* the transient pool could not be destroyed */
+};
+/*
+ * Log in to an iSCSI disk with CHAP <auth> from the host of conn (read-write), as initiator:
+ * a transient iscsi-direct pool with the same portal, target and <auth>, destroyed at once.
+ * token names the pool. Returns 0 with a result, -EINVAL when the disk lacks what it needs.
+ */
+int mc_virt_iscsi_login_probe(virConnectPtr conn, const struct mc_disk *d, const char *initiator,
+                              const char *token, struct mc_login_probe *ret,
+                              struct mc_error *reterr);
+void mc_login_probe_clear(struct mc_login_probe *r);
+
 /* A secret's XML (virSecretGetXMLDesc): uuid, usage, flags. The value stays NULL. */
 int mc_secret_xml_parse(const char *xml, size_t len, struct mc_secret *ret,
                         struct mc_error *reterr);

@@ -286,6 +286,49 @@ static void test_agents_agree(void **state)
         a = answer(s, MC_OP_STAT, NULL);
         assert_string_equal(a, "error EINVAL");
         free(a);
+        /* create-test: a file created and removed as a user; nothing is left behind. */
+        char me_u[24], me_g[24];
+        snprintf(me_u, sizeof(me_u), "%u", (unsigned)geteuid());
+        snprintf(me_g, sizeof(me_g), "%u", (unsigned)getegid());
+        const char *ct[] = { odd, "ct1", me_u, me_g, NULL };
+        a = answer(s, MC_OP_CREATE_TEST, ct);
+        assert_string_equal(a, "ok");
+        free(a);
+        char *ctpath = mc_xasprintf("%s/.migcheck-create-ct1", odd);
+        assert_int_equal(access(ctpath, F_OK), -1);
+        free(ctpath);
+        const char *ctm[] = { missing, "ct2", me_u, me_g, NULL };
+        a = answer(s, MC_OP_CREATE_TEST, ctm);
+        assert_string_equal(a, "fail ENOENT");
+        free(a);
+        const char *ctbad[] = { odd, "../x", me_u, me_g, NULL };
+        a = answer(s, MC_OP_CREATE_TEST, ctbad);
+        assert_string_equal(a, "error EINVAL");
+        free(a);
+        /* As another user (nobody): refused in a root-owned 0755 directory, allowed in a sticky
+         * 1777 one; an agent that cannot become that user (not root) says error, not fail. */
+        char *sticky = mc_xasprintf("%s/sticky", tmpl);
+        assert_int_equal(chmod(tmpl, 0755), 0);
+        mkdir(sticky, 0755);
+        assert_int_equal(chmod(sticky, 01777), 0);
+        const char *cto[] = { odd, "ct3", "65534", "65534", NULL };
+        const char *cts[] = { sticky, "ct4", "65534", "65534", NULL };
+        char *ao = answer(s, MC_OP_CREATE_TEST, cto);
+        char *as = answer(s, MC_OP_CREATE_TEST, cts);
+        if (geteuid() == 0) {
+            assert_string_equal(ao, "fail EACCES");
+            assert_string_equal(as, "ok");
+        } else {
+            assert_string_equal(ao, "error EPERM");
+            assert_string_equal(as, "error EPERM");
+        }
+        char *ref_o = answer(&agents[0].s, MC_OP_CREATE_TEST, cto);
+        assert_string_equal(ao, ref_o);
+        free(ref_o);
+        free(ao);
+        free(as);
+        rmdir(sticky);
+        free(sticky);
         /* create-image never writes over a file; remove-image removes only the file it made. */
         const char *over[] = { file, "raw", "1048576", NULL };
         a = answer(s, MC_OP_CREATE_IMAGE, over);

@@ -993,6 +993,136 @@ static void test_unknown_when_facts_missing(void **state)
     }
 }
 
+/* ---- files and sockets created on DST, paths that must exist there, secrets ---- */
+
+static struct mc_vm_file *add_vm_file(struct mc_vm_facts *vm, const char *role, const char *path,
+                                      const char *action, const char *creator)
+{
+    struct mc_vm_file *x = MC_APPEND(vm->files, vm->n_files);
+    x->role = S(role);
+    x->path = S(path);
+    x->action = action ? S(action) : NULL;
+    x->creator = creator ? S(creator) : NULL;
+    x->subject = S("serial 0");
+    return x;
+}
+
+static void test_vm_created_files(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(run(f, "vm.created-files", NULL), MC_STATUS_PASS); /* nothing created */
+    add_vm_file(f->src->vm, "chardev-file", "/var/log/guests/web1.log", "create", "logd");
+    relate(f);
+    assert_int_equal(f->rel->n_host_paths, 1);
+    struct mc_host_path *hp = &f->rel->host_paths[0];
+    assert_string_equal(hp->dir, "/var/log/guests");
+    assert_string_equal(hp->creator, "root (virtlogd)");
+    assert_int_equal(hp->uid, 0);
+    f->rel->live = false;
+    assert_int_equal(run(f, "vm.created-files", NULL), MC_STATUS_SKIP);
+    f->rel->live = true;
+    hp->probe = MC_PROBE_FAILED;
+    assert_int_equal(run(f, "vm.created-files", NULL), MC_STATUS_FAIL);
+    hp->probe = MC_PROBE_OK;
+    hp->type = S("file");
+    assert_int_equal(run(f, "vm.created-files", NULL), MC_STATUS_FAIL);
+    free(hp->type);
+    hp->type = S("dir");
+    assert_int_equal(run(f, "vm.created-files", NULL), MC_STATUS_UNKNOWN); /* not proved */
+    hp->create_probe = MC_PROBE_UNSUPPORTED;
+    assert_int_equal(run(f, "vm.created-files", NULL), MC_STATUS_UNKNOWN);
+    hp->create_probe = MC_PROBE_FAILED;
+    assert_int_equal(run(f, "vm.created-files", NULL), MC_STATUS_FAIL);
+    hp->create_probe = MC_PROBE_OK;
+    assert_int_equal(run(f, "vm.created-files", NULL), MC_STATUS_PASS);
+    /* stdio_handler = "file": QEMU opens chardev outputs itself, as its user. */
+    f->dst->virt.qemu_conf.stdio_handler = S("file");
+    relate(f);
+    assert_string_equal(f->rel->host_paths[0].creator, "libvirt-qemu");
+    assert_int_equal(f->rel->host_paths[0].uid, 64055);
+    /* Files opened as they are stay storage paths, not created ones. */
+    add_vm_file(f->src->vm, "kernel", "/boot/vmlinuz", NULL, NULL);
+    relate(f);
+    assert_int_equal(f->rel->n_host_paths, 1);
+}
+
+static void test_vm_host_paths(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(run(f, "vm.host-paths", NULL), MC_STATUS_PASS);
+    add_vm_file(f->src->vm, "chardev-dev", "/dev/ttyS1", "device", NULL);
+    relate(f);
+    struct mc_host_path *hp = &f->rel->host_paths[0];
+    assert_null(hp->dir);
+    hp->probe = MC_PROBE_FAILED;
+    assert_int_equal(run(f, "vm.host-paths", NULL), MC_STATUS_FAIL);
+    hp->probe = MC_PROBE_OK;
+    hp->type = S("char");
+    assert_int_equal(run(f, "vm.host-paths", NULL), MC_STATUS_PASS);
+    free(hp->type);
+    hp->type = S("file");
+    assert_int_equal(run(f, "vm.host-paths", NULL), MC_STATUS_FAIL); /* not a device */
+    hp->probe = MC_PROBE_ERROR;
+    assert_int_equal(run(f, "vm.host-paths", NULL), MC_STATUS_UNKNOWN);
+    f->rel->live = false;
+    assert_int_equal(run(f, "vm.host-paths", NULL), MC_STATUS_SKIP);
+    /* An unmanaged tap is looked up among DST's links. */
+    f->rel->live = true;
+    mc_struct_clear(&mc_desc_vm_facts, f->src->vm);
+    free(f->src->vm);
+    f->src->vm = vm_new();
+    add_vm_file(f->src->vm, "tap", "tap-web1", "link", NULL);
+    relate(f);
+    assert_int_equal(run(f, "vm.host-paths", NULL), MC_STATUS_FAIL);
+    add_link(f->dst, "tap-web1", "tun", 1500);
+    assert_int_equal(run(f, "vm.host-paths", NULL), MC_STATUS_PASS);
+}
+
+static struct mc_secret *add_secret(struct mc_host_facts *h, const char *uuid, const char *type,
+                                    const char *id, const char *value)
+{
+    h->virt.secrets_listed = true;
+    struct mc_secret *x = MC_APPEND(h->virt.secrets, h->virt.n_secrets);
+    x->uuid = S(uuid);
+    x->usage_type = S(type);
+    x->usage_id = S(id);
+    x->value = S(value);
+    return x;
+}
+
+static void test_virt_secrets(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(run(f, "virt.secrets", NULL), MC_STATUS_PASS); /* none referred to */
+    struct mc_vm_facts *vm = f->src->vm;
+    struct mc_secret_ref *r = MC_APPEND(vm->secret_refs, vm->n_secret_refs);
+    r->subject = S("disk vda");
+    r->purpose = S("encryption");
+    r->usage_type = S("passphrase");
+    r->uuid = S("aaaaaaaa-0000-0000-0000-000000000001");
+    assert_int_equal(run(f, "virt.secrets", NULL), MC_STATUS_UNKNOWN); /* not listed */
+    f->dst->virt.secrets_listed = true;
+    assert_int_equal(run(f, "virt.secrets", NULL), MC_STATUS_FAIL); /* missing */
+    struct mc_secret *sec =
+        add_secret(f->dst, "AAAAAAAA-0000-0000-0000-000000000001", "volume", "/x/a.img", "unset");
+    assert_int_equal(run(f, "virt.secrets", NULL), MC_STATUS_FAIL); /* no value */
+    free(sec->value);
+    sec->value = S("unknown");
+    assert_int_equal(run(f, "virt.secrets", NULL), MC_STATUS_UNKNOWN); /* private */
+    free(sec->value);
+    sec->value = S("set");
+    assert_int_equal(run(f, "virt.secrets", NULL), MC_STATUS_PASS);
+    /* By usage: a passphrase is a volume secret; an iscsi secret of the same id is not it. */
+    free(r->uuid);
+    r->uuid = NULL;
+    r->usage = S("/x/b.img");
+    assert_int_equal(run(f, "virt.secrets", NULL), MC_STATUS_FAIL);
+    add_secret(f->dst, "bbbbbbbb-0000-0000-0000-000000000002", "iscsi", "/x/b.img", "set");
+    assert_int_equal(run(f, "virt.secrets", NULL), MC_STATUS_FAIL);
+    add_secret(f->dst, "cccccccc-0000-0000-0000-000000000003", "volume", "/x/b.img", "set");
+    assert_int_equal(run(f, "virt.secrets", NULL), MC_STATUS_PASS);
+}
+
 static void test_catalogue(void **state)
 {
     (void)state;
@@ -1019,6 +1149,9 @@ static void test_catalogue(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        T(test_vm_created_files),
+        T(test_vm_host_paths),
+        T(test_virt_secrets),
         cmocka_unit_test(test_catalogue),
         cmocka_unit_test(test_fix_table),
         T(test_check_judge_pure),
