@@ -364,6 +364,78 @@ static void test_domain_full(void **state)
     xp_close(&x);
 }
 
+/* What the domain makes DST create, connect to or look up (rules/domain-needs.c). */
+static void test_domain_dst_needs(void **state)
+{
+    (void)state;
+    static const char xml[] =
+        "<domain type='qemu'><name>needs</name><uuid>5e1a0c2d-1111-2222-3333-444455556666</uuid>"
+        "<devices>"
+        "<disk type='network' device='disk'><driver name='qemu' type='raw'/>"
+        "<source protocol='iscsi' name='iqn.2003-01.org.example:t/1'>"
+        "<host name='st' port='3260'/>"
+        "<auth username='chap user'><secret type='iscsi' usage='libvirtiscsi'/></auth>"
+        "<encryption format='luks'><secret type='passphrase' uuid='aaaa-1'/></encryption>"
+        "</source><target dev='vda' bus='virtio'/></disk>"
+        "<serial type='file'><source path='/var/log/g/s0.log'/><log file='/var/log/g/s0.raw'/>"
+        "<target port='0'/></serial>"
+        "<serial type='dev'><source path='/dev/ttyS3'/><target port='1'/></serial>"
+        "<channel type='unix'><source mode='bind' path='/var/lib/libvirt/qemu/channel/x.0'/>"
+        "<target type='virtio' name='org.qemu.guest_agent.0'/></channel>"
+        "<channel type='unix'><source mode='bind' path='/srv/sock/ch1'/>"
+        "<target type='virtio' name='ch1'/></channel>"
+        "<channel type='unix'><source mode='connect' path='/run/peer.sock'/>"
+        "<target type='virtio' name='ch2'/></channel>"
+        "<graphics type='vnc' socket='/srv/vnc/needs.sock'/>"
+        "<rng model='virtio'><backend model='random'>/dev/hwrng</backend></rng>"
+        "<input type='evdev'><source dev='/dev/input/event3'/></input>"
+        "<tpm model='tpm-crb'><backend type='emulator' version='2.0'>"
+        "<encryption secret='bbbb-2'/></backend></tpm>"
+        "<interface type='vhostuser'><mac address='52:54:00:00:00:01'/>"
+        "<source type='unix' path='/run/vhu.sock' mode='server'/><model type='virtio'/>"
+        "</interface>"
+        "</devices></domain>";
+    struct mc_vm_facts *vm = NULL;
+    struct mc_error err = { 0 };
+    assert_int_equal(mc_domain_xml_parse(xml, sizeof(xml) - 1, "needs", &vm, &err), 0);
+    assert_string_equal(vm->disks[0].auth_user, "chap user");
+    assert_string_equal(vm->disks[0].auth_type, "iscsi");
+    assert_string_equal(vm->disks[0].auth_secret_usage, "libvirtiscsi");
+    assert_null(vm->disks[0].auth_secret_uuid);
+    assert_int_equal(vm->n_secret_refs, 3);
+    assert_string_equal(vm->secret_refs[0].purpose, "auth");
+    assert_string_equal(vm->secret_refs[0].usage, "libvirtiscsi");
+    assert_string_equal(vm->secret_refs[1].purpose, "encryption");
+    assert_string_equal(vm->secret_refs[1].usage_type, "passphrase");
+    assert_string_equal(vm->secret_refs[1].uuid, "aaaa-1");
+    assert_string_equal(vm->secret_refs[2].purpose, "vtpm");
+    assert_string_equal(vm->secret_refs[2].uuid, "bbbb-2");
+    const struct mc_vm_file *f = find_file(vm, "chardev-file", "/var/log/g/s0.log");
+    assert_non_null(f);
+    assert_string_equal(f->action, "create");
+    assert_string_equal(f->creator, "logd");
+    assert_string_equal(f->subject, "serial 0");
+    assert_string_equal(find_file(vm, "chardev-log", "/var/log/g/s0.raw")->action, "create");
+    assert_string_equal(find_file(vm, "chardev-dev", "/dev/ttyS3")->action, "device");
+    /* libvirt's own channel directory: libvirt creates it, so it is not a need. */
+    assert_null(find_file(vm, "chardev-socket", "/var/lib/libvirt/qemu/channel/x.0"));
+    f = find_file(vm, "chardev-socket", "/srv/sock/ch1");
+    assert_non_null(f);
+    assert_string_equal(f->action, "bind");
+    assert_string_equal(f->creator, "libvirt");
+    assert_string_equal(f->subject, "channel ch1");
+    assert_string_equal(find_file(vm, "chardev-connect", "/run/peer.sock")->action, "connect");
+    f = find_file(vm, "graphics-socket", "/srv/vnc/needs.sock");
+    assert_non_null(f);
+    assert_string_equal(f->creator, "qemu");
+    assert_string_equal(find_file(vm, "rng-dev", "/dev/hwrng")->action, "device");
+    assert_string_equal(find_file(vm, "input-dev", "/dev/input/event3")->action, "device");
+    f = find_file(vm, "vhostuser-socket", "/run/vhu.sock");
+    assert_non_null(f);
+    assert_string_equal(f->action, "bind");
+    mc_vm_facts_free(vm);
+}
+
 static void test_domain_blockers(void **state)
 {
     (void)state;
@@ -1018,23 +1090,15 @@ int main(void)
 {
     mc_xml_init();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_domain_full),
-        cmocka_unit_test(test_domain_blockers),
-        cmocka_unit_test(test_domain_minimal),
-        cmocka_unit_test(test_domain_lab),
-        cmocka_unit_test(test_domain_snapshot_round_trip),
-        cmocka_unit_test(test_domain_hostile),
-        cmocka_unit_test(test_caps_rhel),
-        cmocka_unit_test(test_caps_lab),
-        cmocka_unit_test(test_caps_machine_dedup),
-        cmocka_unit_test(test_domcaps),
-        cmocka_unit_test(test_pools),
-        cmocka_unit_test(test_networks),
-        cmocka_unit_test(test_qemu_conf_debian),
-        cmocka_unit_test(test_qemu_conf_custom),
-        cmocka_unit_test(test_qemu_conf_bad),
-        cmocka_unit_test(test_missing_features),
-        cmocka_unit_test(test_units),
+        cmocka_unit_test(test_domain_full),      cmocka_unit_test(test_domain_blockers),
+        cmocka_unit_test(test_domain_dst_needs), cmocka_unit_test(test_domain_minimal),
+        cmocka_unit_test(test_domain_lab),       cmocka_unit_test(test_domain_snapshot_round_trip),
+        cmocka_unit_test(test_domain_hostile),   cmocka_unit_test(test_caps_rhel),
+        cmocka_unit_test(test_caps_lab),         cmocka_unit_test(test_caps_machine_dedup),
+        cmocka_unit_test(test_domcaps),          cmocka_unit_test(test_pools),
+        cmocka_unit_test(test_networks),         cmocka_unit_test(test_qemu_conf_debian),
+        cmocka_unit_test(test_qemu_conf_custom), cmocka_unit_test(test_qemu_conf_bad),
+        cmocka_unit_test(test_missing_features), cmocka_unit_test(test_units),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
