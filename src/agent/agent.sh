@@ -66,6 +66,23 @@ mcagent_stat() {
 	fi
 }
 
+# The answer for a test run through setpriv as another user, from its exit status: 73 is the
+# inner shell's "denied"; anything else is setpriv's own failure (not root, or a setpriv without
+# --reuid such as busybox's), which proves nothing about the file.
+mcagent_as_answer() {
+	case $1 in
+	0) printf '%s ok\n' "$mcagent_id" ;;
+	73) printf '%s fail EACCES\n' "$mcagent_id" ;;
+	*)
+		if [ "$(id -u)" = 0 ]; then
+			printf '%s unsupported\n' "$mcagent_id"
+		else
+			printf '%s error EPERM\n' "$mcagent_id"
+		fi
+		;;
+	esac
+}
+
 # Can uid:gid open the file? As ourselves with test; as another user through setpriv.
 mcagent_open() {
 	mcagent_dec "$1"
@@ -84,12 +101,12 @@ mcagent_open() {
 			printf '%s fail EACCES\n' "$mcagent_id"
 		fi
 	elif command -v setpriv >/dev/null 2>&1; then
-		if setpriv --reuid="$2" --regid="$3" --init-groups -- test "$mcagent_flag" "$mcagent_p" \
-			</dev/null 2>/dev/null; then
-			printf '%s ok\n' "$mcagent_id"
-		else
-			printf '%s fail EACCES\n' "$mcagent_id"
-		fi
+		mcagent_g=--clear-groups
+		getent passwd "$2" >/dev/null 2>&1 && mcagent_g=--init-groups
+		# shellcheck disable=SC2016 # $1 and $2 are expanded by the inner shell
+		setpriv --reuid="$2" --regid="$3" "$mcagent_g" -- \
+			sh -c 'test "$1" "$2" || exit 73' sh "$mcagent_flag" "$mcagent_p" </dev/null 2>/dev/null
+		mcagent_as_answer $?
 	else
 		printf '%s unsupported\n' "$mcagent_id"
 	fi
@@ -150,8 +167,7 @@ mcagent_rm_canary() {
 
 # create-test DIR TOKEN UID GID: can uid:gid create a file in DIR, as QEMU or virtlogd will?
 # Create DIR/.migcheck-create-TOKEN and remove it at once. As another user through setpriv (with
-# that user's groups when it has a passwd entry); "error EPERM" when we cannot become that user,
-# which proves nothing about DIR.
+# that user's groups when it has a passwd entry).
 mcagent_create_test() {
 	mcagent_dec "$1"
 	mcagent_d=$mcagent_v
@@ -186,11 +202,7 @@ mcagent_create_test() {
 		setpriv --reuid="$3" --regid="$4" "$mcagent_g" -- \
 			sh -c '(set -C && : >"$1") 2>/dev/null || exit 73; rm -f -- "$1"' sh "$mcagent_f" \
 			</dev/null 2>/dev/null
-		case $? in
-		0) printf '%s ok\n' "$mcagent_id" ;;
-		73) printf '%s fail EACCES\n' "$mcagent_id" ;;
-		*) printf '%s error EPERM\n' "$mcagent_id" ;;
-		esac
+		mcagent_as_answer $?
 	else
 		printf '%s unsupported\n' "$mcagent_id"
 	fi

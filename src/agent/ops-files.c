@@ -58,7 +58,13 @@ static bool token_ok(const char *t)
     return true;
 }
 
-/* Open the file as uid:gid (with the user's groups), in a child when that is not us. */
+/* A child's exit status for "could not become the user" (never an errno below 0x7f). */
+#define AS_USER_FAILED 0x7f
+
+/*
+ * Open the file as uid:gid (with the user's groups), in a child when that is not us. 1: this
+ * agent could not become that user (not root), which says nothing about the file.
+ */
 static int open_as(const char *path, uid_t uid, gid_t gid, bool rw)
 {
     int flags = (rw ? O_RDWR : O_RDONLY) | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
@@ -76,7 +82,7 @@ static int open_as(const char *path, uid_t uid, gid_t gid, bool rw)
         struct passwd *pw = getpwuid(uid);
         if ((pw ? initgroups(pw->pw_name, gid) : setgroups(0, NULL)) < 0 || setgid(gid) < 0 ||
             setuid(uid) < 0)
-            _exit(EPERM);
+            _exit(AS_USER_FAILED);
         int fd = open(path, flags);
         _exit(fd < 0 ? (errno & 0x7f) : 0);
     }
@@ -86,7 +92,7 @@ static int open_as(const char *path, uid_t uid, gid_t gid, bool rw)
             return -errno;
     if (!WIFEXITED(status))
         return -EIO;
-    return -WEXITSTATUS(status);
+    return WEXITSTATUS(status) == AS_USER_FAILED ? 1 : -WEXITSTATUS(status);
 }
 
 void mc_op_open(const struct mc_agent_req *req)
@@ -99,7 +105,9 @@ void mc_op_open(const struct mc_agent_req *req)
     }
     int r = open_as(args[0], (uid_t)strtoul(args[1], NULL, 10), (gid_t)strtoul(args[2], NULL, 10),
                     strcmp(args[3], "rw") == 0);
-    if (r < 0)
+    if (r > 0)
+        mc_agent_reply_errno(id, "error", EPERM);
+    else if (r < 0)
         mc_agent_reply_errno(id, "fail", -r);
     else
         mc_agent_reply(id, "ok", NULL);
@@ -131,9 +139,6 @@ void mc_op_canary_write(const struct mc_agent_req *req)
     mc_agent_reply(id, "ok", NULL);
 }
 
-/* A child's exit status for "could not become the user" (never an errno below 0x7f). */
-#define AS_USER_FAILED 0x7f
-
 /* Create and remove PATH (O_EXCL, never following a link) as the calling process. */
 static int create_remove(const char *path)
 {
@@ -155,11 +160,10 @@ void mc_op_create_test(const struct mc_agent_req *req)
 {
     const char *id = req->id;
     char **args = req->args;
-    char *end1 = NULL, *end2 = NULL;
-    unsigned long uid = args[2] ? strtoul(args[2], &end1, 10) : 0;
-    unsigned long gid = args[3] ? strtoul(args[3], &end2, 10) : 0;
-    if (mc_strv_length(args) < 4 || !token_ok(args[1]) || !args[0][0] || !end1 || *end1 ||
-        !end2 || *end2 || args[2][0] == '\0' || args[3][0] == '\0') {
+    char *end1, *end2;
+    unsigned long uid = strtoul(args[2], &end1, 10);
+    unsigned long gid = strtoul(args[3], &end2, 10);
+    if (!token_ok(args[1]) || !args[0][0] || end1 == args[2] || *end1 || end2 == args[3] || *end2) {
         mc_agent_reply_errno(id, "error", EINVAL);
         return;
     }

@@ -44,7 +44,7 @@ enum mc_op {
     MC_OP_CANARY_WRITE, /* DIR TOKEN: write DIR/.migcheck-canary-TOKEN */
     MC_OP_CANARY_READ,  /* PATH TOKEN -> ok match|mismatch */
     MC_OP_RM_CANARY,    /* PATH (a canary only) */
-    MC_OP_CREATE_TEST,  /* DIR TOKEN UID GID: can that user create a file in DIR (removed at once) */
+    MC_OP_CREATE_TEST,  /* DIR TOKEN UID GID: can that user create a file in DIR (removed) */
     MC_OP_RESOLVE,      /* NAME -> ok ADDRESS... */
     MC_OP_CONNECT,      /* HOST PORT TIMEOUT_MS -> ok RESULT ADDRESS */
     MC_OP_LISTEN,       /* ADDR PMIN PMAX TIMEOUT_MS -> listening PORT, then accepted|timeout */
