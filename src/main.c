@@ -18,6 +18,7 @@
 #include "config.h"
 #include "exit-codes.h"
 #include "util/cleanup.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 static const char *const format_values[] = { "text", "json", "junit", "xml", NULL };
@@ -70,13 +71,12 @@ const struct mc_verb *mc_verb_find(const char *name)
     return NULL;
 }
 
+/* Messages may carry text from remote hosts: escaped, as the report escapes it. */
 static void vlog(const char *level, const char *fmt, va_list ap)
 {
-    fputs("migcheck: ", stderr);
-    if (level)
-        fputs(level, stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    _cleanup_free_ char *msg = mc_xvasprintf(fmt, ap);
+    _cleanup_free_ char *safe = mc_utf8_escaped(msg);
+    fprintf(stderr, "migcheck: %s%s\n", level ? level : "", safe);
 }
 
 void mc_log_error(const char *fmt, ...)

@@ -5,6 +5,7 @@
  * gather/check.h), and render the report once.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@
 #include "rules/rules.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/random.h"
 #include "util/spawn.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
@@ -48,6 +50,7 @@ enum {
     OPT_POLICY,
     OPT_TIMEOUT,
     OPT_RULE,
+    OPT_INSECURE_NO_VERIFY,
 };
 
 static const char *const transport_values[] = { "ssh", "tcp", "tls", "libssh", "libssh2", NULL };
@@ -86,13 +89,17 @@ const struct mc_opt verb_check_opts[] = {
     { "timeout", required_argument, OPT_TIMEOUT, "SECONDS",
       "give up on a host after this long (default 30)", NULL, false },
     { "rule", required_argument, OPT_RULE, "ID", "run only this rule", NULL, false },
+    { "insecure-no-verify", no_argument, OPT_INSECURE_NO_VERIFY, NULL,
+      "accept libvirt URIs that turn host key or certificate checks off (no_verify=1, "
+      "known_hosts_verify=ignore); refused otherwise",
+      NULL, false },
     { 0 },
 };
 
 struct check_args {
     const char *src_facts, *dst_facts, *vm_xml, *pair_facts, *save_facts, *policy, *only;
     const char *transport, *remote_command;
-    bool no_probe, strict;
+    bool no_probe, strict, insecure_no_verify;
     int timeout;
     struct mc_check_opts copts;
 };
@@ -126,6 +133,9 @@ static int handle(int c, const char *arg, void *userdata)
         return -1;
     case OPT_REMOTE_COMMAND:
         a->remote_command = arg;
+        return 0;
+    case OPT_INSECURE_NO_VERIFY:
+        a->insecure_no_verify = true;
         return 0;
     case OPT_NO_PROBE:
         a->no_probe = true;
@@ -193,38 +203,84 @@ static int load_vm_xml(const char *path, struct mc_vm_facts **ret)
     return 0;
 }
 
-static int write_file(const char *dir, const char *name, const char *data, size_t len)
+/*
+ * The snapshot files are written only into a directory that is ours: created here (0700), or an
+ * existing one owned by the effective uid that no one else can write to. Each file is created
+ * with O_EXCL|O_NOFOLLOW under a temporary name and renamed over the final one, so a symlink
+ * planted at a final name is replaced, never followed (migcheck often runs as root).
+ */
+static int write_file(int dfd, const char *dir, const char *name, const char *data, size_t len)
 {
-    _cleanup_free_ char *path = mc_xasprintf("%s/%s", dir, name);
-    FILE *f = fopen(path, "we");
-    if (!f) {
-        mc_log_error("cannot write '%s': %s", path, strerror(errno));
+    _cleanup_free_ char *tmp = NULL;
+    int fd = -1;
+    for (int i = 0; i < 16 && fd < 0; i++) {
+        free(tmp);
+        _cleanup_free_ char *tok = mc_random_hex(8);
+        tmp = mc_xasprintf(".%s.%s", name, tok);
+        fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (fd < 0 && errno != EEXIST)
+            break;
+    }
+    if (fd < 0) {
+        mc_log_error("cannot write '%s/%s': %s", dir, name, strerror(errno));
         return -1;
     }
-    size_t w = fwrite(data, 1, len, f);
-    if (fclose(f) != 0 || w != len) {
-        mc_log_error("cannot write '%s'", path);
+    bool ok = mc_write_all(fd, data, len) == 0 && fsync(fd) == 0;
+    int e = errno;
+    ok = close(fd) == 0 && ok;
+    if (ok && renameat(dfd, tmp, dfd, name) < 0) {
+        e = errno;
+        ok = false;
+    }
+    if (!ok) {
+        (void)unlinkat(dfd, tmp, 0);
+        mc_log_error("cannot write '%s/%s': %s", dir, name, strerror(e));
         return -1;
     }
     return 0;
 }
 
-static int save_facts(const char *dir, const struct mc_host_facts *src,
-                      const struct mc_host_facts *dst, const struct mc_pair_facts *rel)
+static int open_own_dir(const char *dir)
 {
-    if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+    if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
         mc_log_error("cannot create '%s': %s", dir, strerror(errno));
         return -1;
     }
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dfd < 0) {
+        mc_log_error("cannot open '%s': %s", dir,
+                     errno == ELOOP || errno == ENOTDIR ? "not a directory" : strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    if (fstat(dfd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 0022)) {
+        close(dfd);
+        mc_log_error("refusing to save facts in '%s': the directory must belong to you and be "
+                     "writable by no one else",
+                     dir);
+        return -1;
+    }
+    return dfd;
+}
+
+static int save_facts(const char *dir, const struct mc_host_facts *src,
+                      const struct mc_host_facts *dst, const struct mc_pair_facts *rel)
+{
     _cleanup_free_ char *a = NULL, *b = NULL, *c = NULL;
     size_t la = 0, lb = 0, lc = 0;
     if ((src && mc_facts_to_xml(src, &a, &la) < 0) || (dst && mc_facts_to_xml(dst, &b, &lb) < 0) ||
         mc_pair_to_xml(rel, &c, &lc) < 0)
         return -1;
-    if ((a && write_file(dir, "src.xml", a, la) < 0) ||
-        (b && write_file(dir, "dst.xml", b, lb) < 0) || write_file(dir, "pair.xml", c, lc) < 0)
+    int dfd = open_own_dir(dir);
+    if (dfd < 0)
         return -1;
-    return 0;
+    int r = 0;
+    if ((a && write_file(dfd, dir, "src.xml", a, la) < 0) ||
+        (b && write_file(dfd, dir, "dst.xml", b, lb) < 0) ||
+        write_file(dfd, dir, "pair.xml", c, lc) < 0)
+        r = -1;
+    close(dfd);
+    return r;
 }
 
 int verb_check(int argc, char **argv, const struct mc_global *g0)
@@ -366,6 +422,7 @@ int verb_check(int argc, char **argv, const struct mc_global *g0)
             .remote_command = a.remote_command,
             .timeout_ms = a.timeout * 1000,
             .verbose = g.verbose,
+            .insecure_no_verify = a.insecure_no_verify,
         };
         hs = mc_hostset_new(&ho);
         struct mc_host *hsrc = NULL, *hdst = NULL;

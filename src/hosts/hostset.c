@@ -105,6 +105,15 @@ int mc_hostset_add(struct mc_hostset *hs, const char *name, struct mc_host **ret
         free(h);
         return -EINVAL;
     }
+    if (h->spec.no_verify && !hs->o.insecure_no_verify) {
+        mc_error_set(reterr, -EPERM,
+                     "'%s' turns host key or certificate checks off; migcheck checks them "
+                     "unless --insecure-no-verify is given",
+                     name);
+        mc_hostspec_clear(&h->spec);
+        free(h);
+        return -EPERM;
+    }
     h->set = hs;
     h->rc = 1; /* not opened yet */
     *MC_APPEND(hs->hosts, hs->n) = h;

@@ -64,6 +64,7 @@ struct mc_hostset_opts {
     int timeout_ms;             /* bound for connecting and for each request */
     bool act;                   /* the command changes hosts (mutating operations allowed) */
     bool keep_unreachable;      /* open succeeds although some hosts could not be reached */
+    bool insecure_no_verify;    /* accept URIs that turn host key checks off (no_verify=1) */
     int verbose;                /* > 0: timings on stderr */
 };
 
@@ -73,7 +74,11 @@ static inline void mc_hostset_freep(struct mc_hostset **hs)
 {
     mc_hostset_free(*hs);
 }
-/* Add a host by name ([user@]host[:port], a libvirt URI, "local"). -EINVAL: a bad name. */
+/*
+ * Add a host by name ([user@]host[:port], a libvirt URI, "local"). -EINVAL: a bad name;
+ * -EPERM: a URI that turns host key or certificate checks off (no_verify=1,
+ * known_hosts_verify=ignore) on a set not made with insecure_no_verify.
+ */
 int mc_hostset_add(struct mc_hostset *hs, const char *name, struct mc_host **ret,
                    struct mc_error *reterr);
 size_t mc_hostset_count(const struct mc_hostset *hs);

@@ -5,11 +5,17 @@
 #include <libxml/uri.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util/cleanup.h"
 #include "util/xalloc.h"
 
 MC_DEFINE_CLEANUP(xmlURIPtr, xmlFreeURI)
+static inline void freep_char(char **p)
+{
+    if (*p)
+        xmlFree(*p);
+}
 static inline void xmlCharFreep(xmlChar **p)
 {
     if (*p)
@@ -68,6 +74,35 @@ static char *build_uri(const struct mc_hostspec *h)
                         hostpart, port);
 }
 
+/*
+ * Parameters of libvirt's remote driver that turn checking off: no_verify=1 (the ssh transport
+ * passes StrictHostKeyChecking=no, TLS skips the certificate checks), known_hosts_verify=ignore
+ * or auto (the libssh transports skip or accept-and-add unknown host keys). Names and values
+ * are matched as libvirt matches them, case-insensitively; percent-escapes are decoded first.
+ */
+static bool uri_turns_off_verification(const char *query)
+{
+    if (!query)
+        return false;
+    _cleanup_free_ char *q = mc_xstrdup(query);
+    for (char *save = NULL, *kv = strtok_r(q, "&;", &save); kv; kv = strtok_r(NULL, "&;", &save)) {
+        char *eq = strchr(kv, '=');
+        if (eq)
+            *eq = '\0';
+        __attribute__((cleanup(freep_char))) char *name = xmlURIUnescapeString(kv, 0, NULL);
+        __attribute__((cleanup(freep_char))) char *value =
+            eq ? xmlURIUnescapeString(eq + 1, 0, NULL) : NULL;
+        if (!name)
+            continue;
+        if (strcasecmp(name, "no_verify") == 0 && value && strtol(value, NULL, 10) != 0)
+            return true;
+        if (strcasecmp(name, "known_hosts_verify") == 0 && value &&
+            strcasecmp(value, "normal") != 0)
+            return true;
+    }
+    return false;
+}
+
 static int parse_uri(const char *spec, struct mc_hostspec *h, struct mc_error *reterr)
 {
     _cleanup_(xmlFreeURIp) xmlURIPtr u = xmlParseURI(spec);
@@ -93,6 +128,7 @@ static int parse_uri(const char *spec, struct mc_hostspec *h, struct mc_error *r
         return mc_error_set(reterr, -EINVAL, "invalid user name in '%s'", spec);
     if (!valid_host(u->server))
         return mc_error_set(reterr, -EINVAL, "invalid host name in '%s'", spec);
+    h->no_verify = uri_turns_off_verification(u->query_raw);
     h->user = mc_xstrdup_or_null(u->user);
     h->host = mc_xstrdup(u->server);
     h->port = u->port > 0 ? u->port : 0;

@@ -19,6 +19,7 @@ struct mc_hostspec {
     char *transport; /* libvirt transport: ssh, tcp, tls, libssh, libssh2, unix */
     char *uri;       /* the libvirt URI to connect to (without migcheck's ssh helper) */
     char *label;     /* as given, for messages */
+    bool no_verify;  /* the URI turns host key or certificate checks off (no_verify=1, ...) */
 };
 
 /* transport: the libvirt transport for "[user@]host[:port]" names (ssh by default). */

@@ -18,21 +18,33 @@
 #include "agent/ops.h"
 #include "agent/proto.h"
 #include "util/cleanup.h"
+#include "frame.h"
 #include "util/fileio.h"
+#include "util/random.h"
 #include "util/spawn.h"
 #include "util/strv.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 extern char **environ;
 extern const char mc_agent_script_text[];
 extern const size_t mc_agent_script_text_len;
 
+/*
+ * Host keys are always checked and nothing is forwarded to the host, whatever the user's or the
+ * system's ssh_config says (the first value ssh obtains wins, and the command line comes first):
+ * StrictHostKeyChecking=yes, no agent (-a) and no X11 (-x) forwarding.
+ */
 const char *const mc_ssh_base_options[] = {
     "-T",
+    "-a",
+    "-x",
     "-e",
     "none",
     "-o",
     "BatchMode=yes",
+    "-o",
+    "StrictHostKeyChecking=yes",
     "-o",
     "ServerAliveInterval=5",
     "-o",
@@ -40,24 +52,53 @@ const char *const mc_ssh_base_options[] = {
     NULL,
 };
 
+char *mc_control_path(const char *dir)
+{
+    /* -S takes the path literally (-o ControlPath= would parse quotes) but expands %: double it. */
+    _cleanup_buf_ struct mc_buf b = MC_BUF_INIT;
+    for (const char *p = dir; *p; p++)
+        mc_buf_puts(&b, *p == '%' ? "%%" : (char[]){ *p, 0 });
+    mc_buf_puts(&b, "/cm-%C");
+    return mc_buf_steal(&b);
+}
+
+/*
+ * $XDG_RUNTIME_DIR only when it is ours: a directory owned by the effective uid and writable by
+ * no one else (after su or sudo -E it may be another user's, who could then swap our private
+ * directory and its helper script). Short enough for the ssh sockets' paths.
+ */
+static bool runtime_dir_usable(const char *base)
+{
+    struct stat st;
+    if (!base || base[0] != '/' || strlen(base) > 40)
+        return false;
+    if (lstat(base, &st) < 0 || !S_ISDIR(st.st_mode))
+        return false;
+    return st.st_uid == geteuid() && (st.st_mode & 0022) == 0;
+}
+
 int mc_control_dir_create(char **ret_dir, struct mc_error *reterr)
 {
     const char *base = getenv("XDG_RUNTIME_DIR");
-    if (!base || !*base || access(base, W_OK) < 0 || strlen(base) > 40)
+    if (!runtime_dir_usable(base))
         base = "/tmp";
     _cleanup_free_ char *tmpl = mc_xasprintf("%s/migcheck-XXXXXX", base);
     if (!mkdtemp(tmpl))
         return mc_error_set(reterr, -errno, "cannot create a private directory in '%s': %s", base,
                             strerror(errno));
     _cleanup_free_ char *helper = mc_control_dir_ssh_helper(tmpl);
-    /* The directory name is mkdtemp's: only safe characters, so it can sit in the script. */
+    _cleanup_free_ char *ctl = mc_control_path(tmpl);
+    _cleanup_free_ char *qctl = mc_shell_quote(ctl);
+    _cleanup_buf_ struct mc_buf opts = MC_BUF_INIT;
+    for (size_t i = 0; mc_ssh_base_options[i]; i++)
+        if (strcmp(mc_ssh_base_options[i], "-T") != 0) /* libvirt's ssh asks for what it needs */
+            mc_buf_printf(&opts, " %s", mc_ssh_base_options[i]);
     _cleanup_free_ char *script =
         mc_xasprintf("#!/bin/sh\n"
                      "# migcheck: libvirt's ssh reuses migcheck's connection to the host\n"
-                     "exec ssh -o ControlPath=%s/cm-%%C -o ControlMaster=no -o BatchMode=yes "
-                     "\"$@\"\n",
-                     tmpl);
-    int fd = open(helper, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0700);
+                     "exec ssh -S %s -o ControlMaster=no%s \"$@\"\n",
+                     qctl, opts.data);
+    int fd = open(helper, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0700);
     if (fd < 0 || mc_write_all(fd, script, strlen(script)) < 0) {
         int e = errno;
         if (fd >= 0)
@@ -216,15 +257,11 @@ static int remaining(double deadline)
 static int take_line(struct mc_session *s, double deadline, char **ret)
 {
     for (;;) {
-        char *nl = s->out.data ? memchr(s->out.data, '\n', s->out.len) : NULL;
-        if (nl) {
-            size_t n = (size_t)(nl - s->out.data);
-            *ret = mc_xstrndup(s->out.data, n);
-            memmove(s->out.data, nl + 1, s->out.len - n - 1);
-            s->out.len -= n + 1;
-            s->out.data[s->out.len] = '\0';
+        int t = mc_frame_take_line(&s->out, ret);
+        if (t < 0)
+            return t;
+        if (t > 0)
             return 0;
-        }
         int left = remaining(deadline);
         if (left == 0)
             return -ETIMEDOUT;
@@ -248,10 +285,12 @@ static const char *last_err_line(struct mc_session *s, char *buf, size_t len)
     }
     if (!s->err.len)
         return "no answer";
-    _cleanup_free_ char *copy = mc_xstrdup(s->err.data);
+    _cleanup_free_ char *copy = mc_xstrndup(s->err.data, s->err.len);
     mc_strip_trailing(copy);
     char *l = strrchr(copy, '\n');
-    snprintf(buf, len, "%s", l ? l + 1 : copy);
+    /* The host's words: escaped before they can reach a terminal. */
+    _cleanup_free_ char *safe = mc_utf8_escaped(l ? l + 1 : copy);
+    snprintf(buf, len, "%s", safe);
     return buf;
 }
 
@@ -350,8 +389,8 @@ static int start_once(struct mc_session *s, const struct mc_session_opts *o,
             argv[n++] = "ControlMaster=auto";
             argv[n++] = "-o";
             argv[n++] = "ControlPersist=no";
-            ctl = mc_xasprintf("ControlPath=%s/cm-%%C", o->control_dir);
-            argv[n++] = "-o";
+            ctl = mc_control_path(o->control_dir);
+            argv[n++] = "-S";
             argv[n++] = ctl;
             if (h->port) {
                 port = mc_xasprintf("%d", h->port);
@@ -403,28 +442,36 @@ static int start_once(struct mc_session *s, const struct mc_session_opts *o,
         if (r == -ETIMEDOUT)
             mc_error_set(reterr, r, "cannot reach '%s': no answer within %d s", s->label,
                          o->timeout_ms / 1000);
+        else if (r == -EBADMSG)
+            mc_error_set(reterr, -EPROTO,
+                         "'%s' answered something that is not a migcheck agent (a NUL byte)",
+                         s->label);
         else
             mc_error_set(reterr, -EHOSTUNREACH, "cannot reach '%s': %s", s->label,
                          last_err_line(s, buf, sizeof(buf)));
         kill_and_reap(s);
         close_fds(s);
-        return r == -ETIMEDOUT ? r : -EHOSTUNREACH;
+        return r == -ETIMEDOUT ? r : r == -EBADMSG ? -EPROTO : -EHOSTUNREACH;
     }
     _cleanup_strv_free_ char **w = mc_strv_split(hello, " ");
     if (mc_strv_length(w) < 4 || strcmp(w[0], "HELLO") != 0) {
         kill_and_reap(s);
         close_fds(s);
+        if (strlen(hello) > 60)
+            strcpy(hello + 57, "...");
+        _cleanup_free_ char *safe = mc_utf8_escaped(hello);
         return mc_error_set(reterr, -EPROTO,
-                            "'%s' answered something that is not a migcheck "
-                            "agent: '%.60s'",
-                            s->label, hello);
+                            "'%s' answered something that is not a migcheck agent: '%s'", s->label,
+                            safe);
     }
     if (strcmp(w[2], "1") != 0) {
         kill_and_reap(s);
         close_fds(s);
+        _cleanup_free_ char *kind = mc_utf8_escaped(w[1]);
+        _cleanup_free_ char *proto = mc_utf8_escaped(w[2]);
         return mc_error_set(reterr, -EPROTONOSUPPORT,
-                            "the %s agent on '%s' speaks protocol %s, this migcheck speaks 1", w[1],
-                            s->label, w[2]);
+                            "the %.40s agent on '%s' speaks protocol %.20s, this migcheck speaks 1",
+                            kind, s->label, proto);
     }
     s->kind = mc_xstrdup(w[1]);
     s->version = mc_xstrdup(w[3]);
@@ -493,6 +540,7 @@ int mc_session_recv(struct mc_session *s, unsigned id, int timeout_ms, char ***r
             char buf[512];
             return mc_error_set(reterr, r, "lost the agent on '%s': %s", s->label,
                                 r == -ETIMEDOUT ? "no answer in time"
+                                : r == -EBADMSG ? "a malformed answer (a NUL byte)"
                                                 : last_err_line(s, buf, sizeof(buf)));
         }
         if (!mc_str_startswith(line, prefix))
@@ -513,22 +561,6 @@ int mc_session_call(struct mc_session *s, enum mc_op op, const char *const *args
 {
     unsigned id = mc_session_send(s, op, args);
     return mc_session_recv(s, id, timeout_ms, ret_words, reterr);
-}
-
-static char *new_boundary(void)
-{
-    unsigned char raw[16];
-    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || read(fd, raw, sizeof(raw)) != (ssize_t)sizeof(raw)) {
-        for (size_t i = 0; i < sizeof(raw); i++)
-            raw[i] = (unsigned char)(rand() ^ (int)(mc_now() * 1e6));
-    }
-    if (fd >= 0)
-        close(fd);
-    char *b = mc_xmalloc(sizeof(raw) * 2 + 1);
-    for (size_t i = 0; i < sizeof(raw); i++)
-        snprintf(b + 2 * i, 3, "%02x", raw[i]);
-    return b;
 }
 
 static int framed_request(struct mc_session *s, enum mc_op op, const char *const *const specs[],
@@ -562,7 +594,7 @@ static int framed_request(struct mc_session *s, enum mc_op op, const char *const
                           int timeout_ms, char **ret_kind, char **ret_body, size_t *ret_len,
                           char **ret_boundary, struct mc_error *reterr)
 {
-    _cleanup_free_ char *boundary = new_boundary();
+    _cleanup_free_ char *boundary = mc_random_hex(16);
     unsigned id = s->next_id++;
     _cleanup_buf_ struct mc_buf req = MC_BUF_INIT;
     _cleanup_strv_free_ char **seen = NULL;
@@ -591,7 +623,9 @@ static int framed_request(struct mc_session *s, enum mc_op op, const char *const
         if (r < 0) {
             char buf[512];
             return mc_error_set(reterr, r, "no facts from '%s': %s", s->label,
-                                r == -ETIMEDOUT ? "timed out" : last_err_line(s, buf, sizeof(buf)));
+                                r == -ETIMEDOUT ? "timed out"
+                                : r == -EBADMSG ? "a malformed answer (a NUL byte)"
+                                                : last_err_line(s, buf, sizeof(buf)));
         }
         if (mc_str_startswith(head, prefix))
             break;
@@ -599,30 +633,14 @@ static int framed_request(struct mc_session *s, enum mc_op op, const char *const
             return mc_error_set(reterr, -EIO, "the agent on '%s' could not gather facts: %.80s",
                                 s->label, head + strlen(idp));
     }
-    _cleanup_free_ char *end = mc_xasprintf("\n--%s END\n", boundary);
-    size_t endlen = strlen(end);
+    const char *kind = head + strlen(prefix);
+    bool xml = strcmp(kind, "xml") == 0;
     for (;;) {
-        char *hit = s->out.data ? memmem(s->out.data, s->out.len, end, endlen) : NULL;
-        /* The end line may also be the very first line of the body (an empty body). */
-        if (!hit && s->out.len >= endlen - 1 && s->out.data &&
-            memcmp(s->out.data, end + 1, endlen - 1) == 0)
-            hit = s->out.data - 1;
-        if (hit) {
-            size_t body_end = (size_t)(hit - s->out.data) + endlen; /* includes the END line */
-            const char *kind = head + strlen(prefix);
+        r = mc_frame_take_body(&s->out, boundary, xml, ret_body, ret_len);
+        if (r < 0)
+            return mc_error_set(reterr, r, "the facts of '%s' hold a NUL byte", s->label);
+        if (r > 0) {
             *ret_kind = mc_xstrdup(kind);
-            if (strcmp(kind, "xml") == 0) {
-                /* The snapshot alone, without the framing line. */
-                size_t xml_len = hit >= s->out.data ? (size_t)(hit - s->out.data) : 0;
-                *ret_body = mc_xstrndup(s->out.data, xml_len);
-                *ret_len = xml_len;
-            } else {
-                *ret_body = mc_xstrndup(s->out.data, body_end);
-                *ret_len = body_end;
-            }
-            memmove(s->out.data, s->out.data + body_end, s->out.len - body_end);
-            s->out.len -= body_end;
-            s->out.data[s->out.len] = '\0';
             *ret_boundary = TAKE_PTR(boundary);
             return 0;
         }

@@ -52,6 +52,8 @@ extern const char *const mc_ssh_base_options[];
 /* Create the private control directory and its ssh helper for libvirt. */
 int mc_control_dir_create(char **ret_dir, struct mc_error *reterr);
 void mc_control_dir_remove(const char *dir);
+/* ssh's -S argument for the control sockets in dir (%C: one socket per destination). */
+char *mc_control_path(const char *dir);
 /* Path of the ssh helper in the control directory (for libvirt's command= parameter). */
 char *mc_control_dir_ssh_helper(const char *dir);
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "xalloc.h"
 
 size_t mc_strv_length(char *const *v)
@@ -96,4 +97,18 @@ static int cmp_str(const void *a, const void *b)
 void mc_strv_sort(char **v)
 {
     qsort(v, mc_strv_length(v), sizeof(char *), cmp_str);
+}
+
+char *mc_shell_quote(const char *s)
+{
+    struct mc_buf b = MC_BUF_INIT;
+    mc_buf_putc(&b, '\'');
+    for (const char *p = s; *p; p++) {
+        if (*p == '\'')
+            mc_buf_puts(&b, "'\\''");
+        else
+            mc_buf_putc(&b, *p);
+    }
+    mc_buf_putc(&b, '\'');
+    return mc_buf_steal(&b);
 }

@@ -25,3 +25,9 @@ static inline void mc_strv_freep(char ***v)
 #define _cleanup_strv_free_ __attribute__((cleanup(mc_strv_freep)))
 
 #define STRV_FOREACH(s, v) for (char *const *s = (v); s && *s; s++)
+
+/*
+ * s as one word for a POSIX shell: in single quotes, each ' written as '\''. The one function
+ * that quotes for a shell (the ssh helper script); everything else crosses on stdin, encoded.
+ */
+char *mc_shell_quote(const char *s);

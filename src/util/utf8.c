@@ -82,3 +82,45 @@ char *mc_utf8_clean(const char *s)
     }
     return mc_buf_steal(&b);
 }
+
+/* Characters a terminal would act on instead of showing, or that reorder text. */
+static bool unsafe(uint32_t c)
+{
+    return c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) ||
+           (c >= 0x2066 && c <= 0x2069) || c == 0x200e || c == 0x200f || c == 0x061c || c == 0xfeff;
+}
+
+void mc_utf8_escape(struct mc_buf *b, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    while (*p) {
+        uint32_t c;
+        size_t n = mc_utf8_decode(p, &c);
+        if (n == 0) {
+            mc_buf_printf(b, "\\x%02x", *p);
+            p++;
+            continue;
+        }
+        if (!unsafe(c)) {
+            mc_buf_append(b, p, n);
+        } else if (c == '\n') {
+            mc_buf_puts(b, "\\n");
+        } else if (c == '\t') {
+            mc_buf_puts(b, "\\t");
+        } else if (c == '\r') {
+            mc_buf_puts(b, "\\r");
+        } else if (c < 0x100) {
+            mc_buf_printf(b, "\\x%02x", (unsigned)c);
+        } else {
+            mc_buf_printf(b, "\\u{%04x}", (unsigned)c);
+        }
+        p += n;
+    }
+}
+
+char *mc_utf8_escaped(const char *s)
+{
+    struct mc_buf b = MC_BUF_INIT;
+    mc_utf8_escape(&b, s);
+    return mc_buf_steal(&b);
+}

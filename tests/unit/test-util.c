@@ -7,9 +7,20 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "util/random.h"
 #include "util/source.h"
 #include "util/spawn.h"
 #include "util/strv.h"
@@ -259,12 +270,115 @@ static void test_fs_source(void **state)
     mc_source_free(s);
 }
 
+/*
+ * A token made in a child: hide_urandom puts /dev/null over /dev/urandom in a private mount
+ * namespace (a weak generator would read nothing there and fall back to a predictable one);
+ * no_getrandom makes getrandom(2) fail (the generator must then stop the process).
+ */
+static int child_token(bool hide_urandom, bool no_getrandom, char *out, size_t len)
+{
+    int pfd[2];
+    if (pipe(pfd) < 0)
+        return -errno;
+    pid_t pid = fork();
+    if (pid < 0)
+        return -errno;
+    if (pid == 0) {
+        close(pfd[0]);
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 2); /* the abort message is expected */
+        if (hide_urandom &&
+            (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+             mount("/dev/null", "/dev/urandom", NULL, MS_BIND, NULL) < 0))
+            _exit(77);
+        if (no_getrandom) {
+            struct sock_filter f[] = {
+                BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+                BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getrandom, 0, 1),
+                BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+                BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+            };
+            struct sock_fprog prog = { .len = 4, .filter = f };
+            if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+                prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
+                _exit(78);
+        }
+        char *t = mc_random_hex(16);
+        ssize_t w = write(pfd[1], t, strlen(t));
+        _exit(w == 32 ? 0 : 1);
+    }
+    close(pfd[1]);
+    ssize_t n = read(pfd[0], out, len - 1);
+    close(pfd[0]);
+    out[n > 0 ? n : 0] = '\0';
+    int status;
+    waitpid(pid, &status, 0);
+    if (WIFSIGNALED(status))
+        return -WTERMSIG(status) - 1000;
+    return WEXITSTATUS(status);
+}
+
+static void test_random(void **state)
+{
+    (void)state;
+    char *a = mc_random_hex(16), *b = mc_random_hex(16);
+    assert_int_equal(strlen(a), 32);
+    assert_int_equal(strspn(a, "0123456789abcdef"), 32);
+    assert_string_not_equal(a, b);
+    free(a);
+    free(b);
+    if (geteuid() != 0) {
+        fprintf(stderr, "needs root for a private mount namespace: rest skipped\n");
+        return;
+    }
+    /* Fresh processes without /dev/urandom still get different tokens. */
+    char t1[64], t2[64];
+    int r1 = child_token(true, false, t1, sizeof(t1));
+    int r2 = child_token(true, false, t2, sizeof(t2));
+    if (r1 == 77 || r2 == 77) {
+        fprintf(stderr, "no private mount namespace here: rest skipped\n");
+        return;
+    }
+    assert_int_equal(r1, 0);
+    assert_int_equal(r2, 0);
+    assert_int_equal(strlen(t1), 32);
+    assert_string_not_equal(t1, t2);
+    /* Without getrandom (and /dev/urandom) the process stops instead of using weak bytes. */
+    char t3[64];
+    int r3 = child_token(true, true, t3, sizeof(t3));
+    if (r3 != 78)
+        assert_int_equal(r3, -SIGABRT - 1000);
+    assert_int_equal(strlen(t3), 0);
+}
+
+static void test_shell_quote(void **state)
+{
+    (void)state;
+    static const char *const words[] = { "plain", "a b", "it's", "'", "$(id) `x` \\ \"q\"", "" };
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+        char *q = mc_shell_quote(words[i]);
+        const char *argv[] = { "sh", "-c", NULL, NULL };
+        char *cmd = mc_xasprintf("printf %%s %s", q);
+        argv[2] = cmd;
+        struct mc_spawn_opts o = { .argv = argv, .timeout_ms = 10000 };
+        struct mc_spawn_result res = { 0 };
+        struct mc_error err = { 0 };
+        assert_int_equal(mc_spawn_run(&o, &res, &err), 0);
+        assert_int_equal(res.exit_code, 0);
+        assert_string_equal(res.out, words[i]);
+        mc_spawn_result_clear(&res);
+        free(cmd);
+        free(q);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_strv),         cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_spawn),        cmocka_unit_test(test_dump),
         cmocka_unit_test(test_dump_details), cmocka_unit_test(test_fs_source),
+        cmocka_unit_test(test_random),       cmocka_unit_test(test_shell_quote),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,108 @@
+#!/bin/bash
+# Fuzz budget (not run by CI): every libFuzzer target of a -DMIGCHECK_FUZZ=ON build (clang,
+# ASan+UBSan) for a given time, one after the other, each from a copy of its corpus in
+# tests/fuzz/corpus; prints executions, executions per second and crashes per target. Inputs
+# that crash are kept in the work directory (crash-*, leak-*, oom-*, timeout-*), with the
+# command that reproduces each.
+#
+#   cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DMIGCHECK_FUZZ=ON -DMIGCHECK_WERROR=ON
+#   cmake --build build-fuzz -j2
+#   tests/fuzz/budget.sh [-j JOBS] [-r RUNS] [-w WORKDIR] BUILD_DIR SECONDS [TARGET...]
+#
+# SECONDS per target (libFuzzer's -max_total_time); -r stops a target earlier after RUNS
+# executions; -j runs that many targets at once (default 1: the machine is shared). A target
+# stops at its first crash (libFuzzer's way); the table says so. Exit status 1 when any target
+# crashed.
+set -euo pipefail
+here=$(dirname "$(readlink -f "$0")")
+jobs=1 runs=0 work=
+while getopts j:r:w: o; do
+	case $o in
+	j) jobs=$OPTARG ;;
+	r) runs=$OPTARG ;;
+	w) work=$OPTARG ;;
+	*) exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+if [[ $# -lt 2 ]]; then
+	sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
+	exit 2
+fi
+build=$(readlink -f "$1")
+secs=$2
+shift 2
+[[ $secs =~ ^[0-9]+$ && $runs =~ ^[0-9]+$ && $jobs =~ ^[1-9][0-9]*$ ]] || {
+	echo "budget: SECONDS, RUNS and JOBS are numbers" >&2
+	exit 2
+}
+targets=("$@")
+if [[ ${#targets[@]} == 0 ]]; then
+	while IFS= read -r f; do
+		targets+=("${f##*/fuzz-}")
+	done < <(find "$build/tests/fuzz" -maxdepth 1 -type f -name 'fuzz-*' -perm -u+x | sort)
+fi
+[[ ${#targets[@]} -gt 0 ]] || {
+	echo "budget: no fuzz-* targets in $build/tests/fuzz (configure with -DMIGCHECK_FUZZ=ON)" >&2
+	exit 2
+}
+work=${work:-$(mktemp -d /tmp/migcheck-fuzz-budget.XXXXXX)}
+mkdir -p "$work"
+echo "budget: ${#targets[@]} targets, ${secs} s each${runs:+ (at most $runs runs)}, $jobs at a time; work in $work" >&2
+
+run_one() {
+	local t=$1 bin=$build/tests/fuzz/fuzz-$1 d=$work/$1
+	mkdir -p "$d/corpus" "$d/artifacts"
+	[[ -d $here/corpus/$t ]] && cp -n "$here/corpus/$t"/* "$d/corpus/" 2>/dev/null || true
+	local extra=()
+	[[ $runs -gt 0 ]] && extra+=(-runs="$runs")
+	local start end
+	start=$(date +%s)
+	# libFuzzer's own limit, and a hard one in case a target hangs outside its control.
+	timeout -k 30 $((secs + 120)) "$bin" -max_total_time="$secs" -print_final_stats=1 \
+		-rss_limit_mb=2048 -timeout=30 -artifact_prefix="$d/artifacts/" "${extra[@]}" \
+		"$d/corpus" >"$d/log" 2>&1 || true
+	end=$(date +%s)
+	local execs
+	execs=$(awk -F': *' '/stat::number_of_executed_units/ { n = $2 } END { print n + 0 }' "$d/log")
+	if [[ $execs == 0 ]]; then
+		# Stopped by a crash before the final stats: the last status line has the count.
+		execs=$(grep -o '^#[0-9]*' "$d/log" | tail -1 | tr -d '#')
+		execs=${execs:-0}
+	fi
+	local crashes
+	crashes=$(find "$d/artifacts" -type f | wc -l)
+	local secs_ran=$((end - start > 0 ? end - start : 1))
+	printf '%s %s %s %s\n' "$t" "$execs" "$((execs / secs_ran))" "$crashes" >"$d/result"
+	if [[ $crashes -gt 0 ]]; then
+		for a in "$d"/artifacts/*; do
+			echo "reproduce: $bin $a" >>"$d/result.repro"
+		done
+	fi
+}
+
+running=0
+for t in "${targets[@]}"; do
+	[[ -x $build/tests/fuzz/fuzz-$t ]] || {
+		echo "budget: no target fuzz-$t in $build/tests/fuzz" >&2
+		exit 2
+	}
+	run_one "$t" &
+	running=$((running + 1))
+	if [[ $running -ge $jobs ]]; then
+		wait -n || true
+		running=$((running - 1))
+	fi
+done
+wait
+
+total_crashes=0
+printf '%-20s %15s %10s %8s\n' target executions exec/s crashes
+for t in "${targets[@]}"; do
+	read -r name execs rate crashes <"$work/$t/result"
+	printf '%-20s %15s %10s %8s\n' "$name" "$execs" "$rate" "$crashes"
+	total_crashes=$((total_crashes + crashes))
+	[[ -f $work/$t/result.repro ]] && sed 's/^/  /' "$work/$t/result.repro"
+done
+echo "seconds per target: $secs; work directory: $work"
+[[ $total_crashes == 0 ]]

@@ -1,0 +1,334 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The live path against hostile surroundings (each case was a finding of a security review,
+ * reproduced here before it was fixed):
+ *   - a $XDG_RUNTIME_DIR that is not ours, or a name a shell would split, for the private
+ *     directory and the ssh helper script in it;
+ *   - a NUL byte in what an agent sends (a probe dump of a binary file);
+ *   - escape sequences in a host's greeting or in ssh's last words;
+ *   - an ssh_config that turns host key checks or agent/X11 forwarding on (real ssh -G with
+ *     such a system configuration, in a private mount namespace);
+ *   - libvirt URIs that turn host key checks off.
+ * Hostile agents are small scripts standing in for a compromised host: the lab cannot make a
+ * host lie, so this is the one place a fake host is used, and it is said here.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "hosts/hostset.h"
+#include "hosts/hostspec.h"
+#include "hosts/session.h"
+#include "util/fileio.h"
+#include "util/source.h"
+#include "util/spawn.h"
+#include "util/strv.h"
+#include "util/xalloc.h"
+
+static char *tmpdir;
+
+static void write_text(const char *path, const char *text, mode_t mode)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    assert_true(fd >= 0);
+    assert_int_equal(mc_write_all(fd, text, strlen(text)), 0);
+    close(fd);
+    chmod(path, mode);
+}
+
+static bool under(const char *path, const char *dir)
+{
+    size_t n = strlen(dir);
+    return strncmp(path, dir, n) == 0 && path[n] == '/';
+}
+
+/* ---- 1. the private directory ---- */
+
+static void test_runtime_dir(void **state)
+{
+    (void)state;
+    struct mc_error err = { 0 };
+    char *cdir = NULL;
+    char *saved = getenv("XDG_RUNTIME_DIR") ? mc_xstrdup(getenv("XDG_RUNTIME_DIR")) : NULL;
+
+    /* Writable by everyone: not used. */
+    char *open_dir = mc_xasprintf("%s/rt-open", tmpdir);
+    assert_int_equal(mkdir(open_dir, 0700), 0);
+    assert_int_equal(chmod(open_dir, 0777), 0);
+    setenv("XDG_RUNTIME_DIR", open_dir, 1);
+    assert_int_equal(mc_control_dir_create(&cdir, &err), 0);
+    if (under(cdir, open_dir))
+        fail_msg("private directory '%s' made in a world-writable runtime directory", cdir);
+    mc_control_dir_remove(cdir);
+    free(cdir);
+
+    /* Another user's (after su or sudo -E): not used. Needs root to make one. */
+    if (geteuid() == 0) {
+        char *other = mc_xasprintf("%s/rt-other", tmpdir);
+        assert_int_equal(mkdir(other, 0700), 0);
+        assert_int_equal(chown(other, 65534, 65534), 0);
+        setenv("XDG_RUNTIME_DIR", other, 1);
+        assert_int_equal(mc_control_dir_create(&cdir, &err), 0);
+        if (under(cdir, other))
+            fail_msg("private directory '%s' made in another user's runtime directory", cdir);
+        mc_control_dir_remove(cdir);
+        free(cdir);
+        free(other);
+    }
+
+    /* Ours, with a space and a quote in its name: used, and the helper passes it whole. */
+    char *odd = mc_xasprintf("%s/r t'x", tmpdir);
+    assert_int_equal(mkdir(odd, 0700), 0);
+    setenv("XDG_RUNTIME_DIR", odd, 1);
+    assert_int_equal(mc_control_dir_create(&cdir, &err), 0);
+    assert_true(under(cdir, odd));
+    char *helper = mc_control_dir_ssh_helper(cdir);
+    struct mc_spawn_opts so = { .argv = (const char *const[]){ helper, "-G", "lab-x", NULL },
+                                .timeout_ms = 20000 };
+    struct mc_spawn_result res = { 0 };
+    assert_int_equal(mc_spawn_run(&so, &res, &err), 0);
+    if (res.exit_code != 0)
+        fail_msg("the ssh helper failed: %s", res.err);
+    char *want = mc_xasprintf("\ncontrolpath %s/cm-", cdir);
+    if (!strstr(res.out, want))
+        fail_msg("ssh -G through the helper does not show '%s'", want + 1);
+    free(want);
+    mc_spawn_result_clear(&res);
+    free(helper);
+    mc_control_dir_remove(cdir);
+    free(cdir);
+    free(odd);
+    free(open_dir);
+    if (saved)
+        setenv("XDG_RUNTIME_DIR", saved, 1);
+    else
+        unsetenv("XDG_RUNTIME_DIR");
+    free(saved);
+}
+
+/* ---- 2. a NUL byte in an answer ---- */
+
+static void start_local(struct mc_session *s, const char *cdir, const char *remote_command,
+                        struct mc_error *err, int *ret)
+{
+    struct mc_hostspec h = { .local = true, .label = (char *)"local" };
+    struct mc_session_opts o = {
+        .host = &h, .control_dir = cdir, .remote_command = remote_command, .timeout_ms = 20000
+    };
+    *ret = mc_session_start(s, &o, err);
+}
+
+static void test_nul_in_dump(void **state)
+{
+    (void)state;
+    struct mc_error err = { 0 };
+    char *cdir = NULL;
+    assert_int_equal(mc_control_dir_create(&cdir, &err), 0);
+    char *file = mc_xasprintf("%s/binary", tmpdir);
+    static const char content[] = "ab\0cd\nef\0";
+    int fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    assert_true(fd >= 0);
+    assert_int_equal(mc_write_all(fd, content, sizeof(content) - 1), 0);
+    close(fd);
+
+    struct mc_session s;
+    int r;
+    start_local(&s, cdir, "", &err, &r);
+    if (r < 0)
+        fail_msg("%s", err.message);
+    char *spec_line = mc_xasprintf("F %s", file);
+    const char *spec[] = { spec_line, NULL };
+    const char *const *specs[] = { spec, NULL };
+    struct mc_source *src = NULL;
+    if (mc_session_probe(&s, specs, 20000, &src, &err) < 0)
+        fail_msg("%s", err.message);
+    char *data = NULL;
+    size_t len = 0;
+    assert_int_equal(mc_source_read(src, file, 1 << 20, &data, &len), 0);
+    assert_int_equal(len, sizeof(content) - 1);
+    assert_memory_equal(data, content, len);
+    free(data);
+    mc_source_free(src);
+    mc_session_close(&s);
+    free(spec_line);
+    free(file);
+    mc_control_dir_remove(cdir);
+    free(cdir);
+}
+
+/* ---- 6. a host's words reach the terminal escaped ---- */
+
+static void hostile_agent(const char *script, const char *want)
+{
+    struct mc_error err = { 0 };
+    char *cdir = NULL;
+    assert_int_equal(mc_control_dir_create(&cdir, &err), 0);
+    char *agent = mc_xasprintf("%s/hostile-agent", tmpdir);
+    write_text(agent, script, 0755);
+    struct mc_session s;
+    int r;
+    start_local(&s, cdir, agent, &err, &r);
+    assert_true(r < 0);
+    assert_non_null(err.message);
+    if (strpbrk(err.message, "\033\007\r\n\x9b"))
+        fail_msg("control characters in the message: '%s'", err.message);
+    if (!strstr(err.message, want))
+        fail_msg("'%s' does not show '%s'", err.message, want);
+    mc_error_clear(&err);
+    unlink(agent);
+    free(agent);
+    mc_control_dir_remove(cdir);
+    free(cdir);
+}
+
+static void test_escaped(void **state)
+{
+    (void)state;
+    /* A greeting that is no agent's, with a terminal title and a colour change in it. */
+    hostile_agent("#!/bin/sh\nprintf '\\033]0;owned\\007\\033[31mHI\\n'\nsleep 5\n",
+                  "\\x1b]0;owned\\x07\\x1b[31mHI");
+    /* ssh's last line on stderr before the connection ends. */
+    hostile_agent("#!/bin/sh\nprintf 'Permission denied \\033[2J\\r\\n' >&2\nexit 255\n",
+                  "Permission denied \\x1b[2J");
+}
+
+/* ---- 7. ssh options a configuration cannot weaken ---- */
+
+/*
+ * In a child with a private mount namespace, a system ssh_config that turns everything
+ * unsafe on replaces the real one; ssh -G shows what a session of migcheck would use.
+ */
+static void test_ssh_options(void **state)
+{
+    (void)state;
+    if (geteuid() != 0) {
+        fprintf(stderr, "needs root for a private mount namespace: skipped\n");
+        skip();
+    }
+    char *conf = mc_xasprintf("%s/hostile_ssh_config", tmpdir);
+    write_text(conf,
+               "Host *\n  StrictHostKeyChecking no\n  UserKnownHostsFile /dev/null\n"
+               "  ForwardAgent yes\n  ForwardX11 yes\n  ForwardX11Trusted yes\n",
+               0644);
+    int pfd[2];
+    assert_int_equal(pipe(pfd), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(pfd[0]);
+        if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+            mount(conf, "/etc/ssh/ssh_config", NULL, MS_BIND, NULL) < 0)
+            _exit(77);
+        const char *argv[64];
+        size_t n = 0;
+        argv[n++] = "ssh";
+        argv[n++] = "-G";
+        for (size_t i = 0; mc_ssh_base_options[i]; i++)
+            argv[n++] = mc_ssh_base_options[i];
+        argv[n++] = "some-host";
+        argv[n] = NULL;
+        dup2(pfd[1], 1);
+        execvp("ssh", (char *const *)argv);
+        _exit(127);
+    }
+    close(pfd[1]);
+    struct mc_buf out = MC_BUF_INIT;
+    char buf[4096];
+    ssize_t k;
+    while ((k = read(pfd[0], buf, sizeof(buf))) > 0)
+        mc_buf_append(&out, buf, (size_t)k);
+    close(pfd[0]);
+    int status;
+    waitpid(pid, &status, 0);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
+        fprintf(stderr, "no private mount namespace here: skipped\n");
+        mc_buf_free(&out);
+        free(conf);
+        skip();
+    }
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_non_null(out.data);
+    if (!strstr(out.data, "\nstricthostkeychecking true\n"))
+        fail_msg("host key checking is not forced on:\n%s", out.data);
+    if (!strstr(out.data, "\nforwardagent no\n"))
+        fail_msg("agent forwarding is not forced off");
+    if (!strstr(out.data, "\nforwardx11 no\n"))
+        fail_msg("X11 forwarding is not forced off");
+    mc_buf_free(&out);
+    free(conf);
+}
+
+static void test_no_verify(void **state)
+{
+    (void)state;
+    static const char *const refused[] = {
+        "qemu+ssh://root@kvm1/system?no_verify=1",
+        "qemu+tls://kvm1/system?no_verify=1",
+        "qemu+ssh://kvm1/system?keyfile=/k&No_Verify=%31",
+        "qemu+libssh2://kvm1/system?known_hosts_verify=ignore",
+        "qemu+libssh://kvm1/system?known_hosts_verify=auto",
+        NULL,
+    };
+    static const char *const accepted[] = {
+        "qemu+ssh://root@kvm1/system?no_verify=0",
+        "qemu+libssh://kvm1/system?known_hosts_verify=normal",
+        "qemu+ssh://kvm1/system",
+        NULL,
+    };
+    for (const char *const *u = refused; *u; u++) {
+        struct mc_hostset *hs = mc_hostset_new(&(struct mc_hostset_opts){ 0 });
+        struct mc_error err = { 0 };
+        int r = mc_hostset_add(hs, *u, NULL, &err);
+        if (r >= 0)
+            fail_msg("'%s' was accepted", *u);
+        assert_non_null(strstr(err.message, "--insecure-no-verify"));
+        mc_error_clear(&err);
+        mc_hostset_free(hs);
+        hs = mc_hostset_new(&(struct mc_hostset_opts){ .insecure_no_verify = true });
+        if (mc_hostset_add(hs, *u, NULL, &err) < 0)
+            fail_msg("'%s' with the option: %s", *u, err.message);
+        mc_hostset_free(hs);
+    }
+    for (const char *const *u = accepted; *u; u++) {
+        struct mc_hostset *hs = mc_hostset_new(&(struct mc_hostset_opts){ 0 });
+        struct mc_error err = { 0 };
+        if (mc_hostset_add(hs, *u, NULL, &err) < 0)
+            fail_msg("'%s': %s", *u, err.message);
+        mc_hostset_free(hs);
+    }
+}
+
+int main(void)
+{
+    /* Short: runtime directories longer than 40 bytes are not used (socket path length). */
+    char tmpl[] = "/tmp/mcst-XXXXXX";
+    if (!mkdtemp(tmpl))
+        return 1;
+    tmpdir = tmpl;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_runtime_dir), cmocka_unit_test(test_nul_in_dump),
+        cmocka_unit_test(test_escaped),     cmocka_unit_test(test_ssh_options),
+        cmocka_unit_test(test_no_verify),
+    };
+    int r = cmocka_run_group_tests(tests, NULL, NULL);
+    const char *rm[] = { "rm", "-rf", "--", tmpl, NULL };
+    struct mc_spawn_opts so = { .argv = rm, .timeout_ms = 20000 };
+    struct mc_spawn_result res = { 0 };
+    struct mc_error err = { 0 };
+    mc_spawn_run(&so, &res, &err);
+    mc_spawn_result_clear(&res);
+    mc_error_clear(&err);
+    return r;
+}
