@@ -32,6 +32,24 @@ void mc_xml_init(void)
     pthread_once(&once, do_init);
 }
 
+/*
+ * An upper bound of the elements in buf, stopping past limit: every start tag is a '<' followed
+ * by a name's first character (a letter, '_', ':' or a non-ASCII byte); end tags, comments,
+ * processing instructions and CDATA start otherwise. In well-formed XML a raw '<' appears
+ * nowhere else but in comments and CDATA, which can only make the bound larger.
+ */
+static size_t count_start_tags(const char *buf, size_t len, size_t limit)
+{
+    size_t n = 0;
+    const char *p = buf, *end = buf + len;
+    while (n <= limit && (p = memchr(p, '<', (size_t)(end - p))) && ++p < end) {
+        unsigned char c = (unsigned char)*p;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' || c >= 0x80)
+            n++;
+    }
+    return n;
+}
+
 int mc_xml_parse(const char *buf, size_t len, const char *what, xmlDocPtr *ret,
                  struct mc_error *reterr)
 {
@@ -39,6 +57,9 @@ int mc_xml_parse(const char *buf, size_t len, const char *what, xmlDocPtr *ret,
     if (len > MC_XML_MAX_BYTES)
         return mc_error_set(reterr, -EFBIG, "%s is larger than %u MiB", what,
                             MC_XML_MAX_BYTES >> 20);
+    if (count_start_tags(buf, len, MC_XML_MAX_ELEMENTS) > MC_XML_MAX_ELEMENTS)
+        return mc_error_set(reterr, -E2BIG, "%s has more than %u elements", what,
+                            MC_XML_MAX_ELEMENTS);
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
     if (!ctxt)
         return mc_error_set(reterr, -ENOMEM, "cannot create an XML parser");

@@ -16,6 +16,13 @@
 #include "util/error.h"
 
 #define MC_XML_MAX_BYTES (64u << 20)
+/*
+ * At most this many elements in any document (before the tree is built: a 64 MiB file of
+ * empty elements would otherwise take seconds and gigabytes). A host snapshot has hundreds,
+ * a pair or a cluster snapshot with many domains some tens of thousands. Readers of one kind
+ * of document may cap lower after parsing (the domain XML: 50000).
+ */
+#define MC_XML_MAX_ELEMENTS 500000u
 
 MC_DEFINE_CLEANUP(xmlDocPtr, xmlFreeDoc)
 MC_DEFINE_CLEANUP(xmlXPathContextPtr, xmlXPathFreeContext)
@@ -32,8 +39,9 @@ void mc_xml_init(void);
 
 /*
  * Parse untrusted XML. what names the document in messages ("snapshot
- * 'a.xml'", "domain XML of 'web1'"). Errors: -EFBIG (too large), -EBADMSG
- * (not well-formed, with libxml2's message and line), -EPERM (has a DTD).
+ * 'a.xml'", "domain XML of 'web1'"). Errors: -EFBIG (too large), -E2BIG (more than
+ * MC_XML_MAX_ELEMENTS elements), -EBADMSG (not well-formed, with libxml2's message and line),
+ * -EPERM (has a DTD).
  */
 int mc_xml_parse(const char *buf, size_t len, const char *what, xmlDocPtr *ret,
                  struct mc_error *reterr);
