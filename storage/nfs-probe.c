@@ -132,7 +132,8 @@ int mc_nfs_probe(const char *server, const char *export_path, const char *path,
     res.size = (int64_t)st.nfs_size;
     if (S_ISREG(st.nfs_mode)) {
         struct nfsfh *fh = NULL;
-        r = nfs_open(nfs, res.path, O_RDONLY, &fh);
+        /* libnfs checks the mode with the server's ACCESS call, as for QEMU's open. */
+        r = nfs_open(nfs, res.path, o->write ? O_RDWR : O_RDONLY, &fh);
         if (r == 0) {
             _cleanup_free_ char *buf = mc_xmalloc(want);
             r = nfs_pread(nfs, fh, 0, want, buf);

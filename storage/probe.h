@@ -19,7 +19,7 @@ enum mc_nfs_result {
     MC_NFS_UNREACHABLE,  /* no TCP connection to the server (see err) */
     MC_NFS_MOUNT_FAILED, /* the server refused the export (not exported to us, no such export) */
     MC_NFS_NOT_FOUND,    /* mounted, but the path does not exist */
-    MC_NFS_ACCESS,       /* mounted, the path exists, reading it failed (permissions) */
+    MC_NFS_ACCESS,       /* mounted, the path exists, opening or reading it failed (permissions) */
     MC_NFS_ERROR,
 };
 const char *mc_nfs_result_name(enum mc_nfs_result r); /* ok, unreachable, mount-failed, ... */
@@ -30,6 +30,8 @@ struct mc_nfs_probe_opts {
     int64_t uid;    /* credentials to present (-1: libnfs's default, the caller's) */
     int64_t gid;
     size_t read_bytes; /* bytes to read from a regular file (0: 512) */
+    bool write;        /* open a regular file read-write, as QEMU opens a writable disk (the
+                          server's ACCESS check answers; nothing is written) */
 };
 
 struct mc_nfs_probe_result {

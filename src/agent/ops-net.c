@@ -114,7 +114,10 @@ static int64_t user_id(const char *s, bool group)
     return p ? (int64_t)p->pw_uid : -1;
 }
 
-/* nfs-stat SERVER NAME UID GID MODE: the image as QEMU's nfs driver opens it. */
+/*
+ * nfs-stat SERVER NAME UID GID r|rw: the image as QEMU's nfs driver opens it, read-only or
+ * read-write (libnfs asks the server's ACCESS for that mode; nothing is written).
+ */
 void mc_op_nfs_stat(const struct mc_agent_req *req)
 {
     const char *id = req->id;
@@ -126,9 +129,14 @@ void mc_op_nfs_stat(const struct mc_agent_req *req)
     const char *name = args[1];
     _cleanup_free_ char *url =
         mc_xasprintf("nfs://%s%s%s", args[0], name[0] == '/' ? "" : "/", name);
+    if (strcmp(args[4], "r") != 0 && strcmp(args[4], "rw") != 0) {
+        mc_agent_reply_words(id, "error", "EINVAL", NULL);
+        return;
+    }
     struct mc_nfs_probe_opts o = { .timeout_ms = 5000,
                                    .uid = user_id(args[2], false),
-                                   .gid = user_id(args[3], true) };
+                                   .gid = user_id(args[3], true),
+                                   .write = strcmp(args[4], "rw") == 0 };
     struct mc_nfs_probe_result res = { 0 };
     _cleanup_error_ struct mc_error err = { 0 };
     if (mc_nfs_probe_url(url, &o, &res, &err) < 0) {

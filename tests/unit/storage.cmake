@@ -6,3 +6,4 @@ set_tests_properties(unit.storage-probe PROPERTIES SKIP_RETURN_CODE 77)
 # Against the lab's NFS server (tests/lab); skips when the lab is down.
 mc_add_unit_test(nfs-probe SOURCES test-nfs-probe.c LIBS mc_storage LABELS lab)
 set_tests_properties(unit.nfs-probe PROPERTIES SKIP_RETURN_CODE 77 RESOURCE_LOCK lab)
+add_dependencies(test-nfs-probe migcheck) # the agent-mode test runs the built binary

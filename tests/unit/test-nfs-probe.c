@@ -149,6 +149,68 @@ static void test_failures(void **state)
     assert_int_equal(mc_nfs_probe_url("http://x/y", &o, &r, &err), -EINVAL);
 }
 
+static int labctl_exec(const char *script)
+{
+    _cleanup_free_ char *labctl = mc_xasprintf("%s/tests/lab/labctl", MC_SOURCE_DIR);
+    struct mc_spawn_opts so = { .argv = (const char *const[]){ labctl, "exec", "lab-storage", "sh",
+                                                               "-c", script, NULL },
+                                .timeout_ms = 60000 };
+    struct mc_spawn_result res = { 0 };
+    _cleanup_error_ struct mc_error err = { 0 };
+    int r = mc_spawn_run(&so, &res, &err) == 0 ? res.exit_code : -1;
+    mc_spawn_result_clear(&res);
+    return r;
+}
+
+/*
+ * The agent's nfs-stat honours its mode: a file the presented user may read but not write
+ * (mode 0444, owned by that uid) opens read-only and is refused read-write, and a 0644 file
+ * opens read-write. Through `migcheck __agent`, as the check asks it on a destination.
+ */
+static void test_agent_mode(void **state)
+{
+    (void)state;
+    _cleanup_free_ char *ro = mc_xasprintf("mc-rw-test-%d-ro.img", (int)getpid());
+    _cleanup_free_ char *rw = mc_xasprintf("mc-rw-test-%d-rw.img", (int)getpid());
+    _cleanup_free_ char *mk =
+        mc_xasprintf("cd /srv/nfs && printf x > %s && printf x > %s && chown 4242:4242 %s %s && "
+                     "chmod 0444 %s && chmod 0644 %s",
+                     ro, rw, ro, rw, ro, rw);
+    assert_int_equal(labctl_exec(mk), 0);
+    _cleanup_free_ char *req = mc_xasprintf(
+        "1 nfs-stat %s /srv/nfs/%s 4242 4242 r\n2 nfs-stat %s /srv/nfs/%s 4242 4242 rw\n"
+        "3 nfs-stat %s /srv/nfs/%s 4242 4242 rw\n4 nfs-stat %s /srv/nfs/%s 4242 4242 rx\n5 quit\n",
+        server, ro, server, ro, server, rw, server, rw);
+    _cleanup_free_ char *bin = mc_xasprintf("%s/src/migcheck", MC_BINARY_DIR);
+    struct mc_spawn_opts so = { .argv = (const char *const[]){ bin, "__agent", NULL },
+                                .stdin_data = req,
+                                .stdin_len = strlen(req),
+                                .timeout_ms = 60000 };
+    struct mc_spawn_result res = { 0 };
+    _cleanup_error_ struct mc_error err = { 0 };
+    int r = mc_spawn_run(&so, &res, &err);
+    _cleanup_free_ char *rm = mc_xasprintf("rm -f /srv/nfs/%s /srv/nfs/%s", ro, rw);
+    labctl_exec(rm);
+    assert_int_equal(r, 0);
+    _cleanup_strv_free_ char **lines = mc_strv_split(res.out, "\n");
+    mc_spawn_result_clear(&res);
+    const char *a[5] = { NULL };
+    STRV_FOREACH (l, lines)
+        if (**l >= '1' && **l <= '4' && (*l)[1] == ' ')
+            a[**l - '1'] = *l + 2;
+    assert_non_null(a[0]);
+    assert_non_null(a[1]);
+    assert_non_null(a[2]);
+    assert_non_null(a[3]);
+    if (!mc_str_startswith(a[0], "ok nfs "))
+        fail_msg("read-only open of a 0444 file: '%s'", a[0]);
+    if (!mc_str_startswith(a[1], "fail EACCES"))
+        fail_msg("read-write open of a 0444 file: '%s'", a[1]);
+    if (!mc_str_startswith(a[2], "ok nfs "))
+        fail_msg("read-write open of a 0644 file: '%s'", a[2]);
+    assert_string_equal(a[3], "error EINVAL");
+}
+
 /* The storage host's address when labctl says its ganesha is up. */
 static char *lab_storage(void)
 {
@@ -182,10 +244,9 @@ int main(void)
         return 77;
     }
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_exports),
-        cmocka_unit_test(test_export_root),
-        cmocka_unit_test(test_file),
-        cmocka_unit_test(test_failures),
+        cmocka_unit_test(test_exports),    cmocka_unit_test(test_export_root),
+        cmocka_unit_test(test_file),       cmocka_unit_test(test_failures),
+        cmocka_unit_test(test_agent_mode),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
     free(server);
