@@ -27,7 +27,7 @@ enum mc_status {
 };
 
 enum mc_severity {
-    MC_SEV_WARN, /* the seeds' support requirements that real migrations survive */
+    MC_SEV_WARN, /* the guides' support requirements that real migrations survive */
     MC_SEV_FAIL, /* libvirt or QEMU will refuse, or the guest would break */
     _MC_SEV_MAX,
 };

@@ -2,12 +2,13 @@
 /*
  * The rule table. Severity follows from what a verdict means (ARCHITECTURE.md
  * §2): FAIL only for what libvirt or QEMU will really refuse or what would
- * break the guest; the seeds' support requirements that real migrations
- * survive are WARN (a site promotes them with its policy or --strict).
+ * break the guest; the support requirements of the Red Hat and Fedora
+ * migration guides that real migrations survive are WARN (a site promotes
+ * them with its policy or --strict).
  *
- * "seeds" below are the Red Hat / Fedora migration guides the project started
- * from; "failure N" is entry N of the catalogue of real failure messages in
- * the project's research notes (anchors-and-failures.md, section c).
+ * Each .requirement cites where the requirement is written down: the guide
+ * and section, or the libvirt/QEMU function and the error text it produces.
+ * It is user-facing text (migcheck rules, migcheck-rules(7)).
  */
 #include <assert.h>
 
@@ -72,8 +73,10 @@ static const struct mc_rule rules[_R_MAX] = {
         .severity = MC_SEV_FAIL,
         .needs = 0,
         .hint = "start the domain, or check an offline migration with --offline",
-        .requirement = "seeds: live migration moves a running guest; a shut-off guest "
-                       "can only be migrated offline (virsh migrate --offline --persistent)",
+        .requirement = "Red Hat Enterprise Linux 8 Configuring and managing virtualization, "
+                       "9.1 (How migrating virtual machines works): live migration moves a "
+                       "running guest; a shut-off guest can only be migrated offline (virsh "
+                       "migrate --offline --persistent)",
         .explain = "A live migration needs a running or paused domain. A shut-off domain only "
                    "moves its definition (offline migration), which needs --offline; with "
                    "--offline the state check passes for any state.",
@@ -85,7 +88,7 @@ static const struct mc_rule rules[_R_MAX] = {
         .severity = MC_SEV_FAIL,
         .hint = "wait for the running job (migration, backup, block job) to finish or abort it",
         .requirement = "libvirt: one job at a time ('another migration job is already running', "
-                       "'cannot acquire state change lock'; failure 25)",
+                       "'cannot acquire state change lock')",
         .explain = "libvirt refuses to start a migration while another job (a migration, save, "
                    "dump, backup or block job) holds the domain.",
         .check = rule_vm_job,
@@ -108,8 +111,8 @@ static const struct mc_rule rules[_R_MAX] = {
         .severity = MC_SEV_FAIL,
         .hint = "detach the host device before migrating, or use a failover (teaming) pair for "
                 "SR-IOV network devices",
-        .requirement = "libvirt qemuMigrationSrcIsAllowedHostdev; failure 20 ('domain has "
-                       "assigned non-USB host devices')",
+        .requirement = "libvirt qemuMigrationSrcIsAllowedHostdev: 'domain has assigned "
+                       "non-USB host devices'",
         .explain = "A device passed through from the host cannot follow the guest. libvirt "
                    "refuses PCI (except a transient teaming failover device), mdev and SCSI "
                    "host devices; USB devices are allowed but must exist on the destination.",
@@ -132,8 +135,8 @@ static const struct mc_rule rules[_R_MAX] = {
         .severity = MC_SEV_FAIL,
         .hint = "add <clock><timer name='tsc' frequency='...'/></clock> with the TSC frequency "
                 "both hosts support, or drop the invtsc feature",
-        .requirement = "libvirt: 'domain has 'invtsc' CPU feature but TSC frequency is not "
-                       "specified' (failure 22)",
+        .requirement = "libvirt qemuMigrationSrcIsAllowed: 'domain has 'invtsc' CPU feature "
+                       "but TSC frequency is not specified'",
         .explain = "QEMU blocks migration of guests with the invtsc CPU feature unless the TSC "
                    "frequency is set explicitly; with a frequency, the destination must run "
                    "the TSC at that rate.",
@@ -145,8 +148,9 @@ static const struct mc_rule rules[_R_MAX] = {
         .severity = MC_SEV_WARN,
         .hint = "lower the queue count (interface driver queues) or the controller's vectors to "
                 "32 or fewer",
-        .requirement = "seeds (RHEL 7 guide 15.2): 'set the number of vectors on any virtio "
-                       "device on either platform to 32 or fewer'",
+        .requirement = "Red Hat Enterprise Linux 7 Virtualization Deployment and Administration Guide, 15.2 "
+                       "(Migration Requirements and Limitations): set the number of vectors on any virtio device on either platform to 32 "
+                       "or fewer",
         .explain = "Red Hat's guide asks for at most 32 vectors per virtio device for migration. "
                    "A multiqueue virtio-net interface with N queues uses 2N+2 vectors.",
         .check = rule_vm_virtio_vectors,
@@ -196,7 +200,9 @@ static const struct mc_rule rules[_R_MAX] = {
         .needs = MC_NEED_LIVE,
         .hint = "use a CPU model both hosts provide (virsh hypervisor-cpu-baseline on both "
                 "hosts' domain capabilities)",
-        .requirement = "libvirt compares the guest CPU at the destination (failures 3 and 4)",
+        .requirement = "libvirt compares the guest CPU at the destination: 'guest CPU doesn't "
+                       "match specification: missing features', 'the CPU is incompatible with "
+                       "host CPU'",
         .explain = "The destination's libvirt compares the guest's migratable CPU definition with "
                    "what its hypervisor can provide (virConnectCompareHypervisorCPU). Features "
                    "the source host lacks too are ignored: the guest already runs without them.",
@@ -220,8 +226,8 @@ static const struct mc_rule rules[_R_MAX] = {
         .needs = BOTH_VIRT,
         .hint = "set a distinct host_uuid in /etc/libvirt/libvirtd.conf (or "
                 "host_uuid_source = \"machine-id\") on one host and restart libvirtd",
-        .requirement = "libvirt migration cookie: 'Attempt to migrate guest to the same host' "
-                       "(failure 9)",
+        .requirement = "libvirt migration cookie: 'Attempt to migrate guest to the same "
+                       "host'",
         .explain = "libvirt compares the host UUIDs of source and destination and refuses when "
                    "they are equal, as happens with cloned machines or boards with a duplicate "
                    "SMBIOS UUID.",
@@ -233,8 +239,8 @@ static const struct mc_rule rules[_R_MAX] = {
         .severity = MC_SEV_FAIL,
         .needs = MC_NEED_DST_VIRT,
         .hint = "remove or rename the conflicting domain on the destination (virsh undefine)",
-        .requirement = "libvirt: 'domain is already active', 'domain already exists with uuid' "
-                       "(failure 21)",
+        .requirement = "libvirt: 'domain is already active', 'domain already exists with "
+                       "uuid'",
         .explain = "The destination refuses an incoming domain when a running domain has its "
                    "UUID, or a domain with its name has another UUID. A persistent, inactive "
                    "definition with the same name and UUID is fine: it becomes the running one.",
@@ -246,8 +252,7 @@ static const struct mc_rule rules[_R_MAX] = {
         .severity = MC_SEV_FAIL,
         .needs = MC_NEED_DST_VIRT,
         .hint = "migrate to a host with the same or newer QEMU, which keeps old machine types",
-        .requirement = "libvirt qemu_validate: 'Emulator does not support machine type' "
-                       "(failure 12)",
+        .requirement = "libvirt qemu_validate: 'Emulator does not support machine type'",
         .explain = "The guest keeps its versioned machine type (pc-q35-7.2, pc-q35-rhel9.4.0) "
                    "across migration. A destination QEMU that does not list it cannot start the "
                    "incoming guest.",
@@ -284,7 +289,8 @@ static const struct mc_rule rules[_R_MAX] = {
         .severity = MC_SEV_FAIL,
         .needs = BOTH_VIRT,
         .hint = "upgrade the destination first; migrate from older to newer QEMU only",
-        .requirement = "QEMU supports forward migration only (failures 13, 16)",
+        .requirement = "QEMU supports forward migration only: an older QEMU fails with "
+                       "'Unknown savevm section' or 'Failed to load virtio-net'",
         .explain = "An older QEMU cannot load a migration stream from a newer one (unknown "
                    "sections, virtio features it does not know). Migrations from older to newer "
                    "QEMU are supported.",
@@ -296,8 +302,8 @@ static const struct mc_rule rules[_R_MAX] = {
         .severity = MC_SEV_FAIL,
         .needs = BOTH_OS,
         .hint = "install the same ipxe/seabios/qemu firmware packages on both hosts",
-        .requirement = "QEMU migrates ROM RAM blocks and needs equal sizes (failure 15: "
-                       "'Unknown ramblock ... cannot accept migration')",
+        .requirement = "QEMU migrates ROM RAM blocks and needs equal sizes: 'Unknown "
+                       "ramblock ... cannot accept migration'",
         .explain = "Option ROMs (NIC boot ROMs, BIOS, VGA BIOS) are RAM blocks of the guest. A "
                    "different size on the destination makes QEMU reject the stream.",
         .check = rule_virt_rom_size,
@@ -319,8 +325,8 @@ static const struct mc_rule rules[_R_MAX] = {
         .needs = MC_NEED_DST_VIRT,
         .hint = "reserve more hugepages of that size on the destination (vm.nr_hugepages or "
                 "/sys/kernel/mm/hugepages)",
-        .requirement = "failure 23: 'unable to map backing store for guest RAM: Cannot allocate "
-                       "memory'",
+        .requirement = "QEMU on the destination: 'unable to map backing store for guest RAM: "
+                       "Cannot allocate memory'",
         .explain = "A guest backed by hugepages needs as many free pages of its page size on the "
                    "destination.",
         .check = rule_virt_hugepages,
@@ -356,9 +362,9 @@ static const struct mc_rule rules[_R_MAX] = {
         .hint = "put the disk on storage libvirt knows as shared (NFS, GFS2, ...) or a network "
                 "disk, use cache='none', or copy the storage",
         .fix = MC_FIX_COPY_STORAGE,
-        .requirement = "libvirt qemuMigrationSrcIsSafe (failures 1 and 2: 'Migration without "
-                       "shared storage is unsafe', 'Migration may lead to data corruption if "
-                       "disks use cache other than none or directsync')",
+        .requirement = "libvirt qemuMigrationSrcIsSafe: 'Migration without shared storage is "
+                       "unsafe', 'Migration may lead to data corruption if disks use cache "
+                       "other than none or directsync'",
         .explain = "libvirt refuses a migration whose writable file disks are on a file system "
                    "not in its list of shared ones, or on a shared but not cluster file system "
                    "with a cache mode other than none/directsync when QEMU cannot drop its "
@@ -391,8 +397,8 @@ static const struct mc_rule rules[_R_MAX] = {
         .severity = MC_SEV_WARN,
         .needs = BOTH_OS,
         .hint = "upgrade the older host so both run the same release",
-        .requirement = "seeds: 'Two or more Red Hat Enterprise Linux systems of the same version "
-                       "with the same updates'",
+        .requirement = "Red Hat Enterprise Linux Virtualization Guide 22.1 and Fedora Virtualization Guide "
+                       "12.1 (Live migration requirements): two or more systems of the same version with the same updates",
         .explain = "Migrations between releases often work, but only same-release pairs are "
                    "supported.",
         .check = rule_os_release,
@@ -403,7 +409,8 @@ static const struct mc_rule rules[_R_MAX] = {
         .severity = MC_SEV_WARN,
         .needs = BOTH_OS,
         .hint = "apply the same updates to both hosts",
-        .requirement = "seeds: 'of the same version with the same updates'",
+        .requirement = "Red Hat Enterprise Linux Virtualization Guide 22.1 and Fedora Virtualization Guide "
+                       "12.1 (Live migration requirements): systems of the same version with the same updates",
         .explain = "Compares the installed versions of the kernel, QEMU, libvirt and firmware "
                    "packages.",
         .check = rule_os_updates,
@@ -416,8 +423,9 @@ static const struct mc_rule rules[_R_MAX] = {
         .hint = "put the disk on storage both hosts share (NFS, iSCSI, FC, GFS2), provision it "
                 "with migcheck, or migrate with --copy-storage-all",
         .fix = MC_FIX_PROVISION_SHARED_STORAGE,
-        .requirement = "seeds: 'A guest installed on shared networked storage'; failure 5 "
-                       "('Cannot access storage file')",
+        .requirement = "Red Hat Enterprise Linux 7 Virtualization Deployment and Administration Guide, 15.2 "
+                       "(Migration Requirements and Limitations): a guest installed on shared storage (Fibre Channel, iSCSI, NFS, GFS2, "
+                       "SRP); libvirt: 'Cannot access storage file'",
         .explain = "For every disk, CD-ROM with media, backing file and other file the guest "
                    "opens, migcheck needs evidence that the destination reaches the same store: "
                    "the same NFS server and export, the same LUN (WWN) or lock table, a network "
@@ -434,8 +442,9 @@ static const struct mc_rule rules[_R_MAX] = {
         .hint = "mount the storage at the same path on both hosts, or let migcheck migrate "
                 "rewrite the paths in the destination XML",
         .fix = MC_FIX_REWRITE_PATH,
-        .requirement = "seeds: 'Shared storage must mount at the same location on source and "
-                       "destination systems'",
+        .requirement = "Red Hat Enterprise Linux 7 Virtualization Deployment and Administration Guide, 15.2 "
+                       "(Migration Requirements and Limitations): shared storage must mount at the same location on source and "
+                       "destination systems",
         .explain = "QEMU on the destination opens the paths written in the domain XML.",
         .check = rule_storage_disk_path,
     },
@@ -446,8 +455,8 @@ static const struct mc_rule rules[_R_MAX] = {
         .needs = MC_NEED_LIVE,
         .hint = "fix ownership and modes, NFS root_squash/anonuid, or the qemu user's numeric "
                 "uid/gid",
-        .requirement = "failure 19 ('Could not open ... Permission denied': root_squash, "
-                       "uid/gid differences)",
+        .requirement = "QEMU on the destination: 'Could not open ... Permission denied' "
+                       "(NFS root_squash, uid/gid differences)",
         .explain = "On the destination, as the user QEMU runs as, migcheck opens each file "
                    "(read-write unless the disk is read-only).",
         .check = rule_storage_qemu_access,
@@ -458,7 +467,8 @@ static const struct mc_rule rules[_R_MAX] = {
         .severity = MC_SEV_WARN,
         .needs = BOTH_OS,
         .hint = "give the qemu user the same uid and gid on both hosts",
-        .requirement = "NFS checks numeric ids (failure 19, UVMM uid/gid 64055)",
+        .requirement = "NFS checks numeric uids and gids: QEMU on the destination fails with "
+                       "'Could not open ... Permission denied'",
         .explain = "Files on NFS carry numeric owners: a qemu user with another uid on the "
                    "destination may not open them.",
         .check = rule_storage_qemu_ids,
@@ -469,8 +479,9 @@ static const struct mc_rule rules[_R_MAX] = {
         .severity = MC_SEV_WARN,
         .needs = BOTH_NET,
         .hint = "serve the storage from a separate host",
-        .requirement = "seeds: 'Storage should not reside on either of the two host physical "
-                       "machines used for the migration'",
+        .requirement = "Red Hat Enterprise Linux 7 Virtualization Deployment and Administration Guide, 15.2 "
+                       "(Migration Requirements and Limitations): storage should not reside on either of the two host physical machines "
+                       "used for the migration",
         .explain = "A hypervisor that also serves the storage cannot be taken down for "
                    "maintenance without its guests' disks.",
         .check = rule_storage_separate_host,
@@ -495,7 +506,8 @@ static const struct mc_rule rules[_R_MAX] = {
         .needs = MC_NEED_DST_VIRT,
         .hint = "define and start a storage pool on the destination whose target path is the "
                 "disk's directory, or pre-create the images",
-        .requirement = "failure 24: 'pre-creation of storage target ... is not supported'",
+        .requirement = "libvirt qemuMigrationDstPrecreateDisk: 'pre-creation of storage "
+                       "target ... is not supported'",
         .explain = "For storage migration the destination pre-creates missing images only inside "
                    "an active storage pool whose target path holds them.",
         .check = rule_storage_copy_target,
@@ -508,8 +520,9 @@ static const struct mc_rule rules[_R_MAX] = {
         .hint = "create the bridge on the destination, or map the interface to an existing "
                 "bridge in the destination XML",
         .fix = MC_FIX_REWRITE_BRIDGE,
-        .requirement = "seeds: identical bridging on both hosts; failure 10 ('Cannot get "
-                       "interface MTU on ...: No such device')",
+        .requirement = "Red Hat Enterprise Linux Virtualization Guide 22.1 and Fedora Virtualization Guide "
+                       "12.1 (Live migration requirements): identical bridging on both hosts; libvirt: 'Cannot get interface MTU "
+                       "on ...: No such device'",
         .explain = "An <interface type='bridge'> attaches a tap device to the named bridge on "
                    "the destination.",
         .check = rule_net_bridge,
@@ -521,7 +534,7 @@ static const struct mc_rule rules[_R_MAX] = {
         .needs = MC_NEED_DST_VIRT,
         .hint = "define and start the network on the destination (virsh net-start, "
                 "net-autostart)",
-        .requirement = "failure 11 ('network ... is not active')",
+        .requirement = "libvirt: 'network ... is not active'",
         .explain = "An <interface type='network'> needs that libvirt network defined and active "
                    "on the destination.",
         .check = rule_net_network,
@@ -544,7 +557,8 @@ static const struct mc_rule rules[_R_MAX] = {
         .severity = MC_SEV_WARN,
         .needs = BOTH_NET,
         .hint = "set the same MTU on both hosts",
-        .requirement = "seeds: identical network configuration",
+        .requirement = "Red Hat Enterprise Linux Virtualization Guide 22.1 and Fedora Virtualization Guide "
+                       "12.1 (Live migration requirements): identical network configurations",
         .explain = "A smaller MTU on the destination breaks large frames of a guest configured "
                    "for the larger one.",
         .check = rule_net_mtu,
@@ -555,8 +569,9 @@ static const struct mc_rule rules[_R_MAX] = {
         .severity = MC_SEV_WARN,
         .needs = BOTH_NET | BOTH_VIRT,
         .hint = "make the bridges, VLANs and libvirt networks identical on both hosts",
-        .requirement = "seeds: 'All bridging and network configurations must be exactly the "
-                       "same on both hosts'",
+        .requirement = "Red Hat Enterprise Linux Virtualization Guide 22.1 and Fedora Virtualization Guide "
+                       "12.1 (Live migration requirements): all bridging and network configurations must be exactly the same on "
+                       "both hosts",
         .explain = "Lists the bridges (with MTU and VLAN ports) and libvirt networks that exist "
                    "on only one host or differ.",
         .check = rule_net_config_identical,
@@ -569,7 +584,8 @@ static const struct mc_rule rules[_R_MAX] = {
         .hint = "listen on 0.0.0.0, a libvirt network, or rewrite the address for the "
                 "destination",
         .fix = MC_FIX_REWRITE_LISTEN,
-        .requirement = "failure 17 ('Failed to bind socket: Cannot assign requested address')",
+        .requirement = "QEMU on the destination: 'Failed to bind socket: Cannot assign "
+                       "requested address'",
         .explain = "QEMU on the destination binds the VNC/SPICE and TCP serial sockets to the "
                    "addresses in the domain XML.",
         .check = rule_net_listen_address,
@@ -581,7 +597,9 @@ static const struct mc_rule rules[_R_MAX] = {
         .needs = MC_NEED_LIVE,
         .hint = "open TCP ports migration_port_min..max (default 49152-49215) on the "
                 "destination's firewall for the source",
-        .requirement = "seeds: 'Both systems must have the appropriate ports open'; failure 6",
+        .requirement = "Red Hat Enterprise Linux Virtualization Guide 22.1 and Fedora Virtualization Guide "
+                       "12.1 (Live migration requirements): both systems must have the appropriate ports open; QEMU: 'unable to "
+                       "connect to server'",
         .explain = "A temporary listener in the range on the destination and a connection from "
                    "the source, to the address the migration will use, tell a firewall that "
                    "drops or rejects from an open path.",
@@ -594,8 +612,8 @@ static const struct mc_rule rules[_R_MAX] = {
         .needs = MC_NEED_DST_VIRT,
         .hint = "make the name resolve on the source (DNS or /etc/hosts), or set migration_host "
                 "in the destination's qemu.conf",
-        .requirement = "failures 7 and 8 ('Unable to resolve address', 'hostname on destination "
-                       "resolved to localhost')",
+        .requirement = "libvirt: 'Unable to resolve address', 'hostname on destination "
+                       "resolved to localhost, but migration requires an FQDN'",
         .explain = "The destination tells the source to connect to its host name. The source "
                    "must resolve it to a routable address of the destination.",
         .check = rule_net_dst_hostname,
@@ -606,7 +624,9 @@ static const struct mc_rule rules[_R_MAX] = {
         .severity = MC_SEV_FAIL,
         .needs = MC_NEED_LIVE,
         .hint = "open TCP 16509 (tcp) or 16514 (tls) on the destination",
-        .requirement = "seeds: ports open; libvirt TCP/TLS transports and peer-to-peer mode",
+        .requirement = "Red Hat Enterprise Linux Virtualization Guide 22.1 and Fedora Virtualization Guide "
+                       "12.1 (Live migration requirements): appropriate ports open; libvirt's TCP/TLS transports and "
+                       "peer-to-peer mode connect to libvirtd",
         .explain = "With the tcp or tls transport, or peer-to-peer migration, the source's "
                    "libvirtd connects to the destination's libvirtd port.",
         .check = rule_net_libvirtd_port,

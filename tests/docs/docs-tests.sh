@@ -13,6 +13,9 @@
 #   examples    the example output in the man pages is what the golden cases print, and the
 #               policy example is the golden cases' policy
 #   json-schema the keys of the JSON report are the ones migcheck(1) documents
+#   wording     user-facing text (help, the rule catalogue, man pages, README, every golden
+#               output, the string literals of rules/ and src/) cites guides and libvirt by
+#               name: never the project's private words "seeds" or "failure N"
 set -u
 
 test=$1
@@ -189,8 +192,34 @@ json-schema)
     fi
     ;;
 
+wording)
+    tmpd=$(mktemp -d)
+    trap 'rm -rf "$tmpd"' EXIT
+    bad='(^|[^a-z_])seeds?([^a-z_]|$)|failures? [0-9]'
+    {
+        "$migcheck" --help
+        for v in $("$migcheck" __complete --list-verbs); do
+            "$migcheck" "$v" --help
+        done
+        "$migcheck" rules
+        "$migcheck" rules --format json
+        for id in $("$migcheck" rules --format json | sed -n 's/^    "id": "\(.*\)",$/\1/p'); do
+            "$migcheck" rules "$id"
+        done
+    } >"$tmpd/binary" 2>&1
+    [[ $(wc -l <"$tmpd/binary") -gt 100 ]] || err "the binary printed too little to check"
+    if grep -inE "$bad" "$tmpd/binary" >&2; then
+        err "the binary's own text says 'seeds' or 'failure N'"
+    fi
+    grep -inE "$bad" "$src"/man/*.[1-9] "$src/README.md" "$golden"/expected/* >&2 &&
+        err "man pages, README or golden outputs say 'seeds' or 'failure N'"
+    # String literals in the code that builds user-facing text.
+    grep -nE "\"[^\"]*($bad)" "$src"/rules/*.c "$src"/src/*.c "$src"/checker/*.c >&2 &&
+        err "a string literal says 'seeds' or 'failure N'"
+    ;;
+
 *)
-    echo "usage: docs-tests.sh lint|cli|rules-man|examples|json-schema MIGCHECK SOURCE_DIR" >&2
+    echo "usage: docs-tests.sh lint|cli|rules-man|examples|json-schema|wording MIGCHECK SOURCE_DIR" >&2
     exit 2
     ;;
 esac
