@@ -3,7 +3,9 @@
  * The report for people: a header naming the domain and the hosts, the
  * findings grouped by area (one line each, the hint under every problem),
  * notes, and the verdict with its counts. Everything a host sent is escaped
- * before it reaches the terminal; lines are wrapped at spaces to 100 columns.
+ * before it reaches the terminal; lines are wrapped at spaces to the width the
+ * caller gives (the terminal's), 100 columns by default. -q keeps the header
+ * line, so a loop over many pairs stays readable.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,9 +15,9 @@
 #include "render.h"
 #include "util/xalloc.h"
 
-#define WIDTH       100
-#define STATUS_COLS 7  /* "UNKNOWN" */
-#define ID_COLS_MAX 24 /* longer ids push their message further right */
+#define WIDTH_DEFAULT 100
+#define STATUS_COLS   7  /* "UNKNOWN" */
+#define ID_COLS_MAX   24 /* longer ids push their message further right */
 
 #define C_RESET "\033[0m"
 #define C_BOLD  "\033[1m"
@@ -30,6 +32,7 @@ struct ctx {
     struct mc_buf out;
     const struct mc_render_opts *o;
     size_t id_cols;
+    size_t width;
 };
 
 static void colored(struct ctx *c, const char *color, const char *text)
@@ -50,9 +53,10 @@ static void spaces(struct mc_buf *b, size_t n)
 static void sub_line(struct ctx *c, size_t indent, const char *label, const char *text)
 {
     _cleanup_free_ char *esc = mc_render_escaped(text);
-    _cleanup_free_ char *line = mc_xasprintf("%s: %s", label, esc);
+    /* The label and the first word stay on one line. */
     spaces(&c->out, indent);
-    mc_render_wrap(&c->out, line, indent, indent + strlen(label) + 2, WIDTH);
+    mc_buf_printf(&c->out, "%s: ", label);
+    mc_render_wrap(&c->out, esc, indent + strlen(label) + 2, indent + strlen(label) + 2, c->width);
     mc_buf_putc(&c->out, '\n');
 }
 
@@ -73,7 +77,7 @@ static void finding(struct ctx *c, const struct mc_finding *f)
     size_t col = 2 + STATUS_COLS + 2 + (idw > c->id_cols ? idw : c->id_cols) + 2;
     spaces(&c->out, col - (2 + STATUS_COLS + 2 + idw));
     _cleanup_free_ char *msg = mc_render_escaped(f->message ? f->message : "");
-    mc_render_wrap(&c->out, msg, col, col, WIDTH);
+    mc_render_wrap(&c->out, msg, col, col, c->width);
     mc_buf_putc(&c->out, '\n');
 
     if (is_problem(f->status)) {
@@ -131,13 +135,44 @@ static void verdict(struct ctx *c, const struct mc_report *r)
             word = mc_xstrdup("UNKNOWN: could not decide");
         color = "\033[1;35m";
     }
-    mc_buf_puts(&c->out, "Verdict: ");
-    colored(c, color, word);
-    mc_buf_printf(&c->out, " %s", counts.data);
+    _cleanup_buf_ struct mc_buf rest = MC_BUF_INIT;
+    mc_buf_puts(&rest, counts.data);
     if (r->strict)
-        mc_buf_puts(&c->out, ", strict");
+        mc_buf_puts(&rest, ", strict");
     if (c->o->verbose > 1 && r->seconds > 0)
-        mc_buf_printf(&c->out, ", %.2f s", r->seconds);
+        mc_buf_printf(&rest, ", %.2f s", r->seconds);
+    /* "Verdict: WORDS (counts)", wrapped like everything else (the counts as one piece);
+     * continuation lines start under the verdict word. Each word of the verdict is coloured on its
+     * own, so a line break never falls inside a colour sequence. */
+    const size_t indent = strlen("Verdict: ");
+    mc_buf_puts(&c->out, "Verdict:");
+    size_t col = indent - 1;
+    const char *segs[2] = { word, rest.data };
+    for (int s = 0; s < 2; s++)
+        for (const char *p = segs[s]; *p;) {
+            while (*p == ' ')
+                p++;
+            if (!*p)
+                break;
+            /* The counts stay together: "(15 pass, 10 skip, 14 unknown)". */
+            size_t wl = s == 0 ? strcspn(p, " ") : strlen(p);
+            _cleanup_free_ char *w = mc_xstrndup(p, wl);
+            size_t ww = mc_render_width(w);
+            if (col > indent - 1 && col + 1 + ww > c->width) {
+                mc_buf_putc(&c->out, '\n');
+                spaces(&c->out, indent);
+                col = indent;
+            } else {
+                mc_buf_putc(&c->out, ' ');
+                col++;
+            }
+            if (s == 0)
+                colored(c, color, w);
+            else
+                mc_buf_puts(&c->out, w);
+            col += ww;
+            p += wl;
+        }
     mc_buf_putc(&c->out, '\n');
 }
 
@@ -159,7 +194,7 @@ static void header(struct ctx *c, const struct mc_report *r)
     }
     if (c->o->color)
         mc_buf_puts(&c->out, C_BOLD);
-    mc_render_wrap(&c->out, line.data, 0, 4, WIDTH);
+    mc_render_wrap(&c->out, line.data, 0, 4, c->width);
     if (c->o->color)
         mc_buf_puts(&c->out, C_RESET);
     mc_buf_putc(&c->out, '\n');
@@ -169,6 +204,7 @@ int mc_render_text(const struct mc_report *r, FILE *f, const struct mc_render_op
 {
     struct mc_render_opts dflt = { 0 };
     struct ctx c = { .out = MC_BUF_INIT, .o = o ? o : &dflt };
+    c.width = c.o->width ? c.o->width : WIDTH_DEFAULT;
     _cleanup_free_ size_t *order = mc_render_order(r);
 
     for (size_t i = 0; i < r->findings.n; i++) {
@@ -180,8 +216,7 @@ int mc_render_text(const struct mc_report *r, FILE *f, const struct mc_render_op
             c.id_cols = w;
     }
 
-    if (!c.o->quiet)
-        header(&c, r);
+    header(&c, r);
     char area[32] = "", buf[32];
     size_t shown = 0;
     for (size_t k = 0; k < r->findings.n; k++) {

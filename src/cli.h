@@ -2,7 +2,10 @@
 /*
  * The command line: one verb table, one option descriptor type. The tables
  * drive dispatch, --help, the hidden __complete verb (completions) and the
- * documentation tests.
+ * documentation tests. Verbs share option rows: a row MC_OPT_INCLUDE(table)
+ * stands for every row of another table (the migration options of check and
+ * migrate, cli-migration.c), and a row with .alias set is another spelling of
+ * an option (same val), listed with it in --help.
  */
 #pragma once
 
@@ -17,7 +20,7 @@ enum mc_color {
 };
 
 struct mc_global {
-    const char *format; /* NULL: the verb's default */
+    const char *format; /* NULL: the verb's default (its first format) */
     enum mc_color color;
     int verbose;
     bool quiet;
@@ -32,7 +35,19 @@ struct mc_opt {
     const char *help;
     const char *const *values; /* fixed values for completion, NULL-terminated */
     bool hidden;
+    /* Another spelling of the option with the same val (virsh's --copy-storage-all for
+     * --copy-storage): accepted, completed, and shown in --help next to that option. */
+    bool alias;
+    /* Not an option: this row stands for every row of that table (shared rows). */
+    const struct mc_opt *include;
 };
+/* A row that includes every row of another {0}-terminated table. */
+#define MC_OPT_INCLUDE(table)                                                                      \
+    {                                                                                              \
+        .include = (table)                                                                         \
+    }
+/* Is o the {0} that ends a table? */
+#define MC_OPT_IS_END(o) (!(o)->name && !(o)->include)
 
 enum mc_verb_flags {
     MC_VERB_HIDDEN = 1u << 0,  /* not listed (internal) */
@@ -42,11 +57,15 @@ enum mc_verb_flags {
 
 struct mc_verb {
     const char *name;
-    const char *args; /* synopsis after the verb name */
+    const char *args; /* synopsis after the verb name; '\n' separates further forms */
     const char *summary;
     unsigned flags;
-    const struct mc_opt *opts; /* terminated by {0} */
+    const struct mc_opt *opts; /* terminated by {0}; may include shared tables */
     int (*run)(int argc, char **argv, const struct mc_global *g);
+    /* What --format accepts, the default first; NULL-terminated. NULL: no --format. */
+    const char *const *formats;
+    /* More for --help: operands, forms, exit status (plain text, may be NULL). */
+    const char *description;
 };
 
 /* Options every verb takes (--help, --version, --format, --color, -v, -q). */
@@ -54,25 +73,55 @@ extern const struct mc_opt mc_global_opts[];
 enum {
     MC_OPT_COLOR = 0x100,
     MC_OPT_VERSION,
+    /* Codes of rows shared between verbs (cli-migration.c): 0x180..0x1ff. */
+    MC_OPT_FIRST_SHARED = 0x180,
     MC_OPT_FIRST_VERB_OPT = 0x200,
 };
 
 const struct mc_verb *mc_verbs(size_t *ret_n);
 const struct mc_verb *mc_verb_find(const char *name);
+/* The verb used when the first operand names none. */
+const struct mc_verb *mc_default_verb(void);
+
+/*
+ * Every option a verb accepts, in order: the global ones, then the verb's,
+ * with included tables expanded (aliases included). NULL-terminated; free()
+ * the array only. v may be NULL (the global options alone).
+ */
+const struct mc_opt **mc_verb_options(const struct mc_verb *v);
+
+/*
+ * The index of the first operand in argv[start..argc), skipping the options
+ * of verb v (with their arguments) as the parser will. Returns argc when there
+ * is none; an operand after "--" is reported through *ret_after_dashdash.
+ */
+int mc_first_operand(const struct mc_verb *v, int argc, char **argv, int start,
+                     bool *ret_after_dashdash);
 
 /*
  * Parse argv for a verb: global options and the verb's own ones. handle is
  * called for each verb option; it returns 0 or a negative value to stop
  * with a usage error (it prints its own message). On return *optind_out is
  * the first operand. Returns 0, or 1 when --help/--version was handled
- * (exit 0), or -1 on a usage error (message printed).
+ * (exit 0), or -1 on a usage error (message printed). --format is checked
+ * against the verb's formats here.
  */
 int mc_parse_options(const struct mc_verb *v, int argc, char **argv, struct mc_global *g,
                      int (*handle)(int c, const char *arg, void *userdata), void *userdata,
                      int *optind_out);
 void mc_verb_usage(const struct mc_verb *v, FILE *f);
+void mc_main_usage(FILE *f);
+/* "Try 'migcheck VERB --help'." on stderr. */
+void mc_try_help(const struct mc_verb *v);
+/* The verb name closest to word (a typo), or NULL when none is close. */
+const char *mc_suggest_verb(const char *word);
 /* Should output to f use colour? */
 bool mc_use_color(const struct mc_global *g, FILE *f);
+/*
+ * Columns to wrap text written to f at: the terminal's width when f is one,
+ * else $COLUMNS when set, else 100; never less than 60.
+ */
+size_t mc_output_width(FILE *f);
 /* "migcheck: <message>" on stderr. */
 void mc_log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void mc_log_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -86,6 +135,8 @@ int verb_rules(int argc, char **argv, const struct mc_global *g);
 int verb_complete(int argc, char **argv, const struct mc_global *g);
 int verb_agent(int argc, char **argv, const struct mc_global *g);
 int verb_undo(int argc, char **argv, const struct mc_global *g);
+int verb_help(int argc, char **argv, const struct mc_global *g);
+int verb_version(int argc, char **argv, const struct mc_global *g);
 extern const struct mc_opt verb_facts_opts[];
 extern const struct mc_opt verb_check_opts[];
 extern const struct mc_opt verb_rules_opts[];

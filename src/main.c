@@ -18,17 +18,16 @@
 #include "config.h"
 #include "exit-codes.h"
 #include "util/cleanup.h"
-#include "util/utf8.h"
 #include "util/xalloc.h"
 
-static const char *const format_values[] = { "text", "json", "junit", "xml", NULL };
+static const char *const format_values[] = { "text", "json", "junit", "xml", "man", NULL };
 static const char *const color_values[] = { "auto", "always", "never", NULL };
 
 const struct mc_opt mc_global_opts[] = {
     { "help", no_argument, 'h', NULL, "show this help and exit", NULL, false },
     { "version", no_argument, MC_OPT_VERSION, NULL, "show the version and exit", NULL, false },
-    { "format", required_argument, 'f', "FORMAT", "output format (verb-specific)", format_values,
-      false },
+    { "format", required_argument, 'f', "FORMAT", "output format (each verb says which)",
+      format_values, false },
     { "color", optional_argument, MC_OPT_COLOR, "WHEN",
       "colour the text output: auto (on a terminal, unless NO_COLOR is set), always, never",
       color_values, false },
@@ -38,23 +37,90 @@ const struct mc_opt mc_global_opts[] = {
     { 0 },
 };
 
+static const char *const check_formats[] = { "text", "json", "junit", NULL };
+static const char *const facts_formats[] = { "xml", "json", NULL };
+static const char *const rules_formats[] = { "text", "json", "man", NULL };
+
 static const struct mc_verb verbs[] = {
-    { "check", "[OPTIONS] SRC DST VM",
-      "say whether VM will live-migrate from SRC to DST, why not, and what fixes it (the default "
-      "verb)",
-      MC_VERB_OFFLINE, verb_check_opts, verb_check },
-    { "facts", "[--connect URI] [--vm NAME] [--format xml|json]",
-      "print a snapshot of this host's facts (OS, libvirt, mounts, storage, network, a VM)",
-      MC_VERB_OFFLINE, verb_facts_opts, verb_facts },
-    { "rules", "[ID] [--format text|json|man]", "list the rule catalogue, or explain one rule",
-      MC_VERB_OFFLINE, verb_rules_opts, verb_rules },
-    { "undo", "[OPTIONS] JOURNAL",
-      "undo a migrate or provision run from its journal (finished, interrupted or killed)", 0,
-      verb_undo_opts, verb_undo },
-    { "__agent", "", "answer check's requests on this host (internal)", MC_VERB_HIDDEN, NULL,
-      verb_agent },
-    { "__complete", "WORDS...", "completion candidates for the shell completions", MC_VERB_HIDDEN,
-      NULL, verb_complete },
+    {
+        .name = "check",
+        .args = "[OPTIONS] SRC DST VM\n"
+                "[OPTIONS] --src-facts FILE --dst-facts FILE [--vm-xml FILE] [--pair-facts FILE] "
+                "[VM]",
+        .summary = "say whether VM will live-migrate from SRC to DST, why not, and what fixes "
+                   "it (the default verb)",
+        .flags = MC_VERB_OFFLINE,
+        .opts = verb_check_opts,
+        .run = verb_check,
+        .formats = check_formats,
+        .description =
+            "SRC and DST are hosts: [user@]host[:port] (ssh; IPv6 in brackets), a libvirt URI\n"
+            "(qemu+ssh://root@kvm1/system, qemu+tcp://kvm1/system), or 'local'. VM is the\n"
+            "domain's name. Both hosts are inspected over ssh and libvirt, read-only.\n"
+            "\n"
+            "The second form checks offline, from snapshots written by 'migcheck facts'\n"
+            "(--vm NAME on the source, or the domain as --vm-xml FILE): rules that need live\n"
+            "probes are skipped unless --pair-facts gives recorded ones.\n"
+            "\n"
+            "Exit status: 0 migratable (warnings allowed unless --strict), 1 blocked,\n"
+            "2 usage error or bad input, 3 could not decide (a host unreachable, facts\n"
+            "missing).\n",
+    },
+    {
+        .name = "facts",
+        .args = "[--connect URI] [--vm NAME] [--format xml|json]",
+        .summary = "print a snapshot of this host's facts (OS, libvirt, mounts, storage, network, "
+                   "a VM)",
+        .flags = MC_VERB_OFFLINE,
+        .opts = verb_facts_opts,
+        .run = verb_facts,
+        .formats = facts_formats,
+    },
+    {
+        .name = "rules",
+        .args = "[ID] [--format text|json|man]",
+        .summary = "list the rule catalogue, or explain one rule",
+        .flags = MC_VERB_OFFLINE,
+        .opts = verb_rules_opts,
+        .run = verb_rules,
+        .formats = rules_formats,
+    },
+    {
+        .name = "undo",
+        .args = "[OPTIONS] JOURNAL",
+        .summary = "undo a migrate or provision run from its journal (finished, interrupted or "
+                   "killed)",
+        .opts = verb_undo_opts,
+        .run = verb_undo,
+    },
+    {
+        .name = "help",
+        .args = "[VERB]",
+        .summary = "show the verbs and global options, or one verb's options",
+        .flags = MC_VERB_OFFLINE,
+        .run = verb_help,
+    },
+    {
+        .name = "version",
+        .args = "",
+        .summary = "show migcheck's version",
+        .flags = MC_VERB_OFFLINE,
+        .run = verb_version,
+    },
+    {
+        .name = "__agent",
+        .args = "",
+        .summary = "answer check's requests on this host (internal)",
+        .flags = MC_VERB_HIDDEN,
+        .run = verb_agent,
+    },
+    {
+        .name = "__complete",
+        .args = "WORDS...",
+        .summary = "completion candidates for the shell completions",
+        .flags = MC_VERB_HIDDEN,
+        .run = verb_complete,
+    },
 };
 
 const struct mc_verb *mc_verbs(size_t *ret_n)
@@ -71,203 +137,60 @@ const struct mc_verb *mc_verb_find(const char *name)
     return NULL;
 }
 
-/* Messages may carry text from remote hosts: escaped, as the report escapes it. */
-static void vlog(const char *level, const char *fmt, va_list ap)
+const struct mc_verb *mc_default_verb(void)
 {
-    _cleanup_free_ char *msg = mc_xvasprintf(fmt, ap);
-    _cleanup_free_ char *safe = mc_utf8_escaped(msg);
-    fprintf(stderr, "migcheck: %s%s\n", level ? level : "", safe);
+    return &verbs[0];
 }
 
-void mc_log_error(const char *fmt, ...)
+static void unknown_verb(const char *word)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    vlog(NULL, fmt, ap);
-    va_end(ap);
+    const char *s = mc_suggest_verb(word);
+    if (s)
+        mc_log_error("unknown verb '%s' (did you mean '%s'?)", word, s);
+    else
+        mc_log_error("unknown verb '%s'", word);
+    fprintf(stderr, "Try 'migcheck help' for the verbs, or 'migcheck SRC DST VM' to check a "
+                    "migration.\n");
 }
 
-void mc_log_warning(const char *fmt, ...)
+int verb_help(int argc, char **argv, const struct mc_global *g0)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    vlog("warning: ", fmt, ap);
-    va_end(ap);
-}
-
-void mc_log_debug(const struct mc_global *g, const char *fmt, ...)
-{
-    if (!g || g->verbose < 1)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vlog("debug: ", fmt, ap);
-    va_end(ap);
-}
-
-bool mc_use_color(const struct mc_global *g, FILE *f)
-{
-    if (g->color == MC_COLOR_ALWAYS)
-        return true;
-    if (g->color == MC_COLOR_NEVER)
-        return false;
-    const char *nc = getenv("NO_COLOR");
-    if (nc && *nc)
-        return false;
-    const char *term = getenv("TERM");
-    if (term && strcmp(term, "dumb") == 0)
-        return false;
-    return isatty(fileno(f));
-}
-
-static void print_opts(FILE *f, const struct mc_opt *opts)
-{
-    for (const struct mc_opt *o = opts; o && o->name; o++) {
-        if (o->hidden)
-            continue;
-        char left[64];
-        const char *arg = o->arg_name ? o->arg_name : "ARG";
-        if (o->has_arg == required_argument)
-            snprintf(left, sizeof(left), "--%s=%s", o->name, arg);
-        else if (o->has_arg == optional_argument)
-            snprintf(left, sizeof(left), "--%s[=%s]", o->name, arg);
-        else
-            snprintf(left, sizeof(left), "--%s", o->name);
-        if (o->val > 0 && o->val < 0x100)
-            fprintf(f, "  -%c, %-28s %s\n", o->val, left, o->help);
-        else
-            fprintf(f, "      %-28s %s\n", left, o->help);
+    struct mc_global g = *g0;
+    int first;
+    int r = mc_parse_options(mc_verb_find("help"), argc, argv, &g, NULL, NULL, &first);
+    if (r != 0)
+        return r > 0 ? MC_EXIT_OK : MC_EXIT_USAGE;
+    if (argc - first > 1) {
+        mc_log_error("unexpected argument '%s': 'migcheck help' explains one verb",
+                     argv[first + 1]);
+        return MC_EXIT_USAGE;
     }
-}
-
-static void usage_main(FILE *f)
-{
-    size_t n;
-    const struct mc_verb *v = mc_verbs(&n);
-    fprintf(f, "Usage: migcheck [OPTIONS] SRC DST VM\n"
-               "       migcheck VERB [OPTIONS] [ARGS...]\n"
-               "\n"
-               "Predict whether a libvirt/KVM virtual machine will live-migrate, why not,\n"
-               "and what fixes it.\n"
-               "\nVerbs:\n");
-    for (size_t i = 0; i < n; i++)
-        if (!(v[i].flags & MC_VERB_HIDDEN))
-            fprintf(f, "  %-10s %s\n", v[i].name, v[i].summary);
-    fprintf(f, "\nOptions:\n");
-    print_opts(f, mc_global_opts);
-    fprintf(f, "\nSee migcheck(1) and 'migcheck VERB --help'.\n");
-}
-
-void mc_verb_usage(const struct mc_verb *v, FILE *f)
-{
-    fprintf(f, "Usage: migcheck %s %s\n\n%s\n\nOptions:\n", v->name, v->args, v->summary);
-    print_opts(f, v->opts);
-    print_opts(f, mc_global_opts);
-}
-
-static int global_option(int c, const char *arg, struct mc_global *g)
-{
-    switch (c) {
-    case 'f':
-        g->format = arg;
-        return 1;
-    case MC_OPT_COLOR:
-        if (!arg || strcmp(arg, "always") == 0)
-            g->color = MC_COLOR_ALWAYS;
-        else if (strcmp(arg, "auto") == 0)
-            g->color = MC_COLOR_AUTO;
-        else if (strcmp(arg, "never") == 0)
-            g->color = MC_COLOR_NEVER;
-        else {
-            mc_log_error("invalid --color value '%s': expected auto, always or never", arg);
-            return -1;
-        }
-        return 1;
-    case 'v':
-        g->verbose++;
-        return 1;
-    case 'q':
-        g->quiet = true;
-        return 1;
-    default:
-        return 0;
+    if (argc - first == 0) {
+        mc_main_usage(stdout);
+        return MC_EXIT_OK;
     }
+    const struct mc_verb *v = mc_verb_find(argv[first]);
+    if (!v) {
+        unknown_verb(argv[first]);
+        return MC_EXIT_USAGE;
+    }
+    mc_verb_usage(v, stdout);
+    return MC_EXIT_OK;
 }
 
-static void add_opts(struct option **lo, size_t *nlo, char **shortopts, const struct mc_opt *o)
+int verb_version(int argc, char **argv, const struct mc_global *g0)
 {
-    for (; o && o->name; o++) {
-        *lo = mc_xreallocarray(*lo, *nlo + 2, sizeof(struct option));
-        (*lo)[(*nlo)++] = (struct option){ o->name, o->has_arg, NULL, o->val };
-        memset(&(*lo)[*nlo], 0, sizeof(struct option));
-        if (o->val > 0 && o->val < 0x100) {
-            char s[4] = { (char)o->val, 0, 0, 0 };
-            if (o->has_arg == required_argument)
-                s[1] = ':';
-            else if (o->has_arg == optional_argument)
-                s[1] = s[2] = ':';
-            char *n = mc_xasprintf("%s%s", *shortopts, s);
-            free(*shortopts);
-            *shortopts = n;
-        }
+    struct mc_global g = *g0;
+    int first;
+    int r = mc_parse_options(mc_verb_find("version"), argc, argv, &g, NULL, NULL, &first);
+    if (r != 0)
+        return r > 0 ? MC_EXIT_OK : MC_EXIT_USAGE;
+    if (first < argc) {
+        mc_log_error("unexpected argument '%s'", argv[first]);
+        return MC_EXIT_USAGE;
     }
-}
-
-int mc_parse_options(const struct mc_verb *v, int argc, char **argv, struct mc_global *g,
-                     int (*handle)(int c, const char *arg, void *userdata), void *userdata,
-                     int *optind_out)
-{
-    _cleanup_free_ struct option *lo = NULL;
-    _cleanup_free_ char *shortopts = mc_xstrdup("+");
-    size_t nlo = 0;
-    add_opts(&lo, &nlo, &shortopts, mc_global_opts);
-    add_opts(&lo, &nlo, &shortopts, v->opts);
-    optind = 1;
-    opterr = 0;
-    int c;
-    /* Options may follow operands ("migcheck a b vm --format json"): permute. */
-    shortopts[0] = '-';
-    _cleanup_free_ char **operands = mc_new0(char *, (size_t)argc + 1);
-    int nops = 0;
-    while ((c = getopt_long(argc, argv, shortopts, lo, NULL)) != -1) {
-        if (c == 1) {
-            operands[nops++] = optarg;
-            continue;
-        }
-        if (c == '?' || c == ':') {
-            if (optopt && optopt < 0x100 && optopt > 0)
-                mc_log_error("invalid option '-%c'", optopt);
-            else
-                mc_log_error("invalid option or missing argument: '%s'", argv[optind - 1]);
-            fprintf(stderr, "Try 'migcheck %s --help'.\n", v->name);
-            return -1;
-        }
-        if (c == 'h') {
-            mc_verb_usage(v, stdout);
-            return 1;
-        }
-        if (c == MC_OPT_VERSION) {
-            printf("migcheck %s\n", MIGCHECK_VERSION);
-            return 1;
-        }
-        int r = global_option(c, optarg, g);
-        if (r < 0)
-            return -1;
-        if (r > 0)
-            continue;
-        if (!handle || handle(c, optarg, userdata) < 0) {
-            fprintf(stderr, "Try 'migcheck %s --help'.\n", v->name);
-            return -1;
-        }
-    }
-    /* Everything after "--" is an operand. */
-    while (optind < argc)
-        operands[nops++] = argv[optind++];
-    int first = argc - nops;
-    for (int i = 0; i < nops; i++)
-        argv[first + i] = operands[i];
-    *optind_out = first;
-    return 0;
+    printf("migcheck %s\n", MIGCHECK_VERSION);
+    return MC_EXIT_OK;
 }
 
 /* git's run_builtin(): a report that could not be written is a failure. */
@@ -275,14 +198,34 @@ static int finish_stdout(int rc)
 {
     if (fflush(stdout) != 0 || ferror(stdout)) {
         int e = errno;
+        /* The reader went away ("migcheck rules | head"): nothing to complain about. */
+        if (e == EPIPE)
+            return rc;
         mc_log_error("cannot write to standard output: %s", strerror(e ? e : EIO));
         return rc == MC_EXIT_OK ? MC_EXIT_UNKNOWN : rc;
     }
     if (fclose(stdout) != 0) {
+        if (errno == EPIPE)
+            return rc;
         mc_log_error("cannot write to standard output: %s", strerror(errno));
         return rc == MC_EXIT_OK ? MC_EXIT_UNKNOWN : rc;
     }
     return rc;
+}
+
+/* Was one of the options in argv[1..end) given (by its long name, or the short one)? */
+static bool given(int end, char **argv, const char *name, int shortopt)
+{
+    size_t len = strlen(name);
+    for (int i = 1; i < end; i++) {
+        const char *w = argv[i];
+        if (w[0] == '-' && w[1] == '-' && strncmp(w + 2, name, len) == 0 &&
+            (w[2 + len] == '\0' || w[2 + len] == '='))
+            return true;
+        if (shortopt && w[0] == '-' && w[1] != '-' && strchr(w + 1, shortopt))
+            return true;
+    }
+    return false;
 }
 
 int main(int argc, char **argv)
@@ -295,27 +238,49 @@ int main(int argc, char **argv)
 
     struct mc_global g = { .color = MC_COLOR_AUTO };
     if (argc < 2) {
-        usage_main(stderr);
+        mc_main_usage(stderr);
         return MC_EXIT_USAGE;
     }
     const struct mc_verb *v = mc_verb_find(argv[1]);
-    if (!v) {
-        if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-            usage_main(stdout);
-            return finish_stdout(MC_EXIT_OK);
-        }
-        if (strcmp(argv[1], "--version") == 0) {
-            printf("migcheck %s\n", MIGCHECK_VERSION);
-            return finish_stdout(MC_EXIT_OK);
-        }
-        v = mc_verb_find("check");
-        if (!v) {
-            mc_log_error("unknown verb '%s'", argv[1]);
-            usage_main(stderr);
+    if (v)
+        return finish_stdout(v->run(argc - 1, argv + 1, &g));
+
+    /* Options may come before the verb ("migcheck --format json rules"): the first operand,
+     * skipping the options of the default verb (the only ones that can come first), is the
+     * verb when it names one. Its options move behind it, for its own parser. */
+    const struct mc_verb *dflt = mc_default_verb();
+    bool after_dashdash;
+    int i = mc_first_operand(dflt, argc, argv, 1, &after_dashdash);
+    if (i < argc && !after_dashdash && (v = mc_verb_find(argv[i]))) {
+        _cleanup_free_ char **nargv = mc_new0(char *, (size_t)argc + 1);
+        int n = 0;
+        nargv[n++] = argv[i];
+        for (int k = 1; k < argc; k++)
+            if (k != i)
+                nargv[n++] = argv[k];
+        return finish_stdout(v->run(n, nargv, &g));
+    }
+    if (i == argc && given(argc, argv, "help", 'h')) {
+        mc_main_usage(stdout);
+        return finish_stdout(MC_EXIT_OK);
+    }
+    if (i == argc && given(argc, argv, "version", 0)) {
+        printf("migcheck %s\n", MIGCHECK_VERSION);
+        return finish_stdout(MC_EXIT_OK);
+    }
+    /* The default verb, unless its first operand is a mistyped verb: "migcheck chek a b vm",
+     * "migcheck rulse". One operand cannot be a live check (SRC DST VM); with snapshots
+     * (--src-facts, --dst-facts) the operands are optional. */
+    if (i < argc && !after_dashdash) {
+        int nops = 0;
+        for (int k = i; k < argc; k = mc_first_operand(dflt, argc, argv, k + 1, NULL))
+            nops++;
+        bool snapshots = given(argc, argv, "src-facts", 0) || given(argc, argv, "dst-facts", 0);
+        if (!snapshots && (nops == 1 || (nops != 3 && mc_suggest_verb(argv[i])))) {
+            unknown_verb(argv[i]);
             return MC_EXIT_USAGE;
         }
-        /* The default verb sees every argument. */
-        return finish_stdout(v->run(argc, argv, &g));
     }
-    return finish_stdout(v->run(argc - 1, argv + 1, &g));
+    /* The default verb sees every argument. */
+    return finish_stdout(dflt->run(argc, argv, &g));
 }

@@ -20,7 +20,8 @@
 #include "util/buf.h"
 #include "util/xalloc.h"
 
-#define WIDTH 100
+/* Text wraps at the terminal's width (mc_output_width). */
+#define WIDTH (mc_output_width(stdout))
 /* The date in the page's title line (mandoc wants one); the content is checked, not the date. */
 #define RULES_PAGE_DATE "2026-11-22"
 /* Text lines of the generated page stay within this many bytes (mandoc -Tlint style). */

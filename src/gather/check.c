@@ -60,6 +60,7 @@ int mc_check_render(const struct mc_report *rep, const struct mc_global *g)
         .color = mc_use_color(g, stdout),
         .quiet = g->quiet,
         .verbose = g->verbose,
+        .width = mc_output_width(stdout),
     };
     const char *fmt = g->format ? g->format : "text";
     if (strcmp(fmt, "json") == 0)

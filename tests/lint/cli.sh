@@ -4,7 +4,7 @@
 # page and the three completions where distributions expect them.
 # Usage: cli.sh MIGCHECK BUILD_DIR SOURCE_DIR
 set -euo pipefail
-M=$1
+M=$(realpath "$1")
 BUILD=$2
 SRC=$3
 rc=0
@@ -43,6 +43,32 @@ expect_exit 2 "$M" rules no.such-rule
 expect_exit 2 "$M" check --src-facts /nonexistent --dst-facts /nonexistent
 expect_exit 2 "$M" check "-oProxyCommand=x" b vm
 expect_exit 0 "$M" rules vm.state
+
+# A reader that goes away is not an error to complain about ("migcheck rules --format man |
+# head"): the write end of a pipe whose read end is already closed, so the first write fails.
+for args in "rules --format man" "rules" "--help"; do
+	# shellcheck disable=SC2086 # the words are the arguments
+	perl -e 'pipe(my $r, my $w) or die; close $r; open(STDOUT, ">&", $w) or die; exec @ARGV' \
+		"$M" $args 2>"$tmp/err" || true
+	[[ ! -s $tmp/err ]] || fail "'migcheck $args' into a closed pipe complained: $(cat "$tmp/err")"
+done
+
+# 'migcheck version' is 'migcheck --version'.
+[[ $("$M" version) == "$("$M" --version)" && $("$M" version) == "migcheck "* ]] ||
+	fail "'migcheck version' does not print what 'migcheck --version' prints"
+
+# On a terminal, the text report wraps at the terminal's width (here 80 columns, COLUMNS
+# unset): the same as the golden CLI case width-80, which gives COLUMNS=80 to a pipe.
+if command -v script >/dev/null; then
+	(cd "$SRC/tests/golden/cases" && env -u COLUMNS -u NO_COLOR LC_ALL=C.UTF-8 TZ=UTC \
+		script -qec "stty cols 80 rows 40; $M check --src-facts local-disk/src.xml \
+		--dst-facts local-disk/dst.xml --policy= --color=never" /dev/null </dev/null |
+		tr -d '\r' >"$tmp/tty.out") || true # exit status 1: the case is blocked
+	diff -u "$SRC/tests/cli/expected/width-80.out" "$tmp/tty.out" >&2 ||
+		fail "the report on an 80-column terminal is not wrapped at 80 columns"
+else
+	fail "script (util-linux) is not installed"
+fi
 
 # Installation.
 DESTDIR="$tmp/root" cmake --install "$BUILD" --prefix /usr >/dev/null

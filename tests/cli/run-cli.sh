@@ -1,0 +1,66 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# Golden CLI cases: what migcheck prints for a command line (help, messages, usage errors, the
+# report under a given terminal width), compared with what a person last reviewed.
+#
+#   run-cli.sh MIGCHECK CLI_DIR CASE...
+#
+# A case is a file CLI_DIR/cases/CASE:
+#   # what the case shows (at least one comment line)
+#   env NAME=VALUE ...      (optional: environment for the command)
+#   ARGS                    (one line: the arguments, as bash words)
+# The command runs in tests/golden/cases (so ARGS can name base/src.xml) with LC_ALL=C.UTF-8,
+# without NO_COLOR, COLUMNS or a terminal; stdout, stderr and the exit status are compared
+# separately with CLI_DIR/expected/CASE.out, .err, .rc. MIGCHECK_TEST_REGENERATE=1 rewrites
+# the expected files instead, for review (git diff tests/cli/expected).
+set -u
+if (($# < 3)); then
+    echo "usage: run-cli.sh MIGCHECK CLI_DIR CASE..." >&2
+    exit 2
+fi
+migcheck=$(realpath "$1")
+dir=$(realpath "$2")
+shift 2
+regen=${MIGCHECK_TEST_REGENERATE:-0}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failed=0
+for case in "$@"; do
+    f=$dir/cases/$case
+    if [[ ! -f $f ]]; then
+        echo "cli: no case '$case'" >&2
+        failed=1
+        continue
+    fi
+    grep -q '^#' "$f" || {
+        echo "cli: case '$case' has no comment saying what it shows" >&2
+        failed=1
+    }
+    envs=()
+    line=
+    while IFS= read -r l; do
+        case $l in
+        '#'* | '') ;;
+        'env '*) read -r -a e <<<"${l#env }" && envs+=("${e[@]}") ;;
+        *) line=$l ;;
+        esac
+    done <"$f"
+    eval "args=($line)"
+    (cd "$dir/../golden/cases" && exec env -u NO_COLOR -u COLUMNS LC_ALL=C.UTF-8 TZ=UTC \
+        "${envs[@]}" "$migcheck" "${args[@]}" >"$tmp/out" 2>"$tmp/err" </dev/null)
+    echo $? >"$tmp/rc"
+    for kind in out err rc; do
+        exp=$dir/expected/$case.$kind
+        if [[ $regen == 1 ]]; then
+            cp "$tmp/$kind" "$exp"
+        elif [[ ! -e $exp ]]; then
+            echo "cli: $case: missing $exp (MIGCHECK_TEST_REGENERATE=1 writes it)" >&2
+            failed=1
+        elif ! diff -u --label "expected/$case.$kind" --label actual "$exp" "$tmp/$kind" >&2; then
+            echo "cli: $case: $kind differs (migcheck ${args[*]})" >&2
+            failed=1
+        fi
+    done
+done
+exit $failed
