@@ -205,6 +205,39 @@ static void add_note_finding(struct mc_findings *out, const struct mc_rule *r, e
     f->message = msg;
 }
 
+static bool same_text(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* A rule that finds the same thing twice (one log file named by a serial port and by the console
+ * that mirrors it, a snapshot that lists a file twice) reports it once. Past a few hundred
+ * findings of one rule the comparison is skipped, to stay linear on hostile input. */
+static void drop_repeats(struct mc_findings *out, size_t first)
+{
+    if (out->n - first > 512)
+        return;
+    size_t k = first;
+    for (size_t i = first; i < out->n; i++) {
+        struct mc_finding *f = &out->items[i];
+        bool repeat = false;
+        for (size_t j = first; j < k && !repeat; j++) {
+            const struct mc_finding *g = &out->items[j];
+            repeat = g->status == f->status && same_text(g->subject, f->subject) &&
+                     same_text(g->message, f->message);
+        }
+        if (repeat) {
+            free(f->subject);
+            free(f->message);
+            free(f->hint);
+            free(f->evidence);
+            continue;
+        }
+        out->items[k++] = *f;
+    }
+    out->n = k;
+}
+
 void mc_engine_run(const struct mc_engine_opts *o, const struct mc_pair *p, struct mc_report *ret)
 {
     struct mc_findings *out = &ret->findings;
@@ -230,6 +263,7 @@ void mc_engine_run(const struct mc_engine_opts *o, const struct mc_pair *p, stru
                                         "--no-probe)"));
         } else {
             r->check(r, p, out);
+            drop_repeats(out, first);
             if (out->n == first)
                 add_note_finding(out, r, sev, MC_STATUS_SKIP, mc_xstrdup("not applicable"));
         }

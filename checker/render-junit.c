@@ -19,6 +19,7 @@
 #include "render-util.h"
 #include "render.h"
 #include "util/buf.h"
+#include "util/strv.h"
 #include "util/xalloc.h"
 #include "xml-util.h"
 
@@ -61,14 +62,29 @@ static xmlNodePtr child(xmlNodePtr parent, const char *name, const struct mc_buf
     return xmlNewChild(parent, NULL, BAD_CAST name, NULL);
 }
 
+/* Test case names are unique in the document (CI tools key results by them): a second finding
+ * of one rule about one subject is "rule: subject (2)". */
+static char *unique_name(char ***used, const char *base)
+{
+    char *name = mc_xstrdup(base);
+    if (mc_strv_length(*used) < 4096)
+        for (unsigned k = 2; mc_strv_contains(*used, name); k++) {
+            free(name);
+            name = mc_xasprintf("%s (%u)", base, k);
+        }
+    mc_strv_add(used, name);
+    return name;
+}
+
 static void testcase(xmlNodePtr suite, const char *area, const struct mc_report *r,
-                     const struct mc_finding *f, struct suite_counts *c)
+                     const struct mc_finding *f, struct suite_counts *c, char ***used)
 {
     xmlNodePtr tc = xmlNewChild(suite, NULL, BAD_CAST "testcase", NULL);
     _cleanup_free_ char *cls = mc_xasprintf("migcheck.%s", area);
     const char *rule = f->rule ? f->rule : "?";
-    _cleanup_free_ char *name =
+    _cleanup_free_ char *base =
         f->subject ? mc_xasprintf("%s: %s", rule, f->subject) : mc_xstrdup(rule);
+    _cleanup_free_ char *name = unique_name(used, base);
     mc_xml_set_prop(tc, "classname", cls);
     mc_xml_set_prop(tc, "name", name);
     c->tests++;
@@ -144,6 +160,7 @@ int mc_render_junit(const struct mc_report *r, FILE *f, const struct mc_render_o
     mc_xml_set_prop(root, "name", title);
 
     _cleanup_free_ size_t *order = mc_render_order(r);
+    _cleanup_strv_free_ char **used = NULL;
     struct suite_counts total = { 0 }, sc = { 0 };
     xmlNodePtr suite = NULL;
     char area[32] = "", buf[32];
@@ -161,7 +178,7 @@ int mc_render_junit(const struct mc_report *r, FILE *f, const struct mc_render_o
             if (k == 0)
                 properties(suite, r);
         }
-        testcase(suite, area, r, x, &sc);
+        testcase(suite, area, r, x, &sc, &used);
     }
     if (suite) {
         set_counts(suite, &sc);

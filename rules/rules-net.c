@@ -211,9 +211,17 @@ RULE_FN(rule_net_listen_address)
             continue;
         check_listen(r, p, out, subject, g->listen);
     }
+    bool has_serial = false;
+    for (size_t i = 0; i < p->vm->n_chardevs; i++)
+        has_serial = has_serial || streq(p->vm->chardevs[i].kind, "serial");
     for (size_t i = 0; i < p->vm->n_chardevs; i++) {
         const struct mc_chardev *c = &p->vm->chardevs[i];
         if (!(streq(c->type, "tcp") || streq(c->type, "udp")) || !streq(c->mode, "bind"))
+            continue;
+        /* libvirt writes serial port 0 a second time as <console><target type='serial'>: the
+         * same device and socket, checked once as the serial port. */
+        if (streq(c->kind, "console") && has_serial &&
+            (!c->target_type || streq(c->target_type, "serial")))
             continue;
         _cleanup_free_ char *subject = mc_xasprintf("%s %s:%s", str_or(c->kind, "chardev"),
                                                     str_or(c->host, "*"), str_or(c->service, "?"));

@@ -36,106 +36,153 @@ static const char *store_text(const struct mc_store *s, char *buf, size_t len)
     return buf;
 }
 
+/* Would storage migration (--copy-storage, virsh --copy-storage-all) copy it? libvirt copies
+ * writable local disks only (qemuMigrationAnyCopyDisk: not shared, not read-only, not empty). */
+static bool copyable(const struct mc_vm_path *vp)
+{
+    return (streq(vp->role, "disk") || streq(vp->role, "lun")) && !vp->readonly && !is_network(vp);
+}
+
+/* Is vp a backing file of a disk that --copy-storage copies? A full copy (drive-mirror with
+ * sync=full) gives the destination one image without a backing chain. */
+static bool backing_of_copied_disk(const struct mc_pair *p, const struct mc_vm_path *vp)
+{
+    if (!p->opts->copy_storage || !streq(vp->role, "backing"))
+        return false;
+    for (size_t i = 0; i < p->rel->n_paths; i++) {
+        const struct mc_vm_path *d = &p->rel->paths[i];
+        if (d != vp && streq(d->role, "disk") && streq(d->target, vp->target))
+            return copyable(d) && !evidence_shared(d);
+    }
+    return false;
+}
+
+static void judge_shared(const struct mc_rule *r, const struct mc_pair *p,
+                         const struct mc_vm_path *vp, struct mc_findings *out);
+
 RULE_FN(rule_storage_disk_shared)
 {
     for (size_t i = 0; i < p->rel->n_paths; i++) {
         const struct mc_vm_path *vp = &p->rel->paths[i];
         if (!judged(vp))
             continue;
-        char st[512];
-        store_text(&vp->src_store, st, sizeof(st));
-        struct mc_finding *f = NULL;
+        size_t first = out->n;
+        judge_shared(r, p, vp, out);
+        /* The rule's hint ends with "migrate with --copy-storage-all": true for a writable disk
+         * only. CD-ROMs, backing files of shared disks, kernels and firmware are never copied. */
+        for (size_t k = first; k < out->n; k++) {
+            struct mc_finding *f = &out->items[k];
+            if ((int)f->status == MC_PROBLEM && !f->hint && !copyable(vp))
+                mc_finding_set_hint(f,
+                                    "make the file available at the same path on %s (shared "
+                                    "storage or a copy)%s; storage migration (--copy-storage) "
+                                    "copies only writable disks",
+                                    DST(p),
+                                    vp->readonly && streq(vp->role, "cdrom")
+                                        ? ", or eject the media before migrating"
+                                        : "");
+        }
+    }
+}
 
-        if (evidence_shared(vp)) {
-            f = mc_emit(out, r, MC_STATUS_PASS, vp->subject, "%s %s is on %s, which %s reaches%s%s",
-                        vp->subject, vp->src_path, st, DST(p),
-                        vp->dst_path && !streq(vp->dst_path, vp->src_path) ? " at " : "",
-                        vp->dst_path && !streq(vp->dst_path, vp->src_path) ? vp->dst_path : "");
-            mc_finding_set_evidence(f, "%s",
-                                    str_or(vp->evidence_detail, mc_evidence_name(vp->evidence)));
-            continue;
-        }
-        if (vp->evidence == MC_EVIDENCE_REFUSED) {
-            f = mc_emit(out, r, MC_PROBLEM, vp->subject, "%s %s: the storage server refuses %s: %s",
-                        vp->subject, vp->src_path, DST(p), str_or(vp->evidence_detail, "refused"));
-            continue;
-        }
-        /* With --copy-storage libvirt copies every writable disk that is not shared. */
-        if (p->opts->copy_storage && !vp->readonly && !is_network(vp) &&
-            (streq(vp->role, "disk") || streq(vp->role, "lun"))) {
-            f = mc_emit(out, r, MC_STATUS_PASS, vp->subject,
-                        "%s %s is not shared with %s; --copy-storage copies it", vp->subject,
-                        vp->src_path, DST(p));
-            mc_finding_set_evidence(f, "%s", str_or(vp->evidence_detail, "not shared"));
-            continue;
-        }
-        /* libvirt creates a missing NVRAM file from its template on the destination, and the
-         * variables travel in the migration stream (seen in the lab with OVMF). */
-        if (streq(vp->role, "nvram")) {
-            f = mc_emit(out, r, MC_STATUS_PASS, vp->subject,
-                        "nvram %s is not shared; libvirt creates it from its template on %s and "
-                        "the variables travel with the migration",
-                        vp->src_path, DST(p));
-            mc_finding_set_evidence(f, "%s", str_or(vp->evidence_detail, "not shared"));
-            continue;
-        }
-        /* A read-only file present on the destination at the same path is enough for QEMU. */
-        if (vp->readonly && vp->exists_probe == MC_PROBE_OK && vp->evidence != MC_EVIDENCE_ABSENT) {
+static void judge_shared(const struct mc_rule *r, const struct mc_pair *p,
+                         const struct mc_vm_path *vp, struct mc_findings *out)
+{
+    char st[512];
+    store_text(&vp->src_store, st, sizeof(st));
+    struct mc_finding *f = NULL;
+
+    if (evidence_shared(vp)) {
+        f = mc_emit(out, r, MC_STATUS_PASS, vp->subject, "%s %s is on %s, which %s reaches%s%s",
+                    vp->subject, vp->src_path, st, DST(p),
+                    vp->dst_path && !streq(vp->dst_path, vp->src_path) ? " at " : "",
+                    vp->dst_path && !streq(vp->dst_path, vp->src_path) ? vp->dst_path : "");
+        mc_finding_set_evidence(f, "%s",
+                                str_or(vp->evidence_detail, mc_evidence_name(vp->evidence)));
+        return;
+    }
+    if (vp->evidence == MC_EVIDENCE_REFUSED) {
+        f = mc_emit(out, r, MC_PROBLEM, vp->subject, "%s %s: the storage server refuses %s: %s",
+                    vp->subject, vp->src_path, DST(p), str_or(vp->evidence_detail, "refused"));
+        return;
+    }
+    /* With --copy-storage libvirt copies every writable disk that is not shared. */
+    if (p->opts->copy_storage && copyable(vp)) {
+        f = mc_emit(out, r, MC_STATUS_PASS, vp->subject,
+                    "%s %s is not shared with %s; --copy-storage copies it", vp->subject,
+                    vp->src_path, DST(p));
+        mc_finding_set_evidence(f, "%s", str_or(vp->evidence_detail, "not shared"));
+        return;
+    }
+    if (backing_of_copied_disk(p, vp)) {
+        f = mc_emit(out, r, MC_STATUS_PASS, vp->subject,
+                    "%s %s is not shared with %s; --copy-storage copies the disk's data "
+                    "into one image there, without a backing file",
+                    vp->subject, vp->src_path, DST(p));
+        mc_finding_set_evidence(f, "%s", str_or(vp->evidence_detail, "not shared"));
+        return;
+    }
+    /* libvirt creates a missing NVRAM file from its template on the destination, and the
+     * variables travel in the migration stream (seen in the lab with OVMF). */
+    if (streq(vp->role, "nvram")) {
+        f = mc_emit(out, r, MC_STATUS_PASS, vp->subject,
+                    "nvram %s is not shared; libvirt creates it from its template on %s and "
+                    "the variables travel with the migration",
+                    vp->src_path, DST(p));
+        mc_finding_set_evidence(f, "%s", str_or(vp->evidence_detail, "not shared"));
+        return;
+    }
+    /* A read-only file present on the destination at the same path is enough for QEMU. */
+    if (vp->readonly && vp->exists_probe == MC_PROBE_OK && vp->evidence != MC_EVIDENCE_ABSENT) {
+        f = mc_emit(out, r, MC_STATUS_PASS, vp->subject,
+                    "read-only %s %s exists on %s as a separate copy", vp->subject, vp->src_path,
+                    DST(p));
+        mc_finding_set_evidence(f, "%s (see storage.readonly-copy)",
+                                str_or(vp->exists_detail, "present"));
+        return;
+    }
+    if (vp->evidence == MC_EVIDENCE_ABSENT ||
+        (vp->exists_probe == MC_PROBE_FAILED && !is_network(vp))) {
+        if (vp->readonly && vp->exists_probe == MC_PROBE_OK) {
             f = mc_emit(out, r, MC_STATUS_PASS, vp->subject,
                         "read-only %s %s exists on %s as a separate copy", vp->subject,
                         vp->src_path, DST(p));
-            mc_finding_set_evidence(f, "%s (see storage.readonly-copy)",
-                                    str_or(vp->exists_detail, "present"));
-            continue;
+            return;
         }
-        if (vp->evidence == MC_EVIDENCE_ABSENT ||
-            (vp->exists_probe == MC_PROBE_FAILED && !is_network(vp))) {
-            if (vp->readonly && vp->exists_probe == MC_PROBE_OK) {
-                f = mc_emit(out, r, MC_STATUS_PASS, vp->subject,
-                            "read-only %s %s exists on %s as a separate copy", vp->subject,
-                            vp->src_path, DST(p));
-                continue;
-            }
-            f = mc_emit(out, r, MC_PROBLEM, vp->subject, "%s %s is on %s on %s; %s cannot see it",
-                        vp->subject, vp->src_path, st, SRC(p), DST(p));
-            mc_finding_set_evidence(f, "%s%s%s", str_or(vp->evidence_detail, ""),
-                                    vp->evidence_detail && vp->exists_detail ? "; " : "",
-                                    str_or(vp->exists_detail, ""));
-            if (vp->readonly)
-                mc_finding_set_hint(f,
-                                    "make the file available at the same path on %s, or "
-                                    "eject the media before migrating",
-                                    DST(p));
-            continue;
-        }
-        if (is_network(vp)) {
-            if (!p->rel->live) {
-                mc_emit(out, r, MC_STATUS_SKIP, vp->subject,
-                        "%s is a %s network disk: whether %s reaches its server needs a live "
-                        "probe",
-                        vp->subject, str_or(vp->protocol, "?"), DST(p));
-            } else if (vp->exists_probe == MC_PROBE_FAILED) {
-                mc_emit(out, r, MC_PROBLEM, vp->subject, "%s cannot reach %s %s: %s", DST(p),
-                        vp->subject, vp->src_path, str_or(vp->exists_detail, "unreachable"));
-            } else {
-                mc_emit(out, r, MC_STATUS_UNKNOWN, vp->subject,
-                        "cannot tell whether %s reaches %s %s: %s", DST(p), vp->subject,
-                        vp->src_path, str_or(vp->exists_detail, "not probed"));
-            }
-            continue;
-        }
-        if (streq(vp->src_store.kind, "local") && !p->rel->live) {
-            f = mc_emit(out, r, MC_PROBLEM, vp->subject,
-                        "%s %s is on %s on %s; it is not shared with %s", vp->subject, vp->src_path,
-                        st, SRC(p), DST(p));
-            mc_finding_set_evidence(f, "a local file system; no live probe ran to find it "
-                                       "elsewhere");
-            continue;
-        }
-        mc_emit(out, r, MC_STATUS_UNKNOWN, vp->subject, "no evidence whether %s reaches %s %s (%s)",
-                DST(p), vp->subject, vp->src_path,
-                str_or(vp->exists_detail, str_or(vp->evidence_detail, "not probed")));
+        f = mc_emit(out, r, MC_PROBLEM, vp->subject, "%s %s is on %s on %s; %s cannot see it",
+                    vp->subject, vp->src_path, st, SRC(p), DST(p));
+        mc_finding_set_evidence(f, "%s%s%s", str_or(vp->evidence_detail, ""),
+                                vp->evidence_detail && vp->exists_detail ? "; " : "",
+                                str_or(vp->exists_detail, ""));
+        return;
     }
+    if (is_network(vp)) {
+        if (!p->rel->live) {
+            mc_emit(out, r, MC_STATUS_SKIP, vp->subject,
+                    "%s is a %s network disk: whether %s reaches its server needs a live "
+                    "probe",
+                    vp->subject, str_or(vp->protocol, "?"), DST(p));
+        } else if (vp->exists_probe == MC_PROBE_FAILED) {
+            mc_emit(out, r, MC_PROBLEM, vp->subject, "%s cannot reach %s %s: %s", DST(p),
+                    vp->subject, vp->src_path, str_or(vp->exists_detail, "unreachable"));
+        } else {
+            mc_emit(out, r, MC_STATUS_UNKNOWN, vp->subject,
+                    "cannot tell whether %s reaches %s %s: %s", DST(p), vp->subject, vp->src_path,
+                    str_or(vp->exists_detail, "not probed"));
+        }
+        return;
+    }
+    if (streq(vp->src_store.kind, "local") && !p->rel->live) {
+        f = mc_emit(out, r, MC_PROBLEM, vp->subject,
+                    "%s %s is on %s on %s; it is not shared with %s", vp->subject, vp->src_path, st,
+                    SRC(p), DST(p));
+        mc_finding_set_evidence(f, "a local file system; no live probe ran to find it "
+                                   "elsewhere");
+        return;
+    }
+    mc_emit(out, r, MC_STATUS_UNKNOWN, vp->subject, "no evidence whether %s reaches %s %s (%s)",
+            DST(p), vp->subject, vp->src_path,
+            str_or(vp->exists_detail, str_or(vp->evidence_detail, "not probed")));
 }
 
 RULE_FN(rule_storage_disk_path)

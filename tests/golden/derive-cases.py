@@ -286,6 +286,19 @@ def _(s, d, p, c):
     insert_after(g, ("file", "hostdev", "chardev"), b)
 
 
+@case("serial-console-listen", "a TCP serial port bound to the source's address, and the "
+      "console libvirt writes for serial port 0 (the same socket, target type serial): "
+      "net.listen-address FAILs once, for the serial port, not twice")
+def _(s, d, p, c):
+    g = dom(s)
+    for kind, tt in (("serial", "isa-serial"), ("console", "serial")):
+        ch = ET.Element("chardev")
+        for k, v in (("kind", kind), ("type", "tcp"), ("host", "169.254.42.11"),
+                     ("service", "4555"), ("mode", "bind"), ("target-type", tt)):
+            ch.set(k, v)
+        insert_after(g, ("chardev",), ch)
+
+
 @case("devices-ok", "a USB host device, invtsc with the destination's TSC frequency, 4 queues, "
       "VNC and a TCP serial port on 0.0.0.0, a direct interface on eth0, 2 MiB hugepages the "
       "destination has, a ROM of the same size on both: every device rule PASS")
@@ -639,6 +652,15 @@ def cdrom_path(p, exists, dst_size=None):
 @case("cdrom-only-on-source", "an ISO in the source's /var/lib/libvirt/images that the "
       "destination does not have (lab scenario 'CD-ROM image only on SRC'): storage.disk-shared "
       "FAIL", pair=True)
+def _(s, d, p, c):
+    add_cdrom(s)
+    cdrom_path(p, exists=False)
+
+
+@case("cdrom-only-on-source-copy-storage", "cdrom-only-on-source with --copy-storage: libvirt "
+      "copies writable disks only, so the CD-ROM still FAILs, and its hint says to copy the image "
+      "or eject the media, never to migrate with --copy-storage-all", pair=True,
+      args="--copy-storage")
 def _(s, d, p, c):
     add_cdrom(s)
     cdrom_path(p, exists=False)

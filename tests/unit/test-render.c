@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <libxml/xpath.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -280,6 +281,41 @@ static void test_junit(void **state)
     check_junit(false, false);
     check_junit(true, false);
     check_junit(true, true); /* WARN and every UNKNOWN count with --strict */
+
+    /* Two findings of one rule about one subject still get names of their own: CI tools key
+     * test results by name. */
+    struct mc_report *r = sample(false, false);
+    for (int k = 0; k < 2; k++) {
+        struct mc_finding *f = MC_APPEND(r->findings.items, r->findings.n);
+        f->rule = "net.listen-address";
+        f->status = MC_STATUS_FAIL;
+        f->severity = MC_SEV_FAIL;
+        f->subject = mc_xstrdup("serial 169.254.42.11:4555");
+        f->message = mc_xasprintf("finding %d", k);
+        r->counts[MC_STATUS_FAIL]++;
+    }
+    char *out = render(mc_render_junit, r, NULL, NULL);
+    xmlDocPtr doc = xmlReadMemory(out, (int)strlen(out), NULL, NULL, XML_PARSE_NONET);
+    assert_non_null(doc);
+    xmlXPathContextPtr x = xmlXPathNewContext(doc);
+    xmlXPathObjectPtr o = xmlXPathEvalExpression(BAD_CAST "//testcase/@name", x);
+    assert_non_null(o);
+    assert_non_null(o->nodesetval);
+    int n = o->nodesetval->nodeNr;
+    assert_int_equal(n, (int)r->findings.n);
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++) {
+            xmlChar *a = xmlNodeGetContent(o->nodesetval->nodeTab[i]);
+            xmlChar *b = xmlNodeGetContent(o->nodesetval->nodeTab[j]);
+            assert_false(xmlStrEqual(a, b));
+            xmlFree(a);
+            xmlFree(b);
+        }
+    xmlXPathFreeObject(o);
+    xmlXPathFreeContext(x);
+    xmlFreeDoc(doc);
+    free(out);
+    free_report(r);
 }
 
 /* Nothing a terminal would act on: only printable text, newlines, and (with colour) SGR. */

@@ -851,6 +851,84 @@ static void test_storage_copy_target(void **state)
     assert_int_equal(run(f, "storage.copy-target", NULL), MC_STATUS_PASS);
 }
 
+/* Storage migration copies writable disks only (libvirt qemuMigrationAnyCopyDisk). A disk it
+ * copies is mirrored in full, so its backing file need not exist on the destination; a CD-ROM is
+ * never copied, and its hint must not offer --copy-storage-all. */
+static void test_storage_copy_storage_readonly(void **state)
+{
+    struct fx *f = *state;
+    free(f->src->vm->disks[0].source);
+    f->src->vm->disks[0].source = S("/var/lib/libvirt/local/web1.qcow2");
+    mc_strv_add(&f->src->vm->disks[0].backing, "/var/lib/libvirt/local/base.qcow2");
+    struct mc_disk *cd = MC_APPEND(f->src->vm->disks, f->src->vm->n_disks);
+    cd->target = S("sda");
+    cd->type = S("file");
+    cd->device = S("cdrom");
+    cd->readonly = true;
+    cd->source = S("/var/lib/libvirt/local/install.iso");
+    relate(f);
+    live_ok(f);
+    assert_int_equal(f->rel->n_paths, 3); /* disk, its backing file, the CD-ROM */
+    for (size_t i = 0; i < f->rel->n_paths; i++) {
+        f->rel->paths[i].evidence = MC_EVIDENCE_ABSENT;
+        f->rel->paths[i].exists_probe = MC_PROBE_FAILED;
+    }
+    for (int copy = 0; copy < 2; copy++) {
+        f->opts.copy_storage = copy;
+        struct mc_report r;
+        assert_int_equal(run(f, "storage.disk-shared", &r), MC_STATUS_FAIL);
+        size_t fails = 0;
+        for (size_t i = 0; i < r.findings.n; i++) {
+            const struct mc_finding *x = &r.findings.items[i];
+            bool cdrom = strstr(x->subject, "cdrom") != NULL;
+            if (x->status != MC_STATUS_FAIL) {
+                /* With --copy-storage the disk and its backing file pass; the CD-ROM never. */
+                assert_true(copy && !cdrom && x->status == MC_STATUS_PASS);
+                continue;
+            }
+            fails++;
+            if (cdrom || strstr(x->subject, "backing"))
+                assert_null(strstr(x->hint, "--copy-storage-all"));
+            if (cdrom)
+                assert_non_null(strstr(x->hint, "eject the media"));
+        }
+        assert_int_equal(fails, copy ? 1 : 3);
+        mc_report_clear(&r);
+    }
+}
+
+/* One thing found twice is reported once: a path listed twice (a snapshot from a version that
+ * kept the serial log once per serial port and console), and the console libvirt writes for
+ * serial port 0, which is the same socket. */
+static void test_duplicates_reported_once(void **state)
+{
+    struct fx *f = *state;
+    struct mc_vm_path *p0 = &f->rel->paths[0];
+    struct mc_vm_path *p1 = MC_APPEND(f->rel->paths, f->rel->n_paths);
+    p0 = &f->rel->paths[0];
+    mc_struct_copy(&mc_desc_vm_path, p1, p0);
+    struct mc_report r;
+    assert_int_equal(run(f, "storage.disk-shared", &r), MC_STATUS_PASS);
+    assert_int_equal(r.findings.n, 1);
+    mc_report_clear(&r);
+
+    for (int k = 0; k < 2; k++) {
+        struct mc_chardev *c = MC_APPEND(f->src->vm->chardevs, f->src->vm->n_chardevs);
+        c->kind = S(k ? "console" : "serial");
+        c->type = S("tcp");
+        c->mode = S("bind");
+        c->host = S("169.254.42.11"); /* the source's address: QEMU cannot bind it on kvm2 */
+        c->service = S("4555");
+        c->target_type = S(k ? "serial" : "isa-serial");
+    }
+    assert_int_equal(run(f, "net.listen-address", &r), MC_STATUS_FAIL);
+    size_t fails = 0;
+    for (size_t i = 0; i < r.findings.n; i++)
+        fails += r.findings.items[i].status == MC_STATUS_FAIL;
+    assert_int_equal(fails, 1);
+    mc_report_clear(&r);
+}
+
 static void test_net_bridge_network_direct(void **state)
 {
     struct fx *f = *state;
@@ -1180,6 +1258,8 @@ int main(void)
         T(test_storage_block_wwn),
         T(test_storage_access_ids),
         T(test_storage_copy_target),
+        T(test_storage_copy_storage_readonly),
+        T(test_duplicates_reported_once),
         T(test_net_bridge_network_direct),
         T(test_net_mtu),
         T(test_net_listen),
