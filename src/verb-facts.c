@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* migcheck facts: a snapshot of this host, the raw material of every check. */
+#include <errno.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,8 @@
 #include "exit-codes.h"
 #include "gather.h"
 #include "util/cleanup.h"
+#include "util/strv.h"
+#include "util/xalloc.h"
 
 enum {
     OPT_CONNECT = 'c',
@@ -56,6 +59,46 @@ static int handle(int c, const char *arg, void *userdata)
     return -1;
 }
 
+/*
+ * The snapshot records what could not be gathered; stderr says so too. What was asked for and
+ * is missing makes the exit status: libvirt unreachable (the virt facts, and the domain's) is 3,
+ * a domain libvirt does not have is 2 (bad input), as for check. Partial areas (a file this user
+ * cannot read) are one warning, listed with -v.
+ */
+static int report_errors(const struct mc_host_facts *h, const struct mc_gather_opts *o,
+                         const struct mc_global *g)
+{
+    int rc = MC_EXIT_OK;
+    size_t partial = 0;
+    _cleanup_strv_free_ char **areas = NULL;
+    for (size_t i = 0; i < h->n_errors; i++) {
+        const struct mc_fact_error *e = &h->errors[i];
+        const char *area = e->area ? e->area : "?";
+        if (strcmp(area, "virt") == 0) {
+            mc_log_error("%s (the snapshot has no libvirt facts%s)",
+                         e->message ? e->message : "cannot connect to libvirt",
+                         o->vm ? " and no domain" : "");
+            rc = MC_EXIT_UNKNOWN;
+        } else if (strcmp(area, "vm") == 0) {
+            if (rc == MC_EXIT_UNKNOWN)
+                continue; /* the same connection error, said above */
+            mc_log_error("%s", e->message ? e->message : "cannot gather the domain");
+            rc = e->err == ENOENT ? MC_EXIT_USAGE : MC_EXIT_UNKNOWN;
+        } else {
+            partial++;
+            mc_log_debug(g, "%s: %s", area, e->message ? e->message : "failed");
+            if (!mc_strv_contains(areas, area))
+                mc_strv_add(&areas, area);
+        }
+    }
+    if (partial) {
+        _cleanup_free_ char *list = mc_strv_join(areas, ", ");
+        mc_log_warning("%zu fact%s could not be gathered (%s); the snapshot records why%s", partial,
+                       partial == 1 ? "" : "s", list, g->verbose ? "" : " (-v lists them)");
+    }
+    return rc;
+}
+
 int verb_facts(int argc, char **argv, const struct mc_global *g0)
 {
     struct mc_global g = *g0;
@@ -77,6 +120,7 @@ int verb_facts(int argc, char **argv, const struct mc_global *g0)
     }
 
     _cleanup_(mc_host_facts_freep) struct mc_host_facts *h = mc_gather_local(&o);
+    int rc = report_errors(h, &o, &g);
     if (strcmp(fmt, "json") == 0) {
         struct json_object *j = mc_facts_to_json(h);
         fputs(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
@@ -93,5 +137,5 @@ int verb_facts(int argc, char **argv, const struct mc_global *g0)
         }
         fwrite(xml, 1, len, stdout);
     }
-    return MC_EXIT_OK;
+    return rc;
 }

@@ -33,6 +33,11 @@ int mc_virt_last_code(void)
 
 int mc_virt_last_errno(void)
 {
+    /* A system error carries the errno of the call that failed ("Failed to connect socket to
+     * '/run/libvirt/libvirt-sock': No such file or directory" is ENOENT). */
+    virErrorPtr e = virGetLastError();
+    if (e && e->code == VIR_ERR_SYSTEM_ERROR && e->int1 > 0)
+        return -e->int1;
     switch (mc_virt_last_code()) {
     case VIR_ERR_NO_SUPPORT:
     case VIR_ERR_OPERATION_UNSUPPORTED:
@@ -85,8 +90,11 @@ int mc_virt_open(const char *uri, bool readonly, virConnectPtr *ret, struct mc_e
     mc_virt_init();
     virConnectPtr c = readonly ? virConnectOpenReadOnly(uri)
                                : virConnectOpenAuth(uri, virConnectAuthPtrDefault, 0);
-    if (!c)
-        return mc_virt_error(reterr, -ECONNREFUSED, "cannot connect to '%s'", uri);
+    if (!c) {
+        virErrorPtr e = virGetLastError();
+        bool sys = e && e->code == VIR_ERR_SYSTEM_ERROR && e->int1 > 0;
+        return mc_virt_error(reterr, sys ? 0 : -ECONNREFUSED, "cannot connect to '%s'", uri);
+    }
     *ret = c;
     return 0;
 }

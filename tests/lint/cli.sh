@@ -53,6 +53,34 @@ for args in "rules --format man" "rules" "--help"; do
 	[[ ! -s $tmp/err ]] || fail "'migcheck $args' into a closed pipe complained: $(cat "$tmp/err")"
 done
 
+# facts prints the snapshot it could make, says on stderr what failed, and exits non-zero when
+# what was asked for is missing: libvirt unreachable (3), a domain libvirt does not have (2, as
+# for check). The domain case uses libvirt's built-in test driver (test:///default), the
+# unreachable one a socket that does not exist.
+facts_case() { # want-rc stderr-pattern errno-in-snapshot args...
+	local want=$1 pat=$2 errno=$3 got
+	shift 3
+	set +e
+	"$M" facts --root "$SRC/tests/data/hosts/rhel9" --name x "$@" >"$tmp/facts.xml" 2>"$tmp/err"
+	got=$?
+	set -e
+	[[ $got == "$want" ]] || fail "'migcheck facts $*' exited $got, expected $want"
+	grep -q "$pat" "$tmp/err" || fail "'migcheck facts $*' did not say '$pat' on stderr: $(cat "$tmp/err")"
+	grep -q '^<migcheck-facts version="1"' "$tmp/facts.xml" ||
+		fail "'migcheck facts $*' printed no snapshot"
+	if [[ -n $errno ]]; then
+		grep -q "<fact-error area=\"virt\" errno=\"$errno\"" "$tmp/facts.xml" ||
+			fail "'migcheck facts $*' did not record errno $errno: $(grep fact-error "$tmp/facts.xml")"
+	fi
+}
+facts_case 3 "cannot connect to 'qemu+unix:///system?socket=/nonexistent/sock'.*No such file" ENOENT \
+	--connect 'qemu+unix:///system?socket=/nonexistent/sock'
+facts_case 3 "the snapshot has no libvirt facts and no domain" ENOENT \
+	--connect 'qemu+unix:///system?socket=/nonexistent/sock' --vm web1
+facts_case 2 "cannot find domain 'nosuchvm'" "" --connect test:///default --vm nosuchvm
+facts_case 0 "could not be gathered" "" --connect test:///default --vm test
+grep -q '<domain ' "$tmp/facts.xml" || fail "'migcheck facts --vm test' has no domain"
+
 # 'migcheck version' is 'migcheck --version'.
 [[ $("$M" version) == "$("$M" --version)" && $("$M" version) == "migcheck "* ]] ||
 	fail "'migcheck version' does not print what 'migcheck --version' prints"
