@@ -8,7 +8,7 @@ BUILD_DEPS=(build-essential cmake pkg-config clang clang-format libclang-rt-14-d
 	libvirt-dev libmount-dev libnl-3-dev libnl-route-3-dev libiscsi-dev libnfs-dev
 	libxml2-dev libxml2-utils libjson-c-dev libcmocka-dev nettle-dev mandoc
 	dash busybox-static bash util-linux iproute2 openssh-client jq
-	zsh fish rpm man-db file dpkg-dev)
+	zsh fish rpm man-db bsdextrautils file dpkg-dev)
 
 if [[ $(id -u) -ne 0 ]]; then
 	echo "setup: run as root (it installs packages): sudo $0" >&2

@@ -13,6 +13,7 @@
 #   examples    the example output in the man pages is what the golden cases print, and the
 #               policy example is the golden cases' policy
 #   json-schema the keys of the JSON report are the ones migcheck(1) documents
+#   units       the systemd units in migcheck(1) EXAMPLES pass systemd-analyze verify
 #   wording     user-facing text (help, the rule catalogue, man pages, README, every golden
 #               output, the string literals of rules/ and src/) cites guides and libvirt by
 #               name: never the project's private words "seeds" or "failure N"
@@ -190,6 +191,28 @@ json-schema)
         diff <(echo "$doc") <(echo "$got") >&2
         err "the JSON keys documented in migcheck(1) (<) are not the ones migcheck prints (>)"
     fi
+    ;;
+
+units)
+    command -v systemd-analyze >/dev/null || {
+        echo "docs (units): systemd-analyze is not installed" >&2
+        exit 77
+    }
+    tmpd=$(mktemp -d)
+    trap 'rm -rf "$tmpd"' EXIT
+    awk -v dir="$tmpd" '/^\.\\" begin unit / { file = dir "/" $4; next }
+                        /^\.\\" end unit/ { file = ""; next }
+                        file != "" && !/^\./ { print > file }' "$man/migcheck.1"
+    shopt -s nullglob
+    units=("$tmpd"/*.service "$tmpd"/*.timer)
+    ((${#units[@]} >= 2)) || err "migcheck(1) has no service and timer example"
+    for u in "${units[@]}"; do
+        unroff "$u" >"$u.tmp" && mv "$u.tmp" "$u"
+    done
+    out=$(cd "$tmpd" && SYSTEMD_LOG_LEVEL=warning systemd-analyze verify --man=no "${units[@]}" 2>&1)
+    # A unit the host lacks (libvirtd.service where libvirt is not installed) is not the example's fault.
+    out=$(grep -v -e "libvirtd.service" <<<"$out" || true)
+    [[ -z $out ]] || err "systemd-analyze verify: $out"
     ;;
 
 wording)
