@@ -4,10 +4,30 @@
 
 #include "rules-internal.h"
 
+/* A domain given as XML (--vm-xml) is a template or a record: it carries no state, jobs or
+ * snapshot metadata, so the rules about them do not apply, unless the XML says the domain ran
+ * (a running domain's XML has id='N'). */
+static bool state_unknown(const struct mc_pair *p)
+{
+    return !p->vm->state;
+}
+
 RULE_FN(rule_vm_state)
 {
     const char *state = str_or(p->vm->state, "unknown");
     const char *name = str_or(p->vm->name, "?");
+    if (state_unknown(p)) {
+        if (p->vm->id > 0 && !p->opts->offline)
+            mc_emit(out, r, MC_STATUS_PASS, name,
+                    "domain '%s' was running when its XML was written (id %lld)", name,
+                    (long long)p->vm->id);
+        else
+            mc_emit(out, r, MC_STATUS_SKIP, name,
+                    "domain '%s' comes from a domain XML without its state: whether it runs%s is "
+                    "not known here",
+                    name, p->opts->offline ? " or is persistent" : "");
+        return;
+    }
     if (p->opts->offline) {
         if (!p->vm->persistent)
             mc_emit(out, r, MC_PROBLEM, name,
@@ -43,6 +63,11 @@ RULE_FN(rule_vm_job)
 {
     const char *job = p->vm->job;
     const char *name = str_or(p->vm->name, "?");
+    if (state_unknown(p)) {
+        mc_emit(out, r, MC_STATUS_SKIP, name,
+                "domain '%s' comes from a domain XML: its jobs are not known here", name);
+        return;
+    }
     if (!job || streq(job, "none"))
         mc_emit(out, r, MC_STATUS_PASS, name, "no job is running on domain '%s'", name);
     else
@@ -52,6 +77,11 @@ RULE_FN(rule_vm_job)
 RULE_FN(rule_vm_snapshots)
 {
     const char *name = str_or(p->vm->name, "?");
+    if (state_unknown(p) && p->vm->snapshots == 0) {
+        mc_emit(out, r, MC_STATUS_SKIP, name,
+                "domain '%s' comes from a domain XML: its snapshots are not known here", name);
+        return;
+    }
     if (p->vm->snapshots > 0)
         mc_emit(out, r, MC_PROBLEM, name,
                 "domain '%s' has %lld snapshot%s; libvirt refuses to migrate it", name,

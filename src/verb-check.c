@@ -243,12 +243,12 @@ static int write_file(int dfd, const char *dir, const char *name, const char *da
 static int open_own_dir(const char *dir)
 {
     if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-        mc_log_error("cannot create '%s': %s", dir, strerror(errno));
+        mc_log_error("cannot create '%s' (--save-facts): %s", dir, strerror(errno));
         return -1;
     }
     int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (dfd < 0) {
-        mc_log_error("cannot open '%s': %s", dir,
+        mc_log_error("cannot open '%s' (--save-facts): %s", dir,
                      errno == ELOOP || errno == ENOTDIR ? "not a directory" : strerror(errno));
         return -1;
     }
@@ -261,6 +261,17 @@ static int open_own_dir(const char *dir)
         return -1;
     }
     return dfd;
+}
+
+/* --save-facts DIR: made (or found, and checked) before anything is gathered; a directory that
+ * cannot be made is bad input (exit 2), found before the hosts are reached. */
+static int prepare_save_dir(const char *dir)
+{
+    int dfd = open_own_dir(dir);
+    if (dfd < 0)
+        return -1;
+    close(dfd);
+    return 0;
 }
 
 static int save_facts(const char *dir, const struct mc_host_facts *src,
@@ -309,9 +320,15 @@ int verb_check(int argc, char **argv, const struct mc_global *g0)
         fprintf(stderr, "Try 'migcheck check --help'.\n");
         return MC_EXIT_USAGE;
     }
-    const char *src_name = nops >= 1 ? ops[0] : NULL;
-    const char *dst_name = nops >= 2 ? ops[1] : NULL;
-    const char *vm_name = nops >= 3 ? ops[2] : NULL;
+    /* Live: SRC DST VM. From snapshots: [VM], or SRC DST [VM] (names for the report). */
+    const char *src_name = NULL, *dst_name = NULL, *vm_name = NULL;
+    if (offline_facts && nops == 1) {
+        vm_name = ops[0];
+    } else {
+        src_name = nops >= 1 ? ops[0] : NULL;
+        dst_name = nops >= 2 ? ops[1] : NULL;
+        vm_name = nops >= 3 ? ops[2] : NULL;
+    }
     a.copts.transport = a.transport;
 
     /* Site policy: an explicit file must exist; the default is optional. */
@@ -355,6 +372,14 @@ int verb_check(int argc, char **argv, const struct mc_global *g0)
 
     if (a.vm_xml && load_vm_xml(a.vm_xml, &vm_file) < 0)
         return MC_EXIT_USAGE;
+    if (a.save_facts && prepare_save_dir(a.save_facts) < 0)
+        return MC_EXIT_USAGE;
+    /* A domain named on the command line is the one checked: the domain XML must be it. */
+    if (vm_file && vm_name && vm_file->name && strcmp(vm_file->name, vm_name) != 0) {
+        mc_log_error("domain XML '%s' holds domain '%s', not '%s'", a.vm_xml, vm_file->name,
+                     vm_name);
+        return MC_EXIT_USAGE;
+    }
 
     struct mc_check_config cfg = {
         .rules = rules,

@@ -299,6 +299,34 @@ def _(s, d, p, c):
         insert_after(g, ("chardev",), ch)
 
 
+def vm_xml_of(s, running=False):
+    """The domain XML recorded in the snapshot (the migratable XML: no id), as a file for
+    --vm-xml; running: with the id='N' that 'virsh dumpxml' writes for a running domain."""
+    x = dom(s).find("xml").text
+    if running:
+        x = x.replace("<domain type='kvm'>", "<domain type='kvm' id='7'>", 1)
+    return x
+
+
+@case("vm-xml", "the domain given as XML (--vm-xml) without id='N': a template or a record, "
+      "so vm.state, vm.job and vm.snapshots do not apply (SKIP): migratable")
+def _(s, d, p, c):
+    c["vm_xml"] = vm_xml_of(s)
+
+
+@case("vm-xml-offline", "the same domain XML with --offline: the XML is the definition an "
+      "offline migration moves; vm.state does not apply (SKIP), not 'transient'",
+      args="--offline")
+def _(s, d, p, c):
+    c["vm_xml"] = vm_xml_of(s)
+
+
+@case("vm-xml-running", "the domain XML as 'virsh dumpxml' writes it for a running domain "
+      "(id='7'): vm.state PASS; jobs and snapshots still not known (SKIP)")
+def _(s, d, p, c):
+    c["vm_xml"] = vm_xml_of(s, running=True)
+
+
 @case("devices-ok", "a USB host device, invtsc with the destination's TSC frequency, 4 queues, "
       "VNC and a TCP serial port on 0.0.0.0, a direct interface on eth0, 2 MiB hugepages the "
       "destination has, a ROM of the same size on both: every device rule PASS")
@@ -920,6 +948,8 @@ def main():
             write(os.path.join(cdir, "policy.xml"), man_example(ctx["policy"][4:]))
         elif ctx.get("policy") == "man-expressions":
             write(os.path.join(cdir, "policy.xml"), man_expressions())
+        if "vm_xml" in ctx:
+            write(os.path.join(cdir, "vm.xml"), ctx["vm_xml"].encode())
         write(os.path.join(cdir, "args"), (c["args"] + "\n").encode() if c["args"] else b"")
         write(os.path.join(cdir, "README"), (c["readme"] + "\n").encode())
     # Bad input: the base pair with one file broken.
