@@ -46,6 +46,7 @@ void mc_check_judge(const struct mc_check_config *c, const struct mc_check_input
         .policy = c->policy,
         .strict = c->strict,
         .only = c->only,
+        .skip = c->skip,
     };
     ret->source = mc_xstrdup(src_name);
     ret->destination = mc_xstrdup(dst_name);

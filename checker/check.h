@@ -30,7 +30,8 @@ struct mc_check_config {
     size_t n_rules;
     const struct mc_policy *policy;    /* site policy, or NULL */
     bool strict;                       /* warnings block */
-    const char *only;                  /* run only this rule id, or NULL */
+    char *const *only;                 /* run only these rule ids (--rule), or NULL */
+    char *const *skip;                 /* do not run these (--skip-rule), or NULL */
     const struct mc_check_opts *copts; /* the migration being predicted; NULL: a plain live one */
 };
 

@@ -238,18 +238,32 @@ static void drop_repeats(struct mc_findings *out, size_t first)
     out->n = k;
 }
 
+/* Does --rule/--skip-rule let rule id run? */
+static bool selected(const struct mc_engine_opts *o, const char *id)
+{
+    if (!id)
+        return !o->only;
+    if (o->only && !mc_strv_contains(o->only, id))
+        return false;
+    return !mc_strv_contains(o->skip, id);
+}
+
 void mc_engine_run(const struct mc_engine_opts *o, const struct mc_pair *p, struct mc_report *ret)
 {
     struct mc_findings *out = &ret->findings;
     bool unknown_blocks = false;
+    size_t run = 0, total = o->n_rules + (o->policy ? o->policy->n_requires : 0);
 
     for (size_t i = 0; i < o->n_rules; i++) {
         const struct mc_rule *r = &o->rules[i];
-        if (o->only && strcmp(o->only, r->id) != 0)
+        if (!selected(o, r->id))
             continue;
         const struct mc_policy_rule *pr = mc_policy_find_rule(o->policy, r->id);
-        if (pr && pr->disabled)
+        if (pr && pr->disabled) {
+            total--; /* the site turned it off: not a rule of this site */
             continue;
+        }
+        run++;
         enum mc_severity sev =
             pr && pr->severity >= 0 ? (enum mc_severity)pr->severity : r->severity;
         size_t first = out->n;
@@ -283,30 +297,35 @@ void mc_engine_run(const struct mc_engine_opts *o, const struct mc_pair *p, stru
         }
     }
 
-    if (o->policy && (!o->only || strncmp(o->only, "site.", 5) == 0)) {
+    if (o->policy) {
         size_t first = out->n;
-        mc_policy_eval(o->policy, p, out, &unknown_blocks);
-        if (o->only) {
-            /* Keep only the requirement asked for. */
-            size_t k = first;
-            bool blocks = false;
-            for (size_t i = first; i < out->n; i++) {
-                struct mc_finding *f = &out->items[i];
-                if (f->rule && strcmp(f->rule, o->only) == 0) {
-                    if (f->status == MC_STATUS_UNKNOWN && f->severity == MC_SEV_FAIL)
-                        blocks = true;
-                    out->items[k++] = *f;
-                } else {
-                    free(f->subject);
-                    free(f->message);
-                    free(f->hint);
-                    free(f->evidence);
-                }
+        bool policy_unknown = false;
+        mc_policy_eval(o->policy, p, out, &policy_unknown);
+        /* Keep the requirements --rule/--skip-rule select. */
+        size_t k = first;
+        for (size_t i = first; i < out->n; i++) {
+            struct mc_finding *f = &out->items[i];
+            if (selected(o, f->rule)) {
+                if (f->status == MC_STATUS_UNKNOWN && f->severity == MC_SEV_FAIL)
+                    unknown_blocks = true;
+                out->items[k++] = *f;
+            } else {
+                free(f->subject);
+                free(f->message);
+                free(f->hint);
+                free(f->evidence);
             }
-            out->n = k;
-            unknown_blocks = blocks;
         }
+        out->n = k;
+        if (!o->only && !o->skip)
+            unknown_blocks = unknown_blocks || policy_unknown;
+        for (size_t i = 0; i < o->policy->n_requires; i++)
+            if (selected(o, o->policy->requires[i].id))
+                run++;
     }
+    ret->partial = o->only || o->skip;
+    ret->rules_run = run;
+    ret->rules_total = total;
 
     memset(ret->counts, 0, sizeof(ret->counts));
     for (size_t k = 0; k < out->n; k++)

@@ -54,6 +54,9 @@ int mc_render_json(const struct mc_report *r, FILE *f, const struct mc_render_op
     add_str(root, "verdict", mc_verdict_name(r->verdict));
     add(root, "exit_code", json_object_new_int(r->exit_code));
     add(root, "strict", json_object_new_boolean(r->strict));
+    add(root, "partial", json_object_new_boolean(r->partial));
+    add(root, "rules_run", json_object_new_int64((int64_t)r->rules_run));
+    add(root, "rules_total", json_object_new_int64((int64_t)r->rules_total));
 
     struct json_object *agents = json_object_new_object();
     add_str(agents, "source", r->src_agent);

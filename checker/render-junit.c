@@ -142,6 +142,11 @@ static void properties(xmlNodePtr suite, const struct mc_report *r)
     snprintf(num, sizeof(num), "%d", r->exit_code);
     property(props, "exit_code", num);
     property(props, "strict", r->strict ? "true" : "false");
+    property(props, "partial", r->partial ? "true" : "false");
+    snprintf(num, sizeof(num), "%zu", r->rules_run);
+    property(props, "rules_run", num);
+    snprintf(num, sizeof(num), "%zu", r->rules_total);
+    property(props, "rules_total", num);
     property(props, "source_agent", r->src_agent);
     property(props, "destination_agent", r->dst_agent);
     for (char **n = r->notes; n && *n; n++)

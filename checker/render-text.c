@@ -139,6 +139,9 @@ static void verdict(struct ctx *c, const struct mc_report *r)
     mc_buf_puts(&rest, counts.data);
     if (r->strict)
         mc_buf_puts(&rest, ", strict");
+    if (r->partial)
+        mc_buf_printf(&rest, "; only %zu of %zu rules ran (--rule, --skip-rule)", r->rules_run,
+                      r->rules_total);
     if (c->o->verbose > 1 && r->seconds > 0)
         mc_buf_printf(&rest, ", %.2f s", r->seconds);
     /* "Verdict: WORDS (counts)", wrapped like everything else (the counts as one piece);

@@ -168,8 +168,11 @@ struct mc_report {
     size_t counts[_MC_STATUS_MAX];
     char *src_agent;
     char *dst_agent;
-    double seconds; /* wall time of the whole check */
-    char **notes;   /* context lines: "offline: live-only rules skipped" */
+    double seconds;     /* wall time of the whole check */
+    bool partial;       /* --rule or --skip-rule: only some rules ran */
+    size_t rules_run;   /* rules and site requirements that ran */
+    size_t rules_total; /* rules and site requirements there are */
+    char **notes;       /* context lines: "offline: live-only rules skipped" */
 };
 
 struct mc_engine_opts {
@@ -177,7 +180,8 @@ struct mc_engine_opts {
     size_t n_rules;
     const struct mc_policy *policy; /* may be NULL */
     bool strict;                    /* WARN counts as a problem for the verdict */
-    const char *only;               /* run only this rule id (tests) */
+    char *const *only;              /* run only these rule ids (--rule); NULL: all */
+    char *const *skip;              /* do not run these (--skip-rule) */
 };
 
 /* Run every rule on the pair and fill the report (verdict, exit code, counts). */

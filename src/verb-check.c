@@ -51,6 +51,7 @@ enum {
     OPT_TIMEOUT,
     OPT_RULE,
     OPT_INSECURE_NO_VERIFY,
+    OPT_SKIP_RULE,
 };
 
 static const char *const transport_values[] = { "ssh", "tcp", "tls", "libssh", "libssh2", NULL };
@@ -88,7 +89,10 @@ const struct mc_opt verb_check_opts[] = {
       "site policy (default " MC_DEFAULT_POLICY " when it exists; empty: none)", NULL, false },
     { "timeout", required_argument, OPT_TIMEOUT, "SECONDS",
       "give up on a host after this long (default 30)", NULL, false },
-    { "rule", required_argument, OPT_RULE, "ID", "run only this rule", NULL, false },
+    { "rule", required_argument, OPT_RULE, "ID[,ID...]",
+      "run only these rules (repeatable); the verdict says only some ran", NULL, false },
+    { "skip-rule", required_argument, OPT_SKIP_RULE, "ID[,ID...]",
+      "do not run these rules (repeatable); the verdict says only some ran", NULL, false },
     { "insecure-no-verify", no_argument, OPT_INSECURE_NO_VERIFY, NULL,
       "accept libvirt URIs that turn host key or certificate checks off (no_verify=1, "
       "known_hosts_verify=ignore); refused otherwise",
@@ -97,12 +101,19 @@ const struct mc_opt verb_check_opts[] = {
 };
 
 struct check_args {
-    const char *src_facts, *dst_facts, *vm_xml, *pair_facts, *save_facts, *policy, *only;
+    const char *src_facts, *dst_facts, *vm_xml, *pair_facts, *save_facts, *policy;
+    char **only, **skip; /* --rule, --skip-rule: rule ids */
     const char *transport, *remote_command;
     bool no_probe, strict, insecure_no_verify;
     int timeout;
     struct mc_check_opts copts;
 };
+
+static void check_args_clear(struct check_args *a)
+{
+    mc_strv_free(a->only);
+    mc_strv_free(a->skip);
+}
 
 static int handle(int c, const char *arg, void *userdata)
 {
@@ -166,8 +177,16 @@ static int handle(int c, const char *arg, void *userdata)
         return 0;
     }
     case OPT_RULE:
-        a->only = arg;
+    case OPT_SKIP_RULE: {
+        _cleanup_strv_free_ char **ids = mc_strv_split(arg, ", ");
+        if (!ids || !*ids) {
+            mc_log_error("'--%s' needs a rule id", c == OPT_RULE ? "rule" : "skip-rule");
+            return -1;
+        }
+        STRV_FOREACH (id, ids)
+            mc_strv_add(c == OPT_RULE ? &a->only : &a->skip, *id);
         return 0;
+    }
     }
     return -1;
 }
@@ -297,7 +316,9 @@ static int save_facts(const char *dir, const struct mc_host_facts *src,
 int verb_check(int argc, char **argv, const struct mc_global *g0)
 {
     struct mc_global g = *g0;
-    struct check_args a = { .transport = "ssh", .remote_command = "migcheck", .timeout = 30 };
+    _cleanup_(check_args_clear) struct check_args a = { .transport = "ssh",
+                                                        .remote_command = "migcheck",
+                                                        .timeout = 30 };
     int first;
     /* Called as the default verb, argv[0] is the program; as "check", the verb. */
     int r = mc_parse_options(mc_verb_find("check"), argc, argv, &g, handle, &a, &first);
@@ -340,10 +361,6 @@ int verb_check(int argc, char **argv, const struct mc_global *g0)
         policy_path = NULL; /* --policy= : no policy at all */
     size_t nrules;
     const struct mc_rule *rules = mc_rules_table(&nrules);
-    if (a.only && !mc_rule_find(a.only) && strncmp(a.only, "site.", 5) != 0) {
-        mc_log_error("unknown rule '%s' (see 'migcheck rules')", a.only);
-        return MC_EXIT_USAGE;
-    }
     if (policy_path) {
         _cleanup_error_ struct mc_error err = { 0 };
         if (mc_policy_load(policy_path, &policy, &err) < 0 ||
@@ -352,16 +369,20 @@ int verb_check(int argc, char **argv, const struct mc_global *g0)
             return MC_EXIT_USAGE;
         }
     }
-    if (a.only && strncmp(a.only, "site.", 5) == 0) {
-        bool found = false;
-        for (size_t i = 0; policy && i < policy->n_requires; i++)
-            if (policy->requires[i].id && strcmp(policy->requires[i].id, a.only) == 0)
-                found = true;
-        if (!found) {
-            mc_log_error("no site requirement '%s' in the policy", a.only);
-            return MC_EXIT_USAGE;
+    /* Every id of --rule and --skip-rule names a rule, or a requirement of the policy. */
+    for (int k = 0; k < 2; k++)
+        STRV_FOREACH (id, k == 0 ? a.only : a.skip) {
+            bool found = mc_rule_find(*id) != NULL;
+            for (size_t i = 0; !found && policy && i < policy->n_requires; i++)
+            found = policy->requires[i].id && strcmp(policy->requires[i].id, *id) == 0;
+            if (!found) {
+                if (strncmp(*id, "site.", 5) == 0)
+                    mc_log_error("no site requirement '%s' in the policy", *id);
+                else
+                    mc_log_error("unknown rule '%s' (see 'migcheck rules')", *id);
+                return MC_EXIT_USAGE;
+            }
         }
-    }
 
     double start = mc_now();
     _cleanup_(mc_host_facts_freep) struct mc_host_facts *src = NULL;
@@ -387,6 +408,7 @@ int verb_check(int argc, char **argv, const struct mc_global *g0)
         .policy = policy,
         .strict = a.strict,
         .only = a.only,
+        .skip = a.skip,
         .copts = &a.copts,
     };
     struct mc_report rep = { 0 };

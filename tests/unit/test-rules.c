@@ -255,7 +255,8 @@ static enum mc_status run(struct fx *f, const char *id, struct mc_report *keep)
                          .opts = &f->opts,
                          .src_name = "kvm1",
                          .dst_name = "kvm2" };
-    struct mc_engine_opts eo = { .rules = rules, .n_rules = n, .only = id };
+    char *only[] = { (char *)id, NULL };
+    struct mc_engine_opts eo = { .rules = rules, .n_rules = n, .only = only };
     struct mc_report rep = { 0 };
     mc_engine_run(&eo, &p, &rep);
     assert_true(rep.findings.n > 0);
