@@ -5,6 +5,8 @@ mc_add_unit_test(virt-parse SOURCES test-virt-parse.c LIBS mc_virt mc_model)
 
 # Gathering through the real libvirt API with its test driver, compared with virsh.
 mc_add_unit_test(virt-gather SOURCES test-virt-gather.c LIBS mc_virt mc_model)
+# It runs virsh many times (about 10 s on an idle machine, 90 s on a loaded one).
+set_tests_properties(unit.virt-gather PROPERTIES TIMEOUT 600)
 
 # The XML fixtures are what libvirt 9.0 accepts: valid against its RNG schemas.
 add_test(NAME unit.virt-fixtures-valid
