@@ -2,7 +2,7 @@
 # --save-facts DIR writes into a directory that is the user's own and never through a symlink
 # planted there (migcheck often runs as root): a planted src.xml/pair.xml symlink is replaced,
 # not followed; another user's directory, a world-writable one, or DIR itself a symlink is
-# refused (exit 3) and nothing is written.
+# refused as bad input (exit 2, before any host is reached) and nothing is written.
 # Usage: save-facts.sh MIGCHECK GOLDEN_CASES_DIR
 set -euo pipefail
 M=$1
@@ -40,7 +40,7 @@ chmod 1777 "$tmp/shared"
 ln -s "$victim" "$tmp/shared/src.xml"
 rc=0
 check "$tmp/shared" || rc=$?
-[[ $rc == 3 ]] || fail "a world-writable directory: exit $rc, expected 3"
+[[ $rc == 2 ]] || fail "a world-writable directory: exit $rc, expected 2"
 grep -q "belong to you" "$tmp/err" || fail "no clear message: $(cat "$tmp/err")"
 [[ $(cat "$victim") == original && ! -e $tmp/shared/pair.xml ]] || fail "written into a world-writable directory"
 
@@ -48,7 +48,7 @@ grep -q "belong to you" "$tmp/err" || fail "no clear message: $(cat "$tmp/err")"
 ln -s "$tmp/own" "$tmp/link"
 rc=0
 check "$tmp/link" || rc=$?
-[[ $rc == 3 ]] || fail "DIR a symlink: exit $rc, expected 3"
+[[ $rc == 2 ]] || fail "DIR a symlink: exit $rc, expected 2"
 
 # Another user's directory (root can make one): refused.
 if [[ $(id -u) == 0 ]]; then
@@ -56,7 +56,7 @@ if [[ $(id -u) == 0 ]]; then
 	chown 65534:65534 "$tmp/other"
 	rc=0
 	check "$tmp/other" || rc=$?
-	[[ $rc == 3 ]] || fail "another user's directory: exit $rc, expected 3"
+	[[ $rc == 2 ]] || fail "another user's directory: exit $rc, expected 2"
 	[[ -z $(ls -A "$tmp/other") ]] || fail "written into another user's directory"
 fi
 echo "save-facts: PASS"
