@@ -5,3 +5,5 @@ mc_add_fuzz_target(capabilities-xml SOURCES fuzz-capabilities-xml.c LIBS mc_virt
 mc_add_fuzz_target(qemu-conf SOURCES fuzz-qemu-conf.c LIBS mc_virt mc_model)
 mc_add_fuzz_target(pool-xml SOURCES fuzz-pool-xml.c LIBS mc_virt mc_model)
 mc_add_fuzz_target(network-xml SOURCES fuzz-network-xml.c LIBS mc_virt mc_model)
+mc_add_fuzz_target(dest-xml SOURCES fuzz-dest-xml.c LIBS mc_virt mc_model)
+mc_add_fuzz_target(domcaps-xml SOURCES fuzz-domcaps-xml.c LIBS mc_virt mc_model)

@@ -20,6 +20,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "util/diff.h"
+#include "util/fileio.h"
 #include "util/random.h"
 #include "util/source.h"
 #include "util/spawn.h"
@@ -372,13 +374,63 @@ static void test_shell_quote(void **state)
     }
 }
 
+/* The unified diff agrees with GNU diff -u on the same texts (hunks, not the headers). */
+static void diff_case(const char *a, const char *b)
+{
+    char tmpl[] = "/tmp/migcheck-diff-XXXXXX";
+    assert_non_null(mkdtemp(tmpl));
+    char *pa = mc_xasprintf("%s/a", tmpl), *pb = mc_xasprintf("%s/b", tmpl);
+    FILE *f = fopen(pa, "w");
+    fputs(a, f);
+    fclose(f);
+    f = fopen(pb, "w");
+    fputs(b, f);
+    fclose(f);
+    const char *argv[] = { "diff", "-U", "3", pa, pb, NULL };
+    struct mc_spawn_opts o = { .argv = argv, .timeout_ms = 10000 };
+    struct mc_spawn_result r = { 0 };
+    struct mc_error err = { 0 };
+    assert_int_equal(mc_spawn_run(&o, &r, &err), 0);
+    char *mine = mc_unified_diff(a, b, "a", "b", 3);
+    /* Drop both headers (GNU diff puts dates there). */
+    const char *gh = strstr(r.out, "\n@@");
+    const char *mh = strstr(mine, "\n@@");
+    if (!gh) {
+        assert_string_equal(mine, "");
+    } else {
+        assert_non_null(mh);
+        assert_string_equal(mh, gh);
+    }
+    free(mine);
+    mc_spawn_result_clear(&r);
+    unlink(pa);
+    unlink(pb);
+    rmdir(tmpl);
+    free(pa);
+    free(pb);
+}
+
+static void test_diff(void **state)
+{
+    (void)state;
+    diff_case("a\nb\nc\n", "a\nb\nc\n");
+    diff_case("1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n13\n14\n15\n",
+              "1\n2\n3\nFOUR\n5\n6\n7\n8\n9\n10\n11\n12\nthirteen\n14\n15\n");
+    diff_case("<domain>\n  <disk file='/a/x.qcow2'/>\n  <iface bridge='br0'/>\n</domain>\n",
+              "<domain>\n  <disk file='/b/x.qcow2'/>\n  <iface bridge='br1'/>\n</domain>\n");
+    diff_case("x\n", "");
+    diff_case("", "y\nz\n");
+    diff_case("1\n2\n3\n4\n5\n6\n7\n8\n", "0\n1\n2\n3\n5\n6\n7\n8\n9\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_strv),         cmocka_unit_test(test_utf8),
-        cmocka_unit_test(test_spawn),        cmocka_unit_test(test_dump),
-        cmocka_unit_test(test_dump_details), cmocka_unit_test(test_fs_source),
-        cmocka_unit_test(test_random),       cmocka_unit_test(test_shell_quote),
+        cmocka_unit_test(test_strv),        cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_diff),        cmocka_unit_test(test_spawn),
+        cmocka_unit_test(test_dump),        cmocka_unit_test(test_dump_details),
+        cmocka_unit_test(test_fs_source),   cmocka_unit_test(test_random),
+        cmocka_unit_test(test_shell_quote),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

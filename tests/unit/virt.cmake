@@ -27,3 +27,11 @@ add_test(NAME lab.virt-facts-vs-virsh
                  $<TARGET_FILE:migcheck> lab-a)
 set_tests_properties(lab.virt-real lab.virt-facts-vs-virsh PROPERTIES
                      LABELS lab FIXTURES_REQUIRED lab RESOURCE_LOCK lab TIMEOUT 600)
+
+# The destination XML of a migration: edits, the guest-ABI guard, domain capabilities; the edited
+# document left by the test validates against libvirt's RNG schema.
+mc_add_unit_test(domxml SOURCES test-domxml.c LIBS mc_virt mc_model)
+add_test(NAME unit.domxml-rng
+         COMMAND xmllint --noout --relaxng /usr/share/libvirt/schemas/domain.rng
+                 ${CMAKE_CURRENT_BINARY_DIR}/domxml-edited.xml)
+set_tests_properties(unit.domxml-rng PROPERTIES LABELS unit DEPENDS unit.domxml TIMEOUT 60)
