@@ -112,15 +112,20 @@ mcagent_open() {
 	fi
 }
 
+# A token names a file migcheck makes: letters and digits only; anything else answers EINVAL.
+mcagent_token_ok() {
+	case $1 in
+	'' | *[!A-Za-z0-9]*)
+		printf '%s error EINVAL\n' "$mcagent_id"
+		return 1
+		;;
+	esac
+}
+
 mcagent_canary_write() {
 	mcagent_dec "$1"
 	mcagent_d=$mcagent_v
-	case $2 in
-	'' | *[!A-Za-z0-9]*)
-		printf '%s error EINVAL\n' "$mcagent_id"
-		return 0
-		;;
-	esac
+	mcagent_token_ok "$2" || return 0
 	mcagent_f=$mcagent_d/.migcheck-canary-$2
 	if (set -C && printf '%s' "$2" >"$mcagent_f") 2>/dev/null; then
 		printf '%s ok\n' "$mcagent_id"
@@ -171,12 +176,7 @@ mcagent_rm_canary() {
 mcagent_create_test() {
 	mcagent_dec "$1"
 	mcagent_d=$mcagent_v
-	case $2 in
-	'' | *[!A-Za-z0-9]*)
-		printf '%s error EINVAL\n' "$mcagent_id"
-		return 0
-		;;
-	esac
+	mcagent_token_ok "$2" || return 0
 	case $3$4 in
 	'' | *[!0-9]*)
 		printf '%s error EINVAL\n' "$mcagent_id"
