@@ -155,6 +155,12 @@ static const struct mc_fact_error *area_error(const struct mc_host_facts *h, uns
     return NULL;
 }
 
+/* The host set's message names the host ("cannot reach 'kvm2': ..."). */
+static const char *host_error_text(const struct mc_fact_error *e)
+{
+    return e->message && *e->message ? e->message : "a host could not be reached";
+}
+
 /* Why the facts a rule needs are not there, or NULL when they are. */
 static char *missing_facts(const struct mc_rule *r, const struct mc_pair *p)
 {
@@ -174,8 +180,26 @@ static char *missing_facts(const struct mc_rule *r, const struct mc_pair *p)
         { MC_NEED_SRC_NET, false, MC_AREA_NET },
         { MC_NEED_DST_NET, true, MC_AREA_NET },
     };
-    if (!p->vm)
+    /* A host that could not be reached at all: every rule that needs its facts (the domain's are
+     * the source's, unless they come from --vm-xml; live probes need both hosts) says why. */
+    const struct mc_fact_error *se = mc_facts_host_error(p->src);
+    const struct mc_fact_error *de = mc_facts_host_error(p->dst);
+    unsigned src_needs = MC_NEED_SRC_OS | MC_NEED_SRC_VIRT | MC_NEED_SRC_MOUNTS |
+                         MC_NEED_SRC_STORAGE | MC_NEED_SRC_NET | MC_NEED_LIVE;
+    unsigned dst_needs = MC_NEED_DST_OS | MC_NEED_DST_VIRT | MC_NEED_DST_MOUNTS |
+                         MC_NEED_DST_STORAGE | MC_NEED_DST_NET | MC_NEED_LIVE;
+    if (!(r->needs & MC_NEED_NO_VM)) {
+        if (se && ((r->needs & src_needs) || !p->vm))
+            return mc_xstrdup(host_error_text(se));
+        if (de && (r->needs & dst_needs))
+            return mc_xstrdup(host_error_text(de));
+    }
+    if (!p->vm && !(r->needs & MC_NEED_NO_VM)) {
+        const struct mc_fact_error *e = p->src ? mc_facts_area_error(p->src, MC_AREA_VM) : NULL;
+        if (e && e->message)
+            return mc_xasprintf("the domain's facts are missing: %s", e->message);
         return mc_xstrdup("the domain's facts are missing");
+    }
     for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
         if (!(r->needs & map[i].need))
             continue;
@@ -300,7 +324,30 @@ void mc_engine_run(const struct mc_engine_opts *o, const struct mc_pair *p, stru
     if (o->policy) {
         size_t first = out->n;
         bool policy_unknown = false;
-        mc_policy_eval(o->policy, p, out, &policy_unknown);
+        const struct mc_fact_error *he = mc_facts_host_error(p->src);
+        const char *htext = he ? host_error_text(he) : NULL;
+        if (!he) {
+            he = mc_facts_host_error(p->dst);
+            htext = he ? host_error_text(he) : NULL;
+        }
+        if (he) {
+            /* The pair document would miss a whole host: a requirement over it would be judged
+             * on nothing. */
+            for (size_t i = 0; i < o->policy->n_requires; i++) {
+                const struct mc_policy_require *q = &o->policy->requires[i];
+                struct mc_finding *f = MC_APPEND(out->items, out->n);
+                f->rule = q->id;
+                f->status = MC_STATUS_UNKNOWN;
+                f->severity = q->severity;
+                f->subject = mc_xstrdup(q->title ? q->title : q->id);
+                f->message =
+                    mc_xasprintf("cannot evaluate site requirement '%s': %s", q->id, htext);
+                if (q->severity == MC_SEV_FAIL)
+                    policy_unknown = true;
+            }
+        } else {
+            mc_policy_eval(o->policy, p, out, &policy_unknown);
+        }
         /* Keep the requirements --rule/--skip-rule select. */
         size_t k = first;
         for (size_t i = first; i < out->n; i++) {

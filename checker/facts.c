@@ -127,6 +127,14 @@ const struct mc_fact_error *mc_facts_area_error(const struct mc_host_facts *h, u
     return NULL;
 }
 
+const struct mc_fact_error *mc_facts_host_error(const struct mc_host_facts *h)
+{
+    for (size_t i = 0; h && i < h->n_errors; i++)
+        if (h->errors[i].area && strcmp(h->errors[i].area, MC_HOST_ERROR_AREA) == 0)
+            return &h->errors[i];
+    return NULL;
+}
+
 bool mc_facts_area_failed(const struct mc_host_facts *h, unsigned areas)
 {
     return mc_facts_area_error(h, areas) != NULL;

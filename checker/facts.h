@@ -603,6 +603,12 @@ void mc_facts_drop_errors(struct mc_host_facts *h, const char *area);
 bool mc_facts_area_failed(const struct mc_host_facts *h, unsigned areas);
 /* The first recorded error of an area in the mask, or NULL. */
 const struct mc_fact_error *mc_facts_area_error(const struct mc_host_facts *h, unsigned areas);
+/* The area of the error a host set records for a host it could not reach at all (no session,
+ * so no facts of any area): host.reachable reports it, and every rule that needs that host's
+ * facts is UNKNOWN with it as the reason. */
+#define MC_HOST_ERROR_AREA "host"
+/* That error, or NULL when the host was reached (h may be NULL). */
+const struct mc_fact_error *mc_facts_host_error(const struct mc_host_facts *h);
 
 /* Lookups used by rules and gatherers. NULL when absent. */
 const struct mc_link *mc_net_find_link(const struct mc_net_facts *n, const char *name);

@@ -59,7 +59,8 @@ enum mc_need {
     MC_NEED_DST_STORAGE = 1u << 7,
     MC_NEED_SRC_NET = 1u << 8,
     MC_NEED_DST_NET = 1u << 9,
-    MC_NEED_LIVE = 1u << 10, /* pair facts from live probes (skipped offline or --no-probe) */
+    MC_NEED_LIVE = 1u << 10,  /* pair facts from live probes (skipped offline or --no-probe) */
+    MC_NEED_NO_VM = 1u << 11, /* runs without the domain's facts too (host.reachable) */
 };
 
 /* Options of the migration being predicted (they change what libvirt accepts). */
@@ -68,6 +69,12 @@ struct mc_check_opts {
     bool copy_storage;     /* --copy-storage: disks not shared will be copied (NON_SHARED_DISK) */
     bool p2p;              /* --p2p: peer-to-peer (SRC's libvirtd connects to DST) */
     const char *transport; /* ssh (default), tcp, tls, libssh, libssh2, unix */
+    /* virsh migrate's flags (check takes them too; they change what libvirt does): */
+    bool copy_storage_inc; /* --copy-storage-inc: top images copied, backing files not (_INC) */
+    bool persistent;       /* --persistent: defined on DST (PERSIST_DEST; --offline implies it) */
+    bool undefine_source;  /* --undefinesource: undefined on SRC after success (UNDEFINE_SOURCE) */
+    bool unsafe;           /* --unsafe: libvirt skips its storage safety check (UNSAFE) */
+    bool tunnelled; /* --tunnelled: the data goes through libvirtd's connection (TUNNELLED) */
 };
 
 /* What a rule sees. rel is never NULL (live == false when no probes ran). */

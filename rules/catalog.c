@@ -16,7 +16,9 @@
 #include "rules.h"
 
 enum {
+    R_HOST_REACHABLE,
     R_VM_STATE,
+    R_VM_DEFINITION,
     R_VM_JOB,
     R_VM_SNAPSHOTS,
     R_VM_HOSTDEV,
@@ -67,6 +69,25 @@ enum {
 #define BOTH_NET    (MC_NEED_SRC_NET | MC_NEED_DST_NET)
 
 static const struct mc_rule rules[_R_MAX] = {
+    [R_HOST_REACHABLE] = {
+        .id = "host.reachable",
+        .title = "both hosts answer (ssh session, migcheck or sh agent, libvirt)",
+        .severity = MC_SEV_FAIL,
+        .needs = MC_NEED_NO_VM,
+        .hint = "check that 'ssh HOST true' works without a prompt (key, known host key) and that "
+                "the host's libvirtd runs, then check again",
+        .requirement = "libvirt's documentation, Guest migration (migration.rst): the client "
+                       "connects to both hosts' libvirt daemons, and the source's hypervisor "
+                       "connects to the destination; nothing is judged of a host that cannot be "
+                       "reached",
+        .explain = "migcheck opens one ssh session to each host and gathers its facts there. A "
+                   "host that does not answer (no route, refused, host key unknown, a timeout) "
+                   "is UNKNOWN with the cause, and every rule that needs its facts is UNKNOWN "
+                   "with the same cause; the rules that need only the other host still judge. "
+                   "The report is complete in every format: the verdict is unknown (exit 3) "
+                   "unless a FAIL that was judged already blocks the migration.",
+        .check = rule_host_reachable,
+    },
     [R_VM_STATE] = {
         .id = "vm.state",
         .title = "the domain is running (or paused) for a live migration",
@@ -81,6 +102,24 @@ static const struct mc_rule rules[_R_MAX] = {
                    "moves its definition (offline migration), which needs --offline; with "
                    "--offline the state check passes for any state.",
         .check = rule_vm_state,
+    },
+    [R_VM_DEFINITION] = {
+        .id = "vm.definition",
+        .title = "the domain stays defined on some host after the migration",
+        .severity = MC_SEV_WARN,
+        .needs = 0,
+        .hint = "add --persistent",
+        .requirement = "virsh(1), migrate: --persistent leaves the domain persistent on the "
+                       "destination host, --undefinesource undefines it on the source host; "
+                       "libvirt's documentation, virDomainMigrate3 (VIR_MIGRATE_PERSIST_DEST, "
+                       "VIR_MIGRATE_UNDEFINE_SOURCE)",
+        .explain = "A live migration without --persistent runs the domain on the destination as "
+                   "a transient domain and leaves the source's definition in place. With "
+                   "--undefinesource but without --persistent the domain ends up defined on no "
+                   "host: it is gone once it shuts down (WARN). --persistent without "
+                   "--undefinesource leaves it defined on both hosts; start it on one only. An "
+                   "offline migration always defines it on the destination.",
+        .check = rule_vm_definition,
     },
     [R_VM_JOB] = {
         .id = "vm.job",

@@ -389,8 +389,37 @@ static bool cache_safe(const char *cache)
     return streq(cache, "none") || streq(cache, "directsync");
 }
 
+/* virsh --unsafe (VIR_MIGRATE_UNSAFE): libvirt skips qemuMigrationSrcIsSafe and migrates. What
+ * it would have refused passes where migcheck proved DST shares the file, and warns otherwise:
+ * the data is safe only if the storage really is shared and coherent. */
+static void unsafe_allowed(const struct mc_pair *p, struct mc_findings *out, size_t first)
+{
+    static const char prefix[] = "libvirt will refuse: ";
+    for (size_t k = first; k < out->n; k++) {
+        struct mc_finding *f = &out->items[k];
+        if ((int)f->status != MC_PROBLEM)
+            continue;
+        bool proven = f->fix_set && f->fix == MC_FIX_UNSAFE_PROVEN_SHARED;
+        const char *what = f->message;
+        if (strncmp(what, prefix, sizeof(prefix) - 1) == 0)
+            what += sizeof(prefix) - 1;
+        char *m = mc_xasprintf("--unsafe: libvirt does not check, and migrates: %s", what);
+        free(f->message);
+        f->message = m;
+        f->status = proven ? MC_STATUS_PASS : MC_STATUS_WARN;
+        free(f->hint);
+        f->hint = proven ? NULL
+                         : mc_xasprintf("migrate with --unsafe only if %s really shares this "
+                                        "storage and sees every write (cache='none'): otherwise "
+                                        "the guest's disk is corrupted",
+                                        DST(p));
+        mc_finding_set_fix(f, MC_FIX_NONE);
+    }
+}
+
 RULE_FN(rule_virt_unsafe_migration)
 {
+    size_t first = out->n;
     bool any_unsafe = false;
     /* QEMU_CAPS_MIGRATION_FILE_DROP_CACHE: QEMU 4.0 and later drop caches at switch-over. */
     bool drop_cache = p->src->virt.hv_version >= 4000000;
@@ -398,7 +427,7 @@ RULE_FN(rule_virt_unsafe_migration)
         const struct mc_vm_path *vp = &p->rel->paths[i];
         if (!is_drive(vp) || vp->readonly)
             continue;
-        if (p->opts->copy_storage && !streq(vp->disk_type, "network"))
+        if (copies_storage(p) && !streq(vp->disk_type, "network"))
             continue;
         if (streq(vp->disk_type, "network"))
             continue;
@@ -449,6 +478,8 @@ RULE_FN(rule_virt_unsafe_migration)
                 "libvirt considers every writable disk safe to migrate (network disks, shared "
                 "file systems%s)",
                 drop_cache ? ", and QEMU drops caches" : "");
+    else if (p->opts->unsafe)
+        unsafe_allowed(p, out, first);
 }
 
 /* ---- OS and updates ---- */
@@ -596,6 +627,36 @@ RULE_FN(rule_virt_secrets)
                                     "a login through %s's libvirt with this secret "
                                     "(storage.disk-shared) proves it for iSCSI disks",
                                     DST(p));
+        }
+    }
+}
+
+/* Each host was reached: a session to it, so facts of it. A host set records why one was not (the
+ * host error of its facts, also in a snapshot --save-facts wrote); the other rules that need that
+ * host's facts are UNKNOWN with the same reason (the engine). */
+RULE_FN(rule_host_reachable)
+{
+    const struct {
+        const struct mc_host_facts *h;
+        const char *name, *agent;
+    } side[] = {
+        { p->src, SRC(p), p->rel->src_agent },
+        { p->dst, DST(p), p->rel->dst_agent },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(side); i++) {
+        if (!side[i].h)
+            continue;
+        const struct mc_fact_error *e = mc_facts_host_error(side[i].h);
+        if (e) {
+            struct mc_finding *f = mc_emit(out, r, MC_STATUS_UNKNOWN, side[i].name, "%s",
+                                           str_or(e->message, "the host could not be reached"));
+            mc_finding_set_hint(f, "%s", r->hint);
+        } else if (streq(side[i].agent, "snapshot") || !side[i].agent) {
+            mc_emit(out, r, MC_STATUS_PASS, side[i].name,
+                    "'%s' answered when its facts were gathered (a snapshot)", side[i].name);
+        } else {
+            mc_emit(out, r, MC_STATUS_PASS, side[i].name, "'%s' answered (%s)", side[i].name,
+                    side[i].agent);
         }
     }
 }

@@ -29,10 +29,18 @@ static inline const char *str_or(const char *s, const char *dflt)
     return s && *s ? s : dflt;
 }
 
+/* Will the migration copy storage (--copy-storage-all or --copy-storage-inc)? */
+static inline bool copies_storage(const struct mc_pair *p)
+{
+    return p->opts->copy_storage || p->opts->copy_storage_inc;
+}
+
 /* Each rule function, by area. */
 #define RULE_FN(name)                                                                              \
     void name(const struct mc_rule *r, const struct mc_pair *p, struct mc_findings *out)
+RULE_FN(rule_host_reachable);
 RULE_FN(rule_vm_state);
+RULE_FN(rule_vm_definition);
 RULE_FN(rule_vm_job);
 RULE_FN(rule_vm_snapshots);
 RULE_FN(rule_vm_hostdev);

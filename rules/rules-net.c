@@ -268,6 +268,15 @@ static void port_finding(const struct mc_rule *r, const struct mc_pair *p, struc
 
 RULE_FN(rule_net_migration_port)
 {
+    /* --tunnelled: memory goes through the libvirt connection
+     * (net.libvirtd-port), not to DST's migration ports. */
+    if (p->opts->tunnelled) {
+        mc_emit(out, r, MC_STATUS_SKIP, "migration port range",
+                "--tunnelled: the migration goes through the libvirt connection, not to %s's "
+                "migration ports",
+                DST(p));
+        return;
+    }
     port_finding(r, p, out, &p->rel->migration_port, "migration port range");
 }
 
@@ -285,6 +294,14 @@ RULE_FN(rule_net_dst_hostname)
         return;
     }
     _cleanup_free_ char *subject = mc_xasprintf("hostname %s", name);
+    /* A tunnelled migration has no migration URI: DST's name is not used for the stream. */
+    if (p->opts->tunnelled) {
+        mc_emit(out, r, MC_STATUS_SKIP, subject,
+                "--tunnelled: the migration goes through the libvirt connection; %s's name '%s' "
+                "is not used for it",
+                DST(p), name);
+        return;
+    }
     if (!mh && mc_str_startswith(name, "localhost")) {
         mc_emit(out, r, MC_PROBLEM, subject,
                 "%s calls itself '%s': libvirt refuses ('hostname on destination resolved to "

@@ -106,11 +106,19 @@ static void judge_shared(const struct mc_rule *r, const struct mc_pair *p,
                     vp->subject, vp->src_path, DST(p), str_or(vp->evidence_detail, "refused"));
         return;
     }
-    /* With --copy-storage libvirt copies every writable disk that is not shared. */
-    if (p->opts->copy_storage && copyable(vp)) {
-        f = mc_emit(out, r, MC_STATUS_PASS, vp->subject,
-                    "%s %s is not shared with %s; --copy-storage copies it", vp->subject,
-                    vp->src_path, DST(p));
+    /* With --copy-storage libvirt copies every writable disk that is not shared; with
+     * --copy-storage-inc only its top image (drive-mirror sync=top): the backing files below it
+     * are judged as any other file DST must reach. */
+    if (copies_storage(p) && copyable(vp)) {
+        if (p->opts->copy_storage_inc)
+            f = mc_emit(out, r, MC_STATUS_PASS, vp->subject,
+                        "%s %s is not shared with %s; --copy-storage-inc copies its top image "
+                        "(its backing files must be on %s already)",
+                        vp->subject, vp->src_path, DST(p), DST(p));
+        else
+            f = mc_emit(out, r, MC_STATUS_PASS, vp->subject,
+                        "%s %s is not shared with %s; --copy-storage copies it", vp->subject,
+                        vp->src_path, DST(p));
         mc_finding_set_evidence(f, "%s", str_or(vp->evidence_detail, "not shared"));
         return;
     }
@@ -311,14 +319,50 @@ static const char *dir_of(const char *path, char *buf, size_t len)
     return buf;
 }
 
+/* --copy-storage-inc: libvirt pre-creates no image for an incremental copy
+ * (qemuMigrationDstPrecreateStorage), so the image must exist on DST, over the same backing
+ * chain. */
+static void copy_inc_target(const struct mc_rule *r, const struct mc_pair *p,
+                            const struct mc_vm_path *vp, struct mc_findings *out)
+{
+    if (vp->exists_probe == MC_PROBE_OK && vp->evidence != MC_EVIDENCE_ABSENT) {
+        mc_emit(out, r, MC_STATUS_PASS, vp->subject,
+                "%s already exists on %s; --copy-storage-inc copies the top image into it",
+                vp->src_path, DST(p));
+        return;
+    }
+    if (vp->exists_probe == MC_PROBE_NOT_RUN) {
+        mc_emit(out, r, MC_STATUS_UNKNOWN, vp->subject,
+                "whether %s exists on %s needs a live probe; libvirt creates no image for "
+                "--copy-storage-inc",
+                vp->src_path, DST(p));
+        return;
+    }
+    struct mc_finding *f =
+        mc_emit(out, r, MC_PROBLEM, vp->subject,
+                "%s does not exist on %s, and libvirt creates no image for --copy-storage-inc "
+                "('pre-creation of storage targets for incremental storage migration is not "
+                "supported')",
+                vp->src_path, DST(p));
+    mc_finding_set_hint(f,
+                        "create %s on %s over the same backing files (qemu-img create -b), or "
+                        "copy the whole disk with --copy-storage-all",
+                        vp->src_path, DST(p));
+    mc_finding_set_fix(f, MC_FIX_NONE);
+}
+
 RULE_FN(rule_storage_copy_target)
 {
-    if (!p->opts->copy_storage)
+    if (!copies_storage(p))
         return;
     for (size_t i = 0; i < p->rel->n_paths; i++) {
         const struct mc_vm_path *vp = &p->rel->paths[i];
         if (!streq(vp->role, "disk") || vp->readonly || is_network(vp) || evidence_shared(vp))
             continue;
+        if (p->opts->copy_storage_inc) {
+            copy_inc_target(r, p, vp, out);
+            continue;
+        }
         char dir[4096];
         dir_of(vp->src_path, dir, sizeof(dir));
         bool found = false;

@@ -59,6 +59,58 @@ RULE_FN(rule_vm_state)
                             p->vm->state_reason ? p->vm->state_reason : "");
 }
 
+/* Where the domain is defined after the migration: virsh --persistent defines it on DST
+ * (VIR_MIGRATE_PERSIST_DEST; an offline migration always does), --undefinesource removes the
+ * source's definition (VIR_MIGRATE_UNDEFINE_SOURCE, only once the migration succeeded). */
+RULE_FN(rule_vm_definition)
+{
+    const char *name = str_or(p->vm->name, "?");
+    bool on_dst = p->opts->persistent || p->opts->offline;
+    bool undefine = p->opts->undefine_source;
+    if (state_unknown(p)) {
+        mc_emit(out, r, MC_STATUS_SKIP, name,
+                "domain '%s' comes from a domain XML: whether it is persistent is not known here",
+                name);
+        return;
+    }
+    if (!p->vm->persistent) {
+        if (on_dst)
+            mc_emit(out, r, MC_STATUS_PASS, name,
+                    "transient domain '%s' will be defined on %s (--persistent)", name, DST(p));
+        else
+            mc_emit(out, r, MC_STATUS_PASS, name, "transient domain '%s' stays transient on %s%s",
+                    name, DST(p),
+                    undefine ? " (--undefinesource has no definition to remove)" : "");
+        return;
+    }
+    if (on_dst && undefine) {
+        mc_emit(out, r, MC_STATUS_PASS, name,
+                "the definition of '%s' moves from %s to %s (--persistent --undefinesource)", name,
+                SRC(p), DST(p));
+    } else if (on_dst) {
+        struct mc_finding *f =
+            mc_emit(out, r, MC_STATUS_PASS, name,
+                    "'%s' will be defined on %s and stays defined on %s (no --undefinesource)",
+                    name, DST(p), SRC(p));
+        mc_finding_set_evidence(f, "start it on one host only: two hosts that define it can both "
+                                   "start it unless a lock manager (sanlock, virtlockd) guards "
+                                   "its disks");
+    } else if (undefine) {
+        struct mc_finding *f = mc_emit(
+            out, r, MC_PROBLEM, name,
+            "after the migration '%s' is defined on no host: --undefinesource removes it from "
+            "%s, and without --persistent it runs on %s as a transient domain that is gone once "
+            "it shuts down",
+            name, SRC(p), DST(p));
+        mc_finding_set_hint(f, "add --persistent (virsh migrate --persistent --undefinesource)");
+    } else {
+        mc_emit(out, r, MC_STATUS_PASS, name,
+                "'%s' stays defined on %s and runs on %s as a transient domain (--persistent "
+                "defines it there)",
+                name, SRC(p), DST(p));
+    }
+}
+
 RULE_FN(rule_vm_job)
 {
     const char *job = p->vm->job;

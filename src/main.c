@@ -45,6 +45,7 @@ static const struct mc_verb verbs[] = {
     {
         .name = "check",
         .args = "[OPTIONS] SRC DST VM\n"
+                "[OPTIONS] -c SRC DST VM\n"
                 "[OPTIONS] --src-facts FILE --dst-facts FILE [--vm-xml FILE] [--pair-facts FILE] "
                 "[VM]",
         .summary = "say whether VM will live-migrate from SRC to DST, why not, and what fixes "
@@ -57,6 +58,11 @@ static const struct mc_verb verbs[] = {
             "SRC and DST are hosts: [user@]host[:port] (ssh; IPv6 in brackets), a libvirt URI\n"
             "(qemu+ssh://root@kvm1/system, qemu+tcp://kvm1/system), or 'local'. VM is the\n"
             "domain's name. Both hosts are inspected over ssh and libvirt, read-only.\n"
+            "With -c/--connect SRC (virsh's -c URI) the operands are DST VM.\n"
+            "\n"
+            "virsh migrate's flags (--live, --copy-storage-all, --copy-storage-inc,\n"
+            "--persistent, --undefinesource, --unsafe, --p2p, --tunnelled) describe the\n"
+            "migration to predict: each changes what is judged as libvirt would.\n"
             "\n"
             "The second form checks offline, from snapshots written by 'migcheck facts'\n"
             "(--vm NAME on the source, or the domain as --vm-xml FILE): rules that need live\n"

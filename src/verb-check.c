@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "checker/facts-schema.h"
 #include "checker/facts-xml.h"
 #include "checker/xml-util.h"
 #include "checker/policy.h"
@@ -52,6 +53,12 @@ enum {
     OPT_RULE,
     OPT_INSECURE_NO_VERIFY,
     OPT_SKIP_RULE,
+    OPT_COPY_STORAGE_INC,
+    OPT_PERSISTENT,
+    OPT_UNDEFINE_SOURCE,
+    OPT_UNSAFE,
+    OPT_TUNNELLED,
+    OPT_LIVE,
 };
 
 static const char *const transport_values[] = { "ssh", "tcp", "tls", "libssh", "libssh2", NULL };
@@ -83,7 +90,31 @@ const struct mc_opt verb_check_opts[] = {
       "check an offline migration (shut-off domain, definition only)", NULL, false },
     { "copy-storage", no_argument, OPT_COPY_STORAGE, NULL,
       "the migration will copy non-shared disks (--copy-storage-all)", NULL, false },
+    { .name = "copy-storage-all",
+      .has_arg = no_argument,
+      .val = OPT_COPY_STORAGE,
+      .help = "virsh's spelling of --copy-storage",
+      .alias = true },
+    { "copy-storage-inc", no_argument, OPT_COPY_STORAGE_INC, NULL,
+      "the migration will copy the top image of non-shared disks; their backing files must be "
+      "on DST already (virsh --copy-storage-inc)",
+      NULL, false },
+    { "live", no_argument, OPT_LIVE, NULL, "the migration is live (the default; virsh --live)",
+      NULL, false },
+    { "persistent", no_argument, OPT_PERSISTENT, NULL,
+      "the migration will define the domain on DST (virsh --persistent; --offline implies it)",
+      NULL, false },
+    { "undefinesource", no_argument, OPT_UNDEFINE_SOURCE, NULL,
+      "the migration will undefine the domain on SRC (virsh --undefinesource)", NULL, false },
+    { "unsafe", no_argument, OPT_UNSAFE, NULL,
+      "judge as libvirt does with virsh --unsafe: its storage safety check is off", NULL, false },
     { "p2p", no_argument, OPT_P2P, NULL, "the migration will be peer-to-peer", NULL, false },
+    { "tunnelled", no_argument, OPT_TUNNELLED, NULL,
+      "the migration data will go through the libvirt connection (virsh --tunnelled; needs "
+      "--p2p)",
+      NULL, false },
+    { "connect", required_argument, 'c', "URI",
+      "the source host, as in virsh -c URI; the operands are then DST VM", NULL, false },
     { "strict", no_argument, OPT_STRICT, NULL, "warnings block the verdict too", NULL, false },
     { "policy", required_argument, OPT_POLICY, "FILE",
       "site policy (default " MC_DEFAULT_POLICY " when it exists; empty: none)", NULL, false },
@@ -104,7 +135,8 @@ struct check_args {
     const char *src_facts, *dst_facts, *vm_xml, *pair_facts, *save_facts, *policy;
     char **only, **skip; /* --rule, --skip-rule: rule ids */
     const char *transport, *remote_command;
-    bool no_probe, strict, insecure_no_verify;
+    const char *connect; /* -c/--connect: the source */
+    bool no_probe, strict, insecure_no_verify, live;
     int timeout;
     struct mc_check_opts copts;
 };
@@ -159,6 +191,27 @@ static int handle(int c, const char *arg, void *userdata)
         return 0;
     case OPT_P2P:
         a->copts.p2p = true;
+        return 0;
+    case OPT_COPY_STORAGE_INC:
+        a->copts.copy_storage_inc = true;
+        return 0;
+    case OPT_PERSISTENT:
+        a->copts.persistent = true;
+        return 0;
+    case OPT_UNDEFINE_SOURCE:
+        a->copts.undefine_source = true;
+        return 0;
+    case OPT_UNSAFE:
+        a->copts.unsafe = true;
+        return 0;
+    case OPT_TUNNELLED:
+        a->copts.tunnelled = true;
+        return 0;
+    case OPT_LIVE:
+        a->live = true;
+        return 0;
+    case 'c':
+        a->connect = arg;
         return 0;
     case OPT_STRICT:
         a->strict = true;
@@ -313,6 +366,81 @@ static int save_facts(const char *dir, const struct mc_host_facts *src,
     return r;
 }
 
+/*
+ * Facts standing in for a host the host set could not reach: nothing gathered, the reason as the
+ * host error (host.reachable reports it; every rule that needs these facts is UNKNOWN with it).
+ * The source keeps a domain given as XML, so the rules about the domain alone still judge it.
+ */
+static struct mc_host_facts *unreached_facts(const struct mc_host *h,
+                                             const struct mc_vm_facts *vm_file)
+{
+    struct mc_host_facts *f = mc_host_facts_new();
+    f->name = mc_xstrdup(h->spec.label);
+    f->collector = mc_xstrdup("unreachable");
+    mc_facts_add_error(f, MC_HOST_ERROR_AREA, h->rc, "%s",
+                       h->err.message ? h->err.message : "no answer");
+    mc_log_error("%s", h->err.message ? h->err.message : "no answer");
+    if (vm_file) {
+        f->vm = mc_new0(struct mc_vm_facts, 1);
+        mc_struct_copy(&mc_desc_vm_facts, f->vm, vm_file);
+        f->areas |= MC_AREA_VM;
+    }
+    return f;
+}
+
+/* Pair facts of a check that could not probe: no live probe ran, the agents as they answered. */
+static struct mc_pair_facts *unreached_pair(const struct mc_host *src, const struct mc_host *dst)
+{
+    struct mc_pair_facts *rel = mc_pair_facts_new();
+    char buf[128];
+    rel->src_agent = mc_xstrdup(mc_host_agent_label(src, buf, sizeof(buf)));
+    rel->dst_agent = mc_xstrdup(mc_host_agent_label(dst, buf, sizeof(buf)));
+    return rel;
+}
+
+/*
+ * Combinations of virsh migrate's flags that libvirt refuses before it looks at the hosts
+ * (virDomainMigrate3's flag checks and the QEMU driver's qemuMigrationSrcBegin): bad input, with
+ * libvirt's own words.
+ */
+static int migration_flags_conflict(const struct check_args *a)
+{
+    const struct mc_check_opts *o = &a->copts;
+    if (o->copy_storage && o->copy_storage_inc) {
+        mc_log_error("--copy-storage-all and --copy-storage-inc exclude each other (libvirt "
+                     "accepts one of them)");
+        return -1;
+    }
+    if (o->offline && a->live) {
+        mc_log_error("--live and --offline exclude each other");
+        return -1;
+    }
+    if (o->offline && (o->copy_storage || o->copy_storage_inc)) {
+        mc_log_error("--offline and --copy-storage%s exclude each other: libvirt refuses "
+                     "('offline migration cannot handle non-shared storage')",
+                     o->copy_storage_inc ? "-inc" : "");
+        return -1;
+    }
+    if (o->offline && o->tunnelled) {
+        mc_log_error("--offline and --tunnelled exclude each other: libvirt refuses ('tunnelled "
+                     "offline migration does not make sense')");
+        return -1;
+    }
+    if (o->tunnelled && (o->copy_storage || o->copy_storage_inc)) {
+        mc_log_error("--tunnelled and --copy-storage%s exclude each other: libvirt refuses "
+                     "('migration of non-shared storage is not supported with tunnelled "
+                     "migration and this QEMU')",
+                     o->copy_storage_inc ? "-inc" : "");
+        return -1;
+    }
+    if (o->tunnelled && !o->p2p) {
+        mc_log_error("--tunnelled needs --p2p: libvirt refuses ('cannot perform tunnelled "
+                     "migration without using peer2peer flag')");
+        return -1;
+    }
+    return 0;
+}
+
 int verb_check(int argc, char **argv, const struct mc_global *g0)
 {
     struct mc_global g = *g0;
@@ -336,15 +464,31 @@ int verb_check(int argc, char **argv, const struct mc_global *g0)
         mc_log_error("--src-facts and --dst-facts go together");
         return MC_EXIT_USAGE;
     }
-    if (offline_facts ? nops > 3 : nops != 3) {
-        mc_log_error(offline_facts ? "too many arguments" : "expected SRC DST VM");
+    if (offline_facts && a.connect) {
+        mc_log_error("--connect names a live source: it does not go with --src-facts");
+        return MC_EXIT_USAGE;
+    }
+    if (migration_flags_conflict(&a) < 0)
+        return MC_EXIT_USAGE;
+    if (a.copts.offline)
+        a.copts.persistent = true; /* libvirt requires it ('offline migration must be specified
+                                      with the persistent flag set') */
+    if (offline_facts ? nops > 3 : nops != (a.connect ? 2 : 3)) {
+        mc_log_error(offline_facts ? "too many arguments"
+                     : a.connect   ? "expected DST VM after --connect SRC"
+                                   : "expected SRC DST VM");
         fprintf(stderr, "Try 'migcheck check --help'.\n");
         return MC_EXIT_USAGE;
     }
-    /* Live: SRC DST VM. From snapshots: [VM], or SRC DST [VM] (names for the report). */
+    /* Live: SRC DST VM (or -c SRC DST VM). From snapshots: [VM], or SRC DST [VM] (names for the
+     * report). */
     const char *src_name = NULL, *dst_name = NULL, *vm_name = NULL;
     if (offline_facts && nops == 1) {
         vm_name = ops[0];
+    } else if (a.connect) {
+        src_name = a.connect;
+        dst_name = ops[0];
+        vm_name = ops[1];
     } else {
         src_name = nops >= 1 ? ops[0] : NULL;
         dst_name = nops >= 2 ? ops[1] : NULL;
@@ -468,6 +612,7 @@ int verb_check(int argc, char **argv, const struct mc_global *g0)
             .transport = a.transport,
             .remote_command = a.remote_command,
             .timeout_ms = a.timeout * 1000,
+            .keep_unreachable = true, /* the report says which host did not answer, and why */
             .verbose = g.verbose,
             .insecure_no_verify = a.insecure_no_verify,
         };
@@ -482,23 +627,62 @@ int verb_check(int argc, char **argv, const struct mc_global *g0)
         hsrc->want_vm = vm_name;
         hsrc->vm_override = vm_file;
         r = mc_hostset_open(hs, &err);
-        if (r < 0) {
+        if (r == -ENOENT) {
             mc_log_error("%s", err.message);
-            return r == -ENOENT ? MC_EXIT_USAGE : MC_EXIT_UNKNOWN;
+            return MC_EXIT_USAGE;
         }
-        struct mc_check_run run = { 0 };
-        r = mc_check_live(&cfg, hsrc, hdst, !a.no_probe, &run, &err);
-        if (r < 0) {
+        if (r < 0 && r != -EIO) { /* not about a host (no private directory for the sessions) */
             mc_log_error("%s", err.message);
             return MC_EXIT_UNKNOWN;
         }
-        if (a.save_facts && save_facts(a.save_facts, hsrc->facts, hdst->facts, run.rel) < 0) {
+        if (r < 0 || hsrc->rc < 0 || hdst->rc < 0) {
+            /* A host did not answer, or the domain's facts are missing (-EIO): judge what can be
+             * judged, so every format still prints a whole report. */
+            if (r < 0)
+                mc_log_error("%s", err.message);
+            _cleanup_(mc_host_facts_freep) struct mc_host_facts *us = NULL, *ud = NULL;
+            if (hsrc->rc < 0)
+                us = unreached_facts(hsrc, vm_file);
+            if (hdst->rc < 0)
+                ud = unreached_facts(hdst, NULL);
+            rel = unreached_pair(hsrc, hdst);
+            struct mc_check_input in = {
+                .src = us ? us : hsrc->facts,
+                .dst = ud ? ud : hdst->facts,
+                .rel = rel,
+                .src_name = hsrc->spec.label,
+                .dst_name = hdst->spec.label,
+                .vm_name = vm_name,
+                .origin = a.no_probe ? MC_CHECK_LIVE_NO_PROBE : MC_CHECK_LIVE,
+            };
+            mc_check_judge(&cfg, &in, &rep);
+            rep.exit_code = mc_verdict_exit(rep.verdict);
+            for (int k = 0; k < 2; k++) {
+                const struct mc_host *h = k == 0 ? hsrc : hdst;
+                if (h->rc < 0) {
+                    _cleanup_free_ char *note = mc_xasprintf(
+                        "'%s' did not answer: the rules that need its facts are unknown",
+                        h->spec.label);
+                    mc_strv_add(&rep.notes, note);
+                }
+            }
+            if (a.save_facts && save_facts(a.save_facts, in.src, in.dst, rel) < 0)
+                return MC_EXIT_UNKNOWN;
+        } else {
+            struct mc_check_run run = { 0 };
+            r = mc_check_live(&cfg, hsrc, hdst, !a.no_probe, &run, &err);
+            if (r < 0) {
+                mc_log_error("%s", err.message);
+                return MC_EXIT_UNKNOWN;
+            }
+            if (a.save_facts && save_facts(a.save_facts, hsrc->facts, hdst->facts, run.rel) < 0) {
+                mc_check_run_clear(&run);
+                return MC_EXIT_UNKNOWN;
+            }
+            rep = run.report;
+            memset(&run.report, 0, sizeof(run.report));
             mc_check_run_clear(&run);
-            return MC_EXIT_UNKNOWN;
         }
-        rep = run.report;
-        memset(&run.report, 0, sizeof(run.report));
-        mc_check_run_clear(&run);
     }
     rep.seconds = mc_now() - start;
     int rc = rep.exit_code;

@@ -56,6 +56,8 @@ WARN_RULE=
 MIG=yes
 ARGS=()
 DST=$B
+SRC_OP=("$A")  # how migcheck is told the source
+UNREACHABLE=() # hosts whose host.reachable must be UNKNOWN with the cause
 define() {
 	"$LAB" define-vm "$A" "$VM" "$@"
 	undo+=("'$LAB' undefine-vm $A $VM; '$LAB' undefine-vm $B $VM")
@@ -127,9 +129,21 @@ shut-off)
 	EXPECT=blocked RULE=vm.state
 	;;
 dst-unreachable)
+	# An address of the lab's link nobody answers on; the source named as virsh does (-c URI).
 	define --disk nfs --start
 	DST=169.254.42.99
+	SRC_OP=(-c "qemu+ssh://root@$A/system")
 	EXPECT=unknown
+	UNREACHABLE=("$DST")
+	ARGS=(--timeout=5)
+	;;
+both-unreachable)
+	# Neither host answers: both causes are in the report, not only the first.
+	SRC_OP=(169.254.42.98)
+	DST=169.254.42.99
+	EXPECT=unknown
+	UNREACHABLE=(169.254.42.98 "$DST")
+	MIG=no
 	ARGS=(--timeout=5)
 	;;
 *)
@@ -139,11 +153,11 @@ esac
 
 # ---- migcheck ----
 set +e
-"$MIGCHECK" check --format=json --remote-command="$MIGCHECK" "${ARGS[@]}" "$A" "$DST" "$VM" \
+"$MIGCHECK" check --format=json --remote-command="$MIGCHECK" "${ARGS[@]}" "${SRC_OP[@]}" "$DST" "$VM" \
 	>"$TMP/report.json" 2>"$TMP/stderr"
 rc=$?
 set -e
-"$MIGCHECK" check --color=never --remote-command="$MIGCHECK" "${ARGS[@]}" "$A" "$DST" "$VM" \
+"$MIGCHECK" check --color=never --remote-command="$MIGCHECK" "${ARGS[@]}" "${SRC_OP[@]}" "$DST" "$VM" \
 	>"$TMP/report.txt" 2>&1 || true
 cat "$TMP/report.txt" >&2
 verdict=$(jq -r .verdict "$TMP/report.json" 2>/dev/null || true)
@@ -152,7 +166,7 @@ log "migcheck: verdict $verdict, exit $rc"
 case $EXPECT in
 migratable) [[ $verdict == migratable && $rc == 0 ]] || fail "expected migratable (exit 0), got $verdict (exit $rc): $(cat "$TMP/stderr")" ;;
 blocked) [[ $verdict == blocked && $rc == 1 ]] || fail "expected blocked (exit 1), got $verdict (exit $rc): $(cat "$TMP/stderr")" ;;
-unknown) [[ $rc == 3 ]] || fail "expected exit 3 (could not decide), got exit $rc" ;;
+unknown) [[ $verdict == unknown && $rc == 3 ]] || fail "expected unknown (exit 3), got $verdict (exit $rc): $(cat "$TMP/stderr")" ;;
 esac
 has_status() { # rule status
 	jq -e --arg r "$1" --arg s "$2" 'any(.findings[]; .rule == $r and .status == $s)' \
@@ -163,6 +177,36 @@ if [[ -n $RULE ]]; then
 fi
 if [[ -n $WARN_RULE ]]; then
 	has_status "$WARN_RULE" warn || fail "expected rule $WARN_RULE to warn"
+fi
+
+# A host that does not answer: still a whole report in every format, with the cause of each.
+if ((${#UNREACHABLE[@]})); then
+	set +e
+	"$MIGCHECK" check --format=junit --remote-command="$MIGCHECK" "${ARGS[@]}" "${SRC_OP[@]}" "$DST" "$VM" \
+		>"$TMP/report.junit" 2>/dev/null
+	jrc=$?
+	set -e
+	[[ $jrc == "$rc" ]] || fail "JUnit run exited $jrc, JSON run $rc"
+	xmllint --noout "$TMP/report.junit" || fail "the JUnit report is not well-formed"
+	for h in "${UNREACHABLE[@]}"; do
+		jq -e --arg h "$h" 'any(.findings[]; .rule == "host.reachable" and .status == "unknown"
+			and .subject == $h and (.message | test("cannot reach")))' "$TMP/report.json" >/dev/null ||
+			fail "no host.reachable UNKNOWN with the cause for $h"
+		grep -q "cannot reach '$h'" "$TMP/stderr" || fail "stderr does not say why $h was not reached"
+		grep -q "host.reachable: $h" "$TMP/report.junit" || fail "no JUnit test case for $h"
+	done
+	n=$(jq '[.findings[] | select(.rule == "host.reachable" and .status == "unknown")] | length' \
+		"$TMP/report.json")
+	[[ $n == "${#UNREACHABLE[@]}" ]] || fail "$n hosts reported unreachable, expected ${#UNREACHABLE[@]}"
+	# The rules that need only the reachable source still judged the domain.
+	if [[ ${#UNREACHABLE[@]} == 1 ]]; then
+		has_status vm.state pass || fail "vm.state was not judged on the reachable source"
+		[[ $(jq -r .agents.source "$TMP/report.json") != unreachable ]] || fail "the source (-c) was not reached"
+	fi
+fi
+if [[ $MIG != yes ]]; then
+	log "PASS"
+	exit 0
 fi
 
 # ---- the real migration ----

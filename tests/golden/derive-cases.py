@@ -248,6 +248,31 @@ def _(s, d, p, c):
     pass
 
 
+@case("dst-unreachable", "the destination did not answer (dst.xml as --save-facts writes it when "
+      "ssh to the host fails): host.reachable UNKNOWN with the cause, every rule that needs the "
+      "destination's facts UNKNOWN with it, the domain's own rules still judged; verdict unknown "
+      "(exit 3), and every format is a whole report")
+def _(s, d, p, c):
+    name = d.get("name")
+    for k in list(d.attrib):
+        if k != "version":
+            del d.attrib[k]
+    for child in list(d):
+        d.remove(child)
+    d.set("name", name)
+    d.set("collector", "unreachable")
+    sub(d, "fact-error", area="host", errno="EHOSTUNREACH",
+        message="cannot reach '%s': ssh: connect to host %s port 22: No route to host"
+        % (name, name))
+
+
+@case("undefinesource", "base with virsh's --undefinesource and without --persistent: the "
+      "persistent domain would be defined on no host afterwards: vm.definition WARN (migratable)",
+      args="--undefinesource")
+def _(s, d, p, c):
+    pass
+
+
 @case("shutoff", "the guest is shut off: vm.state FAIL for a live migration")
 def _(s, d, p, c):
     g = dom(s)

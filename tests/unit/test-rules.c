@@ -575,7 +575,20 @@ static void test_virt_unsafe_migration(void **state)
     assert_int_equal(run(f, "virt.unsafe-migration", &r), MC_STATUS_FAIL);
     assert_int_equal(r.findings.items[0].fix, MC_FIX_UNSAFE_PROVEN_SHARED);
     mc_report_clear(&r);
+    /* virsh --unsafe: libvirt does not check; proven sharing passes, anything else warns. */
+    f->opts.unsafe = true;
+    assert_int_equal(run(f, "virt.unsafe-migration", &r), MC_STATUS_PASS);
+    assert_true(any_message_has(&r, "--unsafe"));
+    mc_report_clear(&r);
+    f->rel->paths[0].evidence = MC_EVIDENCE_NONE;
+    assert_int_equal(run(f, "virt.unsafe-migration", &r), MC_STATUS_WARN);
+    assert_non_null(strstr(r.findings.items[0].hint, "corrupted"));
+    mc_report_clear(&r);
+    f->opts.unsafe = false;
     f->opts.copy_storage = true;
+    assert_int_equal(run(f, "virt.unsafe-migration", NULL), MC_STATUS_PASS);
+    f->opts.copy_storage = false;
+    f->opts.copy_storage_inc = true; /* an incremental copy copies the disk too */
     assert_int_equal(run(f, "virt.unsafe-migration", NULL), MC_STATUS_PASS);
 }
 
@@ -850,6 +863,18 @@ static void test_storage_copy_target(void **state)
     p->active = true;
     p->target_path = S("/var/lib/libvirt/local");
     assert_int_equal(run(f, "storage.copy-target", NULL), MC_STATUS_PASS);
+    /* --copy-storage-inc: libvirt pre-creates nothing, pool or not: the image must exist. */
+    f->opts.copy_storage = false;
+    f->opts.copy_storage_inc = true;
+    struct mc_report r;
+    assert_int_equal(run(f, "storage.copy-target", &r), MC_STATUS_FAIL);
+    assert_true(any_message_has(&r, "incremental"));
+    mc_report_clear(&r);
+    f->rel->paths[0].evidence = MC_EVIDENCE_NONE;
+    f->rel->paths[0].exists_probe = MC_PROBE_OK;
+    assert_int_equal(run(f, "storage.copy-target", NULL), MC_STATUS_PASS);
+    f->rel->paths[0].exists_probe = MC_PROBE_NOT_RUN;
+    assert_int_equal(run(f, "storage.copy-target", NULL), MC_STATUS_UNKNOWN);
 }
 
 /* Storage migration copies writable disks only (libvirt qemuMigrationAnyCopyDisk). A disk it
@@ -874,8 +899,11 @@ static void test_storage_copy_storage_readonly(void **state)
         f->rel->paths[i].evidence = MC_EVIDENCE_ABSENT;
         f->rel->paths[i].exists_probe = MC_PROBE_FAILED;
     }
-    for (int copy = 0; copy < 2; copy++) {
-        f->opts.copy_storage = copy;
+    /* 0: no copy, 1: --copy-storage-all, 2: --copy-storage-inc (the disk's top image only: its
+     * backing file must be on the destination like any other file). */
+    for (int copy = 0; copy < 3; copy++) {
+        f->opts.copy_storage = copy == 1;
+        f->opts.copy_storage_inc = copy == 2;
         struct mc_report r;
         assert_int_equal(run(f, "storage.disk-shared", &r), MC_STATUS_FAIL);
         size_t fails = 0;
@@ -885,6 +913,7 @@ static void test_storage_copy_storage_readonly(void **state)
             if (x->status != MC_STATUS_FAIL) {
                 /* With --copy-storage the disk and its backing file pass; the CD-ROM never. */
                 assert_true(copy && !cdrom && x->status == MC_STATUS_PASS);
+                assert_true(copy == 1 || !strstr(x->subject, "backing"));
                 continue;
             }
             fails++;
@@ -893,7 +922,7 @@ static void test_storage_copy_storage_readonly(void **state)
             if (cdrom)
                 assert_non_null(strstr(x->hint, "eject the media"));
         }
-        assert_int_equal(fails, copy ? 1 : 3);
+        assert_int_equal(fails, copy == 1 ? 1 : copy == 2 ? 2 : 3);
         mc_report_clear(&r);
     }
 }
@@ -1007,6 +1036,14 @@ static void test_net_migration_port(void **state)
     mc_report_clear(&r);
     pp->probe = MC_PROBE_UNSUPPORTED;
     assert_int_equal(run(f, "net.migration-port", NULL), MC_STATUS_UNKNOWN);
+    /* --tunnelled: no migration port is used (the libvirt connection carries the stream). */
+    pp->probe = MC_PROBE_OK;
+    pp->result = MC_PORT_REFUSED;
+    f->opts.tunnelled = f->opts.p2p = true;
+    assert_int_equal(run(f, "net.migration-port", &r), MC_STATUS_SKIP);
+    assert_true(any_message_has(&r, "--tunnelled"));
+    mc_report_clear(&r);
+    f->opts.tunnelled = f->opts.p2p = false;
     f->rel->live = false;
     assert_int_equal(run(f, "net.migration-port", NULL), MC_STATUS_SKIP);
 }
@@ -1027,6 +1064,10 @@ static void test_net_dst_hostname(void **state)
     f->dst->virt.hostname = S("localhost.localdomain");
     f->rel->live = false;
     assert_int_equal(run(f, "net.dst-hostname", NULL), MC_STATUS_FAIL);
+    /* A tunnelled migration has no migration URI: the name is not used. */
+    f->opts.tunnelled = f->opts.p2p = true;
+    assert_int_equal(run(f, "net.dst-hostname", NULL), MC_STATUS_SKIP);
+    f->opts.tunnelled = f->opts.p2p = false;
     /* migration_host overrides the host name. */
     f->dst->virt.qemu_conf.migration_host = S("kvm2.example");
     assert_int_equal(run(f, "net.dst-hostname", NULL), MC_STATUS_SKIP);
@@ -1048,6 +1089,61 @@ static void test_net_libvirtd_port(void **state)
     assert_int_equal(run(f, "net.libvirtd-port", NULL), MC_STATUS_PASS);
 }
 
+/* A host that did not answer: host.reachable is UNKNOWN with the cause, each rule that needs that
+ * host's facts is UNKNOWN with it, and the rules that need only the other host still judge. */
+static void test_host_reachable(void **state)
+{
+    struct fx *f = *state;
+    struct mc_report r;
+    assert_int_equal(run(f, "host.reachable", &r), MC_STATUS_PASS);
+    assert_int_equal(r.findings.n, 2); /* one per host */
+    mc_report_clear(&r);
+    mc_facts_add_error(f->dst, MC_HOST_ERROR_AREA, 113,
+                       "cannot reach 'kvm2': ssh: connect to host kvm2 port 22: No route to host");
+    assert_int_equal(run(f, "host.reachable", &r), MC_STATUS_UNKNOWN);
+    assert_true(any_message_has(&r, "No route to host"));
+    assert_int_equal(r.verdict, MC_VERDICT_UNKNOWN);
+    mc_report_clear(&r);
+    assert_int_equal(run(f, "storage.disk-path", &r), MC_STATUS_UNKNOWN);
+    assert_true(any_message_has(&r, "cannot reach 'kvm2'"));
+    mc_report_clear(&r);
+    assert_int_equal(run(f, "net.migration-port", NULL), MC_STATUS_UNKNOWN); /* live: both */
+    assert_int_equal(run(f, "vm.state", NULL), MC_STATUS_PASS);              /* source only */
+    /* The source too: its rules are unknown; a domain known without it (--vm-xml) is judged. */
+    mc_facts_add_error(f->src, MC_HOST_ERROR_AREA, 110, "cannot reach 'kvm1': no answer");
+    assert_int_equal(run(f, "virt.tls-required", &r), MC_STATUS_UNKNOWN);
+    assert_true(any_message_has(&r, "cannot reach 'kvm1'"));
+    mc_report_clear(&r);
+    assert_int_equal(run(f, "vm.state", NULL), MC_STATUS_PASS);
+    assert_int_equal(run(f, "host.reachable", &r), MC_STATUS_UNKNOWN);
+    assert_int_equal(r.counts[MC_STATUS_UNKNOWN], 2); /* both hosts, not only the first */
+    mc_report_clear(&r);
+}
+
+/* virsh --persistent / --undefinesource: where the domain is defined afterwards. */
+static void test_vm_definition(void **state)
+{
+    struct fx *f = *state;
+    struct mc_report r;
+    assert_int_equal(run(f, "vm.definition", &r), MC_STATUS_PASS); /* stays on the source */
+    assert_true(any_message_has(&r, "transient"));
+    mc_report_clear(&r);
+    f->opts.undefine_source = true; /* defined nowhere afterwards */
+    assert_int_equal(run(f, "vm.definition", &r), MC_STATUS_WARN);
+    assert_true(any_message_has(&r, "defined on no host"));
+    mc_report_clear(&r);
+    f->opts.persistent = true;
+    assert_int_equal(run(f, "vm.definition", &r), MC_STATUS_PASS);
+    assert_true(any_message_has(&r, "moves"));
+    mc_report_clear(&r);
+    f->opts.persistent = false;
+    f->opts.offline = true; /* an offline migration always defines it on the destination */
+    assert_int_equal(run(f, "vm.definition", NULL), MC_STATUS_PASS);
+    f->opts.offline = false;
+    f->src->vm->persistent = false; /* transient: nothing to undefine */
+    assert_int_equal(run(f, "vm.definition", NULL), MC_STATUS_PASS);
+}
+
 static void test_unknown_when_facts_missing(void **state)
 {
     struct fx *f = *state;
@@ -1065,7 +1161,7 @@ static void test_unknown_when_facts_missing(void **state)
     mc_facts_add_error(f->src, "storage", 2, "x");
     mc_facts_add_error(f->dst, "storage", 2, "x");
     for (size_t i = 0; i < n; i++) {
-        unsigned area_needs = rules[i].needs & ~(unsigned)MC_NEED_LIVE;
+        unsigned area_needs = rules[i].needs & ~(unsigned)(MC_NEED_LIVE | MC_NEED_NO_VM);
         enum mc_status s = run(f, rules[i].id, NULL);
         if (area_needs && s != MC_STATUS_UNKNOWN)
             fail_msg("rule %s is %s with its facts missing", rules[i].id, mc_status_name(s));
@@ -1267,6 +1363,8 @@ int main(void)
         T(test_net_migration_port),
         T(test_net_dst_hostname),
         T(test_net_libvirtd_port),
+        T(test_host_reachable),
+        T(test_vm_definition),
         T(test_unknown_when_facts_missing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
