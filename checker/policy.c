@@ -400,6 +400,11 @@ xmlDocPtr mc_pair_document(const struct mc_pair *pair)
         mc_xml_set_prop(c, "offline", pair->opts->offline ? "yes" : "no");
         mc_xml_set_prop(c, "copy-storage", pair->opts->copy_storage ? "yes" : "no");
         mc_xml_set_prop(c, "p2p", pair->opts->p2p ? "yes" : "no");
+        mc_xml_set_prop(c, "copy-storage-inc", pair->opts->copy_storage_inc ? "yes" : "no");
+        mc_xml_set_prop(c, "persistent", pair->opts->persistent ? "yes" : "no");
+        mc_xml_set_prop(c, "undefine-source", pair->opts->undefine_source ? "yes" : "no");
+        mc_xml_set_prop(c, "unsafe", pair->opts->unsafe ? "yes" : "no");
+        mc_xml_set_prop(c, "tunnelled", pair->opts->tunnelled ? "yes" : "no");
     }
     if (pair->src)
         mc_facts_to_xml_node(pair->src, root, "src");

@@ -259,6 +259,34 @@ static void test_pair_document(void **state)
     s = xpath_string(doc, "/pair/check/@transport");
     assert_string_equal(s, "ssh");
     free(s);
+    /* Each of virsh migrate's flags that check takes is in /pair/check, as it was given. */
+    static const char *const flags[] = { "offline",          "copy-storage", "p2p",
+                                         "copy-storage-inc", "persistent",   "undefine-source",
+                                         "unsafe",           "tunnelled" };
+    for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+        char *xp;
+        assert_true(asprintf(&xp, "/pair/check/@%s", flags[i]) > 0);
+        s = xpath_string(doc, xp);
+        assert_string_equal(s, "no");
+        free(s);
+        free(xp);
+    }
+    xmlFreeDoc(doc);
+    f.opts.copy_storage_inc = true;
+    f.opts.undefine_source = true;
+    f.opts.tunnelled = true;
+    doc = mc_pair_document(&f.pair);
+    assert_non_null(doc);
+    assert_true(xpath_number(doc, "count(/pair/check/@*[. = 'yes'])") == 3);
+    s = xpath_string(doc, "/pair/check/@copy-storage-inc");
+    assert_string_equal(s, "yes");
+    free(s);
+    s = xpath_string(doc, "/pair/check/@undefine-source");
+    assert_string_equal(s, "yes");
+    free(s);
+    s = xpath_string(doc, "/pair/check/@tunnelled");
+    assert_string_equal(s, "yes");
+    free(s);
 
     /* /pair/src is the snapshot's root element under another name: same attributes, same
      * children, in the same order. */
