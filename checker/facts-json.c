@@ -112,7 +112,8 @@ struct json_object *mc_facts_to_json(const struct mc_host_facts *h)
 {
     struct json_object *o = struct_to_json(&mc_desc_host_facts, h);
     struct json_object *top = json_object_new_object();
-    json_object_object_add(top, "version", json_object_new_int(MC_FACTS_VERSION));
+    json_object_object_add(top, "version",
+                           json_object_new_int(h->n_other_vms ? MC_FACTS_VERSION : 1));
     json_object_object_foreach(o, k, v) json_object_object_add(top, k, json_object_get(v));
     json_object_put(o);
     return top;

@@ -533,6 +533,7 @@ static const struct mc_field vm_fields[] = {
     F_STRV(struct mc_vm_facts, seclabels, "seclabel", "seclabels"),
     F_TEXT(struct mc_vm_facts, xml, "xml"),
     F_STRV(struct mc_vm_facts, video_models, "video-model", "video_models"),
+    F_STRV(struct mc_vm_facts, roms, "rom", "roms"),
 };
 DESC(mc_desc_vm_facts, struct mc_vm_facts, "domain", vm_fields);
 
@@ -549,6 +550,8 @@ static const struct mc_field host_fields[] = {
     F_OBJ(struct mc_host_facts, storage, "storage", mc_desc_storage_facts),
     F_OBJ(struct mc_host_facts, net, "net", mc_desc_net_facts),
     F_PTR(struct mc_host_facts, vm, "domain", "domain", mc_desc_vm_facts),
+    /* Same element: the first <domain> fills vm, the others this array (version 2). */
+    F_ARR(struct mc_host_facts, other_vms, "domain", "other_domains", mc_desc_vm_facts),
     F_ARR(struct mc_host_facts, errors, "fact-error", "errors", mc_desc_fact_error),
 };
 DESC(mc_desc_host_facts, struct mc_host_facts, "migcheck-facts", host_fields);

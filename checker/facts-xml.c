@@ -150,7 +150,8 @@ int mc_facts_to_xml(const struct mc_host_facts *h, char **ret, size_t *ret_len)
     xmlNodePtr root = xmlNewDocNode(doc, NULL, BAD_CAST mc_desc_host_facts.name, NULL);
     xmlDocSetRootElement(doc, root);
     char num[16];
-    snprintf(num, sizeof(num), "%d", MC_FACTS_VERSION);
+    /* The lowest version that can hold these facts (see MC_FACTS_VERSION). */
+    snprintf(num, sizeof(num), "%d", h->n_other_vms ? MC_FACTS_VERSION : 1);
     mc_xml_set_prop(root, "version", num);
     mc_xml_write_struct(&mc_desc_host_facts, h, root);
     return mc_xml_doc_to_string(doc, ret, ret_len);
@@ -304,6 +305,11 @@ static int read_struct(const struct mc_struct_desc *d, xmlNodePtr node, void *p,
         const struct mc_field *f = find_field(d, (const char *)ch->name, false);
         if (!f)
             continue;
+        /* A pointer followed by an array of the same element: the first element fills the
+         * pointer, the others the array (the host's <domain>s). */
+        if (f->type == MC_FT_PTR && *(void **)AT(p, f->offset) && f + 1 < d->fields + d->n_fields &&
+            f[1].type == MC_FT_ARRAY && f[1].sub == f->sub && strcmp(f[1].name, f->name) == 0)
+            f++;
         int r = read_child(f, ch, p, c);
         if (r < 0)
             return r;

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "facts-schema.h"
 #include "util/strv.h"
@@ -255,4 +256,46 @@ bool mc_fstype_is_netfs(const char *fstype)
         "gpfs", "fuse.quobyte", "beegfs", "lustre",     "fuse.cephfs", NULL,
     };
     return in_list(fstype, netfs);
+}
+
+static bool vm_named(const struct mc_vm_facts *vm, const char *name)
+{
+    return name && ((vm->name && strcmp(vm->name, name) == 0) ||
+                    (vm->uuid && strcasecmp(vm->uuid, name) == 0));
+}
+
+struct mc_vm_facts *mc_host_find_vm(const struct mc_host_facts *h, const char *name)
+{
+    /* A name first: a domain may be named like another one's UUID. */
+    MC_HOST_FOREACH_VM(vm, h)
+    if (vm->name && name && strcmp(vm->name, name) == 0)
+        return vm;
+    MC_HOST_FOREACH_VM(vm, h)
+    if (vm_named(vm, name))
+        return vm;
+    return NULL;
+}
+
+int mc_host_select_vm(struct mc_host_facts *h, const char *name)
+{
+    struct mc_vm_facts *vm = mc_host_find_vm(h, name);
+    if (!vm)
+        return -ENOENT;
+    if (vm == h->vm || !h->vm)
+        return 0;
+    struct mc_vm_facts tmp = *h->vm;
+    *h->vm = *vm;
+    *vm = tmp;
+    return 0;
+}
+
+void mc_host_add_vm(struct mc_host_facts *h, struct mc_vm_facts *vm)
+{
+    if (!h->vm) {
+        h->vm = vm;
+        return;
+    }
+    struct mc_vm_facts *slot = MC_APPEND(h->other_vms, h->n_other_vms);
+    *slot = *vm;
+    free(vm);
 }

@@ -24,7 +24,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MC_FACTS_VERSION 1
+/*
+ * Snapshot format version. Version 2 allows several <domain> elements (facts --all-vms); a
+ * writer writes version 1 when the snapshot holds at most one domain, so older readers read
+ * every snapshot they could express, and refuse the others with a clear message.
+ */
+#define MC_FACTS_VERSION 2
 
 /* Fact areas: what a gatherer fills and what a rule needs. */
 enum mc_area {
@@ -549,6 +554,10 @@ struct mc_vm_facts {
     /* <video><model type=>: vga, cirrus, qxl, virtio, bochs, ramfb, vmvga, none; in device
      * order, so the first is the primary (the one with a VGA BIOS). For the ROM hashes. */
     char **video_models;
+    /* The paths of the ROMs the domain loads on its host (firmware, option ROMs), resolved
+     * when its host's ROMs were hashed; NULL when not known (then every hashed ROM of the
+     * host is the domain's, as in a snapshot of one domain). */
+    char **roms;
 };
 
 /* ---- one host ------------------------------------------------------------ */
@@ -566,12 +575,43 @@ struct mc_host_facts {
     size_t n_mounts;
     struct mc_storage_facts storage;
     struct mc_net_facts net;
-    struct mc_vm_facts *vm; /* NULL when no VM was asked for */
+    struct mc_vm_facts *vm; /* the domain asked for (the first of several); NULL when none */
+    /* The host's other domains (facts --all-vms, several --vm), in the order gathered. */
+    struct mc_vm_facts *other_vms;
+    size_t n_other_vms;
     struct mc_fact_error *errors;
     size_t n_errors;
 };
 
 /* ---- helpers --------------------------------------------------------------- */
+
+/* Every domain of the host facts: vm first, then other_vms. */
+static inline size_t mc_host_n_vms(const struct mc_host_facts *h)
+{
+    return (h->vm ? 1 : 0) + h->n_other_vms;
+}
+static inline struct mc_vm_facts *mc_host_vm_at(const struct mc_host_facts *h, size_t i)
+{
+    if (h->vm) {
+        if (i == 0)
+            return h->vm;
+        i--;
+    }
+    return i < h->n_other_vms ? &h->other_vms[i] : NULL;
+}
+#define MC_HOST_FOREACH_VM(v, h)                                                                   \
+    for (size_t _i_##v = 0; _i_##v < mc_host_n_vms(h); _i_##v++)                                   \
+        for (struct mc_vm_facts *v = mc_host_vm_at(h, _i_##v); v; v = NULL)
+/* The domain named name (or with that UUID), NULL when the facts have none. */
+struct mc_vm_facts *mc_host_find_vm(const struct mc_host_facts *h, const char *name);
+/*
+ * Make the domain named name (or with that UUID) h->vm, the one a check is about: it trades
+ * places with the first. -ENOENT when the facts have no such domain.
+ */
+int mc_host_select_vm(struct mc_host_facts *h, const char *name);
+/* Add a domain, taking ownership of vm (allocated): h->vm when there is none yet, else one
+ * more of other_vms. */
+void mc_host_add_vm(struct mc_host_facts *h, struct mc_vm_facts *vm);
 
 struct mc_host_facts *mc_host_facts_new(void);
 void mc_host_facts_free(struct mc_host_facts *h);

@@ -272,10 +272,15 @@ static const struct mc_rom *find_rom(const struct mc_os_facts *o, const char *pa
 
 RULE_FN(rule_virt_rom_size)
 {
+    /* A snapshot of several domains hashes the ROMs of all of them: then the domain's own list
+     * says which are its (a domain without one, a --vm-xml template, loads none we know of). */
+    bool filter = p->vm->roms || mc_host_n_vms(p->src) > 1;
     for (size_t i = 0; i < p->src->os.n_roms; i++) {
         const struct mc_rom *s = &p->src->os.roms[i];
         if (!s->sha256)
             continue; /* only ROMs the guest loads are hashed */
+        if (filter && !mc_strv_contains(p->vm->roms, s->path))
+            continue;
         _cleanup_free_ char *subject = mc_xasprintf("rom %s", s->path);
         const struct mc_rom *d = find_rom(&p->dst->os, s->path);
         if (!d) {

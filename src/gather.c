@@ -11,6 +11,7 @@
 #include "os/os.h"
 #include "storage/storage.h"
 #include "util/cleanup.h"
+#include "util/strv.h"
 #include "util/xalloc.h"
 #include "virt/virt.h"
 
@@ -38,8 +39,7 @@ void mc_gather_from_source(struct mc_source *src, struct mc_host_facts *h, bool 
         mc_net_gather_source(src, h);
     mc_net_gather_listening(src, h);
     h->areas |= MC_AREA_NET;
-    if (h->vm)
-        mc_os_hash_vm_roms(src, h);
+    mc_os_hash_vm_roms(src, h);
 }
 
 struct mc_host_facts *mc_gather_local(const struct mc_gather_opts *o)
@@ -63,15 +63,19 @@ struct mc_host_facts *mc_gather_local(const struct mc_gather_opts *o)
         }
         if (r < 0) {
             mc_facts_add_error(h, "virt", err.code, "%s", err.message);
-            if (o->vm)
+            if (o->vm || o->vms || o->all_vms)
                 mc_facts_add_error(h, "vm", err.code, "%s", err.message);
         } else {
             mc_virt_gather(conn, src, h);
-            if (o->vm) {
+            if (o->vm)
                 mc_vm_gather(conn, o->vm, h);
-                h->areas |= MC_AREA_VM;
-            }
+            STRV_FOREACH (n, o->vms)
+                (void)mc_vm_gather_add(conn, *n, h);
+            if (o->all_vms)
+                mc_vm_gather_all(conn, h);
         }
+        if (o->vm || o->vms || o->all_vms)
+            h->areas |= MC_AREA_VM;
         h->areas |= MC_AREA_VIRT | MC_AREA_CPU;
     }
     mc_gather_from_source(src, h, !o->root);

@@ -10,6 +10,8 @@
 struct mc_gather_opts {
     const char *uri;  /* libvirt URI; NULL: qemu:///system */
     const char *vm;   /* domain name, or NULL */
+    char **vms;       /* more domain names (facts --vm repeated), or NULL */
+    bool all_vms;     /* every domain of the host */
     const char *root; /* read host files from this directory instead of / */
     bool no_virt;     /* skip libvirt (a caller gathers it over its own connection) */
     const char *name; /* how the operator named the host; NULL: its hostname */

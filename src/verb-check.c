@@ -25,6 +25,7 @@
 #include "gather/check.h"
 #include "hosts/hostset.h"
 #include "rules/rules.h"
+#include "util/buf.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
 #include "util/random.h"
@@ -583,11 +584,20 @@ int verb_check(int argc, char **argv, const struct mc_global *g0)
                          a.src_facts);
             return MC_EXIT_USAGE;
         }
-        if (vm_name && !vm_file && src->vm && src->vm->name &&
-            strcmp(vm_name, src->vm->name) != 0) {
-            mc_log_error("snapshot '%s' holds domain '%s', not '%s'", a.src_facts, src->vm->name,
-                         vm_name);
-            return MC_EXIT_USAGE;
+        if (!vm_file && (vm_name || src->n_other_vms)) {
+            /* A snapshot of several domains (facts --all-vms): the one named. */
+            if (!vm_name || mc_host_select_vm(src, vm_name) < 0) {
+                _cleanup_buf_ struct mc_buf names = MC_BUF_INIT;
+                MC_HOST_FOREACH_VM(v, src)
+                mc_buf_printf(&names, "%s'%s'", names.len ? ", " : "", v->name ? v->name : "?");
+                if (vm_name)
+                    mc_log_error("snapshot '%s' holds no domain '%s' (it holds %s)", a.src_facts,
+                                 vm_name, names.data);
+                else
+                    mc_log_error("snapshot '%s' holds %zu domains (%s): name one as VM",
+                                 a.src_facts, mc_host_n_vms(src), names.data);
+                return MC_EXIT_USAGE;
+            }
         }
         if (vm_file) {
             /* --vm-xml replaces the domain of the source facts. */

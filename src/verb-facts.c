@@ -21,12 +21,18 @@ enum {
     OPT_ROOT,
     OPT_NO_VIRT,
     OPT_NAME,
+    OPT_ALL_VMS,
 };
 
 const struct mc_opt verb_facts_opts[] = {
     { "connect", required_argument, OPT_CONNECT, "URI",
       "libvirt URI of the local hypervisor (default qemu:///system)", NULL, false },
-    { "vm", required_argument, OPT_VM, "NAME", "also gather this domain's facts", NULL, false },
+    { "vm", required_argument, OPT_VM, "NAME",
+      "also gather this domain's facts (name or UUID); repeatable", NULL, false },
+    { "all-vms", no_argument, OPT_ALL_VMS, NULL,
+      "also gather the facts of every domain of the host, running or not (for 'migcheck "
+      "cluster --facts')",
+      NULL, false },
     { "root", required_argument, OPT_ROOT, "DIR",
       "read the host's files under DIR (a chroot or recorded fixture); no netlink, no libvirt "
       "unless --connect is given",
@@ -44,7 +50,17 @@ static int handle(int c, const char *arg, void *userdata)
         o->uri = arg;
         return 0;
     case OPT_VM:
-        o->vm = arg;
+        if (!*arg) {
+            mc_log_error("--vm needs a domain name");
+            return -1;
+        }
+        if (!o->vm)
+            o->vm = arg;
+        else if (strcmp(o->vm, arg) != 0 && !mc_strv_contains(o->vms, arg))
+            mc_strv_add(&o->vms, arg);
+        return 0;
+    case OPT_ALL_VMS:
+        o->all_vms = true;
         return 0;
     case OPT_ROOT:
         o->root = arg;
@@ -105,12 +121,17 @@ int verb_facts(int argc, char **argv, const struct mc_global *g0)
     struct mc_gather_opts o = { 0 };
     int first;
     int r = mc_parse_options(mc_verb_find("facts"), argc, argv, &g, handle, &o, &first);
+    _cleanup_strv_free_ char **vms = o.vms;
     if (r != 0)
         return r > 0 ? MC_EXIT_OK : MC_EXIT_USAGE;
     if (first < argc) {
         mc_log_error("unexpected argument '%s' (gathering other hosts is done by 'migcheck SRC "
                      "DST VM')",
                      argv[first]);
+        return MC_EXIT_USAGE;
+    }
+    if (o.all_vms && o.vm) {
+        mc_log_error("--all-vms and --vm exclude each other");
         return MC_EXIT_USAGE;
     }
     const char *fmt = g.format ? g.format : "xml";

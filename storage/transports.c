@@ -665,11 +665,9 @@ static struct mc_blockdev *add_blockdev(struct mc_source *src, struct mc_host_fa
     return &s->blockdevs[idx];
 }
 
-static void gather_vm_blockdevs(struct mc_source *src, struct mc_host_facts *h)
+static void gather_one_vm_blockdevs(struct mc_source *src, struct mc_host_facts *h,
+                                    const struct mc_vm_facts *vm)
 {
-    const struct mc_vm_facts *vm = h->vm;
-    if (!vm)
-        return;
     for (size_t i = 0; i < vm->n_disks; i++) {
         const struct mc_disk *d = &vm->disks[i];
         if (!d->type || !d->source || d->source[0] != '/')
@@ -696,6 +694,12 @@ static void gather_vm_blockdevs(struct mc_source *src, struct mc_host_facts *h)
                 add_blockdev(src, h, name, m->source, 0);
         }
     }
+}
+
+static void gather_vm_blockdevs(struct mc_source *src, struct mc_host_facts *h)
+{
+    MC_HOST_FOREACH_VM(vm, h)
+    gather_one_vm_blockdevs(src, h, vm);
 }
 
 void mc_storage_gather(struct mc_source *src, struct mc_host_facts *h)

@@ -1262,9 +1262,14 @@ static int hash_file(struct mc_source *src, const char *path, char **ret, int64_
 
 void mc_os_hash_vm_roms(struct mc_source *src, struct mc_host_facts *h)
 {
-    if (!h->vm)
-        return;
-    _cleanup_strv_free_ char **names = mc_os_vm_rom_names(h->vm);
+    _cleanup_strv_free_ char **names = NULL;
+    MC_HOST_FOREACH_VM(vm, h)
+    {
+        _cleanup_strv_free_ char **more = mc_os_vm_rom_names(vm);
+        STRV_FOREACH (n, more)
+            if (!mc_strv_contains(names, *n))
+                mc_strv_add(&names, *n);
+    }
     bool added = false;
     STRV_FOREACH (n, names) {
         struct mc_rom *rom = NULL;
@@ -1300,4 +1305,23 @@ void mc_os_hash_vm_roms(struct mc_source *src, struct mc_host_facts *h)
     }
     if (added && h->os.n_roms > 1)
         qsort(h->os.roms, h->os.n_roms, sizeof(*h->os.roms), cmp_rom);
+    /* Which of them each domain loads, so a snapshot of several domains tells them apart. */
+    MC_HOST_FOREACH_VM(vm, h)
+    {
+        _cleanup_strv_free_ char **mine = mc_os_vm_rom_names(vm);
+        mc_strv_free(vm->roms);
+        vm->roms = NULL;
+        STRV_FOREACH (n, mine) {
+            const struct mc_rom *rom = NULL;
+            if ((*n)[0] == '/') {
+                for (size_t i = 0; i < h->os.n_roms && !rom; i++)
+                    if (strcmp(h->os.roms[i].path, *n) == 0)
+                        rom = &h->os.roms[i];
+            } else {
+                rom = find_rom_by_name(&h->os, *n);
+            }
+            if (rom && rom->sha256 && !mc_strv_contains(vm->roms, rom->path))
+                mc_strv_add(&vm->roms, rom->path);
+        }
+    }
 }

@@ -579,22 +579,10 @@ static const char *job_name(virDomainPtr dom, int type)
     return "unknown";
 }
 
-void mc_vm_gather(virConnectPtr conn, const char *name, struct mc_host_facts *h)
+/* The facts of one domain (failures recorded in h, area "vm"). */
+static struct mc_vm_facts *gather_domain(virDomainPtr dom, const char *name,
+                                         struct mc_host_facts *h)
 {
-    mc_virt_init();
-    _cleanup_(virDomainFreep) virDomainPtr dom = lookup(conn, name);
-    if (!dom) {
-        if (mc_virt_last_code() == VIR_ERR_NO_DOMAIN) {
-            _cleanup_free_ char *uri = virConnectGetURI(conn);
-            mc_facts_add_error(h, "vm", ENOENT, "cannot find domain '%s' on '%s'", name,
-                               uri ? uri : "?");
-            virResetLastError();
-        } else {
-            add_virt_error(h, "vm", "cannot look up domain '%s'", name);
-        }
-        return;
-    }
-
     int state = 0, reason = 0;
     bool have_state = virDomainGetState(dom, &state, &reason, 0) == 0;
     if (!have_state)
@@ -661,6 +649,61 @@ void mc_vm_gather(virConnectPtr conn, const char *name, struct mc_host_facts *h)
     } else {
         vm->job = mc_xstrdup("none");
     }
+    return vm;
+}
+
+static virDomainPtr lookup_or_record(virConnectPtr conn, const char *name, struct mc_host_facts *h)
+{
+    virDomainPtr dom = lookup(conn, name);
+    if (!dom) {
+        if (mc_virt_last_code() == VIR_ERR_NO_DOMAIN) {
+            _cleanup_free_ char *uri = virConnectGetURI(conn);
+            mc_facts_add_error(h, "vm", ENOENT, "cannot find domain '%s' on '%s'", name,
+                               uri ? uri : "?");
+            virResetLastError();
+        } else {
+            add_virt_error(h, "vm", "cannot look up domain '%s'", name);
+        }
+    }
+    return dom;
+}
+
+void mc_vm_gather(virConnectPtr conn, const char *name, struct mc_host_facts *h)
+{
+    mc_virt_init();
+    _cleanup_(virDomainFreep) virDomainPtr dom = lookup_or_record(conn, name, h);
+    if (!dom)
+        return;
+    struct mc_vm_facts *vm = gather_domain(dom, name, h);
     mc_vm_facts_free(h->vm);
     h->vm = vm;
+}
+
+int mc_vm_gather_add(virConnectPtr conn, const char *name, struct mc_host_facts *h)
+{
+    mc_virt_init();
+    _cleanup_(virDomainFreep) virDomainPtr dom = lookup_or_record(conn, name, h);
+    if (!dom)
+        return -ENOENT;
+    const char *real = virDomainGetName(dom);
+    if (real && mc_host_find_vm(h, real))
+        return 0; /* named twice (by name and by UUID) */
+    mc_host_add_vm(h, gather_domain(dom, real ? real : name, h));
+    return 0;
+}
+
+void mc_vm_gather_all(virConnectPtr conn, struct mc_host_facts *h)
+{
+    mc_virt_init();
+    virDomainPtr *doms = NULL;
+    int n = virConnectListAllDomains(conn, &doms, 0);
+    if (n < 0) {
+        add_virt_error(h, "vm", "cannot list the domains");
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        const char *name = virDomainGetName(doms[i]);
+        mc_host_add_vm(h, gather_domain(doms[i], name ? name : "?", h));
+    }
+    free_domains(doms, n);
 }

@@ -53,6 +53,11 @@ void mc_virt_gather_qemu_conf(struct mc_source *src, struct mc_host_facts *h);
  * Area "vm"; a missing domain is ENOENT.
  */
 void mc_vm_gather(virConnectPtr conn, const char *name, struct mc_host_facts *h);
+/* Add the facts of the domain named name (or UUID) to h's domains (mc_host_add_vm); a domain
+ * already there is not added twice. -ENOENT (recorded, area "vm") when there is none. */
+int mc_vm_gather_add(virConnectPtr conn, const char *name, struct mc_host_facts *h);
+/* Add every domain of the host, running or not, in libvirt's order. Area "vm". */
+void mc_vm_gather_all(virConnectPtr conn, struct mc_host_facts *h);
 
 /* What the sh probe must collect for mc_virt_gather() on a remote host. */
 extern mc_probe_spec mc_virt_probe_spec;

@@ -988,7 +988,7 @@ def main():
             write(os.path.join(cdir, f), None, link_to="../base/%s" % f)
         if name == "bad-future-version":
             data = base["lab-bridge-present"][1].replace(b'<migcheck-facts version="1"',
-                                                         b'<migcheck-facts version="2"', 1)
+                                                         b'<migcheck-facts version="99"', 1)
         if name == "bad-pair-facts":
             data = base["lab-bridge-present"][2]
         if name == "bad-missing-file":

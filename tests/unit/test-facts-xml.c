@@ -149,7 +149,7 @@ static void test_hostile(void **state)
     assert_int_equal(read_err("<migcheck-facts version='1'><os id='x'></migcheck-facts>", &err),
                      -EBADMSG);
     assert_non_null(strstr(err.message, "line 1"));
-    assert_int_equal(read_err("<migcheck-facts version='2'/>", &err), -EPROTONOSUPPORT);
+    assert_int_equal(read_err("<migcheck-facts version='3'/>", &err), -EPROTONOSUPPORT);
     assert_int_equal(read_err("<other/>", &err), -EBADMSG);
     assert_non_null(strstr(err.message, "not a migcheck snapshot"));
     assert_int_equal(read_err("<migcheck-facts version='1'><net><link mtu='12x'/></net>"
@@ -162,9 +162,9 @@ static void test_hostile(void **state)
                               &err),
                      -EBADMSG);
     assert_int_equal(read_err("<migcheck-facts version='1' areas='os bogus'/>", &err), -EBADMSG);
+    /* Several <domain>s are several domains (version 2), not an error. */
     assert_int_equal(
-        read_err("<migcheck-facts version='1'><domain/><domain/></migcheck-facts>", &err),
-        -EBADMSG);
+        read_err("<migcheck-facts version='2'><domain/><domain/></migcheck-facts>", &err), 0);
     assert_int_equal(read_err("", &err), -EBADMSG);
     mc_error_clear(&err);
 }
@@ -249,7 +249,7 @@ static void test_json(void **state)
     struct json_object *j = mc_facts_to_json(h);
     struct json_object *v;
     assert_true(json_object_object_get_ex(j, "version", &v));
-    assert_int_equal(json_object_get_int(v), MC_FACTS_VERSION);
+    assert_int_equal(json_object_get_int(v), 1); /* one domain: the lowest version */
     assert_true(json_object_object_get_ex(j, "net", &v));
     assert_true(json_object_object_get_ex(v, "links", &v));
     assert_int_equal(json_object_array_length(v), 1);
@@ -325,14 +325,80 @@ static void test_element_cap(void **state)
     mc_buf_free(&b);
 }
 
+/* Several domains (facts --all-vms): version 2, every <domain> back in order, selection. */
+static void test_several_domains(void **state)
+{
+    (void)state;
+    struct mc_host_facts *h = sample();
+    char *x1 = NULL, *x2 = NULL;
+    size_t l1, l2;
+    assert_int_equal(mc_facts_to_xml(h, &x1, &l1), 0);
+    assert_non_null(strstr(x1, "<migcheck-facts version=\"1\""));
+    free(x1);
+    for (int i = 0; i < 2; i++) {
+        struct mc_vm_facts *vm = mc_new0(struct mc_vm_facts, 1);
+        vm->name = mc_xasprintf("db%d", i);
+        vm->uuid = mc_xasprintf("0000000%d-0000-0000-0000-000000000000", i);
+        mc_strv_add(&vm->roms, "/usr/share/qemu/efi-virtio.rom");
+        mc_host_add_vm(h, vm);
+    }
+    assert_int_equal(mc_host_n_vms(h), 3);
+    assert_int_equal(mc_facts_to_xml(h, &x1, &l1), 0);
+    assert_non_null(strstr(x1, "<migcheck-facts version=\"2\""));
+    struct mc_error err = { 0 };
+    struct mc_host_facts *back = NULL;
+    assert_int_equal(mc_facts_from_xml(x1, l1, "test", &back, &err), 0);
+    assert_int_equal(back->version, 2);
+    assert_int_equal(mc_facts_to_xml(back, &x2, &l2), 0);
+    assert_string_equal(x1, x2);
+    assert_int_equal(mc_host_n_vms(back), 3);
+    assert_string_equal(mc_host_vm_at(back, 0)->name, "web'1\"\n<&>");
+    assert_string_equal(mc_host_vm_at(back, 1)->name, "db0");
+    assert_string_equal(mc_host_vm_at(back, 2)->name, "db1");
+    assert_null(mc_host_vm_at(back, 3));
+    assert_string_equal(back->other_vms[1].roms[0], "/usr/share/qemu/efi-virtio.rom");
+    /* By name and by UUID (any case); the chosen one becomes vm. */
+    assert_ptr_equal(mc_host_find_vm(back, "db1"), &back->other_vms[1]);
+    assert_int_equal(mc_host_select_vm(back, "00000001-0000-0000-0000-000000000000"), 0);
+    assert_string_equal(back->vm->name, "db1");
+    assert_string_equal(back->other_vms[1].name, "web'1\"\n<&>");
+    assert_int_equal(mc_host_select_vm(back, "nothere"), -ENOENT);
+    size_t n = 0;
+    MC_HOST_FOREACH_VM(vm, back)
+    n += vm->name != NULL;
+    assert_int_equal(n, 3);
+    /* A copy carries them all. */
+    struct mc_host_facts *copy = mc_host_facts_new();
+    mc_struct_copy(&mc_desc_host_facts, copy, back);
+    assert_int_equal(mc_host_n_vms(copy), 3);
+    /* JSON: the first is "domain", the others "other_domains". */
+    struct json_object *j = mc_facts_to_json(back), *v;
+    assert_true(json_object_object_get_ex(j, "version", &v));
+    assert_int_equal(json_object_get_int(v), 2);
+    assert_true(json_object_object_get_ex(j, "other_domains", &v));
+    assert_int_equal(json_object_array_length(v), 2);
+    json_object_put(j);
+    free(x1);
+    free(x2);
+    mc_host_facts_free(h);
+    mc_host_facts_free(back);
+    mc_host_facts_free(copy);
+    /* A version 1 reader's limit stays: one <domain> of a version 1 snapshot reads as before. */
+    static const char v1[] = "<migcheck-facts version='1'><domain name='a'/></migcheck-facts>";
+    assert_int_equal(mc_facts_from_xml(v1, strlen(v1), "v1", &back, &err), 0);
+    assert_int_equal(mc_host_n_vms(back), 1);
+    mc_host_facts_free(back);
+}
+
 int main(void)
 {
     mc_xml_init();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_round_trip), cmocka_unit_test(test_copy),
-        cmocka_unit_test(test_hostile),    cmocka_unit_test(test_unclean_strings),
-        cmocka_unit_test(test_json),       cmocka_unit_test(test_mount_lookup),
-        cmocka_unit_test(test_pair_enums), cmocka_unit_test(test_element_cap),
+        cmocka_unit_test(test_round_trip),      cmocka_unit_test(test_copy),
+        cmocka_unit_test(test_several_domains), cmocka_unit_test(test_hostile),
+        cmocka_unit_test(test_unclean_strings), cmocka_unit_test(test_json),
+        cmocka_unit_test(test_mount_lookup),    cmocka_unit_test(test_pair_enums),
+        cmocka_unit_test(test_element_cap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
