@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Host lists for the cluster verb: plain lists, Ansible INI and YAML inventories. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "hosts/hostspec.h"
+#include "hosts/inventory.h"
+#include "util/xalloc.h"
+
+static struct mc_inventory parse_ok(const char *text, const char *format)
+{
+    struct mc_inventory inv = { 0 };
+    struct mc_error err = { 0 };
+    int r = mc_inventory_parse(text, strlen(text), "inventory 't'", &inv, &err);
+    if (r < 0)
+        fail_msg("%s", err.message);
+    assert_string_equal(inv.format, format);
+    return inv;
+}
+
+static char *parse_err(const char *text)
+{
+    struct mc_inventory inv = { 0 };
+    struct mc_error err = { 0 };
+    assert_true(mc_inventory_parse(text, strlen(text), "inventory 't'", &inv, &err) < 0);
+    assert_non_null(err.message);
+    assert_non_null(strstr(err.message, "inventory 't'"));
+    assert_int_equal(inv.n_hosts, 0);
+    return err.message;
+}
+
+/* The spec of the host named name. */
+static const char *spec(const struct mc_inventory *inv, const char *name)
+{
+    for (size_t i = 0; i < inv->n_hosts; i++)
+        if (strcmp(inv->hosts[i].name, name) == 0)
+            return inv->hosts[i].spec;
+    fail_msg("no host '%s'", name);
+    return NULL;
+}
+
+static void test_plain(void **state)
+{
+    (void)state;
+    struct mc_inventory inv = parse_ok("# the cluster\n"
+                                       "kvm1\n"
+                                       "  root@kvm2:2222  \r\n"
+                                       "\n"
+                                       "qemu+ssh://admin@kvm3/system\n"
+                                       "root@[fd00::5]:22\n"
+                                       "kvm1\n"
+                                       "local",
+                                       "plain");
+    assert_int_equal(inv.n_hosts, 5); /* kvm1 once */
+    assert_string_equal(inv.hosts[0].name, "kvm1");
+    assert_string_equal(spec(&inv, "root@kvm2:2222"), "root@kvm2:2222");
+    assert_string_equal(inv.hosts[2].spec, "qemu+ssh://admin@kvm3/system");
+    assert_string_equal(inv.hosts[3].spec, "root@[fd00::5]:22");
+    assert_string_equal(inv.hosts[4].spec, "local");
+    /* Every spec is one check accepts. */
+    for (size_t i = 0; i < inv.n_hosts; i++) {
+        struct mc_hostspec h;
+        struct mc_error err = { 0 };
+        assert_int_equal(mc_hostspec_parse(inv.hosts[i].spec, "ssh", &h, &err), 0);
+        mc_hostspec_clear(&h);
+    }
+    mc_inventory_clear(&inv);
+}
+
+static void test_ini(void **state)
+{
+    (void)state;
+    struct mc_inventory inv = parse_ok(
+        "standalone ansible_host=169.254.42.20\n"
+        "[compute]\n"
+        "kvm[01:03] ansible_user=root\n"
+        "kvm-edge.example.org:2222\n"
+        "\n"
+        "[storage]\n"
+        "nas-[a:b]\n"
+        "kvm02 ansible_host=\"169.254.42.12\" ansible_port=2200  # comment\n"
+        "\n"
+        "[dc1:children]\n"
+        "compute\n"
+        "storage\n"
+        "[dc1:vars]\n"
+        "ansible_user = admin\n"
+        "[compute:vars]\n"
+        "ansible_port=2201\n"
+        "[all:vars]\n"
+        "ansible_user=nobody\n"
+        "ansible_port=22\n"
+        "[local]\n"
+        "me ansible_connection=local\n",
+        "ini");
+    assert_int_equal(inv.n_hosts, 8);
+    assert_string_equal(inv.hosts[0].name, "standalone");
+    /* all:vars, the host's own address */
+    assert_string_equal(spec(&inv, "standalone"), "nobody@169.254.42.20:22");
+    /* host vars > compute:vars (child) > dc1:vars (parent) > all */
+    assert_string_equal(spec(&inv, "kvm01"), "root@kvm01:2201");
+    assert_string_equal(spec(&inv, "kvm03"), "root@kvm03:2201");
+    /* kvm02: in compute and storage; its own port on the storage line wins */
+    assert_string_equal(spec(&inv, "kvm02"), "root@169.254.42.12:2200");
+    /* a port on the host line is the host's own: it wins over the groups' */
+    assert_string_equal(spec(&inv, "kvm-edge.example.org"), "admin@kvm-edge.example.org:2222");
+    assert_string_equal(spec(&inv, "nas-a"), "admin@nas-a:22");
+    assert_string_equal(spec(&inv, "nas-b"), "admin@nas-b:22");
+    assert_string_equal(spec(&inv, "me"), "local");
+    mc_inventory_clear(&inv);
+
+    /* Numeric ranges keep leading zeros and take a stride. */
+    inv = parse_ok("[g]\nh[1:9:4]\nw[08:10].x\n", "ini");
+    assert_int_equal(inv.n_hosts, 6);
+    assert_string_equal(inv.hosts[0].name, "h1");
+    assert_string_equal(inv.hosts[2].name, "h9");
+    assert_string_equal(inv.hosts[3].name, "w08.x");
+    assert_string_equal(inv.hosts[5].name, "w10.x");
+    mc_inventory_clear(&inv);
+}
+
+static void test_yaml(void **state)
+{
+    (void)state;
+    struct mc_inventory inv = parse_ok("---\n"
+                                       "all:\n"
+                                       "  vars:\n"
+                                       "    ansible_user: nobody\n"
+                                       "  hosts:\n"
+                                       "    lab-a:\n"
+                                       "      ansible_host: 169.254.42.11\n"
+                                       "      ansible_user: root\n"
+                                       "  children:\n"
+                                       "    compute:\n"
+                                       "      hosts:\n"
+                                       "        kvm[1:2]:\n"
+                                       "        lab-b: {ansible_host: 169.254.42.12, ansible_port: 2222}\n"
+                                       "      vars:\n"
+                                       "        ansible_user: admin\n"
+                                       "      children:\n"
+                                       "        gpu:\n"
+                                       "          hosts:\n"
+                                       "            kvm2:\n"
+                                       "              ansible_host: fd00::7\n"
+                                       "          vars:\n"
+                                       "            ansible_user: gpuadmin\n"
+                                       "    empty:\n",
+                                       "yaml");
+    assert_int_equal(inv.n_hosts, 4);
+    assert_string_equal(inv.hosts[0].name, "lab-a");
+    assert_string_equal(spec(&inv, "lab-a"), "root@169.254.42.11");
+    assert_string_equal(spec(&inv, "kvm1"), "admin@kvm1");
+    /* gpu is deeper than compute: its vars win */
+    assert_string_equal(spec(&inv, "kvm2"), "gpuadmin@[fd00::7]");
+    assert_string_equal(spec(&inv, "lab-b"), "admin@169.254.42.12:2222");
+    mc_inventory_clear(&inv);
+
+    /* Without the document start: a group at column 0 ending with ':' */
+    inv = parse_ok("compute:\n  hosts:\n    kvm9:\n", "yaml");
+    assert_int_equal(inv.n_hosts, 1);
+    assert_string_equal(inv.hosts[0].spec, "kvm9");
+    mc_inventory_clear(&inv);
+}
+
+static void test_bad(void **state)
+{
+    (void)state;
+    assert_non_null(strstr(parse_err(""), "names no host"));
+    assert_non_null(strstr(parse_err("# only a comment\n"), "names no host"));
+    assert_non_null(strstr(parse_err("-oProxyCommand=x\n"), "invalid host"));
+    assert_non_null(strstr(parse_err("[g]\nkvm1 novalue\n"), "line 2"));
+    assert_non_null(strstr(parse_err("[g\nkvm1\n"), "invalid section header"));
+    assert_non_null(strstr(parse_err("[g:other]\nkvm1\n"), "unknown section kind"));
+    assert_non_null(strstr(parse_err("[g]\nkvm[9:1]\n"), "runs backwards"));
+    assert_non_null(strstr(parse_err("[g]\nkvm[1:999999]\n"), "more than"));
+    assert_non_null(strstr(parse_err("[g]\nkvm[a:9]\n"), "invalid range"));
+    assert_non_null(strstr(parse_err("[g]\nkvm1 ansible_port=99999\n"), "invalid port"));
+    assert_non_null(strstr(parse_err("[g]\nkvm1 ansible_host='{{ ip }}'\n"), "template"));
+    assert_non_null(strstr(parse_err("[g]\nkvm1 ansible_host=\"x\n"), "unterminated quote"));
+    assert_non_null(strstr(parse_err("[a:children]\nb\n[b:children]\na\n[a]\nh\n"), "cycle"));
+    assert_non_null(strstr(parse_err("[a:children]\na\n"), "its own child"));
+    assert_non_null(strstr(parse_err("all:\n  hosts: [a, b]\n"), "not a mapping"));
+    assert_non_null(strstr(parse_err("all:\n  host:\n    a:\n"), "unknown key 'host'"));
+    assert_non_null(strstr(parse_err("all:\n  hosts:\n    a:\n   b: c\n"), "not valid YAML"));
+    assert_non_null(
+        strstr(parse_err("all:\n  hosts:\n    a:\n      ansible_host: [1, 2]\n"), "plain value"));
+    /* A NUL inside the buffer */
+    struct mc_inventory inv = { 0 };
+    struct mc_error err = { 0 };
+    assert_int_equal(mc_inventory_parse("kvm1\0kvm2\n", 10, "inventory 't'", &inv, &err),
+                     -EBADMSG);
+    assert_non_null(strstr(err.message, "NUL"));
+    mc_error_clear(&err);
+    /* Aliases do not multiply work without bound. */
+    const char *bomb = "a: &a {hosts: {h: }}\n"
+                       "b: &b {children: {x1: *a, x2: *a, x3: *a, x4: *a}}\n"
+                       "c: &c {children: {y1: *b, y2: *b, y3: *b, y4: *b}}\n";
+    assert_int_equal(mc_inventory_parse(bomb, strlen(bomb), "inventory 't'", &inv, &err), 0);
+    assert_int_equal(inv.n_hosts, 1);
+    mc_inventory_clear(&inv);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_plain),
+        cmocka_unit_test(test_ini),
+        cmocka_unit_test(test_yaml),
+        cmocka_unit_test(test_bad),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
