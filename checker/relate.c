@@ -477,6 +477,20 @@ static void relate_host_paths(const struct mc_host_facts *dst, const struct mc_v
     }
 }
 
+bool mc_relate_file_opened(const struct mc_vm_file *f)
+{
+    /* Files QEMU opens on the destination as they are. Logs, character device outputs and
+     * shared memory are created there; the TPM state travels in the migration stream. */
+    static const char *const opened[] = { "loader", "nvram",      "kernel",     "initrd", "dtb",
+                                          "rom",    "filesystem", "tpm-device", "fwcfg",  NULL };
+    if (!f->path || f->path[0] != '/' || !f->role || (f->action && strcmp(f->action, "open")))
+        return false;
+    for (size_t k = 0; opened[k]; k++)
+        if (strcmp(f->role, opened[k]) == 0)
+            return true;
+    return false;
+}
+
 void mc_relate_paths(const struct mc_host_facts *src, const struct mc_host_facts *dst,
                      const struct mc_vm_facts *vm, struct mc_pair_facts *rel)
 {
@@ -495,19 +509,9 @@ void mc_relate_paths(const struct mc_host_facts *src, const struct mc_host_facts
     relate_host_paths(dst, vm, rel);
     for (size_t i = 0; i < vm->n_disks; i++)
         relate_disk(src, dst, &vm->disks[i], rel);
-    /* Files QEMU opens on the destination as they are. Logs, character device outputs and
-     * shared memory are created there; the TPM state travels in the migration stream. */
-    static const char *const opened[] = { "loader", "nvram",      "kernel",     "initrd", "dtb",
-                                          "rom",    "filesystem", "tpm-device", "fwcfg",  NULL };
     for (size_t i = 0; i < vm->n_files; i++) {
         const struct mc_vm_file *f = &vm->files[i];
-        if (!f->path || f->path[0] != '/' || !f->role || (f->action && strcmp(f->action, "open")))
-            continue;
-        bool wanted = false;
-        for (size_t k = 0; opened[k]; k++)
-            if (strcmp(f->role, opened[k]) == 0)
-                wanted = true;
-        if (!wanted)
+        if (!mc_relate_file_opened(f))
             continue;
         struct mc_vm_path *p =
             new_path(rel, f->role ? f->role : "file", f->role ? f->role : "file", NULL);

@@ -15,6 +15,9 @@
 void mc_relate_paths(const struct mc_host_facts *src, const struct mc_host_facts *dst,
                      const struct mc_vm_facts *vm, struct mc_pair_facts *rel);
 
+/* Does relate follow this file of the domain to the destination (QEMU opens it there)? */
+bool mc_relate_file_opened(const struct mc_vm_file *f);
+
 /* The store that holds path on a host, from its mounts (kind, identity, mount). */
 void mc_relate_store_for_path(const struct mc_host_facts *h, const char *path,
                               struct mc_store *ret);

@@ -132,6 +132,7 @@ void mc_log_debug(const struct mc_global *g, const char *fmt, ...)
 int verb_facts(int argc, char **argv, const struct mc_global *g);
 int verb_check(int argc, char **argv, const struct mc_global *g);
 int verb_rules(int argc, char **argv, const struct mc_global *g);
+int verb_cluster(int argc, char **argv, const struct mc_global *g);
 int verb_complete(int argc, char **argv, const struct mc_global *g);
 int verb_agent(int argc, char **argv, const struct mc_global *g);
 int verb_undo(int argc, char **argv, const struct mc_global *g);
@@ -141,3 +142,4 @@ extern const struct mc_opt verb_facts_opts[];
 extern const struct mc_opt verb_check_opts[];
 extern const struct mc_opt verb_rules_opts[];
 extern const struct mc_opt verb_undo_opts[];
+extern const struct mc_opt verb_cluster_opts[];

@@ -20,7 +20,7 @@
 #include "util/cleanup.h"
 #include "util/xalloc.h"
 
-static const char *const format_values[] = { "text", "json", "junit", "xml", "man", NULL };
+static const char *const format_values[] = { "text", "json", "junit", "xml", "man", "html", NULL };
 static const char *const color_values[] = { "auto", "always", "never", NULL };
 
 const struct mc_opt mc_global_opts[] = {
@@ -40,6 +40,7 @@ const struct mc_opt mc_global_opts[] = {
 static const char *const check_formats[] = { "text", "json", "junit", NULL };
 static const char *const facts_formats[] = { "xml", "json", NULL };
 static const char *const rules_formats[] = { "text", "json", "man", NULL };
+static const char *const cluster_formats[] = { "text", "json", "junit", "html", NULL };
 
 static const struct mc_verb verbs[] = {
     {
@@ -81,6 +82,16 @@ static const struct mc_verb verbs[] = {
         .opts = verb_facts_opts,
         .run = verb_facts,
         .formats = facts_formats,
+    },
+    {
+        .name = "cluster",
+        .args = "--facts DIR [--drain HOST] [--vm NAME] [OPTIONS]",
+        .summary = "where each domain of a cluster can live-migrate, why not, and a plan to drain "
+                   "a host",
+        .flags = MC_VERB_OFFLINE,
+        .opts = verb_cluster_opts,
+        .run = verb_cluster,
+        .formats = cluster_formats,
     },
     {
         .name = "rules",

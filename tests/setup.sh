@@ -4,7 +4,7 @@
 set -euo pipefail
 here=$(dirname "$(readlink -f "$0")")
 
-BUILD_DEPS=(build-essential cmake pkg-config clang clang-format libclang-rt-14-dev
+BUILD_DEPS=(build-essential cmake pkg-config clang clang-format libclang-rt-14-dev chromium
 	libvirt-dev libmount-dev libnl-3-dev libnl-route-3-dev libiscsi-dev libnfs-dev
 	libxml2-dev libxml2-utils libjson-c-dev libyaml-dev libcmocka-dev nettle-dev mandoc
 	dash busybox-static bash util-linux iproute2 openssh-client jq

@@ -1,0 +1,88 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# Golden tests of `migcheck cluster` over generated clusters (tests/cluster/README.md).
+#
+#   run-golden.sh MIGCHECK GEN-CLUSTER CLUSTER_DIR CASE...
+#
+# A case is CLUSTER_DIR/cases/CASE with a README (what it is), args (extra arguments, may be
+# empty), and either gen (gen-cluster arguments: the snapshots are generated, with the golden
+# cases of tests/golden as templates) or a directory facts/ of snapshot files. For each format
+# (text, json, junit, html) the runner calls, in a scratch directory holding facts/,
+#   migcheck cluster --facts facts --policy= ARGS --format FMT --color=never
+# with COLUMNS=100, and compares stdout, stderr and the exit status with
+# CLUSTER_DIR/expected/CASE.FMT.out|.err|.rc. JSON must parse (jq); JUnit must validate against
+# the JUnit schema CLUSTER_DIR/junit.xsd (xmllint); HTML must be well-formed (xmllint --html).
+#
+# MIGCHECK_TEST_REGENERATE=1 rewrites the expected files for review (git diff).
+set -u
+if (($# < 4)); then
+    echo "usage: run-golden.sh MIGCHECK GEN-CLUSTER CLUSTER_DIR CASE..." >&2
+    exit 2
+fi
+migcheck=$(realpath "$1")
+gen=$(realpath "$2")
+dir=$(realpath "$3")
+shift 3
+templates=$(realpath "$dir/../golden/cases")
+regen=${MIGCHECK_TEST_REGENERATE:-0}
+formats=(text json junit html)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failed=0
+for case in "$@"; do
+    c=$dir/cases/$case
+    if [[ ! -s $c/README ]]; then
+        echo "golden: case '$case' has no README" >&2
+        failed=1
+        continue
+    fi
+    args=()
+    [[ -s $c/args ]] && read -r -a args <"$c/args"
+    work=$tmp/$case
+    mkdir -p "$work"
+    if [[ -s $c/gen ]]; then
+        read -r -a g <"$c/gen"
+        "$gen" "${g[@]}" --cases "$templates" --out "$work/facts" || { failed=1; continue; }
+    elif [[ -d $c/facts ]]; then
+        cp -r "$c/facts" "$work/facts"
+    fi
+    for fmt in "${formats[@]}"; do
+        out=$tmp/$case.$fmt
+        (cd "$work" && exec env -u NO_COLOR LC_ALL=C.UTF-8 TZ=UTC COLUMNS=100 \
+            "$migcheck" cluster --facts facts --policy= "${args[@]}" --format "$fmt" \
+            --color=never >"$out.out" 2>"$out.err")
+        echo $? >"$out.rc"
+        if [[ -s $out.out && $fmt == json ]] && ! jq -e . "$out.out" >/dev/null; then
+            echo "golden: $case: the JSON output does not parse" >&2
+            failed=1
+        fi
+        if [[ -s $out.out && $fmt == junit ]] &&
+            ! xmllint --noout --schema "$dir/junit.xsd" "$out.out" 2>"$out.xsd"; then
+            cat "$out.xsd" >&2
+            echo "golden: $case: the JUnit output does not validate against junit.xsd" >&2
+            failed=1
+        fi
+        if [[ -s $out.out && $fmt == html ]] && ! xmllint --html --noout "$out.out"; then
+            echo "golden: $case: the HTML output is not well-formed" >&2
+            failed=1
+        fi
+        for kind in out err rc; do
+            exp=$dir/expected/$case.$fmt.$kind
+            if [[ $regen == 1 ]]; then
+                mkdir -p "$dir/expected"
+                cp "$out.$kind" "$exp"
+                continue
+            fi
+            if [[ ! -e $exp ]]; then
+                echo "golden: $case ($fmt): missing $exp (MIGCHECK_TEST_REGENERATE=1 writes it)" >&2
+                failed=1
+            elif ! diff -u --label "expected/$case.$fmt.$kind" --label actual "$exp" \
+                "$out.$kind" >&2; then
+                echo "golden: $case ($fmt): $kind differs" >&2
+                failed=1
+            fi
+        done
+    done
+done
+exit $failed
