@@ -482,7 +482,8 @@ static void write_struct(const struct mc_key_ctx *ctx, const struct mc_struct_de
             continue;
         case MOUNT_DEVNO: {
             const struct mc_mount *m = p;
-            bool gfs2 = m->fstype && (strcmp(m->fstype, "gfs2") == 0 || strcmp(m->fstype, "gfs") == 0);
+            bool gfs2 =
+                m->fstype && (strcmp(m->fstype, "gfs2") == 0 || strcmp(m->fstype, "gfs") == 0);
             put_str(b, gfs2 ? sval : NULL);
             continue;
         }
@@ -539,6 +540,9 @@ static void write_struct(const struct mc_key_ctx *ctx, const struct mc_struct_de
             break;
         case MC_FT_AREAS:
             put_u64(b, *(const unsigned *)AT(p, f->offset));
+            break;
+        case MC_FT_ENUM:
+            put_u64(b, (uint64_t)(int64_t) * (const int *)AT(p, f->offset));
             break;
         case MC_FT_STRV: {
             char *const *v = *(char **const *)AT(p, f->offset);
@@ -620,8 +624,8 @@ void mc_key_ctx_init(struct mc_key_ctx *ctx, struct mc_host_facts *const *hosts,
             add_components(&ctx->target_components, h->mounts[k].target);
         for (size_t k = 0; k < h->virt.n_pools; k++)
             add_components(&ctx->target_components, h->virt.pools[k].target_path);
-        MC_HOST_FOREACH_VM (vm, h)
-            add_vm(ctx, vm);
+        MC_HOST_FOREACH_VM(vm, h)
+        add_vm(ctx, vm);
         /* each address once per host */
         for (size_t k = 0; k < h->net.n_addrs; k++) {
             const char *a = h->net.addrs[k].address;

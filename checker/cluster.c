@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "check.h"
 #include "cluster-key.h"
 #include "relate.h"
 #include "util/buf.h"
@@ -48,36 +49,37 @@ size_t mc_cluster_add_host(struct mc_cluster *c, const char *name, struct mc_hos
 static void run_cell(const struct mc_cluster *c, const struct mc_cluster_opts *o,
                      const struct mc_vm_facts *vm, size_t s, size_t d, struct mc_report *rep)
 {
+    /* Exactly check's pipeline over the loaded facts (checker/check.h). */
     const struct mc_cluster_host *src = &c->hosts[s], *dst = &c->hosts[d];
-    struct mc_pair_facts *rel = mc_pair_facts_new();
-    rel->src_agent = mc_xstrdup(src->unreachable ? "unreachable" : "snapshot");
-    rel->dst_agent = mc_xstrdup(dst->unreachable ? "unreachable" : "snapshot");
-    mc_relate_paths(src->facts, dst->facts, vm, rel);
-    struct mc_pair pair = {
-        .src = src->facts,
-        .dst = dst->facts,
-        .vm = vm,
-        .rel = rel,
-        .opts = o->check,
-        .src_name = src->name,
-        .dst_name = dst->name,
-    };
-    struct mc_engine_opts eo = {
+    struct mc_check_config cfg = {
         .rules = o->rules,
         .n_rules = o->n_rules,
         .policy = o->policy,
         .strict = o->strict,
+        .copts = o->check,
     };
-    mc_engine_run(&eo, &pair, rep);
-    mc_pair_facts_free(rel);
+    struct mc_check_input in = {
+        .src = src->facts,
+        .dst = dst->facts,
+        .vm = vm,
+        .src_name = src->name,
+        .dst_name = dst->name,
+        .origin = MC_CHECK_SNAPSHOTS,
+    };
+    mc_check_judge(&cfg, &in, rep);
 }
 
 static enum mc_cell_verdict verdict_of(const struct mc_report *rep)
 {
-    if (rep->verdict && strcmp(rep->verdict, "blocked") == 0)
+    switch (rep->verdict) {
+    case MC_VERDICT_BLOCKED:
         return MC_CELL_BLOCKED;
-    if (rep->verdict && strcmp(rep->verdict, "unknown") == 0)
+    case MC_VERDICT_UNKNOWN:
         return MC_CELL_UNKNOWN;
+    case MC_VERDICT_MIGRATABLE:
+    case _MC_VERDICT_MAX:
+        break;
+    }
     return MC_CELL_MIGRATABLE;
 }
 
@@ -340,7 +342,8 @@ int mc_cluster_judge(struct mc_cluster *c, const struct mc_cluster_opts *o, cons
         const struct mc_host_facts *f = c->hosts[h].facts;
         if (!f || c->hosts[h].unreachable)
             continue;
-        MC_HOST_FOREACH_VM (vm, f) {
+        MC_HOST_FOREACH_VM(vm, f)
+        {
             if (only_vm && !(vm->name && strcmp(vm->name, only_vm) == 0) &&
                 !(vm->uuid && strcasecmp(vm->uuid, only_vm) == 0))
                 continue;
@@ -486,8 +489,7 @@ int mc_cluster_judge(struct mc_cluster *c, const struct mc_cluster_opts *o, cons
                     /* A new situation: judged below, on this cell. */
                     if (c->n_results == cap_results) {
                         cap_results = cap_results ? 2 * cap_results : 1024;
-                        c->results =
-                            mc_xreallocarray(c->results, cap_results, sizeof(*c->results));
+                        c->results = mc_xreallocarray(c->results, cap_results, sizeof(*c->results));
                     }
                     r = c->n_results++;
                     memset(&c->results[r], 0, sizeof(c->results[r]));
@@ -762,10 +764,14 @@ void mc_cluster_splits(const struct mc_cluster *c, struct mc_split **ret, size_t
             const struct mc_mount *m = &f->mounts[i];
             if (!m->netfs && !m->clusterfs)
                 continue;
-            _cleanup_free_ char *k = mc_xasprintf(
-                "%s %s:%s", m->fstype ? m->fstype : "?",
-                m->server_addr ? m->server_addr : m->server ? m->server : m->source ? m->source : "?",
-                m->export_path ? m->export_path : m->locktable ? m->locktable : "");
+            _cleanup_free_ char *k = mc_xasprintf("%s %s:%s", m->fstype ? m->fstype : "?",
+                                                  m->server_addr ? m->server_addr
+                                                  : m->server    ? m->server
+                                                  : m->source    ? m->source
+                                                                 : "?",
+                                                  m->export_path ? m->export_path
+                                                  : m->locktable ? m->locktable
+                                                                 : "");
             if (!mc_strv_contains(stores, k))
                 mc_strv_add(&stores, k);
         }
@@ -782,7 +788,10 @@ void mc_cluster_splits(const struct mc_cluster *c, struct mc_split **ret, size_t
         split_add(split_get(&b, "libvirt", false), mc_version_string(f->virt.libvirt_version, buf),
                   h);
         split_add(split_get(&b, "OS", false),
-                  f->os.pretty_name ? f->os.pretty_name : f->os.id ? f->os.id : "unknown", h);
+                  f->os.pretty_name ? f->os.pretty_name
+                  : f->os.id        ? f->os.id
+                                    : "unknown",
+                  h);
         _cleanup_free_ char *cpu =
             mc_xasprintf("%s %s", f->virt.cpu_vendor ? f->virt.cpu_vendor : "",
                          f->virt.cpu_model ? f->virt.cpu_model : "unknown");
@@ -790,17 +799,20 @@ void mc_cluster_splits(const struct mc_cluster *c, struct mc_split **ret, size_t
         STRV_FOREACH (br, bridges) {
             const struct mc_link *l = mc_net_find_link(&f->net, *br);
             _cleanup_free_ char *fact = mc_xasprintf("bridge %s", *br);
-            _cleanup_free_ char *val = l && is_bridge(l)
-                                           ? mc_xasprintf("MTU %lld%s", (long long)l->mtu,
-                                                          l->up ? "" : ", down")
-                                           : mc_xstrdup("missing");
+            _cleanup_free_ char *val =
+                l && is_bridge(l)
+                    ? mc_xasprintf("MTU %lld%s", (long long)l->mtu, l->up ? "" : ", down")
+                    : mc_xstrdup("missing");
             split_add(split_get(&b, fact, true), val, h);
         }
         STRV_FOREACH (nw, networks) {
             const struct mc_vnet *v = mc_virt_find_network(&f->virt, *nw);
             _cleanup_free_ char *fact = mc_xasprintf("libvirt network %s", *nw);
             split_add(split_get(&b, fact, true),
-                      !v ? "missing" : v->active ? "active" : "inactive", h);
+                      !v          ? "missing"
+                      : v->active ? "active"
+                                  : "inactive",
+                      h);
         }
         STRV_FOREACH (st, stores) {
             const char *where = NULL;
@@ -808,13 +820,14 @@ void mc_cluster_splits(const struct mc_cluster *c, struct mc_split **ret, size_t
                 const struct mc_mount *m = &f->mounts[i];
                 if (!m->netfs && !m->clusterfs)
                     continue;
-                _cleanup_free_ char *k = mc_xasprintf(
-                    "%s %s:%s", m->fstype ? m->fstype : "?",
-                    m->server_addr ? m->server_addr
-                    : m->server    ? m->server
-                    : m->source    ? m->source
-                                   : "?",
-                    m->export_path ? m->export_path : m->locktable ? m->locktable : "");
+                _cleanup_free_ char *k = mc_xasprintf("%s %s:%s", m->fstype ? m->fstype : "?",
+                                                      m->server_addr ? m->server_addr
+                                                      : m->server    ? m->server
+                                                      : m->source    ? m->source
+                                                                     : "?",
+                                                      m->export_path ? m->export_path
+                                                      : m->locktable ? m->locktable
+                                                                     : "");
                 if (strcmp(k, *st) == 0)
                     where = m->target;
             }

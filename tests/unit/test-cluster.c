@@ -30,7 +30,7 @@
 #include "util/strv.h"
 #include "util/xalloc.h"
 
-#define CASES MC_SOURCE_DIR "/tests/golden/cases"
+#define CASES      MC_SOURCE_DIR "/tests/golden/cases"
 #define AT(p, off) ((char *)(p) + (off))
 
 static uint64_t rng = 12345;
@@ -70,7 +70,7 @@ static char *summary(const struct mc_cluster *c)
     struct mc_report rep = { 0 };
     mc_cluster_cell_report(c, &o, 0, 1, &rep);
     struct mc_buf b = MC_BUF_INIT;
-    mc_buf_printf(&b, "%s", rep.verdict ? rep.verdict : "?");
+    mc_buf_printf(&b, "%s", mc_verdict_name(rep.verdict));
     for (int i = 0; i < _MC_STATUS_MAX; i++)
         mc_buf_printf(&b, " %zu", rep.counts[i]);
     const char *vm = c->vms[0].facts->name;
@@ -79,10 +79,12 @@ static char *summary(const struct mc_cluster *c)
         if (f->status != MC_STATUS_FAIL && f->status != MC_STATUS_WARN &&
             f->status != MC_STATUS_UNKNOWN)
             continue;
-        bool names_vm = f->subject && vm && strcmp(f->subject, vm) == 0 &&
-                        strncmp(f->rule, "vm.", 3) == 0;
+        bool names_vm =
+            f->subject && vm && strcmp(f->subject, vm) == 0 && strncmp(f->rule, "vm.", 3) == 0;
         mc_buf_printf(&b, "\n%s %d %d %s", f->rule, f->status, f->severity,
-                      names_vm ? "<vm>" : f->subject ? f->subject : "");
+                      names_vm     ? "<vm>"
+                      : f->subject ? f->subject
+                                   : "");
     }
     mc_report_clear(&rep);
     return mc_buf_steal(&b);
@@ -109,8 +111,8 @@ static char *cell_key(const struct mc_cluster *c)
 struct site {
     const struct mc_struct_desc *d;
     size_t field;
-    void *p;        /* the struct holding the field */
-    char path[64];  /* "elem/field" */
+    void *p;       /* the struct holding the field */
+    char path[64]; /* "elem/field" */
 };
 
 static void collect(const struct mc_struct_desc *d, void *p, struct site **sites, size_t *n)
@@ -218,6 +220,9 @@ static void mutate(const struct site *s, const struct mc_host_facts *src)
     case MC_FT_AREAS:
         *(unsigned *)at = (unsigned)(rnd() & 0x7f);
         break;
+    case MC_FT_ENUM:
+        *(int *)at = (int)(rnd() % (f->names ? f->names->n : 1));
+        break;
     case MC_FT_STRV:
         mc_strv_push((char ***)at, fresh());
         break;
@@ -299,8 +304,11 @@ static void try_one(struct mc_host_facts *s0, struct mc_host_facts *d0, const ch
         if (strcmp(sum, base_sum) != 0)
             fail_msg("case %s: changing %s (%s) left the situation as it was but check says\n"
                      "%s\ninstead of\n%s",
-                     cs, path, side == 0 ? "source" : side == 1 ? "destination" : "domain", sum,
-                     base_sum);
+                     cs, path,
+                     side == 0   ? "source"
+                     : side == 1 ? "destination"
+                                 : "domain",
+                     sum, base_sum);
         if (left_out(path) && !mc_strv_contains(t->covered, path))
             mc_strv_add(&t->covered, path);
     } else if (strcmp(sum, base_sum) != 0) {
