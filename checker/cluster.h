@@ -42,9 +42,9 @@ struct mc_cluster_cause {
     const char *rule; /* static: the rule table's or the policy's id */
     enum mc_status status;
     enum mc_severity severity;
-    char *subject;  /* NULL when none, or when it is the domain's own name (names_vm) */
-    bool names_vm;  /* the subject is the name of the domain (vm.state: "web1") */
-    char *message;  /* as check says it for the cell the result was computed on */
+    char *subject; /* NULL when none, or when it is the domain's own name (names_vm) */
+    bool names_vm; /* the subject is the name of the domain (vm.state: "web1") */
+    char *message; /* as check says it for the cell the result was computed on */
 };
 
 /* The summary of a cell, shared by every cell of one situation. */
@@ -54,14 +54,14 @@ struct mc_cluster_result {
     size_t counts[_MC_STATUS_MAX];
     struct mc_cluster_cause *causes; /* in the order check reports them */
     size_t n_causes;
-    size_t sig; /* index of its signature: verdict and causes without messages */
+    size_t sig;             /* index of its signature: verdict and causes without messages */
     size_t rep_vm, rep_dst; /* the cell it was computed on */
 };
 
 /* The destinations of one domain whose cells have the same signature. */
 struct mc_cluster_group {
     size_t sig;
-    size_t result; /* a result with this signature (the first one met) */
+    size_t result;   /* a result with this signature (the first one met) */
     uint32_t *hosts; /* host indexes, ascending */
     size_t n_hosts;
     size_t cap_hosts; /* allocated */

@@ -66,12 +66,14 @@ static const char style[] =
     "color:#fff}"
     "td.full{background:#2e9d4f}td.most{background:#8cc665}td.some{background:#f0b429}"
     "td.none{background:#d64545}td.self{background:#e3e6ea}td.empty{background:#c9ced6}"
-    ".legend span{display:inline-block;width:12px;height:12px;border-radius:2px;margin:0 4px 0 12px;"
+    ".legend span{display:inline-block;width:12px;height:12px;border-radius:2px;margin:0 4px 0 "
+    "12px;"
     "vertical-align:-2px}"
     "table.vms{border-collapse:collapse;width:100%}"
     "table.vms td,table.vms th{padding:6px 8px;border-bottom:1px solid #e6e8eb;text-align:left;"
     "vertical-align:top}table.vms td:first-child{white-space:nowrap}"
-    ".bar{display:flex;height:12px;width:220px;border-radius:3px;overflow:hidden;background:#e3e6ea}"
+    ".bar{display:flex;height:12px;width:220px;border-radius:3px;overflow:hidden;background:#"
+    "e3e6ea}"
     ".bar i{display:block;height:100%}.bar .o{background:#2e9d4f}.bar .w{background:#f0b429}"
     ".bar .b{background:#d64545}.bar .u{background:#8a4baf}"
     "details{margin:2px 0}summary{cursor:pointer}"
@@ -185,9 +187,10 @@ static void drain(struct mc_buf *b, const struct mc_cluster_view *v)
         return;
     mc_buf_puts(b, "<h2>Draining ");
     esc(b, c->hosts[p->host].name);
-    mc_buf_printf(b, "</h2><div class=\"card\"><p>%zu placed, <span class=\"%s\">%zu "
-                     "stranded</span></p><table class=\"vms\"><tr><th>domain</th><th>goes "
-                     "to</th></tr>",
+    mc_buf_printf(b,
+                  "</h2><div class=\"card\"><p>%zu placed, <span class=\"%s\">%zu "
+                  "stranded</span></p><table class=\"vms\"><tr><th>domain</th><th>goes "
+                  "to</th></tr>",
                   p->n_placed, p->n_stranded ? "bad" : "ok", p->n_stranded);
     for (size_t i = 0; i < p->n_placed; i++) {
         mc_buf_puts(b, "<tr><td>");
@@ -253,8 +256,9 @@ static void domain_row(struct mc_buf *b, const struct mc_cluster_view *v, size_t
         const struct mc_cluster_result *m = mc_cluster_group_causes(v, vi, g, &tmp, &dst);
         for (size_t i = 0; i < m->n_causes; i++) {
             const struct mc_cluster_cause *f = &m->causes[i];
-            mc_buf_printf(b, "<div class=\"cause\"><span class=\"%s\">%s</span> "
-                             "<span class=\"rule\">",
+            mc_buf_printf(b,
+                          "<div class=\"cause\"><span class=\"%s\">%s</span> "
+                          "<span class=\"rule\">",
                           f->status == MC_STATUS_FAIL   ? "bad"
                           : f->status == MC_STATUS_WARN ? "warn"
                                                         : "unk",
@@ -285,10 +289,11 @@ int mc_render_cluster_html(const struct mc_cluster_view *v, FILE *f)
             total[k] += c->vms[i].counts[k];
         clean += c->vms[i].n_clean;
     }
-    mc_buf_printf(&b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                      "<meta name=\"viewport\" content=\"width=device-width\">"
-                      "<title>migcheck cluster: %zu hosts, %zu domains</title><style>%s</style>"
-                      "</head><body>\n",
+    mc_buf_printf(&b,
+                  "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                  "<meta name=\"viewport\" content=\"width=device-width\">"
+                  "<title>migcheck cluster: %zu hosts, %zu domains</title><style>%s</style>"
+                  "</head><body>\n",
                   c->n_hosts, c->n_vms, style);
     mc_buf_printf(&b, "<h1>Live migration across %zu hosts</h1><div class=\"sub\">", c->n_hosts);
     esc(&b, v->source);

@@ -15,13 +15,13 @@
 #include "util/xalloc.h"
 #include "xml-util.h"
 
-#define C_RESET "\033[0m"
-#define C_BOLD  "\033[1m"
-#define C_GREEN "\033[32m"
-#define C_YELLOW "\033[33m"
-#define C_RED    "\033[1;31m"
+#define C_RESET   "\033[0m"
+#define C_BOLD    "\033[1m"
+#define C_GREEN   "\033[32m"
+#define C_YELLOW  "\033[33m"
+#define C_RED     "\033[1;31m"
 #define C_MAGENTA "\033[35m"
-#define C_DIM    "\033[2m"
+#define C_DIM     "\033[2m"
 
 void mc_drain_plan_clear(struct mc_drain_plan *p)
 {
@@ -48,10 +48,9 @@ static const struct mc_cluster_result *group_result(const struct mc_cluster_view
     return &v->c->results[g->result];
 }
 
-const struct mc_cluster_result *mc_cluster_group_causes(const struct mc_cluster_view *v,
-                                                       size_t vi, size_t gi,
-                                                       struct mc_cluster_result *tmp,
-                                                       size_t *ret_dst)
+const struct mc_cluster_result *mc_cluster_group_causes(const struct mc_cluster_view *v, size_t vi,
+                                                        size_t gi, struct mc_cluster_result *tmp,
+                                                        size_t *ret_dst)
 {
     const struct mc_cluster_group *g = &v->c->vms[vi].groups[gi];
     /* a result of this group judged on this very domain? */
@@ -370,15 +369,16 @@ int mc_render_cluster_text(const struct mc_cluster_view *v, FILE *f)
     size_t unreachable = 0;
     for (size_t i = 0; i < c->n_hosts; i++)
         unreachable += c->hosts[i].unreachable;
-    mc_buf_printf(&t.out, "Cluster of %zu hosts and %zu domain%s (%s): %zu host classes, %zu "
-                          "domain classes\n",
+    mc_buf_printf(&t.out,
+                  "Cluster of %zu hosts and %zu domain%s (%s): %zu host classes, %zu "
+                  "domain classes\n",
                   c->n_hosts, c->n_vms, c->n_vms == 1 ? "" : "s", v->source ? v->source : "",
                   c->n_host_classes, c->n_vm_classes);
     for (size_t i = 0; i < c->n_hosts; i++) {
         if (!c->hosts[i].unreachable)
             continue;
-        const struct mc_fact_error *e = c->hosts[i].facts->n_errors ? &c->hosts[i].facts->errors[0]
-                                                                    : NULL;
+        const struct mc_fact_error *e =
+            c->hosts[i].facts->n_errors ? &c->hosts[i].facts->errors[0] : NULL;
         _cleanup_free_ char *hn = mc_render_escaped(c->hosts[i].name);
         _cleanup_free_ char *msg = mc_render_escaped(e && e->message ? e->message : "unreachable");
         mc_buf_puts(&t.out, "  ");
@@ -481,8 +481,8 @@ static void json_domain(const struct mc_cluster_view *v, size_t i, char *const *
     json_object_object_add(counts, "clean", json_object_new_int64((int64_t)cv->n_clean));
     json_object_object_add(o, "destinations", counts);
     /* the object without its closing brace, then the groups by hand */
-    const char *head = json_object_to_json_string_ext(o, JSON_C_TO_STRING_SPACED |
-                                                              JSON_C_TO_STRING_NOSLASHESCAPE);
+    const char *head =
+        json_object_to_json_string_ext(o, JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
     size_t hl = strlen(head);
     if (hl && head[hl - 1] == '}')
         hl--; /* exactly its own closing brace */
@@ -525,8 +525,9 @@ int mc_render_cluster_json(const struct mc_cluster_view *v, FILE *f)
             total[k] += c->vms[i].counts[k];
         clean += c->vms[i].n_clean;
     }
-    mc_buf_printf(&b, "{\n  \"schema\": %d,\n  \"generator\": \"migcheck %s\",\n  \"kind\": "
-                      "\"cluster\",\n  \"source\": ",
+    mc_buf_printf(&b,
+                  "{\n  \"schema\": %d,\n  \"generator\": \"migcheck %s\",\n  \"kind\": "
+                  "\"cluster\",\n  \"source\": ",
                   MC_CLUSTER_SCHEMA, MIGCHECK_VERSION);
     put_json(&b, jstr(v->source) ? jstr(v->source) : json_object_new_null());
     mc_buf_printf(&b, ",\n  \"exit_code\": %d,\n  \"summary\": ", v->exit_code);
@@ -553,9 +554,9 @@ int mc_render_cluster_json(const struct mc_cluster_view *v, FILE *f)
         json_object_object_add(h, "class", json_object_new_int64((int64_t)c->hosts[i].cls));
         json_object_object_add(h, "domains", json_object_new_int64((int64_t)vms_of[i]));
         const struct mc_host_facts *hf = c->hosts[i].facts;
-        json_object_object_add(h, "error", c->hosts[i].unreachable && hf->n_errors
-                                               ? jstr(hf->errors[0].message)
-                                               : NULL);
+        json_object_object_add(h, "error",
+                               c->hosts[i].unreachable && hf->n_errors ? jstr(hf->errors[0].message)
+                                                                       : NULL);
         mc_buf_puts(&b, i ? ",\n    " : "\n    ");
         put_json(&b, h);
     }
@@ -587,8 +588,8 @@ int mc_render_cluster_json(const struct mc_cluster_view *v, FILE *f)
     for (size_t s = 0; s < n && r == 0; s++) {
         struct json_object *row = json_object_new_array_ext((int)n);
         for (size_t d = 0; d < n; d++)
-            json_object_array_add(row, d == s ? NULL
-                                              : json_object_new_int64(c->migratable[s * n + d]));
+            json_object_array_add(row,
+                                  d == s ? NULL : json_object_new_int64(c->migratable[s * n + d]));
         mc_buf_puts(&b, s ? ",\n      " : "\n      ");
         put_json(&b, row);
         r = flush_some(&b, f, false);
@@ -627,9 +628,9 @@ int mc_render_cluster_json(const struct mc_cluster_view *v, FILE *f)
         for (size_t k = 0; k < v->splits[i].n_values; k++) {
             struct json_object *vo = json_object_new_object();
             json_object_object_add(vo, "value", jstr(v->splits[i].values[k].value));
-            json_object_object_add(vo, "hosts",
-                                   host_array(c, v->splits[i].values[k].hosts,
-                                              v->splits[i].values[k].n_hosts));
+            json_object_object_add(
+                vo, "hosts",
+                host_array(c, v->splits[i].values[k].hosts, v->splits[i].values[k].n_hosts));
             json_object_array_add(vals, vo);
         }
         json_object_object_add(so, "values", vals);
@@ -717,8 +718,9 @@ int mc_render_cluster_junit(const struct mc_cluster_view *v, FILE *f)
                                   m->causes[i].rule,
                                   m->causes[i].message ? m->causes[i].message : "");
                 if (cv->groups[g].n_hosts > 1)
-                    mc_buf_printf(&b, "(as judged for %s; the same causes for the other hosts "
-                                      "of this group)\n",
+                    mc_buf_printf(&b,
+                                  "(as judged for %s; the same causes for the other hosts "
+                                  "of this group)\n",
                                   c->hosts[dst].name);
                 texts[g] = mc_buf_steal(&b);
                 mc_cluster_result_clear(&tmp);
@@ -746,11 +748,9 @@ int mc_render_cluster_junit(const struct mc_cluster_view *v, FILE *f)
                 const char *text = g < cv->n_groups ? texts[g] : NULL;
                 if (r->verdict == MC_CELL_BLOCKED || r->verdict == MC_CELL_UNKNOWN) {
                     bool blocked = r->verdict == MC_CELL_BLOCKED;
-                    xmlNodePtr el = text ? mc_xml_add_text_child(tc, blocked ? "failure" : "error",
-                                                                 text)
-                                         : xmlNewChild(tc, NULL,
-                                                       BAD_CAST(blocked ? "failure" : "error"),
-                                                       NULL);
+                    xmlNodePtr el =
+                        text ? mc_xml_add_text_child(tc, blocked ? "failure" : "error", text)
+                             : xmlNewChild(tc, NULL, BAD_CAST(blocked ? "failure" : "error"), NULL);
                     mc_xml_set_prop(el, "type", blocked ? "blocked" : "unknown");
                     mc_xml_set_prop(el, "message", msg.data ? msg.data : "");
                     if (blocked)

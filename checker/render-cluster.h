@@ -61,10 +61,9 @@ int mc_render_cluster_html(const struct mc_cluster_view *v, FILE *f);
  * group (*ret_dst): those of the group's situation when it was judged on this domain, else the
  * first host of the group judged again into tmp (clear it with mc_cluster_result_clear).
  */
-const struct mc_cluster_result *mc_cluster_group_causes(const struct mc_cluster_view *v,
-                                                       size_t vm, size_t group,
-                                                       struct mc_cluster_result *tmp,
-                                                       size_t *ret_dst);
+const struct mc_cluster_result *mc_cluster_group_causes(const struct mc_cluster_view *v, size_t vm,
+                                                        size_t group, struct mc_cluster_result *tmp,
+                                                        size_t *ret_dst);
 /*
  * The report of the first host of a group, judged again as check judges it (all findings).
  */

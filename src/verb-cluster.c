@@ -48,8 +48,8 @@ enum {
 
 const struct mc_opt verb_cluster_opts[] = {
     { "facts", required_argument, OPT_FACTS, "DIR",
-      "read the hosts from snapshot files DIR/*.xml (migcheck facts --all-vms on each host)",
-      NULL, false },
+      "read the hosts from snapshot files DIR/*.xml (migcheck facts --all-vms on each host)", NULL,
+      false },
     { "drain", required_argument, OPT_DRAIN, "HOST",
       "plan a destination with room for each domain of HOST; exit 1 when one has none", NULL,
       false },
@@ -160,7 +160,8 @@ static void *load_worker(void *arg)
             return NULL;
         if (mc_facts_load(j->paths[i], &j->facts[i], &j->errs[i]) == 0) {
             /* The domain XML text is not judged by any rule: not kept in memory. */
-            MC_HOST_FOREACH_VM (vm, j->facts[i]) {
+            MC_HOST_FOREACH_VM(vm, j->facts[i])
+            {
                 free(vm->xml);
                 vm->xml = NULL;
             }
@@ -357,9 +358,9 @@ static int plan_drain(const struct mc_cluster *c, size_t host, double ratio,
         room[d].mem_known = f->virt.free_memory_kib > 0;
         room[d].mem_kib = f->virt.free_memory_kib;
         double used = 0;
-        MC_HOST_FOREACH_VM (vm, f)
-            if (vm_running(vm))
-                used += (double)vm->vcpus;
+        MC_HOST_FOREACH_VM(vm, f)
+        if (vm_running(vm))
+            used += (double)vm->vcpus;
         room[d].vcpus_known = f->virt.cpus > 0;
         room[d].vcpus = (double)f->virt.cpus * ratio - used;
     }
@@ -381,9 +382,8 @@ static int plan_drain(const struct mc_cluster *c, size_t host, double ratio,
         const struct mc_cluster_vm *cv = &c->vms[vi];
         const struct mc_vm_facts *vm = cv->facts;
         int64_t need = vm_need_kib(vm);
-        int64_t pages = vm->hugepage_kib > 0 ? (vm->memory_kib + vm->hugepage_kib - 1) /
-                                                   vm->hugepage_kib
-                                             : 0;
+        int64_t pages =
+            vm->hugepage_kib > 0 ? (vm->memory_kib + vm->hugepage_kib - 1) / vm->hugepage_kib : 0;
         size_t best = SIZE_MAX, accepting = 0;
         int64_t best_left = 0, most_mem = -1;
         double most_cpu = -1;
@@ -422,8 +422,8 @@ static int plan_drain(const struct mc_cluster *c, size_t host, double ratio,
                 s->reason = mc_xasprintf(
                     "no host has room: it needs %lld MiB%s and %lld vCPU%s; of the %zu hosts that "
                     "accept it, the most free memory left is %lld MiB and the most vCPUs %.0f",
-                    (long long)(need / 1024), pages ? " in huge pages" : "",
-                    (long long)vm->vcpus, vm->vcpus == 1 ? "" : "s", accepting,
+                    (long long)(need / 1024), pages ? " in huge pages" : "", (long long)vm->vcpus,
+                    vm->vcpus == 1 ? "" : "s", accepting,
                     (long long)(most_mem > 0 ? most_mem / 1024 : 0), most_cpu > 0 ? most_cpu : 0.0);
             continue;
         }
@@ -567,8 +567,9 @@ int verb_cluster(int argc, char **argv, const struct mc_global *g0)
         if (c.hosts[i].unreachable)
             exit_code = MC_EXIT_UNKNOWN;
     if (a.drain) {
-        exit_code = c.hosts[drain_host].unreachable ? MC_EXIT_UNKNOWN
-                                                    : plan_drain(&c, drain_host, a.cpu_ratio, &plan);
+        exit_code = c.hosts[drain_host].unreachable
+                        ? MC_EXIT_UNKNOWN
+                        : plan_drain(&c, drain_host, a.cpu_ratio, &plan);
     } else if (a.vm) {
         bool anywhere = false;
         for (size_t i = 0; i < c.n_vms; i++)

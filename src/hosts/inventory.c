@@ -15,9 +15,9 @@
 #include "util/strv.h"
 #include "util/xalloc.h"
 
-#define MAX_FILE (16u << 20)
-#define MAX_DEPTH 64
-#define MAX_GROUPS 10000
+#define MAX_FILE        (16u << 20)
+#define MAX_DEPTH       64
+#define MAX_GROUPS      10000
 #define MAX_YAML_VISITS 2000000
 
 /* ---- the model while reading: groups with hosts, children and variables ---- */
@@ -237,15 +237,13 @@ static int expand(struct inv *c, const char *pattern, long line, char ***out, si
             return bad(c, line, "range too large in host pattern '%s'", pattern);
         long from = strtol(a, NULL, 10), to = strtol(b, NULL, 10);
         if (from > to)
-            return bad(c, line, "range [%s:%s] runs backwards in host pattern '%s'", a, b,
-                       pattern);
+            return bad(c, line, "range [%s:%s] runs backwards in host pattern '%s'", a, b, pattern);
         if ((to - from) / stride + 1 > MC_INVENTORY_MAX_HOSTS)
             return bad(c, line, "host pattern '%s' gives more than %d hosts", pattern,
                        MC_INVENTORY_MAX_HOSTS);
         int width = a[0] == '0' && strlen(a) > 1 ? (int)strlen(a) : 0;
         for (long i = from; i <= to; i += stride) {
-            _cleanup_free_ char *next =
-                mc_xasprintf("%s%0*ld%s", prefix, width, i, suffix);
+            _cleanup_free_ char *next = mc_xasprintf("%s%0*ld%s", prefix, width, i, suffix);
             int r = expand(c, next, line, out, count);
             if (r < 0)
                 return r;
@@ -255,8 +253,7 @@ static int expand(struct inv *c, const char *pattern, long line, char ***out, si
     if (strlen(a) == 1 && strlen(b) == 1 && isalpha((unsigned char)a[0]) &&
         isalpha((unsigned char)b[0])) {
         if (a[0] > b[0])
-            return bad(c, line, "range [%s:%s] runs backwards in host pattern '%s'", a, b,
-                       pattern);
+            return bad(c, line, "range [%s:%s] runs backwards in host pattern '%s'", a, b, pattern);
         for (int ch = a[0]; ch <= b[0]; ch += (int)stride) {
             _cleanup_free_ char *next = mc_xasprintf("%s%c%s", prefix, ch, suffix);
             int r = expand(c, next, line, out, count);
@@ -367,8 +364,9 @@ static int resolve(struct inv *c, struct mc_inventory *ret)
         out->name = mc_xstrdup(h->name);
         if (has_template(addr) || has_template(user) || has_template(port)) {
             vars_clear(&v);
-            return bad(c, 0, "host '%s': its connection variables use a template, which migcheck "
-                             "cannot evaluate",
+            return bad(c, 0,
+                       "host '%s': its connection variables use a template, which migcheck "
+                       "cannot evaluate",
                        h->name);
         }
         if (conn && strcmp(conn, "local") == 0) {
@@ -388,9 +386,8 @@ static int resolve(struct inv *c, struct mc_inventory *ret)
             return bad(c, 0, "host '%s': invalid address or user", h->name);
         }
         bool v6 = strchr(base, ':') != NULL;
-        out->spec = mc_xasprintf("%s%s%s%s%s%s%s", user ? user : "", user ? "@" : "",
-                                 v6 ? "[" : "", base, v6 ? "]" : "", port ? ":" : "",
-                                 port ? port : "");
+        out->spec = mc_xasprintf("%s%s%s%s%s%s%s", user ? user : "", user ? "@" : "", v6 ? "[" : "",
+                                 base, v6 ? "]" : "", port ? ":" : "", port ? port : "");
         vars_clear(&v);
     }
     return 0;
@@ -428,7 +425,11 @@ static int split_words(struct inv *c, const char *s, long line, char ***ret)
     return 0;
 }
 
-enum ini_section { SEC_HOSTS, SEC_VARS, SEC_CHILDREN };
+enum ini_section {
+    SEC_HOSTS,
+    SEC_VARS,
+    SEC_CHILDREN
+};
 
 static int parse_ini(struct inv *c, const char *buf)
 {
@@ -653,8 +654,7 @@ static int yaml_group(struct inv *c, yaml_document_t *doc, const char *name, yam
             if (is_null(v))
                 continue;
             if (v->type != YAML_MAPPING_NODE)
-                return bad(c, node_line(v), "the children of group '%s' are not a mapping",
-                           name);
+                return bad(c, node_line(v), "the children of group '%s' are not a mapping", name);
             r = 0;
             for (yaml_node_pair_t *cp = v->data.mapping.pairs.start;
                  r == 0 && cp < v->data.mapping.pairs.top; cp++) {
@@ -672,8 +672,9 @@ static int yaml_group(struct inv *c, yaml_document_t *doc, const char *name, yam
                 r = yaml_group(c, doc, cn, yaml_document_get_node(doc, cp->value), depth + 1);
             }
         } else {
-            return bad(c, node_line(k), "group '%s': unknown key '%s' (expected hosts, vars or "
-                                        "children)",
+            return bad(c, node_line(k),
+                       "group '%s': unknown key '%s' (expected hosts, vars or "
+                       "children)",
                        name, key ? key : "?");
         }
         if (r < 0)

@@ -29,7 +29,7 @@ struct mc_inventory_host {
 };
 
 struct mc_inventory {
-    const char *format; /* "plain", "ini", "yaml" (static) */
+    const char *format;              /* "plain", "ini", "yaml" (static) */
     struct mc_inventory_host *hosts; /* in the order the file first names them, no duplicates */
     size_t n_hosts;
 };

@@ -90,7 +90,8 @@ static char *uuid(void)
 {
     uint64_t a = rnd(), b = rnd();
     return mc_xasprintf("%08" PRIx64 "-%04" PRIx64 "-4%03" PRIx64 "-8%03" PRIx64 "-%012" PRIx64,
-                        a >> 32, (a >> 16) & 0xffff, a & 0xfff, b >> 52, b & (uint64_t)0xffffffffffff);
+                        a >> 32, (a >> 16) & 0xffff, a & 0xfff, b >> 52,
+                        b & (uint64_t)0xffffffffffff);
 }
 
 static void set(char **dst, const char *v)
@@ -119,10 +120,13 @@ struct generation {
 };
 
 static const struct generation gens[] = {
-    { "Intel", "Skylake-Server-IBRS", "1:7.2+dfsg-7+deb12u18+b3", 7002022, 9000000, 256, 48, "avx512vnni", 40 },
-    { "Intel", "Cascadelake-Server", "1:7.2+dfsg-7+deb12u18+b3", 7002022, 9000000, 384, 64, NULL, 30 },
+    { "Intel", "Skylake-Server-IBRS", "1:7.2+dfsg-7+deb12u18+b3", 7002022, 9000000, 256, 48,
+      "avx512vnni", 40 },
+    { "Intel", "Cascadelake-Server", "1:7.2+dfsg-7+deb12u18+b3", 7002022, 9000000, 384, 64, NULL,
+      30 },
     { "AMD", "EPYC-Rome", "1:8.0.4+dfsg-3~bpo12+1", 8000004, 9008000, 512, 64, NULL, 20 },
-    { "Intel", "Broadwell-noTSX-IBRS", "1:7.2+dfsg-7+deb12u12", 7002012, 9000000, 128, 32, "avx512f", 10 },
+    { "Intel", "Broadwell-noTSX-IBRS", "1:7.2+dfsg-7+deb12u12", 7002012, 9000000, 128, 32,
+      "avx512f", 10 },
 };
 
 struct pod {
@@ -131,7 +135,7 @@ struct pod {
 };
 
 static const struct pod pods[] = {
-    { true, true, true, 35 }, { true, true, true, 25 }, { true, true, false, 20 },
+    { true, true, true, 35 },  { true, true, true, 25 },   { true, true, false, 20 },
     { true, false, true, 12 }, { false, false, false, 8 },
 };
 
@@ -164,7 +168,8 @@ static void add_nfs(struct mc_host_facts *h, const char *server, const char *add
     m->source = mc_xasprintf("%s:%s", server, export);
     m->fstype = mc_xstrdup("nfs4");
     m->options = mc_xstrdup("rw,relatime");
-    m->fs_options = mc_xasprintf("rw,vers=4.2,hard,proto=tcp,clientaddr=%s,addr=%s", self_addr, addr);
+    m->fs_options =
+        mc_xasprintf("rw,vers=4.2,hard,proto=tcp,clientaddr=%s,addr=%s", self_addr, addr);
     m->netfs = true;
     m->shared = true;
     m->server = mc_xstrdup(server);
@@ -187,13 +192,23 @@ static void add_network(struct mc_host_facts *h, const char *name, const char *b
 
 /* ---- domains ---- */
 
-enum kind { K_SHARED, K_NETDISK, K_LOCAL, K_DMZ, K_DB, K_HUGE, K_VNC_OWN, K_PASSTHROUGH };
+enum kind {
+    K_SHARED,
+    K_NETDISK,
+    K_LOCAL,
+    K_DMZ,
+    K_DB,
+    K_HUGE,
+    K_VNC_OWN,
+    K_PASSTHROUGH
+};
 static const unsigned kind_weights[] = { 45, 15, 10, 12, 10, 3, 2, 3 };
 
 static struct mc_vm_facts *template_vm(struct mc_host_facts *const *tpl, enum kind k)
 {
-    const struct mc_vm_facts *src = k == K_NETDISK ? tpl[1]->vm : k == K_LOCAL ? tpl[2]->vm
-                                                                               : tpl[0]->vm;
+    const struct mc_vm_facts *src = k == K_NETDISK ? tpl[1]->vm
+                                    : k == K_LOCAL ? tpl[2]->vm
+                                                   : tpl[0]->vm;
     struct mc_vm_facts *vm = mc_new0(struct mc_vm_facts, 1);
     mc_struct_copy(&mc_desc_vm_facts, vm, src);
     return vm;
@@ -237,7 +252,8 @@ static struct mc_vm_facts *make_vm(struct mc_host_facts *const *tpl, const char 
         vm->snapshots = 1 + pick(3);
     for (size_t i = 0; i < vm->n_ifaces; i++) {
         free(vm->ifaces[i].mac);
-        vm->ifaces[i].mac = mc_xasprintf("52:54:00:%02x:%02x:%02x", pick(256), pick(256), pick(256));
+        vm->ifaces[i].mac =
+            mc_xasprintf("52:54:00:%02x:%02x:%02x", pick(256), pick(256), pick(256));
         free(vm->ifaces[i].target_dev);
         vm->ifaces[i].target_dev = NULL;
     }
@@ -363,10 +379,9 @@ int main(int argc, char **argv)
         mc_struct_copy(&mc_desc_host_facts, h, base);
         mc_vm_facts_free(h->vm);
         h->vm = NULL;
-        const struct generation *g =
-            &gens[weighted((const unsigned[]){ gens[0].weight, gens[1].weight, gens[2].weight,
-                                               gens[3].weight },
-                           4)];
+        const struct generation *g = &gens[weighted(
+            (const unsigned[]){ gens[0].weight, gens[1].weight, gens[2].weight, gens[3].weight },
+            4)];
         const struct pod *pd =
             &pods[weighted((const unsigned[]){ pods[0].weight, pods[1].weight, pods[2].weight,
                                                pods[3].weight, pods[4].weight },
@@ -398,8 +413,8 @@ int main(int argc, char **argv)
         set(&v->hostname, name);
         free(v->host_uuid);
         /* clones (--specials: the third host is one of the second) */
-        v->host_uuid = prev_uuid && (rarely(3) || (specials && i == 2)) ? mc_xstrdup(prev_uuid)
-                                                                         : uuid();
+        v->host_uuid =
+            prev_uuid && (rarely(3) || (specials && i == 2)) ? mc_xstrdup(prev_uuid) : uuid();
         free(prev_uuid);
         prev_uuid = mc_xstrdup(v->host_uuid);
         v->hv_version = g->qemu;
@@ -415,7 +430,8 @@ int main(int argc, char **argv)
             mc_strv_add(&v->cpu_features, "ss");
         }
         v->memory_kib = g->memory_gib << 20;
-        v->free_memory_kib = (int64_t)((double)v->memory_kib * (0.02 + 0.9 * (double)pick(1000) / 1000));
+        v->free_memory_kib =
+            (int64_t)((double)v->memory_kib * (0.02 + 0.9 * (double)pick(1000) / 1000));
         v->cpus = g->cpus;
         v->mhz = 2000 + pick(900);
         free(v->hugepages); /* no pointers inside */

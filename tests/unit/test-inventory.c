@@ -76,29 +76,29 @@ static void test_plain(void **state)
 static void test_ini(void **state)
 {
     (void)state;
-    struct mc_inventory inv = parse_ok(
-        "standalone ansible_host=169.254.42.20\n"
-        "[compute]\n"
-        "kvm[01:03] ansible_user=root\n"
-        "kvm-edge.example.org:2222\n"
-        "\n"
-        "[storage]\n"
-        "nas-[a:b]\n"
-        "kvm02 ansible_host=\"169.254.42.12\" ansible_port=2200  # comment\n"
-        "\n"
-        "[dc1:children]\n"
-        "compute\n"
-        "storage\n"
-        "[dc1:vars]\n"
-        "ansible_user = admin\n"
-        "[compute:vars]\n"
-        "ansible_port=2201\n"
-        "[all:vars]\n"
-        "ansible_user=nobody\n"
-        "ansible_port=22\n"
-        "[local]\n"
-        "me ansible_connection=local\n",
-        "ini");
+    struct mc_inventory inv =
+        parse_ok("standalone ansible_host=169.254.42.20\n"
+                 "[compute]\n"
+                 "kvm[01:03] ansible_user=root\n"
+                 "kvm-edge.example.org:2222\n"
+                 "\n"
+                 "[storage]\n"
+                 "nas-[a:b]\n"
+                 "kvm02 ansible_host=\"169.254.42.12\" ansible_port=2200  # comment\n"
+                 "\n"
+                 "[dc1:children]\n"
+                 "compute\n"
+                 "storage\n"
+                 "[dc1:vars]\n"
+                 "ansible_user = admin\n"
+                 "[compute:vars]\n"
+                 "ansible_port=2201\n"
+                 "[all:vars]\n"
+                 "ansible_user=nobody\n"
+                 "ansible_port=22\n"
+                 "[local]\n"
+                 "me ansible_connection=local\n",
+                 "ini");
     assert_int_equal(inv.n_hosts, 8);
     assert_string_equal(inv.hosts[0].name, "standalone");
     /* all:vars, the host's own address */
@@ -128,30 +128,31 @@ static void test_ini(void **state)
 static void test_yaml(void **state)
 {
     (void)state;
-    struct mc_inventory inv = parse_ok("---\n"
-                                       "all:\n"
-                                       "  vars:\n"
-                                       "    ansible_user: nobody\n"
-                                       "  hosts:\n"
-                                       "    lab-a:\n"
-                                       "      ansible_host: 169.254.42.11\n"
-                                       "      ansible_user: root\n"
-                                       "  children:\n"
-                                       "    compute:\n"
-                                       "      hosts:\n"
-                                       "        kvm[1:2]:\n"
-                                       "        lab-b: {ansible_host: 169.254.42.12, ansible_port: 2222}\n"
-                                       "      vars:\n"
-                                       "        ansible_user: admin\n"
-                                       "      children:\n"
-                                       "        gpu:\n"
-                                       "          hosts:\n"
-                                       "            kvm2:\n"
-                                       "              ansible_host: fd00::7\n"
-                                       "          vars:\n"
-                                       "            ansible_user: gpuadmin\n"
-                                       "    empty:\n",
-                                       "yaml");
+    struct mc_inventory inv =
+        parse_ok("---\n"
+                 "all:\n"
+                 "  vars:\n"
+                 "    ansible_user: nobody\n"
+                 "  hosts:\n"
+                 "    lab-a:\n"
+                 "      ansible_host: 169.254.42.11\n"
+                 "      ansible_user: root\n"
+                 "  children:\n"
+                 "    compute:\n"
+                 "      hosts:\n"
+                 "        kvm[1:2]:\n"
+                 "        lab-b: {ansible_host: 169.254.42.12, ansible_port: 2222}\n"
+                 "      vars:\n"
+                 "        ansible_user: admin\n"
+                 "      children:\n"
+                 "        gpu:\n"
+                 "          hosts:\n"
+                 "            kvm2:\n"
+                 "              ansible_host: fd00::7\n"
+                 "          vars:\n"
+                 "            ansible_user: gpuadmin\n"
+                 "    empty:\n",
+                 "yaml");
     assert_int_equal(inv.n_hosts, 4);
     assert_string_equal(inv.hosts[0].name, "lab-a");
     assert_string_equal(spec(&inv, "lab-a"), "root@169.254.42.11");
@@ -193,8 +194,7 @@ static void test_bad(void **state)
     /* A NUL inside the buffer */
     struct mc_inventory inv = { 0 };
     struct mc_error err = { 0 };
-    assert_int_equal(mc_inventory_parse("kvm1\0kvm2\n", 10, "inventory 't'", &inv, &err),
-                     -EBADMSG);
+    assert_int_equal(mc_inventory_parse("kvm1\0kvm2\n", 10, "inventory 't'", &inv, &err), -EBADMSG);
     assert_non_null(strstr(err.message, "NUL"));
     mc_error_clear(&err);
     /* Aliases do not multiply work without bound. */
