@@ -17,6 +17,7 @@
 #   wording     user-facing text (help, the rule catalogue, man pages, README, every golden
 #               output, the string literals of rules/ and src/) cites guides and libvirt by
 #               name: never the project's private words "seeds" or "failure N"
+#   cluster-json-schema  the same for the cluster verb's JSON
 set -u
 
 test=$1
@@ -241,8 +242,20 @@ wording)
         err "a string literal says 'seeds' or 'failure N'"
     ;;
 
+cluster-json-schema)
+    page=$man/migcheck.1
+    doc=$(section "$page" "OUTPUT" | awk '/^\.SS CLUSTER JSON OUTPUT/ { on = 1; next } /^\.SS/ { on = 0 } on' |
+        unroff | grep -o '"[a-z_]*":' | sort -u)
+    [[ -n $doc ]] || err "migcheck(1) has no CLUSTER JSON OUTPUT section with keys"
+    got=$(cat "$src"/tests/cluster/expected/*.json.out | grep -o '"[a-z_]*":' | sort -u)
+    if [[ $doc != "$got" ]]; then
+        diff <(echo "$doc") <(echo "$got") >&2
+        err "the cluster JSON keys documented in migcheck(1) (<) are not the ones migcheck prints (>)"
+    fi
+    ;;
+
 *)
-    echo "usage: docs-tests.sh lint|cli|rules-man|examples|json-schema|wording MIGCHECK SOURCE_DIR" >&2
+    echo "usage: docs-tests.sh lint|cli|rules-man|examples|json-schema|cluster-json-schema|wording|units MIGCHECK SOURCE_DIR" >&2
     exit 2
     ;;
 esac
