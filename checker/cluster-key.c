@@ -20,7 +20,8 @@
  * why no summary can depend on it beyond what P records:
  *
  *  - Names and labels (host name, generated, generator, collector; the
- *    domain's name, UUID and id): only in message text, except that the
+ *    domain's name, UUID and id): only in message text (of the id the key
+ *    keeps whether it is above 0: a domain XML with an id ran), except that the
  *    domain's name is the subject of vm.state, vm.job and vm.snapshots (the
  *    engine renames it; the key keeps whether there is one), and that the
  *    domain's name and UUID meet DST's defined domains (virt.name-collision)
@@ -192,6 +193,7 @@ enum action {
     FILE_PATH,   /* only for files relate follows */
     MORE_VMS,    /* migcheck-facts/domain (array): only whether there are any */
     LISTEN,      /* graphics/listen: an address of some hosts only is "a host's address" */
+    POSITIVE,    /* only whether the number is above 0 */
 };
 
 static const struct {
@@ -251,7 +253,7 @@ static const struct {
     { "fact-error", "message", SKIP },
     { "domain", "name", KNOWN },
     { "domain", "uuid", SKIP },
-    { "domain", "id", SKIP },
+    { "domain", "id", POSITIVE },
     { "domain", "state-reason", SKIP },
     { "domain", "autostart", SKIP },
     { "domain", "has-managed-save", SKIP },
@@ -516,6 +518,9 @@ static void write_struct(const struct mc_key_ctx *ctx, const struct mc_struct_de
         case MORE_VMS:
             put_u8(b, *(const size_t *)AT(p, f->count_offset) > 0);
             continue;
+        case POSITIVE:
+            put_u8(b, *(const int64_t *)AT(p, f->offset) > 0);
+            continue;
         case LISTEN:
             if (host_address_token(ctx, sval)) {
                 put_u8(b, 'H');
@@ -624,8 +629,8 @@ void mc_key_ctx_init(struct mc_key_ctx *ctx, struct mc_host_facts *const *hosts,
             add_components(&ctx->target_components, h->mounts[k].target);
         for (size_t k = 0; k < h->virt.n_pools; k++)
             add_components(&ctx->target_components, h->virt.pools[k].target_path);
-        MC_HOST_FOREACH_VM(vm, h)
-        add_vm(ctx, vm);
+        MC_HOST_FOREACH_VM (vm, h)
+            add_vm(ctx, vm);
         /* each address once per host */
         for (size_t k = 0; k < h->net.n_addrs; k++) {
             const char *a = h->net.addrs[k].address;

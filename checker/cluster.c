@@ -46,7 +46,7 @@ size_t mc_cluster_add_host(struct mc_cluster *c, const char *name, struct mc_hos
 
 /* ---- one cell, as check judges it ---- */
 
-static void run_cell(const struct mc_cluster *c, const struct mc_cluster_opts *o,
+static void run_cell(const struct mc_cluster *c, const struct mc_cluster_opts *o, size_t vi,
                      const struct mc_vm_facts *vm, size_t s, size_t d, struct mc_report *rep)
 {
     /* Exactly check's pipeline over the loaded facts (checker/check.h). */
@@ -66,6 +66,11 @@ static void run_cell(const struct mc_cluster *c, const struct mc_cluster_opts *o
         .dst_name = dst->name,
         .origin = MC_CHECK_SNAPSHOTS,
     };
+    if (o->pair_facts) {
+        in.rel = o->pair_facts(c, vi, d, o->pair_facts_userdata);
+        if (in.rel && in.rel->live)
+            in.origin = MC_CHECK_LIVE;
+    }
     mc_check_judge(&cfg, &in, rep);
 }
 
@@ -87,7 +92,7 @@ void mc_cluster_cell_report(const struct mc_cluster *c, const struct mc_cluster_
                             size_t dst, struct mc_report *ret)
 {
     const struct mc_cluster_vm *v = &c->vms[vm];
-    run_cell(c, o, v->facts, v->host, dst, ret);
+    run_cell(c, o, vm, v->facts, v->host, dst, ret);
 }
 
 /* ---- judging ---- */
@@ -232,7 +237,7 @@ static void *judge_worker(void *arg)
         struct mc_cluster_result *r = &c->results[i];
         const struct mc_cluster_vm *cv = &c->vms[r->rep_vm];
         struct mc_report rep = { 0 };
-        run_cell(c, w->j->o, cv->facts, cv->host, r->rep_dst, &rep);
+        run_cell(c, w->j->o, r->rep_vm, cv->facts, cv->host, r->rep_dst, &rep);
         w->sigs[i] = summarize(&rep, cv->facts, r, &w->sig_lens[i]);
         mc_report_clear(&rep);
     }
@@ -331,10 +336,12 @@ static unsigned capacity_code(const struct mc_vm_facts *vm, const struct mc_host
 }
 #define CAPACITY_CODES 128
 
-int mc_cluster_judge(struct mc_cluster *c, const struct mc_cluster_opts *o, const char *only_vm)
+int mc_cluster_judge(struct mc_cluster *c, const struct mc_cluster_opts *o, const char *only_vm,
+                     const struct mc_vm_facts *template)
 {
     struct judge j = { .c = c, .o = o };
-    j.per_cell = o->policy && o->policy->n_requires > 0;
+    /* Site requirements (XPath over anything) and live probe results are per cell. */
+    j.per_cell = (o->policy && o->policy->n_requires > 0) || o->pair_facts;
     double t0 = now();
 
     /* Domains: every domain of every host that was gathered. */
@@ -342,8 +349,14 @@ int mc_cluster_judge(struct mc_cluster *c, const struct mc_cluster_opts *o, cons
         const struct mc_host_facts *f = c->hosts[h].facts;
         if (!f || c->hosts[h].unreachable)
             continue;
-        MC_HOST_FOREACH_VM(vm, f)
-        {
+        if (template) {
+            struct mc_cluster_vm *cv = MC_APPEND(c->vms, c->n_vms);
+            memset(cv, 0, sizeof(*cv));
+            cv->facts = template;
+            cv->host = h;
+            continue;
+        }
+        MC_HOST_FOREACH_VM (vm, f) {
             if (only_vm && !(vm->name && strcmp(vm->name, only_vm) == 0) &&
                 !(vm->uuid && strcasecmp(vm->uuid, only_vm) == 0))
                 continue;
@@ -360,7 +373,7 @@ int mc_cluster_judge(struct mc_cluster *c, const struct mc_cluster_opts *o, cons
     struct mc_host_facts **hf = mc_xcalloc(c->n_hosts + 1, sizeof(*hf));
     for (size_t h = 0; h < c->n_hosts; h++)
         hf[h] = c->hosts[h].facts;
-    mc_key_ctx_init(&j.kctx, hf, c->n_hosts, NULL, 0);
+    mc_key_ctx_init(&j.kctx, hf, c->n_hosts, &template, template ? 1 : 0);
     free(hf);
     struct mc_hashmap keys = { 0 };
     _cleanup_buf_ struct mc_buf kb = MC_BUF_INIT;
@@ -666,7 +679,8 @@ void mc_cluster_free(struct mc_cluster *c)
     for (size_t i = 0; i < c->n_hosts; i++) {
         free(c->hosts[i].name);
         free(c->hosts[i].origin);
-        mc_host_facts_free(c->hosts[i].facts);
+        if (!c->hosts[i].borrowed)
+            mc_host_facts_free(c->hosts[i].facts);
     }
     free(c->hosts);
     for (size_t i = 0; i < c->n_vms; i++) {

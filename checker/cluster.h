@@ -21,6 +21,8 @@
 #include "report.h"
 #include "util/buf.h"
 
+struct mc_cluster;
+
 enum mc_cell_verdict {
     MC_CELL_MIGRATABLE,
     MC_CELL_BLOCKED,
@@ -31,7 +33,8 @@ const char *mc_cell_verdict_name(enum mc_cell_verdict v); /* migratable, blocked
 
 struct mc_cluster_host {
     char *name;                  /* how the operator named it (inventory, snapshot, command line) */
-    struct mc_host_facts *facts; /* owned */
+    struct mc_host_facts *facts; /* owned, unless borrowed */
+    bool borrowed;               /* facts belong to someone else (a host set) */
     char *origin;                /* "snapshot FILE", "live" */
     bool unreachable;            /* could not be gathered: its facts hold the errors */
     size_t cls;                  /* host class */
@@ -84,6 +87,13 @@ struct mc_cluster_opts {
     bool strict;
     const struct mc_check_opts *check;
     int threads; /* workers for judging; 0: one */
+    /*
+     * Live probes (cluster --probe): the pair facts probed for a cell, or NULL; with it every
+     * cell is judged on its own, with its probe results, as a live check judges it.
+     */
+    const struct mc_pair_facts *(*pair_facts)(const struct mc_cluster *c, size_t vm, size_t dst,
+                                              void *userdata);
+    void *pair_facts_userdata;
 };
 
 struct mc_cluster {
@@ -107,8 +117,11 @@ size_t mc_cluster_add_host(struct mc_cluster *c, const char *name, struct mc_hos
 /*
  * Judge every domain of every host against every other host. only_vm: judge only the
  * domains with this name or UUID (the others are not in c->vms); -ENOENT when no host has it.
+ * template (a domain given as XML, borrowed): judge it instead, as if it were on each host in
+ * turn, as check --vm-xml judges it.
  */
-int mc_cluster_judge(struct mc_cluster *c, const struct mc_cluster_opts *o, const char *only_vm);
+int mc_cluster_judge(struct mc_cluster *c, const struct mc_cluster_opts *o, const char *only_vm,
+                     const struct mc_vm_facts *template);
 void mc_cluster_free(struct mc_cluster *c);
 /*
  * Judge every cell again on its own and compare with what the classes gave: the number of cells

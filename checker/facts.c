@@ -267,12 +267,12 @@ static bool vm_named(const struct mc_vm_facts *vm, const char *name)
 struct mc_vm_facts *mc_host_find_vm(const struct mc_host_facts *h, const char *name)
 {
     /* A name first: a domain may be named like another one's UUID. */
-    MC_HOST_FOREACH_VM(vm, h)
-    if (vm->name && name && strcmp(vm->name, name) == 0)
-        return vm;
-    MC_HOST_FOREACH_VM(vm, h)
-    if (vm_named(vm, name))
-        return vm;
+    MC_HOST_FOREACH_VM (vm, h)
+        if (vm->name && name && strcmp(vm->name, name) == 0)
+            return vm;
+    MC_HOST_FOREACH_VM (vm, h)
+        if (vm_named(vm, name))
+            return vm;
     return NULL;
 }
 

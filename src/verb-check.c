@@ -588,8 +588,8 @@ int verb_check(int argc, char **argv, const struct mc_global *g0)
             /* A snapshot of several domains (facts --all-vms): the one named. */
             if (!vm_name || mc_host_select_vm(src, vm_name) < 0) {
                 _cleanup_buf_ struct mc_buf names = MC_BUF_INIT;
-                MC_HOST_FOREACH_VM(v, src)
-                mc_buf_printf(&names, "%s'%s'", names.len ? ", " : "", v->name ? v->name : "?");
+                MC_HOST_FOREACH_VM (v, src)
+                    mc_buf_printf(&names, "%s'%s'", names.len ? ", " : "", v->name ? v->name : "?");
                 if (vm_name)
                     mc_log_error("snapshot '%s' holds no domain '%s' (it holds %s)", a.src_facts,
                                  vm_name, names.data);

@@ -14,6 +14,7 @@
 #include <strings.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,9 +25,14 @@
 #include "checker/xml-util.h"
 #include "cli.h"
 #include "exit-codes.h"
+#include "gather/pair.h"
+#include "hosts/hostset.h"
+#include "hosts/inventory.h"
 #include "rules/rules.h"
+#include "virt/virt.h"
 #include "util/buf.h"
 #include "util/cleanup.h"
+#include "util/fileio.h"
 #include "util/spawn.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
@@ -44,16 +50,48 @@ enum {
     OPT_JOBS,
     OPT_CPU_RATIO,
     OPT_VERIFY,
+    OPT_HOSTS,
+    OPT_SAVE_FACTS,
+    OPT_PROBE,
+    OPT_TRANSPORT,
+    OPT_REMOTE_COMMAND,
+    OPT_TIMEOUT,
+    OPT_VM_XML,
 };
+
+static const char *const transport_values[] = { "ssh", "tcp", "tls", "libssh", "libssh2", NULL };
 
 const struct mc_opt verb_cluster_opts[] = {
     { "facts", required_argument, OPT_FACTS, "DIR",
       "read the hosts from snapshot files DIR/*.xml (migcheck facts --all-vms on each host)", NULL,
       false },
+    { "hosts", required_argument, OPT_HOSTS, "FILE",
+      "gather the hosts listed in FILE (one per line, or an Ansible INI or YAML inventory)", NULL,
+      false },
+    { "save-facts", required_argument, OPT_SAVE_FACTS, "DIR",
+      "keep the snapshot of each host gathered in DIR/HOST.xml", NULL, false },
+    { "probe", no_argument, OPT_PROBE, NULL,
+      "run the live probes of check for every domain and destination (ports, storage reached "
+      "from each destination, CPU): slow, one probe set per cell",
+      NULL, false },
+    { "transport", required_argument, OPT_TRANSPORT, "T",
+      "libvirt transport for hosts named as [user@]host: ssh (default), tcp, tls, libssh, "
+      "libssh2",
+      transport_values, false },
+    { "remote-command", required_argument, OPT_REMOTE_COMMAND, "PATH",
+      "migcheck on the remote hosts (default: migcheck); empty: always use the embedded sh "
+      "probe",
+      NULL, false },
+    { "timeout", required_argument, OPT_TIMEOUT, "SECONDS",
+      "give up on a host after this long (default 30)", NULL, false },
     { "drain", required_argument, OPT_DRAIN, "HOST",
       "plan a destination with room for each domain of HOST; exit 1 when one has none", NULL,
       false },
     { "vm", required_argument, OPT_VM, "NAME", "only this domain (name or UUID): where can it go",
+      NULL, false },
+    { "vm-xml", required_argument, OPT_VM_XML, "FILE",
+      "a domain given as XML (a template not yet deployed) instead of the hosts' domains: judged "
+      "as if it were on each host in turn",
       NULL, false },
     { "policy", required_argument, OPT_POLICY, "FILE",
       "site policy (default " MC_DEFAULT_POLICY " when it exists; empty: none)", NULL, false },
@@ -63,7 +101,9 @@ const struct mc_opt verb_cluster_opts[] = {
     { "copy-storage", no_argument, OPT_COPY_STORAGE, NULL,
       "migrations will copy non-shared disks (--copy-storage-all)", NULL, false },
     { "jobs", required_argument, OPT_JOBS, "N",
-      "read snapshots and judge with N threads (default: the number of CPUs)", NULL, false },
+      "gather N hosts at once (default 10, ssh's MaxStartups); with --facts: read snapshots and "
+      "judge with N threads (default: the number of CPUs)",
+      NULL, false },
     { "cpu-ratio", required_argument, OPT_CPU_RATIO, "R",
       "with --drain: vCPUs a host may run per CPU (default 4)", NULL, false },
     { "verify", no_argument, OPT_VERIFY, NULL,
@@ -74,8 +114,10 @@ const struct mc_opt verb_cluster_opts[] = {
 };
 
 struct cluster_args {
-    const char *facts_dir, *drain, *vm, *policy;
-    bool strict, verify;
+    const char *facts_dir, *drain, *vm, *vm_xml, *policy;
+    const char *hosts_file, *save_facts, *transport, *remote_command;
+    bool strict, verify, probe;
+    long timeout;
     struct mc_check_opts copts;
     long jobs;
     double cpu_ratio;
@@ -107,6 +149,9 @@ static int handle(int c, const char *arg, void *userdata)
     case OPT_VM:
         a->vm = arg;
         return 0;
+    case OPT_VM_XML:
+        a->vm_xml = arg;
+        return 0;
     case OPT_POLICY:
         a->policy = arg;
         return 0;
@@ -122,6 +167,28 @@ static int handle(int c, const char *arg, void *userdata)
     case OPT_VERIFY:
         a->verify = true;
         return 0;
+    case OPT_HOSTS:
+        a->hosts_file = arg;
+        return 0;
+    case OPT_SAVE_FACTS:
+        a->save_facts = arg;
+        return 0;
+    case OPT_PROBE:
+        a->probe = true;
+        return 0;
+    case OPT_TRANSPORT:
+        for (const char *const *t = transport_values; *t; t++)
+            if (strcmp(*t, arg) == 0) {
+                a->transport = arg;
+                return 0;
+            }
+        mc_log_error("invalid transport '%s': expected ssh, tcp, tls, libssh or libssh2", arg);
+        return -1;
+    case OPT_REMOTE_COMMAND:
+        a->remote_command = arg;
+        return 0;
+    case OPT_TIMEOUT:
+        return parse_long("--timeout", arg, 1, 3600, &a->timeout);
     case OPT_JOBS:
         return parse_long("--jobs", arg, 1, 256, &a->jobs);
     case OPT_CPU_RATIO: {
@@ -160,8 +227,7 @@ static void *load_worker(void *arg)
             return NULL;
         if (mc_facts_load(j->paths[i], &j->facts[i], &j->errs[i]) == 0) {
             /* The domain XML text is not judged by any rule: not kept in memory. */
-            MC_HOST_FOREACH_VM(vm, j->facts[i])
-            {
+            MC_HOST_FOREACH_VM (vm, j->facts[i]) {
                 free(vm->xml);
                 vm->xml = NULL;
             }
@@ -263,6 +329,201 @@ static int load_dir(const char *dir, long jobs, struct mc_cluster *c)
     return rc;
 }
 
+/* ---- live hosts ---- */
+
+struct live {
+    struct mc_hostset *hs;
+    struct mc_host **hosts; /* by cluster host index */
+    size_t n;
+    struct mc_pair_facts **rel; /* --probe: by cell (vm * n + dst) */
+    size_t n_rel;
+    bool tty;
+    size_t unreachable;
+};
+
+static void live_clear(struct live *l)
+{
+    for (size_t i = 0; i < l->n_rel; i++)
+        mc_pair_facts_free(l->rel[i]);
+    free(l->rel);
+    free(l->hosts);
+    mc_hostset_free(l->hs);
+    memset(l, 0, sizeof(*l));
+}
+
+static void progress(const struct mc_host *h, size_t done, size_t total, void *userdata)
+{
+    struct live *l = userdata;
+    if (h->rc < 0)
+        l->unreachable++;
+    if (!l->tty)
+        return;
+    fprintf(stderr, "\rmigcheck: gathered %zu of %zu hosts", done, total);
+    if (l->unreachable)
+        fprintf(stderr, " (%zu unreachable)", l->unreachable);
+    if (done == total)
+        fputs("\r\033[K", stderr); /* the line goes away when all are in */
+    fflush(stderr);
+}
+
+/* A file name for a host name: what cannot be in one becomes '_'. */
+static char *file_name(const char *name)
+{
+    char *f = mc_xasprintf("%s.xml", name);
+    for (char *p = f; *p; p++)
+        if (*p == '/' || (unsigned char)*p < ' ' || *p == 0x7f)
+            *p = '_';
+    if (f[0] == '.')
+        f[0] = '_';
+    return f;
+}
+
+static int save_snapshots(const char *dir, const struct mc_cluster *c)
+{
+    if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+        mc_log_error("cannot create '%s': %s", dir, strerror(errno));
+        return MC_EXIT_USAGE;
+    }
+    for (size_t i = 0; i < c->n_hosts; i++) {
+        _cleanup_free_ char *xml = NULL, *base = file_name(c->hosts[i].name);
+        _cleanup_free_ char *path = mc_xasprintf("%s/%s", dir, base);
+        size_t len = 0;
+        if (mc_facts_to_xml(c->hosts[i].facts, &xml, &len) < 0) {
+            mc_log_error("cannot serialize the facts of '%s'", c->hosts[i].name);
+            return MC_EXIT_UNKNOWN;
+        }
+        FILE *f = fopen(path, "we");
+        size_t w = f ? fwrite(xml, 1, len, f) : 0;
+        if (!f || fclose(f) != 0 || w != len) {
+            mc_log_error("cannot write '%s': %s", path, strerror(errno ? errno : EIO));
+            return MC_EXIT_USAGE;
+        }
+    }
+    return 0;
+}
+
+/* Gather every host (bounded parallelism), each with all its domains, into c. */
+static int gather_live(const struct cluster_args *a, const struct mc_global *g, char *const *names,
+                       char *const *specs, size_t n, struct mc_cluster *c, struct live *l)
+{
+    struct mc_hostset_opts ho = {
+        .transport = a->transport,
+        .remote_command = a->remote_command,
+        .timeout_ms = (int)a->timeout * 1000,
+        .keep_unreachable = true,
+        .verbose = g->verbose,
+        .max_parallel = a->jobs > 0 ? (int)a->jobs : 10,
+        .progress = progress,
+        .progress_userdata = l,
+    };
+    l->tty = isatty(STDERR_FILENO);
+    l->hs = mc_hostset_new(&ho);
+    l->hosts = mc_xcalloc(n + 1, sizeof(*l->hosts));
+    l->n = n;
+    for (size_t i = 0; i < n; i++) {
+        _cleanup_error_ struct mc_error err = { 0 };
+        if (mc_hostset_add(l->hs, specs[i], &l->hosts[i], &err) < 0) {
+            if (strcmp(names[i], specs[i]) == 0)
+                mc_log_error("%s", err.message);
+            else
+                mc_log_error("host '%s': %s", names[i], err.message);
+            return MC_EXIT_USAGE;
+        }
+        l->hosts[i]->want_all_vms = true;
+    }
+    _cleanup_error_ struct mc_error err = { 0 };
+    if (mc_hostset_open(l->hs, &err) < 0) {
+        mc_log_error("%s", err.message);
+        return MC_EXIT_UNKNOWN;
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct mc_host *h = l->hosts[i];
+        if (h->rc < 0) {
+            /* Every fact of the host is missing: its cells are unknown, and say why. */
+            struct mc_host_facts *f = mc_host_facts_new();
+            const char *why = h->err.message ? h->err.message : "unreachable";
+            static const char *const areas[] = { "os", "virt", "mounts", "storage", "net" };
+            for (size_t k = 0; k < ARRAY_SIZE(areas); k++)
+                mc_facts_add_error(f, areas[k], h->rc, "%s", why);
+            f->areas = MC_AREA_OS | MC_AREA_VIRT | MC_AREA_CPU | MC_AREA_MOUNTS | MC_AREA_STORAGE |
+                       MC_AREA_NET;
+            f->name = mc_xstrdup(names[i]);
+            mc_cluster_add_host(c, names[i], f, "unreachable", true);
+            continue;
+        }
+        free(h->facts->name);
+        h->facts->name = mc_xstrdup(names[i]);
+        size_t k = mc_cluster_add_host(c, names[i], h->facts, "live", false);
+        c->hosts[k].borrowed = true; /* the host set's, and the probes need them there */
+    }
+    return 0;
+}
+
+static const struct mc_pair_facts *probed(const struct mc_cluster *c, size_t vm, size_t dst,
+                                          void *userdata)
+{
+    const struct live *l = userdata;
+    size_t i = vm * c->n_hosts + dst;
+    return i < l->n_rel ? l->rel[i] : NULL;
+}
+
+static bool vm_wanted(const struct mc_vm_facts *vm, const char *only)
+{
+    return !only || (vm->name && strcmp(vm->name, only) == 0) ||
+           (vm->uuid && strcasecmp(vm->uuid, only) == 0);
+}
+
+/*
+ * --probe: check's live probes for every domain (in the order the cluster numbers them) and
+ * every other reachable host, one pair at a time (a host's session serves one thread).
+ */
+static void probe_cells(const struct cluster_args *a, struct mc_cluster *c, struct live *l)
+{
+    size_t n = c->n_hosts, vi = 0;
+    size_t total = 0;
+    for (size_t s = 0; s < n; s++)
+        if (!c->hosts[s].unreachable)
+            MC_HOST_FOREACH_VM (vm, c->hosts[s].facts)
+                total += vm_wanted(vm, a->vm);
+    l->n_rel = total * n;
+    l->rel = mc_xcalloc(l->n_rel + 1, sizeof(*l->rel));
+    struct mc_pair_gather_opts po = { .probes = true, .check = &a->copts };
+    size_t done = 0, cells = total * (n ? n - 1 : 0);
+    for (size_t s = 0; s < n; s++) {
+        if (c->hosts[s].unreachable)
+            continue;
+        struct mc_host_facts *f = c->hosts[s].facts;
+        size_t nv = mc_host_n_vms(f);
+        _cleanup_free_ char *first = mc_xstrdup_or_null(nv ? mc_host_vm_at(f, 0)->name : NULL);
+        for (size_t k = 0; k < nv; k++) {
+            if (!vm_wanted(mc_host_vm_at(f, k), a->vm))
+                continue;
+            _cleanup_free_ char *name = mc_xstrdup_or_null(mc_host_vm_at(f, k)->name);
+            /* the domain to probe becomes the host's vm for the pair gatherer, then goes back */
+            if (name)
+                (void)mc_host_select_vm(f, name);
+            for (size_t d = 0; d < n; d++) {
+                if (d == s || c->hosts[d].unreachable)
+                    continue;
+                _cleanup_error_ struct mc_error err = { 0 };
+                struct mc_pair_facts *rel = NULL;
+                if (mc_gather_pair(l->hosts[s], l->hosts[d], &po, &rel, &err) < 0) {
+                    rel = mc_pair_facts_new();
+                    mc_pair_add_error(rel, "probes", err.code, "%s", err.message);
+                }
+                l->rel[vi * n + d] = rel;
+                if (l->tty)
+                    fprintf(stderr, "\rmigcheck: probed %zu of %zu cells", ++done, cells);
+            }
+            if (first)
+                (void)mc_host_select_vm(f, first);
+            vi++;
+        }
+    }
+    if (l->tty)
+        fputs("\r\033[K", stderr);
+}
+
 /* ---- drain ---- */
 
 static int64_t vm_need_kib(const struct mc_vm_facts *vm)
@@ -358,9 +619,9 @@ static int plan_drain(const struct mc_cluster *c, size_t host, double ratio,
         room[d].mem_known = f->virt.free_memory_kib > 0;
         room[d].mem_kib = f->virt.free_memory_kib;
         double used = 0;
-        MC_HOST_FOREACH_VM(vm, f)
-        if (vm_running(vm))
-            used += (double)vm->vcpus;
+        MC_HOST_FOREACH_VM (vm, f)
+            if (vm_running(vm))
+                used += (double)vm->vcpus;
         room[d].vcpus_known = f->virt.cpus > 0;
         room[d].vcpus = (double)f->virt.cpus * ratio - used;
     }
@@ -475,8 +736,12 @@ static size_t terminal_width(void)
 int verb_cluster(int argc, char **argv, const struct mc_global *g0)
 {
     struct mc_global g = *g0;
-    struct cluster_args a = { .cpu_ratio = 4.0 };
-    a.copts.transport = "ssh";
+    struct cluster_args a = {
+        .cpu_ratio = 4.0,
+        .transport = "ssh",
+        .remote_command = "migcheck",
+        .timeout = 30,
+    };
     int first;
     int r = mc_parse_options(mc_verb_find("cluster"), argc, argv, &g, handle, &a, &first);
     if (r != 0)
@@ -487,14 +752,71 @@ int verb_cluster(int argc, char **argv, const struct mc_global *g0)
         mc_log_error("invalid format '%s' for cluster: expected text, json, junit or html", fmt);
         return MC_EXIT_USAGE;
     }
-    if (first < argc) {
-        mc_log_error("unexpected argument '%s': name the snapshot directory with --facts",
-                     argv[first]);
+    a.copts.transport = a.transport;
+    bool live = first < argc || a.hosts_file;
+    if (live && a.facts_dir) {
+        mc_log_error("--facts reads snapshots: name no hosts with it");
         return MC_EXIT_USAGE;
     }
-    if (!a.facts_dir) {
-        mc_log_error("expected --facts DIR");
+    if (!live && !a.facts_dir) {
+        mc_log_error("expected HOST..., --hosts FILE or --facts DIR");
         fprintf(stderr, "Try 'migcheck cluster --help'.\n");
+        return MC_EXIT_USAGE;
+    }
+    if (!live && (a.save_facts || a.probe)) {
+        mc_log_error("%s needs live hosts, not --facts", a.probe ? "--probe" : "--save-facts");
+        return MC_EXIT_USAGE;
+    }
+    if (a.vm_xml && (a.vm || a.drain || a.probe)) {
+        mc_log_error("--vm-xml judges a domain given as XML: not with %s", a.vm      ? "--vm"
+                                                                           : a.drain ? "--drain"
+                                                                                     : "--probe");
+        return MC_EXIT_USAGE;
+    }
+    _cleanup_(mc_vm_facts_freep) struct mc_vm_facts *template = NULL;
+    if (a.vm_xml) {
+        _cleanup_free_ char *buf = NULL;
+        size_t len = 0;
+        int rr = mc_read_file(a.vm_xml, 64u << 20, &buf, &len);
+        if (rr < 0) {
+            mc_log_error("cannot read '%s': %s", a.vm_xml, strerror(-rr));
+            return MC_EXIT_USAGE;
+        }
+        _cleanup_error_ struct mc_error err = { 0 };
+        _cleanup_free_ char *what = mc_xasprintf("domain XML '%s'", a.vm_xml);
+        if (mc_domain_xml_parse(buf, len, what, &template, &err) < 0) {
+            mc_log_error("%s", err.message);
+            return MC_EXIT_USAGE;
+        }
+    }
+    /* The hosts: as named on the command line, then those of the inventory. */
+    _cleanup_strv_free_ char **names = NULL, **specs = NULL;
+    for (int i = first; i < argc; i++) {
+        mc_strv_add(&names, argv[i]);
+        mc_strv_add(&specs, argv[i]);
+    }
+    if (a.hosts_file) {
+        struct mc_inventory inv = { 0 };
+        _cleanup_error_ struct mc_error err = { 0 };
+        if (mc_inventory_load(a.hosts_file, &inv, &err) < 0) {
+            mc_log_error("%s", err.message);
+            return MC_EXIT_USAGE;
+        }
+        for (size_t i = 0; i < inv.n_hosts; i++) {
+            mc_strv_add(&names, inv.hosts[i].name);
+            mc_strv_add(&specs, inv.hosts[i].spec);
+        }
+        mc_inventory_clear(&inv);
+    }
+    size_t n_live = mc_strv_length(names);
+    for (size_t i = 0; i < n_live; i++)
+        for (size_t k = 0; k < i; k++)
+            if (strcmp(names[i], names[k]) == 0) {
+                mc_log_error("host '%s' is named twice", names[i]);
+                return MC_EXIT_USAGE;
+            }
+    if (live && n_live < 2) {
+        mc_log_error("a cluster needs at least two hosts");
         return MC_EXIT_USAGE;
     }
 
@@ -517,11 +839,18 @@ int verb_cluster(int argc, char **argv, const struct mc_global *g0)
 
     double t0 = mc_now(), cpu0 = cpu_now();
     struct mc_cluster c = { 0 };
-    int rc = load_dir(a.facts_dir, a.jobs, &c);
+    struct live l = { 0 };
+    int rc = live ? gather_live(&a, &g, names, specs, n_live, &c, &l)
+                  : load_dir(a.facts_dir, a.jobs, &c);
+    if (rc == 0 && a.save_facts)
+        rc = save_snapshots(a.save_facts, &c);
     if (rc) {
         mc_cluster_free(&c);
+        live_clear(&l);
         return rc;
     }
+    if (a.probe)
+        probe_cells(&a, &c, &l);
     double t_load = mc_now() - t0, cpu_load = cpu_now() - cpu0;
     size_t drain_host = SIZE_MAX;
     if (a.drain) {
@@ -531,6 +860,7 @@ int verb_cluster(int argc, char **argv, const struct mc_global *g0)
         if (drain_host == SIZE_MAX) {
             mc_log_error("no host '%s' in the cluster", a.drain);
             mc_cluster_free(&c);
+            live_clear(&l);
             return MC_EXIT_USAGE;
         }
     }
@@ -540,12 +870,15 @@ int verb_cluster(int argc, char **argv, const struct mc_global *g0)
         .policy = policy,
         .strict = a.strict,
         .check = &a.copts,
-        .threads = (int)jobs_or_cpus(a.jobs),
+        .threads = live ? 0 : (int)jobs_or_cpus(a.jobs),
+        .pair_facts = a.probe ? probed : NULL,
+        .pair_facts_userdata = &l,
     };
     double cpu1 = cpu_now();
-    if (mc_cluster_judge(&c, &co, a.vm) == -ENOENT) {
+    if (mc_cluster_judge(&c, &co, a.vm, template) == -ENOENT) {
         mc_log_error("no host of the cluster has a domain '%s'", a.vm);
         mc_cluster_free(&c);
+        live_clear(&l);
         return MC_EXIT_USAGE;
     }
 
@@ -555,6 +888,7 @@ int verb_cluster(int argc, char **argv, const struct mc_global *g0)
             mc_log_error("%zu of %llu cells differ from their class: a bug, please report it", bad,
                          (unsigned long long)c.n_cells);
             mc_cluster_free(&c);
+            live_clear(&l);
             return MC_EXIT_UNKNOWN;
         }
         mc_log_debug(&g, "--verify: every one of %llu cells judged on its own agrees",
@@ -570,7 +904,7 @@ int verb_cluster(int argc, char **argv, const struct mc_global *g0)
         exit_code = c.hosts[drain_host].unreachable
                         ? MC_EXIT_UNKNOWN
                         : plan_drain(&c, drain_host, a.cpu_ratio, &plan);
-    } else if (a.vm) {
+    } else if (a.vm || template) {
         bool anywhere = false;
         for (size_t i = 0; i < c.n_vms; i++)
             anywhere |= c.vms[i].counts[MC_CELL_MIGRATABLE] > 0;
@@ -580,7 +914,13 @@ int verb_cluster(int argc, char **argv, const struct mc_global *g0)
     struct mc_split *splits = NULL;
     size_t n_splits = 0;
     mc_cluster_splits(&c, &splits, &n_splits);
-    _cleanup_free_ char *source = mc_xasprintf("snapshots in %s", a.facts_dir);
+    _cleanup_free_ char *source_hosts =
+        live ? mc_xasprintf("live hosts%s", a.probe ? ", with live probes" : "")
+             : mc_xasprintf("snapshots in %s", a.facts_dir);
+    _cleanup_free_ char *source =
+        template ? mc_xasprintf("%s; domain '%s' of %s on each host in turn", source_hosts,
+                                template->name ? template->name : "?", a.vm_xml)
+                 : mc_xstrdup(source_hosts);
     struct mc_cluster_view view = {
         .c = &c,
         .o = &co,
@@ -618,6 +958,7 @@ int verb_cluster(int argc, char **argv, const struct mc_global *g0)
     mc_cluster_splits_free(splits, n_splits);
     mc_drain_plan_clear(&plan);
     mc_cluster_free(&c);
+    live_clear(&l);
     if (wr < 0)
         return MC_EXIT_UNKNOWN;
     return exit_code;

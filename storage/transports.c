@@ -698,8 +698,8 @@ static void gather_one_vm_blockdevs(struct mc_source *src, struct mc_host_facts 
 
 static void gather_vm_blockdevs(struct mc_source *src, struct mc_host_facts *h)
 {
-    MC_HOST_FOREACH_VM(vm, h)
-    gather_one_vm_blockdevs(src, h, vm);
+    MC_HOST_FOREACH_VM (vm, h)
+        gather_one_vm_blockdevs(src, h, vm);
 }
 
 void mc_storage_gather(struct mc_source *src, struct mc_host_facts *h)

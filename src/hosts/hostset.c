@@ -182,6 +182,8 @@ static void *virt_thread(void *arg)
         mc_virt_gather(h->conn, NULL, h->hv);
         if (h->want_vm && !h->vm_override)
             mc_vm_gather(h->conn, h->want_vm, h->hv);
+        if (h->want_all_vms)
+            mc_vm_gather_all(h->conn, h->hv);
     }
     h->t_virt = mc_now() - t0;
     return NULL;
@@ -204,6 +206,13 @@ static void merge_virt(struct mc_host_facts *h, struct mc_host_facts *hv, bool k
     mc_vm_facts_free(h->vm);
     h->vm = hv->vm;
     hv->vm = NULL;
+    for (size_t i = 0; i < h->n_other_vms; i++)
+        mc_struct_clear(&mc_desc_vm_facts, &h->other_vms[i]);
+    free(h->other_vms);
+    h->other_vms = hv->other_vms;
+    h->n_other_vms = hv->n_other_vms;
+    hv->other_vms = NULL;
+    hv->n_other_vms = 0;
     for (size_t i = 0; i < hv->n_errors; i++) {
         const struct mc_fact_error *e = &hv->errors[i];
         if (keep_conf && e->area && strcmp(e->area, "virt/qemu-conf") == 0)
@@ -241,6 +250,49 @@ static void gather_facts(struct mc_host *h)
         h->facts->areas |= MC_AREA_OS | MC_AREA_MOUNTS | MC_AREA_STORAGE | MC_AREA_NET;
     }
     h->conf_from_agent = kind && strcmp(kind, "xml") == 0;
+}
+
+/*
+ * The ROMs every domain loads, hashed on the host, and the block devices they use: what `facts
+ * --all-vms` records on the host itself. One probe request each, only when a domain needs it.
+ */
+static void describe_all_vms(struct mc_host *h)
+{
+    int timeout = h->set->o.timeout_ms;
+    _cleanup_strv_free_ char **spec = NULL;
+    bool block = false;
+    MC_HOST_FOREACH_VM (vm, h->facts) {
+        _cleanup_strv_free_ char **more = mc_os_rom_hash_spec(vm);
+        STRV_FOREACH (line, more)
+            if (!mc_strv_contains(spec, *line))
+                mc_strv_add(&spec, *line);
+        for (size_t i = 0; i < vm->n_disks; i++)
+            block |= vm->disks[i].type && strcmp(vm->disks[i].type, "block") == 0;
+    }
+    if (spec) {
+        const char *const *specs[] = { (const char *const *)spec, NULL };
+        _cleanup_(mc_source_freep) struct mc_source *dump = NULL;
+        _cleanup_error_ struct mc_error err = { 0 };
+        if (mc_session_probe(&h->sess, specs, timeout, &dump, &err) < 0)
+            mc_facts_add_error(h->facts, "os/roms", err.code, "%s", err.message);
+        else
+            mc_os_hash_vm_roms(dump, h->facts);
+    }
+    if (block) {
+        _cleanup_(mc_source_freep) struct mc_source *probed = NULL;
+        struct mc_source *src = h->dump;
+        if (!src) {
+            const char *const *specs[] = { mc_storage_probe_spec, NULL };
+            _cleanup_error_ struct mc_error err = { 0 };
+            if (mc_session_probe(&h->sess, specs, timeout, &probed, &err) < 0) {
+                mc_facts_add_error(h->facts, "storage/blockdevs", err.code, "%s", err.message);
+                return;
+            }
+            src = probed;
+        }
+        mc_storage_facts_clear(&h->facts->storage);
+        mc_storage_gather(src, h->facts);
+    }
 }
 
 static void *host_thread(void *arg)
@@ -286,7 +338,9 @@ static void *host_thread(void *arg)
         h->facts->vm = mc_new0(struct mc_vm_facts, 1);
         mc_struct_copy(&mc_desc_vm_facts, h->facts->vm, h->vm_override);
     }
-    if (h->want_vm)
+    if (h->want_all_vms && !h->no_facts)
+        describe_all_vms(h);
+    if (h->want_vm || h->want_all_vms)
         h->facts->areas |= MC_AREA_VM;
     free(h->facts->name);
     h->facts->name = mc_xstrdup(h->spec.label);
@@ -298,6 +352,37 @@ static void *host_thread(void *arg)
     return NULL;
 }
 
+struct open_pool {
+    struct mc_hostset *hs;
+    pthread_mutex_t lock;
+    size_t next;  /* the next host index to look at */
+    size_t done;  /* hosts opened (or not) so far */
+    size_t total; /* hosts to open */
+};
+
+static void *open_worker(void *arg)
+{
+    struct open_pool *p = arg;
+    for (;;) {
+        struct mc_host *h = NULL;
+        pthread_mutex_lock(&p->lock);
+        while (p->next < p->hs->n && !h) {
+            struct mc_host *c = p->hs->hosts[p->next++];
+            if (c->rc > 0) /* not opened, nor failed, before */
+                h = c;
+        }
+        pthread_mutex_unlock(&p->lock);
+        if (!h)
+            return NULL;
+        host_thread(h);
+        pthread_mutex_lock(&p->lock);
+        p->done++;
+        if (p->hs->o.progress)
+            p->hs->o.progress(h, p->done, p->total, p->hs->o.progress_userdata);
+        pthread_mutex_unlock(&p->lock);
+    }
+}
+
 int mc_hostset_open(struct mc_hostset *hs, struct mc_error *reterr)
 {
     if (!hs->control_dir) {
@@ -307,19 +392,24 @@ int mc_hostset_open(struct mc_hostset *hs, struct mc_error *reterr)
     }
     mc_virt_init();
     double t0 = mc_now();
-    pthread_t *threads = mc_new0(pthread_t, hs->n + 1);
-    bool *up = mc_new0(bool, hs->n + 1);
-    for (size_t i = 0; i < hs->n; i++) {
-        struct mc_host *h = hs->hosts[i];
-        if (h->rc <= 0)
-            continue; /* opened before, or failed before */
-        up[i] = pthread_create(&threads[i], NULL, host_thread, h) == 0;
-        if (!up[i])
-            host_thread(h);
-    }
+    /* Workers take the hosts not yet open in turn: at most max_parallel at once. */
+    struct open_pool pool = { .hs = hs };
+    pthread_mutex_init(&pool.lock, NULL);
     for (size_t i = 0; i < hs->n; i++)
+        pool.total += hs->hosts[i]->rc > 0;
+    size_t workers = hs->o.max_parallel > 0 ? (size_t)hs->o.max_parallel : pool.total;
+    if (workers > pool.total)
+        workers = pool.total;
+    pthread_t *threads = mc_new0(pthread_t, workers + 1);
+    bool *up = mc_new0(bool, workers + 1);
+    for (size_t i = 0; i < workers; i++)
+        up[i] = pthread_create(&threads[i], NULL, open_worker, &pool) == 0;
+    if (workers && !up[0])
+        open_worker(&pool); /* no thread at all: open them here */
+    for (size_t i = 0; i < workers; i++)
         if (up[i])
             pthread_join(threads[i], NULL);
+    pthread_mutex_destroy(&pool.lock);
     free(threads);
     free(up);
     for (size_t i = 0; i < hs->n; i++) {

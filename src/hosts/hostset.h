@@ -43,6 +43,9 @@ struct mc_host {
     const char *want_vm;                   /* the domain to gather with the facts, or NULL */
     const struct mc_vm_facts *vm_override; /* --vm-xml: use this domain instead of gathering */
     bool no_facts;                         /* only connect (no facts request) */
+    /* Every domain of the host with the facts (as `facts --all-vms`): their ROMs hashed and
+     * their block devices described, one more request each when a domain needs it. */
+    bool want_all_vms;
     /* Filled by mc_hostset_open. */
     int rc; /* 0, or why the host could not be opened (err says it) */
     struct mc_error err;
@@ -66,6 +69,10 @@ struct mc_hostset_opts {
     bool keep_unreachable;      /* open succeeds although some hosts could not be reached */
     bool insecure_no_verify;    /* accept URIs that turn host key checks off (no_verify=1) */
     int verbose;                /* > 0: timings on stderr */
+    int max_parallel;           /* hosts opened at once (ssh's MaxStartups); 0: all */
+    /* Called (never at the same time twice) after each host was opened or found unreachable. */
+    void (*progress)(const struct mc_host *h, size_t done, size_t total, void *userdata);
+    void *progress_userdata;
 };
 
 struct mc_hostset *mc_hostset_new(const struct mc_hostset_opts *o);

@@ -1263,8 +1263,7 @@ static int hash_file(struct mc_source *src, const char *path, char **ret, int64_
 void mc_os_hash_vm_roms(struct mc_source *src, struct mc_host_facts *h)
 {
     _cleanup_strv_free_ char **names = NULL;
-    MC_HOST_FOREACH_VM(vm, h)
-    {
+    MC_HOST_FOREACH_VM (vm, h) {
         _cleanup_strv_free_ char **more = mc_os_vm_rom_names(vm);
         STRV_FOREACH (n, more)
             if (!mc_strv_contains(names, *n))
@@ -1306,8 +1305,7 @@ void mc_os_hash_vm_roms(struct mc_source *src, struct mc_host_facts *h)
     if (added && h->os.n_roms > 1)
         qsort(h->os.roms, h->os.n_roms, sizeof(*h->os.roms), cmp_rom);
     /* Which of them each domain loads, so a snapshot of several domains tells them apart. */
-    MC_HOST_FOREACH_VM(vm, h)
-    {
+    MC_HOST_FOREACH_VM (vm, h) {
         _cleanup_strv_free_ char **mine = mc_os_vm_rom_names(vm);
         mc_strv_free(vm->roms);
         vm->roms = NULL;

@@ -7,7 +7,8 @@
 #
 # A case is CLUSTER_DIR/cases/CASE with a README (what it is), args (extra arguments, may be
 # empty), and either gen (gen-cluster arguments: the snapshots are generated, with the golden
-# cases of tests/golden as templates) or a directory facts/ of snapshot files. For each format
+# cases of tests/golden as templates) or a directory facts/ of snapshot files, and optionally
+# vm.xml (a domain for --vm-xml, copied next to facts/). For each format
 # (text, json, junit, html) the runner calls, in a scratch directory holding facts/,
 #   migcheck cluster --facts facts --policy= ARGS --format FMT --color=never
 # with COLUMNS=100, and compares stdout, stderr and the exit status with
@@ -47,6 +48,7 @@ for case in "$@"; do
     elif [[ -d $c/facts ]]; then
         cp -r "$c/facts" "$work/facts"
     fi
+    [[ -e $c/vm.xml ]] && cp "$c/vm.xml" "$work/vm.xml"
     for fmt in "${formats[@]}"; do
         out=$tmp/$case.$fmt
         (cd "$work" && exec env -u NO_COLOR LC_ALL=C.UTF-8 TZ=UTC COLUMNS=100 \

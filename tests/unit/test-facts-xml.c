@@ -364,8 +364,8 @@ static void test_several_domains(void **state)
     assert_string_equal(back->other_vms[1].name, "web'1\"\n<&>");
     assert_int_equal(mc_host_select_vm(back, "nothere"), -ENOENT);
     size_t n = 0;
-    MC_HOST_FOREACH_VM(vm, back)
-    n += vm->name != NULL;
+    MC_HOST_FOREACH_VM (vm, back)
+        n += vm->name != NULL;
     assert_int_equal(n, 3);
     /* A copy carries them all. */
     struct mc_host_facts *copy = mc_host_facts_new();
