@@ -529,7 +529,7 @@ int mc_render_cluster_json(const struct mc_cluster_view *v, FILE *f)
                   "{\n  \"schema\": %d,\n  \"generator\": \"migcheck %s\",\n  \"kind\": "
                   "\"cluster\",\n  \"source\": ",
                   MC_CLUSTER_SCHEMA, MIGCHECK_VERSION);
-    put_json(&b, jstr(v->source) ? jstr(v->source) : json_object_new_null());
+    put_json(&b, v->source ? json_object_new_string(v->source) : json_object_new_null());
     mc_buf_printf(&b, ",\n  \"exit_code\": %d,\n  \"summary\": ", v->exit_code);
     struct json_object *sum = json_object_new_object();
     json_object_object_add(sum, "hosts", json_object_new_int64((int64_t)c->n_hosts));
