@@ -128,6 +128,15 @@ void mc_log_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void mc_log_debug(const struct mc_global *g, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/*
+ * --save-facts DIR (check, cluster): the directory opened, made 0700 when it is not there; -1
+ * (said on stderr) unless it belongs to the effective user and no one else can write to it.
+ * Files go in through O_EXCL|O_NOFOLLOW temporary names renamed into place, so a planted
+ * symlink is replaced, never followed.
+ */
+int mc_save_dir_open(const char *dir);
+int mc_save_file(int dfd, const char *dir, const char *name, const char *data, size_t len);
+
 /* Verbs */
 int verb_facts(int argc, char **argv, const struct mc_global *g);
 int verb_check(int argc, char **argv, const struct mc_global *g);

@@ -282,7 +282,7 @@ static int load_vm_xml(const char *path, struct mc_vm_facts **ret)
  * with O_EXCL|O_NOFOLLOW under a temporary name and renamed over the final one, so a symlink
  * planted at a final name is replaced, never followed (migcheck often runs as root).
  */
-static int write_file(int dfd, const char *dir, const char *name, const char *data, size_t len)
+int mc_save_file(int dfd, const char *dir, const char *name, const char *data, size_t len)
 {
     _cleanup_free_ char *tmp = NULL;
     int fd = -1;
@@ -313,7 +313,7 @@ static int write_file(int dfd, const char *dir, const char *name, const char *da
     return 0;
 }
 
-static int open_own_dir(const char *dir)
+int mc_save_dir_open(const char *dir)
 {
     if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
         mc_log_error("cannot create '%s' (--save-facts): %s", dir, strerror(errno));
@@ -340,7 +340,7 @@ static int open_own_dir(const char *dir)
  * cannot be made is bad input (exit 2), found before the hosts are reached. */
 static int prepare_save_dir(const char *dir)
 {
-    int dfd = open_own_dir(dir);
+    int dfd = mc_save_dir_open(dir);
     if (dfd < 0)
         return -1;
     close(dfd);
@@ -355,13 +355,13 @@ static int save_facts(const char *dir, const struct mc_host_facts *src,
     if ((src && mc_facts_to_xml(src, &a, &la) < 0) || (dst && mc_facts_to_xml(dst, &b, &lb) < 0) ||
         mc_pair_to_xml(rel, &c, &lc) < 0)
         return -1;
-    int dfd = open_own_dir(dir);
+    int dfd = mc_save_dir_open(dir);
     if (dfd < 0)
         return -1;
     int r = 0;
-    if ((a && write_file(dfd, dir, "src.xml", a, la) < 0) ||
-        (b && write_file(dfd, dir, "dst.xml", b, lb) < 0) ||
-        write_file(dfd, dir, "pair.xml", c, lc) < 0)
+    if ((a && mc_save_file(dfd, dir, "src.xml", a, la) < 0) ||
+        (b && mc_save_file(dfd, dir, "dst.xml", b, lb) < 0) ||
+        mc_save_file(dfd, dir, "pair.xml", c, lc) < 0)
         r = -1;
     close(dfd);
     return r;

@@ -380,26 +380,22 @@ static char *file_name(const char *name)
 
 static int save_snapshots(const char *dir, const struct mc_cluster *c)
 {
-    if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-        mc_log_error("cannot create '%s': %s", dir, strerror(errno));
+    int dfd = mc_save_dir_open(dir);
+    if (dfd < 0)
         return MC_EXIT_USAGE;
-    }
-    for (size_t i = 0; i < c->n_hosts; i++) {
+    int rc = 0;
+    for (size_t i = 0; i < c->n_hosts && rc == 0; i++) {
         _cleanup_free_ char *xml = NULL, *base = file_name(c->hosts[i].name);
-        _cleanup_free_ char *path = mc_xasprintf("%s/%s", dir, base);
         size_t len = 0;
         if (mc_facts_to_xml(c->hosts[i].facts, &xml, &len) < 0) {
             mc_log_error("cannot serialize the facts of '%s'", c->hosts[i].name);
-            return MC_EXIT_UNKNOWN;
-        }
-        FILE *f = fopen(path, "we");
-        size_t w = f ? fwrite(xml, 1, len, f) : 0;
-        if (!f || fclose(f) != 0 || w != len) {
-            mc_log_error("cannot write '%s': %s", path, strerror(errno ? errno : EIO));
-            return MC_EXIT_USAGE;
+            rc = MC_EXIT_UNKNOWN;
+        } else if (mc_save_file(dfd, dir, base, xml, len) < 0) {
+            rc = MC_EXIT_USAGE;
         }
     }
-    return 0;
+    close(dfd);
+    return rc;
 }
 
 /* Gather every host (bounded parallelism), each with all its domains, into c. */
@@ -766,6 +762,13 @@ int verb_cluster(int argc, char **argv, const struct mc_global *g0)
     if (!live && (a.save_facts || a.probe)) {
         mc_log_error("%s needs live hosts, not --facts", a.probe ? "--probe" : "--save-facts");
         return MC_EXIT_USAGE;
+    }
+    if (a.save_facts) {
+        /* Refused before any host is reached, as check does. */
+        int dfd = mc_save_dir_open(a.save_facts);
+        if (dfd < 0)
+            return MC_EXIT_USAGE;
+        close(dfd);
     }
     if (a.vm_xml && (a.vm || a.drain || a.probe)) {
         mc_log_error("--vm-xml judges a domain given as XML: not with %s", a.vm      ? "--vm"

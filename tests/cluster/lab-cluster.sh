@@ -86,7 +86,11 @@ agree() { # LABEL CLUSTER-JSON CHECK-ARGS...
 	done
 }
 
-# Live, without probes, hosts on the command line; the snapshots saved.
+# Live, without probes, hosts on the command line; the snapshots saved into a directory of our
+# own where a symlink is planted at a name cluster writes: replaced, never followed.
+mkdir -m 700 "$TMP/facts"
+echo original >"$TMP/victim"
+ln -s "$TMP/victim" "$TMP/facts/lab-a.xml"
 rc=0
 "$M" cluster "${R[@]}" --save-facts "$TMP/facts" --format json lab-a lab-b >"$TMP/live.json" || rc=$?
 [[ $rc -eq 0 ]] || fail "cluster lab-a lab-b exited $rc"
@@ -95,8 +99,9 @@ agree "live" "$TMP/live.json" "${R[@]}" --no-probe --policy=
 
 # From the saved snapshots.
 for h in lab-a lab-b; do
-	[[ -s $TMP/facts/$h.xml ]] || fail "--save-facts wrote no $h.xml"
+	[[ -s $TMP/facts/$h.xml && ! -L $TMP/facts/$h.xml ]] || fail "--save-facts wrote no $h.xml"
 done
+[[ $(cat "$TMP/victim") == original ]] || fail "--save-facts followed a planted symlink"
 "$M" cluster --facts "$TMP/facts" --policy= --format json >"$TMP/snap.json" || fail "cluster --facts failed"
 for vm in "${!home[@]}"; do
 	src=${home[$vm]}

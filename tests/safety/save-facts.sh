@@ -59,4 +59,14 @@ if [[ $(id -u) == 0 ]]; then
 	[[ $rc == 2 ]] || fail "another user's directory: exit $rc, expected 2"
 	[[ -z $(ls -A "$tmp/other") ]] || fail "written into another user's directory"
 fi
+# cluster --save-facts: the same directory checks, before any host is reached (the address
+# below answers nothing; a refusal that came after gathering would take the whole timeout).
+for d in "$tmp/shared" "$tmp/link"; do
+	rc=0
+	timeout 60 "$M" cluster --save-facts "$d" --timeout 30 169.254.42.99 169.254.42.98 \
+		>/dev/null 2>"$tmp/err" || rc=$?
+	[[ $rc == 2 ]] || fail "cluster --save-facts $d: exit $rc, expected 2: $(cat "$tmp/err")"
+done
+[[ $(cat "$victim") == original && ! -e $tmp/shared/169.254.42.99.xml ]] ||
+	fail "cluster wrote into a world-writable directory"
 echo "save-facts: PASS"
