@@ -45,7 +45,8 @@ declare -A home=([cl-nfs-a]=lab-a [cl-local-a]=lab-a [cl-br-a]=lab-a [cl-nfs-b]=
 declare -A expect=([cl-nfs-a]=migratable [cl-local-a]=blocked [cl-br-a]=blocked
 	[cl-nfs-b]=migratable [cl-local-b]=blocked)
 other() { [[ $1 == lab-a ]] && echo lab-b || echo lab-a; }
-R=(--remote-command="$M")
+# A generous host timeout: the comparison is of verdicts, and a loaded machine is slow.
+R=(--remote-command="$M" --timeout=120)
 
 # facts --all-vms on a host holds every domain (a snapshot of version 2).
 "$LAB" exec lab-a "$M" facts --all-vms >"$TMP/lab-a-all.xml"
