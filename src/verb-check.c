@@ -28,6 +28,7 @@
 #include "util/buf.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/interrupt.h"
 #include "util/random.h"
 #include "util/spawn.h"
 #include "util/strv.h"
@@ -442,6 +443,21 @@ static int migration_flags_conflict(const struct check_args *a)
     return 0;
 }
 
+/*
+ * A signal came (SIGINT, SIGTERM, SIGHUP): what the check started on the hosts is undone on the
+ * way (the probes remove their canaries and end their listeners even when interrupted); close
+ * the sessions, remove the private directory, and end by the same signal.
+ */
+static int interrupted(struct mc_hostset **hs)
+{
+    mc_interrupt_ignore(true);
+    mc_hostset_free(*hs);
+    *hs = NULL;
+    mc_log_error("interrupted");
+    mc_interrupt_finish();
+    return MC_EXIT_UNKNOWN;
+}
+
 int verb_check(int argc, char **argv, const struct mc_global *g0)
 {
     struct mc_global g = *g0;
@@ -636,7 +652,10 @@ int verb_check(int argc, char **argv, const struct mc_global *g0)
         }
         hsrc->want_vm = vm_name;
         hsrc->vm_override = vm_file;
+        mc_interrupt_install();
         r = mc_hostset_open(hs, &err);
+        if (mc_interrupt_signal())
+            return interrupted(&hs);
         if (r == -ENOENT) {
             mc_log_error("%s", err.message);
             return MC_EXIT_USAGE;
@@ -681,6 +700,10 @@ int verb_check(int argc, char **argv, const struct mc_global *g0)
         } else {
             struct mc_check_run run = { 0 };
             r = mc_check_live(&cfg, hsrc, hdst, !a.no_probe, &run, &err);
+            if (mc_interrupt_signal()) {
+                mc_check_run_clear(&run);
+                return interrupted(&hs);
+            }
             if (r < 0) {
                 mc_log_error("%s", err.message);
                 return MC_EXIT_UNKNOWN;
@@ -699,5 +722,7 @@ int verb_check(int argc, char **argv, const struct mc_global *g0)
     if (mc_check_render(&rep, &g) < 0)
         rc = MC_EXIT_UNKNOWN;
     mc_report_clear(&rep);
+    if (mc_interrupt_signal())
+        return interrupted(&hs);
     return rc;
 }

@@ -27,6 +27,24 @@ mcagent_dec() {
 	mcagent_v=${mcagent_v%x}
 }
 
+# Encode $1 as the protocol does (bytes outside [A-Za-z0-9._/:@,+=-] as \0ooo; empty: \0).
+mcagent_enc() {
+	if [ -z "$1" ]; then
+		printf '\\0'
+		return 0
+	fi
+	printf '%s' "$1" | LC_ALL=C awk 'BEGIN { for (i = 0; i < 256; i++) ord[sprintf("%c", i)] = i }
+		{ line = (NR > 1 ? "\n" : "") $0; out = out line }
+		END {
+			s = out
+			for (i = 1; i <= length(s); i++) {
+				c = substr(s, i, 1)
+				if (c ~ "^[A-Za-z0-9._/:@,+=-]$") printf "%s", c
+				else printf "\\0%03o", ord[c]
+			}
+		}'
+}
+
 # The errno name for why path $1 cannot be used, in mcagent_e.
 mcagent_errno() {
 	mcagent_m=$(ls -d -- "$1" 2>&1 >/dev/null)
@@ -220,6 +238,199 @@ mcagent_resolve() {
 		printf '%s ok %s\n' "$mcagent_id" "$mcagent_a"
 	else
 		printf '%s fail ENOENT\n' "$mcagent_id"
+	fi
+}
+
+# Run "$@" bounded by $mcagent_secs seconds where coreutils' (or busybox's) timeout exists.
+mcagent_bounded() {
+	if command -v timeout >/dev/null 2>&1; then
+		timeout -k 2 "$mcagent_secs" "$@"
+	else
+		"$@"
+	fi
+}
+
+# qemu-open JSON r|rw EMULATOR UID GID: open a block device as QEMU on this host will, with
+# QEMU's own block layer: qemu-io (read-only with -r -U) on the image options JSON, else the
+# emulator itself with -blockdev (and QMP to quit). As uid:gid (QEMU's user) when we are root
+# and it is another user (RUNUID says who it ran as). Opening changes nothing: no format layer,
+# no write.
+#   -> ok TOOL RUNUID                   opened
+#   -> fail TOOL RUNUID EXIT TEXT       QEMU's words for the failure (the client reads them)
+#   -> unsupported                  neither qemu-io nor the emulator is here
+mcagent_qemu_open() {
+	mcagent_dec "$1"
+	mcagent_j=$mcagent_v
+	case $mcagent_j:$2:$4:$5 in
+	'{'*'}':r:[0-9]*:[0-9]* | '{'*'}':rw:[0-9]*:[0-9]*) ;;
+	*)
+		printf '%s error EINVAL\n' "$mcagent_id"
+		return 0
+		;;
+	esac
+	case $4$5 in *[!0-9]*)
+		printf '%s error EINVAL\n' "$mcagent_id"
+		return 0
+		;;
+	esac
+	mcagent_dec "$3"
+	mcagent_emu=$mcagent_v
+	mcagent_secs=15
+	mcagent_mode=$2
+	mcagent_u=$4
+	mcagent_g=$5
+	set --
+	mcagent_runas=$(id -u)
+	if [ "$mcagent_runas" = 0 ] && [ "$mcagent_u" != 0 ] && command -v setpriv >/dev/null 2>&1; then
+		# With the user's groups, as libvirt starts QEMU (none when the uid has no name). A
+		# setpriv that cannot (busybox's applet has other options) leaves us as we are.
+		mcagent_grp=--clear-groups
+		getent passwd "$mcagent_u" >/dev/null 2>&1 && mcagent_grp=--init-groups
+		if setpriv --reuid="$mcagent_u" --regid="$mcagent_g" "$mcagent_grp" -- true \
+			</dev/null >/dev/null 2>&1; then
+			set -- setpriv --reuid="$mcagent_u" --regid="$mcagent_g" "$mcagent_grp" --
+			mcagent_runas=$mcagent_u
+		fi
+	fi
+	if command -v qemu-io >/dev/null 2>&1; then
+		mcagent_tool=qemu-io
+		if [ "$mcagent_mode" = r ]; then
+			mcagent_out=$(mcagent_bounded "$@" qemu-io -r -U -c quit "json:$mcagent_j" 2>&1 </dev/null)
+		else
+			mcagent_out=$(mcagent_bounded "$@" qemu-io -c quit "json:$mcagent_j" 2>&1 </dev/null)
+		fi
+		mcagent_rc=$?
+	elif [ -n "$mcagent_emu" ] && [ -x "$mcagent_emu" ]; then
+		mcagent_tool=$mcagent_emu
+		mcagent_ro=false
+		[ "$mcagent_mode" = r ] && mcagent_ro=true
+		mcagent_out=$(printf '{"execute":"qmp_capabilities"}\n{"execute":"quit"}\n' |
+			mcagent_bounded "$@" "$mcagent_emu" -machine none -nodefaults -display none \
+				-no-user-config -S -qmp stdio \
+				-blockdev "{\"node-name\":\"migcheck-probe\",\"read-only\":$mcagent_ro,${mcagent_j#?}" 2>&1 >/dev/null)
+		mcagent_rc=$?
+	else
+		printf '%s unsupported\n' "$mcagent_id"
+		return 0
+	fi
+	if [ "$mcagent_rc" = 0 ]; then
+		printf '%s ok %s %s\n' "$mcagent_id" "$(mcagent_enc "$mcagent_tool")" "$mcagent_runas"
+	else
+		printf '%s fail %s %s %s %s\n' "$mcagent_id" "$(mcagent_enc "$mcagent_tool")" \
+			"$mcagent_runas" "$mcagent_rc" "$(mcagent_enc "$(printf '%s' "$mcagent_out" | tail -n 3)")"
+	fi
+}
+
+# Is something listening on TCP port $1 (any address)? From /proc/net/tcp and tcp6.
+mcagent_port_busy() {
+	mcagent_hex=$(printf '%04X' "$1")
+	cat /proc/net/tcp /proc/net/tcp6 2>/dev/null |
+		awk -v p="$mcagent_hex" '$4 == "0A" && substr($2, index($2, ":") + 1) == p { f = 1 }
+			END { exit !f }'
+}
+
+mcagent_nap() {
+	sleep 0.05 2>/dev/null || sleep 1
+}
+
+# listen ADDRESS PORT_MIN PORT_MAX TIMEOUT_MS [EMULATOR]: the listener libvirt will start on
+# this host for an incoming migration: QEMU with -incoming on the first free port of the range
+# (-machine none -nodefaults, nothing else), answered "listening PORT" at once, then "accepted"
+# when a connection came (QEMU ends after it: no migration stream) or "timeout" (QEMU is ended).
+mcagent_listen() {
+	case $2:$3:$4 in *[!0-9:]* | :* | *::* | *:)
+		printf '%s error EINVAL\n' "$mcagent_id"
+		return 0
+		;;
+	esac
+	if [ "$2" -lt 1 ] || [ "$3" -gt 65535 ] || [ "$2" -gt "$3" ] || [ "$4" -lt 1 ]; then
+		printf '%s error EINVAL\n' "$mcagent_id"
+		return 0
+	fi
+	mcagent_dec "$1"
+	mcagent_a=$mcagent_v
+	case $mcagent_a in
+	'' | 0.0.0.0 | :: | '[::]')
+		if [ -e /proc/net/if_inet6 ]; then mcagent_a='[::]'; else mcagent_a=0.0.0.0; fi
+		;;
+	*:*) mcagent_a="[$mcagent_a]" ;;
+	esac
+	case $mcagent_a in *[!0-9A-Za-z.:%_\[\]-]*)
+		printf '%s error EINVAL\n' "$mcagent_id"
+		return 0
+		;;
+	esac
+	mcagent_emu=
+	if [ $# -ge 5 ]; then
+		mcagent_dec "$5"
+		[ -x "$mcagent_v" ] && mcagent_emu=$mcagent_v
+	fi
+	if [ -z "$mcagent_emu" ]; then
+		for mcagent_c in "qemu-system-$(uname -m)" /usr/libexec/qemu-kvm qemu-kvm; do
+			if command -v "$mcagent_c" >/dev/null 2>&1; then
+				mcagent_emu=$(command -v "$mcagent_c")
+				break
+			fi
+		done
+	fi
+	if [ -z "$mcagent_emu" ]; then
+		printf '%s unsupported\n' "$mcagent_id"
+		return 0
+	fi
+	mcagent_p=$2
+	mcagent_pmax=$3
+	mcagent_ms=$4
+	mcagent_pid=
+	while [ "$mcagent_p" -le "$mcagent_pmax" ]; do
+		if mcagent_port_busy "$mcagent_p"; then
+			mcagent_p=$((mcagent_p + 1))
+			continue
+		fi
+		# QEMU itself is the background job (its pid is $!). timeout(1), where there is one, is
+		# only the backstop should this agent end first (its session lost): the deadline, time
+		# for QEMU to start on a loaded host, then SIGTERM.
+		set -- "$mcagent_emu" -machine none -nodefaults -display none -no-user-config -S \
+			-incoming "tcp:$mcagent_a:$mcagent_p"
+		if command -v timeout >/dev/null 2>&1; then
+			set -- timeout -k 2 $(((mcagent_ms + 999) / 1000 + 8)) "$@"
+		fi
+		"$@" </dev/null >/dev/null 2>&1 &
+		mcagent_pid=$!
+		mcagent_n=0
+		while kill -0 "$mcagent_pid" 2>/dev/null && ! mcagent_port_busy "$mcagent_p" &&
+			[ "$mcagent_n" -lt 200 ]; do
+			mcagent_nap
+			mcagent_n=$((mcagent_n + 1))
+		done
+		if kill -0 "$mcagent_pid" 2>/dev/null && mcagent_port_busy "$mcagent_p"; then
+			break
+		fi
+		kill "$mcagent_pid" 2>/dev/null
+		wait "$mcagent_pid" 2>/dev/null
+		mcagent_pid=
+		mcagent_p=$((mcagent_p + 1))
+	done
+	if [ -z "$mcagent_pid" ]; then
+		printf '%s fail EADDRINUSE\n' "$mcagent_id"
+		return 0
+	fi
+	printf '%s listening %s %s\n' "$mcagent_id" "$mcagent_p" "$(mcagent_enc "$mcagent_a")"
+	# QEMU ends by itself only when a connection came (what it brings is no migration stream:
+	# "load of migration failed", exit 1); at the deadline this loop ends it (SIGTERM: 143),
+	# or timeout(1) did (124). An end by a signal or by timeout(1) is no connection.
+	mcagent_n=0
+	mcagent_max=$((mcagent_ms / 50))
+	while kill -0 "$mcagent_pid" 2>/dev/null && [ "$mcagent_n" -lt "$mcagent_max" ]; do
+		mcagent_nap
+		mcagent_n=$((mcagent_n + 1))
+	done
+	kill "$mcagent_pid" 2>/dev/null
+	wait "$mcagent_pid" 2>/dev/null
+	mcagent_rc=$?
+	if [ "$mcagent_rc" -ge 1 ] && [ "$mcagent_rc" -lt 124 ]; then
+		printf '%s accepted -\n' "$mcagent_id"
+	else
+		printf '%s timeout\n' "$mcagent_id"
 	fi
 }
 

@@ -61,9 +61,10 @@ static const struct mc_agent_op ops[_MC_OP_MAX] = {
                         .min_args = 3,
                         .c = mc_op_connect },
     [MC_OP_LISTEN] = { .name = "listen",
-                       .args = "ADDRESS PORT_MIN PORT_MAX TIMEOUT_MS",
+                       .args = "ADDRESS PORT_MIN PORT_MAX TIMEOUT_MS [EMULATOR]",
                        .min_args = 4,
-                       .c = mc_op_listen },
+                       .c = mc_op_listen,
+                       .sh = "mcagent_listen" },
     [MC_OP_NFS_STAT] = { .name = "nfs-stat",
                          .args = "SERVER NAME UID GID MODE",
                          .min_args = 5,
@@ -84,6 +85,11 @@ static const struct mc_agent_op ops[_MC_OP_MAX] = {
                              .mutates = true,
                              .c = mc_op_remove_image,
                              .sh = "mcagent_remove_image" },
+    /* The native agent reaches NFS and iSCSI with libnfs/libiscsi (nfs-stat, iscsi-lun). */
+    [MC_OP_QEMU_OPEN] = { .name = "qemu-open",
+                          .args = "JSON r|rw EMULATOR UID GID",
+                          .min_args = 5,
+                          .sh = "mcagent_qemu_open" },
 };
 
 static const char *const reply_names[_MC_REPLY_MAX] = {

@@ -47,11 +47,14 @@ enum mc_op {
     MC_OP_CREATE_TEST,  /* DIR TOKEN UID GID: can that user create a file in DIR (removed) */
     MC_OP_RESOLVE,      /* NAME -> ok ADDRESS... */
     MC_OP_CONNECT,      /* HOST PORT TIMEOUT_MS -> ok RESULT ADDRESS */
-    MC_OP_LISTEN,       /* ADDR PMIN PMAX TIMEOUT_MS -> listening PORT, then accepted|timeout */
+    MC_OP_LISTEN,       /* ADDR PMIN PMAX TIMEOUT_MS [EMULATOR] -> listening PORT, then
+                           accepted|timeout (the sh agent listens with QEMU -incoming) */
     MC_OP_NFS_STAT,     /* SERVER NAME UID GID MODE: the image as QEMU's nfs driver opens it */
     MC_OP_ISCSI_LUN,    /* HOST PORT IQN/LUN INITIATOR [VM]: log in as QEMU would */
     MC_OP_CREATE_IMAGE, /* PATH FORMAT BYTES -> ok INODE: a new empty image, never over a file */
     MC_OP_REMOVE_IMAGE, /* PATH INODE: undo of create-image (only that very file) */
+    MC_OP_QEMU_OPEN,    /* JSON r|rw EMULATOR UID GID: QEMU's block layer opens the image
+                           options JSON as uid:gid -> ok TOOL | fail TOOL EXIT TEXT */
     _MC_OP_MAX,
 };
 

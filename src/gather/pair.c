@@ -11,8 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "agent/ops.h"
 #include "agent/proto.h"
+#include "answers.h"
 #include "checker/facts-schema.h"
 #include "checker/facts-xml.h"
 #include "checker/relate.h"
@@ -26,6 +29,8 @@
 #include "storage/storage.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/interrupt.h"
+#include "util/random.h"
 #include "util/source.h"
 #include "util/spawn.h"
 #include "util/strv.h"
@@ -121,25 +126,32 @@ static int recv_words(struct mc_host *h, unsigned id, int timeout, char ***w,
     return r;
 }
 
-/* A random token of 2 * n hex digits (n <= 16) in buf (2 * n + 1 bytes): names probe files. */
-static void random_token(char *buf, size_t n)
+static struct mc_answer_hosts hosts_of(const struct mc_host *src, const struct mc_host *dst)
 {
-    unsigned char raw[16] = { 0 };
-    FILE *f = fopen("/dev/urandom", "re");
-    if (!f || fread(raw, 1, n, f) != n)
-        for (size_t i = 0; i < n; i++)
-            raw[i] = (unsigned char)(rand() & 0xff);
-    if (f)
-        fclose(f);
-    for (size_t i = 0; i < n; i++)
-        snprintf(buf + 2 * i, 3, "%02x", raw[i]);
+    return (struct mc_answer_hosts){ .src = src->spec.label,
+                                     .dst = dst->spec.label,
+                                     .src_kind = src->sess.kind ? src->sess.kind : "?",
+                                     .dst_kind = dst->sess.kind ? dst->sess.kind : "?" };
+}
+
+static void debug(const struct mc_host *h, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void debug(const struct mc_host *h, const char *fmt, ...)
+{
+    if (mc_hostset_options(h->set)->verbose < 1)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    _cleanup_free_ char *m = mc_xvasprintf(fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "migcheck: debug: %s\n", m);
 }
 
 static void probe_storage(struct mc_host *src, struct mc_host *dst, struct mc_pair_facts *rel,
                           int timeout)
 {
-    char token[33];
-    random_token(token, 16);
+    _cleanup_free_ char *token = mc_random_hex(16);
+    struct mc_answer_hosts names = hosts_of(src, dst);
 
     /* Batch 1: canaries on SRC, sizes on SRC, stat of every candidate on DST. */
     _cleanup_strv_free_ char **dirs = NULL;
@@ -185,43 +197,29 @@ static void probe_storage(struct mc_host *src, struct mc_host *dst, struct mc_pa
         _cleanup_strv_free_ char **w = NULL;
         if (recv_words(src, wr[k].id, timeout, &w, rel, "storage/canary") < 0)
             break;
-        if (reply_is(w, MC_REPLY_OK))
+        const char *why = NULL;
+        if (mc_answer_canary_written(w, &why))
             mc_strv_add(&written, wr[k].arg);
         else
             mc_pair_add_error(rel, "storage/canary", EACCES,
                               "cannot write a canary file in '%s' on '%s': %s", wr[k].arg,
-                              src->spec.label, w[1] ? w[1] : w[0]);
+                              src->spec.label, why);
     }
+    if (nwr)
+        debug(src, "probes: canaries written on %s (%zu)", src->spec.label,
+              mc_strv_length(written));
     for (size_t k = 0; k < nsst; k++) {
         _cleanup_strv_free_ char **w = NULL;
         if (recv_words(src, sst[k].id, timeout, &w, rel, "storage/stat") < 0)
             break;
-        if (reply_is(w, MC_REPLY_OK) && mc_strv_length(w) >= 3)
-            rel->paths[sst[k].path].src_size = strtoll(w[2], NULL, 10);
+        mc_answer_src_stat(&rel->paths[sst[k].path], w);
     }
     /* Per path: which candidates exist on DST. */
-    bool *exists = mc_new0(bool, ndst + 1);
     for (size_t k = 0; k < ndst; k++) {
         _cleanup_strv_free_ char **w = NULL;
         if (recv_words(dst, dst_st[k].id, timeout, &w, rel, "storage/stat") < 0)
             break;
-        struct mc_vm_path *vp = &rel->paths[dst_st[k].path];
-        if (reply_is(w, MC_REPLY_OK)) {
-            exists[k] = true;
-            bool chosen = vp->dst_path ? strcmp(vp->dst_path, dst_st[k].arg) == 0
-                                       : strcmp(vp->src_path, dst_st[k].arg) == 0;
-            if (chosen || vp->exists_probe != MC_PROBE_OK) {
-                vp->exists_probe = MC_PROBE_OK;
-                set_fmt(&vp->exists_detail, "'%s' exists on %s (%s, %s bytes)", dst_st[k].arg,
-                        dst->spec.label, w[1] ? w[1] : "?", w[2] ? w[2] : "?");
-                if (mc_strv_length(w) >= 3)
-                    vp->dst_size = strtoll(w[2], NULL, 10);
-            }
-        } else if (vp->exists_probe == MC_PROBE_NOT_RUN) {
-            vp->exists_probe = reply_is(w, MC_REPLY_FAIL) ? MC_PROBE_FAILED : MC_PROBE_ERROR;
-            set_fmt(&vp->exists_detail, "'%s' on %s: %s", dst_st[k].arg, dst->spec.label,
-                    w[1] ? w[1] : w[0]);
-        }
+        mc_answer_dst_stat(&rel->paths[dst_st[k].path], dst_st[k].arg, w, &names);
     }
 
     /* Batch 2: look for each canary at every existing candidate's directory. */
@@ -243,12 +241,15 @@ static void probe_storage(struct mc_host *src, struct mc_host *dst, struct mc_pa
         p->arg = mc_xstrdup(dst_st[k].arg);
     }
     bool *seen = mc_new0(bool, rel->n_paths + 1);
+    bool all_read = true;
     for (size_t k = 0; k < nrd; k++) {
         _cleanup_strv_free_ char **w = NULL;
-        if (recv_words(dst, rd[k].id, timeout, &w, rel, "storage/canary") < 0)
+        if (recv_words(dst, rd[k].id, timeout, &w, rel, "storage/canary") < 0) {
+            all_read = false;
             break;
+        }
         struct mc_vm_path *vp = &rel->paths[rd[k].path];
-        if (reply_is(w, MC_REPLY_OK) && w[1] && strcmp(w[1], "match") == 0) {
+        if (mc_answer_canary_match(w)) {
             /* Prefer the same path when several candidates see the canary. */
             bool better = !seen[rd[k].path] || strcmp(rd[k].arg, vp->src_path) == 0;
             seen[rd[k].path] = true;
@@ -265,7 +266,7 @@ static void probe_storage(struct mc_host *src, struct mc_host *dst, struct mc_pa
             }
         }
     }
-    for (size_t i = 0; i < rel->n_paths; i++) {
+    for (size_t i = 0; i < rel->n_paths && all_read; i++) {
         struct mc_vm_path *vp = &rel->paths[i];
         if (!is_file_path(vp) || !canary_role(vp) || seen[i])
             continue;
@@ -283,7 +284,7 @@ static void probe_storage(struct mc_host *src, struct mc_host *dst, struct mc_pa
         vp->dst_path = NULL;
     }
 
-    /* Batch 3: can the QEMU user open it on DST; remove the canaries on SRC. */
+    /* Batch 3: can the QEMU user open it on DST. */
     const struct mc_os_facts *dos = &dst->facts->os;
     struct pending *op = NULL;
     size_t nop = 0;
@@ -305,42 +306,43 @@ static void probe_storage(struct mc_host *src, struct mc_host *dst, struct mc_pa
             p->path = i;
         }
     }
+    for (size_t k = 0; k < nop; k++) {
+        _cleanup_strv_free_ char **w = NULL;
+        if (recv_words(dst, op[k].id, timeout, &w, rel, "storage/open") < 0)
+            break;
+        mc_answer_open(&rel->paths[op[k].path], w, dos->qemu_uid, dos->qemu_gid, &names);
+    }
+
+    /*
+     * Remove every canary asked for, acknowledged or not (an answer that came after its
+     * deadline, or not at all because of an interrupt, may still have written one): the
+     * requests run in order on SRC, so the removal comes after the write. This runs even when
+     * interrupted, bounded by its own short deadline.
+     */
+    bool was_ignoring = mc_interrupt_signal() != 0;
+    mc_interrupt_ignore(true);
     struct pending *rm = NULL;
     size_t nrm = 0;
-    STRV_FOREACH (d, written) {
-        _cleanup_free_ char *cpath = mc_xasprintf("%s/.migcheck-canary-%s", *d, token);
+    for (size_t k = 0; k < nwr; k++) {
+        _cleanup_free_ char *cpath = mc_xasprintf("%s/.migcheck-canary-%s", wr[k].arg, token);
         const char *args[] = { cpath, NULL };
         struct pending *p = MC_APPEND(rm, nrm);
         p->id = mc_host_send(src, MC_OP_RM_CANARY, args);
         p->arg = mc_xstrdup(cpath);
     }
-    for (size_t k = 0; k < nop; k++) {
-        _cleanup_strv_free_ char **w = NULL;
-        if (recv_words(dst, op[k].id, timeout, &w, rel, "storage/open") < 0)
-            break;
-        struct mc_vm_path *vp = &rel->paths[op[k].path];
-        if (reply_is(w, MC_REPLY_OK)) {
-            vp->open_probe = MC_PROBE_OK;
-        } else if (reply_is(w, MC_REPLY_FAIL)) {
-            vp->open_probe = MC_PROBE_FAILED;
-            set_fmt(&vp->open_detail, "%s as uid %lld gid %lld", w[1] ? w[1] : "denied",
-                    (long long)dos->qemu_uid, (long long)dos->qemu_gid);
-        } else {
-            vp->open_probe =
-                reply_is(w, MC_REPLY_UNSUPPORTED) ? MC_PROBE_UNSUPPORTED : MC_PROBE_ERROR;
-            set_fmt(&vp->open_detail, "the %s agent on %s cannot open files as another user",
-                    dst->sess.kind, dst->spec.label);
-        }
-    }
+    int rm_timeout = timeout < 10000 ? timeout : 10000;
     for (size_t k = 0; k < nrm; k++) {
         _cleanup_strv_free_ char **w = NULL;
-        if (recv_words(src, rm[k].id, timeout, &w, rel, "storage/canary") < 0)
+        if (recv_words(src, rm[k].id, rm_timeout, &w, rel, "storage/canary") < 0)
             break;
         if (!reply_is(w, MC_REPLY_OK))
             mc_pair_add_error(rel, "storage/canary", EIO, "cannot remove '%s' on '%s'", rm[k].arg,
                               src->spec.label);
     }
-    free(exists);
+    mc_interrupt_ignore(false);
+    (void)was_ignoring;
+    if (nrm)
+        debug(src, "probes: canaries removed on %s", src->spec.label);
     free(seen);
     pendings_free(wr, nwr);
     pendings_free(sst, nsst);
@@ -369,8 +371,7 @@ static void probe_iscsi_chap(struct mc_host *dst, const struct mc_vm_facts *vm,
                 d->auth_user, dst->spec.label);
         return;
     }
-    char token[17];
-    random_token(token, 8);
+    _cleanup_free_ char *token = mc_random_hex(8);
     struct mc_login_probe res = { 0 };
     _cleanup_error_ struct mc_error err = { 0 };
     if (mc_virt_iscsi_login_probe(dst->conn, d, initiator, token, &res, &err) < 0) {
@@ -410,11 +411,88 @@ static void probe_iscsi_chap(struct mc_host *dst, const struct mc_vm_facts *vm,
     mc_login_probe_clear(&res);
 }
 
-/* Network disks: DST reaches the server itself (needs the migcheck agent on DST). */
-static void probe_network_disks(struct mc_host *dst, const struct mc_vm_facts *vm,
-                                struct mc_pair_facts *rel, int timeout)
+/* A user or group of <identity> as a number: "0", "+107", "root"; -1 when only DST knows it. */
+static int64_t identity_id(const char *v, const struct mc_os_facts *dos, bool group)
 {
-    for (size_t i = 0; i < rel->n_paths; i++) {
+    if (!v || !*v)
+        return -1;
+    const char *n = v[0] == '+' ? v + 1 : v;
+    if (*n && strspn(n, "0123456789") == strlen(n) && strlen(n) < 10)
+        return strtoll(n, NULL, 10);
+    if (strcmp(v, "root") == 0)
+        return 0;
+    if (dos->qemu_uid_known && dos->qemu_user && strcmp(v, dos->qemu_user) == 0)
+        return group ? dos->qemu_gid : dos->qemu_uid;
+    return -1;
+}
+
+/*
+ * The -blockdev options QEMU on DST gets for a network disk, as libvirt writes them (protocol
+ * node only: no format layer, nothing written): nfs with the server, path and the ids QEMU
+ * presents; iscsi with portal, target, LUN and initiator name. NULL for other protocols.
+ */
+static char *blockdev_json(const struct mc_disk *d, int64_t uid, int64_t gid, const char *initiator)
+{
+    json_object *o = json_object_new_object();
+    const char *name = d->source_name ? d->source_name : "";
+    if (strcmp(d->protocol, "nfs") == 0) {
+        json_object_object_add(o, "driver", json_object_new_string("nfs"));
+        json_object *srv = json_object_new_object();
+        json_object_object_add(srv, "type", json_object_new_string("inet"));
+        json_object_object_add(srv, "host", json_object_new_string(d->hosts[0].name));
+        json_object_object_add(o, "server", srv);
+        _cleanup_free_ char *path = name[0] == '/' ? mc_xstrdup(name) : mc_xasprintf("/%s", name);
+        json_object_object_add(o, "path", json_object_new_string(path));
+        if (uid >= 0)
+            json_object_object_add(o, "user", json_object_new_int64(uid));
+        if (gid >= 0)
+            json_object_object_add(o, "group", json_object_new_int64(gid));
+    } else if (strcmp(d->protocol, "iscsi") == 0) {
+        _cleanup_free_ char *target = mc_xstrdup(name);
+        char *slash = strrchr(target, '/');
+        long lun = 0;
+        if (slash) {
+            char *end;
+            lun = strtol(slash + 1, &end, 10);
+            if (*end || lun < 0 || lun > 16383) {
+                json_object_put(o);
+                return NULL;
+            }
+            *slash = '\0';
+        }
+        long long port = d->hosts[0].port ? (long long)d->hosts[0].port : 3260;
+        _cleanup_free_ char *portal = strchr(d->hosts[0].name, ':')
+                                          ? mc_xasprintf("[%s]:%lld", d->hosts[0].name, port)
+                                          : mc_xasprintf("%s:%lld", d->hosts[0].name, port);
+        json_object_object_add(o, "driver", json_object_new_string("iscsi"));
+        json_object_object_add(o, "portal", json_object_new_string(portal));
+        json_object_object_add(o, "target", json_object_new_string(target));
+        json_object_object_add(o, "lun", json_object_new_int64(lun));
+        json_object_object_add(o, "transport", json_object_new_string("tcp"));
+        json_object_object_add(o, "initiator-name", json_object_new_string(initiator));
+    } else {
+        json_object_put(o);
+        return NULL;
+    }
+    char *r = mc_xstrdup(
+        json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(o);
+    return r;
+}
+
+/*
+ * Network disks: DST reaches the server itself, the way QEMU on DST will. The migcheck agent
+ * uses libnfs/libiscsi (nfs-stat, iscsi-lun); an agent without them (the sh agent) runs QEMU's
+ * own block layer on DST (qemu-open: qemu-io or the emulator, as QEMU's user, with the disk's
+ * -blockdev options); other protocols get a TCP connection to the server's port from DST.
+ */
+static void probe_network_disks(struct mc_host *src, struct mc_host *dst,
+                                const struct mc_vm_facts *vm, struct mc_pair_facts *rel,
+                                int timeout)
+{
+    struct mc_answer_hosts names = hosts_of(src, dst);
+    const struct mc_os_facts *dos = &dst->facts->os;
+    for (size_t i = 0; i < rel->n_paths && !mc_interrupt_pending(); i++) {
         struct mc_vm_path *vp = &rel->paths[i];
         if (!vp->disk_type || strcmp(vp->disk_type, "network") != 0 || !vp->target)
             continue;
@@ -422,22 +500,23 @@ static void probe_network_disks(struct mc_host *dst, const struct mc_vm_facts *v
         for (size_t k = 0; k < vm->n_disks; k++)
             if (vm->disks[k].target && strcmp(vm->disks[k].target, vp->target) == 0)
                 d = &vm->disks[k];
-        if (!d || d->n_hosts == 0 || !d->hosts[0].name) {
+        if (!d || d->n_hosts == 0 || !d->hosts[0].name || !d->protocol) {
             vp->exists_probe = MC_PROBE_ERROR;
             set_str(&vp->exists_detail, "the disk names no server");
             continue;
         }
-        _cleanup_strv_free_ char **w = NULL;
         _cleanup_error_ struct mc_error err = { 0 };
+        struct mc_answer a = { 0 };
         char port[16];
         int r;
+        bool nfs = strcmp(d->protocol, "nfs") == 0, iscsi = strcmp(d->protocol, "iscsi") == 0;
         /* QEMU's user and initiator name, as QEMU on DST will present them. */
         char quid[24] = "-", qgid[24] = "-";
         bool as_qemu = d->identity_user != NULL;
-        if (!as_qemu && dst->facts->os.qemu_uid_known) {
+        if (!as_qemu && dos->qemu_uid_known) {
             /* Without <identity>, QEMU's NFS driver presents the QEMU process's own ids. */
-            snprintf(quid, sizeof(quid), "%lld", (long long)dst->facts->os.qemu_uid);
-            snprintf(qgid, sizeof(qgid), "%lld", (long long)dst->facts->os.qemu_gid);
+            snprintf(quid, sizeof(quid), "%lld", (long long)dos->qemu_uid);
+            snprintf(qgid, sizeof(qgid), "%lld", (long long)dos->qemu_gid);
             as_qemu = true;
         }
         _cleanup_free_ char *initiator =
@@ -445,11 +524,11 @@ static void probe_network_disks(struct mc_host *dst, const struct mc_vm_facts *v
                              : mc_xasprintf("iqn.2008-11.org.linux-kvm:%s", vm->uuid   ? vm->uuid
                                                                             : vm->name ? vm->name
                                                                                        : "");
-        if (d->protocol && strcmp(d->protocol, "iscsi") == 0 && d->auth_user) {
+        if (iscsi && d->auth_user) {
             probe_iscsi_chap(dst, vm, d, initiator, vp);
             continue;
         }
-        if (d->protocol && strcmp(d->protocol, "nfs") == 0) {
+        if (nfs) {
             const char *uid = d->identity_user ? d->identity_user : quid;
             const char *gid = d->identity_group ? d->identity_group : qgid;
             const char *args[] = { d->hosts[0].name,
@@ -458,23 +537,20 @@ static void probe_network_disks(struct mc_host *dst, const struct mc_vm_facts *v
                                    gid,
                                    vp->readonly ? "r" : "rw",
                                    NULL };
-            r = host_call(dst, MC_OP_NFS_STAT, args, timeout, &w, &err);
-        } else if (d->protocol && strcmp(d->protocol, "iscsi") == 0) {
+            r = mc_host_call(dst, MC_OP_NFS_STAT, args, timeout, &a, &err);
+        } else if (iscsi) {
             snprintf(port, sizeof(port), "%lld",
                      (long long)(d->hosts[0].port ? d->hosts[0].port : 3260));
             const char *args[] = { d->hosts[0].name, port, d->source_name ? d->source_name : "",
                                    initiator, NULL };
-            r = host_call(dst, MC_OP_ISCSI_LUN, args, timeout, &w, &err);
+            r = mc_host_call(dst, MC_OP_ISCSI_LUN, args, timeout, &a, &err);
+        } else if (d->hosts[0].port) {
+            const char *via = NULL;
+            r = mc_host_tcp_connect(dst, d->hosts[0].name, (int)d->hosts[0].port, 3000, &a, &via,
+                                    &err);
         } else {
-            snprintf(port, sizeof(port), "%lld", (long long)d->hosts[0].port);
-            const char *args[] = { d->hosts[0].name, port, "3000", NULL };
-            r = d->hosts[0].port ? host_call(dst, MC_OP_CONNECT, args, timeout, &w, &err)
-                                 : -ENOTSUP;
-        }
-        if (r == -ENOTSUP) {
             vp->exists_probe = MC_PROBE_UNSUPPORTED;
-            set_fmt(&vp->exists_detail, "no port to probe for a %s disk",
-                    d->protocol ? d->protocol : "network");
+            set_fmt(&vp->exists_detail, "no port to probe for a %s disk", d->protocol);
             continue;
         }
         if (r < 0) {
@@ -482,40 +558,56 @@ static void probe_network_disks(struct mc_host *dst, const struct mc_vm_facts *v
             set_str(&vp->exists_detail, err.message);
             continue;
         }
-        if (reply_is(w, MC_REPLY_UNSUPPORTED)) {
-            vp->exists_probe = MC_PROBE_UNSUPPORTED;
-            set_fmt(&vp->exists_detail,
-                    "reaching a %s server from %s needs migcheck there (the %s agent cannot)",
-                    d->protocol ? d->protocol : "network", dst->spec.label, dst->sess.kind);
-        } else if (reply_is(w, MC_REPLY_OK)) {
-            vp->exists_probe = MC_PROBE_OK;
-            vp->evidence = MC_EVIDENCE_NETWORK;
-            _cleanup_free_ char *rest = mc_strv_join(w + 1, " ");
-            set_fmt(&vp->evidence_detail, "%s reached %s itself%s%s", dst->spec.label, vp->src_path,
-                    rest[0] ? ": " : "", rest);
-            vp->open_probe = MC_PROBE_OK;
-        } else if (reply_is(w, MC_REPLY_FAIL) && w[1] && d->protocol &&
-                   strcmp(d->protocol, "nfs") == 0 && !as_qemu &&
-                   (strcmp(w[1], "EACCES") == 0 || strcmp(w[1], "EPERM") == 0)) {
-            /* The probe could not present QEMU's ids: its refusal is not QEMU's. */
-            _cleanup_free_ char *rest = mc_strv_join(w + 2, " ");
+        bool answered = mc_answer_network(vp, d->protocol, as_qemu, a.words, &names);
+        mc_answer_clear(&a);
+        if (answered)
+            continue;
+        /* No libnfs/libiscsi on DST: QEMU's own block layer there opens the disk. */
+        int64_t uid = d->identity_user      ? identity_id(d->identity_user, dos, false)
+                      : dos->qemu_uid_known ? dos->qemu_uid
+                                            : -1;
+        int64_t gid = d->identity_group     ? identity_id(d->identity_group, dos, true)
+                      : dos->qemu_uid_known ? dos->qemu_gid
+                                            : -1;
+        if (nfs && (uid < 0 || gid < 0)) {
             vp->exists_probe = MC_PROBE_ERROR;
             set_fmt(&vp->exists_detail,
-                    "the probe was refused (%s%s%s) as the agent's user, but the QEMU user's ids "
-                    "on %s are not known, so it did not present what QEMU will",
-                    w[1], rest[0] ? ": " : "", rest, dst->spec.label);
-        } else if (reply_is(w, MC_REPLY_FAIL) && w[1] &&
-                   (strcmp(w[1], "refused") == 0 || strcmp(w[1], "EACCES") == 0 ||
-                    strcmp(w[1], "EPERM") == 0)) {
-            _cleanup_free_ char *rest = mc_strv_join(w + 2, " ");
-            vp->exists_probe = MC_PROBE_FAILED;
-            vp->evidence = MC_EVIDENCE_REFUSED;
-            set_fmt(&vp->evidence_detail, "%s%s%s", w[1], rest[0] ? ": " : "", rest);
-        } else {
-            _cleanup_free_ char *rest = mc_strv_join(w + 1, " ");
-            vp->exists_probe = reply_is(w, MC_REPLY_FAIL) ? MC_PROBE_FAILED : MC_PROBE_ERROR;
-            set_str(&vp->exists_detail, rest);
+                    "the ids QEMU presents to the NFS server (%s:%s) are not known on %s, so a "
+                    "probe could not present what QEMU will",
+                    d->identity_user ? d->identity_user : "the QEMU user",
+                    d->identity_group ? d->identity_group : "its group", dst->spec.label);
+            continue;
         }
+        _cleanup_free_ char *json = blockdev_json(d, uid, gid, initiator);
+        if (!json) {
+            vp->exists_probe = MC_PROBE_ERROR;
+            set_fmt(&vp->exists_detail, "cannot describe %s to QEMU", vp->src_path);
+            continue;
+        }
+        /* The process runs as QEMU's user (its source port, its groups), when known. */
+        char puid[24] = "0", pgid[24] = "0";
+        if (dos->qemu_uid_known) {
+            snprintf(puid, sizeof(puid), "%lld", (long long)dos->qemu_uid);
+            snprintf(pgid, sizeof(pgid), "%lld", (long long)dos->qemu_gid);
+        }
+        const char *qargs[] = {
+            json, vp->readonly ? "r" : "rw", vm->emulator ? vm->emulator : "", puid, pgid, NULL
+        };
+        r = mc_host_call(dst, MC_OP_QEMU_OPEN, qargs, timeout, &a, &err);
+        if (r < 0) {
+            vp->exists_probe = MC_PROBE_ERROR;
+            set_str(&vp->exists_detail, err.message);
+            continue;
+        }
+        if (!mc_answer_qemu_open(vp, json, vp->readonly, strtoll(puid, NULL, 10),
+                                 strtoll(pgid, NULL, 10), a.words, &names)) {
+            vp->exists_probe = MC_PROBE_UNSUPPORTED;
+            set_fmt(&vp->exists_detail,
+                    "reaching a %s server from %s needs migcheck there or QEMU's qemu-io or "
+                    "emulator (the %s agent found none)",
+                    d->protocol, dst->spec.label, dst->sess.kind);
+        }
+        mc_answer_clear(&a);
     }
 }
 
@@ -527,8 +619,10 @@ static void probe_network_disks(struct mc_host *dst, const struct mc_vm_facts *v
  * another user answers unsupported: the rule then says what was proved (the directory exists)
  * and what was not.
  */
-static void probe_host_paths(struct mc_host *dst, struct mc_pair_facts *rel, int timeout)
+static void probe_host_paths(struct mc_host *src, struct mc_host *dst, struct mc_pair_facts *rel,
+                             int timeout)
 {
+    struct mc_answer_hosts names = hosts_of(src, dst);
     struct pending *st = NULL, *cr = NULL;
     size_t nst = 0, ncr = 0;
     for (size_t i = 0; i < rel->n_host_paths; i++) {
@@ -548,19 +642,9 @@ static void probe_host_paths(struct mc_host *dst, struct mc_pair_facts *rel, int
         _cleanup_strv_free_ char **w = NULL;
         if (recv_words(dst, st[k].id, timeout, &w, rel, "vm/host-paths") < 0)
             break;
-        struct mc_host_path *hp = &rel->host_paths[st[k].path];
-        if (reply_is(w, MC_REPLY_OK)) {
-            hp->probe = MC_PROBE_OK;
-            set_str(&hp->type, w[1]);
-            set_fmt(&hp->detail, "'%s' exists on %s (%s)", st[k].arg, dst->spec.label,
-                    w[1] ? w[1] : "?");
-        } else {
-            hp->probe = reply_is(w, MC_REPLY_FAIL) ? MC_PROBE_FAILED : MC_PROBE_ERROR;
-            set_fmt(&hp->detail, "'%s' on %s: %s", st[k].arg, dst->spec.label, w[1] ? w[1] : w[0]);
-        }
+        mc_answer_host_path_stat(&rel->host_paths[st[k].path], st[k].arg, w, &names);
     }
-    char token[17];
-    random_token(token, 8);
+    _cleanup_free_ char *token = mc_random_hex(8);
     for (size_t i = 0; i < rel->n_host_paths; i++) {
         struct mc_host_path *hp = &rel->host_paths[i];
         if (!hp->dir || hp->probe != MC_PROBE_OK || !hp->type || strcmp(hp->type, "dir") != 0)
@@ -583,26 +667,7 @@ static void probe_host_paths(struct mc_host *dst, struct mc_pair_facts *rel, int
         _cleanup_strv_free_ char **w = NULL;
         if (recv_words(dst, cr[k].id, timeout, &w, rel, "vm/host-paths") < 0)
             break;
-        struct mc_host_path *hp = &rel->host_paths[cr[k].path];
-        if (reply_is(w, MC_REPLY_OK)) {
-            hp->create_probe = MC_PROBE_OK;
-            set_fmt(&hp->create_detail,
-                    "a test file was created and removed in '%s' on %s as uid %lld gid %lld",
-                    hp->dir, dst->spec.label, (long long)hp->uid, (long long)hp->gid);
-        } else if (reply_is(w, MC_REPLY_FAIL)) {
-            hp->create_probe = MC_PROBE_FAILED;
-            set_fmt(&hp->create_detail, "%s as uid %lld gid %lld", w[1] ? w[1] : "denied",
-                    (long long)hp->uid, (long long)hp->gid);
-        } else if (reply_is(w, MC_REPLY_UNSUPPORTED)) {
-            hp->create_probe = MC_PROBE_UNSUPPORTED;
-            set_fmt(&hp->create_detail, "the %s agent on %s cannot create a test file as %s",
-                    dst->sess.kind, dst->spec.label, hp->creator ? hp->creator : "that user");
-        } else {
-            hp->create_probe = MC_PROBE_ERROR;
-            set_fmt(&hp->create_detail, "the %s agent on %s could not act as %s (uid %lld): %s",
-                    dst->sess.kind, dst->spec.label, hp->creator ? hp->creator : "that user",
-                    (long long)hp->uid, w[1] ? w[1] : w[0]);
-        }
+        mc_answer_create_test(&rel->host_paths[cr[k].path], w, &names);
     }
     pendings_free(st, nst);
     pendings_free(cr, ncr);
@@ -628,38 +693,26 @@ static void probe_name(struct mc_host *src, struct mc_host *dst, struct mc_pair_
         set_str(&np->detail, err.message);
         return;
     }
-    if (reply_is(w, MC_REPLY_OK)) {
-        np->probe = MC_PROBE_OK;
-        for (size_t i = 1; w[i]; i++)
-            mc_strv_add(&np->addresses, w[i]);
-    } else if (reply_is(w, MC_REPLY_FAIL)) {
-        np->probe = MC_PROBE_FAILED;
-        _cleanup_free_ char *rest = mc_strv_join(w + 1, " ");
-        set_str(&np->detail, rest);
-    } else {
-        np->probe = MC_PROBE_UNSUPPORTED;
-        set_fmt(&np->detail, "the %s agent on %s cannot resolve names", src->sess.kind,
-                src->spec.label);
-    }
+    struct mc_answer_hosts names = hosts_of(src, dst);
+    mc_answer_resolve(np, w, &names);
 }
 
-/* The agent's word for a connection's result; <= 0 when it is not one. */
-static enum mc_port_result port_result(const char *word)
-{
-    int v = mc_enum_from_name(&mc_port_result_names, word);
-    return v > 0 ? (enum mc_port_result)v : MC_PORT_UNSET;
-}
-
-/* A temporary listener in the port range on DST, a connection from SRC to it. */
-static void probe_port(struct mc_host *src, struct mc_host *dst, struct mc_pair_facts *rel,
+/*
+ * A temporary listener in the port range on DST (the migcheck agent's own, or, from the sh
+ * agent, QEMU started with -incoming: the listener libvirt will start), and a connection from
+ * SRC to it (the agent's connect, or a direct-tcpip channel of SRC's ssh session).
+ */
+static void probe_port(struct mc_host *src, struct mc_host *dst, const struct mc_vm_facts *vm,
                        struct mc_port_probe *pp, const char *bind, int64_t pmin, int64_t pmax,
                        const char *host, int timeout)
 {
+    struct mc_answer_hosts names = hosts_of(src, dst);
     char smin[24], smax[24];
     snprintf(smin, sizeof(smin), "%lld", (long long)pmin);
     snprintf(smax, sizeof(smax), "%lld", (long long)pmax);
+    _cleanup_free_ char *range = mc_xasprintf("%s-%s", smin, smax);
     set_str(&pp->host, host);
-    const char *largs[] = { bind, smin, smax, "6000", NULL };
+    const char *largs[] = { bind, smin, smax, "6000", vm->emulator ? vm->emulator : "", NULL };
     unsigned lid = mc_host_send(dst, MC_OP_LISTEN, largs);
     _cleanup_strv_free_ char **w = NULL;
     _cleanup_error_ struct mc_error err = { 0 };
@@ -668,53 +721,47 @@ static void probe_port(struct mc_host *src, struct mc_host *dst, struct mc_pair_
         set_str(&pp->detail, err.message);
         return;
     }
-    if (reply_is(w, MC_REPLY_UNSUPPORTED)) {
-        pp->probe = MC_PROBE_UNSUPPORTED;
-        set_fmt(&pp->detail,
-                "a temporary listener on %s needs migcheck there (the %s agent "
-                "cannot)",
-                dst->spec.label, dst->sess.kind);
+    if (!mc_answer_listen(pp, w, range, &names))
         return;
-    }
-    if (!reply_is(w, MC_REPLY_LISTENING) || !w[1]) {
-        pp->probe = MC_PROBE_ERROR;
-        _cleanup_free_ char *rest = mc_strv_join(w, " ");
-        set_fmt(&pp->detail, "no port free for a listener in %s-%s on %s: %s", smin, smax,
-                dst->spec.label, rest);
-        return;
-    }
-    pp->port = strtoll(w[1], NULL, 10);
-    const char *cargs[] = { host, w[1], "3000", NULL };
-    _cleanup_strv_free_ char **c = NULL;
-    int r = host_call(src, MC_OP_CONNECT, cargs, timeout, &c, &err);
-    /* The listener answers once more: accepted, or timeout. */
-    _cleanup_strv_free_ char **fin = NULL;
-    _cleanup_error_ struct mc_error ferr = { 0 };
+    const char *listener = dst->sess.kind && strcmp(dst->sess.kind, "migcheck") == 0
+                               ? "the migcheck agent's listener"
+                               : "QEMU started with -incoming";
+    debug(dst, "probes: listener on %s port %lld (%s)", dst->spec.label, (long long)pp->port,
+          listener);
+    struct mc_answer c = { 0 };
+    const char *via = NULL;
+    int r = mc_host_tcp_connect(src, host, (int)pp->port, 3000, &c, &via, &err);
     if (r < 0) {
         pp->probe = MC_PROBE_ERROR;
         set_str(&pp->detail, err.message);
-    } else if (reply_is(c, MC_REPLY_UNSUPPORTED)) {
-        pp->probe = MC_PROBE_UNSUPPORTED;
-        set_fmt(&pp->detail,
-                "a test connection from %s needs migcheck there (the %s agent "
-                "cannot)",
-                src->spec.label, src->sess.kind);
-    } else if (reply_is(c, MC_REPLY_OK) && c[1] && port_result(c[1]) > 0) {
-        pp->probe = MC_PROBE_OK;
-        pp->result = port_result(c[1]);
-        if (c[2])
-            set_str(&pp->address, c[2]);
     } else {
-        pp->probe = MC_PROBE_ERROR;
-        _cleanup_free_ char *rest = mc_strv_join(c, " ");
-        set_str(&pp->detail, rest);
+        mc_answer_connect(pp, c.words, via, &names);
     }
-    if (host_recv(dst, lid, timeout, &fin, &ferr) == 0 && fin[0]) {
-        if (pp->result == MC_PORT_OPEN && !reply_is(fin, MC_REPLY_ACCEPTED))
-            set_fmt(&pp->detail, "the listener on %s saw no connection (%s)", dst->spec.label,
-                    fin[0]);
+    mc_answer_clear(&c);
+    /* The listener answers once more: accepted, or timeout. */
+    _cleanup_strv_free_ char **fin = NULL;
+    _cleanup_error_ struct mc_error ferr = { 0 };
+    if (host_recv(dst, lid, timeout, &fin, &ferr) == 0)
+        mc_answer_listen_end(pp, fin, listener, &names);
+}
+
+/* libvirtd's port on DST from SRC (tcp/tls transports, peer-to-peer). */
+static void probe_libvirtd_port(struct mc_host *src, struct mc_host *dst, struct mc_port_probe *lp,
+                                const char *host, int64_t port)
+{
+    struct mc_answer_hosts names = hosts_of(src, dst);
+    set_str(&lp->host, host);
+    lp->port = port;
+    struct mc_answer c = { 0 };
+    const char *via = NULL;
+    _cleanup_error_ struct mc_error err = { 0 };
+    if (mc_host_tcp_connect(src, host, (int)port, 3000, &c, &via, &err) < 0) {
+        lp->probe = MC_PROBE_ERROR;
+        set_str(&lp->detail, err.message);
+    } else {
+        mc_answer_connect(lp, c.words, via, &names);
     }
-    (void)rel;
+    mc_answer_clear(&c);
 }
 
 static void compare_cpu(struct mc_host *j, const struct mc_vm_facts *vm, struct mc_pair_cpu *out)
@@ -811,9 +858,12 @@ static void live_probes(struct mc_host *src, struct mc_host *dst, const struct m
 
     hash_roms(src, vm, rel, timeout);
     probe_storage(src, dst, rel, timeout);
-    probe_network_disks(dst, vm, rel, timeout);
-    probe_host_paths(dst, rel, timeout);
-    probe_name(src, dst, rel, timeout);
+    if (!mc_interrupt_pending())
+        probe_network_disks(src, dst, vm, rel, timeout);
+    if (!mc_interrupt_pending())
+        probe_host_paths(src, dst, rel, timeout);
+    if (!mc_interrupt_pending())
+        probe_name(src, dst, rel, timeout);
 
     const struct mc_qemu_conf *q = &dst->facts->virt.qemu_conf;
     int64_t pmin = q->migration_port_min > 0 ? q->migration_port_min : 49152;
@@ -823,27 +873,14 @@ static void live_probes(struct mc_host *src, struct mc_host *dst, const struct m
     const char *host = rel->dst_name.name ? rel->dst_name.name : dst->spec.host;
     if (!host)
         host = "localhost";
-    probe_port(src, dst, rel, &rel->migration_port, bind, pmin, pmax, host, timeout);
-    if ((copts->transport &&
-         (strcmp(copts->transport, "tcp") == 0 || strcmp(copts->transport, "tls") == 0)) ||
-        copts->p2p) {
+    if (!mc_interrupt_pending())
+        probe_port(src, dst, vm, &rel->migration_port, bind, pmin, pmax, host, timeout);
+    if (!mc_interrupt_pending() && ((copts->transport && (strcmp(copts->transport, "tcp") == 0 ||
+                                                          strcmp(copts->transport, "tls") == 0)) ||
+                                    copts->p2p)) {
         int64_t port = copts->transport && strcmp(copts->transport, "tls") == 0 ? 16514 : 16509;
-        struct mc_port_probe *lp = &rel->libvirtd_port;
-        set_str(&lp->host, dst->spec.host ? dst->spec.host : host);
-        const char *cargs[] = { lp->host, port == 16514 ? "16514" : "16509", "3000", NULL };
-        _cleanup_strv_free_ char **c = NULL;
-        _cleanup_error_ struct mc_error err = { 0 };
-        lp->port = port;
-        if (host_call(src, MC_OP_CONNECT, cargs, timeout, &c, &err) < 0) {
-            lp->probe = MC_PROBE_ERROR;
-            set_str(&lp->detail, err.message);
-        } else if (reply_is(c, MC_REPLY_OK) && c[1] && port_result(c[1]) > 0) {
-            lp->probe = MC_PROBE_OK;
-            lp->result = port_result(c[1]);
-        } else {
-            lp->probe = MC_PROBE_UNSUPPORTED;
-            set_fmt(&lp->detail, "a test connection from %s needs migcheck there", src->spec.label);
-        }
+        probe_libvirtd_port(src, dst, &rel->libvirtd_port, dst->spec.host ? dst->spec.host : host,
+                            port);
     }
     if (cpu_thread_up)
         pthread_join(ct, NULL);

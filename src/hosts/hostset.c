@@ -310,6 +310,7 @@ static void *host_thread(void *arg)
         return NULL;
     h->sess_up = true;
     h->t_hello = h->sess.hello_seconds;
+    debug(h->set, "%s: the %s agent answered; gathering facts", h->spec.label, h->sess.kind);
 
     /* libvirt rides on the session's ssh connection, so it starts after the greeting. */
     pthread_t vt;
@@ -391,6 +392,7 @@ int mc_hostset_open(struct mc_hostset *hs, struct mc_error *reterr)
             return r;
     }
     mc_virt_init();
+    debug(hs, "opening %zu host%s", hs->n, hs->n == 1 ? "" : "s");
     double t0 = mc_now();
     /* Workers take the hosts not yet open in turn: at most max_parallel at once. */
     struct open_pool pool = { .hs = hs };
@@ -477,6 +479,33 @@ int mc_host_call(struct mc_host *h, enum mc_op op, const char *const *args, int 
                  struct mc_answer *ret, struct mc_error *reterr)
 {
     return mc_host_recv(h, mc_host_send(h, op, args), timeout_ms, ret, reterr);
+}
+
+int mc_host_tcp_connect(struct mc_host *h, const char *host, int port, int timeout_ms,
+                        struct mc_answer *ret, const char **ret_via, struct mc_error *reterr)
+{
+    char sport[16], stimeout[16];
+    snprintf(sport, sizeof(sport), "%d", port);
+    snprintf(stimeout, sizeof(stimeout), "%d", timeout_ms);
+    const char *args[] = { host, sport, stimeout, NULL };
+    int r = mc_host_call(h, MC_OP_CONNECT, args, timeout_ms + h->set->o.timeout_ms, ret, reterr);
+    if (r < 0)
+        return r;
+    if (ret->status != MC_REPLY_UNSUPPORTED) {
+        *ret_via = "by the migcheck agent there";
+        return 0;
+    }
+    mc_answer_clear(ret);
+    char **w = NULL;
+    r = mc_session_tcp_connect(&h->sess, host, port, timeout_ms, &w, reterr);
+    if (r < 0)
+        return r;
+    ret->words = w;
+    ret->fields = w + 1;
+    ret->status = mc_enum_from_name(&mc_reply_names, w[0]);
+    *ret_via = h->spec.local ? "from this machine"
+                             : "through a direct-tcpip channel of the ssh session (sshd connects)";
+    return 0;
 }
 
 const char *mc_host_agent_label(const struct mc_host *h, char *buf, size_t len)

@@ -113,6 +113,14 @@ int mc_host_recv(struct mc_host *h, unsigned id, int timeout_ms, struct mc_answe
 /* send + recv. -EPERM for a mutating operation on a set that does not act. */
 int mc_host_call(struct mc_host *h, enum mc_op op, const char *const *args, int timeout_ms,
                  struct mc_answer *ret, struct mc_error *reterr);
+/*
+ * A TCP connection whose source is host h: by the agent's connect operation where the agent
+ * has one (the native agent), else through a direct-tcpip channel of h's ssh session (nothing
+ * needed on h but sshd; mc_session_tcp_connect). ret as from the connect operation ("ok
+ * RESULT ADDRESS ..."); *ret_via says which way it went, for evidence.
+ */
+int mc_host_tcp_connect(struct mc_host *h, const char *host, int port, int timeout_ms,
+                        struct mc_answer *ret, const char **ret_via, struct mc_error *reterr);
 /* "migcheck 0.1.0", "sh", "unreachable". */
 const char *mc_host_agent_label(const struct mc_host *h, char *buf, size_t len);
 /*

@@ -19,7 +19,9 @@
 #include "agent/proto.h"
 #include "util/cleanup.h"
 #include "frame.h"
+#include "network/probe.h"
 #include "util/fileio.h"
+#include "util/interrupt.h"
 #include "util/random.h"
 #include "util/spawn.h"
 #include "util/strv.h"
@@ -212,18 +214,25 @@ static int spawn_pipes(const char *const *argv, struct mc_session *s, struct mc_
     return 0;
 }
 
-/* Drain what is readable into the buffers; -EPIPE at the end of stdout. */
+/*
+ * Drain what is readable into the buffers; -EPIPE at the end of stdout, -ECANCELED when an
+ * interrupt (SIGINT, SIGTERM) came and this thread is not cleaning up.
+ */
 static int pump(struct mc_session *s, int timeout_ms)
 {
-    struct pollfd pf[2] = { { .fd = s->out_fd, .events = POLLIN },
-                            { .fd = s->err_fd, .events = POLLIN } };
-    int n = s->err_fd >= 0 ? 2 : 1;
-    int r = poll(pf, (nfds_t)n, timeout_ms);
+    if (mc_interrupt_pending())
+        return -ECANCELED;
+    struct pollfd pf[3] = { { .fd = s->out_fd, .events = POLLIN },
+                            { .fd = s->err_fd, .events = POLLIN },
+                            { .fd = mc_interrupt_fd(), .events = POLLIN } };
+    int r = poll(pf, 3, timeout_ms);
     if (r < 0)
-        return errno == EINTR ? 0 : -errno;
+        return errno == EINTR ? (mc_interrupt_pending() ? -ECANCELED : 0) : -errno;
+    if (mc_interrupt_pending())
+        return -ECANCELED;
     if (r == 0)
         return -ETIMEDOUT;
-    if (n == 2 && (pf[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+    if (s->err_fd >= 0 && (pf[1].revents & (POLLIN | POLLHUP | POLLERR))) {
         char buf[4096];
         ssize_t k = read(s->err_fd, buf, sizeof(buf));
         if (k > 0 && s->err.len < 65536)
@@ -306,9 +315,12 @@ static int write_all_deadline(struct mc_session *s, const char *data, size_t len
         }
         if (w < 0 && errno != EAGAIN && errno != EINTR)
             return -errno;
-        struct pollfd pf = { .fd = s->in_fd, .events = POLLOUT };
+        if (mc_interrupt_pending())
+            return -ECANCELED;
+        struct pollfd pf[2] = { { .fd = s->in_fd, .events = POLLOUT },
+                                { .fd = mc_interrupt_fd(), .events = POLLIN } };
         int left = remaining(deadline);
-        if (left == 0 || poll(&pf, 1, left) == 0)
+        if (left == 0 || poll(pf, 2, left) == 0)
             return -ETIMEDOUT;
     }
     return 0;
@@ -411,6 +423,11 @@ static int start_once(struct mc_session *s, const struct mc_session_opts *o,
                 argv[n++] = fwd[k];
             }
             target = mc_hostspec_ssh_target(h);
+            free(s->control_path);
+            free(s->target);
+            s->control_path = mc_xstrdup(ctl);
+            s->target = mc_xstrdup(target);
+            s->port = h->port;
             argv[n++] = "--";
             argv[n++] = target;
             /* One fixed command for the remote login shell; the script follows on stdin. */
@@ -442,6 +459,8 @@ static int start_once(struct mc_session *s, const struct mc_session_opts *o,
         if (r == -ETIMEDOUT)
             mc_error_set(reterr, r, "cannot reach '%s': no answer within %d s", s->label,
                          o->timeout_ms / 1000);
+        else if (r == -ECANCELED)
+            mc_error_set(reterr, r, "cannot reach '%s': interrupted", s->label);
         else if (r == -EBADMSG)
             mc_error_set(reterr, -EPROTO,
                          "'%s' answered something that is not a migcheck agent (a NUL byte)",
@@ -451,7 +470,7 @@ static int start_once(struct mc_session *s, const struct mc_session_opts *o,
                          last_err_line(s, buf, sizeof(buf)));
         kill_and_reap(s);
         close_fds(s);
-        return r == -ETIMEDOUT ? r : r == -EBADMSG ? -EPROTO : -EHOSTUNREACH;
+        return r == -ETIMEDOUT || r == -ECANCELED ? r : r == -EBADMSG ? -EPROTO : -EHOSTUNREACH;
     }
     _cleanup_strv_free_ char **w = mc_strv_split(hello, " ");
     if (mc_strv_length(w) < 4 || strcmp(w[0], "HELLO") != 0) {
@@ -499,6 +518,9 @@ int mc_session_start(struct mc_session *s, const struct mc_session_opts *o, stru
         mc_buf_free(&s->err);
         free(s->label);
         s->label = NULL;
+        free(s->control_path);
+        free(s->target);
+        s->control_path = s->target = NULL;
         for (size_t k = 0; k < 3; k++) {
             free(s->libvirt_sockets[k]);
             s->libvirt_sockets[k] = NULL;
@@ -652,9 +674,144 @@ static int framed_request(struct mc_session *s, enum mc_op op, const char *const
         if (r < 0 && r != -ETIMEDOUT) {
             char buf[512];
             return mc_error_set(reterr, r, "the facts of '%s' were cut short: %s", s->label,
-                                last_err_line(s, buf, sizeof(buf)));
+                                r == -ECANCELED ? "interrupted"
+                                                : last_err_line(s, buf, sizeof(buf)));
         }
     }
+}
+
+const char *mc_session_channel_result(const char *e)
+{
+    static const struct {
+        const char *text, *word;
+    } map[] = {
+        { "administratively prohibited", "unsupported" },
+        { "Connection refused", "refused" },
+        { "No route to host", "unreachable" },
+        { "Network is unreachable", "unreachable" },
+        { "Host is unreachable", "unreachable" },
+        { "Connection timed out", "timeout" },
+        { "Name or service not known", "unresolvable" },
+        { "Temporary failure in name resolution", "unresolvable" },
+        { "No address associated with hostname", "unresolvable" },
+        { "nodename nor servname provided", "unresolvable" },
+    };
+    for (size_t i = 0; e && i < sizeof(map) / sizeof(map[0]); i++)
+        if (strstr(e, map[i].text))
+            return map[i].word;
+    return "error";
+}
+
+/* Read what the session's stderr holds now (without waiting); keep the last 16 KiB at most. */
+static void drain_err(struct mc_session *s)
+{
+    while (s->err_fd >= 0) {
+        char tmp[4096];
+        ssize_t k = read(s->err_fd, tmp, sizeof(tmp));
+        if (k <= 0)
+            break;
+        mc_buf_append(&s->err, tmp, (size_t)k);
+        if (s->err.len > 49152) {
+            memmove(s->err.data, s->err.data + s->err.len - 16384, 16384);
+            s->err.len = 16384;
+            s->err.data[16384] = '\0';
+        }
+    }
+}
+
+int mc_session_tcp_connect(struct mc_session *s, const char *host, int port, int timeout_ms,
+                           char ***ret_words, struct mc_error *reterr)
+{
+    char **w = NULL;
+    if (!s->control_path) {
+        /* This machine is the host: connect from here. */
+        struct mc_tcp_probe_result res = { 0 };
+        _cleanup_error_ struct mc_error err = { 0 };
+        if (mc_tcp_connect_probe(host, port, timeout_ms, &res, &err) < 0) {
+            mc_strv_add(&w, "ok");
+            mc_strv_add(&w, "unresolvable");
+            mc_strv_add(&w, "-");
+            mc_strv_add(&w, err.message ? err.message : "cannot resolve");
+        } else {
+            mc_strv_add(&w, "ok");
+            mc_strv_add(&w, mc_tcp_result_name(res.result));
+            mc_strv_add(&w, res.address[0] ? res.address : "-");
+        }
+        *ret_words = w;
+        return 0;
+    }
+    char portbuf[16];
+    _cleanup_free_ char *fwd =
+        strchr(host, ':') ? mc_xasprintf("[%s]:%d", host, port) : mc_xasprintf("%s:%d", host, port);
+    const char *argv[40];
+    size_t n = 0;
+    argv[n++] = "ssh";
+    for (size_t i = 0; mc_ssh_base_options[i]; i++)
+        argv[n++] = mc_ssh_base_options[i];
+    argv[n++] = "-S";
+    argv[n++] = s->control_path;
+    argv[n++] = "-o";
+    argv[n++] = "ControlMaster=no";
+    if (s->port) {
+        snprintf(portbuf, sizeof(portbuf), "%d", s->port);
+        argv[n++] = "-p";
+        argv[n++] = portbuf;
+    }
+    argv[n++] = "-W";
+    argv[n++] = fwd;
+    argv[n++] = "--";
+    argv[n++] = s->target;
+    argv[n] = NULL;
+    struct mc_spawn_opts so = { .argv = argv, .timeout_ms = timeout_ms, .max_output = 65536 };
+    struct mc_spawn_result res = { 0 };
+    drain_err(s);
+    size_t err_before = s->err.len;
+    int r = mc_spawn_run(&so, &res, reterr);
+    if (r < 0)
+        return r;
+    /*
+     * The channel's standard input is empty: sshd closes the connection's sending side once it
+     * is established, the peer (QEMU's listener, libvirtd) ends it, and ssh exits 0. A
+     * connection still pending at the deadline is a timeout (a dropping firewall); what sshd
+     * says when the connection failed names why.
+     */
+    if (res.timed_out) {
+        mc_strv_add(&w, "ok");
+        mc_strv_add(&w, "timeout");
+        mc_strv_add(&w, "-");
+    } else if (res.exit_code == 0) {
+        mc_strv_add(&w, "ok");
+        mc_strv_add(&w, "open");
+        mc_strv_add(&w, "-");
+    } else {
+        /*
+         * The control master (the session's own ssh) logs why the channel did not open
+         * ("channel N: open failed: connect failed: WHY") before it tells the client, which
+         * only says the request failed: read the session's stderr for it.
+         */
+        drain_err(s);
+        _cleanup_free_ char *e = NULL;
+        const char *from = err_before <= s->err.len ? s->err.data + err_before : NULL;
+        const char *of = from ? strstr(from, "open failed: ") : NULL;
+        e = of ? mc_xstrdup(of) : mc_xstrndup(res.err ? res.err : "", res.err_len);
+        mc_strip_trailing(e);
+        const char *word = mc_session_channel_result(e);
+        /* The line that says why: "channel N: open failed: connect failed: WHY". */
+        const char *why = strstr(e, "open failed: ");
+        _cleanup_free_ char *line = why ? mc_xstrndup(why, strcspn(why, "\n")) : mc_xstrdup(e);
+        _cleanup_free_ char *safe = mc_utf8_escaped(line);
+        if (strcmp(word, "unsupported") == 0) {
+            mc_strv_add(&w, "unsupported");
+        } else {
+            mc_strv_add(&w, "ok");
+            mc_strv_add(&w, word);
+            mc_strv_add(&w, "-");
+        }
+        mc_strv_add(&w, safe);
+    }
+    mc_spawn_result_clear(&res);
+    *ret_words = w;
+    return 0;
 }
 
 char **mc_session_libvirt_uris(const struct mc_session *s)
@@ -690,6 +847,8 @@ void mc_session_close(struct mc_session *s)
     free(s->label);
     free(s->kind);
     free(s->version);
+    free(s->control_path);
+    free(s->target);
     for (size_t k = 0; k < 3; k++)
         free(s->libvirt_sockets[k]);
     memset(s, 0, sizeof(*s));

@@ -37,6 +37,11 @@ struct mc_session {
      * virtqemud-sock (modular daemons), libvirt-sock-ro. NULL for local sessions.
      */
     char *libvirt_sockets[3];
+    /* For more channels of the same connection (ssh sessions only): ssh's -S argument, the
+     * destination, the port. */
+    char *control_path;
+    char *target;
+    int port;
 };
 
 struct mc_session_opts {
@@ -88,6 +93,22 @@ int mc_session_facts(struct mc_session *s, const char *const *const specs[], int
  */
 int mc_session_probe(struct mc_session *s, const char *const *const specs[], int timeout_ms,
                      struct mc_source **ret, struct mc_error *reterr);
+/*
+ * A TCP connection whose source is the session's host, without any tool there: a direct-tcpip
+ * channel of the session's ssh connection (what ssh -W opens; the host's sshd connects). For a
+ * local session, a connection from this machine. The answer reads like the agent's connect
+ * operation: words "ok RESULT -" with RESULT open, refused, timeout, unreachable, unresolvable
+ * or error, then sshd's words for a failure; "unsupported TEXT" when the host's sshd does not
+ * forward TCP (AllowTcpForwarding no). 0, or -errno when ssh could not be run.
+ */
+int mc_session_tcp_connect(struct mc_session *s, const char *host, int port, int timeout_ms,
+                           char ***ret_words, struct mc_error *reterr);
+/*
+ * sshd's words when a channel could not open ("open failed: connect failed: ...") as a
+ * connection result word (refused, unreachable, timeout, unresolvable, error), or "unsupported"
+ * when the server does not forward (administratively prohibited). Pure; fuzzed.
+ */
+const char *mc_session_channel_result(const char *ssh_stderr);
 /* libvirt URIs that reach the host through the session's socket forwards, best first. */
 char **mc_session_libvirt_uris(const struct mc_session *s);
 

@@ -3,7 +3,8 @@
 # qemu+ssh://HOST/system hostname` to both hosts in parallel, what touching both hosts' libvirt
 # costs at the least. No connection is reused between runs (each migcheck run opens its own
 # ssh connections; no ControlMaster survives it). Prints figures and which probes ran.
-# Bar: migcheck at most 1.5 x the floor.
+# Both modes: the native agent (migcheck on the hosts) and the sh agent (nothing of migcheck
+# there: --remote-command=). Bar: each at most 1.5 x the floor.
 # Usage: bench-check.sh [MIGCHECK] [RUNS]
 set -euo pipefail
 here=$(dirname "$(readlink -f "$0")")
@@ -43,7 +44,12 @@ echo "floor (2 x virsh hostname, parallel):   ${f} ms (median; ${floor[*]})"
 echo "migcheck, migcheck agents:              ${c} ms (median; ${check[*]})"
 echo "migcheck, sh agents (no migcheck there): ${c2} ms (median; ${check_sh[*]})"
 awk -v c="$c" -v f="$f" 'BEGIN { printf "ratio (migcheck agents / floor):         %.2f (bar: 1.50)\n", c / f }'
-echo "probes that ran (one run, -v):"
-"$M" -v --remote-command="$M" -q --format=json lab-a lab-b $VM 2>&1 >/dev/null | sed 's/^/  /'
-"$M" --remote-command="$M" --format=json lab-a lab-b $VM |
-	jq -r '.findings[] | select(.rule | test("cpu.compatible|storage.disk-shared|storage.qemu-access|net.migration-port|net.dst-hostname|virt.rom-size")) | "  \(.rule): \(.status): \(.message)"'
+awk -v c="$c2" -v f="$f" 'BEGIN { printf "ratio (sh agents / floor):               %.2f (bar: 1.50)\n", c / f }'
+for mode in native sh; do
+	rc=$M
+	[[ $mode == sh ]] && rc=
+	echo "probes that ran, $mode agents (one run, -v):"
+	"$M" -v --remote-command="$rc" -q --format=json lab-a lab-b $VM 2>&1 >/dev/null | sed 's/^/  /'
+	"$M" --remote-command="$rc" --format=json lab-a lab-b $VM |
+		jq -r '.findings[] | select(.rule | test("cpu.compatible|storage.disk-shared|storage.qemu-access|net.migration-port|net.dst-hostname|virt.rom-size")) | "  \(.rule): \(.status): \(.message)\n    evidence: \(.evidence // "-")"'
+done

@@ -1,9 +1,14 @@
 #!/bin/bash
-# One end-to-end scenario on the lab: set it up, run migcheck, then the real live migration
-# with virsh, and check both agree:
+# One end-to-end scenario on the lab: set it up, run migcheck in both modes (the native agent,
+# migcheck on the hosts; and the sh agent, nothing of migcheck there: --remote-command=), then
+# the real live migration with virsh, and check they all agree:
 #   - where the real migration fails, migcheck said "blocked" and named the expected rule;
 #   - where it succeeds, migcheck said "migratable" (warnings allowed);
+#   - the two modes give the same verdict and the same causes (every finding that is not a
+#     pass or a skip: rule, status, subject), unless the scenario says why the sh agent cannot
+#     know (SH_UNKNOWN);
 #   - after every step the guest runs on exactly one host.
+# The migration runs once per scenario: both modes judge the same setup.
 # Usage: scenario.sh MIGCHECK NAME       (tests/e2e/CMakeLists.txt registers one test per NAME)
 set -euo pipefail
 MIGCHECK=$(readlink -f "$1")
@@ -55,6 +60,7 @@ RULE=
 WARN_RULE=
 MIG=yes
 ARGS=()
+SH_UNKNOWN=
 DST=$B
 SRC_OP=("$A")  # how migcheck is told the source
 UNREACHABLE=() # hosts whose host.reachable must be UNKNOWN with the cause
@@ -81,11 +87,6 @@ os-release-differs)
 local-disk)
 	define --disk local --start
 	EXPECT=blocked RULE=storage.disk-shared
-	;;
-local-disk-sh-agent)
-	define --disk local --start
-	EXPECT=blocked RULE=storage.disk-shared
-	ARGS=(--remote-command=)
 	;;
 missing-bridge)
 	"$LAB" add-bridge $A br-e2e
@@ -153,57 +154,85 @@ both-unreachable)
 	;;
 esac
 
-# ---- migcheck ----
-set +e
-"$MIGCHECK" check --format=json --remote-command="$MIGCHECK" "${ARGS[@]}" "${SRC_OP[@]}" "$DST" "$VM" \
-	>"$TMP/report.json" 2>"$TMP/stderr"
-rc=$?
-set -e
-"$MIGCHECK" check --color=never --remote-command="$MIGCHECK" "${ARGS[@]}" "${SRC_OP[@]}" "$DST" "$VM" \
-	>"$TMP/report.txt" 2>&1 || true
-cat "$TMP/report.txt" >&2
-verdict=$(jq -r .verdict "$TMP/report.json" 2>/dev/null || true)
-[[ -n $verdict ]] || verdict=none
-log "migcheck: verdict $verdict, exit $rc"
-case $EXPECT in
-migratable) [[ $verdict == migratable && $rc == 0 ]] || fail "expected migratable (exit 0), got $verdict (exit $rc): $(cat "$TMP/stderr")" ;;
-blocked) [[ $verdict == blocked && $rc == 1 ]] || fail "expected blocked (exit 1), got $verdict (exit $rc): $(cat "$TMP/stderr")" ;;
-unknown) [[ $verdict == unknown && $rc == 3 ]] || fail "expected unknown (exit 3), got $verdict (exit $rc): $(cat "$TMP/stderr")" ;;
-esac
-has_status() { # rule status
-	jq -e --arg r "$1" --arg s "$2" 'any(.findings[]; .rule == $r and .status == $s)' \
-		"$TMP/report.json" >/dev/null
+# ---- migcheck, in both modes ----
+run_migcheck() { # MODE REMOTE_COMMAND
+	local rc=0
+	"$MIGCHECK" check --format=json --remote-command="$2" "${ARGS[@]}" "${SRC_OP[@]}" "$DST" "$VM" \
+		>"$TMP/$1.json" 2>"$TMP/$1.stderr" || rc=$?
+	echo "$rc" >"$TMP/$1.rc"
 }
-if [[ -n $RULE ]]; then
-	has_status "$RULE" fail || fail "expected rule $RULE to fail"
-fi
-if [[ -n $WARN_RULE ]]; then
-	has_status "$WARN_RULE" warn || fail "expected rule $WARN_RULE to warn"
-fi
-
+run_migcheck native "$MIGCHECK"
+run_migcheck sh ""
+# The findings that count, one per line: rule status subject (passes and skips left out).
+causes() { jq -r '.findings[] | select(.status != "pass" and .status != "skip") |
+	"\(.rule) \(.status) \(.subject)"' "$TMP/$1.json" 2>/dev/null | sort; }
+for mode in native sh; do
+	log "$mode agent: $(jq -r '"verdict \(.verdict), exit \(.exit_code)"' "$TMP/$mode.json" 2>/dev/null || echo "no report: $(cat "$TMP/$mode.stderr")")"
+	jq -r '.findings[] | select(.status != "pass" and .status != "skip") |
+		"  \(.status | ascii_upcase) \(.rule) \(.subject): \(.message)"' "$TMP/$mode.json" >&2 2>/dev/null || true
+	# Which way each live probe went (agent operation, direct-tcpip channel, QEMU's block layer).
+	jq -r '.findings[] | select(.rule | test("storage.disk-shared|net.migration-port")) |
+		"  via: \(.rule): \(.evidence // "")"' "$TMP/$mode.json" >&2 2>/dev/null || true
+done
+has_status() { # MODE RULE STATUS
+	jq -e --arg r "$2" --arg s "$3" 'any(.findings[]; .rule == $r and .status == $s)' \
+		"$TMP/$1.json" >/dev/null
+}
 # A host that does not answer: still a whole report in every format, with the cause of each.
-if ((${#UNREACHABLE[@]})); then
-	set +e
-	"$MIGCHECK" check --format=junit --remote-command="$MIGCHECK" "${ARGS[@]}" "${SRC_OP[@]}" "$DST" "$VM" \
-		>"$TMP/report.junit" 2>/dev/null
-	jrc=$?
-	set -e
-	[[ $jrc == "$rc" ]] || fail "JUnit run exited $jrc, JSON run $rc"
-	xmllint --noout "$TMP/report.junit" || fail "the JUnit report is not well-formed"
+check_unreachable() { # MODE REMOTE_COMMAND
+	local rc jrc h n
+	rc=$(cat "$TMP/$1.rc")
+	jrc=0
+	"$MIGCHECK" check --format=junit --remote-command="$2" "${ARGS[@]}" "${SRC_OP[@]}" "$DST" "$VM" \
+		>"$TMP/$1.junit" 2>/dev/null || jrc=$?
+	[[ $jrc == "$rc" ]] || fail "$1 agent: JUnit run exited $jrc, JSON run $rc"
+	xmllint --noout "$TMP/$1.junit" || fail "$1 agent: the JUnit report is not well-formed"
 	for h in "${UNREACHABLE[@]}"; do
 		jq -e --arg h "$h" 'any(.findings[]; .rule == "host.reachable" and .status == "unknown"
-			and .subject == $h and (.message | test("cannot reach")))' "$TMP/report.json" >/dev/null ||
-			fail "no host.reachable UNKNOWN with the cause for $h"
-		grep -q "cannot reach '$h'" "$TMP/stderr" || fail "stderr does not say why $h was not reached"
-		grep -q "host.reachable: $h" "$TMP/report.junit" || fail "no JUnit test case for $h"
+			and .subject == $h and (.message | test("cannot reach")))' "$TMP/$1.json" >/dev/null ||
+			fail "$1 agent: no host.reachable UNKNOWN with the cause for $h"
+		grep -q "cannot reach '$h'" "$TMP/$1.stderr" || fail "$1 agent: stderr does not say why $h was not reached"
+		grep -q "host.reachable: $h" "$TMP/$1.junit" || fail "$1 agent: no JUnit test case for $h"
 	done
 	n=$(jq '[.findings[] | select(.rule == "host.reachable" and .status == "unknown")] | length' \
-		"$TMP/report.json")
-	[[ $n == "${#UNREACHABLE[@]}" ]] || fail "$n hosts reported unreachable, expected ${#UNREACHABLE[@]}"
+		"$TMP/$1.json")
+	[[ $n == "${#UNREACHABLE[@]}" ]] || fail "$1 agent: $n hosts reported unreachable, expected ${#UNREACHABLE[@]}"
 	# The rules that need only the reachable source still judged the domain.
 	if [[ ${#UNREACHABLE[@]} == 1 ]]; then
-		has_status vm.state pass || fail "vm.state was not judged on the reachable source"
-		[[ $(jq -r .agents.source "$TMP/report.json") != unreachable ]] || fail "the source (-c) was not reached"
+		has_status "$1" vm.state pass || fail "$1 agent: vm.state was not judged on the reachable source"
+		[[ $(jq -r .agents.source "$TMP/$1.json") != unreachable ]] || fail "$1 agent: the source (-c) was not reached"
+	fi
+}
+check_mode() { # MODE REMOTE_COMMAND
+	local rc verdict
+	rc=$(cat "$TMP/$1.rc")
+	verdict=$(jq -r .verdict "$TMP/$1.json" 2>/dev/null || true)
+	[[ -n $verdict ]] || verdict=none
+	case $EXPECT in
+	migratable) [[ $verdict == migratable && $rc == 0 ]] || fail "$1 agent: expected migratable (exit 0), got $verdict (exit $rc): $(cat "$TMP/$1.stderr")" ;;
+	blocked) [[ $verdict == blocked && $rc == 1 ]] || fail "$1 agent: expected blocked (exit 1), got $verdict (exit $rc): $(cat "$TMP/$1.stderr")" ;;
+	unknown) [[ $verdict == unknown && $rc == 3 ]] || fail "$1 agent: expected unknown (exit 3), got $verdict (exit $rc): $(cat "$TMP/$1.stderr")" ;;
+	esac
+	if [[ -n $RULE ]]; then
+		has_status "$1" "$RULE" fail || fail "$1 agent: expected rule $RULE to fail"
+	fi
+	if [[ -n $WARN_RULE ]]; then
+		has_status "$1" "$WARN_RULE" warn || fail "$1 agent: expected rule $WARN_RULE to warn"
+	fi
+	if ((${#UNREACHABLE[@]})); then
+		check_unreachable "$1" "$2"
+	fi
+}
+check_mode native "$MIGCHECK"
+if [[ -n $SH_UNKNOWN ]]; then
+	rc=$(cat "$TMP/sh.rc")
+	[[ $rc == 3 ]] || fail "sh agent: expected exit 3 ($SH_UNKNOWN), got exit $rc"
+	log "sh agent: unknown, as expected: $SH_UNKNOWN"
+else
+	check_mode sh ""
+	if ! diff <(causes native) <(causes sh) >"$TMP/causes.diff"; then
+		fail "the native and the sh agent disagree on the causes (< native, > sh):
+$(cat "$TMP/causes.diff")"
 	fi
 fi
 if [[ $MIG != yes ]]; then
@@ -230,7 +259,7 @@ migratable)
 	[[ $(where_running "$VM") == "$A" ]] || fail "after migrating back the guest is not on $A"
 	;;
 blocked | unknown)
-	[[ $mrc != 0 ]] || fail "migcheck said $verdict but the real migration succeeded"
+	[[ $mrc != 0 ]] || fail "migcheck said $EXPECT but the real migration succeeded"
 	[[ $after == "$before" ]] || fail "the failed migration moved the guest from '$before' to '$after'"
 	;;
 esac

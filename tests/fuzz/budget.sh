@@ -48,7 +48,9 @@ fi
 }
 work=${work:-$(mktemp -d /tmp/migcheck-fuzz-budget.XXXXXX)}
 mkdir -p "$work"
-echo "budget: ${#targets[@]} targets, ${secs} s each${runs:+ (at most $runs runs)}, $jobs at a time; work in $work" >&2
+limit=
+[[ $runs -gt 0 ]] && limit=" (at most $runs runs)"
+echo "budget: ${#targets[@]} targets, ${secs} s each$limit, $jobs at a time; work in $work" >&2
 
 run_one() {
 	local t=$1 bin=$build/tests/fuzz/fuzz-$1 d=$work/$1
@@ -64,7 +66,7 @@ run_one() {
 		"$d/corpus" >"$d/log" 2>&1 || true
 	end=$(date +%s)
 	local execs
-	execs=$(awk -F': *' '/stat::number_of_executed_units/ { n = $2 } END { print n + 0 }' "$d/log")
+	execs=$(awk '/^stat::number_of_executed_units:/ { n = $NF } END { print n + 0 }' "$d/log")
 	if [[ $execs == 0 ]]; then
 		# Stopped by a crash before the final stats: the last status line has the count.
 		execs=$(grep -o '^#[0-9]*' "$d/log" | tail -1 | tr -d '#')

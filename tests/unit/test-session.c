@@ -28,7 +28,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "agent/ops.h"
 #include "hosts/hostset.h"
+#include "network/probe.h"
 #include "hosts/hostspec.h"
 #include "hosts/session.h"
 #include "util/fileio.h"
@@ -310,6 +312,272 @@ static void test_no_verify(void **state)
     }
 }
 
+/* ---- the sh agent's probes with QEMU's own tools, under dash, bash and busybox sh ---- */
+
+/* A local sh agent whose "sh" is shell (first in PATH, as the host's sh would be). */
+static void start_shell(struct mc_session *s, const char *cdir, const char *shell,
+                        struct mc_error *err, int *ret)
+{
+    const char *saved = getenv("PATH");
+    char *path = mc_xstrdup(saved ? saved : "/usr/bin:/bin");
+    char *bin = mc_xasprintf("%s/bin-%s", tmpdir, strrchr(shell, '/') + 1);
+    mkdir(bin, 0755);
+    char *link = mc_xasprintf("%s/sh", bin);
+    unlink(link);
+    assert_int_equal(symlink(shell, link), 0);
+    char *p = mc_xasprintf("%s:%s", bin, path);
+    setenv("PATH", p, 1);
+    start_local(s, cdir, "", err, ret);
+    setenv("PATH", path, 1);
+    free(p);
+    free(link);
+    free(bin);
+    free(path);
+}
+
+static const char *const shells[] = { "/usr/bin/dash", "/usr/bin/bash", "/usr/bin/busybox", NULL };
+
+static char *call(struct mc_session *s, enum mc_op op, const char *const *args)
+{
+    char **w = NULL;
+    struct mc_error err = { 0 };
+    if (mc_session_call(s, op, args, 60000, &w, &err) < 0)
+        fail_msg("%s: %s", mc_agent_op(op)->name, err.message);
+    char *j = mc_strv_join(w, " ");
+    mc_strv_free(w);
+    return j;
+}
+
+static const char *emulator(void)
+{
+    static const char *const c[] = { "/usr/bin/qemu-system-x86_64", "/usr/libexec/qemu-kvm", NULL };
+    for (size_t i = 0; c[i]; i++)
+        if (access(c[i], X_OK) == 0)
+            return c[i];
+    return NULL;
+}
+
+/*
+ * qemu-open: QEMU's block layer opens an image described as -blockdev options, read-only or
+ * read-write; a failure comes back with QEMU's words, whatever bytes they hold.
+ */
+static void sh_qemu_open(const char *shell)
+{
+    if (access("/usr/bin/qemu-io", X_OK) < 0 && !emulator()) {
+        fprintf(stderr, "no qemu-io and no QEMU here: skipped\n");
+        skip();
+    }
+    struct mc_error err = { 0 };
+    char *cdir = NULL;
+    assert_int_equal(mc_control_dir_create(&cdir, &err), 0);
+    struct mc_session s;
+    int r;
+    start_shell(&s, cdir, shell, &err, &r);
+    if (r < 0)
+        fail_msg("%s", err.message);
+    char *img = mc_xasprintf("%s/disk image's \"1\".raw", tmpdir);
+    write_text(img, "0123456789", 0644);
+    char *ro = mc_xasprintf("%s/read-only.raw", tmpdir);
+    write_text(ro, "0123456789", 0444);
+    const char *emu = emulator() ? emulator() : "-";
+    char uid[16], gid[16];
+    snprintf(uid, sizeof(uid), "%u", (unsigned)geteuid());
+    snprintf(gid, sizeof(gid), "%u", (unsigned)getegid());
+
+    /* JSON strings escape only '"' and '\\' here; the path has a quote, a space, a '. */
+    char *json = mc_xasprintf(
+        "{\"driver\":\"file\",\"filename\":\"%s/disk image's \\\"1\\\".raw\"}", tmpdir);
+    const char *a1[] = { json, "rw", emu, uid, gid, NULL };
+    char *ans = call(&s, MC_OP_QEMU_OPEN, a1);
+    if (!mc_str_startswith(ans, "ok "))
+        fail_msg("%s: open '%s' read-write: %s", shell, img, ans);
+    free(ans);
+    char *missing =
+        mc_xasprintf("{\"driver\":\"file\",\"filename\":\"%s/missing\\nfile\"}", tmpdir);
+    const char *a2[] = { missing, "r", emu, uid, gid, NULL };
+    ans = call(&s, MC_OP_QEMU_OPEN, a2);
+    if (!mc_str_startswith(ans, "fail ") || !strstr(ans, "No such file"))
+        fail_msg("%s: a missing file: %s", shell, ans);
+    free(ans);
+    const char *a3[] = { "not json", "r", emu, uid, gid, NULL };
+    ans = call(&s, MC_OP_QEMU_OPEN, a3);
+    assert_string_equal(ans, "error EINVAL");
+    free(ans);
+    const char *a4[] = { json, "rwx", emu, uid, gid, NULL };
+    ans = call(&s, MC_OP_QEMU_OPEN, a4);
+    assert_string_equal(ans, "error EINVAL");
+    free(ans);
+    /* As another user: a 0444 file of ours opens read-only, not read-write. */
+    if (geteuid() == 0 && access("/usr/bin/setpriv", X_OK) == 0) {
+        assert_int_equal(chown(ro, 4242, 4242), 0);
+        assert_int_equal(chmod(tmpdir, 0755), 0);
+        char *jro = mc_xasprintf("{\"driver\":\"file\",\"filename\":\"%s\"}", ro);
+        const char *a5[] = { jro, "r", emu, "4242", "4242", NULL };
+        ans = call(&s, MC_OP_QEMU_OPEN, a5);
+        if (!mc_str_startswith(ans, "ok "))
+            fail_msg("%s: read-only open as uid 4242: %s", shell, ans);
+        free(ans);
+        const char *a6[] = { jro, "rw", emu, "4242", "4242", NULL };
+        ans = call(&s, MC_OP_QEMU_OPEN, a6);
+        /* Where setpriv cannot change users (busybox's applet), it ran as root: opened. */
+        if (strstr(ans, " 4242 ") &&
+            (!mc_str_startswith(ans, "fail ") || !strstr(ans, "ermission denied")))
+            fail_msg("%s: read-write open of a 0444 file as uid 4242: %s", shell, ans);
+        free(ans);
+        free(jro);
+    }
+    mc_session_close(&s);
+    free(missing);
+    free(json);
+    free(img);
+    free(ro);
+    mc_control_dir_remove(cdir);
+    free(cdir);
+}
+
+/*
+ * listen: QEMU with -incoming listens on the first free port of the range (one is taken), a
+ * connection from the session's host (mc_session_tcp_connect: here, this machine) is
+ * accepted; without a connection the listener times out and QEMU is gone.
+ */
+static void sh_listen(const char *shell)
+{
+    const char *emu = emulator();
+    if (!emu) {
+        fprintf(stderr, "no QEMU here: skipped\n");
+        skip();
+    }
+    struct mc_error err = { 0 };
+    char *cdir = NULL;
+    assert_int_equal(mc_control_dir_create(&cdir, &err), 0);
+    struct mc_session s;
+    int r;
+    start_shell(&s, cdir, shell, &err, &r);
+    if (r < 0)
+        fail_msg("%s", err.message);
+    /* Take the range's first port. */
+    struct mc_tcp_listener busy = { .fd = -1 };
+    int first = 0;
+    for (int p = 41000; p < 41100 && first == 0; p += 10)
+        if (mc_tcp_listener_open("127.0.0.1", p, p, &busy, &err) == 0)
+            first = p;
+    mc_error_clear(&err);
+    assert_true(first > 0);
+    char pmin[16], pmax[16];
+    snprintf(pmin, sizeof(pmin), "%d", first);
+    snprintf(pmax, sizeof(pmax), "%d", first + 5);
+    const char *la[] = { "127.0.0.1", pmin, pmax, "20000", emu, NULL };
+    unsigned id = mc_session_send(&s, MC_OP_LISTEN, la);
+    char **w = NULL;
+    if (mc_session_recv(&s, id, 60000, &w, &err) < 0)
+        fail_msg("%s", err.message);
+    assert_string_equal(w[0], "listening");
+    int port = atoi(w[1]);
+    assert_true(port > first && port <= first + 5);
+    mc_strv_free(w);
+    char **c = NULL;
+    assert_int_equal(mc_session_tcp_connect(&s, "127.0.0.1", port, 5000, &c, &err), 0);
+    assert_string_equal(c[0], "ok");
+    assert_string_equal(c[1], "open");
+    mc_strv_free(c);
+    if (mc_session_recv(&s, id, 60000, &w, &err) < 0)
+        fail_msg("%s", err.message);
+    assert_string_equal(w[0], "accepted");
+    mc_strv_free(w);
+    /* No connection: timeout, and nothing listens there any more. */
+    const char *lb[] = { "127.0.0.1", pmin, pmax, "1000", emu, NULL };
+    id = mc_session_send(&s, MC_OP_LISTEN, lb);
+    assert_int_equal(mc_session_recv(&s, id, 60000, &w, &err), 0);
+    assert_string_equal(w[0], "listening");
+    port = atoi(w[1]);
+    mc_strv_free(w);
+    assert_int_equal(mc_session_recv(&s, id, 60000, &w, &err), 0);
+    assert_string_equal(w[0], "timeout");
+    mc_strv_free(w);
+    assert_int_equal(mc_session_tcp_connect(&s, "127.0.0.1", port, 5000, &c, &err), 0);
+    assert_string_equal(c[1], "refused");
+    mc_strv_free(c);
+    mc_tcp_listener_close(&busy);
+    mc_session_close(&s);
+    mc_control_dir_remove(cdir);
+    free(cdir);
+}
+
+static void test_sh_qemu_open(void **state)
+{
+    (void)state;
+    for (const char *const *sh = shells; *sh; sh++)
+        if (access(*sh, X_OK) == 0)
+            sh_qemu_open(*sh);
+}
+
+/*
+ * A host without qemu-io (Debian's qemu-utils is only recommended by libvirt's QEMU driver):
+ * the emulator itself opens the image with -blockdev. qemu-io is hidden in a child's private
+ * mount namespace (/dev/null, not executable, bound over it).
+ */
+static void test_sh_qemu_open_emulator(void **state)
+{
+    (void)state;
+    const char *emu = emulator();
+    if (geteuid() != 0 || !emu || access("/usr/bin/qemu-io", F_OK) < 0) {
+        fprintf(stderr, "needs root, QEMU and qemu-io to hide: skipped\n");
+        skip();
+    }
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+            mount("/dev/null", "/usr/bin/qemu-io", NULL, MS_BIND, NULL) < 0)
+            _exit(77);
+        struct mc_error err = { 0 };
+        char *cdir = NULL;
+        if (mc_control_dir_create(&cdir, &err) < 0)
+            _exit(2);
+        struct mc_session s;
+        int r;
+        start_local(&s, cdir, "", &err, &r);
+        if (r < 0)
+            _exit(3);
+        char *img = mc_xasprintf("%s/emu.raw", tmpdir);
+        write_text(img, "0123456789", 0644);
+        char *json = mc_xasprintf("{\"driver\":\"file\",\"filename\":\"%s\"}", img);
+        char *missing = mc_xasprintf("{\"driver\":\"file\",\"filename\":\"%s.nope\"}", img);
+        const char *a1[] = { json, "rw", emu, "0", "0", NULL };
+        const char *a2[] = { missing, "r", emu, "0", "0", NULL };
+        char **w1 = NULL, **w2 = NULL;
+        int rc = 0;
+        if (mc_session_call(&s, MC_OP_QEMU_OPEN, a1, 60000, &w1, &err) < 0 ||
+            strcmp(w1[0], "ok") != 0 || strcmp(w1[1], emu) != 0)
+            rc = 4;
+        else if (mc_session_call(&s, MC_OP_QEMU_OPEN, a2, 60000, &w2, &err) < 0 ||
+                 strcmp(w2[0], "fail") != 0 || !w2[4] || !strstr(w2[4], "No such file"))
+            rc = 5;
+        if (rc)
+            fprintf(stderr, "emulator path: %s / %s\n", w1 ? mc_strv_join(w1, " ") : err.message,
+                    w2 ? mc_strv_join(w2, " ") : "-");
+        mc_session_close(&s);
+        mc_control_dir_remove(cdir);
+        _exit(rc);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    assert_true(WIFEXITED(status));
+    if (WEXITSTATUS(status) == 77) {
+        fprintf(stderr, "no private mount namespace here: skipped\n");
+        skip();
+    }
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+static void test_sh_listen(void **state)
+{
+    (void)state;
+    for (const char *const *sh = shells; *sh; sh++)
+        if (access(*sh, X_OK) == 0)
+            sh_listen(*sh);
+}
+
 int main(void)
 {
     /* Short: runtime directories longer than 40 bytes are not used (socket path length). */
@@ -320,7 +588,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_runtime_dir), cmocka_unit_test(test_nul_in_dump),
         cmocka_unit_test(test_escaped),     cmocka_unit_test(test_ssh_options),
-        cmocka_unit_test(test_no_verify),
+        cmocka_unit_test(test_no_verify),   cmocka_unit_test(test_sh_qemu_open),
+        cmocka_unit_test(test_sh_listen),   cmocka_unit_test(test_sh_qemu_open_emulator),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
     const char *rm[] = { "rm", "-rf", "--", tmpl, NULL };

@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * What the live probes' answers mean (gather/answers.h): short and odd answers are read
+ * without going past their words (a `stat` answer of one word used to be read at w[2]), QEMU's
+ * words for a failed open are read as the cause libvirt will meet, and a connection and its
+ * listener are judged together. Words as mc_agent_split gives them.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "agent/proto.h"
+#include "gather/answers.h"
+#include "util/strv.h"
+#include "util/xalloc.h"
+
+static const struct mc_answer_hosts H = {
+    .src = "kvm1", .dst = "kvm2", .src_kind = "sh", .dst_kind = "sh"
+};
+
+static char **words(const char *line)
+{
+    char **w = NULL;
+    assert_int_equal(mc_agent_split(line, &w), 0);
+    return w;
+}
+
+static void test_short_stat(void **state)
+{
+    (void)state;
+    static const char *const answers[] = { "ok",   "ok file", "ok file 12", "ok file x 0 0 644",
+                                           "fail", NULL };
+    for (const char *const *a = answers; *a; a++) {
+        struct mc_vm_path vp = { .src_path = (char *)"/d/a.img" };
+        char **w = words(*a);
+        mc_answer_src_stat(&vp, w);
+        bool exists = mc_answer_dst_stat(&vp, "/d/a.img", w, &H);
+        assert_int_equal(exists, strncmp(*a, "ok", 2) == 0);
+        assert_non_null(vp.exists_detail);
+        if (strcmp(*a, "ok file 12") == 0) {
+            assert_int_equal(vp.dst_size, 12);
+            assert_int_equal(vp.src_size, 12);
+        } else {
+            assert_int_equal(vp.dst_size, 0);
+        }
+        if (strcmp(*a, "ok") == 0)
+            assert_string_equal(vp.exists_detail, "'/d/a.img' exists on kvm2 (?, ? bytes)");
+        free(vp.exists_detail);
+        mc_strv_free(w);
+    }
+}
+
+static void test_qemu_failures(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *what;
+    } cases[] = {
+        { "Failed to mount nfs share: mount_cb: RPC error: Mount failed with error "
+          "MNT3ERR_ACCES(13) Permission denied(13)",
+          "refused" },
+        { "iSCSI: Failed to connect to LUN : Failed to log in to target. Status: Target not "
+          "found(515)",
+          "refused" },
+        { "Failed to open file : open call failed with \"NFS: Lookup of /x failed with "
+          "NFS3ERR_NOENT(-2)\"",
+          "ENOENT" },
+        { "iSCSI: Failed to connect to LUN : SENSE KEY:ILLEGAL_REQUEST(5) "
+          "ASCQ:LOGICAL_UNIT_NOT_SUPPORTED(0x2500)",
+          "ENOENT" },
+        { "Unknown driver 'nfs'", "nodriver" },
+        { "Could not open 'x': Permission denied", "EACCES" },
+        { "iSCSI: Failed to connect to LUN : iscsi_service failed with : Connection refused",
+          "unreachable" },
+        /* iSCSI wraps every failure in the same words: only a known cause is lasting. */
+        { "iSCSI: Failed to connect to LUN : SENSE KEY:NOT_READY(2) ASCQ:CAUSE_NOT_REPORTABLE",
+          "EIO" },
+        { "Failed to mount nfs share: Failed to start async connect: Connection refused",
+          "unreachable" },
+        { "something new", "EIO" },
+        { "", "EIO" },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        assert_string_equal(mc_answer_qemu_failure(cases[i].text), cases[i].what);
+
+    /* The repeated image options are left out of the evidence; the cause decides the facts. */
+    const char *json = "{\"driver\":\"nfs\"}";
+    struct mc_vm_path vp = { .src_path = (char *)"nfs://s/srv/nfs/a.qcow2" };
+    char *enc = mc_agent_encode("qemu-io: can't open device json:{\"driver\":\"nfs\"}: Failed "
+                                "to mount nfs share: MNT3ERR_ACCES(13)");
+    char *line = mc_xasprintf("fail qemu-io 107 1 %s", enc);
+    char **w = words(line);
+    assert_true(mc_answer_qemu_open(&vp, json, false, 107, 108, w, &H));
+    assert_int_equal(vp.evidence, MC_EVIDENCE_REFUSED);
+    assert_int_equal(vp.exists_probe, MC_PROBE_FAILED);
+    assert_null(strstr(vp.evidence_detail, "json:"));
+    assert_non_null(strstr(vp.evidence_detail, "as uid 107"));
+    mc_strv_free(w);
+    free(line);
+    free(enc);
+    free(vp.evidence_detail);
+
+    struct mc_vm_path ok = { .src_path = (char *)"nfs://s/srv/nfs/a.qcow2" };
+    w = words("ok qemu-io 0");
+    assert_true(mc_answer_qemu_open(&ok, json, true, 0, 0, w, &H));
+    assert_int_equal(ok.evidence, MC_EVIDENCE_NETWORK);
+    assert_int_equal(ok.open_probe, MC_PROBE_OK);
+    assert_non_null(strstr(ok.evidence_detail, "read-only"));
+    mc_strv_free(w);
+    free(ok.evidence_detail);
+
+    struct mc_vm_path un = { 0 };
+    w = words("unsupported");
+    assert_false(mc_answer_qemu_open(&un, json, true, 0, 0, w, &H));
+    assert_int_equal(un.exists_probe, MC_PROBE_NOT_RUN);
+    mc_strv_free(w);
+}
+
+static void test_port(void **state)
+{
+    (void)state;
+    /* A channel that ran out of time while the listener saw the connection: open. */
+    struct mc_port_probe pp = { 0 };
+    char **w = words("listening 49153 ::");
+    assert_int_equal(mc_answer_listen(&pp, w, "49152-49215", &H), 1);
+    assert_int_equal(pp.port, 49153);
+    mc_strv_free(w);
+    w = words("ok timeout -");
+    mc_answer_connect(&pp, w, "a channel", &H);
+    assert_int_equal(pp.result, MC_PORT_TIMEOUT);
+    mc_strv_free(w);
+    w = words("accepted -");
+    mc_answer_listen_end(&pp, w, "QEMU", &H);
+    assert_int_equal(pp.result, MC_PORT_OPEN);
+    mc_strv_free(w);
+    free(pp.detail);
+    free(pp.address);
+
+    /* Refused stays refused; a listen answer without a port is no listener. */
+    struct mc_port_probe rp = { 0 };
+    w = words("ok refused - open\\0040failed");
+    mc_answer_connect(&rp, w, "a channel", &H);
+    assert_int_equal(rp.probe, MC_PROBE_OK);
+    assert_int_equal(rp.result, MC_PORT_REFUSED);
+    mc_strv_free(w);
+    free(rp.detail);
+    struct mc_port_probe np = { 0 };
+    w = words("listening");
+    assert_int_equal(mc_answer_listen(&np, w, "1-2", &H), 0);
+    assert_int_equal(np.probe, MC_PROBE_ERROR);
+    mc_strv_free(w);
+    w = words("listening 70000");
+    assert_int_equal(mc_answer_listen(&np, w, "1-2", &H), 0);
+    mc_strv_free(w);
+    free(np.detail);
+
+    /* A network disk's port answered by connect: refused is no evidence of reaching it. */
+    struct mc_vm_path vp = { .src_path = (char *)"nbd://s:10809/e" };
+    w = words("ok refused 1.2.3.4");
+    assert_true(mc_answer_network(&vp, "nbd", true, w, &H));
+    assert_int_equal(vp.exists_probe, MC_PROBE_FAILED);
+    assert_int_not_equal(vp.evidence, MC_EVIDENCE_NETWORK);
+    mc_strv_free(w);
+    free(vp.exists_detail);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_short_stat),
+        cmocka_unit_test(test_qemu_failures),
+        cmocka_unit_test(test_port),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
