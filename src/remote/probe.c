@@ -2,10 +2,8 @@
 #include "probe.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdbool.h>
 #include <string.h>
-#include <sys/random.h>
 #include <unistd.h>
 
 #include "os/os.h"
@@ -14,6 +12,7 @@
 #include "util/buf.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/random.h"
 #include "util/spawn.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
@@ -40,29 +39,7 @@ const char *const *const mc_probe_gatherer_specs[] = {
 
 char *mc_probe_boundary(void)
 {
-    uint8_t raw[16];
-    size_t got = 0;
-    while (got < sizeof(raw)) {
-        ssize_t n = getrandom(raw + got, sizeof(raw) - got, 0);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        got += (size_t)n;
-    }
-    if (got < sizeof(raw)) {
-        /* No getrandom (old kernel, seccomp): the kernel's pool through the device. */
-        _cleanup_close_ int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-        if (fd < 0 || read(fd, raw, sizeof(raw)) != (ssize_t)sizeof(raw))
-            abort(); /* without randomness the boundary could be forged */
-    }
-    char *b = mc_xmalloc(2 * sizeof(raw) + 1);
-    for (size_t i = 0; i < sizeof(raw); i++) {
-        b[2 * i] = "0123456789abcdef"[raw[i] >> 4];
-        b[2 * i + 1] = "0123456789abcdef"[raw[i] & 15];
-    }
-    b[2 * sizeof(raw)] = '\0';
-    return b;
+    return mc_random_hex(16); /* getrandom(2), or the process stops: never a guessable one */
 }
 
 static bool spec_line_ok(const char *l)

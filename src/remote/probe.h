@@ -24,7 +24,7 @@ size_t mc_probe_script_size(void);
 /* The specs of every gatherer (os, mounts, storage, net, virt), NULL-terminated. */
 extern const char *const *const mc_probe_gatherer_specs[];
 
-/* A new random boundary: 32 hex digits from getrandom(). */
+/* A new random boundary: 32 hex digits (util/random.h). */
 char *mc_probe_boundary(void);
 
 /*
