@@ -15,6 +15,7 @@
 
 #include "agent/proto.h"
 #include "gather/answers.h"
+#include "hosts/session.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
 
@@ -168,12 +169,33 @@ static void test_port(void **state)
     free(vp.exists_detail);
 }
 
+/* What sshd (through the control master's log) says when a direct-tcpip channel fails. */
+static void test_channel_result(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *word;
+    } cases[] = {
+        { "channel 3: open failed: connect failed: Connection refused", "refused" },
+        { "channel 2: open failed: connect failed: No route to host", "unreachable" },
+        { "channel 1: open failed: connect failed: Connection timed out", "timeout" },
+        { "channel 1: open failed: connect failed: Name or service not known", "unresolvable" },
+        { "channel 4: open failed: administratively prohibited: open failed", "unsupported" },
+        { "stdio forwarding failed", "error" },
+        { "", "error" },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        assert_string_equal(mc_session_channel_result(cases[i].text), cases[i].word);
+    assert_string_equal(mc_session_channel_result(NULL), "error");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_short_stat),
         cmocka_unit_test(test_qemu_failures),
         cmocka_unit_test(test_port),
+        cmocka_unit_test(test_channel_result),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
