@@ -19,7 +19,7 @@ trap '"$LAB" undefine-vm lab-a $VM >/dev/null 2>&1 || true' EXIT
 ms() { echo $((($2 - $1) / 1000000)); }
 median() { sort -n | awk '{ a[NR] = $1 } END { printf "%d", a[int((NR + 1) / 2)] }'; }
 
-floor=() check=() check_sh=()
+floor=() check=() check_sh=() rc_sh=()
 for ((i = 0; i < RUNS; i++)); do
 	s=$(date +%s%N)
 	virsh -c qemu+ssh://root@lab-a/system hostname >/dev/null &
@@ -32,9 +32,11 @@ for ((i = 0; i < RUNS; i++)); do
 	e=$(date +%s%N)
 	check+=("$(ms "$s" "$e")")
 	s=$(date +%s%N)
-	"$M" --remote-command= -q lab-a lab-b $VM >/dev/null || true
+	rc=0
+	"$M" --remote-command= -q lab-a lab-b $VM >/dev/null || rc=$?
 	e=$(date +%s%N)
 	check_sh+=("$(ms "$s" "$e")")
+	rc_sh+=("$rc")
 done
 f=$(printf '%s\n' "${floor[@]}" | median)
 c=$(printf '%s\n' "${check[@]}" | median)
@@ -42,7 +44,7 @@ c2=$(printf '%s\n' "${check_sh[@]}" | median)
 echo "runs:                                   $RUNS"
 echo "floor (2 x virsh hostname, parallel):   ${f} ms (median; ${floor[*]})"
 echo "migcheck, migcheck agents:              ${c} ms (median; ${check[*]})"
-echo "migcheck, sh agents (no migcheck there): ${c2} ms (median; ${check_sh[*]})"
+echo "migcheck, sh agents (no migcheck there): ${c2} ms (median; ${check_sh[*]}; exit codes ${rc_sh[*]})"
 awk -v c="$c" -v f="$f" 'BEGIN { printf "ratio (migcheck agents / floor):         %.2f (bar: 1.50)\n", c / f }'
 awk -v c="$c2" -v f="$f" 'BEGIN { printf "ratio (sh agents / floor):               %.2f (bar: 1.50)\n", c / f }'
 for mode in native sh; do

@@ -157,7 +157,10 @@ esac
 # ---- migcheck, in both modes ----
 run_migcheck() { # MODE REMOTE_COMMAND
 	local rc=0
-	"$MIGCHECK" check --format=json --remote-command="$2" "${ARGS[@]}" "${SRC_OP[@]}" "$DST" "$VM" \
+	# A long deadline per host: the scenario judges verdicts, not speed (that is the preflight
+	# benchmark's), and on a loaded machine the sh agent's facts can take longer than the
+	# default 30 s. A scenario's own --timeout (the unreachable ones) comes later and wins.
+	"$MIGCHECK" check --format=json --remote-command="$2" --timeout=120 "${ARGS[@]}" "${SRC_OP[@]}" "$DST" "$VM" \
 		>"$TMP/$1.json" 2>"$TMP/$1.stderr" || rc=$?
 	echo "$rc" >"$TMP/$1.rc"
 }
@@ -183,7 +186,7 @@ check_unreachable() { # MODE REMOTE_COMMAND
 	local rc jrc h n
 	rc=$(cat "$TMP/$1.rc")
 	jrc=0
-	"$MIGCHECK" check --format=junit --remote-command="$2" "${ARGS[@]}" "${SRC_OP[@]}" "$DST" "$VM" \
+	"$MIGCHECK" check --format=junit --remote-command="$2" --timeout=120 "${ARGS[@]}" "${SRC_OP[@]}" "$DST" "$VM" \
 		>"$TMP/$1.junit" 2>/dev/null || jrc=$?
 	[[ $jrc == "$rc" ]] || fail "$1 agent: JUnit run exited $jrc, JSON run $rc"
 	xmllint --noout "$TMP/$1.junit" || fail "$1 agent: the JUnit report is not well-formed"
