@@ -52,7 +52,8 @@ run_phase() { # MODE SIGNAL PATTERN
 	local mode=$1 sig=$2 pat=$3 rc_arg=$M
 	[[ $mode == sh ]] && rc_arg=
 	: >"$TMP/err"
-	"$M" -v --remote-command="$rc_arg" -q lab-a lab-b "$VM" >/dev/null 2>"$TMP/err" &
+	# --timeout: a loaded machine can take more than the default 30 s to greet (phases, not speed).
+	"$M" -v --remote-command="$rc_arg" --timeout=120 -q lab-a lab-b "$VM" >/dev/null 2>"$TMP/err" &
 	local pid=$! n=0
 	until grep -qE "$pat" "$TMP/err"; do
 		if ! kill -0 "$pid" 2>/dev/null; then
