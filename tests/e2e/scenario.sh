@@ -156,13 +156,15 @@ esac
 
 # ---- migcheck, in both modes ----
 run_migcheck() { # MODE REMOTE_COMMAND
-	local rc=0
+	local rc=0 t0
+	t0=$(date +%s%N)
 	# A long deadline per host: the scenario judges verdicts, not speed (that is the preflight
 	# benchmark's), and on a loaded machine the sh agent's facts can take longer than the
 	# default 30 s. A scenario's own --timeout (the unreachable ones) comes later and wins.
 	"$MIGCHECK" check --format=json --remote-command="$2" --timeout=120 "${ARGS[@]}" "${SRC_OP[@]}" "$DST" "$VM" \
 		>"$TMP/$1.json" 2>"$TMP/$1.stderr" || rc=$?
 	echo "$rc" >"$TMP/$1.rc"
+	echo $((($(date +%s%N) - t0) / 1000000)) >"$TMP/$1.ms" # what each mode costs the suite
 }
 run_migcheck native "$MIGCHECK"
 run_migcheck sh ""
@@ -170,7 +172,7 @@ run_migcheck sh ""
 causes() { jq -r '.findings[] | select(.status != "pass" and .status != "skip") |
 	"\(.rule) \(.status) \(.subject)"' "$TMP/$1.json" 2>/dev/null | sort; }
 for mode in native sh; do
-	log "$mode agent: $(jq -r '"verdict \(.verdict), exit \(.exit_code)"' "$TMP/$mode.json" 2>/dev/null || echo "no report: $(cat "$TMP/$mode.stderr")")"
+	log "$mode agent: $(jq -r '"verdict \(.verdict), exit \(.exit_code)"' "$TMP/$mode.json" 2>/dev/null || echo "no report: $(cat "$TMP/$mode.stderr")"), $(cat "$TMP/$mode.ms") ms"
 	jq -r '.findings[] | select(.status != "pass" and .status != "skip") |
 		"  \(.status | ascii_upcase) \(.rule) \(.subject): \(.message)"' "$TMP/$mode.json" >&2 2>/dev/null || true
 	# Which way each live probe went (agent operation, direct-tcpip channel, QEMU's block layer).
