@@ -68,9 +68,33 @@ mcprobe_why() {
 	fi
 }
 
+# The text of file $1 in mcprobe_c, read by the shell itself: no process per file. Only for
+# sysfs attributes and kernel parameters (short text, no NUL byte); nothing read (an empty file, an error) leaves
+# mcprobe_c empty and the caller asks cat, which tells the two apart.
+mcprobe_slurp() {
+	mcprobe_c=
+	mcprobe_ln=
+	while IFS= read -r mcprobe_ln; do
+		mcprobe_c=$mcprobe_c$mcprobe_ln$mcprobe_nl
+		mcprobe_ln=
+	done 2>/dev/null <"$1"
+	mcprobe_c=$mcprobe_c$mcprobe_ln
+}
+
 # F: a regular file (symlinks followed, as open() does).
 mcprobe_file() {
 	if [ -f "$1" ]; then
+		# A host has hundreds of sysfs attributes to read: a cat for each costs seconds.
+		case $1 in
+		/sys/* | /proc/sys/*)
+			mcprobe_slurp "$1"
+			if [ -n "$mcprobe_c" ]; then
+				mcprobe_hdr "F $1"
+				printf '%s\n' "$mcprobe_c"
+				return 0
+			fi
+			;;
+		esac
 		mcprobe_hdr "F $1"
 		if cat -- "$1" 2>/dev/null; then
 			echo
@@ -107,6 +131,36 @@ mcprobe_link() {
 			mcprobe_err "$1" ENOENT L
 		fi
 	fi
+}
+
+# L for every path given (all symbolic links): one readlink for all of them where it takes
+# several (coreutils; busybox's takes one) and answers a line for each, else one at a time.
+mcprobe_links() {
+	if [ $# -gt 1 ] && mcprobe_t=$(readlink -- "$@" 2>/dev/null); then
+		mcprobe_t=$mcprobe_t$mcprobe_nl
+		mcprobe_n=0
+		mcprobe_r=$mcprobe_t
+		while [ -n "$mcprobe_r" ]; do
+			mcprobe_r=${mcprobe_r#*"$mcprobe_nl"}
+			mcprobe_n=$((mcprobe_n + 1))
+		done
+		if [ "$mcprobe_n" = $# ]; then
+			for mcprobe_f in "$@"; do
+				mcprobe_l=${mcprobe_t%%"$mcprobe_nl"*}
+				mcprobe_t=${mcprobe_t#*"$mcprobe_nl"}
+				if [ -n "$mcprobe_l" ]; then
+					mcprobe_hdr "L $mcprobe_f"
+					printf '%s\n' "$mcprobe_l"
+				else
+					mcprobe_link "$mcprobe_f" 0
+				fi
+			done
+			return 0
+		fi
+	fi
+	for mcprobe_f in "$@"; do
+		mcprobe_link "$mcprobe_f" 0
+	done
 }
 
 # D and S: a directory's entries as "<t> <size> <name>" (t: f d l o; size -1 unless S and a
@@ -349,6 +403,23 @@ mcprobe_main() {
 		esac
 		set +f
 		IFS=
+		if [ "$mcprobe_kind" = L ]; then
+			set --
+			# shellcheck disable=SC2086 # pathname expansion with field splitting off (IFS empty)
+			for mcprobe_p in $mcprobe_arg; do
+				case $mcprobe_p in
+				*"$mcprobe_nl"*) continue ;;
+				esac
+				if [ -L "$mcprobe_p" ]; then
+					set -- "$@" "$mcprobe_p"
+				elif [ "$mcprobe_lit" = 1 ]; then
+					mcprobe_link "$mcprobe_p" 1
+				fi
+			done
+			mcprobe_links "$@"
+			unset IFS
+			continue
+		fi
 		# shellcheck disable=SC2086 # pathname expansion with field splitting off (IFS empty)
 		for mcprobe_p in $mcprobe_arg; do
 			if [ "$mcprobe_lit" = 0 ] && [ ! -e "$mcprobe_p" ] && [ ! -L "$mcprobe_p" ]; then
