@@ -404,6 +404,7 @@ static const struct mc_field disk_fields[] = {
     F_STR(struct mc_disk, initiator_iqn, "initiator-iqn"),
     F_STR(struct mc_disk, identity_user, "identity-user"),
     F_STR(struct mc_disk, identity_group, "identity-group"),
+    F_INT(struct mc_disk, capacity, "capacity"),
     F_ARR(struct mc_disk, hosts, "host", "hosts", desc_netaddr),
     F_STRV(struct mc_disk, backing, "backing", "backing"),
     F_STR(struct mc_disk, auth_user, "auth-user"),

@@ -410,6 +410,7 @@ struct mc_disk {
     char *auth_type; /* <auth><secret type=>: iscsi, ceph */
     char *auth_secret_uuid;
     char *auth_secret_usage;
+    int64_t capacity; /* virtual size in bytes (virDomainGetBlockInfo); 0 when not known */
 };
 
 struct mc_iface {

@@ -15,6 +15,13 @@
 /* The names are the journal format: never rename one (old journals must still undo). */
 static const char *const step_kind_names[_MC_STEP_MAX] = {
     [MC_STEP_CREATE_DISK_TARGET] = "create-disk-target",
+    [MC_STEP_REWRITE_DISK_PATH] = "rewrite-disk-path",
+    [MC_STEP_REWRITE_BRIDGE] = "rewrite-bridge",
+    [MC_STEP_REWRITE_NETWORK] = "rewrite-network",
+    [MC_STEP_REWRITE_LISTEN] = "rewrite-listen",
+    [MC_STEP_REWRITE_EMULATOR] = "rewrite-emulator",
+    [MC_STEP_MIGRATE] = "migrate",
+    [MC_STEP_UNDEFINE_SOURCE] = "undefine-source",
 };
 MC_ENUM_NAMES(mc_step_kind_names, "step kind", step_kind_names);
 

@@ -31,6 +31,13 @@
 enum mc_step_kind {
     MC_STEP_UNSET = 0,
     MC_STEP_CREATE_DISK_TARGET, /* "create-disk-target": an empty image on a host (storage copy) */
+    MC_STEP_REWRITE_DISK_PATH,  /* "rewrite-disk-path": destination XML: a disk's source */
+    MC_STEP_REWRITE_BRIDGE,     /* "rewrite-bridge": destination XML: an interface's bridge */
+    MC_STEP_REWRITE_NETWORK,    /* "rewrite-network": destination XML: an interface's network */
+    MC_STEP_REWRITE_LISTEN,     /* "rewrite-listen": destination XML: a graphics listen address */
+    MC_STEP_REWRITE_EMULATOR,   /* "rewrite-emulator": destination XML: <emulator> */
+    MC_STEP_MIGRATE,            /* "migrate": virDomainMigrate3, verified on the destination */
+    MC_STEP_UNDEFINE_SOURCE,    /* "undefine-source": the definition left on the source */
     _MC_STEP_MAX,
 };
 extern const struct mc_enum_names mc_step_kind_names;

@@ -42,10 +42,9 @@ static struct json_object *finding_json(const struct mc_finding *f)
     return o;
 }
 
-int mc_render_json(const struct mc_report *r, FILE *f, const struct mc_render_opts *o)
+struct json_object *mc_report_to_json(const struct mc_report *r)
 {
-    (void)o;
-    _cleanup_(json_object_putp) struct json_object *root = json_object_new_object();
+    struct json_object *root = json_object_new_object();
     add(root, "schema", json_object_new_int(MC_REPORT_SCHEMA));
     add_str(root, "generator", "migcheck " MIGCHECK_VERSION);
     add_str(root, "source", r->source);
@@ -80,7 +79,13 @@ int mc_render_json(const struct mc_report *r, FILE *f, const struct mc_render_op
     for (size_t i = 0; i < r->findings.n; i++)
         json_object_array_add(findings, finding_json(&r->findings.items[i]));
     add(root, "findings", findings);
+    return root;
+}
 
+int mc_render_json(const struct mc_report *r, FILE *f, const struct mc_render_opts *o)
+{
+    (void)o;
+    _cleanup_(json_object_putp) struct json_object *root = mc_report_to_json(r);
     size_t len = 0;
     const char *s = json_object_to_json_string_length(
         root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE,

@@ -24,4 +24,7 @@ struct mc_render_opts {
 /* Each returns 0, or -errno when writing failed. */
 int mc_render_text(const struct mc_report *r, FILE *f, const struct mc_render_opts *o);
 int mc_render_json(const struct mc_report *r, FILE *f, const struct mc_render_opts *o);
+/* The JSON report as an object (caller puts it), for documents that embed it. */
+struct json_object;
+struct json_object *mc_report_to_json(const struct mc_report *r);
 int mc_render_junit(const struct mc_report *r, FILE *f, const struct mc_render_opts *o);

@@ -544,7 +544,9 @@ static const struct mc_rule rules[_R_MAX] = {
         .severity = MC_SEV_FAIL,
         .needs = MC_NEED_DST_VIRT,
         .hint = "define and start a storage pool on the destination whose target path is the "
-                "disk's directory, or pre-create the images",
+                "disk's directory, or pre-create the images (migcheck migrate "
+                "--copy-storage-all does)",
+        .fix = MC_FIX_COPY_STORAGE,
         .requirement = "libvirt qemuMigrationDstPrecreateDisk: 'pre-creation of storage "
                        "target ... is not supported'",
         .explain = "For storage migration the destination pre-creates missing images only inside "
@@ -572,7 +574,9 @@ static const struct mc_rule rules[_R_MAX] = {
         .severity = MC_SEV_FAIL,
         .needs = MC_NEED_DST_VIRT,
         .hint = "define and start the network on the destination (virsh net-start, "
-                "net-autostart)",
+                "net-autostart), or map the interface to an active network in the destination "
+                "XML (migcheck migrate --map-network)",
+        .fix = MC_FIX_REWRITE_NETWORK,
         .requirement = "libvirt: 'network ... is not active'",
         .explain = "An <interface type='network'> needs that libvirt network defined and active "
                    "on the destination.",

@@ -41,6 +41,7 @@ static const char *const check_formats[] = { "text", "json", "junit", NULL };
 static const char *const facts_formats[] = { "xml", "json", NULL };
 static const char *const rules_formats[] = { "text", "json", "man", NULL };
 static const char *const cluster_formats[] = { "text", "json", "junit", "html", NULL };
+static const char *const migrate_formats[] = { "text", "json", NULL };
 
 static const struct mc_verb verbs[] = {
     {
@@ -101,6 +102,16 @@ static const struct mc_verb verbs[] = {
         .opts = verb_rules_opts,
         .run = verb_rules,
         .formats = rules_formats,
+    },
+    {
+        .name = "migrate",
+        .args = "[OPTIONS] SRC DST VM",
+        .summary = "fix what can be fixed and move VM from SRC to DST, undoing everything on a "
+                   "failure",
+        .flags = MC_VERB_MUTATES,
+        .opts = verb_migrate_opts,
+        .run = verb_migrate,
+        .formats = migrate_formats,
     },
     {
         .name = "undo",

@@ -165,6 +165,22 @@ static const struct mc_step_ops steps[_MC_STEP_MAX] = {
                                      .undo = create_undo,
                                      .params = "path format bytes",
                                      .results = "inode created" },
+    /* The rewrites change the destination XML only (no host): no undo. */
+    [MC_STEP_REWRITE_DISK_PATH] = { .run = mc_step_rewrite_run, .params = "target from to" },
+    [MC_STEP_REWRITE_BRIDGE] = { .run = mc_step_rewrite_run, .params = "mac from to" },
+    [MC_STEP_REWRITE_NETWORK] = { .run = mc_step_rewrite_run, .params = "mac from to" },
+    [MC_STEP_REWRITE_LISTEN] = { .run = mc_step_rewrite_run, .params = "graphics from to" },
+    [MC_STEP_REWRITE_EMULATOR] = { .run = mc_step_rewrite_run, .params = "from to" },
+    [MC_STEP_MIGRATE] = { .mutates = true,
+                          .run = mc_step_migrate_run,
+                          .verify = mc_step_migrate_verify,
+                          .undo = mc_step_migrate_undo,
+                          .params = "flags disks bandwidth parallel timeout timeout-action stall",
+                          .results = "source-state dest-defined seconds downtime-ms convergence" },
+    [MC_STEP_UNDEFINE_SOURCE] = { .mutates = true,
+                                  .run = mc_step_undefine_run,
+                                  .undo = mc_step_undefine_undo,
+                                  .results = "inactive-xml autostart" },
 };
 
 const struct mc_step_ops *mc_step_ops(enum mc_step_kind k)

@@ -178,6 +178,8 @@ static void *virt_thread(void *arg)
         h->t_virt = mc_now() - t0;
         return NULL;
     }
+    if (h->set->o.keepalive_s > 0 && virConnectSetKeepAlive(h->conn, h->set->o.keepalive_s, 3) < 0)
+        virResetLastError(); /* no event loop: the connection works without keepalive */
     if (!h->no_facts) {
         mc_virt_gather(h->conn, NULL, h->hv);
         if (h->want_vm && !h->vm_override)
@@ -505,6 +507,37 @@ int mc_host_tcp_connect(struct mc_host *h, const char *host, int port, int timeo
     ret->status = mc_enum_from_name(&mc_reply_names, w[0]);
     *ret_via = h->spec.local ? "from this machine"
                              : "through a direct-tcpip channel of the ssh session (sshd connects)";
+    return 0;
+}
+
+int mc_host_reconnect(struct mc_host *h, struct mc_error *reterr)
+{
+    if (h->rc == 0 && h->conn && virConnectIsAlive(h->conn) == 1)
+        return 0;
+    if (h->conn) {
+        virConnectClose(h->conn);
+        h->conn = NULL;
+    }
+    if (h->sess_up) {
+        mc_session_close(&h->sess);
+        h->sess_up = false;
+    }
+    struct mc_host_facts *keep = h->facts;
+    h->facts = NULL;
+    bool no_facts = h->no_facts;
+    const char *want_vm = h->want_vm;
+    h->no_facts = true;
+    h->want_vm = NULL;
+    mc_error_clear(&h->err);
+    host_thread(h);
+    mc_host_facts_free(h->facts);
+    h->facts = keep;
+    h->no_facts = no_facts;
+    h->want_vm = want_vm;
+    if (h->rc < 0)
+        return mc_error_set(reterr, h->rc, "%s", h->err.message ? h->err.message : "unreachable");
+    if (!h->conn)
+        return mc_error_set(reterr, -ENOTCONN, "libvirt on '%s' does not answer", h->spec.label);
     return 0;
 }
 

@@ -73,6 +73,7 @@ struct mc_hostset_opts {
     /* Called (never at the same time twice) after each host was opened or found unreachable. */
     void (*progress)(const struct mc_host *h, size_t done, size_t total, void *userdata);
     void *progress_userdata;
+    int keepalive_s; /* libvirt keepalive interval (count 3); needs the event loop; 0: off */
 };
 
 struct mc_hostset *mc_hostset_new(const struct mc_hostset_opts *o);
@@ -121,6 +122,11 @@ int mc_host_call(struct mc_host *h, enum mc_op op, const char *const *args, int 
  */
 int mc_host_tcp_connect(struct mc_host *h, const char *host, int port, int timeout_ms,
                         struct mc_answer *ret, const char **ret_via, struct mc_error *reterr);
+/*
+ * Make sure the host's libvirt connection (and its session) is alive; reopen both when not
+ * (a daemon restarted, a link came back). The facts are kept. -errno when it stays unreachable.
+ */
+int mc_host_reconnect(struct mc_host *h, struct mc_error *reterr);
 /* "migcheck 0.1.0", "sh", "unreachable". */
 const char *mc_host_agent_label(const struct mc_host *h, char *buf, size_t len);
 /*

@@ -649,6 +649,14 @@ static struct mc_vm_facts *gather_domain(virDomainPtr dom, const char *name,
     } else {
         vm->job = mc_xstrdup("none");
     }
+    /* Virtual sizes (a storage copy pre-creates its targets with them). */
+    for (size_t i = 0; i < vm->n_disks; i++) {
+        virDomainBlockInfo bi;
+        if (vm->disks[i].target && vm->disks[i].source &&
+            virDomainGetBlockInfo(dom, vm->disks[i].target, &bi, 0) == 0)
+            vm->disks[i].capacity = (int64_t)bi.capacity;
+        virResetLastError();
+    }
     return vm;
 }
 

@@ -7,7 +7,8 @@
 #
 # For each case directory GOLDEN_DIR/cases/CASE (args, src.xml, dst.xml and
 # optionally vm.xml, pair.xml, policy.xml) and each format (text, json,
-# junit), runs
+# junit), runs (a case with a file 'migrate' runs migcheck migrate --dry-run
+# with its arguments instead, in text and json)
 #   migcheck check ARGS --src-facts src.xml --dst-facts dst.xml
 #            [--vm-xml vm.xml] [--pair-facts pair.xml] [--policy policy.xml]
 #            --format FMT --color=never
@@ -64,11 +65,21 @@ for case in "$@"; do
     [[ -e $dir/vm.xml ]] && opt+=(--vm-xml vm.xml)
     [[ -e $dir/pair.xml ]] && opt+=(--pair-facts pair.xml)
     [[ -e $dir/policy.xml ]] && opt+=(--policy policy.xml)
+    # A case with a file 'migrate' is a plan: migrate --dry-run with those arguments (options,
+    # SRC DST VM), in text and JSON lines.
+    verb=(check)
+    fmts=("${formats[@]}")
+    if [[ -e $dir/migrate ]]; then
+        read -r -a margs <"$dir/migrate"
+        verb=(migrate --dry-run)
+        args=("${margs[@]}")
+        fmts=(text json)
+    fi
 
-    for fmt in "${formats[@]}"; do
+    for fmt in "${fmts[@]}"; do
         out=$tmp/$case.$fmt
         (cd "$dir" && exec env -u NO_COLOR LC_ALL=C.UTF-8 TZ=UTC \
-            "$migcheck" check "${args[@]}" "${opt[@]}" --format "$fmt" --color=never \
+            "$migcheck" "${verb[@]}" "${args[@]}" "${opt[@]}" --format "$fmt" --color=never \
             >"$out.out" 2>"$out.err")
         echo $? >"$out.rc"
 

@@ -1,0 +1,1054 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * migcheck migrate [OPTIONS] SRC DST VM: the preflight (the check pipeline over a host set held
+ * open), a gate (every problem accepted, fixed by the plan, or a refusal that prints the command
+ * line that would fix it), a plan (action/migrate.h) printed by --dry-run, then the plan applied
+ * with a journal: rewrites of the destination XML, storage targets, virDomainMigrate3 with
+ * progress, verification on the destination, the source's definition removed. Any failure
+ * undoes what was done, in reverse; `migcheck undo JOURNAL` does so later.
+ */
+#include <errno.h>
+#include <json-c/json.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "action/action.h"
+#include "action/migrate.h"
+#include "checker/facts-xml.h"
+#include "checker/policy.h"
+#include "checker/relate.h"
+#include "checker/render.h"
+#include "checker/xml-util.h"
+#include "cli.h"
+#include "config.h"
+#include "exit-codes.h"
+#include "gather.h"
+#include "gather/check.h"
+#include "hosts/hostset.h"
+#include "rules/rules.h"
+#include "util/cleanup.h"
+#include "util/random.h"
+#include "util/spawn.h"
+#include "util/strv.h"
+#include "util/xalloc.h"
+#include "virt/domxml-edit.h"
+#include "virt/migrate.h"
+
+#define MC_DEFAULT_POLICY "/etc/migcheck/policy.xml"
+
+enum {
+    OPT_DRY_RUN = MC_OPT_FIRST_VERB_OPT,
+    OPT_FIX,
+    OPT_ACCEPT,
+    OPT_MAP_PATH,
+    OPT_MAP_BRIDGE,
+    OPT_MAP_NETWORK,
+    OPT_LIVE,
+    OPT_OFFLINE,
+    OPT_COPY_ALL,
+    OPT_COPY_INC,
+    OPT_PERSISTENT,
+    OPT_UNDEFINE_SOURCE,
+    OPT_KEEP_SOURCE,
+    OPT_BANDWIDTH,
+    OPT_AUTO_CONVERGE,
+    OPT_POSTCOPY,
+    OPT_TIMEOUT,
+    OPT_TIMEOUT_SUSPEND,
+    OPT_TIMEOUT_POSTCOPY,
+    OPT_TIMEOUT_ABORT,
+    OPT_COMPRESSED,
+    OPT_PARALLEL,
+    OPT_STALL,
+    OPT_JOURNAL_DIR,
+    OPT_TRANSPORT,
+    OPT_REMOTE_COMMAND,
+    OPT_HOST_TIMEOUT,
+    OPT_POLICY,
+    OPT_STRICT,
+    OPT_SRC_FACTS,
+    OPT_DST_FACTS,
+    OPT_PAIR_FACTS,
+};
+
+static const char *const transport_values[] = { "ssh", "tcp", "tls", "libssh", "libssh2", NULL };
+
+const struct mc_opt verb_migrate_opts[] = {
+    { "dry-run", no_argument, OPT_DRY_RUN, NULL,
+      "print the plan and the destination XML's diff; change nothing", NULL, false },
+    { "fix", no_argument, OPT_FIX, NULL,
+      "apply every fix the preflight found (path rewrite, proven sharing, derivable bridge)", NULL,
+      false },
+    { "accept", required_argument, OPT_ACCEPT, "RULE",
+      "go on despite a problem of RULE (recorded in the report); repeatable", NULL, false },
+    { "map-path", required_argument, OPT_MAP_PATH, "SRC_PREFIX=DST_PREFIX",
+      "disk paths under SRC_PREFIX are under DST_PREFIX on the destination; repeatable", NULL,
+      false },
+    { "map-bridge", required_argument, OPT_MAP_BRIDGE, "OLD=NEW",
+      "interfaces on bridge OLD use bridge NEW on the destination; repeatable", NULL, false },
+    { "map-network", required_argument, OPT_MAP_NETWORK, "OLD=NEW",
+      "interfaces on libvirt network OLD use network NEW on the destination; repeatable", NULL,
+      false },
+    { "live", no_argument, OPT_LIVE, NULL,
+      "live migration (the default for a running or paused domain)", NULL, false },
+    { "offline", no_argument, OPT_OFFLINE, NULL, "move a shut-off domain's persistent definition",
+      NULL, false },
+    { "copy-storage-all", no_argument, OPT_COPY_ALL, NULL,
+      "copy the disks that are not on shared storage (targets pre-created on the destination)",
+      NULL, false },
+    { "copy-storage", no_argument, OPT_COPY_ALL, NULL, "the same as --copy-storage-all", NULL,
+      false },
+    { "copy-storage-inc", no_argument, OPT_COPY_INC, NULL,
+      "copy only the top image of such disks (their backing files exist on the destination)", NULL,
+      false },
+    { "persistent", no_argument, OPT_PERSISTENT, NULL,
+      "define the domain on the destination (the default)", NULL, false },
+    { "undefinesource", no_argument, OPT_UNDEFINE_SOURCE, NULL,
+      "remove the definition from the source once the destination is verified (the default)", NULL,
+      false },
+    { "keep-source", no_argument, OPT_KEEP_SOURCE, NULL,
+      "keep the definition on the source (a warning when it would still autostart there)", NULL,
+      false },
+    { "bandwidth", required_argument, OPT_BANDWIDTH, "MiB/s", "cap the migration's bandwidth", NULL,
+      false },
+    { "auto-converge", no_argument, OPT_AUTO_CONVERGE, NULL,
+      "let QEMU throttle the guest's vCPUs when memory does not converge", NULL, false },
+    { "postcopy", no_argument, OPT_POSTCOPY, NULL,
+      "allow post-copy (a failed post-copy can lose the guest: only when asked)", NULL, false },
+    { "timeout", required_argument, OPT_TIMEOUT, "SECONDS",
+      "after this long, take the timeout action (default: suspend)", NULL, false },
+    { "timeout-suspend", no_argument, OPT_TIMEOUT_SUSPEND, NULL,
+      "at the timeout, pause the guest and finish as a non-live migration", NULL, false },
+    { "timeout-postcopy", no_argument, OPT_TIMEOUT_POSTCOPY, NULL,
+      "at the timeout, switch to post-copy", NULL, false },
+    { "timeout-abort", no_argument, OPT_TIMEOUT_ABORT, NULL,
+      "at the timeout, abort: the guest stays on the source and everything is undone", NULL,
+      false },
+    { "compressed", no_argument, OPT_COMPRESSED, NULL, "compress the migration stream", NULL,
+      false },
+    { "parallel-connections", required_argument, OPT_PARALLEL, "N",
+      "migrate memory over N connections", NULL, false },
+    { "stall-timeout", required_argument, OPT_STALL, "SECONDS",
+      "abort when the migration makes no progress for this long (default 120)", NULL, false },
+    { "journal-dir", required_argument, OPT_JOURNAL_DIR, "DIR",
+      "where to keep the journal (default /var/lib/migcheck for root, else "
+      "$XDG_STATE_HOME/migcheck)",
+      NULL, false },
+    { "transport", required_argument, OPT_TRANSPORT, "T",
+      "libvirt transport for hosts named as [user@]host", transport_values, false },
+    { "remote-command", required_argument, OPT_REMOTE_COMMAND, "PATH",
+      "migcheck on the remote hosts (default: migcheck); empty: the embedded sh agent", NULL,
+      false },
+    { "host-timeout", required_argument, OPT_HOST_TIMEOUT, "SECONDS",
+      "give up on a host after this long (default 30)", NULL, false },
+    { "policy", required_argument, OPT_POLICY, "FILE", "site policy for the preflight", NULL,
+      false },
+    { "strict", no_argument, OPT_STRICT, NULL, "warnings of the preflight block too", NULL, false },
+    { "src-facts", required_argument, OPT_SRC_FACTS, "FILE",
+      "with --dry-run: plan from a snapshot of the source", NULL, false },
+    { "dst-facts", required_argument, OPT_DST_FACTS, "FILE",
+      "with --dry-run: plan from a snapshot of the destination", NULL, false },
+    { "pair-facts", required_argument, OPT_PAIR_FACTS, "FILE",
+      "with --dry-run: recorded pair facts (probe results)", NULL, false },
+    { 0 },
+};
+
+struct args {
+    struct mc_migrate_options o;
+    bool live_given, timeout_action_given, strict;
+    const char *journal_dir, *transport, *remote_command, *policy;
+    const char *src_facts, *dst_facts, *pair_facts;
+    int host_timeout;
+    char **argv_opts; /* the options as given, for the suggested command line */
+};
+
+static int parse_map(const char *arg, const char *opt, struct mc_map **v, size_t *n)
+{
+    const char *eq = strchr(arg, '=');
+    if (!eq || eq == arg || !eq[1]) {
+        mc_log_error("invalid %s '%s': expected OLD=NEW", opt, arg);
+        return -1;
+    }
+    struct mc_map *m = MC_APPEND(*v, *n);
+    m->from = mc_xstrndup(arg, (size_t)(eq - arg));
+    m->to = mc_xstrdup(eq + 1);
+    return 0;
+}
+
+static int parse_num(const char *arg, const char *opt, long lo, long hi, long *ret)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(arg, &end, 10);
+    if (errno || *end || !*arg || v < lo || v > hi) {
+        mc_log_error("invalid %s '%s': expected a number from %ld to %ld", opt, arg, lo, hi);
+        return -1;
+    }
+    *ret = v;
+    return 0;
+}
+
+/* The option as the operator gave it, for the command line a refusal suggests. */
+static void remember(struct args *a, int c, const char *arg)
+{
+    for (const struct mc_opt *op = verb_migrate_opts; op->name; op++)
+        if (op->val == c) {
+            if (arg)
+                mc_strv_push(&a->argv_opts, mc_xasprintf("--%s=%s", op->name, arg));
+            else
+                mc_strv_push(&a->argv_opts, mc_xasprintf("--%s", op->name));
+            return;
+        }
+}
+
+static int handle(int c, const char *arg, void *userdata)
+{
+    struct args *a = userdata;
+    struct mc_migrate_options *o = &a->o;
+    long v;
+    remember(a, c, arg);
+    switch (c) {
+    case OPT_DRY_RUN:
+        o->dry_run = true;
+        return 0;
+    case OPT_FIX:
+        o->fix = true;
+        return 0;
+    case OPT_ACCEPT:
+        if (!mc_rule_find(arg) && strncmp(arg, "site.", 5) != 0) {
+            mc_log_error("unknown rule '%s' (see 'migcheck rules')", arg);
+            return -1;
+        }
+        mc_strv_add(&o->accept, arg);
+        return 0;
+    case OPT_MAP_PATH:
+        if (arg[0] != '/' || !strchr(arg, '=') || strchr(arg, '=')[1] != '/') {
+            mc_log_error("invalid --map-path '%s': expected /SRC_PREFIX=/DST_PREFIX", arg);
+            return -1;
+        }
+        return parse_map(arg, "--map-path", &o->map_path, &o->n_map_path);
+    case OPT_MAP_BRIDGE:
+        return parse_map(arg, "--map-bridge", &o->map_bridge, &o->n_map_bridge);
+    case OPT_MAP_NETWORK:
+        return parse_map(arg, "--map-network", &o->map_network, &o->n_map_network);
+    case OPT_LIVE:
+        o->live = a->live_given = true;
+        return 0;
+    case OPT_OFFLINE:
+        o->offline = true;
+        return 0;
+    case OPT_COPY_ALL:
+        o->copy_storage_all = true;
+        return 0;
+    case OPT_COPY_INC:
+        o->copy_storage_inc = true;
+        return 0;
+    case OPT_PERSISTENT:
+        o->persistent = true;
+        return 0;
+    case OPT_UNDEFINE_SOURCE:
+        o->keep_source = false;
+        return 0;
+    case OPT_KEEP_SOURCE:
+        o->keep_source = true;
+        return 0;
+    case OPT_BANDWIDTH:
+        if (parse_num(arg, "--bandwidth", 1, 1 << 20, &v) < 0)
+            return -1;
+        o->bandwidth_mib = (unsigned long)v;
+        return 0;
+    case OPT_AUTO_CONVERGE:
+        o->auto_converge = true;
+        return 0;
+    case OPT_POSTCOPY:
+        o->postcopy = true;
+        return 0;
+    case OPT_TIMEOUT:
+        if (parse_num(arg, "--timeout", 1, 86400, &v) < 0)
+            return -1;
+        o->timeout_s = (int)v;
+        return 0;
+    case OPT_TIMEOUT_SUSPEND:
+        o->timeout_action = MC_TIMEOUT_SUSPEND;
+        a->timeout_action_given = true;
+        return 0;
+    case OPT_TIMEOUT_POSTCOPY:
+        o->timeout_action = MC_TIMEOUT_POSTCOPY;
+        a->timeout_action_given = true;
+        return 0;
+    case OPT_TIMEOUT_ABORT:
+        o->timeout_action = MC_TIMEOUT_ABORT;
+        a->timeout_action_given = true;
+        return 0;
+    case OPT_COMPRESSED:
+        o->compressed = true;
+        return 0;
+    case OPT_PARALLEL:
+        if (parse_num(arg, "--parallel-connections", 1, 255, &v) < 0)
+            return -1;
+        o->parallel_connections = (int)v;
+        return 0;
+    case OPT_STALL:
+        if (parse_num(arg, "--stall-timeout", 5, 86400, &v) < 0)
+            return -1;
+        o->stall_s = (int)v;
+        return 0;
+    case OPT_JOURNAL_DIR:
+        a->journal_dir = arg;
+        return 0;
+    case OPT_TRANSPORT:
+        for (const char *const *t = transport_values; *t; t++)
+            if (strcmp(*t, arg) == 0) {
+                a->transport = arg;
+                return 0;
+            }
+        mc_log_error("invalid transport '%s': expected ssh, tcp, tls, libssh or libssh2", arg);
+        return -1;
+    case OPT_REMOTE_COMMAND:
+        a->remote_command = arg;
+        return 0;
+    case OPT_HOST_TIMEOUT:
+        if (parse_num(arg, "--host-timeout", 1, 3600, &v) < 0)
+            return -1;
+        a->host_timeout = (int)v;
+        return 0;
+    case OPT_POLICY:
+        a->policy = arg;
+        return 0;
+    case OPT_STRICT:
+        a->strict = true;
+        return 0;
+    case OPT_SRC_FACTS:
+        a->src_facts = arg;
+        return 0;
+    case OPT_DST_FACTS:
+        a->dst_facts = arg;
+        return 0;
+    case OPT_PAIR_FACTS:
+        a->pair_facts = arg;
+        return 0;
+    }
+    return -1;
+}
+
+static void free_maps(struct mc_map *m, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(m[i].from);
+        free(m[i].to);
+    }
+    free(m);
+}
+
+static void args_clear(struct args *a)
+{
+    mc_strv_free(a->o.accept);
+    free_maps(a->o.map_path, a->o.n_map_path);
+    free_maps(a->o.map_bridge, a->o.n_map_bridge);
+    free_maps(a->o.map_network, a->o.n_map_network);
+    mc_strv_free(a->argv_opts);
+}
+
+/* ---- output ---- */
+
+enum out_mode {
+    OUT_TEXT,
+    OUT_JSON
+};
+
+struct out {
+    enum out_mode mode;
+    bool quiet;
+    bool bar; /* a one-line bar on a terminal (stderr) */
+    bool bar_drawn;
+    double link_bps;
+};
+
+static void json_line(struct json_object *o)
+{
+    printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+                                                         JSON_C_TO_STRING_NOSLASHESCAPE));
+    fflush(stdout);
+    json_object_put(o);
+}
+
+static struct json_object *event(const char *name)
+{
+    struct json_object *o = json_object_new_object();
+    json_object_object_add(o, "event", json_object_new_string(name));
+    return o;
+}
+
+static void add_i64(struct json_object *o, const char *k, int64_t v)
+{
+    if (v >= 0)
+        json_object_object_add(o, k, json_object_new_int64(v));
+}
+
+static void human(double bytes, char *buf, size_t len)
+{
+    if (bytes >= 1073741824.0)
+        snprintf(buf, len, "%.2f GiB", bytes / 1073741824.0);
+    else if (bytes >= 1048576.0)
+        snprintf(buf, len, "%.1f MiB", bytes / 1048576.0);
+    else if (bytes >= 1024.0)
+        snprintf(buf, len, "%.0f KiB", bytes / 1024.0);
+    else
+        snprintf(buf, len, "%.0f B", bytes);
+}
+
+static void on_sample(const struct mc_job_stats *s, void *ud)
+{
+    struct out *out = ud;
+    if (out->mode == OUT_JSON) {
+        struct json_object *o = event("progress");
+        json_object_object_add(o, "t", json_object_new_double(s->t));
+        add_i64(o, "memory_total", s->mem_total);
+        add_i64(o, "memory_remaining", s->mem_remaining);
+        add_i64(o, "memory_bps", s->mem_bps);
+        add_i64(o, "dirty_rate_pages", s->dirty_rate);
+        add_i64(o, "page_size", s->page_size);
+        add_i64(o, "iteration", s->iteration);
+        add_i64(o, "disk_total", s->disk_total);
+        add_i64(o, "disk_remaining", s->disk_remaining);
+        add_i64(o, "expected_downtime_ms", s->downtime_ms);
+        add_i64(o, "auto_converge_throttle", s->auto_converge_throttle);
+        json_line(o);
+        return;
+    }
+    if (!out->bar)
+        return;
+    char rem[32], rate[32], dirty[32], eta[32] = "?";
+    human(s->mem_remaining >= 0 ? (double)s->mem_remaining : 0, rem, sizeof(rem));
+    human(s->mem_bps >= 0 ? (double)s->mem_bps : 0, rate, sizeof(rate));
+    double dbps = s->dirty_rate >= 0 && s->page_size > 0 ? (double)s->dirty_rate * s->page_size : 0;
+    human(dbps, dirty, sizeof(dirty));
+    if (s->mem_bps > 0 && s->mem_remaining >= 0 && (double)s->mem_bps > dbps)
+        snprintf(eta, sizeof(eta), "%.0fs", (double)s->mem_remaining / ((double)s->mem_bps - dbps));
+    int pct = s->mem_total > 0 && s->mem_remaining >= 0
+                  ? (int)(100 - 100.0 * (double)s->mem_remaining / (double)s->mem_total)
+                  : 0;
+    if (pct < 0)
+        pct = 0;
+    char bar[21];
+    int fill = pct / 5;
+    for (int i = 0; i < 20; i++)
+        bar[i] = i < fill ? '#' : '.';
+    bar[20] = '\0';
+    fprintf(stderr, "\r[%s] %3d%% left %s  %s/s  dirty %s/s  iter %lld  eta %s   ", bar, pct, rem,
+            rate, dirty, (long long)(s->iteration >= 0 ? s->iteration : 0), eta);
+    fflush(stderr);
+    out->bar_drawn = true;
+}
+
+static void end_bar(struct out *out)
+{
+    if (out->bar_drawn) {
+        fputc('\n', stderr);
+        out->bar_drawn = false;
+    }
+}
+
+static void on_event(const char *what, void *ud)
+{
+    struct out *out = ud;
+    if (out->mode == OUT_JSON) {
+        struct json_object *o = event("convergence");
+        json_object_object_add(o, "what", json_object_new_string(what));
+        json_line(o);
+    } else if (!out->quiet) {
+        end_bar(out);
+        fprintf(stderr, "migcheck: %s\n", what);
+    }
+}
+
+/* ---- helpers ---- */
+
+static int load_snapshot(const char *path, struct mc_host_facts **ret)
+{
+    _cleanup_error_ struct mc_error err = { 0 };
+    if (mc_facts_load(path, ret, &err) < 0) {
+        mc_log_error("%s", err.message);
+        return -1;
+    }
+    return 0;
+}
+
+static char *default_journal_dir(void)
+{
+    if (geteuid() == 0)
+        return mc_xstrdup("/var/lib/migcheck");
+    const char *x = getenv("XDG_STATE_HOME");
+    if (x && *x)
+        return mc_xasprintf("%s/migcheck", x);
+    const char *home = getenv("HOME");
+    return mc_xasprintf("%s/.local/state/migcheck", home && *home ? home : "/tmp");
+}
+
+static int mkdirs(const char *dir)
+{
+    _cleanup_free_ char *p = mc_xstrdup(dir);
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0700) < 0 && errno != EEXIST)
+            return -errno;
+        *s = '/';
+    }
+    if (mkdir(p, 0700) < 0 && errno != EEXIST)
+        return -errno;
+    return 0;
+}
+
+static char *run_id(void)
+{
+    return mc_random_hex(6);
+}
+
+struct size_ctx {
+    virDomainPtr dom;
+    const struct mc_vm_facts *vm;
+};
+
+/* A disk's virtual size: asked now when the domain is at hand, else from its facts. */
+static int64_t disk_bytes(const char *target, void *ud)
+{
+    struct size_ctx *c = ud;
+    virDomainBlockInfo info;
+    if (c->dom && virDomainGetBlockInfo(c->dom, target, &info, 0) == 0)
+        return (int64_t)info.capacity;
+    if (c->dom)
+        virResetLastError();
+    for (size_t i = 0; c->vm && i < c->vm->n_disks; i++)
+        if (c->vm->disks[i].target && strcmp(c->vm->disks[i].target, target) == 0 &&
+            c->vm->disks[i].capacity > 0)
+            return c->vm->disks[i].capacity;
+    return -1;
+}
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+static void print_list(const char *title, char **v)
+{
+    if (!v)
+        return;
+    printf("%s\n", title);
+    STRV_FOREACH (s, v)
+        printf("  %s\n", *s);
+}
+
+/* A word as a POSIX shell reads it back (quoted by mc_shell_quote where needed). */
+static void put_word(struct mc_buf *b, const char *w)
+{
+    bool plain = *w != '\0';
+    for (const char *p = w; *p; p++)
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@%+=:,./-_", *p))
+            plain = false;
+    mc_buf_putc(b, ' ');
+    if (plain) {
+        mc_buf_puts(b, w);
+        return;
+    }
+    _cleanup_free_ char *q = mc_shell_quote(w);
+    mc_buf_puts(b, q);
+}
+
+/* The command line that would fix the refusals: the operator's options, the suggested ones. */
+static char *suggested_command(const struct args *a, const struct mc_global *g, char **ops,
+                               char **suggest)
+{
+    struct mc_buf b = MC_BUF_INIT;
+    mc_buf_puts(&b, "migcheck migrate");
+    if (g->format)
+        mc_buf_printf(&b, " --format=%s", g->format);
+    STRV_FOREACH (o, a->argv_opts)
+        put_word(&b, *o);
+    STRV_FOREACH (s, suggest)
+        mc_buf_printf(&b, " %s", *s); /* ours: options, and BRIDGE / NETWORK placeholders */
+    for (int i = 0; i < 3; i++)
+        put_word(&b, ops[i]);
+    return mc_buf_steal(&b);
+}
+
+static void summary(const struct mc_migrate_state *st, const struct mc_plan *p, const char *journal,
+                    double total, int rc, const struct out *out)
+{
+    const struct mc_migrate_result *r = &st->result;
+    const struct mc_job_stats *f = r->have_final ? &r->final : &r->last;
+    int64_t data = f->data_processed >= 0 ? f->data_processed : f->mem_processed;
+    /* The rate QEMU reached (its memory bandwidth), else what the whole call averaged. */
+    double rate = f->mem_bps > 0               ? (double)f->mem_bps
+                  : r->seconds > 0 && data > 0 ? (double)data / r->seconds
+                                               : 0;
+    const char *conv = r->convergence == MC_CONVERGE_SUSPENDED  ? "timeout: guest paused, "
+                                                                  "finished as a non-live "
+                                                                  "migration"
+                       : r->convergence == MC_CONVERGE_POSTCOPY ? "timeout: switched to post-copy"
+                       : f->auto_converge_throttle > 0          ? "auto-converge throttled vCPUs"
+                                                                : "none";
+    if (out->mode == OUT_JSON) {
+        struct json_object *o = event("summary");
+        json_object_object_add(o, "exit_code", json_object_new_int(rc));
+        json_object_object_add(o, "state",
+                               json_object_new_string(mc_enum_name_or(&mc_plan_state_names,
+                                                                      (int)p->state, "planned")));
+        json_object_object_add(o, "seconds", json_object_new_double(total));
+        json_object_object_add(o, "migration_seconds", json_object_new_double(r->seconds));
+        add_i64(o, "downtime_ms", r->have_final ? f->downtime_ms : -1);
+        add_i64(o, "data_bytes", data);
+        json_object_object_add(o, "rate_bps", json_object_new_double(rate));
+        if (out->link_bps > 0)
+            json_object_object_add(o, "link_bps", json_object_new_double(out->link_bps));
+        json_object_object_add(o, "convergence", json_object_new_string(conv));
+        if (st->prediction)
+            json_object_object_add(o, "prediction", json_object_new_string(st->prediction));
+        if (p->error)
+            json_object_object_add(o, "error", json_object_new_string(p->error));
+        json_object_object_add(o, "journal", json_object_new_string(journal));
+        json_line(o);
+        return;
+    }
+    if (out->quiet && rc == 0)
+        return;
+    char dbuf[32], rbuf[32], lbuf[32];
+    human((double)(data > 0 ? data : 0), dbuf, sizeof(dbuf));
+    human(rate, rbuf, sizeof(rbuf));
+    printf("\n%s: %s of %s from %s to %s\n",
+           rc == 0                     ? "Done"
+           : rc == MC_EXIT_ROLLED_BACK ? "Rolled back"
+                                       : "ROLLBACK INCOMPLETE",
+           p->verb, p->domain ? p->domain : "?", p->source, p->destination);
+    printf("  total time      %.2f s (migration %.2f s)\n", total, r->seconds);
+    if (r->have_final && f->downtime_ms >= 0)
+        printf("  downtime        %lld ms\n", (long long)f->downtime_ms);
+    printf("  data sent       %s\n", dbuf);
+    if (out->link_bps > 0) {
+        human(out->link_bps, lbuf, sizeof(lbuf));
+        printf("  rate            %s/s (the bandwidth cap: %s/s)\n", rbuf, lbuf);
+    } else {
+        printf("  rate            %s/s (link capacity not known)\n", rbuf);
+    }
+    printf("  convergence     %s\n", conv);
+    if (st->prediction)
+        printf("  prediction      %s\n", st->prediction);
+    if (p->error)
+        printf("  error           %s\n", p->error);
+    printf("  journal         %s\n", journal);
+}
+
+static void print_states(const struct mc_plan *p)
+{
+    for (size_t i = 0; i < p->n_steps; i++) {
+        const struct mc_plan_step *s = &p->steps[i];
+        printf("  %2zu. %-11s %s\n", i + 1,
+               mc_enum_name_or(&mc_step_state_names, (int)s->state, "not started"),
+               s->summary ? s->summary : "");
+        if (s->error && (s->state == MC_STEP_UNDO_FAILED || s->state == MC_STEP_FAILED))
+            printf("      %s\n", s->error);
+    }
+}
+
+int verb_migrate(int argc, char **argv, const struct mc_global *g0)
+{
+    struct mc_global g = *g0;
+    struct args a = { .o = { .persistent = true },
+                      .transport = "ssh",
+                      .remote_command = "migcheck",
+                      .host_timeout = 30 };
+    int first;
+    int r = mc_parse_options(mc_verb_find("migrate"), argc, argv, &g, handle, &a, &first);
+    if (r != 0) {
+        args_clear(&a);
+        return r > 0 ? MC_EXIT_OK : MC_EXIT_USAGE;
+    }
+    int rc = MC_EXIT_USAGE;
+    struct mc_migrate_options *o = &a.o;
+    const char *fmt = g.format ? g.format : "text";
+    struct out out = { .mode = strcmp(fmt, "json") == 0 ? OUT_JSON : OUT_TEXT, .quiet = g.quiet };
+    _cleanup_(mc_host_facts_freep) struct mc_host_facts *sf = NULL;
+    _cleanup_(mc_host_facts_freep) struct mc_host_facts *df = NULL;
+    _cleanup_(mc_pair_facts_freep) struct mc_pair_facts *rel_file = NULL;
+    _cleanup_(mc_policy_freep) struct mc_policy *policy = NULL;
+    _cleanup_(mc_hostset_freep) struct mc_hostset *hs = NULL;
+    _cleanup_(mc_plan_freep) struct mc_plan *plan = NULL;
+    _cleanup_free_ char *journal = NULL, *jdir = NULL, *validation = NULL;
+    _cleanup_(xmlFreeDocp) xmlDocPtr dest_doc = NULL;
+    _cleanup_error_ struct mc_error err = { 0 };
+    struct mc_check_run run = { 0 };
+    struct mc_gate gate = { 0 };
+    struct mc_migrate_state st = { .opts = o };
+    virDomainPtr dom = NULL;
+    bool event_loop = false;
+
+    if (strcmp(fmt, "text") != 0 && strcmp(fmt, "json") != 0) {
+        mc_log_error("invalid format '%s' for migrate: expected text or json", fmt);
+        goto out;
+    }
+    if (argc - first != 3) {
+        mc_log_error("expected SRC DST VM");
+        fprintf(stderr, "Try 'migcheck migrate --help'.\n");
+        goto out;
+    }
+    const char *src_name = argv[first], *dst_name = argv[first + 1], *vm_name = argv[first + 2];
+    if (o->live && o->offline) {
+        mc_log_error("--live and --offline exclude each other");
+        goto out;
+    }
+    if (o->copy_storage_all && o->copy_storage_inc) {
+        mc_log_error("--copy-storage-all and --copy-storage-inc exclude each other");
+        goto out;
+    }
+    if (o->offline && (o->copy_storage_all || o->copy_storage_inc || o->postcopy ||
+                       o->auto_converge || o->timeout_s)) {
+        mc_log_error("--offline moves only the definition: no storage copy, post-copy, "
+                     "auto-converge or timeout");
+        goto out;
+    }
+    if (a.timeout_action_given && !o->timeout_s) {
+        mc_log_error("--timeout-suspend, --timeout-postcopy and --timeout-abort need --timeout");
+        goto out;
+    }
+    if (o->timeout_action == MC_TIMEOUT_POSTCOPY && a.timeout_action_given && !o->postcopy)
+        o->postcopy = true; /* asked for by name: post-copy is what the operator wants */
+    bool offline_facts = a.src_facts || a.dst_facts;
+    if (offline_facts && (!a.src_facts || !a.dst_facts || !o->dry_run)) {
+        mc_log_error("--src-facts and --dst-facts go together, and only with --dry-run");
+        goto out;
+    }
+
+    /* Policy, as for check. */
+    const char *policy_path = a.policy;
+    if (!policy_path && access(MC_DEFAULT_POLICY, F_OK) == 0)
+        policy_path = MC_DEFAULT_POLICY;
+    if (policy_path && !*policy_path)
+        policy_path = NULL;
+    size_t nrules;
+    const struct mc_rule *rules = mc_rules_table(&nrules);
+    if (policy_path) {
+        if (mc_policy_load(policy_path, &policy, &err) < 0 ||
+            mc_policy_validate(policy, rules, nrules, &err) < 0) {
+            mc_log_error("%s", err.message);
+            goto out;
+        }
+    }
+
+    double t0 = mc_now();
+    struct mc_host *hsrc = NULL, *hdst = NULL;
+    const struct mc_host_facts *src = NULL, *dst = NULL;
+    struct mc_check_opts copts = { .transport = a.transport };
+    struct mc_check_config cfg = {
+        .rules = rules, .n_rules = nrules, .policy = policy, .strict = a.strict, .copts = &copts
+    };
+    if (offline_facts) {
+        if (load_snapshot(a.src_facts, &sf) < 0 || load_snapshot(a.dst_facts, &df) < 0)
+            goto out;
+        if (a.pair_facts && mc_pair_load(a.pair_facts, &rel_file, &err) < 0) {
+            mc_log_error("%s", err.message);
+            goto out;
+        }
+        if (!sf->vm || (sf->vm->name && strcmp(sf->vm->name, vm_name) != 0)) {
+            mc_log_error("snapshot '%s' does not hold domain '%s'", a.src_facts, vm_name);
+            goto out;
+        }
+        src = sf;
+        dst = df;
+    } else {
+        if (!o->dry_run && mc_virt_event_loop_start(&err) < 0) {
+            mc_log_error("%s", err.message);
+            rc = MC_EXIT_UNKNOWN;
+            goto out;
+        }
+        event_loop = !o->dry_run;
+        struct mc_hostset_opts ho = {
+            .transport = a.transport,
+            .remote_command = a.remote_command,
+            .timeout_ms = a.host_timeout * 1000,
+            .act = !o->dry_run,
+            .keepalive_s = 5,
+            .verbose = g.verbose,
+        };
+        hs = mc_hostset_new(&ho);
+        if (mc_hostset_add(hs, src_name, &hsrc, &err) < 0 ||
+            mc_hostset_add(hs, dst_name, &hdst, &err) < 0) {
+            mc_log_error("%s", err.message);
+            goto out;
+        }
+        hsrc->want_vm = vm_name;
+        r = mc_hostset_open(hs, &err);
+        if (r < 0) {
+            mc_log_error("%s", err.message);
+            rc = r == -ENOENT ? MC_EXIT_USAGE : MC_EXIT_UNKNOWN;
+            goto out;
+        }
+        src = hsrc->facts;
+        dst = hdst->facts;
+    }
+
+    /* Live or offline, from the domain's state. */
+    const char *state = src->vm->state ? src->vm->state : "?";
+    bool shutoff = strcmp(state, "shutoff") == 0 || strcmp(state, "shut off") == 0;
+    if (shutoff && !o->offline) {
+        if (a.live_given) {
+            mc_log_error("domain '%s' is shut off: a live migration needs it running (--offline "
+                         "moves its definition)",
+                         vm_name);
+            goto out;
+        }
+        o->offline = true;
+    }
+    if (!shutoff && o->offline) {
+        mc_log_error("domain '%s' is %s: --offline moves only a shut-off domain", vm_name, state);
+        goto out;
+    }
+    o->live = !o->offline;
+    copts.offline = o->offline;
+    copts.copy_storage = o->copy_storage_all || o->copy_storage_inc;
+
+    /* Preflight. */
+    if (offline_facts) {
+        /* The planner reads the pair facts too: relate here, once, for both. */
+        run.rel = rel_file ? TAKE_PTR(rel_file) : mc_pair_facts_new();
+        if (run.rel->n_paths == 0)
+            mc_relate_paths(src, dst, src->vm, run.rel);
+        free(run.rel->src_agent);
+        free(run.rel->dst_agent);
+        run.rel->src_agent = mc_xstrdup("snapshot");
+        run.rel->dst_agent = mc_xstrdup("snapshot");
+        struct mc_check_input in = {
+            .src = src,
+            .dst = dst,
+            .rel = run.rel,
+            .src_name = src_name,
+            .dst_name = dst_name,
+            .origin = MC_CHECK_SNAPSHOTS,
+        };
+        mc_check_judge(&cfg, &in, &run.report);
+        run.report.exit_code = mc_verdict_exit(run.report.verdict);
+    } else if (mc_check_live(&cfg, hsrc, hdst, true, &run, &err) < 0) {
+        mc_log_error("%s", err.message);
+        rc = MC_EXIT_UNKNOWN;
+        goto out;
+    }
+    double preflight_s = mc_now() - t0;
+    struct mc_migrate_input in = {
+        .src = src,
+        .dst = dst,
+        .rel = run.rel,
+        .report = &run.report,
+        .src_name = src_name,
+        .dst_name = dst_name,
+        .transport = a.transport,
+        .remote_command = a.remote_command,
+    };
+    bool go = mc_migrate_gate(o, &in, &gate);
+    if (out.mode == OUT_JSON) {
+        struct json_object *ev = event("preflight");
+        if (!offline_facts)
+            json_object_object_add(ev, "seconds", json_object_new_double(preflight_s));
+        json_object_object_add(ev, "report", mc_report_to_json(&run.report));
+        struct json_object *gj = json_object_new_object();
+        const char *keys[] = { "accepted", "fixed", "refused" };
+        char **lists[] = { gate.accepted, gate.fixed, gate.refused };
+        for (size_t i = 0; i < 3; i++) {
+            struct json_object *arr = json_object_new_array();
+            STRV_FOREACH (s, lists[i])
+                json_object_array_add(arr, json_object_new_string(*s));
+            json_object_object_add(gj, keys[i], arr);
+        }
+        json_object_object_add(ev, "gate", gj);
+        json_line(ev);
+    } else {
+        struct mc_render_opts ro = { .color = mc_use_color(&g, stdout), .quiet = true };
+        if (offline_facts)
+            printf("Preflight of %s from %s to %s (from snapshots), problems only:\n", vm_name,
+                   src_name, dst_name);
+        else
+            printf("Preflight of %s from %s to %s (%.2f s), problems only:\n", vm_name, src_name,
+                   dst_name, preflight_s);
+        mc_render_text(&run.report, stdout, &ro);
+        print_list("Accepted (--accept):", gate.accepted);
+        print_list("Fixed by the plan:", gate.fixed);
+    }
+    if (!go) {
+        rc = gate.unknown ? MC_EXIT_UNKNOWN : MC_EXIT_BLOCKED;
+        _cleanup_free_ char *cmd = suggested_command(&a, &g, argv + first, gate.suggest);
+        if (out.mode == OUT_JSON) {
+            struct json_object *ev = event("refused");
+            json_object_object_add(ev, "exit_code", json_object_new_int(rc));
+            if (gate.suggest)
+                json_object_object_add(ev, "command", json_object_new_string(cmd));
+            json_line(ev);
+        } else {
+            print_list(gate.suggest ? "Refused (no host was changed): the plan does not fix these "
+                                      "without more options:"
+                                    : "Refused (no host was changed): nothing migcheck has fixes "
+                                      "these:",
+                       gate.refused);
+            if (gate.suggest)
+                printf("To apply the fixes migcheck has, run:\n  %s\n", cmd);
+            else if (gate.unknown)
+                printf("migcheck could not decide; '--accept RULE' goes on at your risk.\n");
+        }
+        goto out;
+    }
+
+    /* Plan. */
+    if (hsrc && hsrc->conn && !(dom = virDomainLookupByName(hsrc->conn, vm_name)))
+        virResetLastError();
+    struct size_ctx sc = { .dom = dom, .vm = src->vm };
+    r = mc_migrate_plan(o, &in, disk_bytes, &sc, &plan, &err);
+    if (r < 0) {
+        mc_log_error("cannot plan the migration: %s", err.message);
+        rc = MC_EXIT_BLOCKED;
+        goto out;
+    }
+    if (!o->dry_run) {
+        /* A plan that runs gets its identity; a dry run's stays the same from run to run. */
+        plan->run_id = run_id();
+        plan->created = mc_timestamp_now();
+    }
+    plan->generator = mc_xstrdup("migcheck " MIGCHECK_VERSION);
+    /* The destination XML: libvirt's schema (the local copy), then DST's domain capabilities. */
+    {
+        _cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+        _cleanup_(xmlFreeDocp) xmlDocPtr orig = NULL;
+        _cleanup_free_ char *schema_note = NULL;
+        if (mc_domxml_parse(plan->dest_xml, "destination XML", &doc, &err) < 0 ||
+            mc_domxml_parse(plan->source_xml, "source XML", &orig, &err) < 0) {
+            mc_log_error("%s", err.message);
+            rc = MC_EXIT_BLOCKED;
+            goto out;
+        }
+        r = mc_domxml_validate_schema(doc, orig, MC_LIBVIRT_DOMAIN_RNG, &err);
+        if (r < 0) {
+            mc_log_error("%s", err.message);
+            rc = MC_EXIT_BLOCKED;
+            goto out;
+        }
+        /* r > 0: the local schema cannot judge this domain (see mc_domxml_validate_schema). */
+        if (r > 0)
+            schema_note = mc_xasprintf("not against libvirt's domain schema: %s", err.message);
+        mc_error_clear(&err);
+        if (hdst && hdst->conn) {
+            if (mc_domxml_validate_domcaps(hdst->conn, doc, dst_name, &err) < 0) {
+                mc_log_error("the destination XML does not fit '%s': %s", dst_name, err.message);
+                rc = MC_EXIT_BLOCKED;
+                goto out;
+            }
+            validation = schema_note
+                             ? mc_xasprintf("validated against %s's domain capabilities, %s",
+                                            dst_name, schema_note)
+                             : mc_xasprintf("validated against libvirt's domain schema "
+                                            "and %s's domain capabilities",
+                                            dst_name);
+        } else {
+            validation = mc_xasprintf("%s; planned from snapshots: not validated against the "
+                                      "destination's domain capabilities",
+                                      schema_note ? schema_note
+                                                  : "validated against libvirt's domain schema");
+        }
+    }
+    if (o->keep_source && src->vm->autostart && !out.quiet)
+        mc_log_warning("'%s' keeps the definition of '%s' with autostart on: if both hosts "
+                       "start it, a guest on shared storage corrupts its disks",
+                       src_name, vm_name);
+    if (out.mode == OUT_JSON) {
+        char *px = NULL;
+        size_t pl = 0;
+        struct json_object *ev = event(o->dry_run ? "plan" : "apply");
+        if (mc_plan_to_xml(plan, &px, &pl) == 0)
+            json_object_object_add(ev, "plan_xml", json_object_new_string(px));
+        free(px);
+        json_object_object_add(ev, "validation", json_object_new_string(validation));
+        json_line(ev);
+    } else if (o->dry_run || !out.quiet) {
+        printf("\n");
+        mc_migrate_print_plan(plan, stdout);
+        printf("(%s)\n", validation);
+    }
+    if (o->dry_run) {
+        rc = MC_EXIT_OK;
+        goto out;
+    }
+
+    /* Apply, journaled. */
+    jdir = a.journal_dir ? mc_xstrdup(a.journal_dir) : default_journal_dir();
+    if ((r = mkdirs(jdir)) < 0) {
+        mc_log_error("cannot create the journal directory '%s': %s", jdir, strerror(-r));
+        rc = MC_EXIT_UNKNOWN;
+        goto out;
+    }
+    journal = mc_journal_path(jdir, plan);
+    if (out.mode == OUT_TEXT && !out.quiet)
+        printf("Journal: %s\n\n", journal);
+    fflush(stdout);
+    if (mc_domxml_parse(plan->source_xml, "source XML", &dest_doc, &err) < 0) {
+        mc_log_error("%s", err.message);
+        rc = MC_EXIT_UNKNOWN;
+        goto out;
+    }
+    out.bar = out.mode == OUT_TEXT && !out.quiet && isatty(STDERR_FILENO);
+    out.link_bps = o->bandwidth_mib ? (double)o->bandwidth_mib * 1048576.0 : 0;
+    const struct mc_migrate_observer observers[] = {
+        { .sample = on_sample, .event = on_event, .userdata = &out },
+        { 0 },
+    };
+    st.dest_doc = dest_doc;
+    st.observers = observers;
+    st.interrupted = &interrupted;
+    st.input = &in;
+    struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    struct mc_apply_ctx c = {
+        .plan = plan,
+        .journal = journal,
+        .hosts = { hsrc, hdst },
+        .verb = &st,
+        .interrupted = &interrupted,
+        .log = out.mode == OUT_TEXT && !out.quiet ? stderr : NULL,
+    };
+    rc = mc_plan_apply(&c, &err);
+    end_bar(&out);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    if (rc != MC_EXIT_OK && out.mode == OUT_TEXT)
+        mc_log_error("%s", err.message ? err.message : "the migration failed");
+    summary(&st, plan, journal, mc_now() - t0, rc, &out);
+    if (rc != MC_EXIT_OK && out.mode == OUT_TEXT) {
+        printf("Steps:\n");
+        print_states(plan);
+        if (rc == MC_EXIT_ROLLED_BACK)
+            printf("Everything was undone: %s runs on %s as before, nothing of it is left on %s.\n",
+                   vm_name, src_name, dst_name);
+        else
+            printf("The rollback did not complete. When the hosts answer again, run:\n  migcheck "
+                   "undo %s\n",
+                   journal);
+    }
+
+out:
+    if (dom)
+        virDomainFree(dom);
+    free(st.prediction);
+    mc_migrate_result_clear(&st.result);
+    mc_gate_clear(&gate);
+    mc_check_run_clear(&run);
+    mc_hostset_free(TAKE_PTR(hs));
+    if (event_loop)
+        mc_virt_event_loop_stop();
+    args_clear(&a);
+    return rc;
+}
