@@ -362,6 +362,14 @@ int mc_migrate_plan(const struct mc_migrate_options *o, const struct mc_migrate_
                 return mc_error_set(reterr, -EINVAL,
                                     "the size of %s is not known: cannot pre-create its copy",
                                     subject);
+            if (o->copy_storage_inc && d->backing && d->backing[0])
+                /* QEMU copies only the top image into the target, which must then have the
+                 * same backing chain; the pre-created target has none. */
+                return mc_error_set(reterr, -EOPNOTSUPP,
+                                    "%s has a backing chain (%s): --copy-storage-inc copies only "
+                                    "its top image into a target migcheck would create without "
+                                    "one; use --copy-storage-all (the copy flattens the chain)",
+                                    subject, d->backing[0]);
             const char *fmt = d->format && strcmp(d->format, "raw") == 0 ? "raw" : "qcow2";
             if (o->copy_storage_all && d->backing && d->backing[0]) {
                 /* A full copy flattens the chain into the new image. */
