@@ -219,7 +219,8 @@ int mc_render_text(const struct mc_report *r, FILE *f, const struct mc_render_op
             c.id_cols = w;
     }
 
-    header(&c, r);
+    if (!c.o->no_header)
+        header(&c, r);
     char area[32] = "", buf[32];
     size_t shown = 0;
     for (size_t k = 0; k < r->findings.n; k++) {

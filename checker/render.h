@@ -15,10 +15,11 @@
 #define MC_REPORT_SCHEMA 1
 
 struct mc_render_opts {
-    bool color;   /* ANSI colour in the text output */
-    bool quiet;   /* text: only problems (WARN, FAIL, UNKNOWN) and the verdict */
-    int verbose;  /* text: also evidence of passing findings */
-    size_t width; /* text: wrap at this many columns (the terminal's); 0: 100 */
+    bool color;     /* ANSI colour in the text output */
+    bool quiet;     /* text: only problems (WARN, FAIL, UNKNOWN) and the verdict */
+    int verbose;    /* text: also evidence of passing findings */
+    size_t width;   /* text: wrap at this many columns (the terminal's); 0: 100 */
+    bool no_header; /* text: no "Domain X: A -> B" line (the caller printed its own) */
 };
 
 /* Each returns 0, or -errno when writing failed. */

@@ -19,6 +19,7 @@
 #include "checker/relate.h"
 #include "checker/render.h"
 #include "checker/report.h"
+#include "cli-migration.h"
 #include "cli.h"
 #include "config.h"
 #include "exit-codes.h"
@@ -46,8 +47,6 @@ enum {
     OPT_TRANSPORT,
     OPT_REMOTE_COMMAND,
     OPT_NO_PROBE,
-    OPT_OFFLINE,
-    OPT_COPY_STORAGE,
     OPT_P2P,
     OPT_STRICT,
     OPT_POLICY,
@@ -55,12 +54,8 @@ enum {
     OPT_RULE,
     OPT_INSECURE_NO_VERIFY,
     OPT_SKIP_RULE,
-    OPT_COPY_STORAGE_INC,
-    OPT_PERSISTENT,
-    OPT_UNDEFINE_SOURCE,
     OPT_UNSAFE,
     OPT_TUNNELLED,
-    OPT_LIVE,
 };
 
 static const char *const transport_values[] = { "ssh", "tcp", "tls", "libssh", "libssh2", NULL };
@@ -88,26 +83,7 @@ const struct mc_opt verb_check_opts[] = {
     { "no-probe", no_argument, OPT_NO_PROBE, NULL,
       "run no live probes (canary files, port listener, name resolution, CPU comparison)", NULL,
       false },
-    { "offline", no_argument, OPT_OFFLINE, NULL,
-      "check an offline migration (shut-off domain, definition only)", NULL, false },
-    { "copy-storage", no_argument, OPT_COPY_STORAGE, NULL,
-      "the migration will copy non-shared disks (--copy-storage-all)", NULL, false },
-    { .name = "copy-storage-all",
-      .has_arg = no_argument,
-      .val = OPT_COPY_STORAGE,
-      .help = "virsh's spelling of --copy-storage",
-      .alias = true },
-    { "copy-storage-inc", no_argument, OPT_COPY_STORAGE_INC, NULL,
-      "the migration will copy the top image of non-shared disks; their backing files must be "
-      "on DST already (virsh --copy-storage-inc)",
-      NULL, false },
-    { "live", no_argument, OPT_LIVE, NULL, "the migration is live (the default; virsh --live)",
-      NULL, false },
-    { "persistent", no_argument, OPT_PERSISTENT, NULL,
-      "the migration will define the domain on DST (virsh --persistent; --offline implies it)",
-      NULL, false },
-    { "undefinesource", no_argument, OPT_UNDEFINE_SOURCE, NULL,
-      "the migration will undefine the domain on SRC (virsh --undefinesource)", NULL, false },
+    MC_OPT_INCLUDE(mc_migration_opts), /* --live, --offline, --copy-storage[-all|-inc], ... */
     { "unsafe", no_argument, OPT_UNSAFE, NULL,
       "judge as libvirt does with virsh --unsafe: its storage safety check is off", NULL, false },
     { "p2p", no_argument, OPT_P2P, NULL, "the migration will be peer-to-peer", NULL, false },
@@ -138,7 +114,8 @@ struct check_args {
     char **only, **skip; /* --rule, --skip-rule: rule ids */
     const char *transport, *remote_command;
     const char *connect; /* -c/--connect: the source */
-    bool no_probe, strict, insecure_no_verify, live;
+    bool no_probe, strict, insecure_no_verify;
+    struct mc_migration_flags flags; /* virsh migrate's flags (cli-migration.h) */
     int timeout;
     struct mc_check_opts copts;
 };
@@ -152,6 +129,8 @@ static void check_args_clear(struct check_args *a)
 static int handle(int c, const char *arg, void *userdata)
 {
     struct check_args *a = userdata;
+    if (mc_migration_option(c, &a->flags))
+        return 0;
     switch (c) {
     case OPT_SRC_FACTS:
         a->src_facts = arg;
@@ -185,32 +164,14 @@ static int handle(int c, const char *arg, void *userdata)
     case OPT_NO_PROBE:
         a->no_probe = true;
         return 0;
-    case OPT_OFFLINE:
-        a->copts.offline = true;
-        return 0;
-    case OPT_COPY_STORAGE:
-        a->copts.copy_storage = true;
-        return 0;
     case OPT_P2P:
         a->copts.p2p = true;
-        return 0;
-    case OPT_COPY_STORAGE_INC:
-        a->copts.copy_storage_inc = true;
-        return 0;
-    case OPT_PERSISTENT:
-        a->copts.persistent = true;
-        return 0;
-    case OPT_UNDEFINE_SOURCE:
-        a->copts.undefine_source = true;
         return 0;
     case OPT_UNSAFE:
         a->copts.unsafe = true;
         return 0;
     case OPT_TUNNELLED:
         a->copts.tunnelled = true;
-        return 0;
-    case OPT_LIVE:
-        a->live = true;
         return 0;
     case 'c':
         a->connect = arg;
@@ -401,28 +362,21 @@ static struct mc_pair_facts *unreached_pair(const struct mc_host *src, const str
 }
 
 /*
- * Combinations of virsh migrate's flags that libvirt refuses before it looks at the hosts
- * (virDomainMigrate3's flag checks and the QEMU driver's qemuMigrationSrcBegin): bad input, with
- * libvirt's own words.
+ * virsh migrate's flags into the check options, and the combinations libvirt refuses before it
+ * looks at the hosts (virDomainMigrate3's flag checks and the QEMU driver's
+ * qemuMigrationSrcBegin): bad input, with libvirt's own words.
  */
-static int migration_flags_conflict(const struct check_args *a)
+static int migration_flags_conflict(struct check_args *a)
 {
-    const struct mc_check_opts *o = &a->copts;
-    if (o->copy_storage && o->copy_storage_inc) {
-        mc_log_error("--copy-storage-all and --copy-storage-inc exclude each other (libvirt "
-                     "accepts one of them)");
+    const struct mc_migration_flags *f = &a->flags;
+    if (mc_migration_flags_check(f) < 0)
         return -1;
-    }
-    if (o->offline && a->live) {
-        mc_log_error("--live and --offline exclude each other");
-        return -1;
-    }
-    if (o->offline && (o->copy_storage || o->copy_storage_inc)) {
-        mc_log_error("--offline and --copy-storage%s exclude each other: libvirt refuses "
-                     "('offline migration cannot handle non-shared storage')",
-                     o->copy_storage_inc ? "-inc" : "");
-        return -1;
-    }
+    struct mc_check_opts *o = &a->copts;
+    o->offline = f->offline;
+    o->copy_storage = f->copy_storage_all;
+    o->copy_storage_inc = f->copy_storage_inc;
+    o->persistent = f->persistent;
+    o->undefine_source = f->undefine_source;
     if (o->offline && o->tunnelled) {
         mc_log_error("--offline and --tunnelled exclude each other: libvirt refuses ('tunnelled "
                      "offline migration does not make sense')");

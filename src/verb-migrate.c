@@ -21,8 +21,10 @@
 #include "checker/facts-xml.h"
 #include "checker/policy.h"
 #include "checker/relate.h"
+#include "checker/render-util.h"
 #include "checker/render.h"
 #include "checker/xml-util.h"
+#include "cli-migration.h"
 #include "cli.h"
 #include "config.h"
 #include "exit-codes.h"
@@ -47,12 +49,6 @@ enum {
     OPT_MAP_PATH,
     OPT_MAP_BRIDGE,
     OPT_MAP_NETWORK,
-    OPT_LIVE,
-    OPT_OFFLINE,
-    OPT_COPY_ALL,
-    OPT_COPY_INC,
-    OPT_PERSISTENT,
-    OPT_UNDEFINE_SOURCE,
     OPT_KEEP_SOURCE,
     OPT_BANDWIDTH,
     OPT_AUTO_CONVERGE,
@@ -93,22 +89,7 @@ const struct mc_opt verb_migrate_opts[] = {
     { "map-network", required_argument, OPT_MAP_NETWORK, "OLD=NEW",
       "interfaces on libvirt network OLD use network NEW on the destination; repeatable", NULL,
       false },
-    { "live", no_argument, OPT_LIVE, NULL,
-      "live migration (the default for a running or paused domain)", NULL, false },
-    { "offline", no_argument, OPT_OFFLINE, NULL, "move a shut-off domain's persistent definition",
-      NULL, false },
-    { "copy-storage-all", no_argument, OPT_COPY_ALL, NULL,
-      "copy the disks that are not on shared storage (targets pre-created on the destination)",
-      NULL, false },
-    { "copy-storage", no_argument, OPT_COPY_ALL, NULL, "the same as --copy-storage-all", NULL,
-      false },
-    { "copy-storage-inc", no_argument, OPT_COPY_INC, NULL,
-      "copy only the top image of such disks (one with a backing chain is refused)", NULL, false },
-    { "persistent", no_argument, OPT_PERSISTENT, NULL,
-      "define the domain on the destination (the default)", NULL, false },
-    { "undefinesource", no_argument, OPT_UNDEFINE_SOURCE, NULL,
-      "remove the definition from the source once the destination is verified (the default)", NULL,
-      false },
+    MC_OPT_INCLUDE(mc_migration_opts), /* virsh's flags, as check takes them */
     { "keep-source", no_argument, OPT_KEEP_SOURCE, NULL,
       "keep the definition on the source (a warning when it would still autostart there)", NULL,
       false },
@@ -158,7 +139,8 @@ const struct mc_opt verb_migrate_opts[] = {
 
 struct args {
     struct mc_migrate_options o;
-    bool live_given, timeout_action_given, strict;
+    struct mc_migration_flags flags; /* virsh migrate's flags (cli-migration.h) */
+    bool timeout_action_given, strict;
     const char *journal_dir, *transport, *remote_command, *policy;
     const char *src_facts, *dst_facts, *pair_facts;
     int host_timeout;
@@ -194,12 +176,13 @@ static int parse_num(const char *arg, const char *opt, long lo, long hi, long *r
 /* The option as the operator gave it, for the command line a refusal suggests. */
 static void remember(struct args *a, int c, const char *arg)
 {
-    for (const struct mc_opt *op = verb_migrate_opts; op->name; op++)
-        if (op->val == c) {
+    _cleanup_free_ const struct mc_opt **all = mc_verb_options(mc_verb_find("migrate"));
+    for (size_t i = 0; all[i]; i++)
+        if (all[i]->val == c && !all[i]->alias) {
             if (arg)
-                mc_strv_push(&a->argv_opts, mc_xasprintf("--%s=%s", op->name, arg));
+                mc_strv_push(&a->argv_opts, mc_xasprintf("--%s=%s", all[i]->name, arg));
             else
-                mc_strv_push(&a->argv_opts, mc_xasprintf("--%s", op->name));
+                mc_strv_push(&a->argv_opts, mc_xasprintf("--%s", all[i]->name));
             return;
         }
 }
@@ -210,6 +193,8 @@ static int handle(int c, const char *arg, void *userdata)
     struct mc_migrate_options *o = &a->o;
     long v;
     remember(a, c, arg);
+    if (mc_migration_option(c, &a->flags))
+        return 0;
     switch (c) {
     case OPT_DRY_RUN:
         o->dry_run = true;
@@ -234,24 +219,6 @@ static int handle(int c, const char *arg, void *userdata)
         return parse_map(arg, "--map-bridge", &o->map_bridge, &o->n_map_bridge);
     case OPT_MAP_NETWORK:
         return parse_map(arg, "--map-network", &o->map_network, &o->n_map_network);
-    case OPT_LIVE:
-        o->live = a->live_given = true;
-        return 0;
-    case OPT_OFFLINE:
-        o->offline = true;
-        return 0;
-    case OPT_COPY_ALL:
-        o->copy_storage_all = true;
-        return 0;
-    case OPT_COPY_INC:
-        o->copy_storage_inc = true;
-        return 0;
-    case OPT_PERSISTENT:
-        o->persistent = true;
-        return 0;
-    case OPT_UNDEFINE_SOURCE:
-        o->keep_source = false;
-        return 0;
     case OPT_KEEP_SOURCE:
         o->keep_source = true;
         return 0;
@@ -646,6 +613,22 @@ static void summary(const struct mc_migrate_state *st, const struct mc_plan *p, 
     printf("  journal         %s\n", journal);
 }
 
+/* "Preflight of VM: SRC (agent) -> DST (agent), 1.23 s, problems only:" (host text escaped). */
+static void preflight_header(const struct mc_report *r, const char *vm, const char *src,
+                             const char *dst, double seconds)
+{
+    _cleanup_free_ char *v = mc_render_escaped(vm);
+    _cleanup_free_ char *s = mc_render_escaped(src);
+    _cleanup_free_ char *d = mc_render_escaped(dst);
+    _cleanup_free_ char *sa = r->src_agent ? mc_render_escaped(r->src_agent) : NULL;
+    _cleanup_free_ char *da = r->dst_agent ? mc_render_escaped(r->dst_agent) : NULL;
+    printf("Preflight of %s: %s%s%s%s -> %s%s%s%s", v, s, sa ? " (" : "", sa ? sa : "",
+           sa ? ")" : "", d, da ? " (" : "", da ? da : "", da ? ")" : "");
+    if (seconds >= 0)
+        printf(", %.2f s", seconds);
+    printf(", problems only:\n");
+}
+
 static void print_states(const struct mc_plan *p)
 {
     for (size_t i = 0; i < p->n_steps; i++) {
@@ -700,18 +683,21 @@ int verb_migrate(int argc, char **argv, const struct mc_global *g0)
         goto out;
     }
     const char *src_name = argv[first], *dst_name = argv[first + 1], *vm_name = argv[first + 2];
-    if (o->live && o->offline) {
-        mc_log_error("--live and --offline exclude each other");
+    if (mc_migration_flags_check(&a.flags) < 0)
+        goto out;
+    if (a.flags.undefine_source && o->keep_source) {
+        mc_log_error("--undefinesource and --keep-source exclude each other");
         goto out;
     }
-    if (o->copy_storage_all && o->copy_storage_inc) {
-        mc_log_error("--copy-storage-all and --copy-storage-inc exclude each other");
-        goto out;
-    }
-    if (o->offline && (o->copy_storage_all || o->copy_storage_inc || o->postcopy ||
-                       o->auto_converge || o->timeout_s)) {
-        mc_log_error("--offline moves only the definition: no storage copy, post-copy, "
-                     "auto-converge or timeout");
+    /* The flags mean what they mean for check; --persistent and --undefinesource are on by
+     * default here (the domain moves), --keep-source opts out of the latter. */
+    o->live = a.flags.live;
+    o->offline = a.flags.offline;
+    o->copy_storage_all = a.flags.copy_storage_all;
+    o->copy_storage_inc = a.flags.copy_storage_inc;
+    if (o->offline && (o->postcopy || o->auto_converge || o->timeout_s)) {
+        mc_log_error("--offline moves only the definition: no post-copy, auto-converge or "
+                     "timeout");
         goto out;
     }
     if (a.timeout_action_given && !o->timeout_s) {
@@ -798,7 +784,7 @@ int verb_migrate(int argc, char **argv, const struct mc_global *g0)
     const char *state = src->vm->state ? src->vm->state : "?";
     bool shutoff = strcmp(state, "shutoff") == 0 || strcmp(state, "shut off") == 0;
     if (shutoff && !o->offline) {
-        if (a.live_given) {
+        if (a.flags.live) {
             mc_log_error("domain '%s' is shut off: a live migration needs it running (--offline "
                          "moves its definition)",
                          vm_name);
@@ -811,8 +797,13 @@ int verb_migrate(int argc, char **argv, const struct mc_global *g0)
         goto out;
     }
     o->live = !o->offline;
+    /* The preflight judges the migration this run performs. migcheck pre-creates every copy
+     * target itself (create-disk-target) and refuses --copy-storage-inc for a disk with a
+     * backing chain, so for the rules an incremental copy here is a whole copy. */
     copts.offline = o->offline;
     copts.copy_storage = o->copy_storage_all || o->copy_storage_inc;
+    copts.persistent = o->persistent || o->offline;
+    copts.undefine_source = !o->keep_source;
 
     /* Preflight. */
     if (offline_facts) {
@@ -868,13 +859,13 @@ int verb_migrate(int argc, char **argv, const struct mc_global *g0)
         json_object_object_add(ev, "gate", gj);
         json_line(ev);
     } else {
-        struct mc_render_opts ro = { .color = mc_use_color(&g, stdout), .quiet = true };
-        if (offline_facts)
-            printf("Preflight of %s from %s to %s (from snapshots), problems only:\n", vm_name,
-                   src_name, dst_name);
-        else
-            printf("Preflight of %s from %s to %s (%.2f s), problems only:\n", vm_name, src_name,
-                   dst_name, preflight_s);
+        /* One header: the report's own line would name the domain and hosts again. */
+        struct mc_render_opts ro = { .color = mc_use_color(&g, stdout),
+                                     .quiet = true,
+                                     .no_header = true,
+                                     .width = mc_output_width(stdout) };
+        preflight_header(&run.report, vm_name, src_name, dst_name,
+                         offline_facts ? -1 : preflight_s);
         mc_render_text(&run.report, stdout, &ro);
         print_list("Accepted (--accept):", gate.accepted);
         print_list("Fixed by the plan:", gate.fixed);
