@@ -22,6 +22,19 @@ static const char *const step_kind_names[_MC_STEP_MAX] = {
     [MC_STEP_REWRITE_EMULATOR] = "rewrite-emulator",
     [MC_STEP_MIGRATE] = "migrate",
     [MC_STEP_UNDEFINE_SOURCE] = "undefine-source",
+    [MC_STEP_MAKE_DIR] = "make-dir",
+    [MC_STEP_NFS_EXPORT] = "nfs-export",
+    [MC_STEP_ISCSI_TARGET] = "iscsi-target",
+    [MC_STEP_ISCSI_LUN] = "iscsi-lun",
+    [MC_STEP_VERIFY_NFS] = "verify-nfs",
+    [MC_STEP_VERIFY_ISCSI] = "verify-iscsi",
+    [MC_STEP_DEFINE_POOL] = "define-pool",
+    [MC_STEP_START_POOL] = "start-pool",
+    [MC_STEP_COPY_IMAGE] = "copy-image",
+    [MC_STEP_REBASE_IMAGE] = "rebase-image",
+    [MC_STEP_BLOCK_COPY] = "block-copy",
+    [MC_STEP_BLOCK_PIVOT] = "block-pivot",
+    [MC_STEP_REDEFINE_DISK] = "redefine-disk",
 };
 MC_ENUM_NAMES(mc_step_kind_names, "step kind", step_kind_names);
 

@@ -38,6 +38,20 @@ enum mc_step_kind {
     MC_STEP_REWRITE_EMULATOR,   /* "rewrite-emulator": destination XML: <emulator> */
     MC_STEP_MIGRATE,            /* "migrate": virDomainMigrate3, verified on the destination */
     MC_STEP_UNDEFINE_SOURCE,    /* "undefine-source": the definition left on the source */
+    /* Provisioning shared storage (storage/provision.h; src/action/provision-steps.c). */
+    MC_STEP_MAKE_DIR,      /* "make-dir": a directory on a host (the storage directory) */
+    MC_STEP_NFS_EXPORT,    /* "nfs-export": an NFS export (ganesha or kernel) + reload */
+    MC_STEP_ISCSI_TARGET,  /* "iscsi-target": a tgtd target with its ACL */
+    MC_STEP_ISCSI_LUN,     /* "iscsi-lun": a LUN of that target backed by a file */
+    MC_STEP_VERIFY_NFS,    /* "verify-nfs": a host mounts the export, opens the image rw */
+    MC_STEP_VERIFY_ISCSI,  /* "verify-iscsi": both hosts log in, see the same LUN */
+    MC_STEP_DEFINE_POOL,   /* "define-pool": a persistent libvirt pool (netfs, iscsi-direct) */
+    MC_STEP_START_POOL,    /* "start-pool": build, start, autostart it */
+    MC_STEP_COPY_IMAGE,    /* "copy-image": qemu-img convert into a created target (offline) */
+    MC_STEP_REBASE_IMAGE,  /* "rebase-image": point a carried layer at its copied base */
+    MC_STEP_BLOCK_COPY,    /* "block-copy": live mirror of a disk to its target, until synced */
+    MC_STEP_BLOCK_PIVOT,   /* "block-pivot": switch the running disk to the mirror */
+    MC_STEP_REDEFINE_DISK, /* "redefine-disk": the persistent definition's disk source */
     _MC_STEP_MAX,
 };
 extern const struct mc_enum_names mc_step_kind_names;

@@ -42,6 +42,7 @@ static const char *const facts_formats[] = { "xml", "json", NULL };
 static const char *const rules_formats[] = { "text", "json", "man", NULL };
 static const char *const cluster_formats[] = { "text", "json", "junit", "html", NULL };
 static const char *const migrate_formats[] = { "text", "json", NULL };
+static const char *const provision_formats[] = { "text", "xml", NULL };
 
 static const struct mc_verb verbs[] = {
     {
@@ -112,6 +113,16 @@ static const struct mc_verb verbs[] = {
         .opts = verb_migrate_opts,
         .run = verb_migrate,
         .formats = migrate_formats,
+    },
+    {
+        .name = "provision",
+        .args = "[OPTIONS] SRC DST VM --storage [USER@]HOST[:DIR]\n--resume JOURNAL",
+        .summary = "make VM's storage shared between SRC and DST on a storage host (NFS or "
+                   "iSCSI), moving its disks there, live if it runs",
+        .flags = MC_VERB_MUTATES,
+        .opts = verb_provision_opts,
+        .run = verb_provision,
+        .formats = provision_formats,
     },
     {
         .name = "undo",

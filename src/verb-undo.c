@@ -123,13 +123,17 @@ int verb_undo(int argc, char **argv, const struct mc_global *g0)
         .verbose = g.verbose,
     };
     _cleanup_(mc_hostset_freep) struct mc_hostset *hs = mc_hostset_new(&ho);
-    struct mc_host *src = NULL, *dst = NULL;
+    struct mc_host *src = NULL, *dst = NULL, *storage = NULL;
+    const char *storage_name = mc_plan_setting(plan, "storage"); /* provisioning's third host */
     if (mc_hostset_add(hs, plan->source, &src, &err) < 0 ||
-        mc_hostset_add(hs, plan->destination, &dst, &err) < 0) {
+        mc_hostset_add(hs, plan->destination, &dst, &err) < 0 ||
+        (storage_name && mc_hostset_add(hs, storage_name, &storage, &err) < 0)) {
         mc_log_error("journal '%s': %s", path, err.message);
         return MC_EXIT_USAGE;
     }
     src->no_facts = dst->no_facts = true;
+    if (storage)
+        storage->no_facts = true;
     (void)mc_hostset_open(hs, &err); /* a host that stays unreachable fails its own steps */
     for (size_t i = 0; i < mc_hostset_count(hs); i++) {
         struct mc_host *h = mc_hostset_host(hs, i);
@@ -139,7 +143,7 @@ int verb_undo(int argc, char **argv, const struct mc_global *g0)
     struct mc_apply_ctx c = {
         .plan = plan,
         .journal = path,
-        .hosts = { src, dst },
+        .hosts = { src, dst, storage },
         .log = g.quiet ? NULL : stderr,
     };
     mc_error_clear(&err);

@@ -42,7 +42,7 @@
 struct mc_apply_ctx {
     struct mc_plan *plan;
     const char *journal;                /* path of the journal (required) */
-    struct mc_host *hosts[2];           /* [0] source, [1] destination */
+    struct mc_host *hosts[3];           /* [0] source, [1] destination, [2] storage (or NULL) */
     void *verb;                         /* the verb's state, for its step kinds */
     volatile sig_atomic_t *interrupted; /* set by a signal handler: stop before the next step */
     FILE *log;                          /* progress lines for people (stderr), or NULL */
@@ -59,16 +59,37 @@ struct mc_step_ops {
 
 /* The row of a kind (NULL for MC_STEP_UNSET or out of range). */
 const struct mc_step_ops *mc_step_ops(enum mc_step_kind k);
-/* The host a step acts on ("source", "destination"); NULL when the plan names another. */
+/* The host a step acts on ("source", "destination", "storage"); NULL when the plan names
+ * another. */
 struct mc_host *mc_apply_host(struct mc_apply_ctx *c, const struct mc_plan_step *s);
-/* Record a result of the step (journaled with it). */
+/* Record a result of the step (journaled with it). Every step that ran gets "elapsed", its
+ * wall time in seconds (run and verify). */
 void mc_step_record(struct mc_plan_step *s, const char *name, const char *value);
 
 /* Apply every step; on a failure undo in reverse. Returns an MC_EXIT_* code. */
 int mc_plan_apply(struct mc_apply_ctx *c, struct mc_error *reterr);
 /* Undo every step that may have happened (started, done, failed), in reverse. MC_EXIT_*. */
 int mc_plan_undo(struct mc_apply_ctx *c, struct mc_error *reterr);
+/*
+ * Resume an interrupted run read back from its journal: undo the step that was running when it
+ * stopped (its state says it may have done part), then apply the steps not done yet. Done steps
+ * stay done; a failure rolls back all of them. MC_EXIT_*.
+ */
+int mc_plan_resume(struct mc_apply_ctx *c, struct mc_error *reterr);
+
+/*
+ * Test hook for the fault sweeps (tests/e2e): MIGCHECK_TEST_FAULT=fail:N makes step N (from 1)
+ * fail right after it succeeded, as a failure of its verification would; kill:N ends the
+ * process with SIGKILL at the same point (the journal still says "started"). A fault the lab
+ * cannot produce on demand at every step; the sweeps say so.
+ */
+#define MC_TEST_FAULT_ENV "MIGCHECK_TEST_FAULT"
 /* Write the journal durably (temporary file, fsync, rename, fsync of the directory). */
 int mc_journal_write(const char *path, const struct mc_plan *p, struct mc_error *reterr);
 /* A new journal path in dir for a run: DIR/migcheck-VERB-DOMAIN-RUNID.xml (caller frees). */
 char *mc_journal_path(const char *dir, const struct mc_plan *p);
+/* Where journals go by default: /var/lib/migcheck for root, else $XDG_STATE_HOME/migcheck
+ * (~/.local/state/migcheck). Caller frees. */
+char *mc_journal_default_dir(void);
+/* Create it (and its parents, mode 0700) when missing. */
+int mc_journal_dir_create(const char *dir, struct mc_error *reterr);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Apply a plan step by step with the journal written first; undo in reverse (action.h). */
 #include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +12,7 @@
 #include "exit-codes.h"
 #include "gather.h"
 #include "util/cleanup.h"
+#include "util/spawn.h"
 #include "util/xalloc.h"
 
 struct mc_host *mc_apply_host(struct mc_apply_ctx *c, const struct mc_plan_step *s)
@@ -18,6 +21,8 @@ struct mc_host *mc_apply_host(struct mc_apply_ctx *c, const struct mc_plan_step 
         return c->hosts[0];
     if (strcmp(s->host, "destination") == 0)
         return c->hosts[1];
+    if (strcmp(s->host, "storage") == 0)
+        return c->hosts[2];
     return NULL;
 }
 
@@ -102,6 +107,25 @@ static bool rollback(struct mc_apply_ctx *c, size_t upto, struct mc_error *reter
     return complete;
 }
 
+/* MC_TEST_FAULT_ENV: the step (from 1) and what to do after it succeeds (action.h). */
+static void test_fault(size_t step, int *r, struct mc_error *err)
+{
+    const char *f = getenv(MC_TEST_FAULT_ENV);
+    if (!f || !*f)
+        return;
+    bool kill = strncmp(f, "kill:", 5) == 0;
+    if (!kill && strncmp(f, "fail:", 5) != 0)
+        return;
+    char *end;
+    unsigned long n = strtoul(f + 5, &end, 10);
+    if (*end || n != step)
+        return;
+    if (kill)
+        raise(SIGKILL);
+    *r = mc_error_set(err, -EIO, "failure injected after step %zu (%s=%s)", step, MC_TEST_FAULT_ENV,
+                      f);
+}
+
 int mc_plan_apply(struct mc_apply_ctx *c, struct mc_error *reterr)
 {
     struct mc_plan *p = c->plan;
@@ -113,6 +137,8 @@ int mc_plan_apply(struct mc_apply_ctx *c, struct mc_error *reterr)
         struct mc_plan_step *s = &p->steps[i];
         const struct mc_step_ops *ops = mc_step_ops(s->kind);
         _cleanup_error_ struct mc_error err = { 0 };
+        if (s->state == MC_STEP_DONE)
+            continue; /* a resumed run: done before it stopped */
         if (c->interrupted && *c->interrupted) {
             mc_error_set(&err, -EINTR, "interrupted before step %zu", i + 1);
             r = -EINTR;
@@ -125,9 +151,15 @@ int mc_plan_apply(struct mc_apply_ctx *c, struct mc_error *reterr)
             r = journal(c, &err);
             if (r == 0) {
                 say(c, "step %zu/%zu: %s", i + 1, p->n_steps, s->summary ? s->summary : "");
+                double t0 = mc_now();
                 r = ops->run(c, s, &err);
                 if (r == 0 && ops->verify)
                     r = ops->verify(c, s, &err);
+                char el[32];
+                snprintf(el, sizeof(el), "%.3f", mc_now() - t0);
+                mc_step_record(s, "elapsed", el);
+                if (r == 0)
+                    test_fault(i + 1, &r, &err);
             } else {
                 s->state = MC_STEP_PENDING; /* not journaled as started: it did not run */
             }
@@ -171,6 +203,44 @@ int mc_plan_apply(struct mc_apply_ctx *c, struct mc_error *reterr)
     if (journal(c, &jerr) < 0)
         say(c, "%s", jerr.message);
     return MC_EXIT_OK;
+}
+
+int mc_plan_resume(struct mc_apply_ctx *c, struct mc_error *reterr)
+{
+    struct mc_plan *p = c->plan;
+    for (size_t i = 0; i < p->n_steps; i++) {
+        struct mc_plan_step *s = &p->steps[i];
+        if (s->state == MC_STEP_DONE || s->state == MC_STEP_PENDING)
+            continue;
+        if (s->state == MC_STEP_UNDONE) {
+            s->state = MC_STEP_PENDING;
+            continue;
+        }
+        /* started, failed, undoing, undo-failed: it may have done part; undo that first */
+        const struct mc_step_ops *ops = mc_step_ops(s->kind);
+        if (ops && ops->mutates && ops->undo) {
+            s->state = MC_STEP_UNDOING;
+            int r = journal(c, reterr);
+            if (r < 0)
+                return MC_EXIT_ROLLBACK_FAILED;
+            say(c, "undoing the interrupted step %zu before resuming: %s", i + 1,
+                s->summary ? s->summary : "");
+            r = ops->undo(c, s, reterr);
+            if (r < 0) {
+                s->state = MC_STEP_UNDO_FAILED;
+                set_error(&s->error, reterr);
+                _cleanup_error_ struct mc_error jerr = { 0 };
+                (void)journal(c, &jerr);
+                return MC_EXIT_ROLLBACK_FAILED;
+            }
+        }
+        s->state = MC_STEP_PENDING;
+        free(s->error);
+        s->error = NULL;
+    }
+    free(p->error);
+    p->error = NULL;
+    return mc_plan_apply(c, reterr);
 }
 
 int mc_plan_undo(struct mc_apply_ctx *c, struct mc_error *reterr)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "action.h"
@@ -69,4 +70,33 @@ char *mc_journal_path(const char *dir, const struct mc_plan *p)
     name[n] = '\0';
     return mc_xasprintf("%s/migcheck-%s-%s-%s.xml", dir, p->verb ? p->verb : "plan", name,
                         p->run_id ? p->run_id : "run");
+}
+
+char *mc_journal_default_dir(void)
+{
+    if (geteuid() == 0)
+        return mc_xstrdup("/var/lib/migcheck");
+    const char *x = getenv("XDG_STATE_HOME");
+    if (x && *x == '/')
+        return mc_xasprintf("%s/migcheck", x);
+    const char *home = getenv("HOME");
+    return mc_xasprintf("%s/.local/state/migcheck", home && *home ? home : "/tmp");
+}
+
+int mc_journal_dir_create(const char *dir, struct mc_error *reterr)
+{
+    _cleanup_free_ char *p = mc_xstrdup(dir);
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0700) < 0 && errno != EEXIST)
+            return mc_error_set(reterr, -errno, "cannot create the journal directory '%s': %s", p,
+                                strerror(errno));
+        *s = '/';
+    }
+    if (mkdir(p, 0700) < 0 && errno != EEXIST)
+        return mc_error_set(reterr, -errno, "cannot create the journal directory '%s': %s", p,
+                            strerror(errno));
+    return 0;
 }

@@ -11,3 +11,30 @@ int mc_step_migrate_verify(struct mc_apply_ctx *c, struct mc_plan_step *s, struc
 int mc_step_migrate_undo(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc_error *err);
 int mc_step_undefine_run(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc_error *err);
 int mc_step_undefine_undo(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc_error *err);
+/* provision-steps.c */
+int mc_step_make_dir_run(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc_error *err);
+int mc_step_make_dir_undo(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc_error *err);
+int mc_step_nfs_export_run(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc_error *err);
+int mc_step_nfs_export_undo(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc_error *err);
+int mc_step_iscsi_target_run(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc_error *err);
+int mc_step_iscsi_target_undo(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc_error *err);
+int mc_step_iscsi_lun_run(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc_error *err);
+int mc_step_iscsi_lun_undo(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc_error *err);
+int mc_step_verify_nfs_run(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc_error *err);
+int mc_step_verify_iscsi_run(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc_error *err);
+int mc_step_define_pool_run(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc_error *err);
+int mc_step_define_pool_undo(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc_error *err);
+int mc_step_start_pool_run(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc_error *err);
+int mc_step_start_pool_verify(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc_error *err);
+int mc_step_start_pool_undo(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc_error *err);
+int mc_step_copy_image_run(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc_error *err);
+int mc_step_nothing_to_undo(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc_error *err);
+int mc_step_rebase_image_run(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc_error *err);
+int mc_step_block_copy_run(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc_error *err);
+int mc_step_block_copy_undo(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc_error *err);
+int mc_step_block_pivot_run(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc_error *err);
+int mc_step_block_pivot_verify(struct mc_apply_ctx *c, struct mc_plan_step *s,
+                               struct mc_error *err);
+int mc_step_block_pivot_undo(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc_error *err);
+int mc_step_redefine_run(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc_error *err);
+int mc_step_redefine_undo(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc_error *err);

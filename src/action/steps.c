@@ -49,7 +49,19 @@ static int create_run(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc_
     if ((r = host_of(c, s, &h, err)) < 0 || (r = need(s, "path", &path, err)) < 0 ||
         (r = need(s, "format", &format, err)) < 0 || (r = need(s, "bytes", &bytes, err)) < 0)
         return r;
-    const char *args[] = { path, format, bytes, NULL };
+    /* optional: owner and mode, and a backing image (provisioning a carried chain) */
+    const char *uid = mc_step_param(s, "uid"), *gid = mc_step_param(s, "gid");
+    const char *mode = mc_step_param(s, "mode"), *backing = mc_step_param(s, "backing");
+    const char *bformat = mc_step_param(s, "backing-format");
+    const char *args[] = { path,
+                           format,
+                           bytes,
+                           uid && gid ? uid : "-",
+                           uid && gid ? gid : "-",
+                           mode ? mode : "-",
+                           backing,
+                           backing ? bformat : NULL,
+                           NULL };
     struct mc_answer a = { 0 };
     r = mc_host_call(h, MC_OP_CREATE_IMAGE, args, STEP_TIMEOUT_MS, &a, err);
     if (r < 0)
@@ -163,7 +175,8 @@ static const struct mc_step_ops steps[_MC_STEP_MAX] = {
                                      .run = create_run,
                                      .verify = create_verify,
                                      .undo = create_undo,
-                                     .params = "path format bytes",
+                                     .params = "path format bytes [uid gid mode backing "
+                                               "backing-format]",
                                      .results = "inode created" },
     /* The rewrites change the destination XML only (no host): no undo. */
     [MC_STEP_REWRITE_DISK_PATH] = { .run = mc_step_rewrite_run, .params = "target from to" },
@@ -181,6 +194,67 @@ static const struct mc_step_ops steps[_MC_STEP_MAX] = {
                                   .run = mc_step_undefine_run,
                                   .undo = mc_step_undefine_undo,
                                   .results = "inactive-xml autostart" },
+    /* Provisioning shared storage (provision-steps.c). */
+    [MC_STEP_MAKE_DIR] = { .mutates = true,
+                           .run = mc_step_make_dir_run,
+                           .undo = mc_step_make_dir_undo,
+                           .params = "path mode uid gid [shared]",
+                           .results = "inode created kept" },
+    [MC_STEP_NFS_EXPORT] = { .mutates = true,
+                             .run = mc_step_nfs_export_run,
+                             .undo = mc_step_nfs_export_undo,
+                             .params = "server marker text path clients conf pid file",
+                             .results = "added inode" },
+    [MC_STEP_ISCSI_TARGET] = { .mutates = true,
+                               .run = mc_step_iscsi_target_run,
+                               .undo = mc_step_iscsi_target_undo,
+                               .params = "tid iqn initiators",
+                               .results = "created" },
+    [MC_STEP_ISCSI_LUN] = { .mutates = true,
+                            .run = mc_step_iscsi_lun_run,
+                            .undo = mc_step_iscsi_lun_undo,
+                            .params = "tid iqn lun path" },
+    [MC_STEP_VERIFY_NFS] = { .run = mc_step_verify_nfs_run,
+                             .params = "server export image uid gid",
+                             .results = "checked" },
+    [MC_STEP_VERIFY_ISCSI] = { .run = mc_step_verify_iscsi_run,
+                               .params = "host port iqn luns",
+                               .results = "lun-N" },
+    [MC_STEP_DEFINE_POOL] = { .mutates = true,
+                              .run = mc_step_define_pool_run,
+                              .undo = mc_step_define_pool_undo,
+                              .params = "name xml",
+                              .results = "uuid created" },
+    [MC_STEP_START_POOL] = { .mutates = true,
+                             .run = mc_step_start_pool_run,
+                             .verify = mc_step_start_pool_verify,
+                             .undo = mc_step_start_pool_undo,
+                             .params = "name type",
+                             .results = "built started" },
+    [MC_STEP_COPY_IMAGE] = { .mutates = true,
+                             .run = mc_step_copy_image_run,
+                             .undo = mc_step_nothing_to_undo,
+                             .params = "from from-format to to-format",
+                             .results = "seconds" },
+    [MC_STEP_REBASE_IMAGE] = { .mutates = true,
+                               .run = mc_step_rebase_image_run,
+                               .undo = mc_step_nothing_to_undo,
+                               .params = "image format backing backing-format" },
+    [MC_STEP_BLOCK_COPY] = { .mutates = true,
+                             .run = mc_step_block_copy_run,
+                             .undo = mc_step_block_copy_undo,
+                             .params = "disk xml original shallow",
+                             .results = "started seconds bytes" },
+    [MC_STEP_BLOCK_PIVOT] = { .mutates = true,
+                              .run = mc_step_block_pivot_run,
+                              .verify = mc_step_block_pivot_verify,
+                              .undo = mc_step_block_pivot_undo,
+                              .params = "disk xml original shallow",
+                              .results = "pivoted" },
+    [MC_STEP_REDEFINE_DISK] = { .mutates = true,
+                                .run = mc_step_redefine_run,
+                                .undo = mc_step_redefine_undo,
+                                .params = "disk xml undo-xml" },
 };
 
 const struct mc_step_ops *mc_step_ops(enum mc_step_kind k)

@@ -445,7 +445,8 @@ mcagent_facts() {
 	mcprobe_main
 }
 
-# create-image PATH FORMAT BYTES: claim the name (noclobber), then let qemu-img write the format.
+# create-image PATH FORMAT BYTES [UID GID MODE [BACKING BACKING_FORMAT]]: claim the name
+# (noclobber), then let qemu-img write the format; set the owner and mode when given.
 mcagent_create_image() {
 	mcagent_dec "$1"
 	mcagent_p=$mcagent_v
@@ -461,6 +462,36 @@ mcagent_create_image() {
 		return 0
 		;;
 	esac
+	mcagent_u=${4:--}
+	mcagent_g=${5:--}
+	mcagent_m=${6:--}
+	mcagent_b=
+	if [ $# -ge 7 ]; then
+		mcagent_dec "$7"
+		mcagent_b=$mcagent_v
+		case $2:${8:-}:$mcagent_b in
+		qcow2:raw:?* | qcow2:qcow2:?*) ;;
+		*)
+			printf '%s error EINVAL\n' "$mcagent_id"
+			return 0
+			;;
+		esac
+	fi
+	if [ "$mcagent_u" != - ]; then
+		case $mcagent_u:$mcagent_g in
+		*[!0-9:]* | :* | *:)
+			printf '%s error EINVAL\n' "$mcagent_id"
+			return 0
+			;;
+		esac
+	fi
+	case $mcagent_m in
+	- | [0-7] | [0-7][0-7] | [0-7][0-7][0-7] | [0-7][0-7][0-7][0-7]) ;;
+	*)
+		printf '%s error EINVAL\n' "$mcagent_id"
+		return 0
+		;;
+	esac
 	if ! (set -C && : >"$mcagent_p") 2>/dev/null; then
 		if [ -e "$mcagent_p" ] || [ -L "$mcagent_p" ]; then
 			mcagent_e=EEXIST
@@ -471,9 +502,20 @@ mcagent_create_image() {
 		printf '%s fail %s\n' "$mcagent_id" "$mcagent_e"
 		return 0
 	fi
-	if ! qemu-img create -q -f "$2" "$mcagent_p" "$3" >/dev/null 2>&1 </dev/null; then
+	if [ -n "$mcagent_b" ]; then
+		set -- qemu-img create -q -f "$2" -b "$mcagent_b" -F "$8" "$mcagent_p" "$3"
+	else
+		set -- qemu-img create -q -f "$2" "$mcagent_p" "$3"
+	fi
+	if ! "$@" >/dev/null 2>&1 </dev/null; then
 		rm -f -- "$mcagent_p"
 		printf '%s fail EIO\n' "$mcagent_id"
+		return 0
+	fi
+	if { [ "$mcagent_u" != - ] && ! chown -- "$mcagent_u:$mcagent_g" "$mcagent_p" 2>/dev/null; } ||
+		{ [ "$mcagent_m" != - ] && ! chmod -- "$mcagent_m" "$mcagent_p" 2>/dev/null; }; then
+		rm -f -- "$mcagent_p"
+		printf '%s fail EPERM\n' "$mcagent_id"
 		return 0
 	fi
 	printf '%s ok %s\n' "$mcagent_id" "$(stat -c %i -- "$mcagent_p")"
@@ -501,6 +543,359 @@ mcagent_remove_image() {
 		printf '%s ok removed\n' "$mcagent_id"
 	else
 		printf '%s fail EACCES\n' "$mcagent_id"
+	fi
+}
+
+# Answer "error EINVAL" and fail (for: check || { mcagent_inval; return 0; }).
+mcagent_inval() {
+	printf '%s error EINVAL\n' "$mcagent_id"
+}
+
+# Encode $1 as one word of the protocol (proto.h), in mcagent_w.
+mcagent_encode() {
+	mcagent_w=$(printf '%sx' "$1" | od -An -v -to1 | awk '
+		{ for (i = 1; i <= NF; i++) {
+			n = 0; s = $i
+			for (j = 1; j <= length(s); j++) n = n * 8 + substr(s, j, 1)
+			if ((n >= 48 && n <= 57) || (n >= 65 && n <= 90) || (n >= 97 && n <= 122) ||
+			    n == 46 || n == 95 || n == 47 || n == 58 || n == 64 || n == 44 || n == 43 ||
+			    n == 61 || n == 45)
+				printf "%c", n
+			else
+				printf "\\0%03o", n
+		} }')
+	mcagent_w=${mcagent_w%x}
+	[ -n "$mcagent_w" ] || mcagent_w='\0'
+}
+
+# The first line of a tool's output ($1) as one encoded word, in mcagent_w.
+mcagent_firstline() {
+	mcagent_w=${1%%"$mcprobe_nl"*}
+	[ -n "$mcagent_w" ] || mcagent_w='failed'
+	mcagent_encode "$mcagent_w"
+}
+
+# image-info PATH|URL -> ok JSON: qemu-img's description of the image and its backing chain
+mcagent_image_info() {
+	mcagent_dec "$1"
+	mcagent_f=$mcagent_v
+	mcagent_image_ok "$mcagent_f" || { mcagent_inval && return 0; }
+	if ! command -v qemu-img >/dev/null 2>&1; then
+		printf '%s fail ENOENT qemu-img\n' "$mcagent_id"
+	elif mcagent_o=$(qemu-img info --output=json --backing-chain -U -- "$mcagent_f" 2>&1 </dev/null); then
+		mcagent_encode "$mcagent_o"
+		printf '%s ok %s\n' "$mcagent_id" "$mcagent_w"
+	else
+		mcagent_firstline "$mcagent_o"
+		printf '%s fail EIO %s\n' "$mcagent_id" "$mcagent_w"
+	fi
+}
+
+# mkdir PATH MODE UID GID -> ok INODE
+mcagent_mkdir() {
+	mcagent_dec "$1"
+	mcagent_p=$mcagent_v
+	case $mcagent_p in /*) ;; *) mcagent_inval && return 0 ;; esac
+	case $2 in [0-7] | [0-7][0-7] | [0-7][0-7][0-7] | [0-7][0-7][0-7][0-7]) ;; *) mcagent_inval && return 0 ;; esac
+	case $3:$4 in *[!0-9:]* | :* | *:) mcagent_inval && return 0 ;; esac
+	if ! mkdir -m 700 -- "$mcagent_p" 2>/dev/null; then
+		if [ -e "$mcagent_p" ] || [ -L "$mcagent_p" ]; then
+			mcagent_e=EEXIST
+		else
+			mcagent_errno "${mcagent_p%/*}"
+			[ "$mcagent_e" = EINVAL ] && mcagent_e=EACCES
+		fi
+		printf '%s fail %s\n' "$mcagent_id" "$mcagent_e"
+		return 0
+	fi
+	if ! chown -- "$3:$4" "$mcagent_p" 2>/dev/null || ! chmod -- "$2" "$mcagent_p" 2>/dev/null; then
+		rmdir -- "$mcagent_p" 2>/dev/null
+		printf '%s fail EPERM\n' "$mcagent_id"
+		return 0
+	fi
+	printf '%s ok %s\n' "$mcagent_id" "$(stat -c %i -- "$mcagent_p")"
+}
+
+# rmdir PATH INODE: only that directory, only when empty
+mcagent_rmdir() {
+	mcagent_dec "$1"
+	mcagent_p=$mcagent_v
+	case $mcagent_p in /*) ;; *) mcagent_inval && return 0 ;; esac
+	case $2 in '' | *[!0-9]*) mcagent_inval && return 0 ;; esac
+	if [ ! -e "$mcagent_p" ] && [ ! -L "$mcagent_p" ]; then
+		printf '%s ok absent\n' "$mcagent_id"
+	elif [ -L "$mcagent_p" ] || [ ! -d "$mcagent_p" ] ||
+		[ "$(stat -c %i -- "$mcagent_p" 2>/dev/null)" != "$2" ]; then
+		printf '%s fail ESTALE\n' "$mcagent_id"
+	elif rmdir -- "$mcagent_p" 2>/dev/null; then
+		printf '%s ok removed\n' "$mcagent_id"
+	elif [ -n "$(ls -A -- "$mcagent_p" 2>/dev/null)" ]; then
+		printf '%s fail ENOTEMPTY\n' "$mcagent_id"
+	else
+		printf '%s fail EACCES\n' "$mcagent_id"
+	fi
+}
+
+# A regular file to rewrite ($mcagent_p): its errno in mcagent_e when it is not one.
+mcagent_conf_ok() {
+	if [ -L "$mcagent_p" ] || { [ -e "$mcagent_p" ] && [ ! -f "$mcagent_p" ]; }; then
+		mcagent_e=EINVAL
+		return 1
+	fi
+	if [ ! -f "$mcagent_p" ]; then
+		mcagent_errno "$mcagent_p"
+		return 1
+	fi
+	return 0
+}
+
+# Move the temporary file $mcagent_tmp over $mcagent_p with its mode and owner.
+mcagent_conf_replace() {
+	mcagent_s=$(stat -c '%a %u %g' -- "$mcagent_p" 2>/dev/null) &&
+		chmod -- "${mcagent_s%% *}" "$mcagent_tmp" 2>/dev/null &&
+		mcagent_s=${mcagent_s#* } &&
+		chown -- "${mcagent_s% *}:${mcagent_s#* }" "$mcagent_tmp" 2>/dev/null &&
+		{ sync -- "$mcagent_tmp" 2>/dev/null || sync; } &&
+		mv -f -- "$mcagent_tmp" "$mcagent_p" 2>/dev/null && return 0
+	rm -f -- "$mcagent_tmp"
+	return 1
+}
+
+# conf-block-add PATH MARKER TEXT: append "# BEGIN migcheck MARKER" TEXT "# END migcheck MARKER"
+mcagent_conf_block_add() {
+	mcagent_dec "$1"
+	mcagent_p=$mcagent_v
+	case $mcagent_p in /*) ;; *) mcagent_inval && return 0 ;; esac
+	case $2 in '' | *[!A-Za-z0-9._:-]*) mcagent_inval && return 0 ;; esac
+	mcagent_dec "$3"
+	mcagent_t=$mcagent_v
+	if ! mcagent_conf_ok; then
+		printf '%s fail %s\n' "$mcagent_id" "$mcagent_e"
+		return 0
+	fi
+	if [ -s "$mcagent_p" ] && [ -n "$(tail -c 1 -- "$mcagent_p")" ]; then
+		printf '%s fail EINVAL\n' "$mcagent_id"
+		return 0
+	fi
+	if grep -x -F -e "# BEGIN migcheck $2" -- "$mcagent_p" >/dev/null 2>&1; then
+		printf '%s fail EEXIST\n' "$mcagent_id"
+		return 0
+	fi
+	if ! mcagent_tmp=$(mktemp -- "$mcagent_p.migcheck-XXXXXX" 2>/dev/null); then
+		printf '%s fail EACCES\n' "$mcagent_id"
+		return 0
+	fi
+	{
+		cat -- "$mcagent_p"
+		printf '# BEGIN migcheck %s\n%s' "$2" "$mcagent_t"
+		case $mcagent_t in '' | *"$mcprobe_nl") ;; *) echo ;; esac
+		printf '# END migcheck %s\n' "$2"
+	} >"$mcagent_tmp" 2>/dev/null
+	if mcagent_conf_replace; then
+		printf '%s ok\n' "$mcagent_id"
+	else
+		printf '%s fail EACCES\n' "$mcagent_id"
+	fi
+}
+
+# conf-block-remove PATH MARKER: cut the block conf-block-add made
+mcagent_conf_block_remove() {
+	mcagent_dec "$1"
+	mcagent_p=$mcagent_v
+	case $mcagent_p in /*) ;; *) mcagent_inval && return 0 ;; esac
+	case $2 in '' | *[!A-Za-z0-9._:-]*) mcagent_inval && return 0 ;; esac
+	if ! mcagent_conf_ok; then
+		printf '%s fail %s\n' "$mcagent_id" "$mcagent_e"
+		return 0
+	fi
+	if ! grep -x -F -e "# BEGIN migcheck $2" -- "$mcagent_p" >/dev/null 2>&1; then
+		printf '%s ok absent\n' "$mcagent_id"
+		return 0
+	fi
+	if ! awk -v b="# BEGIN migcheck $2" -v e="# END migcheck $2" '
+		s == 0 && $0 == b { s = 1; next }
+		s == 1 && $0 == e { s = 2; next }
+		END { exit(s == 2 ? 0 : 1) }' "$mcagent_p" 2>/dev/null; then
+		printf '%s fail EBADMSG\n' "$mcagent_id"
+		return 0
+	fi
+	if ! mcagent_tmp=$(mktemp -- "$mcagent_p.migcheck-XXXXXX" 2>/dev/null); then
+		printf '%s fail EACCES\n' "$mcagent_id"
+		return 0
+	fi
+	awk -v b="# BEGIN migcheck $2" -v e="# END migcheck $2" '
+		s == 0 && $0 == b { s = 1; next }
+		s == 1 { if ($0 == e) s = 2; next }
+		{ print }' "$mcagent_p" >"$mcagent_tmp" 2>/dev/null
+	if mcagent_conf_replace; then
+		printf '%s ok removed\n' "$mcagent_id"
+	else
+		printf '%s fail EACCES\n' "$mcagent_id"
+	fi
+}
+
+# write-file PATH MODE TEXT -> ok INODE: a new file, never over one
+mcagent_write_file() {
+	mcagent_dec "$1"
+	mcagent_p=$mcagent_v
+	case $mcagent_p in /*) ;; *) mcagent_inval && return 0 ;; esac
+	case $2 in [0-7] | [0-7][0-7] | [0-7][0-7][0-7] | [0-7][0-7][0-7][0-7]) ;; *) mcagent_inval && return 0 ;; esac
+	mcagent_dec "$3"
+	if ! (umask 077 && set -C && printf '%s' "$mcagent_v" >"$mcagent_p") 2>/dev/null; then
+		if [ -e "$mcagent_p" ] || [ -L "$mcagent_p" ]; then
+			mcagent_e=EEXIST
+		else
+			mcagent_errno "${mcagent_p%/*}"
+			[ "$mcagent_e" = EINVAL ] && mcagent_e=EACCES
+		fi
+		printf '%s fail %s\n' "$mcagent_id" "$mcagent_e"
+		return 0
+	fi
+	chmod -- "$2" "$mcagent_p" 2>/dev/null
+	{ sync -- "$mcagent_p" 2>/dev/null || sync; }
+	printf '%s ok %s\n' "$mcagent_id" "$(stat -c %i -- "$mcagent_p")"
+}
+
+# nfs-reload ganesha PID | kernel
+mcagent_nfs_reload() {
+	case $1 in
+	ganesha)
+		case ${2:-} in '' | 0 | 1 | *[!0-9]*) mcagent_inval && return 0 ;; esac
+		if [ "$(cat "/proc/$2/comm" 2>/dev/null)" != ganesha.nfsd ]; then
+			printf '%s fail ESRCH\n' "$mcagent_id"
+		elif kill -HUP "$2" 2>/dev/null; then
+			printf '%s ok\n' "$mcagent_id"
+		else
+			printf '%s fail EPERM\n' "$mcagent_id"
+		fi
+		;;
+	kernel)
+		if ! command -v exportfs >/dev/null 2>&1; then
+			printf '%s fail ENOENT exportfs\n' "$mcagent_id"
+		elif mcagent_o=$(exportfs -ra 2>&1 </dev/null); then
+			printf '%s ok\n' "$mcagent_id"
+		else
+			mcagent_firstline "$mcagent_o"
+			printf '%s fail EIO %s\n' "$mcagent_id" "$mcagent_w"
+		fi
+		;;
+	*) mcagent_inval ;;
+	esac
+}
+
+# tgt ACTION TID ARG...: tgtd targets, LUNs and ACLs
+mcagent_tgt() {
+	case $2 in '' | 0 | *[!0-9]*) mcagent_inval && return 0 ;; esac
+	[ "$2" -le 65535 ] || { mcagent_inval && return 0; }
+	mcagent_del=
+	mcagent_a3=
+	[ $# -ge 3 ] && mcagent_dec "$3" && mcagent_a3=$mcagent_v
+	case $1 in
+	target-new | target-delete)
+		case $mcagent_a3 in iqn.* | eui.*) ;; *) mcagent_inval && return 0 ;; esac
+		case $mcagent_a3 in *[!A-Za-z0-9.:-]*) mcagent_inval && return 0 ;; esac
+		;;
+	lun-new | lun-delete)
+		case $mcagent_a3 in '' | 0 | *[!0-9]*) mcagent_inval && return 0 ;; esac
+		[ "$mcagent_a3" -le 16383 ] || { mcagent_inval && return 0; }
+		;;
+	bind | unbind)
+		case $mcagent_a3 in '' | *[!0-9A-Fa-f.:/]*) mcagent_inval && return 0 ;; esac
+		;;
+	*) mcagent_inval && return 0 ;;
+	esac
+	if ! command -v tgtadm >/dev/null 2>&1; then
+		printf '%s fail ENOENT tgtadm\n' "$mcagent_id"
+		return 0
+	fi
+	case $1 in
+	target-new) set -- --op new --mode target --tid "$2" -T "$mcagent_a3" ;;
+	target-delete)
+		if ! mcagent_o=$(tgtadm --lld iscsi --op show --mode target 2>&1 </dev/null); then
+			mcagent_firstline "$mcagent_o"
+			printf '%s fail EIO %s\n' "$mcagent_id" "$mcagent_w"
+			return 0
+		fi
+		mcagent_l=$(printf '%s\n' "$mcagent_o" | grep "^Target $2: ")
+		if [ -z "$mcagent_l" ]; then
+			printf '%s ok absent\n' "$mcagent_id"
+			return 0
+		fi
+		if [ "$mcagent_l" != "Target $2: $mcagent_a3" ]; then
+			printf '%s fail ESTALE\n' "$mcagent_id"
+			return 0
+		fi
+		set -- --op delete --force --mode target --tid "$2"
+		;;
+	lun-new)
+		[ $# -ge 4 ] || { mcagent_inval && return 0; }
+		mcagent_dec "$4"
+		case $mcagent_v in /*) ;; *) mcagent_inval && return 0 ;; esac
+		set -- --op new --mode logicalunit --tid "$2" --lun "$mcagent_a3" -b "$mcagent_v"
+		;;
+	lun-delete)
+		mcagent_del=1
+		set -- --op delete --mode logicalunit --tid "$2" --lun "$mcagent_a3"
+		;;
+	bind) set -- --op bind --mode target --tid "$2" -I "$mcagent_a3" ;;
+	unbind)
+		mcagent_del=1
+		set -- --op unbind --mode target --tid "$2" -I "$mcagent_a3"
+		;;
+	esac
+	if mcagent_o=$(tgtadm --lld iscsi "$@" 2>&1 </dev/null); then
+		printf '%s ok\n' "$mcagent_id"
+		return 0
+	fi
+	case $mcagent_del:$mcagent_o in
+	1:*"can't find"* | 1:*"No such"*) printf '%s ok absent\n' "$mcagent_id" ;;
+	*)
+		mcagent_firstline "$mcagent_o"
+		printf '%s fail EIO %s\n' "$mcagent_id" "$mcagent_w"
+		;;
+	esac
+}
+
+# An image argument: a local absolute path or an nfs:// or iscsi:// URL.
+mcagent_image_ok() {
+	case $1 in /* | nfs://* | iscsi://*) return 0 ;; esac
+	return 1
+}
+
+# copy-image FROM FROM_FORMAT TO TO_FORMAT -> ok SECONDS: into an existing target
+mcagent_copy_image() {
+	mcagent_dec "$1"
+	mcagent_f=$mcagent_v
+	mcagent_dec "$3"
+	mcagent_t=$mcagent_v
+	if ! mcagent_image_ok "$mcagent_f" || ! mcagent_image_ok "$mcagent_t"; then
+		mcagent_inval
+		return 0
+	fi
+	case $2:$4 in raw:raw | raw:qcow2 | qcow2:raw | qcow2:qcow2) ;; *) mcagent_inval && return 0 ;; esac
+	mcagent_s=$(date +%s)
+	if mcagent_o=$(qemu-img convert -n -W -f "$2" -O "$4" "$mcagent_f" "$mcagent_t" 2>&1 </dev/null); then
+		printf '%s ok %s\n' "$mcagent_id" "$(($(date +%s) - mcagent_s))"
+	else
+		mcagent_firstline "$mcagent_o"
+		printf '%s fail EIO %s\n' "$mcagent_id" "$mcagent_w"
+	fi
+}
+
+# rebase-image IMAGE FORMAT BACKING BACKING_FORMAT: qemu-img rebase -u
+mcagent_rebase_image() {
+	mcagent_dec "$1"
+	mcagent_f=$mcagent_v
+	mcagent_dec "$3"
+	mcagent_b=$mcagent_v
+	mcagent_image_ok "$mcagent_f" || { mcagent_inval && return 0; }
+	case $2:$4:$mcagent_b in qcow2:raw:?* | qcow2:qcow2:?*) ;; *) mcagent_inval && return 0 ;; esac
+	case $mcagent_b in *"$mcprobe_nl"*) mcagent_inval && return 0 ;; esac
+	if mcagent_o=$(qemu-img rebase -u -f "$2" -b "$mcagent_b" -F "$4" "$mcagent_f" 2>&1 </dev/null); then
+		printf '%s ok\n' "$mcagent_id"
+	else
+		mcagent_firstline "$mcagent_o"
+		printf '%s fail EIO %s\n' "$mcagent_id" "$mcagent_w"
 	fi
 }
 

@@ -43,12 +43,41 @@ static int parse_u64(const char *s, uint64_t *ret)
     return 0;
 }
 
-/* create-image PATH FORMAT BYTES -> ok INODE */
+static int parse_octal(const char *s, uint64_t *ret)
+{
+    if (!s || !*s || *s < '0' || *s > '7')
+        return -EINVAL;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 8);
+    if (errno || *end)
+        return -EINVAL;
+    *ret = v;
+    return 0;
+}
+
+/*
+ * create-image PATH FORMAT BYTES [UID GID MODE [BACKING BACKING_FORMAT]] -> ok INODE. The owner
+ * and mode are set when given ("-" keeps them); BACKING (a name relative to the image's
+ * directory, or absolute) makes a qcow2 overlay.
+ */
 void mc_op_create_image(const struct mc_agent_req *req)
 {
     const char *path = req->args[0], *format = req->args[1];
-    uint64_t bytes;
-    if (path[0] != '/' || !format_ok(format) || parse_u64(req->args[2], &bytes) < 0 || bytes == 0) {
+    const char *uid_s = req->n_args > 3 ? req->args[3] : "-";
+    const char *gid_s = req->n_args > 4 ? req->args[4] : "-";
+    const char *mode_s = req->n_args > 5 ? req->args[5] : "-";
+    const char *backing = req->n_args > 6 ? req->args[6] : NULL;
+    const char *bformat = req->n_args > 7 ? req->args[7] : NULL;
+    uint64_t bytes, uid = 0, gid = 0, mode = 0;
+    bool own = strcmp(uid_s, "-") != 0;
+    bool chmode = strcmp(mode_s, "-") != 0;
+    if (path[0] != '/' || !format_ok(format) || parse_u64(req->args[2], &bytes) < 0 || bytes == 0 ||
+        (own && (parse_u64(uid_s, &uid) < 0 || parse_u64(gid_s, &gid) < 0 || uid >= UINT32_MAX ||
+                 gid >= UINT32_MAX)) ||
+        (chmode && (parse_octal(mode_s, &mode) < 0 || mode > 07777)) ||
+        (backing &&
+         (!*backing || strcmp(format, "qcow2") != 0 || !bformat || !format_ok(bformat)))) {
         mc_agent_reply_errno(req->id, "error", EINVAL);
         return;
     }
@@ -61,7 +90,12 @@ void mc_op_create_image(const struct mc_agent_req *req)
     close(fd);
     char size[32];
     snprintf(size, sizeof(size), "%" PRIu64, bytes);
-    const char *argv[] = { "qemu-img", "create", "-q", "-f", format, path, size, NULL };
+    const char *argv[] = { "qemu-img", "create", "-q", "-f", format, path,
+                           size,       NULL,     NULL, NULL, NULL,   NULL };
+    if (backing) {
+        argv[5] = "-b", argv[6] = backing, argv[7] = "-F", argv[8] = bformat;
+        argv[9] = path, argv[10] = size;
+    }
     struct mc_spawn_opts o = { .argv = argv, .timeout_ms = 60000 };
     struct mc_spawn_result res = { 0 };
     _cleanup_error_ struct mc_error err = { 0 };
@@ -77,8 +111,11 @@ void mc_op_create_image(const struct mc_agent_req *req)
     }
     mc_spawn_result_clear(&res);
     struct stat st;
-    if (stat(path, &st) < 0) {
-        mc_agent_reply_errno(req->id, "fail", errno);
+    if ((own && lchown(path, (uid_t)uid, (gid_t)gid) < 0) ||
+        (chmode && chmod(path, (mode_t)mode) < 0) || stat(path, &st) < 0) {
+        int e = errno;
+        (void)unlink(path);
+        mc_agent_reply_errno(req->id, "fail", e);
         return;
     }
     char ino[32];

@@ -23,6 +23,16 @@ void mc_op_nfs_stat(const struct mc_agent_req *req);
 void mc_op_iscsi_lun(const struct mc_agent_req *req);
 void mc_op_create_image(const struct mc_agent_req *req);
 void mc_op_remove_image(const struct mc_agent_req *req);
+void mc_op_mkdir(const struct mc_agent_req *req);
+void mc_op_rmdir(const struct mc_agent_req *req);
+void mc_op_conf_block_add(const struct mc_agent_req *req);
+void mc_op_conf_block_remove(const struct mc_agent_req *req);
+void mc_op_write_file(const struct mc_agent_req *req);
+void mc_op_nfs_reload(const struct mc_agent_req *req);
+void mc_op_tgt(const struct mc_agent_req *req);
+void mc_op_copy_image(const struct mc_agent_req *req);
+void mc_op_rebase_image(const struct mc_agent_req *req);
+void mc_op_image_info(const struct mc_agent_req *req);
 
 /* Facts the agent adds to a --no-virt gathering (qemu.conf, read on this host). */
 void mc_agent_gather_extra(struct mc_host_facts *h);

@@ -210,7 +210,8 @@ void mc_op_iscsi_lun(const struct mc_agent_req *req)
     const char *msg = res.message ? res.message : mc_iscsi_result_name(res.result);
     switch (res.result) {
     case MC_ISCSI_OK:
-        mc_agent_reply_words(id, "ok", "lun", res.wwn ? res.wwn : "-", size, NULL);
+        mc_agent_reply_words(id, "ok", "lun", res.wwn ? res.wwn : "-", size,
+                             res.serial ? res.serial : "-", NULL);
         break;
     case MC_ISCSI_LOGIN_REFUSED:
         mc_agent_reply_words(id, "fail", "refused", msg, NULL);

@@ -319,7 +319,7 @@ mcprobe_cmd() {
 			esac
 		done
 		;;
-	hostname-f | uname-m)
+	hostname-f | uname-m | tgtadm-targets)
 		if [ $# -gt 0 ]; then
 			mcprobe_err "$mcprobe_k" EINVAL C
 			return 0
@@ -351,6 +351,9 @@ mcprobe_cmd() {
 		;;
 	uname-m)
 		mcprobe_run uname-m uname -m
+		;;
+	tgtadm-targets)
+		mcprobe_run tgtadm-targets tgtadm --lld iscsi --op show --mode target
 		;;
 	esac
 }

@@ -1,3 +1,7 @@
 # Fuzz targets of storage/ (included from tests/fuzz/CMakeLists.txt)
 mc_add_fuzz_target(mountinfo SOURCES fuzz-mountinfo.c LIBS mc_storage mc_model)
 mc_add_fuzz_target(sysfs-storage SOURCES fuzz-sysfs-storage.c LIBS mc_storage mc_model)
+mc_add_fuzz_target(ganesha-conf SOURCES fuzz-ganesha-conf.c LIBS mc_storage mc_model)
+mc_add_fuzz_target(exports SOURCES fuzz-exports.c LIBS mc_storage mc_model)
+mc_add_fuzz_target(tgt-show SOURCES fuzz-tgt-show.c LIBS mc_storage mc_model)
+mc_add_fuzz_target(qemu-img-info SOURCES fuzz-qemu-img-info.c LIBS mc_storage mc_model)

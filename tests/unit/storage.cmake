@@ -9,3 +9,5 @@ mc_add_unit_test(nfs-probe SOURCES test-nfs-probe.c LIBS mc_storage LABELS lab)
 set_tests_properties(unit.nfs-probe PROPERTIES SKIP_RETURN_CODE 77 FIXTURES_REQUIRED lab
                      RESOURCE_LOCK lab)
 add_dependencies(test-nfs-probe migcheck) # the agent-mode test runs the built binary
+# The provisioning planner and the storage host's parsers (ganesha, exports, tgtadm, qemu-img).
+mc_add_unit_test(provision SOURCES test-provision.c LIBS mc_storage mc_model PkgConfig::JSONC)

@@ -1,0 +1,230 @@
+#!/bin/bash
+# lab.provision-*: `migcheck provision` against the real lab (lab-a -> lab-b, storage on
+# lab-storage: nfs-ganesha and tgtd), end to end:
+#   - a snapshot of everything provisioning may touch on the three hosts (ganesha's
+#     configuration, /etc/exports.d, tgtd's targets, libvirt pools, the domain's live and
+#     persistent definitions, the files under the images directory) is taken first;
+#   - --dry-run prints a plan and changes nothing; storage on SRC itself is refused unless
+#     --accept'ed, and changes nothing;
+#   - the real run moves the disk (live block copy for a running guest, qemu-img for a shut-off
+#     one) and the guest then live-migrates to lab-b and back WITHOUT copying storage (libvirt
+#     refuses an unsafe migration of local disks, so this proves the storage is shared);
+#   - a second run plans nothing; `migcheck undo JOURNAL` puts the disk back (copied back live)
+#     and the snapshot afterwards equals the one before, byte for byte;
+#   - sweep mode: a failure injected after every step in turn (MIGCHECK_TEST_FAULT=fail:N, a
+#     fault the lab cannot produce on demand at each step) must roll back to the snapshot with
+#     the guest running on lab-a; then SIGKILL of migcheck after every step (kill:N) followed by
+#     `migcheck undo JOURNAL` must do the same.
+#
+#   - nfs-pool: what this lab's kernel cannot do (it has no NFS client, so a netfs pool
+#     cannot mount) is planned against the real libvirt and applied up to that step: the pools
+#     are defined on both hosts, starting the first one fails (the mount), and the run rolls
+#     back to the snapshot. Untested on real kernels past that step (migcheck(1) says so).
+#
+#   test-provision.sh MIGCHECK CASE     CASE: nfs-live | nfs-offline | nfs-pool |
+#                                       iscsi-network | iscsi-pool | sweep-nfs | sweep-iscsi
+# Needs a lab that is up (ctest's "lab" fixture).
+set -euo pipefail
+MIGCHECK=$(readlink -f "$1")
+CASE=$2
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+LAB=$here/labctl
+A=qemu+ssh://root@lab-a/system
+B=qemu+ssh://root@lab-b/system
+VM=pv-$CASE
+TMP=$(mktemp -d /tmp/migcheck-provision.XXXXXX)
+JDIR=$TMP/journals
+STATE_DIR=$("$LAB" paths | sed -n 's/^MIGCHECK_LAB_DIR=//p')
+[[ -d $STATE_DIR ]] || { echo "no lab state directory" >&2; exit 1; }
+IMAGES=/var/lib/libvirt/images
+
+t0=$SECONDS
+log() { printf '[%4ds] provision[%s]: %s\n' $((SECONDS - t0)) "$CASE" "$*" >&2; }
+fail() {
+	log "FAIL: $*"
+	exit 1
+}
+cleanup() {
+	local j
+	# a failed case leaves no provisioned storage behind: undo what its journals name
+	for j in "$JDIR"/*.xml; do
+		[[ -e $j ]] || continue
+		grep -q '<migcheck-plan [^>]* state="\(undone\|rolled-back\)"' "$j" && continue
+		mc undo "$j" >/dev/null 2>&1 || log "cleanup: undo $j failed"
+	done
+	"$LAB" undefine-vm lab-a "$VM" >/dev/null 2>&1 || log "cleanup: undefine-vm failed"
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+mc() { # migcheck with the lab's settings; a loaded machine gathers slowly
+	"$MIGCHECK" "$1" --remote-command="$MIGCHECK" --timeout=300 "${@:2}"
+}
+
+# What provisioning may touch for this VM, on all three hosts, as text. Everything a run makes
+# carries the VM's name (files, the export's marker, the target's IQN, pools), so the snapshot
+# keeps only lines naming it: cases may run side by side on one lab. Not compared: an image's
+# size (copying a disk back live rewrites its clusters) and libvirt's empty <backingStore/>
+# (it adds one to a definition it rewrites; no backing chain either way).
+snapshot() {
+	local out=$1 h
+	{
+		echo "== ganesha.conf"
+		awk -v m="# BEGIN migcheck $VM-" 'index($0, m) == 1 { on = 1 } on { print } /^# END migcheck / { on = 0 }' \
+			"$STATE_DIR/hosts/lab-storage/ganesha.conf"
+		echo "== exports.d"
+		"$LAB" exec lab-storage sh -c 'ls -1 /etc/exports.d 2>/dev/null' | grep -F -- "$VM" || true
+		echo "== tgt targets"
+		"$LAB" exec lab-storage tgtadm --lld iscsi --op show --mode target | grep -F -- "$VM" || true
+		for h in lab-storage lab-a lab-b; do
+			echo "== files $h"
+			"$LAB" exec "$h" find "$IMAGES" -printf '%p %y %m %u:%g\n' | grep -F -- "$VM" | sort || true
+		done
+		for h in lab-a lab-b; do
+			echo "== pools $h"
+			virsh -c "qemu+ssh://root@$h/system" pool-list --all --name | grep -F -- "$VM" || true
+			echo "== domains $h"
+			virsh -c "qemu+ssh://root@$h/system" list --all --name | grep -xF -- "$VM" || true
+		done
+		echo "== $VM live"
+		virsh -c "$A" domblklist "$VM" --details
+		virsh -c "$A" domstate "$VM"
+		echo "== $VM persistent"
+		virsh -c "$A" dumpxml --inactive "$VM" | sed -n '/<disk/,/<\/disk>/p' | grep -v '<backingStore/>'
+	} >"$out" 2>&1
+}
+
+same_as() { # FILE LABEL: the hosts are as in FILE
+	snapshot "$TMP/now"
+	if ! diff -u "$1" "$TMP/now" >"$TMP/diff"; then
+		cat "$TMP/diff" >&2
+		fail "$2: the hosts differ from before the run"
+	fi
+	log "ok: $2: the hosts are as before"
+}
+
+runs_on_a() {
+	local s
+	s=$(virsh -c "$A" domstate "$VM" | head -n1)
+	[[ $s == running ]] || fail "$VM is '$s' on lab-a, not running"
+	if s=$(virsh -c "$B" domstate "$VM" 2>/dev/null | head -n1); then
+		[[ $s != running && $s != paused ]] || fail "$VM runs on lab-b too"
+	fi
+}
+
+journal_of() { # the newest journal of the VM
+	local j
+	j=$(ls -t "$JDIR"/migcheck-provision-"$VM"-*.xml 2>/dev/null | head -n1)
+	[[ -n $j ]] || fail "no journal in $JDIR"
+	printf '%s' "$j"
+}
+
+# ---- the case ----
+proto=nfs attach=network start=--start
+case $CASE in
+nfs-live | sweep-nfs) ;;
+nfs-offline) start= ;;
+nfs-pool) attach=pool ;;
+iscsi-network | sweep-iscsi) proto=iscsi ;;
+iscsi-pool) proto=iscsi attach=pool ;;
+*) fail "unknown case '$CASE'" ;;
+esac
+ARGS=(--journal-dir="$JDIR" --storage root@lab-storage --protocol "$proto" --attach "$attach")
+
+"$LAB" define-vm lab-a "$VM" --disk local $start >/dev/null
+orig=$(virsh -c "$A" domblklist "$VM" | awk '$1 == "vda" { print $2 }')
+[[ $orig == "$IMAGES"/* ]] || fail "unexpected disk '$orig'"
+snapshot "$TMP/before"
+
+if [[ $CASE == sweep-* ]]; then
+	# the steps of the plan, then a failure after each one, then a SIGKILL after each one
+	mc provision --dry-run --format=xml "${ARGS[@]}" lab-a lab-b "$VM" >"$TMP/plan.xml"
+	n=$(grep -c '<step ' "$TMP/plan.xml" || true)
+	((n >= 5)) || fail "the plan has $n steps"
+	log "the plan has $n steps"
+	for mode in fail kill; do
+		for ((i = 1; i <= n; i++)); do
+			rc=0
+			MIGCHECK_TEST_FAULT=$mode:$i mc provision "${ARGS[@]}" lab-a lab-b "$VM" \
+				>"$TMP/out" 2>&1 || rc=$?
+			if [[ $mode == fail ]]; then
+				[[ $rc == 4 ]] || { cat "$TMP/out" >&2; fail "fail:$i: exit $rc, not 4 (rolled back)"; }
+				grep -q "failure injected after step $i" "$TMP/out" ||
+					{ cat "$TMP/out" >&2; fail "fail:$i: the injected failure is not reported"; }
+			else
+				[[ $rc == 137 ]] || { cat "$TMP/out" >&2; fail "kill:$i: exit $rc, not killed"; }
+				j=$(journal_of)
+				mc undo "$j" >"$TMP/out" 2>&1 || { cat "$TMP/out" >&2; fail "kill:$i: undo failed"; }
+			fi
+			rm -f "$JDIR"/*.xml
+			runs_on_a
+			same_as "$TMP/before" "$mode:$i"
+		done
+	done
+	exit 0
+fi
+
+if [[ $CASE == nfs-pool ]]; then
+	rc=0
+	mc provision "${ARGS[@]}" lab-a lab-b "$VM" >"$TMP/out" 2>&1 || rc=$?
+	cat "$TMP/out" >&2
+	grep -q "define-pool .*netfs pool" "$TMP/out" || fail "no netfs pool in the plan"
+	# this kernel has no NFS client: the first pool start (its mount) fails, then rollback
+	[[ $rc == 4 ]] || fail "exit $rc, not 4 (rolled back at the pool's mount)"
+	grep -q "step [0-9]*/[0-9]*: build, start and autostart pool" "$TMP/out" ||
+		fail "the run did not get to starting the pool"
+	grep -q "undoing step [0-9]*: define netfs pool" "$TMP/out" || fail "the pool definition was not undone"
+	runs_on_a
+	same_as "$TMP/before" "netfs pool (kernel without NFS client): rolled back"
+	exit 0
+fi
+
+# --dry-run: a plan, no change
+mc provision --dry-run "${ARGS[@]}" lab-a lab-b "$VM" >"$TMP/plan" || fail "--dry-run failed"
+grep -q "Plan: shared storage for '$VM'" "$TMP/plan" || fail "--dry-run printed no plan"
+if [[ $proto == nfs ]]; then
+	grep -q "nfs-export .*nfs-ganesha.* to 169.254.42.11, 169.254.42.12," "$TMP/plan" ||
+		{ cat "$TMP/plan" >&2; fail "the plan does not export to exactly lab-a and lab-b"; }
+else
+	grep -q "iscsi-target .*admitting 169.254.42.11 169.254.42.12\$" "$TMP/plan" ||
+		{ cat "$TMP/plan" >&2; fail "the plan's target does not admit exactly lab-a and lab-b"; }
+fi
+[[ ! -e $JDIR ]] || fail "--dry-run wrote a journal"
+same_as "$TMP/before" "--dry-run"
+
+# storage on SRC itself: refused (exit 1) without --accept
+rc=0
+mc provision "${ARGS[@]/lab-storage/lab-a}" lab-a lab-b "$VM" >"$TMP/out" 2>&1 || rc=$?
+[[ $rc == 1 ]] && grep -q "storage.separate-host" "$TMP/out" ||
+	{ cat "$TMP/out" >&2; fail "storage on lab-a: exit $rc, not refused"; }
+same_as "$TMP/before" "storage on SRC refused"
+
+# the run
+mc provision "${ARGS[@]}" lab-a lab-b "$VM" >"$TMP/out" 2>&1 ||
+	{ cat "$TMP/out" >&2; fail "provision failed"; }
+grep -q "^Timings: " "$TMP/out" || fail "no timings"
+grep "^Timings: " "$TMP/out" >&2
+now=$(virsh -c "$A" domblklist "$VM" | awk '$1 == "vda" { print $2 }')
+[[ $now != "$orig" ]] || fail "disk vda is still on $orig"
+log "vda: $orig -> $now"
+if [[ -n $start ]]; then
+	runs_on_a
+else
+	virsh -c "$A" start "$VM" >/dev/null
+fi
+# shared now: a live migration without storage copy works there and back
+virsh -c "$A" migrate --live "$VM" "$B" >"$TMP/mig" 2>&1 || { cat "$TMP/mig" >&2; fail "migration to lab-b failed"; }
+virsh -c "$B" migrate --live "$VM" "$A" >"$TMP/mig" 2>&1 || { cat "$TMP/mig" >&2; fail "migration back failed"; }
+runs_on_a
+log "ok: migrated to lab-b and back on the provisioned storage"
+[[ -n $start ]] || virsh -c "$A" destroy "$VM" >/dev/null
+
+# idempotent: a second run plans nothing
+mc provision "${ARGS[@]}" lab-a lab-b "$VM" >"$TMP/out2" 2>&1 || { cat "$TMP/out2" >&2; fail "second run failed"; }
+grep -q "^Nothing to do" "$TMP/out2" || { cat "$TMP/out2" >&2; fail "the second run planned something"; }
+
+# undo: everything as before
+j=$(journal_of)
+mc undo "$j" >"$TMP/out" 2>&1 || { cat "$TMP/out" >&2; fail "undo failed"; }
+[[ -z $start ]] || runs_on_a
+same_as "$TMP/before" "undo"
