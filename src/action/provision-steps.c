@@ -613,8 +613,9 @@ int mc_step_start_pool_run(struct mc_apply_ctx *c, struct mc_plan_step *s, struc
     if (!p)
         return mc_error_set(err, -ENOENT, "pool '%s' is not defined on '%s'", name, h->spec.label);
     if (strcmp(type, "netfs") == 0) {
-        /* makes the mount point (the pool's target directory) */
-        if (virStoragePoolBuild(p, VIR_STORAGE_POOL_BUILD_NO_OVERWRITE) < 0)
+        /* makes the mount point (the pool's target directory); no flags: for file-system pools
+         * NO_OVERWRITE means "format the source device", which a netfs pool has not */
+        if (virStoragePoolBuild(p, 0) < 0)
             return mc_virt_error(err, 0, "cannot build pool '%s' on '%s'", name, h->spec.label);
         mc_step_record(s, "built", "yes");
     }

@@ -103,20 +103,22 @@ same_as() { # FILE LABEL: the hosts are as in FILE
 	log "ok: $2: the hosts are as before"
 }
 
-runs_on_a() {
+runs_on_a() { # (no "| head": with pipefail, virsh's SIGPIPE would end the test)
 	local s
-	s=$(virsh -c "$A" domstate "$VM" | head -n1)
+	s=$(virsh -c "$A" domstate "$VM")
+	s=${s%%$'\n'*}
 	[[ $s == running ]] || fail "$VM is '$s' on lab-a, not running"
-	if s=$(virsh -c "$B" domstate "$VM" 2>/dev/null | head -n1); then
+	if s=$(virsh -c "$B" domstate "$VM" 2>/dev/null); then
+		s=${s%%$'\n'*}
 		[[ $s != running && $s != paused ]] || fail "$VM runs on lab-b too"
 	fi
 }
 
-journal_of() { # the newest journal of the VM
-	local j
-	j=$(ls -t "$JDIR"/migcheck-provision-"$VM"-*.xml 2>/dev/null | head -n1)
-	[[ -n $j ]] || fail "no journal in $JDIR"
-	printf '%s' "$j"
+journal_of() { # the VM's journal (one run at a time: each case removes the last one's)
+	local js=("$JDIR"/migcheck-provision-"$VM"-*.xml)
+	[[ -e ${js[0]} ]] || fail "no journal in $JDIR"
+	((${#js[@]} == 1)) || fail "${#js[@]} journals in $JDIR"
+	printf '%s' "${js[0]}"
 }
 
 # ---- the case ----
@@ -173,6 +175,9 @@ if [[ $CASE == nfs-pool ]]; then
 	[[ $rc == 4 ]] || fail "exit $rc, not 4 (rolled back at the pool's mount)"
 	grep -q "step [0-9]*/[0-9]*: build, start and autostart pool" "$TMP/out" ||
 		fail "the run did not get to starting the pool"
+	# it failed at the mount (starting the pool), not before it (building its mount point)
+	grep -q "(start-pool): cannot start pool" "$TMP/out" ||
+		fail "the pool did not fail where this kernel stops it (its mount)"
 	grep -q "undoing step [0-9]*: define netfs pool" "$TMP/out" || fail "the pool definition was not undone"
 	runs_on_a
 	same_as "$TMP/before" "netfs pool (kernel without NFS client): rolled back"
