@@ -9,7 +9,14 @@ enum {
     OPT_COPY_STORAGE_INC,
     OPT_PERSISTENT,
     OPT_UNDEFINE_SOURCE,
+    OPT_STORAGE = MC_OPT_FIRST_SHARED + 0x10,
+    OPT_PROTOCOL,
+    OPT_ATTACH,
+    OPT_FLATTEN,
 };
+
+static const char *const protocol_values[] = { "nfs", "iscsi", NULL };
+static const char *const attach_values[] = { "pool", "network", NULL };
 
 const struct mc_opt mc_migration_opts[] = {
     { "live", no_argument, OPT_LIVE, NULL,
@@ -82,6 +89,52 @@ int mc_migration_flags_check(const struct mc_migration_flags *f)
                      "('offline migration cannot handle non-shared storage')",
                      f->copy_storage_inc ? "-inc" : "");
         return -1;
+    }
+    return 0;
+}
+
+const struct mc_opt mc_storage_opts[] = {
+    { "storage", required_argument, OPT_STORAGE, "[USER@]HOST[:DIR]",
+      "the storage host (reached over ssh like SRC and DST) and its directory for the images "
+      "(default: DIR 'migcheck' under its libvirt images path)",
+      NULL, false },
+    { "protocol", required_argument, OPT_PROTOCOL, "nfs|iscsi",
+      "serve the disks over NFS (nfs-ganesha or the kernel's server; default) or iSCSI (tgtd)",
+      protocol_values, false },
+    { "attach", required_argument, OPT_ATTACH, "pool|network",
+      "attach the store as libvirt pools on both hosts (netfs, iscsi-direct; default) or as "
+      "QEMU's own NFS/iSCSI client (<disk type='network'>)",
+      attach_values, false },
+    { "flatten", no_argument, OPT_FLATTEN, NULL,
+      "copy a disk's backing chain into one image (default: carry the chain, NFS only)", NULL,
+      false },
+    { 0 },
+};
+
+int mc_storage_option(int c, const char *arg, struct mc_storage_flags *f)
+{
+    int v;
+    switch (c) {
+    case OPT_STORAGE:
+        f->spec = arg;
+        return 1;
+    case OPT_PROTOCOL:
+        if ((v = mc_enum_from_name(&mc_prov_protocol_names, arg)) < 0) {
+            mc_log_error("invalid --protocol '%s': expected nfs or iscsi", arg);
+            return -1;
+        }
+        f->po.protocol = (enum mc_prov_protocol)v;
+        return 1;
+    case OPT_ATTACH:
+        if ((v = mc_enum_from_name(&mc_prov_attach_names, arg)) < 0) {
+            mc_log_error("invalid --attach '%s': expected pool or network", arg);
+            return -1;
+        }
+        f->po.attach = (enum mc_prov_attach)v;
+        return 1;
+    case OPT_FLATTEN:
+        f->po.flatten = true;
+        return 1;
     }
     return 0;
 }

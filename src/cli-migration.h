@@ -12,6 +12,7 @@
 #include <stdbool.h>
 
 #include "cli.h"
+#include "storage/provision.h"
 
 struct mc_migration_flags {
     bool live;             /* --live */
@@ -36,3 +37,18 @@ int mc_migration_option(int c, struct mc_migration_flags *f);
  * words and -1, else 0.
  */
 int mc_migration_flags_check(const struct mc_migration_flags *f);
+
+/*
+ * The storage to provision, as provision and migrate (--storage: provisioned, then migrated)
+ * both take it: --storage [USER@]HOST[:DIR], --protocol, --attach, --flatten.
+ */
+struct mc_storage_flags {
+    const char *spec; /* --storage, or NULL */
+    struct mc_provision_opts po;
+};
+
+extern const struct mc_opt mc_storage_opts[];
+
+/* Handle option code c when it is one of mc_storage_opts: 1 (handled), 0 (not ours), -1 (a
+ * bad value, message printed). */
+int mc_storage_option(int c, const char *arg, struct mc_storage_flags *f);

@@ -18,6 +18,7 @@
 
 #include "action/action.h"
 #include "action/migrate.h"
+#include "action/provision-run.h"
 #include "checker/facts-xml.h"
 #include "checker/policy.h"
 #include "checker/relate.h"
@@ -90,6 +91,7 @@ const struct mc_opt verb_migrate_opts[] = {
       "interfaces on libvirt network OLD use network NEW on the destination; repeatable", NULL,
       false },
     MC_OPT_INCLUDE(mc_migration_opts), /* virsh's flags, as check takes them */
+    MC_OPT_INCLUDE(mc_storage_opts),   /* --storage ...: provisioned first, as provision does */
     { "keep-source", no_argument, OPT_KEEP_SOURCE, NULL,
       "keep the definition on the source (a warning when it would still autostart there)", NULL,
       false },
@@ -140,6 +142,7 @@ const struct mc_opt verb_migrate_opts[] = {
 struct args {
     struct mc_migrate_options o;
     struct mc_migration_flags flags; /* virsh migrate's flags (cli-migration.h) */
+    struct mc_storage_flags sf;      /* --storage and how: provision, then migrate */
     bool timeout_action_given, strict;
     const char *journal_dir, *transport, *remote_command, *policy;
     const char *src_facts, *dst_facts, *pair_facts;
@@ -195,6 +198,9 @@ static int handle(int c, const char *arg, void *userdata)
     remember(a, c, arg);
     if (mc_migration_option(c, &a->flags))
         return 0;
+    int sr = mc_storage_option(c, arg, &a->sf);
+    if (sr != 0)
+        return sr > 0 ? 0 : -1;
     switch (c) {
     case OPT_DRY_RUN:
         o->dry_run = true;
@@ -203,6 +209,11 @@ static int handle(int c, const char *arg, void *userdata)
         o->fix = true;
         return 0;
     case OPT_ACCEPT:
+        if (strcmp(arg, "storage.separate-host") == 0) {
+            /* provision's: storage on SRC or DST itself (with --storage) */
+            a->sf.po.accept_same_host = true;
+            return 0;
+        }
         if (!mc_rule_find(arg) && strncmp(arg, "site.", 5) != 0) {
             mc_log_error("unknown rule '%s' (see 'migcheck rules')", arg);
             return -1;
@@ -317,6 +328,7 @@ static void args_clear(struct args *a)
     free_maps(a->o.map_bridge, a->o.n_map_bridge);
     free_maps(a->o.map_network, a->o.n_map_network);
     mc_strv_free(a->argv_opts);
+    mc_strv_free(a->o.provisioned);
 }
 
 /* ---- output ---- */
@@ -441,33 +453,6 @@ static int load_snapshot(const char *path, struct mc_host_facts **ret)
         mc_log_error("%s", err.message);
         return -1;
     }
-    return 0;
-}
-
-static char *default_journal_dir(void)
-{
-    if (geteuid() == 0)
-        return mc_xstrdup("/var/lib/migcheck");
-    const char *x = getenv("XDG_STATE_HOME");
-    if (x && *x)
-        return mc_xasprintf("%s/migcheck", x);
-    const char *home = getenv("HOME");
-    return mc_xasprintf("%s/.local/state/migcheck", home && *home ? home : "/tmp");
-}
-
-static int mkdirs(const char *dir)
-{
-    _cleanup_free_ char *p = mc_xstrdup(dir);
-    for (char *s = p + 1; *s; s++) {
-        if (*s != '/')
-            continue;
-        *s = '\0';
-        if (mkdir(p, 0700) < 0 && errno != EEXIST)
-            return -errno;
-        *s = '/';
-    }
-    if (mkdir(p, 0700) < 0 && errno != EEXIST)
-        return -errno;
     return 0;
 }
 
@@ -641,6 +626,87 @@ static void print_states(const struct mc_plan *p)
     }
 }
 
+/*
+ * --storage: what provisioning would do (storage/provision.h), planned on the open hosts before
+ * the gate, so that the gate knows which disks it moves onto shared storage (o->provisioned).
+ * Returns an MC_EXIT_* code.
+ */
+static int plan_provisioning(struct mc_provision_run *prov, struct mc_host *src,
+                             struct mc_host *dst, struct mc_host *storage,
+                             struct mc_migrate_options *o, struct mc_error *err)
+{
+    const struct mc_vm_facts *vm = src->facts ? src->facts->vm : NULL;
+    if (!vm || !src->conn || !dst->conn) {
+        mc_error_set(err, -ENOTCONN, "no libvirt connection to '%s' or no domain facts",
+                     !dst->conn ? dst->spec.label : src->spec.label);
+        return MC_EXIT_UNKNOWN;
+    }
+    prov->src = src;
+    prov->dst = dst;
+    prov->storage = storage;
+    prov->storage_name = mc_xstrdup(storage->spec.host);
+    /* Images and targets are named by the run: a dry run's names stay the same. */
+    prov->run_id = o->dry_run ? mc_xstrdup("dry-run") : run_id();
+    if (mc_provision_gather(prov, err) < 0)
+        return MC_EXIT_UNKNOWN;
+    prov->plan = mc_plan_new("provision");
+    prov->plan->domain = mc_xstrdup_or_null(vm->name);
+    prov->plan->uuid = mc_xstrdup_or_null(vm->uuid);
+    prov->plan->run_id = mc_xstrdup(prov->run_id);
+    if (mc_provision_plan_into(prov, prov->plan, err) < 0)
+        return MC_EXIT_BLOCKED;
+    prov->t_plan = mc_now() - prov->t_start;
+    /* "vda /var/lib/libvirt/images/web1.qcow2 -> ...": the targets it moves. */
+    for (size_t i = 0; prov->result.moved && prov->result.moved[i]; i++)
+        mc_strv_push(&o->provisioned,
+                     mc_xstrndup(prov->result.moved[i], strcspn(prov->result.moved[i], " ")));
+    return MC_EXIT_OK;
+}
+
+/*
+ * Provisioning first, then the migration: one plan, one journal (its "storage" setting makes
+ * `migcheck undo` reach the storage host too). The migration starts from the domain as
+ * provisioning leaves it (its disks on the shared store), with the same rewrites; the migrate
+ * step reads the source's XML again right before it runs.
+ */
+static int merge_provisioning(struct mc_plan *plan, struct mc_provision_run *prov,
+                              struct mc_error *err)
+{
+    struct mc_plan *pp = prov->plan;
+    if (!pp || pp->n_steps == 0)
+        return 0;
+    struct mc_plan_step *all = mc_new0(struct mc_plan_step, pp->n_steps + plan->n_steps);
+    memcpy(all, pp->steps, pp->n_steps * sizeof(*all));
+    memcpy(all + pp->n_steps, plan->steps, plan->n_steps * sizeof(*all));
+    free(pp->steps);
+    free(plan->steps);
+    plan->steps = all;
+    plan->n_steps += pp->n_steps;
+    pp->steps = NULL;
+    pp->n_steps = 0;
+    for (size_t i = 0; i < pp->n_settings; i++)
+        mc_param_set(&plan->settings, &plan->n_settings, pp->settings[i].name,
+                     pp->settings[i].value);
+    for (size_t i = 0; i < plan->n_steps; i++)
+        if (plan->steps[i].kind == MC_STEP_MIGRATE)
+            mc_param_set(&plan->steps[i].params, &plan->steps[i].n_params, "refresh-xml", "yes");
+    if (!prov->result.dest_xml)
+        return 0;
+    _cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+    int r = mc_domxml_parse(prov->result.dest_xml, "provisioned domain XML", &doc, err);
+    for (size_t i = 0; r == 0 && i < plan->n_steps; i++)
+        if (plan->steps[i].kind >= MC_STEP_REWRITE_DISK_PATH &&
+            plan->steps[i].kind <= MC_STEP_REWRITE_EMULATOR)
+            r = mc_migrate_apply_edit(doc, &plan->steps[i], err);
+    if (r < 0)
+        return r;
+    free(plan->source_xml);
+    plan->source_xml = mc_xstrdup(prov->result.dest_xml);
+    free(plan->dest_xml);
+    plan->dest_xml = mc_domxml_string(doc);
+    return 0;
+}
+
 int verb_migrate(int argc, char **argv, const struct mc_global *g0)
 {
     struct mc_global g = *g0;
@@ -664,8 +730,8 @@ int verb_migrate(int argc, char **argv, const struct mc_global *g0)
     _cleanup_(mc_policy_freep) struct mc_policy *policy = NULL;
     _cleanup_(mc_hostset_freep) struct mc_hostset *hs = NULL;
     _cleanup_(mc_plan_freep) struct mc_plan *plan = NULL;
+    _cleanup_(mc_provision_run_freep) struct mc_provision_run *prov = NULL; /* --storage */
     _cleanup_free_ char *journal = NULL, *jdir = NULL, *validation = NULL;
-    _cleanup_(xmlFreeDocp) xmlDocPtr dest_doc = NULL;
     _cleanup_error_ struct mc_error err = { 0 };
     struct mc_check_run run = { 0 };
     struct mc_gate gate = { 0 };
@@ -711,6 +777,20 @@ int verb_migrate(int argc, char **argv, const struct mc_global *g0)
         mc_log_error("--src-facts and --dst-facts go together, and only with --dry-run");
         goto out;
     }
+    if (a.sf.spec && offline_facts) {
+        mc_log_error("--storage provisions on the live hosts: not with --src-facts");
+        goto out;
+    }
+    if (a.sf.spec && (o->copy_storage_all || o->copy_storage_inc)) {
+        mc_log_error("--storage and --copy-storage%s exclude each other: the disks move onto the "
+                     "shared storage instead of being copied",
+                     o->copy_storage_inc ? "-inc" : "");
+        goto out;
+    }
+    if (a.sf.po.accept_same_host && !a.sf.spec) {
+        mc_log_error("--accept storage.separate-host goes with --storage");
+        goto out;
+    }
 
     /* Policy, as for check. */
     const char *policy_path = a.policy;
@@ -729,7 +809,7 @@ int verb_migrate(int argc, char **argv, const struct mc_global *g0)
     }
 
     double t0 = mc_now();
-    struct mc_host *hsrc = NULL, *hdst = NULL;
+    struct mc_host *hsrc = NULL, *hdst = NULL, *hsto = NULL;
     const struct mc_host_facts *src = NULL, *dst = NULL;
     struct mc_check_opts copts = { .transport = a.transport };
     struct mc_check_config cfg = {
@@ -770,6 +850,21 @@ int verb_migrate(int argc, char **argv, const struct mc_global *g0)
             goto out;
         }
         hsrc->want_vm = vm_name;
+        if (a.sf.spec) {
+            /* The storage host: a third host of the set, opened with the others. */
+            prov = mc_new0(struct mc_provision_run, 1);
+            prov->t_start = t0;
+            prov->po = a.sf.po;
+            if (mc_provision_split_storage(a.sf.spec, &prov->storage_host, &prov->dir, &err) < 0 ||
+                mc_hostset_add(hs, prov->storage_host, &hsto, &err) < 0) {
+                mc_log_error("%s", err.message);
+                goto out;
+            }
+            if (hsto->spec.local || !hsto->spec.host) {
+                mc_log_error("--storage must name a host SRC and DST reach by name or address");
+                goto out;
+            }
+        }
         r = mc_hostset_open(hs, &err);
         if (r < 0) {
             mc_log_error("%s", err.message);
@@ -841,6 +936,13 @@ int verb_migrate(int argc, char **argv, const struct mc_global *g0)
         .transport = a.transport,
         .remote_command = a.remote_command,
     };
+    if (prov && (r = plan_provisioning(prov, hsrc, hdst, hsto, o, &err)) != MC_EXIT_OK) {
+        mc_log_error("cannot plan the storage: %s", err.message ? err.message : "?");
+        rc = r;
+        goto out;
+    }
+    for (size_t i = 0; prov && prov->result.warnings && prov->result.warnings[i]; i++)
+        mc_log_warning("%s", prov->result.warnings[i]);
     bool go = mc_migrate_gate(o, &in, &gate);
     if (out.mode == OUT_JSON) {
         struct json_object *ev = event("preflight");
@@ -905,10 +1007,15 @@ int verb_migrate(int argc, char **argv, const struct mc_global *g0)
     }
     if (!o->dry_run) {
         /* A plan that runs gets its identity; a dry run's stays the same from run to run. */
-        plan->run_id = run_id();
+        plan->run_id = prov && prov->run_id ? mc_xstrdup(prov->run_id) : run_id();
         plan->created = mc_timestamp_now();
     }
     plan->generator = mc_xstrdup("migcheck " MIGCHECK_VERSION);
+    if (prov && merge_provisioning(plan, prov, &err) < 0) {
+        mc_log_error("cannot plan the migration after the storage: %s", err.message);
+        rc = MC_EXIT_BLOCKED;
+        goto out;
+    }
     /* The destination XML: libvirt's schema (the local copy), then DST's domain capabilities. */
     {
         _cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
@@ -965,6 +1072,10 @@ int verb_migrate(int argc, char **argv, const struct mc_global *g0)
     } else if (o->dry_run || !out.quiet) {
         printf("\n");
         mc_migrate_print_plan(plan, stdout);
+        for (size_t i = 0; prov && prov->result.moved && prov->result.moved[i]; i++)
+            printf("Storage: moves %s\n", prov->result.moved[i]);
+        for (size_t i = 0; prov && prov->result.kept && prov->result.kept[i]; i++)
+            printf("Storage: keeps %s\n", prov->result.kept[i]);
         printf("(%s)\n", validation);
     }
     if (o->dry_run) {
@@ -973,9 +1084,10 @@ int verb_migrate(int argc, char **argv, const struct mc_global *g0)
     }
 
     /* Apply, journaled. */
-    jdir = a.journal_dir ? mc_xstrdup(a.journal_dir) : default_journal_dir();
-    if ((r = mkdirs(jdir)) < 0) {
-        mc_log_error("cannot create the journal directory '%s': %s", jdir, strerror(-r));
+    /* The same place as provision's and undo's (action.h). */
+    jdir = a.journal_dir ? mc_xstrdup(a.journal_dir) : mc_journal_default_dir();
+    if (mc_journal_dir_create(jdir, &err) < 0) {
+        mc_log_error("%s", err.message);
         rc = MC_EXIT_UNKNOWN;
         goto out;
     }
@@ -983,7 +1095,7 @@ int verb_migrate(int argc, char **argv, const struct mc_global *g0)
     if (out.mode == OUT_TEXT && !out.quiet)
         printf("Journal: %s\n\n", journal);
     fflush(stdout);
-    if (mc_domxml_parse(plan->source_xml, "source XML", &dest_doc, &err) < 0) {
+    if (mc_domxml_parse(plan->source_xml, "source XML", &st.dest_doc, &err) < 0) {
         mc_log_error("%s", err.message);
         rc = MC_EXIT_UNKNOWN;
         goto out;
@@ -994,7 +1106,6 @@ int verb_migrate(int argc, char **argv, const struct mc_global *g0)
         { .sample = on_sample, .event = on_event, .userdata = &out },
         { 0 },
     };
-    st.dest_doc = dest_doc;
     st.observers = observers;
     st.interrupted = &interrupted;
     st.input = &in;
@@ -1005,7 +1116,7 @@ int verb_migrate(int argc, char **argv, const struct mc_global *g0)
     struct mc_apply_ctx c = {
         .plan = plan,
         .journal = journal,
-        .hosts = { hsrc, hdst },
+        .hosts = { hsrc, hdst, hsto },
         .verb = &st,
         .interrupted = &interrupted,
         .log = out.mode == OUT_TEXT && !out.quiet ? stderr : NULL,
@@ -1017,6 +1128,12 @@ int verb_migrate(int argc, char **argv, const struct mc_global *g0)
     if (rc != MC_EXIT_OK && out.mode == OUT_TEXT)
         mc_log_error("%s", err.message ? err.message : "the migration failed");
     summary(&st, plan, journal, mc_now() - t0, rc, &out);
+    if (prov && prov->plan && rc == MC_EXIT_OK && out.mode == OUT_TEXT && !out.quiet) {
+        struct mc_plan *own = prov->plan;
+        prov->plan = plan; /* the phases of the storage, from the merged plan's steps */
+        mc_provision_print_timings(prov, stdout);
+        prov->plan = own;
+    }
     if (rc != MC_EXIT_OK && out.mode == OUT_TEXT) {
         printf("Steps:\n");
         print_states(plan);
@@ -1032,6 +1149,8 @@ int verb_migrate(int argc, char **argv, const struct mc_global *g0)
 out:
     if (dom)
         virDomainFree(dom);
+    if (st.dest_doc)
+        xmlFreeDoc(st.dest_doc); /* the rewrites' document (the migrate step may renew it) */
     free(st.prediction);
     mc_migrate_result_clear(&st.result);
     mc_gate_clear(&gate);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "action/action.h"
+#include "cli-migration.h"
 #include "cli.h"
 #include "exit-codes.h"
 #include "hosts/hostset.h"
@@ -29,11 +30,7 @@
 #include "util/xalloc.h"
 
 enum {
-    OPT_STORAGE = MC_OPT_FIRST_VERB_OPT,
-    OPT_PROTOCOL,
-    OPT_ATTACH,
-    OPT_FLATTEN,
-    OPT_ACCEPT,
+    OPT_ACCEPT = MC_OPT_FIRST_VERB_OPT,
     OPT_DRY_RUN,
     OPT_RESUME,
     OPT_JOURNAL_DIR,
@@ -42,26 +39,11 @@ enum {
     OPT_TIMEOUT,
 };
 
-static const char *const protocol_values[] = { "nfs", "iscsi", NULL };
-static const char *const attach_values[] = { "pool", "network", NULL };
 static const char *const accept_values[] = { "storage.separate-host", NULL };
 static const char *const transport_values[] = { "ssh", "tcp", "tls", "libssh", "libssh2", NULL };
 
 const struct mc_opt verb_provision_opts[] = {
-    { "storage", required_argument, OPT_STORAGE, "[USER@]HOST[:DIR]",
-      "the storage host (reached over ssh like SRC and DST) and its directory for the images "
-      "(default: DIR 'migcheck' under its libvirt images path)",
-      NULL, false },
-    { "protocol", required_argument, OPT_PROTOCOL, "nfs|iscsi",
-      "serve the disks over NFS (nfs-ganesha or the kernel's server; default) or iSCSI (tgtd)",
-      protocol_values, false },
-    { "attach", required_argument, OPT_ATTACH, "pool|network",
-      "attach the store as libvirt pools on both hosts (netfs, iscsi-direct; default) or as "
-      "QEMU's own NFS/iSCSI client (<disk type='network'>)",
-      attach_values, false },
-    { "flatten", no_argument, OPT_FLATTEN, NULL,
-      "copy a disk's backing chain into one image (default: carry the chain, NFS only)", NULL,
-      false },
+    MC_OPT_INCLUDE(mc_storage_opts), /* --storage, --protocol, --attach, --flatten */
     { "accept", required_argument, OPT_ACCEPT, "RULE",
       "go on despite what RULE warns about (storage.separate-host: the storage host is SRC or "
       "DST itself)",
@@ -84,8 +66,7 @@ const struct mc_opt verb_provision_opts[] = {
 };
 
 struct args {
-    struct mc_provision_opts po;
-    const char *storage_spec;
+    struct mc_storage_flags sf; /* --storage and how (cli-migration.h) */
     bool dry_run;
     const char *resume;
     const char *journal_dir;
@@ -96,34 +77,16 @@ struct args {
 static int handle(int c, const char *arg, void *userdata)
 {
     struct args *a = userdata;
-    int v;
+    int r = mc_storage_option(c, arg, &a->sf);
+    if (r != 0)
+        return r > 0 ? 0 : -1;
     switch (c) {
-    case OPT_STORAGE:
-        a->storage_spec = arg;
-        return 0;
-    case OPT_PROTOCOL:
-        if ((v = mc_enum_from_name(&mc_prov_protocol_names, arg)) < 0) {
-            mc_log_error("invalid --protocol '%s': expected nfs or iscsi", arg);
-            return -1;
-        }
-        a->po.protocol = (enum mc_prov_protocol)v;
-        return 0;
-    case OPT_ATTACH:
-        if ((v = mc_enum_from_name(&mc_prov_attach_names, arg)) < 0) {
-            mc_log_error("invalid --attach '%s': expected pool or network", arg);
-            return -1;
-        }
-        a->po.attach = (enum mc_prov_attach)v;
-        return 0;
-    case OPT_FLATTEN:
-        a->po.flatten = true;
-        return 0;
     case OPT_ACCEPT:
         if (strcmp(arg, "storage.separate-host") != 0) {
             mc_log_error("provision accepts only --accept storage.separate-host, not '%s'", arg);
             return -1;
         }
-        a->po.accept_same_host = true;
+        a->sf.po.accept_same_host = true;
         return 0;
     case OPT_DRY_RUN:
         a->dry_run = true;
@@ -229,7 +192,7 @@ static int resume(const struct args *a, const struct mc_global *g)
 int verb_provision(int argc, char **argv, const struct mc_global *g0)
 {
     struct mc_global g = *g0;
-    struct args a = { .po = { .attach = MC_PROV_POOL }, .timeout = 30 };
+    struct args a = { .sf = { .po = { .attach = MC_PROV_POOL } }, .timeout = 30 };
     int first;
     int r = mc_parse_options(mc_verb_find("provision"), argc, argv, &g, handle, &a, &first);
     if (r != 0)
@@ -240,7 +203,7 @@ int verb_provision(int argc, char **argv, const struct mc_global *g0)
         return MC_EXIT_USAGE;
     }
     if (a.resume) {
-        if (argc - first != 0 || a.storage_spec || a.dry_run) {
+        if (argc - first != 0 || a.sf.spec || a.dry_run) {
             mc_log_error("--resume takes only the journal (no SRC DST VM, --storage, --dry-run)");
             return MC_EXIT_USAGE;
         }
@@ -251,7 +214,7 @@ int verb_provision(int argc, char **argv, const struct mc_global *g0)
         fprintf(stderr, "Try 'migcheck provision --help'.\n");
         return MC_EXIT_USAGE;
     }
-    if (!a.storage_spec) {
+    if (!a.sf.spec) {
         mc_log_error("--storage [USER@]HOST[:DIR] is required: the host that will serve the "
                      "storage");
         return MC_EXIT_USAGE;
@@ -260,8 +223,8 @@ int verb_provision(int argc, char **argv, const struct mc_global *g0)
         .src = argv[first],
         .dst = argv[first + 1],
         .vm = argv[first + 2],
-        .storage_spec = a.storage_spec,
-        .po = a.po,
+        .storage_spec = a.sf.spec,
+        .po = a.sf.po,
         .transport = a.transport,
         .remote_command = a.remote_command ? a.remote_command : "migcheck",
         .timeout_ms = a.timeout * 1000,

@@ -143,6 +143,13 @@ static bool accepted(const struct mc_migrate_options *o, const char *rule)
     return rule && mc_strv_contains(o->accept, rule);
 }
 
+/* Does provisioning (--storage) move the disk a finding is about ("disk vda")? */
+static bool provisioned(const struct mc_migrate_options *o, const char *subject)
+{
+    return o->provisioned && subject && strncmp(subject, "disk ", 5) == 0 &&
+           mc_strv_contains(o->provisioned, subject + 5);
+}
+
 static void suggest(struct mc_gate *g, const char *opt)
 {
     if (!mc_strv_contains(g->suggest, opt))
@@ -163,7 +170,7 @@ bool mc_migrate_gate(const struct mc_migrate_options *o, const struct mc_migrate
             mc_strv_add(&g->accepted, line);
             continue;
         }
-        bool fixed = false;
+        bool fixed = false, via_storage = false;
         char *why = NULL; /* why a fix the operator asked for does not apply */
         const char *subj = f->subject ? f->subject : "";
         if (f->status == MC_STATUS_FAIL || (f->status == MC_STATUS_WARN && rep->strict)) {
@@ -228,19 +235,25 @@ bool mc_migrate_gate(const struct mc_migrate_options *o, const struct mc_migrate
                 break;
             }
             case MC_FIX_COPY_STORAGE:
-                fixed = o->copy_storage_all || o->copy_storage_inc;
+                /* Not shared (virt.unsafe-migration): copied, or moved onto shared storage
+                 * first (libvirt deems a network disk safe, and one on NFS shared). */
+                via_storage = provisioned(o, f->subject);
+                fixed = o->copy_storage_all || o->copy_storage_inc || via_storage;
                 if (!fixed)
                     suggest(g, "--copy-storage-all");
                 break;
             case MC_FIX_PROVISION_SHARED_STORAGE:
-                suggest(g, "--copy-storage-all");
+                via_storage = fixed = provisioned(o, f->subject);
+                if (!fixed)
+                    suggest(g, "--copy-storage-all");
                 break;
             default:
                 break;
             }
         }
         if (fixed) {
-            const struct mc_fix_info *fi = mc_fix_info(f->fix);
+            const struct mc_fix_info *fi =
+                mc_fix_info(via_storage ? MC_FIX_PROVISION_SHARED_STORAGE : f->fix);
             _cleanup_free_ char *how =
                 mc_xasprintf("%s: %s (%s)", f->rule, fi ? fi->summary : "fixed", subj);
             mc_strv_add(&g->fixed, how);

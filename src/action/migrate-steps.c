@@ -116,6 +116,34 @@ static enum mc_timeout_action timeout_action(const char *v)
     return MC_TIMEOUT_SUSPEND;
 }
 
+/*
+ * Steps before this one changed the domain on the source (provisioning moved its disks onto
+ * shared storage): the destination XML is the source's XML as it is now, with the plan's
+ * rewrites again. It is recorded ("source-xml") for the undo, which migrates back with it.
+ */
+static int refresh_dest_xml(struct mc_apply_ctx *c, struct mc_plan_step *s, virDomainPtr dom,
+                            bool inactive, xmlDocPtr *ret, struct mc_error *err)
+{
+    unsigned int fl = VIR_DOMAIN_XML_MIGRATABLE | VIR_DOMAIN_XML_SECURE;
+    if (inactive)
+        fl |= VIR_DOMAIN_XML_INACTIVE;
+    _cleanup_free_ char *now = virDomainGetXMLDesc(dom, fl);
+    if (!now)
+        return mc_virt_error(err, -EIO, "cannot read the domain's XML on the source");
+    _cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+    int r = mc_domxml_parse(now, "the source's domain XML", &doc, err);
+    for (size_t i = 0; r == 0 && i < c->plan->n_steps; i++) {
+        const struct mc_plan_step *x = &c->plan->steps[i];
+        if (x->kind >= MC_STEP_REWRITE_DISK_PATH && x->kind <= MC_STEP_REWRITE_EMULATOR)
+            r = mc_migrate_apply_edit(doc, x, err);
+    }
+    if (r < 0)
+        return r;
+    mc_step_record(s, "source-xml", now);
+    *ret = TAKE_PTR(doc);
+    return 0;
+}
+
 int mc_step_migrate_run(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc_error *err)
 {
     struct mc_migrate_state *st = c->verb;
@@ -135,6 +163,20 @@ int mc_step_migrate_run(struct mc_apply_ctx *c, struct mc_plan_step *s, struct m
     if (there)
         return mc_error_set(err, -EEXIST, "'%s' already has domain %s", dst->spec.label, uuid);
 
+    if (mc_step_param(s, "refresh-xml")) {
+        xmlDocPtr fresh = NULL;
+        if ((r = refresh_dest_xml(c, s, dom, before == VIR_DOMAIN_SHUTOFF, &fresh, err)) < 0)
+            return r;
+        if (st) {
+            if (st->dest_doc)
+                xmlFreeDoc(st->dest_doc);
+            st->dest_doc = fresh;
+        } else {
+            xmlFreeDoc(fresh);
+            return mc_error_set(err, -EINVAL, "no state to hold the destination XML");
+        }
+    }
+    const char *orig_xml = mc_step_result(s, "source-xml") ?: c->plan->source_xml;
     /* The destination XML: what the rewrite steps built, or the plan's. */
     _cleanup_free_ char *xml =
         st && st->dest_doc ? mc_domxml_string(st->dest_doc) : mc_xstrdup_or_null(c->plan->dest_xml);
@@ -143,7 +185,7 @@ int mc_step_migrate_run(struct mc_apply_ctx *c, struct mc_plan_step *s, struct m
     _cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
     _cleanup_(xmlFreeDocp) xmlDocPtr orig = NULL;
     if ((r = mc_domxml_parse(xml, "destination XML", &doc, err)) < 0 ||
-        (r = mc_domxml_parse(c->plan->source_xml, "source XML", &orig, err)) < 0)
+        (r = mc_domxml_parse(orig_xml, "source XML", &orig, err)) < 0)
         return r;
     if ((r = mc_domxml_abi_equal(orig, doc, err)) < 0)
         return r;
@@ -309,7 +351,8 @@ int mc_step_migrate_undo(struct mc_apply_ctx *c, struct mc_plan_step *s, struct 
         _cleanup_strv_free_ char **disks = mc_strv_split(mc_step_param(s, "disks") ?: "", " ");
         struct mc_migrate_opts mo = {
             .flags = back,
-            .dest_xml = c->plan->source_xml,
+            /* the source's XML as the migration started from it */
+            .dest_xml = mc_step_result(s, "source-xml") ?: c->plan->source_xml,
             .disks = disks && disks[0] ? (const char *const *)disks : NULL,
             .stall_s = 120,
         };

@@ -63,6 +63,9 @@ struct mc_migrate_options {
     size_t n_map_bridge;
     struct mc_map *map_network;
     size_t n_map_network;
+    /* --storage: the disks provisioning moves onto shared storage before the migration (their
+     * targets: vda ...), NULL without --storage. */
+    char **provisioned;
 };
 
 /* What the gate found. */

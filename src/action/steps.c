@@ -188,8 +188,10 @@ static const struct mc_step_ops steps[_MC_STEP_MAX] = {
                           .run = mc_step_migrate_run,
                           .verify = mc_step_migrate_verify,
                           .undo = mc_step_migrate_undo,
-                          .params = "flags disks bandwidth parallel timeout timeout-action stall",
-                          .results = "source-state dest-defined seconds downtime-ms convergence" },
+                          .params = "flags disks bandwidth parallel timeout timeout-action stall "
+                                    "[refresh-xml]",
+                          .results = "source-state dest-defined seconds downtime-ms convergence "
+                                     "[source-xml]" },
     [MC_STEP_UNDEFINE_SOURCE] = { .mutates = true,
                                   .run = mc_step_undefine_run,
                                   .undo = mc_step_undefine_undo,

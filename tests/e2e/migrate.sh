@@ -226,6 +226,30 @@ bridge)
 	x=$(vsh "$B" dumpxml "$VM")
 	grep -q "bridge='br-mgb'" <<<"$x" || fail "the bridge was not rewritten: $(grep -A3 '<interface' <<<"$x")"
 	;;
+storage)
+	# issue 8: a running guest on a host-local disk, its storage provisioned on lab-storage
+	# (nfs-ganesha, QEMU's own NFS client), moved there live, then migrated, in one run; `migcheck
+	# undo` takes it all back: the guest runs on lab-a from its own disk, nothing left anywhere.
+	define --disk local --start
+	orig=$(vsh "$A" domblklist "$VM" | awk '$1 == "vda" { print $2 }')
+	undo+=("j=\$(journal); [[ -z \$j ]] || '$MIGCHECK' undo --remote-command='$MIGCHECK' --timeout=120 \"\$j\"")
+	virsh_fails
+	run_migcheck --storage root@lab-storage --protocol nfs --attach network
+	moved running
+	x=$(vsh "$B" dumpxml "$VM")
+	grep -q "protocol='nfs'" <<<"$x" || fail "vda is not on the NFS store on $B: $(grep -A4 '<disk' <<<"$x")"
+	grep -q "^Timings: " "$TMP/out" || fail "no timings of the storage phases"
+	ganesha=$("$LAB" paths | sed -n 's/^MIGCHECK_LAB_DIR=//p')/hosts/lab-storage/ganesha.conf
+	grep -q "migcheck $VM-" "$ganesha" || fail "no export for $VM on lab-storage"
+	"$MIGCHECK" undo --remote-command="$MIGCHECK" --timeout=120 "$(journal)" >&2 || fail "migcheck undo failed"
+	[[ $(journal_state) == undone ]] || fail "after undo the journal says '$(journal_state)'"
+	only_on "$A" running
+	now=$(vsh "$A" domblklist "$VM" | awk '$1 == "vda" { print $2 }')
+	[[ $now == "$orig" ]] || fail "after undo vda is '$now', not '$orig'"
+	! grep -q "migcheck $VM-" "$ganesha" || fail "the export for $VM is left on lab-storage"
+	left=$("$LAB" exec lab-storage sh -c 'ls -R /var/lib/libvirt/images/ 2>/dev/null' | grep -F "$VM" || true)
+	[[ -z $left ]] || fail "left on lab-storage: $left"
+	;;
 converge)
 	define "${SLOW[@]}"
 	VIRSH_TIMEOUT=60 virsh_fails --bandwidth 2

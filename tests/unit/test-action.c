@@ -21,6 +21,8 @@
 #include <cmocka.h>
 
 #include "action/action.h"
+#include "action/migrate.h"
+#include "checker/facts.h"
 #include "checker/plan.h"
 #include "exit-codes.h"
 #include "hosts/hostset.h"
@@ -319,12 +321,67 @@ static void test_sigkill_then_undo(void **state)
     kill_and_undo(3);
 }
 
+/* migrate --storage: the gate counts the findings about the disks provisioning moves as fixed,
+ * and only those (a CD-ROM it keeps still refuses); without --storage they refuse. */
+static void test_gate_provisioned(void **state)
+{
+    (void)state;
+    struct mc_finding items[] = {
+        { .rule = "storage.disk-shared",
+          .status = MC_STATUS_FAIL,
+          .severity = MC_SEV_FAIL,
+          .subject = "disk vda",
+          .message = "disk vda is on local ext4",
+          .fix = MC_FIX_PROVISION_SHARED_STORAGE },
+        { .rule = "virt.unsafe-migration",
+          .status = MC_STATUS_FAIL,
+          .severity = MC_SEV_FAIL,
+          .subject = "disk vda",
+          .message = "libvirt will refuse: disk vda",
+          .fix = MC_FIX_COPY_STORAGE },
+        { .rule = "storage.disk-shared",
+          .status = MC_STATUS_FAIL,
+          .severity = MC_SEV_FAIL,
+          .subject = "cdrom hdc",
+          .message = "cdrom hdc is on local ext4",
+          .fix = MC_FIX_PROVISION_SHARED_STORAGE },
+    };
+    struct mc_report rep = { .findings = { .items = items, .n = 3 } };
+    struct mc_host_facts *src = mc_host_facts_new(), *dst = mc_host_facts_new();
+    src->vm = mc_new0(struct mc_vm_facts, 1);
+    struct mc_migrate_input in = {
+        .src = src, .dst = dst, .report = &rep, .src_name = "a", .dst_name = "b"
+    };
+    struct mc_migrate_options o = { 0 };
+    struct mc_gate g = { 0 };
+    assert_false(mc_migrate_gate(&o, &in, &g));
+    assert_int_equal(mc_strv_length(g.refused), 3);
+    assert_true(mc_strv_contains(g.suggest, "--copy-storage-all"));
+    mc_gate_clear(&g);
+
+    mc_strv_add(&o.provisioned, "vda");
+    assert_false(mc_migrate_gate(&o, &in, &g));
+    assert_int_equal(mc_strv_length(g.fixed), 2);
+    assert_int_equal(mc_strv_length(g.refused), 1);
+    assert_non_null(strstr(g.refused[0], "cdrom hdc"));
+    assert_non_null(strstr(g.fixed[0], "put the disk on storage both hosts share"));
+    mc_gate_clear(&g);
+
+    items[2].status = MC_STATUS_PASS;
+    assert_true(mc_migrate_gate(&o, &in, &g));
+    mc_gate_clear(&g);
+    mc_strv_free(o.provisioned);
+    mc_host_facts_free(src);
+    mc_host_facts_free(dst);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plan_document),
         cmocka_unit_test(test_apply_and_rollback),
         cmocka_unit_test(test_sigkill_then_undo),
+        cmocka_unit_test(test_gate_provisioned),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
