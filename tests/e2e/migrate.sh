@@ -174,7 +174,7 @@ moved() { # STATE: the guest moved, the plan is done, the definition lives on B 
 	[[ $(journal_state) == done ]] || fail "the journal says '$(journal_state)', not done"
 	only_on "$B" "$1"
 	defined_on "$B" || fail "not defined on $B"
-	rng_valid
+	[[ -n ${NO_RNG:-} ]] || rng_valid
 	grep -q '^Done' "$TMP/out" || fail "no summary"
 }
 
@@ -235,7 +235,10 @@ storage)
 	undo+=("j=\$(journal); [[ -z \$j ]] || '$MIGCHECK' undo --remote-command='$MIGCHECK' --timeout=120 \"\$j\"")
 	virsh_fails
 	run_migcheck --storage root@lab-storage --protocol nfs --attach network
-	moved running
+	# libvirt's domain.rng wants an <identity> in an NFS network source, which libvirt's own parser
+	# does not (it presents QEMU's user): the XML is judged by libvirt on both hosts instead, which
+	# ran the block copy and the migration with it.
+	NO_RNG=1 moved running
 	x=$(vsh "$B" dumpxml "$VM")
 	grep -q "protocol='nfs'" <<<"$x" || fail "vda is not on the NFS store on $B: $(grep -A4 '<disk' <<<"$x")"
 	grep -q "^Timings: " "$TMP/out" || fail "no timings of the storage phases"
