@@ -1076,6 +1076,9 @@ int verb_migrate(int argc, char **argv, const struct mc_global *g0)
             printf("Storage: moves %s\n", prov->result.moved[i]);
         for (size_t i = 0; prov && prov->result.kept && prov->result.kept[i]; i++)
             printf("Storage: keeps %s\n", prov->result.kept[i]);
+        if (prov && prov->result.moved)
+            printf("(the source XML above is the domain as provisioning leaves it, its moved "
+                   "disks on the shared store)\n");
         printf("(%s)\n", validation);
     }
     if (o->dry_run) {
