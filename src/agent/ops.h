@@ -37,26 +37,26 @@
 
 enum mc_op {
     MC_OP_QUIT,
-    MC_OP_FACTS,          /* BOUNDARY, then spec lines and END: the host's facts (framed) */
-    MC_OP_PROBE,          /* BOUNDARY, then spec lines and END: the sh probe's dump (framed) */
-    MC_OP_STAT,           /* PATH -> ok TYPE SIZE UID GID MODE CTIME INODE */
-    MC_OP_OPEN,           /* PATH UID GID r|rw: can that user open it */
-    MC_OP_CANARY_WRITE,   /* DIR TOKEN: write DIR/.migcheck-canary-TOKEN */
-    MC_OP_CANARY_READ,    /* PATH TOKEN -> ok match|mismatch */
-    MC_OP_RM_CANARY,      /* PATH (a canary only) */
-    MC_OP_CREATE_TEST,    /* DIR TOKEN UID GID: can that user create a file in DIR (removed) */
-    MC_OP_RESOLVE,        /* NAME -> ok ADDRESS... */
-    MC_OP_CONNECT,        /* HOST PORT TIMEOUT_MS -> ok RESULT ADDRESS */
-    MC_OP_LISTEN,       /* ADDR PMIN PMAX TIMEOUT_MS [EMULATOR] -> listening PORT, then
-                           accepted|timeout (the sh agent listens with QEMU -incoming) */
-    MC_OP_NFS_STAT,       /* SERVER NAME UID GID MODE: the image as QEMU's nfs driver opens it */
-    MC_OP_ISCSI_LUN,      /* HOST PORT IQN/LUN INITIATOR [VM]: log in as QEMU would */
-    MC_OP_CREATE_IMAGE,   /* PATH FORMAT BYTES [UID GID MODE [BACKING BFMT]] -> ok INODE: a new
-                             empty image, never over a file */
-    MC_OP_REMOVE_IMAGE,   /* PATH INODE: undo of create-image (only that very file) */
-    MC_OP_MKDIR,          /* PATH MODE UID GID -> ok INODE: a new directory */
-    MC_OP_RMDIR,          /* PATH INODE: undo of mkdir (only that directory, only when empty) */
-    MC_OP_CONF_BLOCK_ADD, /* PATH MARKER TEXT: append a marked block to a config file */
+    MC_OP_FACTS,             /* BOUNDARY, then spec lines and END: the host's facts (framed) */
+    MC_OP_PROBE,             /* BOUNDARY, then spec lines and END: the sh probe's dump (framed) */
+    MC_OP_STAT,              /* PATH -> ok TYPE SIZE UID GID MODE CTIME INODE */
+    MC_OP_OPEN,              /* PATH UID GID r|rw: can that user open it */
+    MC_OP_CANARY_WRITE,      /* DIR TOKEN: write DIR/.migcheck-canary-TOKEN */
+    MC_OP_CANARY_READ,       /* PATH TOKEN -> ok match|mismatch */
+    MC_OP_RM_CANARY,         /* PATH (a canary only) */
+    MC_OP_CREATE_TEST,       /* DIR TOKEN UID GID: can that user create a file in DIR (removed) */
+    MC_OP_RESOLVE,           /* NAME -> ok ADDRESS... */
+    MC_OP_CONNECT,           /* HOST PORT TIMEOUT_MS -> ok RESULT ADDRESS */
+    MC_OP_LISTEN,            /* ADDR PMIN PMAX TIMEOUT_MS [EMULATOR] -> listening PORT, then
+                                accepted|timeout (the sh agent listens with QEMU -incoming) */
+    MC_OP_NFS_STAT,          /* SERVER NAME UID GID MODE: the image as QEMU's nfs driver opens it */
+    MC_OP_ISCSI_LUN,         /* HOST PORT IQN/LUN INITIATOR [VM]: log in as QEMU would */
+    MC_OP_CREATE_IMAGE,      /* PATH FORMAT BYTES [UID GID MODE [BACKING BFMT]] -> ok INODE: a new
+                                empty image, never over a file */
+    MC_OP_REMOVE_IMAGE,      /* PATH INODE: undo of create-image (only that very file) */
+    MC_OP_MKDIR,             /* PATH MODE UID GID -> ok INODE: a new directory */
+    MC_OP_RMDIR,             /* PATH INODE: undo of mkdir (only that directory, only when empty) */
+    MC_OP_CONF_BLOCK_ADD,    /* PATH MARKER TEXT: append a marked block to a config file */
     MC_OP_CONF_BLOCK_REMOVE, /* PATH MARKER: undo of conf-block-add */
     MC_OP_WRITE_FILE,        /* PATH MODE TEXT -> ok INODE: a new file (undo: remove-image) */
     MC_OP_NFS_RELOAD,        /* ganesha PID | kernel: make the NFS server read its exports */
@@ -64,8 +64,8 @@ enum mc_op {
     MC_OP_COPY_IMAGE,        /* FROM FMT TO FMT -> ok SECONDS: qemu-img convert into a target */
     MC_OP_REBASE_IMAGE,      /* IMAGE FMT BACKING BFMT: qemu-img rebase -u */
     MC_OP_IMAGE_INFO,        /* PATH|URL -> ok JSON: qemu-img info --backing-chain */
-    MC_OP_QEMU_OPEN,    /* JSON r|rw EMULATOR UID GID: QEMU's block layer opens the image
-                           options JSON as uid:gid -> ok TOOL | fail TOOL EXIT TEXT */
+    MC_OP_QEMU_OPEN,         /* JSON r|rw EMULATOR UID GID: QEMU's block layer opens the image
+                                options JSON as uid:gid -> ok TOOL | fail TOOL EXIT TEXT */
     _MC_OP_MAX,
 };
 
