@@ -96,7 +96,9 @@ static int cmp_str(const void *a, const void *b)
 
 void mc_strv_sort(char **v)
 {
-    qsort(v, mc_strv_length(v), sizeof(char *), cmp_str);
+    size_t n = mc_strv_length(v);
+    if (n > 1) /* qsort's array may not be NULL, even with no elements (UBSan) */
+        qsort(v, n, sizeof(char *), cmp_str);
 }
 
 char *mc_shell_quote(const char *s)
