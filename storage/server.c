@@ -695,7 +695,7 @@ int mc_nfs_client_matches(const char *spec, const char *addr)
         char *end;
         long b = strtol(slash + 1, &end, 10);
         if (*end || b < 0 || b > bits) {
-            /* a dotted netmask (kernel exports: 10.0.0.0/255.0.0.0) */
+            /* a dotted netmask (kernel exports: 169.254.0.0/255.255.0.0) */
             unsigned char m[4];
             if (fam != AF_INET || inet_pton(AF_INET, slash + 1, m) != 1)
                 return -1;
