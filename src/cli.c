@@ -35,6 +35,17 @@ static void vlog(const char *level, const char *fmt, va_list ap)
     fprintf(stderr, "migcheck: %s%s\n", level ? level : "", safe);
 }
 
+const char *const mc_transport_values[] = { "ssh", "tcp", "tls", "libssh", "libssh2", NULL };
+
+const char *mc_parse_transport(const char *arg)
+{
+    for (const char *const *t = mc_transport_values; *t; t++)
+        if (strcmp(*t, arg) == 0)
+            return arg;
+    mc_log_error("invalid transport '%s': expected ssh, tcp, tls, libssh or libssh2", arg);
+    return NULL;
+}
+
 void mc_log_error(const char *fmt, ...)
 {
     va_list ap;

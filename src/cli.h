@@ -122,6 +122,10 @@ bool mc_use_color(const struct mc_global *g, FILE *f);
  * else $COLUMNS when set, else 100; never less than 60.
  */
 size_t mc_output_width(FILE *f);
+/* --transport's values (check, cluster, migrate, provision): libvirt's URI transports. */
+extern const char *const mc_transport_values[];
+/* arg when it is one of mc_transport_values, else NULL (said on stderr). */
+const char *mc_parse_transport(const char *arg);
 /* "migcheck: <message>" on stderr. */
 void mc_log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void mc_log_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

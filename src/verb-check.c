@@ -58,8 +58,6 @@ enum {
     OPT_TUNNELLED,
 };
 
-static const char *const transport_values[] = { "ssh", "tcp", "tls", "libssh", "libssh2", NULL };
-
 const struct mc_opt verb_check_opts[] = {
     { "src-facts", required_argument, OPT_SRC_FACTS, "FILE",
       "read the source's facts from a snapshot (migcheck facts) instead of the live host", NULL,
@@ -75,7 +73,7 @@ const struct mc_opt verb_check_opts[] = {
     { "transport", required_argument, OPT_TRANSPORT, "T",
       "libvirt transport for hosts named as [user@]host: ssh (default), tcp, tls, libssh, "
       "libssh2",
-      transport_values, false },
+      mc_transport_values, false },
     { "remote-command", required_argument, OPT_REMOTE_COMMAND, "PATH",
       "migcheck on the remote hosts (default: migcheck); empty: always use the embedded sh "
       "probe",
@@ -148,13 +146,8 @@ static int handle(int c, const char *arg, void *userdata)
         a->save_facts = arg;
         return 0;
     case OPT_TRANSPORT:
-        for (const char *const *t = transport_values; *t; t++)
-            if (strcmp(*t, arg) == 0) {
-                a->transport = arg;
-                return 0;
-            }
-        mc_log_error("invalid transport '%s': expected ssh, tcp, tls, libssh or libssh2", arg);
-        return -1;
+        a->transport = mc_parse_transport(arg);
+        return a->transport ? 0 : -1;
     case OPT_REMOTE_COMMAND:
         a->remote_command = arg;
         return 0;

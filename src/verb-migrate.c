@@ -72,8 +72,6 @@ enum {
     OPT_PAIR_FACTS,
 };
 
-static const char *const transport_values[] = { "ssh", "tcp", "tls", "libssh", "libssh2", NULL };
-
 const struct mc_opt verb_migrate_opts[] = {
     { "dry-run", no_argument, OPT_DRY_RUN, NULL,
       "print the plan and the destination XML's diff; change nothing", NULL, false },
@@ -121,7 +119,7 @@ const struct mc_opt verb_migrate_opts[] = {
       "$XDG_STATE_HOME/migcheck)",
       NULL, false },
     { "transport", required_argument, OPT_TRANSPORT, "T",
-      "libvirt transport for hosts named as [user@]host", transport_values, false },
+      "libvirt transport for hosts named as [user@]host", mc_transport_values, false },
     { "remote-command", required_argument, OPT_REMOTE_COMMAND, "PATH",
       "migcheck on the remote hosts (default: migcheck); empty: the embedded sh agent", NULL,
       false },
@@ -278,13 +276,8 @@ static int handle(int c, const char *arg, void *userdata)
         a->journal_dir = arg;
         return 0;
     case OPT_TRANSPORT:
-        for (const char *const *t = transport_values; *t; t++)
-            if (strcmp(*t, arg) == 0) {
-                a->transport = arg;
-                return 0;
-            }
-        mc_log_error("invalid transport '%s': expected ssh, tcp, tls, libssh or libssh2", arg);
-        return -1;
+        a->transport = mc_parse_transport(arg);
+        return a->transport ? 0 : -1;
     case OPT_REMOTE_COMMAND:
         a->remote_command = arg;
         return 0;

@@ -40,7 +40,6 @@ enum {
 };
 
 static const char *const accept_values[] = { "storage.separate-host", NULL };
-static const char *const transport_values[] = { "ssh", "tcp", "tls", "libssh", "libssh2", NULL };
 
 const struct mc_opt verb_provision_opts[] = {
     MC_OPT_INCLUDE(mc_storage_opts), /* --storage, --protocol, --attach, --flatten */
@@ -56,7 +55,7 @@ const struct mc_opt verb_provision_opts[] = {
       "$XDG_STATE_HOME/migcheck)",
       NULL, false },
     { "transport", required_argument, OPT_TRANSPORT, "T",
-      "libvirt transport for [user@]host names (default ssh)", transport_values, false },
+      "libvirt transport for [user@]host names (default ssh)", mc_transport_values, false },
     { "remote-command", required_argument, OPT_REMOTE_COMMAND, "PATH",
       "migcheck on the remote hosts (default 'migcheck'); empty: the embedded sh agent", NULL,
       false },
