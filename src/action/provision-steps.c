@@ -36,20 +36,10 @@
 
 /* ---- helpers ---- */
 
-static int host_of(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc_host **ret,
-                   struct mc_error *err)
-{
-    struct mc_host *h = mc_apply_host(c, s);
-    if (!h || h->rc != 0)
-        return mc_error_set(err, -ENOTCONN, "no connection to the %s", s->host ? s->host : "host");
-    *ret = h;
-    return 0;
-}
-
 static int conn_of(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc_host **ret,
                    struct mc_error *err)
 {
-    int r = host_of(c, s, ret, err);
+    int r = mc_step_host(c, s, ret, err);
     if (r < 0)
         return r;
     if (!(*ret)->conn || !(*ret)->conn_rw)
@@ -162,7 +152,7 @@ int mc_step_make_dir_run(struct mc_apply_ctx *c, struct mc_plan_step *s, struct 
     struct mc_host *h = NULL;
     const char *path = NULL, *mode = NULL, *uid = NULL, *gid = NULL;
     int r;
-    if ((r = host_of(c, s, &h, err)) < 0 || (r = need(s, "path", &path, err)) < 0 ||
+    if ((r = mc_step_host(c, s, &h, err)) < 0 || (r = need(s, "path", &path, err)) < 0 ||
         (r = need(s, "mode", &mode, err)) < 0 || (r = need(s, "uid", &uid, err)) < 0 ||
         (r = need(s, "gid", &gid, err)) < 0)
         return r;
@@ -187,7 +177,7 @@ int mc_step_make_dir_undo(struct mc_apply_ctx *c, struct mc_plan_step *s, struct
     struct mc_host *h = NULL;
     const char *path = NULL;
     int r;
-    if ((r = host_of(c, s, &h, err)) < 0 || (r = need(s, "path", &path, err)) < 0)
+    if ((r = mc_step_host(c, s, &h, err)) < 0 || (r = need(s, "path", &path, err)) < 0)
         return r;
     const char *created = mc_step_result(s, "created");
     if (created && strcmp(created, "no") == 0)
@@ -249,7 +239,7 @@ int mc_step_nfs_export_run(struct mc_apply_ctx *c, struct mc_plan_step *s, struc
     struct mc_host *h = NULL;
     const char *server = NULL, *marker = NULL, *text = NULL;
     int r;
-    if ((r = host_of(c, s, &h, err)) < 0 || (r = need(s, "server", &server, err)) < 0 ||
+    if ((r = mc_step_host(c, s, &h, err)) < 0 || (r = need(s, "server", &server, err)) < 0 ||
         (r = need(s, "marker", &marker, err)) < 0 || (r = need(s, "text", &text, err)) < 0)
         return r;
     struct mc_answer a = { 0 };
@@ -296,7 +286,7 @@ int mc_step_nfs_export_undo(struct mc_apply_ctx *c, struct mc_plan_step *s, stru
     struct mc_host *h = NULL;
     const char *server = NULL, *marker = NULL;
     int r;
-    if ((r = host_of(c, s, &h, err)) < 0 || (r = need(s, "server", &server, err)) < 0 ||
+    if ((r = mc_step_host(c, s, &h, err)) < 0 || (r = need(s, "server", &server, err)) < 0 ||
         (r = need(s, "marker", &marker, err)) < 0)
         return r;
     const char *added = mc_step_result(s, "added");
@@ -365,7 +355,7 @@ int mc_step_iscsi_target_run(struct mc_apply_ctx *c, struct mc_plan_step *s, str
     struct mc_host *h = NULL;
     const char *tid = NULL, *iqn = NULL, *inits = NULL;
     int r;
-    if ((r = host_of(c, s, &h, err)) < 0 || (r = need(s, "tid", &tid, err)) < 0 ||
+    if ((r = mc_step_host(c, s, &h, err)) < 0 || (r = need(s, "tid", &tid, err)) < 0 ||
         (r = need(s, "iqn", &iqn, err)) < 0 || (r = need(s, "initiators", &inits, err)) < 0)
         return r;
     const char *nt[] = { "target-new", tid, iqn, NULL };
@@ -388,7 +378,7 @@ int mc_step_iscsi_target_undo(struct mc_apply_ctx *c, struct mc_plan_step *s, st
     struct mc_host *h = NULL;
     const char *tid = NULL, *iqn = NULL;
     int r;
-    if ((r = host_of(c, s, &h, err)) < 0 || (r = need(s, "tid", &tid, err)) < 0 ||
+    if ((r = mc_step_host(c, s, &h, err)) < 0 || (r = need(s, "tid", &tid, err)) < 0 ||
         (r = need(s, "iqn", &iqn, err)) < 0)
         return r;
     const char *d[] = { "target-delete", tid, iqn, NULL };
@@ -401,7 +391,7 @@ int mc_step_iscsi_lun_run(struct mc_apply_ctx *c, struct mc_plan_step *s, struct
     struct mc_host *h = NULL;
     const char *tid = NULL, *lun = NULL, *path = NULL;
     int r;
-    if ((r = host_of(c, s, &h, err)) < 0 || (r = need(s, "tid", &tid, err)) < 0 ||
+    if ((r = mc_step_host(c, s, &h, err)) < 0 || (r = need(s, "tid", &tid, err)) < 0 ||
         (r = need(s, "lun", &lun, err)) < 0 || (r = need(s, "path", &path, err)) < 0)
         return r;
     const char *a[] = { "lun-new", tid, lun, path, NULL };
@@ -414,7 +404,7 @@ int mc_step_iscsi_lun_undo(struct mc_apply_ctx *c, struct mc_plan_step *s, struc
     struct mc_host *h = NULL;
     const char *tid = NULL, *lun = NULL;
     int r;
-    if ((r = host_of(c, s, &h, err)) < 0 || (r = need(s, "tid", &tid, err)) < 0 ||
+    if ((r = mc_step_host(c, s, &h, err)) < 0 || (r = need(s, "tid", &tid, err)) < 0 ||
         (r = need(s, "lun", &lun, err)) < 0)
         return r;
     const char *a[] = { "lun-delete", tid, lun, NULL };
@@ -435,7 +425,7 @@ int mc_step_verify_nfs_run(struct mc_apply_ctx *c, struct mc_plan_step *s, struc
     struct mc_host *h = NULL;
     const char *server = NULL, *export = NULL, *image = NULL, *uid = NULL, *gid = NULL;
     int r;
-    if ((r = host_of(c, s, &h, err)) < 0 || (r = need(s, "server", &server, err)) < 0 ||
+    if ((r = mc_step_host(c, s, &h, err)) < 0 || (r = need(s, "server", &server, err)) < 0 ||
         (r = need(s, "export", &export, err)) < 0 || (r = need(s, "image", &image, err)) < 0 ||
         (r = need(s, "uid", &uid, err)) < 0 || (r = need(s, "gid", &gid, err)) < 0)
         return r;
@@ -686,7 +676,7 @@ int mc_step_copy_image_run(struct mc_apply_ctx *c, struct mc_plan_step *s, struc
     struct mc_host *h = NULL;
     const char *from = NULL, *ff = NULL, *to = NULL, *tf = NULL;
     int r;
-    if ((r = host_of(c, s, &h, err)) < 0 || (r = need(s, "from", &from, err)) < 0 ||
+    if ((r = mc_step_host(c, s, &h, err)) < 0 || (r = need(s, "from", &from, err)) < 0 ||
         (r = need(s, "from-format", &ff, err)) < 0 || (r = need(s, "to", &to, err)) < 0 ||
         (r = need(s, "to-format", &tf, err)) < 0)
         return r;
@@ -720,7 +710,7 @@ int mc_step_rebase_image_run(struct mc_apply_ctx *c, struct mc_plan_step *s, str
     struct mc_host *h = NULL;
     const char *img = NULL, *f = NULL, *b = NULL, *bf = NULL;
     int r;
-    if ((r = host_of(c, s, &h, err)) < 0 || (r = need(s, "image", &img, err)) < 0 ||
+    if ((r = mc_step_host(c, s, &h, err)) < 0 || (r = need(s, "image", &img, err)) < 0 ||
         (r = need(s, "format", &f, err)) < 0 || (r = need(s, "backing", &b, err)) < 0 ||
         (r = need(s, "backing-format", &bf, err)) < 0)
         return r;

@@ -4,6 +4,10 @@
 
 #include "action.h"
 
+/* steps.c: the connected host of step s (-ENOTCONN when it is not connected). */
+int mc_step_host(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc_host **ret,
+                 struct mc_error *err);
+
 /* migrate-steps.c */
 int mc_step_rewrite_run(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc_error *err);
 int mc_step_migrate_run(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc_error *err);

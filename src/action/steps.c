@@ -14,8 +14,8 @@
 
 #define STEP_TIMEOUT_MS 120000
 
-static int host_of(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc_host **ret,
-                   struct mc_error *err)
+int mc_step_host(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc_host **ret,
+                 struct mc_error *err)
 {
     struct mc_host *h = mc_apply_host(c, s);
     if (!h || h->rc != 0)
@@ -46,7 +46,7 @@ static int create_run(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc_
     struct mc_host *h = NULL;
     const char *path = NULL, *format = NULL, *bytes = NULL;
     int r;
-    if ((r = host_of(c, s, &h, err)) < 0 || (r = need(s, "path", &path, err)) < 0 ||
+    if ((r = mc_step_host(c, s, &h, err)) < 0 || (r = need(s, "path", &path, err)) < 0 ||
         (r = need(s, "format", &format, err)) < 0 || (r = need(s, "bytes", &bytes, err)) < 0)
         return r;
     /* optional: owner and mode, and a backing image (provisioning a carried chain) */
@@ -88,7 +88,7 @@ static int create_verify(struct mc_apply_ctx *c, struct mc_plan_step *s, struct 
     struct mc_host *h = NULL;
     const char *path = NULL;
     int r;
-    if ((r = host_of(c, s, &h, err)) < 0 || (r = need(s, "path", &path, err)) < 0)
+    if ((r = mc_step_host(c, s, &h, err)) < 0 || (r = need(s, "path", &path, err)) < 0)
         return r;
     const char *args[] = { path, NULL };
     struct mc_answer a = { 0 };
@@ -126,7 +126,7 @@ static int create_undo(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc
     struct mc_host *h = NULL;
     const char *path = NULL;
     int r;
-    if ((r = host_of(c, s, &h, err)) < 0 || (r = need(s, "path", &path, err)) < 0)
+    if ((r = mc_step_host(c, s, &h, err)) < 0 || (r = need(s, "path", &path, err)) < 0)
         return r;
     const char *created = mc_step_result(s, "created");
     if (created && strcmp(created, "no") == 0)
