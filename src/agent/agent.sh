@@ -4,11 +4,13 @@
 # wanted), over one ssh session. Built into migcheck after probe.sh (src/remote/), whose
 # mcprobe_main answers the `facts` request; never installed on a host.
 #
-# ssh runs a fixed command:  sh -c 'eval "$(dd bs=1 count=N 2>/dev/null)"'
+# ssh runs a fixed command:  sh -c 'eval "$(head -c N)"'
 # and the client writes exactly N bytes of script (probe.sh, this file, and a first line
-# MCAGENT_MC='<encoded path of migcheck>'), then the requests. dd reads the script byte by byte,
-# so the requests stay in the pipe for `read` (shells buffer their own script input, which is
-# why the script is not simply piped into `sh -s` ahead of the data).
+# MCAGENT_MC='<encoded path of migcheck>'), waits for the agent's hello line, and only then
+# writes the requests: nothing follows the script in the pipe while head reads it, so head may
+# read in blocks (dd bs=1, a system call per byte, cost a tenth of a second and more) and the
+# requests stay in the pipe for `read` (shells buffer their own script input, which is why the
+# script is not simply piped into `sh -s` ahead of the data).
 #
 # If MCAGENT_MC names a command that exists, the agent becomes `migcheck __agent` (same
 # protocol, more probes). Otherwise it answers itself:

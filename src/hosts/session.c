@@ -384,7 +384,7 @@ static int start_once(struct mc_session *s, const struct mc_session_opts *o,
         argv[n++] = "__agent";
     } else {
         script = agent_script(remote_command, &script_len);
-        boot = mc_xasprintf("eval \"$(dd bs=1 count=%zu 2>/dev/null)\"", script_len);
+        boot = mc_xasprintf("eval \"$(head -c %zu)\"", script_len);
         if (h->local) {
             argv[n++] = "sh";
             argv[n++] = "-c";

@@ -344,7 +344,12 @@ mcprobe_cmd() {
 			-f '${Package}\t${Version}\t${Architecture}\t${db:Status-Abbrev}\n' "$@"
 		;;
 	rpm)
-		mcprobe_run rpm rpm -q --qf '%{NAME}\t%{EPOCH}:%{VERSION}-%{RELEASE}\t%{ARCH}\n' "$@"
+		# Only where mc_os_gather reads the answer (no dpkg status file, an rpm database
+		# directory); no record otherwise. On a Debian host with the rpm tool installed, rpm
+		# starts a login shell to find a per-user database: a second of a loaded host's time.
+		if [ ! -f /var/lib/dpkg/status ] && { [ -d /var/lib/rpm ] || [ -d /usr/lib/sysimage/rpm ]; }; then
+			mcprobe_run rpm rpm -q --qf '%{NAME}\t%{EPOCH}:%{VERSION}-%{RELEASE}\t%{ARCH}\n' "$@"
+		fi
 		;;
 	hostname-f)
 		mcprobe_run hostname-f hostname -f

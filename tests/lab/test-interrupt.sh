@@ -42,7 +42,7 @@ leftovers() {
 	[[ -z $c ]] || out+=" canary on lab-a: $c;"
 	# Every process of this sandbox (the lab hosts share its PID namespace).
 	local p
-	p=$(ps -eo pid=,args= | grep -E "ssh .*-S $XDG_RUNTIME_DIR|migcheck __agent|dd bs=1 count=|-incoming tcp:|qemu-io " |
+	p=$(ps -eo pid=,args= | grep -E "ssh .*-S $XDG_RUNTIME_DIR|migcheck __agent|head -c [0-9]|-incoming tcp:|qemu-io " |
 		grep -v -e grep || true)
 	[[ -z $p ]] || out+=" processes: $p;"
 	printf '%s' "$out"
