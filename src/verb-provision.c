@@ -97,8 +97,8 @@ static int handle(int c, const char *arg, void *userdata)
         a->journal_dir = arg;
         return 0;
     case OPT_TRANSPORT:
-        a->transport = arg;
-        return 0;
+        a->transport = mc_parse_transport(arg);
+        return a->transport ? 0 : -1;
     case OPT_REMOTE_COMMAND:
         a->remote_command = arg;
         return 0;
