@@ -94,8 +94,14 @@ const struct mc_opt verb_check_opts[] = {
     { "strict", no_argument, OPT_STRICT, NULL, "warnings block the verdict too", NULL, false },
     { "policy", required_argument, OPT_POLICY, "FILE",
       "site policy (default " MC_DEFAULT_POLICY " when it exists; empty: none)", NULL, false },
-    { "timeout", required_argument, OPT_TIMEOUT, "SECONDS",
+    { "host-timeout", required_argument, OPT_TIMEOUT, "SECONDS",
       "give up on a host after this long (default 30)", NULL, false },
+    { .name = "timeout",
+      .has_arg = required_argument,
+      .val = OPT_TIMEOUT,
+      .arg_name = "SECONDS",
+      .help = "the same (migrate spells it --host-timeout too: its --timeout is virsh's)",
+      .alias = true },
     { "rule", required_argument, OPT_RULE, "ID[,ID...]",
       "run only these rules (repeatable); the verdict says only some ran", NULL, false },
     { "skip-rule", required_argument, OPT_SKIP_RULE, "ID[,ID...]",
@@ -179,7 +185,7 @@ static int handle(int c, const char *arg, void *userdata)
         char *end;
         long v = strtol(arg, &end, 10);
         if (*end || v <= 0 || v > 3600) {
-            mc_log_error("invalid --timeout '%s': expected seconds between 1 and 3600", arg);
+            mc_log_error("invalid --host-timeout '%s': expected seconds between 1 and 3600", arg);
             return -1;
         }
         a->timeout = (int)v;

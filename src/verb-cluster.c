@@ -80,8 +80,14 @@ const struct mc_opt verb_cluster_opts[] = {
       "migcheck on the remote hosts (default: migcheck); empty: always use the embedded sh "
       "probe",
       NULL, false },
-    { "timeout", required_argument, OPT_TIMEOUT, "SECONDS",
+    { "host-timeout", required_argument, OPT_TIMEOUT, "SECONDS",
       "give up on a host after this long (default 30)", NULL, false },
+    { .name = "timeout",
+      .has_arg = required_argument,
+      .val = OPT_TIMEOUT,
+      .arg_name = "SECONDS",
+      .help = "the same (migrate spells it --host-timeout too: its --timeout is virsh's)",
+      .alias = true },
     { "drain", required_argument, OPT_DRAIN, "HOST",
       "plan a destination with room for each domain of HOST; exit 1 when one has none", NULL,
       false },
@@ -181,7 +187,7 @@ static int handle(int c, const char *arg, void *userdata)
         a->remote_command = arg;
         return 0;
     case OPT_TIMEOUT:
-        return parse_long("--timeout", arg, 1, 3600, &a->timeout);
+        return parse_long("--host-timeout", arg, 1, 3600, &a->timeout);
     case OPT_JOBS:
         return parse_long("--jobs", arg, 1, 256, &a->jobs);
     case OPT_CPU_RATIO: {

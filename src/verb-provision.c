@@ -59,8 +59,14 @@ const struct mc_opt verb_provision_opts[] = {
     { "remote-command", required_argument, OPT_REMOTE_COMMAND, "PATH",
       "migcheck on the remote hosts (default 'migcheck'); empty: the embedded sh agent", NULL,
       false },
-    { "timeout", required_argument, OPT_TIMEOUT, "SECONDS",
+    { "host-timeout", required_argument, OPT_TIMEOUT, "SECONDS",
       "give up on a host after this long (default 30)", NULL, false },
+    { .name = "timeout",
+      .has_arg = required_argument,
+      .val = OPT_TIMEOUT,
+      .arg_name = "SECONDS",
+      .help = "the same (migrate spells it --host-timeout too: its --timeout is virsh's)",
+      .alias = true },
     { 0 },
 };
 
@@ -106,7 +112,7 @@ static int handle(int c, const char *arg, void *userdata)
         char *end;
         long t = strtol(arg, &end, 10);
         if (*end || t <= 0 || t > 3600) {
-            mc_log_error("invalid --timeout '%s': expected seconds between 1 and 3600", arg);
+            mc_log_error("invalid --host-timeout '%s': expected seconds between 1 and 3600", arg);
             return -1;
         }
         a->timeout = (int)t;
