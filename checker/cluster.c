@@ -638,8 +638,8 @@ size_t mc_cluster_verify(const struct mc_cluster *c, const struct mc_cluster_opt
             mc_cluster_cell_report(c, o, vi, d, &rep);
             struct mc_cluster_result got = { 0 };
             size_t len;
-            _cleanup_free_ char *sig = summarize(&rep, c->vms[vi].facts, &got, &len);
-            (void)sig; /* only got is compared; the signature is freed on scope exit */
+            /* Only got is compared; the signature is freed on scope exit. */
+            _unused_ _cleanup_free_ char *sig = summarize(&rep, c->vms[vi].facts, &got, &len);
             mc_report_clear(&rep);
             _cleanup_buf_ struct mc_buf why = MC_BUF_INIT;
             if (got.verdict != want->verdict)

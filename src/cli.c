@@ -28,7 +28,8 @@
 /* ---- logging ---- */
 
 /* Messages may carry text from remote hosts: escaped, as the report escapes it. */
-static void vlog(const char *level, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void vlog(const char *level, const char *fmt,
+                                                       va_list ap)
 {
     _cleanup_free_ char *msg = mc_xvasprintf(fmt, ap);
     _cleanup_free_ char *safe = mc_utf8_escaped(msg);

@@ -121,7 +121,7 @@ int verb_facts(int argc, char **argv, const struct mc_global *g0)
     struct mc_gather_opts o = { 0 };
     int first;
     int r = mc_parse_options(mc_verb_find("facts"), argc, argv, &g, handle, &o, &first);
-    _cleanup_strv_free_ char **vms = o.vms;
+    _unused_ _cleanup_strv_free_ char **vms = o.vms; /* freed on every return */
     if (r != 0)
         return r > 0 ? MC_EXIT_OK : MC_EXIT_USAGE;
     if (first < argc) {
