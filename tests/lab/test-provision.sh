@@ -65,32 +65,43 @@ mc() { # migcheck with the lab's settings; a loaded machine gathers slowly
 # carries the VM's name (files, the export's marker, the target's IQN, pools), so the snapshot
 # keeps only lines naming it: cases may run side by side on one lab. Not compared: an image's
 # size (copying a disk back live rewrites its clusters) and libvirt's empty <backingStore/>
-# (it adds one to a definition it rewrites; no backing chain either way).
+# (it adds one to a definition it rewrites; no backing chain either way). One `labctl exec` per
+# host, each asking the host's own libvirtd over its local socket: the sweeps take a snapshot
+# after every run, and an ssh connection per question made that most of their time.
+# shellcheck disable=SC2016 # the scripts run inside the hosts, with VM and IMAGES as $1 $2
+SNAP_STORAGE='
+echo "== exports.d"
+ls -1 /etc/exports.d 2>/dev/null | grep -F -- "$1"
+echo "== tgt targets"
+tgtadm --lld iscsi --op show --mode target | grep -F -- "$1"
+echo "== files lab-storage"
+find "$2" -printf "%p %y %m %u:%g\n" | grep -F -- "$1" | sort
+true'
+# shellcheck disable=SC2016
+SNAP_HV='
+v() { virsh -q -c qemu:///system "$@"; }
+echo "== files $3"
+find "$2" -printf "%p %y %m %u:%g\n" | grep -F -- "$1" | sort
+echo "== pools $3"
+v pool-list --all --name | grep -F -- "$1"
+echo "== domains $3"
+v list --all --name | grep -xF -- "$1"
+[ "$3" = lab-a ] || exit 0
+echo "== $1 live"
+v domblklist "$1" --details
+echo "state: $(v domstate "$1")"
+echo "== $1 persistent"
+v dumpxml --inactive "$1" | sed -n "/<disk/,/<\/disk>/p" | grep -v "<backingStore/>"
+true'
 snapshot() {
-	local out=$1 h
+	local out=$1
 	{
 		echo "== ganesha.conf"
 		awk -v m="# BEGIN migcheck $VM-" 'index($0, m) == 1 { on = 1 } on { print } /^# END migcheck / { on = 0 }' \
 			"$STATE_DIR/hosts/lab-storage/ganesha.conf"
-		echo "== exports.d"
-		"$LAB" exec lab-storage sh -c 'ls -1 /etc/exports.d 2>/dev/null' | grep -F -- "$VM" || true
-		echo "== tgt targets"
-		"$LAB" exec lab-storage tgtadm --lld iscsi --op show --mode target | grep -F -- "$VM" || true
-		for h in lab-storage lab-a lab-b; do
-			echo "== files $h"
-			"$LAB" exec "$h" find "$IMAGES" -printf '%p %y %m %u:%g\n' | grep -F -- "$VM" | sort || true
-		done
-		for h in lab-a lab-b; do
-			echo "== pools $h"
-			virsh -c "qemu+ssh://root@$h/system" pool-list --all --name | grep -F -- "$VM" || true
-			echo "== domains $h"
-			virsh -c "qemu+ssh://root@$h/system" list --all --name | grep -xF -- "$VM" || true
-		done
-		echo "== $VM live"
-		virsh -c "$A" domblklist "$VM" --details
-		virsh -c "$A" domstate "$VM"
-		echo "== $VM persistent"
-		virsh -c "$A" dumpxml --inactive "$VM" | sed -n '/<disk/,/<\/disk>/p' | grep -v '<backingStore/>'
+		"$LAB" exec lab-storage sh -c "$SNAP_STORAGE" sh "$VM" "$IMAGES"
+		"$LAB" exec lab-a sh -c "$SNAP_HV" sh "$VM" "$IMAGES" lab-a
+		"$LAB" exec lab-b sh -c "$SNAP_HV" sh "$VM" "$IMAGES" lab-b
 	} >"$out" 2>&1
 }
 
@@ -103,15 +114,14 @@ same_as() { # FILE LABEL: the hosts are as in FILE
 	log "ok: $2: the hosts are as before"
 }
 
-runs_on_a() { # (no "| head": with pipefail, virsh's SIGPIPE would end the test)
-	local s
-	s=$(virsh -c "$A" domstate "$VM")
-	s=${s%%$'\n'*}
-	[[ $s == running ]] || fail "$VM is '$s' on lab-a, not running"
-	if s=$(virsh -c "$B" domstate "$VM" 2>/dev/null); then
-		s=${s%%$'\n'*}
-		[[ $s != running && $s != paused ]] || fail "$VM runs on lab-b too"
-	fi
+# The guest runs on lab-a, and lab-b has no domain of its name, running or defined: read from
+# snapshot FILE (after same_as: $TMP/now), or from a new one.
+runs_on_a() {
+	local f=${1:-}
+	[[ -n $f ]] || { f=$TMP/state && snapshot "$f"; }
+	grep -qx "state: running" "$f" || fail "$VM is not running on lab-a: $(grep '^state:' "$f")"
+	sed -n '/^== domains lab-b$/,/^==/p' "$f" | grep -qxF -- "$VM" && fail "$VM is on lab-b too"
+	return 0
 }
 
 journal_of() { # the VM's journal (one run at a time: each case removes the last one's)
@@ -144,7 +154,9 @@ if [[ $CASE == sweep-* ]]; then
 	n=$(grep -c '<step ' "$TMP/plan.xml" || true)
 	((n >= 5)) || fail "the plan has $n steps"
 	log "the plan has $n steps"
+	runs_on_a "$TMP/before"
 	for mode in fail kill; do
+		t_mode=$SECONDS
 		for ((i = 1; i <= n; i++)); do
 			rc=0
 			MIGCHECK_TEST_FAULT=$mode:$i mc provision "${ARGS[@]}" lab-a lab-b "$VM" \
@@ -159,9 +171,10 @@ if [[ $CASE == sweep-* ]]; then
 				mc undo "$j" >"$TMP/out" 2>&1 || { cat "$TMP/out" >&2; fail "kill:$i: undo failed"; }
 			fi
 			rm -f "$JDIR"/*.xml
-			runs_on_a
 			same_as "$TMP/before" "$mode:$i"
+			runs_on_a "$TMP/now"
 		done
+		log "$mode:1..$n took $((SECONDS - t_mode)) s"
 	done
 	exit 0
 fi
@@ -179,8 +192,8 @@ if [[ $CASE == nfs-pool ]]; then
 	grep -q "(start-pool): cannot start pool" "$TMP/out" ||
 		fail "the pool did not fail where this kernel stops it (its mount)"
 	grep -q "undoing step [0-9]*: define netfs pool" "$TMP/out" || fail "the pool definition was not undone"
-	runs_on_a
 	same_as "$TMP/before" "netfs pool (kernel without NFS client): rolled back"
+	runs_on_a "$TMP/now"
 	exit 0
 fi
 
