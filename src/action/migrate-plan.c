@@ -570,9 +570,17 @@ void mc_migrate_print_plan(const struct mc_plan *p, FILE *f)
     mc_error_clear(&e);
     _cleanup_free_ char *diff = mc_unified_diff(src ? src : "", p->dest_xml ? p->dest_xml : "",
                                                 "source (migratable XML)", "destination XML", 3);
+    /* After provisioning (--storage) a running guest's persistent definition is read again
+     * and sent as PERSIST_XML (migrate-steps.c: it names pool volumes the live XML does not). */
+    bool refresh = false;
+    for (size_t i = 0; i < p->n_steps; i++)
+        if (p->steps[i].kind == MC_STEP_MIGRATE && mc_step_param(&p->steps[i], "refresh-xml"))
+            refresh = true;
+    const char *sent = refresh ? "sent as DEST_XML; PERSIST_XML: the source's persistent "
+                                 "definition as provisioning leaves it, with the same rewrites"
+                               : "sent as DEST_XML and PERSIST_XML";
     if (*diff)
-        fprintf(f, "\nDestination XML (sent as DEST_XML and PERSIST_XML):\n%s", diff);
+        fprintf(f, "\nDestination XML (%s):\n%s", sent, diff);
     else
-        fprintf(f, "\nDestination XML: the migratable XML unchanged (sent as DEST_XML and "
-                   "PERSIST_XML)\n");
+        fprintf(f, "\nDestination XML: the migratable XML unchanged (%s)\n", sent);
 }

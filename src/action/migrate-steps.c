@@ -116,22 +116,21 @@ static enum mc_timeout_action timeout_action(const char *v)
     return MC_TIMEOUT_SUSPEND;
 }
 
-/*
- * Steps before this one changed the domain on the source (provisioning moved its disks onto
- * shared storage): the destination XML is the source's XML as it is now, with the plan's
- * rewrites again. It is recorded ("source-xml") for the undo, which migrates back with it.
- */
-static int refresh_dest_xml(struct mc_apply_ctx *c, struct mc_plan_step *s, virDomainPtr dom,
-                            bool inactive, xmlDocPtr *ret, struct mc_error *err)
+/* The source's XML as it is now (inactive: its persistent definition), with the plan's
+ * rewrites again. */
+static int rewritten_xml(struct mc_apply_ctx *c, virDomainPtr dom, bool inactive, char **ret_raw,
+                         xmlDocPtr *ret, struct mc_error *err)
 {
     unsigned int fl = VIR_DOMAIN_XML_MIGRATABLE | VIR_DOMAIN_XML_SECURE;
     if (inactive)
         fl |= VIR_DOMAIN_XML_INACTIVE;
     _cleanup_free_ char *now = virDomainGetXMLDesc(dom, fl);
     if (!now)
-        return mc_virt_error(err, -EIO, "cannot read the domain's XML on the source");
+        return mc_virt_error(err, -EIO, "cannot read the domain's %s on the source",
+                             inactive ? "definition" : "XML");
     _cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
-    int r = mc_domxml_parse(now, "the source's domain XML", &doc, err);
+    int r = mc_domxml_parse(
+        now, inactive ? "the source's domain definition" : "the source's domain XML", &doc, err);
     for (size_t i = 0; r == 0 && i < c->plan->n_steps; i++) {
         const struct mc_plan_step *x = &c->plan->steps[i];
         if (x->kind >= MC_STEP_REWRITE_DISK_PATH && x->kind <= MC_STEP_REWRITE_EMULATOR)
@@ -139,6 +138,34 @@ static int refresh_dest_xml(struct mc_apply_ctx *c, struct mc_plan_step *s, virD
     }
     if (r < 0)
         return r;
+    if (ret_raw)
+        *ret_raw = TAKE_PTR(now);
+    *ret = TAKE_PTR(doc);
+    return 0;
+}
+
+/*
+ * Steps before this one changed the domain on the source (provisioning moved its disks onto
+ * shared storage): the destination XML is the source's XML as it is now, with the plan's
+ * rewrites again. It is recorded ("source-xml") for the undo, which migrates back with it.
+ * A running domain's persistent definition may say more than its live XML (provisioning with
+ * --attach pool names a moved disk by its pool volume there, while the running guest uses the
+ * LUN directly): the destination keeps that definition (*ret_persist), not the live XML.
+ */
+static int refresh_dest_xml(struct mc_apply_ctx *c, struct mc_plan_step *s, virDomainPtr dom,
+                            bool inactive, xmlDocPtr *ret, char **ret_persist, struct mc_error *err)
+{
+    _cleanup_free_ char *now = NULL;
+    _cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+    int r = rewritten_xml(c, dom, inactive, &now, &doc, err);
+    if (r < 0)
+        return r;
+    if (!inactive && virDomainIsPersistent(dom) == 1) {
+        _cleanup_(xmlFreeDocp) xmlDocPtr pdoc = NULL;
+        if ((r = rewritten_xml(c, dom, true, NULL, &pdoc, err)) < 0)
+            return r;
+        *ret_persist = mc_domxml_string(pdoc);
+    }
     mc_step_record(s, "source-xml", now);
     *ret = TAKE_PTR(doc);
     return 0;
@@ -163,9 +190,11 @@ int mc_step_migrate_run(struct mc_apply_ctx *c, struct mc_plan_step *s, struct m
     if (there)
         return mc_error_set(err, -EEXIST, "'%s' already has domain %s", dst->spec.label, uuid);
 
+    _cleanup_free_ char *persist = NULL; /* the persistent definition, when it says more */
     if (mc_step_param(s, "refresh-xml")) {
         xmlDocPtr fresh = NULL;
-        if ((r = refresh_dest_xml(c, s, dom, before == VIR_DOMAIN_SHUTOFF, &fresh, err)) < 0)
+        r = refresh_dest_xml(c, s, dom, before == VIR_DOMAIN_SHUTOFF, &fresh, &persist, err);
+        if (r < 0)
             return r;
         if (st) {
             if (st->dest_doc)
@@ -191,13 +220,20 @@ int mc_step_migrate_run(struct mc_apply_ctx *c, struct mc_plan_step *s, struct m
         return r;
     if ((r = mc_domxml_validate_domcaps(dst->conn, doc, dst->spec.label, err)) < 0)
         return r;
+    if (persist) {
+        _cleanup_(xmlFreeDocp) xmlDocPtr pdoc = NULL;
+        if ((r = mc_domxml_parse(persist, "persistent definition", &pdoc, err)) < 0 ||
+            (r = mc_domxml_validate_domcaps(dst->conn, pdoc, dst->spec.label, err)) < 0)
+            return r;
+    }
 
     _cleanup_strv_free_ char **disks = mc_strv_split(mc_step_param(s, "disks") ?: "", " ");
     struct mc_migrate_opts mo = {
         .flags = flag_bits(mc_step_param(s, "flags")),
         .dest_xml = xml,
-        .persist_xml =
-            (flag_bits(mc_step_param(s, "flags")) & VIR_MIGRATE_PERSIST_DEST) ? xml : NULL,
+        .persist_xml = (flag_bits(mc_step_param(s, "flags")) & VIR_MIGRATE_PERSIST_DEST)
+                           ? (persist ? persist : xml)
+                           : NULL,
         .disks = disks && disks[0] ? (const char *const *)disks : NULL,
         .bandwidth_mib = (uint64_t)param_long(s, "bandwidth"),
         .parallel_connections = (int)param_long(s, "parallel"),

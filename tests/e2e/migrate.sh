@@ -253,6 +253,72 @@ storage)
 	left=$("$LAB" exec lab-storage sh -c 'ls -R /var/lib/libvirt/images/ 2>/dev/null' | grep -F "$VM" || true)
 	[[ -z $left ]] || fail "left on lab-storage: $left"
 	;;
+storage-iscsi-pool)
+	# issue 8, the same move through iSCSI: a target on lab-storage's tgtd admitting exactly
+	# lab-a and lab-b, libvirt iscsi-direct pools (persistent, autostarted) on both, the running
+	# disk mirrored live onto the LUN; the guest ends up running on lab-b, its persistent
+	# definition there naming the pool's volume. `migcheck undo` takes it all back.
+	define --disk local --start
+	orig=$(vsh "$A" domblklist "$VM" | awk '$1 == "vda" { print $2 }')
+	undo+=("j=\$(journal); [[ -z \$j ]] || '$MIGCHECK' undo --remote-command='$MIGCHECK' --timeout=120 \"\$j\"")
+	virsh_fails
+	run_migcheck --storage root@lab-storage --protocol iscsi --attach pool
+	moved running
+	pool=$(vsh "$B" dumpxml --inactive "$VM" | sed -n "s/.*<source pool='\([^']*\)' volume='unit:0:0:1'.*/\1/p")
+	[[ $pool == migcheck-* ]] ||
+		fail "the definition on $B does not name a pool volume: $(vsh "$B" dumpxml --inactive "$VM" | grep -A4 '<disk')"
+	for h in "$A" "$B"; do
+		info=$(vsh "$h" pool-info "$pool") || fail "no pool $pool on $h"
+		if ! grep -q '^State: *running' <<<"$info" || ! grep -q '^Autostart: *yes' <<<"$info" ||
+			! grep -q '^Persistent: *yes' <<<"$info"; then
+			fail "pool $pool on $h is not running, persistent and autostarted: $info"
+		fi
+		vsh "$h" pool-dumpxml "$pool" | grep -q "<pool type='iscsi-direct'" || fail "pool $pool on $h is not iscsi-direct"
+	done
+	"$LAB" exec lab-storage tgtadm --lld iscsi --op show --mode target | grep -qF "$VM" ||
+		fail "no target for $VM on lab-storage"
+	"$MIGCHECK" undo --remote-command="$MIGCHECK" --timeout=120 "$(journal)" >&2 || fail "migcheck undo failed"
+	[[ $(journal_state) == undone ]] || fail "after undo the journal says '$(journal_state)'"
+	only_on "$A" running
+	now=$(vsh "$A" domblklist "$VM" | awk '$1 == "vda" { print $2 }')
+	[[ $now == "$orig" ]] || fail "after undo vda is '$now', not '$orig'"
+	vsh "$A" dumpxml --inactive "$VM" | grep -qF "<source file='$orig'" ||
+		fail "after undo the definition on $A does not name '$orig' for vda"
+	for h in "$A" "$B"; do
+		! vsh "$h" pool-info "$pool" >/dev/null 2>&1 || fail "pool $pool is left on $h"
+	done
+	! "$LAB" exec lab-storage tgtadm --lld iscsi --op show --mode target | grep -qF "$VM" ||
+		fail "the target for $VM is left on lab-storage"
+	left=$("$LAB" exec lab-storage sh -c 'ls -R /var/lib/libvirt/images/ 2>/dev/null' | grep -F "$VM" || true)
+	[[ -z $left ]] || fail "left on lab-storage: $left"
+	;;
+storage-offline)
+	# issue 8, a shut-off guest: its disk copied offline (qemu-img, to the export through QEMU's
+	# own NFS client) onto storage provisioned on lab-storage, its definition rewritten, then
+	# moved offline to lab-b, where QEMU then opens the disk from the store (the guest starts).
+	# `migcheck undo` takes it all back: the guest defined on lab-a only, on its own disk.
+	define --disk local
+	orig=$(vsh "$A" domblklist "$VM" | awk '$1 == "vda" { print $2 }')
+	undo+=("j=\$(journal); [[ -z \$j ]] || '$MIGCHECK' undo --remote-command='$MIGCHECK' --timeout=120 \"\$j\"")
+	BEFORE="shut off" virsh_fails
+	run_migcheck --storage root@lab-storage --protocol nfs --attach network
+	grep -q "copy-image" "$(journal)" || fail "the disk was not copied offline (no copy-image step)"
+	NO_RNG=1 moved "shut off"
+	defined_on "$A" && fail "still defined on $A"
+	x=$(vsh "$B" dumpxml --inactive "$VM")
+	grep -q "protocol='nfs'" <<<"$x" || fail "vda is not on the NFS store on $B: $(grep -A4 '<disk' <<<"$x")"
+	vsh "$B" start "$VM" >/dev/null || fail "$B cannot start the guest from the store"
+	vsh "$B" destroy "$VM" >/dev/null
+	"$MIGCHECK" undo --remote-command="$MIGCHECK" --timeout=120 "$(journal)" >&2 || fail "migcheck undo failed"
+	[[ $(journal_state) == undone ]] || fail "after undo the journal says '$(journal_state)'"
+	only_on "$A" "shut off"
+	now=$(vsh "$A" domblklist "$VM" | awk '$1 == "vda" { print $2 }')
+	[[ $now == "$orig" ]] || fail "after undo vda is '$now', not '$orig'"
+	ganesha=$("$LAB" paths | sed -n 's/^MIGCHECK_LAB_DIR=//p')/hosts/lab-storage/ganesha.conf
+	! grep -q "migcheck $VM-" "$ganesha" || fail "the export for $VM is left on lab-storage"
+	left=$("$LAB" exec lab-storage sh -c 'ls -R /var/lib/libvirt/images/ 2>/dev/null' | grep -F "$VM" || true)
+	[[ -z $left ]] || fail "left on lab-storage: $left"
+	;;
 converge)
 	define "${SLOW[@]}"
 	VIRSH_TIMEOUT=60 virsh_fails --bandwidth 2
