@@ -14,7 +14,11 @@
 #   - sweep mode: a failure injected after every step in turn (MIGCHECK_TEST_FAULT=fail:N, a
 #     fault the lab cannot produce on demand at each step) must roll back to the snapshot with
 #     the guest running on lab-a; then SIGKILL of migcheck after every step (kill:N) followed by
-#     `migcheck undo JOURNAL` must do the same.
+#     `migcheck undo JOURNAL` must do the same. sweep-nfs: the plan of a running guest onto
+#     nfs-ganesha with QEMU's NFS client (directories, image, export, verification from both
+#     hosts, block copy, pivot); sweep-iscsi: onto tgtd with iscsi-direct pools, the longest
+#     plan (directories, LUN file, target, LUN, verification, a pool defined and started on
+#     each host, block copy, pivot, the definition naming the pool volume).
 #
 #   - nfs-pool: what this lab's kernel cannot do (it has no NFS client, so a netfs pool
 #     cannot mount) is planned against the real libvirt and applied up to that step: the pools
@@ -61,17 +65,21 @@ mc() { # migcheck with the lab's settings; a loaded machine gathers slowly
 	"$MIGCHECK" "$1" --remote-command="$MIGCHECK" --timeout=300 "${@:2}"
 }
 
-# What provisioning may touch for this VM, on all three hosts, as text. Everything a run makes
+# What provisioning may touch for this VM, on all three hosts, as text (the NFS exports both as
+# configured and as the server offers them, with their clients). Everything a run makes
 # carries the VM's name (files, the export's marker, the target's IQN, pools), so the snapshot
 # keeps only lines naming it: cases may run side by side on one lab. Not compared: an image's
 # size (copying a disk back live rewrites its clusters) and libvirt's empty <backingStore/>
 # (it adds one to a definition it rewrites; no backing chain either way). One `labctl exec` per
-# host, each asking the host's own libvirtd over its local socket: the sweeps take a snapshot
-# after every run, and an ssh connection per question made that most of their time.
+# host and one virsh there (its commands in one string, over the host's own libvirtd socket):
+# the sweeps take a snapshot after every run, and an ssh connection per question made that
+# most of their time.
 # shellcheck disable=SC2016 # the scripts run inside the hosts, with VM and IMAGES as $1 $2
 SNAP_STORAGE='
 echo "== exports.d"
 ls -1 /etc/exports.d 2>/dev/null | grep -F -- "$1"
+echo "== exports served"
+if o=$(showmount -e lab-storage 2>&1); then echo "$o" | grep -F -- "$1"; else echo "showmount failed: $o"; fi
 echo "== tgt targets"
 tgtadm --lld iscsi --op show --mode target | grep -F -- "$1"
 echo "== files lab-storage"
@@ -79,20 +87,25 @@ find "$2" -printf "%p %y %m %u:%g\n" | grep -F -- "$1" | sort
 true'
 # shellcheck disable=SC2016
 SNAP_HV='
-v() { virsh -q -c qemu:///system "$@"; }
 echo "== files $3"
 find "$2" -printf "%p %y %m %u:%g\n" | grep -F -- "$1" | sort
-echo "== pools $3"
-v pool-list --all --name | grep -F -- "$1"
-echo "== domains $3"
-v list --all --name | grep -xF -- "$1"
-[ "$3" = lab-a ] || exit 0
-echo "== $1 live"
-v domblklist "$1" --details
-echo "state: $(v domstate "$1")"
-echo "== $1 persistent"
-v dumpxml --inactive "$1" | sed -n "/<disk/,/<\/disk>/p" | grep -v "<backingStore/>"
-true'
+c="echo ==pools; pool-list --all --name; echo ==domains; list --all --name"
+[ "$3" != lab-a ] ||
+	c="$c; echo ==live; domblklist $1 --details; echo ==state; domstate $1; echo ==xml; dumpxml --inactive $1"
+virsh -c qemu:///system "$c" 2>&1 | awk -v vm="$1" -v h="$3" "$4"'
+# virsh's answers, in sections: only what names the VM; its state's first line; its disks
+# shellcheck disable=SC2016
+SNAP_AWK='
+/^==pools$/ { s = 1; print "== pools " h; next }
+/^==domains$/ { s = 2; print "== domains " h; next }
+/^==live$/ { s = 3; print "== " vm " live"; next }
+/^==state$/ { s = 4; next }
+/^==xml$/ { s = 5; print "== " vm " persistent"; next }
+s == 1 { if (index($0, vm)) print; next }
+s == 2 { if ($0 == vm) print; next }
+s == 4 { if ($0 != "" && !st++) print "state: " $0; next }
+s == 5 { if ($0 ~ /<disk/) on = 1; if (on && $0 !~ /<backingStore\/>/) print; if ($0 ~ /<\/disk>/) on = 0; next }
+$0 != "" { print }'
 snapshot() {
 	local out=$1
 	{
@@ -100,8 +113,8 @@ snapshot() {
 		awk -v m="# BEGIN migcheck $VM-" 'index($0, m) == 1 { on = 1 } on { print } /^# END migcheck / { on = 0 }' \
 			"$STATE_DIR/hosts/lab-storage/ganesha.conf"
 		"$LAB" exec lab-storage sh -c "$SNAP_STORAGE" sh "$VM" "$IMAGES"
-		"$LAB" exec lab-a sh -c "$SNAP_HV" sh "$VM" "$IMAGES" lab-a
-		"$LAB" exec lab-b sh -c "$SNAP_HV" sh "$VM" "$IMAGES" lab-b
+		"$LAB" exec lab-a sh -c "$SNAP_HV" sh "$VM" "$IMAGES" lab-a "$SNAP_AWK"
+		"$LAB" exec lab-b sh -c "$SNAP_HV" sh "$VM" "$IMAGES" lab-b "$SNAP_AWK"
 	} >"$out" 2>&1
 }
 
@@ -137,8 +150,8 @@ case $CASE in
 nfs-live | sweep-nfs) ;;
 nfs-offline) start= ;;
 nfs-pool) attach=pool ;;
-iscsi-network | sweep-iscsi) proto=iscsi ;;
-iscsi-pool) proto=iscsi attach=pool ;;
+iscsi-network) proto=iscsi ;;
+iscsi-pool | sweep-iscsi) proto=iscsi attach=pool ;;
 *) fail "unknown case '$CASE'" ;;
 esac
 ARGS=(--journal-dir="$JDIR" --storage root@lab-storage --protocol "$proto" --attach "$attach")
@@ -147,6 +160,7 @@ ARGS=(--journal-dir="$JDIR" --storage root@lab-storage --protocol "$proto" --att
 orig=$(virsh -c "$A" domblklist "$VM" | awk '$1 == "vda" { print $2 }')
 [[ $orig == "$IMAGES"/* ]] || fail "unexpected disk '$orig'"
 snapshot "$TMP/before"
+! grep -q "^showmount failed" "$TMP/before" || fail "cannot list what lab-storage exports: $(grep "^showmount" "$TMP/before")"
 
 if [[ $CASE == sweep-* ]]; then
 	# the steps of the plan, then a failure after each one, then a SIGKILL after each one
