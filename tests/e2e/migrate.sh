@@ -273,22 +273,27 @@ storage-iscsi-pool)
 			! grep -q '^Persistent: *yes' <<<"$info"; then
 			fail "pool $pool on $h is not running, persistent and autostarted: $info"
 		fi
-		vsh "$h" pool-dumpxml "$pool" | grep -q "<pool type='iscsi-direct'" || fail "pool $pool on $h is not iscsi-direct"
+		x=$(vsh "$h" pool-dumpxml "$pool")
+		grep -q "<pool type='iscsi-direct'" <<<"$x" || fail "pool $pool on $h is not iscsi-direct"
 	done
-	"$LAB" exec lab-storage tgtadm --lld iscsi --op show --mode target | grep -qF "$VM" ||
-		fail "no target for $VM on lab-storage"
+	targets() { "$LAB" exec lab-storage tgtadm --lld iscsi --op show --mode target; }
+	# (the answers are read whole, then searched: with pipefail, grep -q ending a pipe early
+	# would fail it by the writer's SIGPIPE)
+	x=$(targets)
+	grep -qF "$VM" <<<"$x" || fail "no target for $VM on lab-storage"
 	"$MIGCHECK" undo --remote-command="$MIGCHECK" --timeout=120 "$(journal)" >&2 || fail "migcheck undo failed"
 	[[ $(journal_state) == undone ]] || fail "after undo the journal says '$(journal_state)'"
 	only_on "$A" running
 	now=$(vsh "$A" domblklist "$VM" | awk '$1 == "vda" { print $2 }')
 	[[ $now == "$orig" ]] || fail "after undo vda is '$now', not '$orig'"
-	vsh "$A" dumpxml --inactive "$VM" | grep -qF "<source file='$orig'" ||
-		fail "after undo the definition on $A does not name '$orig' for vda"
+	x=$(vsh "$A" dumpxml --inactive "$VM")
+	grep -qF "<source file='$orig'" <<<"$x" ||
+		fail "after undo the definition on $A does not name '$orig' for vda: $(grep -A3 '<disk' <<<"$x")"
 	for h in "$A" "$B"; do
 		! vsh "$h" pool-info "$pool" >/dev/null 2>&1 || fail "pool $pool is left on $h"
 	done
-	! "$LAB" exec lab-storage tgtadm --lld iscsi --op show --mode target | grep -qF "$VM" ||
-		fail "the target for $VM is left on lab-storage"
+	x=$(targets)
+	! grep -qF "$VM" <<<"$x" || fail "the target for $VM is left on lab-storage"
 	left=$("$LAB" exec lab-storage sh -c 'ls -R /var/lib/libvirt/images/ 2>/dev/null' | grep -F "$VM" || true)
 	[[ -z $left ]] || fail "left on lab-storage: $left"
 	;;
