@@ -108,14 +108,38 @@ void mc_finding_set_fix(struct mc_finding *f, enum mc_fix fix)
     f->fix_set = true;
 }
 
+void mc_finding_add_number(struct mc_finding *f, const char *key, double v, int decimals)
+{
+    struct mc_datum *d = MC_APPEND(f->data, f->n_data);
+    d->key = mc_xstrdup(key);
+    d->number = v;
+    d->decimals = decimals;
+}
+
+void mc_finding_add_text(struct mc_finding *f, const char *key, const char *v)
+{
+    struct mc_datum *d = MC_APPEND(f->data, f->n_data);
+    d->key = mc_xstrdup(key);
+    d->text = mc_xstrdup(v ? v : "");
+}
+
+void mc_finding_free_fields(struct mc_finding *f)
+{
+    free(f->subject);
+    free(f->message);
+    free(f->hint);
+    free(f->evidence);
+    for (size_t i = 0; i < f->n_data; i++) {
+        free(f->data[i].key);
+        free(f->data[i].text);
+    }
+    free(f->data);
+}
+
 void mc_findings_clear(struct mc_findings *fs)
 {
-    for (size_t i = 0; i < fs->n; i++) {
-        free(fs->items[i].subject);
-        free(fs->items[i].message);
-        free(fs->items[i].hint);
-        free(fs->items[i].evidence);
-    }
+    for (size_t i = 0; i < fs->n; i++)
+        mc_finding_free_fields(&fs->items[i]);
     free(fs->items);
     fs->items = NULL;
     fs->n = 0;
@@ -251,10 +275,7 @@ static void drop_repeats(struct mc_findings *out, size_t first)
                      same_text(g->message, f->message);
         }
         if (repeat) {
-            free(f->subject);
-            free(f->message);
-            free(f->hint);
-            free(f->evidence);
+            mc_finding_free_fields(f);
             continue;
         }
         out->items[k++] = *f;
@@ -357,10 +378,7 @@ void mc_engine_run(const struct mc_engine_opts *o, const struct mc_pair *p, stru
                     unknown_blocks = true;
                 out->items[k++] = *f;
             } else {
-                free(f->subject);
-                free(f->message);
-                free(f->hint);
-                free(f->evidence);
+                mc_finding_free_fields(f);
             }
         }
         out->n = k;

@@ -647,6 +647,46 @@ static const struct mc_field host_path_fields[] = {
 };
 DESC(mc_desc_host_path, struct mc_host_path, "host-path", host_path_fields);
 
+static const struct mc_field dirty_window_fields[] = {
+    F_STR(struct mc_dirty_window, source, "source"),
+    F_INT(struct mc_dirty_window, window_us, "window-us"),
+    F_INT(struct mc_dirty_window, bytes, "bytes"),
+    F_INT(struct mc_dirty_window, samples, "samples"),
+    F_INT(struct mc_dirty_window, changed_milli, "changed-milli"),
+    F_INT(struct mc_dirty_window, windows, "windows"),
+};
+static DESC(desc_dirty_window, struct mc_dirty_window, "dirty", dirty_window_fields);
+
+static const struct mc_field predict_fields[] = {
+    F_ENUM(struct mc_predict_facts, probe, "probe", mc_probe_names),
+    F_STR(struct mc_predict_facts, detail, "detail"),
+    F_INT(struct mc_predict_facts, measure_ms, "measure-ms"),
+    F_INT(struct mc_predict_facts, ram_bytes, "ram-bytes"),
+    F_INT(struct mc_predict_facts, nonzero_bytes, "nonzero-bytes"),
+    F_STR(struct mc_predict_facts, nonzero_source, "nonzero-source"),
+    F_INT(struct mc_predict_facts, rss_bytes, "rss-bytes"),
+    F_STR(struct mc_predict_facts, sampling_detail, "sampling-detail"),
+    F_STR(struct mc_predict_facts, libvirt_detail, "libvirt-detail"),
+    F_INT(struct mc_predict_facts, vcpus, "vcpus"),
+    F_INT(struct mc_predict_facts, vcpu_time_ns, "vcpu-time-ns"),
+    F_INT(struct mc_predict_facts, elapsed_ns, "elapsed-ns"),
+    F_INT(struct mc_predict_facts, downtime_limit_ms, "downtime-limit-ms"),
+    F_INT(struct mc_predict_facts, max_speed_mib, "max-speed-mib"),
+    F_INT(struct mc_predict_facts, src_rtt_us, "src-rtt-us"),
+    F_INT(struct mc_predict_facts, dst_rtt_us, "dst-rtt-us"),
+    F_INT(struct mc_predict_facts, dst_start_us, "dst-start-us"),
+    F_ENUM(struct mc_predict_facts, bandwidth_probe, "bandwidth-probe", mc_probe_names),
+    F_STR(struct mc_predict_facts, bandwidth_detail, "bandwidth-detail"),
+    F_STR(struct mc_predict_facts, bandwidth_path, "bandwidth-path"),
+    F_INT(struct mc_predict_facts, bandwidth_bps, "bandwidth-bps"),
+    F_INT(struct mc_predict_facts, bandwidth_min_bps, "bandwidth-min-bps"),
+    F_INT(struct mc_predict_facts, bandwidth_max_bps, "bandwidth-max-bps"),
+    F_INT(struct mc_predict_facts, bandwidth_bytes, "bandwidth-bytes"),
+    F_INT(struct mc_predict_facts, bandwidth_us, "bandwidth-us"),
+    F_ARR(struct mc_predict_facts, dirty, "dirty", "dirty", desc_dirty_window),
+};
+DESC(mc_desc_predict_facts, struct mc_predict_facts, "predict", predict_fields);
+
 static const struct mc_field pair_fields[] = {
     F_BOOL(struct mc_pair_facts, live, "live"),
     F_STR(struct mc_pair_facts, src_agent, "src-agent"),
@@ -658,6 +698,7 @@ static const struct mc_field pair_fields[] = {
     F_OBJ(struct mc_pair_facts, migration_port, "migration-port", desc_port_probe),
     F_OBJ(struct mc_pair_facts, libvirtd_port, "libvirtd-port", desc_port_probe),
     F_OBJ(struct mc_pair_facts, dst_name, "destination-name", desc_name_probe),
+    F_OBJ(struct mc_pair_facts, predict, "predict", mc_desc_predict_facts),
     F_ARR(struct mc_pair_facts, errors, "probe-error", "errors", mc_desc_fact_error),
 };
 DESC(mc_desc_pair_facts, struct mc_pair_facts, "migcheck-pair", pair_fields);

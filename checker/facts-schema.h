@@ -71,6 +71,7 @@ extern const struct mc_struct_desc mc_desc_vm_path;
 extern const struct mc_struct_desc mc_desc_host_path;
 extern const struct mc_struct_desc mc_desc_store;
 extern const struct mc_struct_desc mc_desc_plan;
+extern const struct mc_struct_desc mc_desc_predict_facts;
 
 /* Free everything the struct at p holds (not p itself). */
 void mc_struct_clear(const struct mc_struct_desc *d, void *p);

@@ -47,6 +47,22 @@ static const struct mc_fix_info fixes[_MC_FIX_MAX] = {
         .option = "--fix",
         .summary = "migrate with VIR_MIGRATE_UNSAFE: migcheck proved the storage shared",
     },
+    [MC_FIX_BANDWIDTH] = {
+        .step = "migrate",
+        .option = "--bandwidth",
+        .summary = "migrate with a bandwidth limit at which pre-copy converges",
+    },
+    [MC_FIX_AUTO_CONVERGE] = {
+        .step = "migrate",
+        .option = "--auto-converge",
+        .summary = "migrate with auto-converge: QEMU throttles the guest until pre-copy "
+                   "converges",
+    },
+    [MC_FIX_TIMEOUT_SUSPEND] = {
+        .step = "migrate",
+        .option = "--timeout-suspend",
+        .summary = "pause the guest after a timeout and finish as a non-live migration",
+    },
 };
 
 static const char *const fix_names[_MC_FIX_MAX] = {
@@ -58,6 +74,9 @@ static const char *const fix_names[_MC_FIX_MAX] = {
     [MC_FIX_REWRITE_LISTEN] = "rewrite-listen",
     [MC_FIX_REWRITE_EMULATOR] = "rewrite-emulator",
     [MC_FIX_UNSAFE_PROVEN_SHARED] = "unsafe-proven-shared",
+    [MC_FIX_BANDWIDTH] = "bandwidth",
+    [MC_FIX_AUTO_CONVERGE] = "auto-converge",
+    [MC_FIX_TIMEOUT_SUSPEND] = "timeout-suspend",
 };
 MC_ENUM_NAMES(mc_fix_names, "fix id", fix_names);
 static_assert(sizeof(enum mc_fix) == sizeof(int), "enum fields are read as int");

@@ -24,6 +24,9 @@ enum mc_fix {
     MC_FIX_REWRITE_LISTEN,           /* graphics listen address */
     MC_FIX_REWRITE_EMULATOR,         /* <emulator> path */
     MC_FIX_UNSAFE_PROVEN_SHARED,     /* VIR_MIGRATE_UNSAFE where migcheck proved the sharing */
+    MC_FIX_BANDWIDTH,                /* a higher migration bandwidth limit: it converges then */
+    MC_FIX_AUTO_CONVERGE,            /* throttle the guest's vCPUs until it converges */
+    MC_FIX_TIMEOUT_SUSPEND,          /* pause the guest at a timeout, finish non-live */
     _MC_FIX_MAX,
 };
 

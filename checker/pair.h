@@ -178,6 +178,56 @@ struct mc_name_probe {
     char *detail;
 };
 
+/* check --predict: the measurements behind a convergence prediction (checker/predict.h). */
+/* Where a dirtying window was measured. */
+#define MC_DIRTY_SAMPLED "sampled" /* migcheck's agent hashed guest pages on SRC */
+#define MC_DIRTY_LIBVIRT "libvirt" /* libvirt's dirty-rate calculation (QEMU page sampling) */
+
+/* Where the non-zero memory estimate comes from. */
+#define MC_NONZERO_SAMPLED "sampled" /* share of sampled pages that are not zero */
+#define MC_NONZERO_RSS     "rss"     /* resident part of QEMU's guest RAM mapping */
+#define MC_NONZERO_MEMORY  "memory"  /* nothing better: all of the guest's memory */
+
+struct mc_dirty_window {
+    char *source;          /* MC_DIRTY_* */
+    int64_t window_us;     /* window length */
+    int64_t bytes;         /* distinct bytes dirtied in it */
+    int64_t samples;       /* pages sampled (0: not known) */
+    int64_t changed_milli; /* mean sampled pages that changed, x 1000 */
+    int64_t windows;       /* windows averaged */
+};
+
+struct mc_predict_facts {
+    enum mc_probe probe; /* the measurement on SRC */
+    char *detail;
+    int64_t measure_ms; /* how long it watched the guest */
+    int64_t ram_bytes;  /* guest RAM QEMU migrates */
+    int64_t nonzero_bytes;
+    char *nonzero_source;  /* MC_NONZERO_* */
+    int64_t rss_bytes;     /* resident part of the guest RAM mapping, when read */
+    char *sampling_detail; /* why migcheck's own sampling did not run */
+    char *libvirt_detail;  /* why libvirt's dirty-rate calculation did not run */
+    struct mc_dirty_window *dirty;
+    size_t n_dirty;
+    int64_t vcpus;
+    int64_t vcpu_time_ns;      /* vCPU time the guest used while watched (all vCPUs) */
+    int64_t elapsed_ns;        /* wall time of that; 0: not measured */
+    int64_t downtime_limit_ms; /* QEMU's downtime limit for this domain (libvirt) */
+    int64_t max_speed_mib;     /* the domain's migration bandwidth limit; 0: none */
+    int64_t src_rtt_us;        /* one libvirt call to SRC, from where migcheck runs */
+    int64_t dst_rtt_us;
+    int64_t dst_start_us; /* libvirt on DST started (and destroyed) a small paused domain */
+    /* The bandwidth probe SRC -> DST on the migration path. */
+    enum mc_probe bandwidth_probe;
+    char *bandwidth_detail;
+    char *bandwidth_path; /* "lab-b:49153 (169.254.42.12)" */
+    int64_t bandwidth_bps;
+    int64_t bandwidth_min_bps; /* slowest slice of the probe */
+    int64_t bandwidth_max_bps;
+    int64_t bandwidth_bytes;
+    int64_t bandwidth_us;
+};
+
 struct mc_pair_facts {
     bool live;       /* live probes ran (not offline, not --no-probe) */
     char *src_agent; /* how SRC was reached: local, migcheck 0.1.0, sh, snapshot */
@@ -191,7 +241,8 @@ struct mc_pair_facts {
     struct mc_port_probe migration_port;
     struct mc_port_probe libvirtd_port; /* only for tcp/tls transports and peer-to-peer */
     struct mc_name_probe dst_name;
-    struct mc_fact_error *errors; /* probes that could not run */
+    struct mc_predict_facts predict; /* check --predict: the measurements */
+    struct mc_fact_error *errors;    /* probes that could not run */
     size_t n_errors;
 };
 

@@ -39,6 +39,24 @@ static struct json_object *finding_json(const struct mc_finding *f)
     add_str(o, "hint", f->hint);
     add_str(o, "evidence", f->evidence);
     add_str(o, "fix", mc_fix_name(f->fix));
+    struct json_object *data = NULL;
+    if (f->n_data) {
+        data = json_object_new_object();
+        for (size_t i = 0; i < f->n_data; i++) {
+            const struct mc_datum *d = &f->data[i];
+            if (d->text) {
+                add_str(data, d->key, d->text);
+            } else if (d->decimals <= 0 && d->number >= -9e15 && d->number <= 9e15) {
+                add(data, d->key,
+                    json_object_new_int64((int64_t)(d->number + (d->number < 0 ? -0.5 : 0.5))));
+            } else {
+                char num[64];
+                snprintf(num, sizeof(num), "%.*f", d->decimals > 9 ? 9 : d->decimals, d->number);
+                add(data, d->key, json_object_new_double_s(d->number, num));
+            }
+        }
+    }
+    add(o, "data", data);
     return o;
 }
 

@@ -11,9 +11,10 @@
 #include "util/xalloc.h"
 
 const struct mc_render_area mc_render_areas[] = {
-    { "host", "Hosts" },      { "vm", "Domain" },        { "cpu", "CPU" },
-    { "virt", "Hypervisor" }, { "os", "Host OS" },       { "storage", "Storage" },
-    { "net", "Network" },     { "site", "Site policy" }, { NULL, NULL },
+    { "host", "Hosts" },          { "vm", "Domain" },        { "cpu", "CPU" },
+    { "virt", "Hypervisor" },     { "os", "Host OS" },       { "storage", "Storage" },
+    { "net", "Network" },         { "migration", "Migration" }, { "site", "Site policy" },
+    { NULL, NULL },
 };
 
 const char *mc_render_area_title(const char *area)

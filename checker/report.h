@@ -16,6 +16,7 @@
 #include "fix.h"
 #include "names.h"
 #include "pair.h"
+#include "predict.h"
 
 enum mc_status {
     MC_STATUS_PASS,
@@ -65,6 +66,8 @@ enum mc_need {
 
 /* Options of the migration being predicted (they change what libvirt accepts). */
 struct mc_check_opts {
+    struct mc_migration_opts migration; /* bandwidth, downtime limit, convergence options */
+    int predict_ms;        /* --predict: watch the guest this long (gathering; 0: no prediction) */
     bool offline;          /* --offline: VIR_MIGRATE_OFFLINE (shut-off domain, config only) */
     bool copy_storage;     /* --copy-storage: disks not shared will be copied (NON_SHARED_DISK) */
     bool p2p;              /* --p2p: peer-to-peer (SRC's libvirtd connects to DST) */
@@ -88,6 +91,14 @@ struct mc_pair {
     const char *dst_name;
 };
 
+/* A number or a string a finding carries for machines (JSON "data"). */
+struct mc_datum {
+    char *key;  /* snake_case */
+    char *text; /* a string, or NULL for a number */
+    double number;
+    int decimals; /* how the number is written */
+};
+
 struct mc_finding {
     const char *rule; /* rule id (static string of the table, or of the policy) */
     enum mc_status status;
@@ -98,6 +109,8 @@ struct mc_finding {
     char *evidence;  /* the facts compared */
     enum mc_fix fix; /* what migcheck migrate can do about it, or MC_FIX_NONE */
     bool fix_set;    /* the rule chose the fix (maybe none): the rule's default does not apply */
+    struct mc_datum *data; /* numbers behind the message, in order (JSON "data") */
+    size_t n_data;
 };
 
 struct mc_findings {
@@ -136,6 +149,10 @@ void mc_finding_set_hint(struct mc_finding *f, const char *fmt, ...)
 void mc_finding_set_evidence(struct mc_finding *f, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void mc_finding_set_fix(struct mc_finding *f, enum mc_fix fix); /* MC_FIX_NONE: no fix */
+void mc_finding_add_number(struct mc_finding *f, const char *key, double v, int decimals);
+void mc_finding_add_text(struct mc_finding *f, const char *key, const char *v);
+/* Free what a finding holds (not the finding itself). */
+void mc_finding_free_fields(struct mc_finding *f);
 void mc_findings_clear(struct mc_findings *f);
 
 /* Site policy (checker/policy.c). */

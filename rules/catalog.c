@@ -60,6 +60,7 @@ enum {
     R_NET_MIGRATION_PORT,
     R_NET_DST_HOSTNAME,
     R_NET_LIBVIRTD_PORT,
+    R_MIGRATION_CONVERGENCE,
     _R_MAX,
 };
 
@@ -673,6 +674,30 @@ static const struct mc_rule rules[_R_MAX] = {
         .explain = "With the tcp or tls transport, or peer-to-peer migration, the source's "
                    "libvirtd connects to the destination's libvirtd port.",
         .check = rule_net_libvirtd_port,
+    },
+    [R_MIGRATION_CONVERGENCE] = {
+        .id = "migration.convergence",
+        .title = "a live migration converges: the link carries memory faster than the guest "
+                 "dirties it",
+        .severity = MC_SEV_FAIL,
+        .needs = 0,
+        .hint = "raise the migration bandwidth or the downtime limit, or use auto-converge, "
+                "post-copy, or a pause after a timeout",
+        .fix = MC_FIX_AUTO_CONVERGE,
+        .requirement = "Red Hat Virtualization Deployment and Administration Guide, Live KVM "
+                       "migration: a guest that modifies pages faster than KVM can transfer "
+                       "them never completes a live migration; migrate it offline instead",
+        .explain = "With --predict, migcheck watches the guest for --predict-time seconds "
+                   "(its memory, how much of it is not zero, how many distinct pages it "
+                   "dirties in windows of several lengths), measures the bandwidth from the "
+                   "source to the destination's migration ports, reads QEMU's downtime limit, "
+                   "and simulates QEMU's pre-copy iterations (migcheck(1), PREDICTION). It "
+                   "predicts the total time, the iterations and an upper bound of the "
+                   "downtime; when pre-copy does not converge it names the bandwidth or "
+                   "downtime limit that would make it, and what auto-converge, post-copy or "
+                   "pausing the guest would give. Borderline (WARN) means the outcome depends "
+                   "on chance or on the measurement's uncertainty.",
+        .check = rule_migration_convergence,
     },
 };
 

@@ -82,3 +82,4 @@ RULE_FN(rule_net_listen_address);
 RULE_FN(rule_net_migration_port);
 RULE_FN(rule_net_dst_hostname);
 RULE_FN(rule_net_libvirtd_port);
+RULE_FN(rule_migration_convergence);

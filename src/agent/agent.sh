@@ -898,6 +898,70 @@ mcagent_rebase_image() {
 	else
 		mcagent_firstline "$mcagent_o"
 		printf '%s fail EIO %s\n' "$mcagent_id" "$mcagent_w"
+# mem-rss <uuid> <ram-bytes> [<name>]: the resident part of the guest RAM mapping (read-write,
+# not executable, exactly ram-bytes) of the QEMU whose command line has -uuid <uuid> (libvirt's
+# pid file of domain <name> first, else every process): "ok RSS_BYTES PID", or fail ENOENT (no
+# such QEMU) / ENODATA (no single such mapping).
+mcagent_has_uuid() { # PID: does its command line carry -uuid $mcagent_u?
+	# The shell's read drops the NUL bytes between the words (no process per candidate):
+	# "-uuid" and the UUID end up next to each other.
+	mcagent_c=
+	IFS= read -r mcagent_c <"/proc/$1/cmdline" 2>/dev/null
+	case $mcagent_c in
+	*-uuid"$mcagent_u"*) return 0 ;;
+	esac
+	return 1
+}
+
+mcagent_mem_rss() {
+	mcagent_dec "$1"
+	mcagent_u=$mcagent_v
+	mcagent_dec "$2"
+	mcagent_r=$mcagent_v
+	mcagent_dec "${3-}"
+	mcagent_n=$mcagent_v
+	case $mcagent_u in '' | *[!0-9a-fA-F-]*)
+		printf '%s error EINVAL\n' "$mcagent_id"
+		return 0
+		;;
+	esac
+	case $mcagent_r in '' | *[!0-9]*)
+		printf '%s error EINVAL\n' "$mcagent_id"
+		return 0
+		;;
+	esac
+	mcagent_u=$(printf '%s' "$mcagent_u" | tr 'A-F' 'a-f')
+	mcagent_pid=
+	case $mcagent_n in '' | */* | . | ..) ;;
+	*)
+		mcagent_p=$(cat "/run/libvirt/qemu/$mcagent_n.pid" 2>/dev/null)
+		case $mcagent_p in '' | *[!0-9]*) ;;
+		*) mcagent_has_uuid "$mcagent_p" && mcagent_pid=$mcagent_p ;;
+		esac
+		;;
+	esac
+	if [ -z "$mcagent_pid" ]; then
+		for mcagent_d in /proc/[0-9]*; do
+			if mcagent_has_uuid "${mcagent_d#/proc/}"; then
+				mcagent_pid=${mcagent_d#/proc/}
+				break
+			fi
+		done
+	fi
+	if [ -z "$mcagent_pid" ]; then
+		printf '%s fail ENOENT\n' "$mcagent_id"
+		return 0
+	fi
+	mcagent_s=$(awk -v want="$((mcagent_r / 1024))" '
+		/^[0-9a-f]+-[0-9a-f]+ / { perms = $2; size = -1; next }
+		$1 == "Size:" { size = $2; next }
+		$1 == "Rss:" && size == want && perms ~ /^rw/ && perms !~ /x/ { n++; rss = $2 * 1024 }
+		END { if (n == 1) print rss }
+	' "/proc/$mcagent_pid/smaps" 2>/dev/null)
+	if [ -n "$mcagent_s" ]; then
+		printf '%s ok %s %s\n' "$mcagent_id" "$mcagent_s" "$mcagent_pid"
+	else
+		printf '%s fail ENODATA\n' "$mcagent_id"
 	fi
 }
 

@@ -33,6 +33,10 @@ void mc_op_tgt(const struct mc_agent_req *req);
 void mc_op_copy_image(const struct mc_agent_req *req);
 void mc_op_rebase_image(const struct mc_agent_req *req);
 void mc_op_image_info(const struct mc_agent_req *req);
+void mc_op_mem_sample(const struct mc_agent_req *req);
+void mc_op_mem_rss(const struct mc_agent_req *req);
+void mc_op_bw_sink(const struct mc_agent_req *req);
+void mc_op_bw_send(const struct mc_agent_req *req);
 
 /* Facts the agent adds to a --no-virt gathering (qemu.conf, read on this host). */
 void mc_agent_gather_extra(struct mc_host_facts *h);

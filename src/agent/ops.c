@@ -149,6 +149,23 @@ static const struct mc_agent_op ops[_MC_OP_MAX] = {
                            .min_args = 1,
                            .c = mc_op_image_info,
                            .sh = "mcagent_image_info" },
+    [MC_OP_MEM_SAMPLE] = { .name = "mem-sample",
+                           .args = "UUID RAM_BYTES DURATION_MS INTERVAL_MS SAMPLES [NAME]",
+                           .min_args = 5,
+                           .c = mc_op_mem_sample },
+    [MC_OP_MEM_RSS] = { .name = "mem-rss",
+                        .args = "UUID RAM_BYTES [NAME]",
+                        .min_args = 2,
+                        .c = mc_op_mem_rss,
+                        .sh = "mcagent_mem_rss" },
+    [MC_OP_BW_SINK] = { .name = "bw-sink",
+                        .args = "ADDRESS PORT_MIN PORT_MAX ACCEPT_MS MAX_MS",
+                        .min_args = 5,
+                        .c = mc_op_bw_sink },
+    [MC_OP_BW_SEND] = { .name = "bw-send",
+                        .args = "HOST PORT DURATION_MS",
+                        .min_args = 3,
+                        .c = mc_op_bw_send },
 };
 
 static const char *const reply_names[_MC_REPLY_MAX] = {

@@ -25,6 +25,7 @@
 #include "network/network.h"
 #include "os/os.h"
 #include "pair.h"
+#include "predict.h"
 #include "hosts/session.h"
 #include "storage/storage.h"
 #include "util/cleanup.h"
@@ -947,12 +948,28 @@ int mc_gather_pair(struct mc_host *src, struct mc_host *dst, const struct mc_pai
         ep->src_path = mc_xstrdup(vm->emulator);
         mc_strv_add(&ep->candidates, vm->emulator);
     }
+    /* check --predict: the source's measurement runs while the probes do (gather/predict.h). */
+    struct mc_predict_job *pj = NULL;
+    if (o->check && o->check->predict_ms > 0 && !o->check->offline) {
+        _cleanup_error_ struct mc_error perr = { 0 };
+        if (mc_predict_begin(src, dst, vm, o->check->predict_ms, timeout, &pj, &perr) < 0) {
+            rel->predict.probe = MC_PROBE_ERROR;
+            rel->predict.detail = mc_xstrdup(perr.message);
+        }
+    }
     if (o->probes) {
         double tp = mc_now();
         rel->live = true;
         live_probes(src, dst, vm, rel, o->check, timeout);
         if (mc_hostset_options(src->set)->verbose > 0)
             fprintf(stderr, "migcheck: debug: live probes in %.3f s\n", mc_now() - tp);
+    }
+    if (pj) {
+        double tp = mc_now();
+        mc_predict_end(pj, rel->dst_name.name, &rel->predict);
+        if (mc_hostset_options(src->set)->verbose > 0)
+            fprintf(stderr, "migcheck: debug: prediction's measurements done %.3f s later\n",
+                    mc_now() - tp);
     }
     *ret_rel = rel;
     return 0;

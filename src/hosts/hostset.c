@@ -541,6 +541,65 @@ int mc_host_reconnect(struct mc_host *h, struct mc_error *reterr)
     return 0;
 }
 
+int mc_host_open_channel(struct mc_host *h, struct mc_session *ret, struct mc_error *reterr)
+{
+    *ret = (struct mc_session){ .in_fd = -1, .out_fd = -1, .err_fd = -1 };
+    if (!h->sess_up || !h->set->control_dir)
+        return mc_error_set(reterr, -ENOTCONN, "'%s' is not connected", h->spec.label);
+    struct mc_session_opts so = {
+        .host = &h->spec,
+        .control_dir = h->set->control_dir,
+        .remote_command = h->set->o.remote_command,
+        .timeout_ms = h->set->o.timeout_ms,
+    };
+    ret->label = mc_xstrdup(h->spec.label);
+    int r = mc_session_start(ret, &so, reterr);
+    if (r < 0) {
+        free(ret->label);
+        ret->label = NULL;
+    }
+    return r;
+}
+
+unsigned mc_host_channel_send(struct mc_session *ch, enum mc_op op, const char *const *args)
+{
+    if (mc_agent_op(op)->mutates)
+        return 0;
+    return mc_session_send(ch, op, args);
+}
+
+int mc_host_channel_recv(struct mc_session *ch, unsigned id, int timeout_ms, struct mc_answer *ret,
+                         struct mc_error *reterr)
+{
+    if (id == 0)
+        return mc_error_set(reterr, -EPERM, "a channel never changes '%s'",
+                            ch->label ? ch->label : "?");
+    char **w = NULL;
+    int r = mc_session_recv(ch, id, timeout_ms, &w, reterr);
+    if (r < 0)
+        return r;
+    ret->words = w;
+    ret->fields = w + 1;
+    ret->status = mc_enum_from_name(&mc_reply_names, w[0]);
+    if (ret->status < 0)
+        ret->status = -1;
+    return 0;
+}
+
+int mc_host_channel_call(struct mc_session *ch, enum mc_op op, const char *const *args,
+                         int timeout_ms, struct mc_answer *ret, struct mc_error *reterr)
+{
+    return mc_host_channel_recv(ch, mc_host_channel_send(ch, op, args), timeout_ms, ret, reterr);
+}
+
+void mc_host_channel_close(struct mc_session *ch)
+{
+    if (ch->pid > 0 || ch->in_fd >= 0)
+        mc_session_close(ch);
+    free(ch->label);
+    ch->label = NULL;
+}
+
 const char *mc_host_agent_label(const struct mc_host *h, char *buf, size_t len)
 {
     if (!h->sess.kind)

@@ -127,6 +127,20 @@ int mc_host_tcp_connect(struct mc_host *h, const char *host, int port, int timeo
  * (a daemon restarted, a link came back). The facts are kept. -errno when it stays unreachable.
  */
 int mc_host_reconnect(struct mc_host *h, struct mc_error *reterr);
+/*
+ * A second agent session to an open host over the same ssh connection (no new handshake), for
+ * an operation that answers only after a while (check --predict watches the guest for
+ * seconds), so that the host's own session stays free for the other probes. For operations
+ * that do not change the host (mutating ones are refused). mc_host_channel_close ends it.
+ */
+int mc_host_open_channel(struct mc_host *h, struct mc_session *ret, struct mc_error *reterr);
+int mc_host_channel_call(struct mc_session *ch, enum mc_op op, const char *const *args,
+                         int timeout_ms, struct mc_answer *ret, struct mc_error *reterr);
+unsigned mc_host_channel_send(struct mc_session *ch, enum mc_op op, const char *const *args);
+int mc_host_channel_recv(struct mc_session *ch, unsigned id, int timeout_ms, struct mc_answer *ret,
+                         struct mc_error *reterr);
+void mc_host_channel_close(struct mc_session *ch);
+
 /* "migcheck 0.1.0", "sh", "unreachable". */
 const char *mc_host_agent_label(const struct mc_host *h, char *buf, size_t len);
 /*

@@ -59,6 +59,25 @@ int mc_vm_gather_add(virConnectPtr conn, const char *name, struct mc_host_facts 
 /* Add every domain of the host, running or not, in libvirt's order. Area "vm". */
 void mc_vm_gather_all(virConnectPtr conn, struct mc_host_facts *h);
 
+/*
+ * Measure on the source's libvirt what a convergence prediction needs of the domain with this
+ * UUID (checker/predict.h): memory, downtime and speed limits, vCPU time, and libvirt's
+ * dirty-rate calculation for each window (seconds, one after the other). Sets f->probe;
+ * failures are recorded in f.
+ */
+struct mc_predict_facts;
+void mc_virt_predict_measure(virConnectPtr conn, const char *uuid, const int *windows,
+                             size_t n_windows, struct mc_predict_facts *f);
+/*
+ * How long libvirt on this host takes to start a domain like vm's (its virt type, arch and
+ * machine family; 16 MiB, no devices) paused, in microseconds, as it does for an incoming
+ * migration; the domain ("migcheck-probe-<random>") is destroyed at once, and libvirt destroys
+ * it itself should migcheck die (VIR_DOMAIN_START_AUTODESTROY). 0 when it cannot start one.
+ */
+int64_t mc_virt_start_probe_us(virConnectPtr conn, const struct mc_vm_facts *vm);
+/* The quickest of three cheap libvirt calls, in microseconds (0 when they fail). */
+int64_t mc_virt_rtt_us(virConnectPtr conn);
+
 /* What the sh probe must collect for mc_virt_gather() on a remote host. */
 extern mc_probe_spec mc_virt_probe_spec;
 

@@ -42,10 +42,11 @@ def text(root):
 
 
 def scrub_machine(host):
-    """Drop this build machine's sandbox mount: an artefact of where the lab ran, not a fact of
-    the lab hosts."""
+    """Drop this build machine's sandbox mounts (and the lab sandbox's, tests/lab/sandbox): an
+    artefact of where the lab ran, not a fact of the lab hosts."""
     for m in list(host.findall("mount")):
-        if m.get("target", "").startswith("/mnt/sandboxing"):
+        t = m.get("target", "")
+        if t.startswith("/mnt/sandboxing") or t.startswith("/tmp/migcheck-sandbox-"):
             host.remove(m)
 
 
@@ -855,6 +856,64 @@ def _(s, d, p, c):
 
 # ---- bad input --------------------------------------------------------------------------------
 
+
+# ---- the convergence prediction (check --predict) -------------------------------------------
+# lab-predict: `migcheck --predict --bandwidth 32 --save-facts DIR lab-a lab-b predict-nfs`, the
+# lab's Linux guest dirtying 8 MiB/s of a 64 MiB working set (labctl define-vm lab-a
+# predict-nfs --disk nfs --dirty-rate 8 --start). The measurement is replayed with other
+# migration options: the model runs offline on the recorded pair facts.
+
+@case("predict-converges", "the recorded prediction: the guest dirties about 8 MiB/s, the "
+      "migration may send 32 MiB/s: migration.convergence PASS with the time, iterations and "
+      "downtime bound", recording="lab-predict", args="--bandwidth 32", pair=True)
+def _(s, d, p, c):
+    pass
+
+
+@case("predict-does-not-converge", "the same measurement with the migration limited to "
+      "4 MiB/s, half the dirty rate: migration.convergence FAIL, with the bandwidth, downtime "
+      "limit, post-copy and pause that would finish it", recording="lab-predict",
+      args="--bandwidth 4", pair=True)
+def _(s, d, p, c):
+    pass
+
+
+@case("predict-borderline", "the same measurement at 8 MiB/s, the dirty rate itself: "
+      "migration.convergence WARN (borderline), naming the working set the watch did not see "
+      "the end of", recording="lab-predict", args="--bandwidth 8", pair=True)
+def _(s, d, p, c):
+    pass
+
+
+@case("predict-timeout-suspend", "4 MiB/s with --migration-timeout 30 --timeout-suspend: it "
+      "does not converge live, but ends by pausing the guest: WARN with the downtime that "
+      "costs", recording="lab-predict",
+      args="--bandwidth 4 --migration-timeout 30 --timeout-suspend", pair=True)
+def _(s, d, p, c):
+    pass
+
+
+@case("predict-sh-agent", "the recorded prediction as the sh agent makes it (no migcheck on "
+      "the hosts): no sampling (libvirt's dirty-rate windows only, the resident memory as the "
+      "non-zero estimate) and no bandwidth probe: migration.convergence UNKNOWN with the "
+      "reason, and what it would do if the link carries the 32 MiB/s limit",
+      recording="lab-predict", args="--bandwidth 32", pair=True)
+def _(s, d, p, c):
+    pr = p.find("predict")
+    for w in list(pr.findall("dirty")):
+        if w.get("source") == "sampled":
+            pr.remove(w)
+    pr.set("nonzero-source", "rss")
+    pr.set("nonzero-bytes", pr.get("rss-bytes"))
+    pr.set("sampling-detail", "sampling the guest's memory needs migcheck on lab-a (the sh "
+           "agent cannot)")
+    for k in ("bandwidth-path", "bandwidth-bps", "bandwidth-min-bps", "bandwidth-max-bps",
+              "bandwidth-bytes", "bandwidth-us"):
+        del pr.attrib[k]
+    pr.set("bandwidth-probe", "unsupported")
+    pr.set("bandwidth-detail", "measuring the bandwidth needs migcheck on lab-b to listen (the "
+           "sh agent cannot)")
+
 BAD = {
     "bad-dtd": ("a snapshot with a document type declaration (an entity): refused, exit 2",
                 "src.xml",
@@ -951,7 +1010,7 @@ def main():
             shutil.rmtree(os.path.join(CASES, name))
     base = {}
     for rec in ("lab-bridge-present", "lab-bridge-missing", "lab-network-missing",
-                "lab-network-present", "lab-local"):
+                "lab-network-present", "lab-local", "lab-predict"):
         base[rec] = tuple(text(x) for x in prepare(rec))
     owners = {}  # (recording, file index) -> the case holding the unedited file
     for c in CASE_LIST:

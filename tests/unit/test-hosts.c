@@ -6,6 +6,9 @@
  */
 #include <errno.h>
 #include <setjmp.h>
+#include <sys/wait.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -15,6 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
+
+extern char **environ;
 
 #include "agent/ops.h"
 #include "agent/proto.h"
@@ -404,6 +409,46 @@ static void test_agents_agree(void **state)
         free(b);
         free(a);
         free(img);
+    }
+    {
+        /* mem-rss: the QEMU of a domain found by the -uuid on its command line, and its guest
+         * RAM mapping by size. A stand-in process carries the -uuid; it has no mapping of
+         * that size. Every agent says the same. */
+        const char *uuid = "6a3e1f0c-95d4-4c1e-9a55-0d0e7f1b2c3d";
+        const char *argv[] = { "sh", "-c", "sleep 30; exit 0", "-uuid", uuid, NULL };
+        pid_t pid;
+        assert_int_equal(posix_spawnp(&pid, "sh", NULL, NULL, (char *const *)argv, environ), 0);
+        usleep(200000);
+        const char *none[] = { "00000000-0000-4000-8000-000000000000", "268435456", NULL };
+        const char *odd_size[] = { uuid, "50565120", NULL };
+        const char *bad[] = { "x;rm -rf /", "4096", NULL };
+        char *ref_none = answer(&agents[0].s, MC_OP_MEM_RSS, none);
+        char *ref_odd = answer(&agents[0].s, MC_OP_MEM_RSS, odd_size);
+        char *ref_bad = answer(&agents[0].s, MC_OP_MEM_RSS, bad);
+        assert_string_equal(ref_none, "fail ENOENT");
+        assert_string_equal(ref_odd, "fail ENODATA");
+        assert_string_equal(ref_bad, "error EINVAL");
+        for (size_t i = 1; i < nagents; i++) {
+            char *a = answer(&agents[i].s, MC_OP_MEM_RSS, none);
+            assert_string_equal(a, ref_none);
+            free(a);
+            a = answer(&agents[i].s, MC_OP_MEM_RSS, odd_size);
+            assert_string_equal(a, ref_odd);
+            free(a);
+            a = answer(&agents[i].s, MC_OP_MEM_RSS, bad);
+            assert_string_equal(a, ref_bad);
+            free(a);
+            /* The sh agent cannot sample memory or measure bandwidth: it says so. */
+            const char *ms[] = { uuid, "268435456", "400", "200", "16", NULL };
+            a = answer(&agents[i].s, MC_OP_MEM_SAMPLE, ms);
+            assert_string_equal(a, "unsupported");
+            free(a);
+        }
+        kill(pid, SIGTERM); /* our own child, by pid */
+        waitpid(pid, NULL, 0);
+        free(ref_none);
+        free(ref_odd);
+        free(ref_bad);
     }
     for (size_t i = 0; i < nagents; i++)
         mc_session_close(&agents[i].s);

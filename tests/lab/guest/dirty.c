@@ -6,7 +6,9 @@
  *   dirty_mib_s=N   dirty N MiB of guest memory per second (0 = idle)
  *   dirty_mib=M     size of the working set in MiB (default 64)
  *
- * Every 100 ms it writes one byte into each of the next N/10 MiB worth of
+ * It first fills the working set (a program's working set holds data, not zero
+ * pages, and a migration sends zero pages almost for free), then every 100 ms
+ * it writes one byte into each of the next N/10 MiB worth of
  * 4 KiB pages of its working set (wrapping around), so that N MiB of pages
  * become dirty per second, then sleeps for the rest of the tick.  It prints
  * a progress line on the console every 10 s.  Built static
@@ -88,6 +90,7 @@ int main(void)
         printf("dirty: cannot map %ld MiB: %s\n", size_mib, strerror(errno));
         return 1;
     }
+    memset(mem, 0x5a, (size_t)size_mib * MIB);
     npages = (unsigned long)size_mib * MIB / PAGE;
     per_tick = (unsigned long)rate * MIB / PAGE / (1000000000L / TICK_NS);
     if (per_tick == 0)
