@@ -184,6 +184,14 @@ for rate in $RATES; do
 			printf '%-5s %-4s %-5s | %-18s %7.2f %7.3f %6s %6s | %-10s %7s %6s %3s | %s\n' \
 				"$rate" "$cap" "$dt" "${p_out:-error}" "${p_total:-0}" "${p_dtmax:-0}" "${p_it:-0}" "$chk" \
 				"$outcome" "$tot_s" "$dt_s" "${iters:--}" "setup ${setup:--}/${p_setup:-?} s, pre-copy ${precopy:--}/${p_pre:-?} s $notes"
+			# What the prediction said and saw, for a row that is not a decided, right prediction.
+			if [[ ${p_out:-error} != converges && ${p_out:-error} != does-not-converge ]] ||
+				[[ ${p_out:-} == converges && $outcome != converged ]] ||
+				[[ ${p_out:-} == does-not-converge && $outcome == converged ]]; then
+				jq -r '.findings[] | select(.rule == "migration.convergence") |
+					"      \(.status): \(.message)\n      measured: \(.evidence)"' <<<"$pj" 2>/dev/null ||
+					printf '      no prediction: %s\n' "$(head -c 300 <<<"$pj" | tr '\n' ' ')"
+			fi
 			printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
 				"$rate" "$cap" "$dt" "${p_out:-error}" "${p_total:-0}" "${p_dtmax:-0}" "${p_it:-0}" "$chk" \
 				"$outcome" "$tot_s" "$dt_s" "${iters:-0}" "${setup:--}" "${p_setup:-0}" "${pass1:--}" \
