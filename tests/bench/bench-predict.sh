@@ -48,11 +48,11 @@ median() { sort -n | awk '{ a[NR] = $1 } END { printf "%d", a[int((NR + 1) / 2)]
 plain=() pred=()
 for _ in 1 2 3 4 5; do
 	s=$(date +%s%N)
-	"$bin" --remote-command="$bin" -q lab-a lab-b $VM >/dev/null || true
+	"$bin" --remote-command="$bin" --timeout 120 -q lab-a lab-b $VM >/dev/null || true
 	e=$(date +%s%N)
 	plain+=("$(ms "$s" "$e")")
 	s=$(date +%s%N)
-	"$bin" --remote-command="$bin" -q --predict-time 4 lab-a lab-b $VM >/dev/null || true
+	"$bin" --remote-command="$bin" --timeout 120 -q --predict-time 4 lab-a lab-b $VM >/dev/null || true
 	e=$(date +%s%N)
 	pred+=("$(ms "$s" "$e")")
 done

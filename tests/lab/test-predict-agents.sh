@@ -22,7 +22,7 @@ sleep 8
 field() { jq -r --arg k "$1" '.findings[] | select(.rule == "migration.convergence") | .[$k]'; }
 data() { jq -r --arg k "$1" '.findings[] | select(.rule == "migration.convergence") | .data[$k]'; }
 
-out=$("$M" --remote-command="$M" --format=json --rule migration.convergence --predict-time 2 \
+out=$("$M" --remote-command="$M" --timeout 120 --format=json --rule migration.convergence --predict-time 2 \
 	--bandwidth 64 lab-a lab-b $VM || true)
 st=$(field status <<<"$out")
 [[ $st == pass ]] || fail "with migcheck on both hosts: migration.convergence is '$st': $(field message <<<"$out")"
@@ -32,7 +32,7 @@ for k in total_seconds downtime_max_seconds link_bps nonzero_bytes dirty_window_
 done
 echo "ok: migcheck agents: $(field message <<<"$out")"
 
-out=$("$M" --remote-command= --format=json --rule migration.convergence --predict-time 2 \
+out=$("$M" --remote-command= --timeout 120 --format=json --rule migration.convergence --predict-time 2 \
 	--bandwidth 64 lab-a lab-b $VM || true)
 st=$(field status <<<"$out")
 ev=$(field evidence <<<"$out")
