@@ -146,8 +146,13 @@ static void *source_thread(void *arg)
     _cleanup_error_ struct mc_error cerr = { 0 };
     bool ch_up = mc_host_open_channel(j->src, &ch, &cerr) == 0;
     unsigned sid = 0;
-    /* The watch ends predict_ms after the measurement began, channel opening included. */
+    /* The watch ends predict_ms after the measurement began, channel opening included, but
+     * lasts at least three quarters of predict_ms: on a loaded host opening the channel can
+     * take seconds, and a watch cut to a few snapshots sees neither the working set nor the
+     * rate well (the curve is the measurement). */
     int duration = j->predict_ms - (int)((mc_now() - j->t0) * 1000.0);
+    if (duration < j->predict_ms * 3 / 4)
+        duration = j->predict_ms * 3 / 4;
     if (duration < 2 * SAMPLE_INTERVAL_MS)
         duration = 2 * SAMPLE_INTERVAL_MS;
     if (ch_up && j->ram > 0) {
