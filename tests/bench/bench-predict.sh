@@ -12,19 +12,21 @@
 # 2. The cost: `migcheck check` with and without --predict on the same guest (bar: at most
 #    --predict-time + 1 s more).
 #
-# Usage: bench-predict.sh [--migcheck PATH] [--quick] [grid options of predict-grid.sh]
+# Usage: bench-predict.sh [--migcheck PATH] [--quick] [--cost-only] [grid options of predict-grid.sh]
 # Needs the lab up (tests/lab/labctl up) and root. Takes about an hour on two shared cores
 # (--quick: a few minutes).
 set -euo pipefail
 here=$(dirname "$(readlink -f "$0")")
 LAB=$here/../lab/labctl
 M=$(readlink -f "$here/../../build/src/migcheck")
-grid=(--rates "0 4 12 24" --caps "16 32 64" --downtimes "100 300 1000" --timeout 30)
+grid=(--rates "0 4 12 24" --caps "16 32 64" --downtimes "100 300 1000" --timeout 45)
 extra=()
+cost_only=0
 while (($#)); do
 	case $1 in
 	--migcheck) M=$(readlink -f "$2"); shift 2 ;;
-	--quick) grid=(--rates "0 16" --caps "16 64" --downtimes "300" --timeout 20); shift ;;
+	--quick) grid=(--rates "0 16" --caps "16 64" --downtimes "300" --timeout 45); shift ;;
+	--cost-only) cost_only=1; shift ;;
 	*) extra+=("$1"); shift ;;
 	esac
 done
@@ -36,10 +38,11 @@ chmod 755 "$bin"
 VM=bench-predict
 trap 'rm -f "$bin"; "$LAB" undefine-vm lab-a $VM >/dev/null 2>&1 || true' EXIT
 
-echo "== prediction against outcome"
-"$here/../lab/predict-grid.sh" --migcheck "$bin" "${grid[@]}" "${extra[@]}"
-
-echo
+if ((!cost_only)); then
+	echo "== prediction against outcome"
+	"$here/../lab/predict-grid.sh" --migcheck "$bin" "${grid[@]}" "${extra[@]}"
+	echo
+fi
 echo "== what --predict adds to a check (guest dirtying 8 MiB/s, --predict-time 4)"
 "$LAB" define-vm lab-a $VM --disk nfs --dirty-rate 8 --start >/dev/null
 sleep 8
