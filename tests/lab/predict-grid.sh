@@ -123,15 +123,26 @@ printf '%-5s %-4s %-5s | %-18s %7s %7s %6s %6s | %-10s %7s %6s %3s | %s\n' \
 for rate in "${order[@]}"; do
 	vm=pg-$rate
 	"$LABCTL" undefine-vm lab-a "$vm" >/dev/null 2>&1 || true
-	"$LABCTL" define-vm lab-a "$vm" --disk nfs --mem "$MEM" --dirty-rate "$rate" \
-		--dirty-mib "$DIRTY_MIB" --start >/dev/null
+	if ! "$LABCTL" define-vm lab-a "$vm" --disk nfs --mem "$MEM" --dirty-rate "$rate" \
+		--dirty-mib "$DIRTY_MIB" --start >/dev/null; then
+		log "$vm: labctl define-vm failed"
+		failures=$((failures + 1))
+		continue
+	fi
 	loc=lab-a
 	settle "$loc" "$vm" 0 0 boot >/dev/null || { failures=$((failures + 1)); continue; }
 	for point in ${points[$rate]}; do
 		cap=${point%%:*} dt=${point#*:}
 		{
 			dst=$(other "$loc")
-			timeout 60 virsh -q -c "$(uri "$loc")" migrate-setmaxdowntime "$vm" --downtime "$dt" >/dev/null
+			# Every step of a run is bounded and a failed step is a failed run, said so (set -e
+			# would end the whole grid without a word).
+			if ! timeout 180 virsh -q -c "$(uri "$loc")" migrate-setmaxdowntime "$vm" --downtime "$dt" >/dev/null; then
+				log "$vm: setting the downtime limit on $loc failed or took over 180 s"
+				printf '%s\t%s\t%s\terror\t0\t0\t0\t0\tfailed\n' "$rate" "$cap" "$dt" >>"$rows"
+				failures=$((failures + 1))
+				continue
+			fi
 			# Predict.
 			t0=$(now)
 			# --timeout 120: on a loaded machine opening a host can take longer than the default 30 s.
