@@ -11,9 +11,9 @@
 #include "util/xalloc.h"
 
 const struct mc_render_area mc_render_areas[] = {
-    { "host", "Hosts" },          { "vm", "Domain" },        { "cpu", "CPU" },
-    { "virt", "Hypervisor" },     { "os", "Host OS" },       { "storage", "Storage" },
-    { "net", "Network" },         { "migration", "Migration" }, { "site", "Site policy" },
+    { "host", "Hosts" },      { "vm", "Domain" },           { "cpu", "CPU" },
+    { "virt", "Hypervisor" }, { "os", "Host OS" },          { "storage", "Storage" },
+    { "net", "Network" },     { "migration", "Migration" }, { "site", "Site policy" },
     { NULL, NULL },
 };
 
