@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "checker/pair.h"
+#include "util/random.h"
 #include "util/spawn.h"
 #include "util/xalloc.h"
 #include "virt.h"
@@ -117,19 +118,13 @@ int64_t mc_virt_start_probe_us(virConnectPtr conn, const struct mc_vm_facts *vm)
         machine = "q35";
     else if (strcmp(arch, "x86_64") != 0 && strcmp(arch, "i686") != 0)
         machine = vm && word_ok(vm->machine) ? vm->machine : "virt";
-    unsigned char rnd[4] = { 0 };
-    FILE *u = fopen("/dev/urandom", "re");
-    if (u) {
-        if (fread(rnd, 1, sizeof(rnd), u) != sizeof(rnd))
-            memset(rnd, 0, sizeof(rnd));
-        fclose(u);
-    }
+    _cleanup_free_ char *rnd = mc_random_hex(4);
     _cleanup_free_ char *xml =
-        mc_xasprintf("<domain type='%s'><name>migcheck-probe-%02x%02x%02x%02x</name>"
+        mc_xasprintf("<domain type='%s'><name>migcheck-probe-%s</name>"
                      "<memory unit='MiB'>16</memory><vcpu>1</vcpu>"
                      "<os><type arch='%s' machine='%s'>hvm</type></os>"
                      "<devices><memballoon model='none'/></devices></domain>",
-                     type, rnd[0], rnd[1], rnd[2], rnd[3], arch, machine);
+                     type, rnd, arch, machine);
     double t = mc_now();
     virDomainPtr dom =
         virDomainCreateXML(conn, xml, VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_AUTODESTROY);
