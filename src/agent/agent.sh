@@ -898,6 +898,9 @@ mcagent_rebase_image() {
 	else
 		mcagent_firstline "$mcagent_o"
 		printf '%s fail EIO %s\n' "$mcagent_id" "$mcagent_w"
+	fi
+}
+
 # mem-rss <uuid> <ram-bytes> [<name>]: the resident part of the guest RAM mapping (read-write,
 # not executable, exactly ram-bytes) of the QEMU whose command line has -uuid <uuid> (libvirt's
 # pid file of domain <name> first, else every process): "ok RSS_BYTES PID", or fail ENOENT (no

@@ -66,10 +66,10 @@ enum mc_op {
     MC_OP_IMAGE_INFO,        /* PATH|URL -> ok JSON: qemu-img info --backing-chain */
     MC_OP_QEMU_OPEN,         /* JSON r|rw EMULATOR UID GID: QEMU's block layer opens the image
                                 options JSON as uid:gid -> ok TOOL | fail TOOL EXIT TEXT */
-    MC_OP_MEM_SAMPLE,   /* UUID RAM DURATION_MS INTERVAL_MS SAMPLES: the guest's pages, watched */
-    MC_OP_MEM_RSS,      /* UUID RAM -> ok RSS PID: the resident part of the guest's RAM */
-    MC_OP_BW_SINK,      /* BIND PMIN PMAX ACCEPT_MS MAX_MS -> listening PORT, then ok BYTES ... */
-    MC_OP_BW_SEND,      /* HOST PORT DURATION_MS -> ok BYTES SECONDS ADDRESS */
+    MC_OP_MEM_SAMPLE, /* UUID RAM DURATION_MS INTERVAL_MS SAMPLES: the guest's pages, watched */
+    MC_OP_MEM_RSS,    /* UUID RAM -> ok RSS PID: the resident part of the guest's RAM */
+    MC_OP_BW_SINK,    /* BIND PMIN PMAX ACCEPT_MS MAX_MS -> listening PORT, then ok BYTES ... */
+    MC_OP_BW_SEND,    /* HOST PORT DURATION_MS -> ok BYTES SECONDS ADDRESS */
     _MC_OP_MAX,
 };
 
