@@ -60,6 +60,7 @@ struct sim_opts {
     double dirty_scale, bw_scale, phase;
     double postcopy_after; /* switch to post-copy at the first sync after this time; <0: never */
     double pause_at;       /* pause the guest at this time; <0: never */
+    double abort_at;       /* abort the migration at this time; <0: never */
     double dirty_cap;      /* the working set is no more than this (bytes); 0: the curve's */
 };
 
@@ -183,6 +184,10 @@ static void simulate(const struct mc_converge_in *in, const struct sim_opts *o,
         t += used;
         if (!paused)
             tau += used * throttle_factor(in, throttle);
+        if (o->abort_at >= 0 && t >= o->abort_at) {
+            ret->timed_out = true; /* aborted: not finished, the guest stays on the source */
+            break;
+        }
         if (!paused && o->pause_at >= 0 && t >= o->pause_at) {
             paused = true;
             t_pause = t;
@@ -254,6 +259,7 @@ static struct sim_opts plain_opts(const struct mc_converge_in *in, double ds, do
         .phase = phase,
         .postcopy_after = -1,
         .pause_at = -1,
+        .abort_at = -1,
     };
     /* The timeout runs from the start of the migration call, setup included. */
     double at = in->timeout - in->setup > 0 ? in->timeout - in->setup : 0;
@@ -261,6 +267,8 @@ static struct sim_opts plain_opts(const struct mc_converge_in *in, double ds, do
         o.pause_at = at;
     if (in->timeout > 0 && in->timeout_action == MC_FALLBACK_POSTCOPY && in->postcopy)
         o.postcopy_after = at;
+    if (in->timeout > 0 && in->timeout_action == MC_FALLBACK_ABORT)
+        o.abort_at = at;
     return o;
 }
 
@@ -462,6 +470,7 @@ int mc_converge_predict(const struct mc_converge_in *in, struct mc_converge_resu
         /* Post-copy after the first pass. */
         struct sim_opts po = plain_opts(in, 1.0, 1.0, 0.5);
         po.pause_at = -1;
+        po.abort_at = -1;
         po.postcopy_after = 0;
         struct mc_converge_run first;
         simulate(in, &po, &first);
@@ -471,6 +480,7 @@ int mc_converge_predict(const struct mc_converge_in *in, struct mc_converge_resu
         double pass1 = in->nonzero_bytes / ret->bandwidth;
         struct sim_opts so = plain_opts(in, 1.0, 1.0, 0.5);
         so.postcopy_after = -1;
+        so.abort_at = -1;
         so.pause_at = in->timeout > 0 ? (in->timeout - in->setup > 0 ? in->timeout - in->setup : 0)
                                       : ceil(pass1 * 1.5 + 1.0);
         simulate(in, &so, &ret->suspend);

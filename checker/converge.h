@@ -54,6 +54,7 @@ enum mc_timeout_fallback {
     MC_FALLBACK_NONE,     /* pre-copy goes on for ever (virsh migrate without --timeout) */
     MC_FALLBACK_SUSPEND,  /* pause the guest and finish as a non-live migration */
     MC_FALLBACK_POSTCOPY, /* switch to post-copy */
+    MC_FALLBACK_ABORT,    /* abort the migration: the guest stays on the source */
 };
 
 struct mc_converge_in {

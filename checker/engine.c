@@ -123,6 +123,22 @@ void mc_finding_add_text(struct mc_finding *f, const char *key, const char *v)
     d->text = mc_xstrdup(v ? v : "");
 }
 
+const struct mc_datum *mc_finding_datum(const struct mc_finding *f, const char *key)
+{
+    for (size_t i = 0; f && i < f->n_data; i++)
+        if (strcmp(f->data[i].key, key) == 0)
+            return &f->data[i];
+    return NULL;
+}
+
+const struct mc_finding *mc_report_finding(const struct mc_report *r, const char *rule)
+{
+    for (size_t i = 0; r && i < r->findings.n; i++)
+        if (r->findings.items[i].rule && strcmp(r->findings.items[i].rule, rule) == 0)
+            return &r->findings.items[i];
+    return NULL;
+}
+
 void mc_finding_free_fields(struct mc_finding *f)
 {
     free(f->subject);

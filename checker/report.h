@@ -151,6 +151,8 @@ void mc_finding_set_evidence(struct mc_finding *f, const char *fmt, ...)
 void mc_finding_set_fix(struct mc_finding *f, enum mc_fix fix); /* MC_FIX_NONE: no fix */
 void mc_finding_add_number(struct mc_finding *f, const char *key, double v, int decimals);
 void mc_finding_add_text(struct mc_finding *f, const char *key, const char *v);
+/* The datum of f called key, or NULL. */
+const struct mc_datum *mc_finding_datum(const struct mc_finding *f, const char *key);
 /* Free what a finding holds (not the finding itself). */
 void mc_finding_free_fields(struct mc_finding *f);
 void mc_findings_clear(struct mc_findings *f);
@@ -211,5 +213,7 @@ struct mc_engine_opts {
 /* Run every rule on the pair and fill the report (verdict, exit code, counts). */
 void mc_engine_run(const struct mc_engine_opts *o, const struct mc_pair *p, struct mc_report *ret);
 void mc_report_clear(struct mc_report *r);
+/* The first finding of rule in r, or NULL. */
+const struct mc_finding *mc_report_finding(const struct mc_report *r, const char *rule);
 /* The area of a rule id: the text before the first dot ("storage"). */
 const char *mc_rule_area(const char *id, char buf[static 32]);

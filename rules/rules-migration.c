@@ -156,15 +156,23 @@ static void remedies(struct mc_finding *f, const struct mc_converge_in *in,
     }
     if (r->need_downtime > 0) {
         if (r->need_downtime < 10)
-            mc_buf_printf(&b, "%sa downtime limit of %.0f ms (virsh migrate-setmaxdowntime)",
-                          b.len ? ", or " : "", ceil(r->need_downtime * 1000));
+            mc_buf_printf(&b,
+                          "%sa downtime limit of %.0f ms (--downtime-limit %.0f; virsh "
+                          "migrate-setmaxdowntime)",
+                          b.len ? ", or " : "", ceil(r->need_downtime * 1000),
+                          ceil(r->need_downtime * 1000));
         else
-            mc_buf_printf(&b, "%sa downtime limit of %.0f s (virsh migrate-setmaxdowntime)",
-                          b.len ? ", or " : "", ceil(r->need_downtime));
+            mc_buf_printf(&b,
+                          "%sa downtime limit of %.0f s (--downtime-limit %.0f; virsh "
+                          "migrate-setmaxdowntime)",
+                          b.len ? ", or " : "", ceil(r->need_downtime),
+                          ceil(r->need_downtime) * 1000);
     }
     if (r->ac_converges) {
         fmt_secs(x, sizeof(x), r->ac.total);
-        mc_buf_printf(&b, "%sauto-converge (about %s, throttling the guest's vCPUs to %.0f %%)",
+        mc_buf_printf(&b,
+                      "%sauto-converge (--auto-converge: about %s, throttling the guest's "
+                      "vCPUs to %.0f %%)",
                       b.len ? ", or " : "", x, r->ac.throttle);
         if (!fix)
             fix = MC_FIX_AUTO_CONVERGE;
@@ -172,9 +180,10 @@ static void remedies(struct mc_finding *f, const struct mc_converge_in *in,
     if (r->pc_possible) {
         fmt_secs(x, sizeof(x), r->pc.total);
         mc_buf_printf(&b,
-                      "%spost-copy after the first pass (about %s; the guest runs on the "
-                      "destination while its memory follows, and a failure then loses it)",
-                      b.len ? ", or " : "", x);
+                      "%spost-copy after the first pass (--migration-timeout %.0f "
+                      "--timeout-postcopy: about %s; the guest runs on the destination while its "
+                      "memory follows, and a failure then loses it)",
+                      b.len ? ", or " : "", ceil(r->pc.precopy + in->setup), x);
     }
     if (r->suspend.finished) {
         /* virsh's timeout runs from the migration call, libvirt's setup included. */
@@ -182,8 +191,9 @@ static void remedies(struct mc_finding *f, const struct mc_converge_in *in,
         fmt_secs(y, sizeof(y), r->suspend.downtime);
         mc_buf_printf(&b,
                       "%spausing the guest after %.0f s and finishing as a non-live migration "
-                      "(virsh migrate --timeout %.0f --timeout-suspend: about %s of downtime)",
-                      b.len ? ", or " : "", after, after, y);
+                      "(--migration-timeout %.0f --timeout-suspend, virsh migrate --timeout %.0f "
+                      "--timeout-suspend: about %s of downtime)",
+                      b.len ? ", or " : "", after, after, after, y);
         if (!fix)
             fix = MC_FIX_TIMEOUT_SUSPEND;
     }
@@ -314,6 +324,13 @@ RULE_FN(rule_migration_convergence)
                                                                   : "is paused and finishes "
                                                                     "non-live",
                         tot, d2);
+        } else if (res.nominal.timed_out) {
+            /* --timeout-abort: the timeout ends it, without the guest moving. */
+            x = mc_emit(out, r, MC_PROBLEM, name,
+                        "does not converge: the guest dirties %s and the migration sends %s; "
+                        "with a downtime limit of %.0f ms pre-copy does not finish within the "
+                        "migration timeout (%.0f s), and the migration is aborted there",
+                        dr, bw, in.downtime_limit * 1000, in.timeout);
         } else {
             x = mc_emit(out, r, MC_PROBLEM, name,
                         "does not converge: the guest dirties %s and the migration sends %s; "

@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* virsh migrate's flags shared by check and migrate (cli-migration.h). */
+/* virsh migrate's flags and tuning options shared by check and migrate (cli-migration.h). */
 #include "cli-migration.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <stdlib.h>
 
 enum {
     OPT_LIVE = MC_OPT_FIRST_SHARED,
@@ -13,7 +17,19 @@ enum {
     OPT_PROTOCOL,
     OPT_ATTACH,
     OPT_FLATTEN,
+    OPT_BANDWIDTH = MC_OPT_FIRST_SHARED + 0x21,
+    OPT_DOWNTIME_LIMIT,
+    OPT_AUTO_CONVERGE,
+    OPT_POSTCOPY,
+    OPT_COMPRESSED,
+    OPT_PARALLEL,
+    OPT_TIMEOUT_SUSPEND,
+    OPT_TIMEOUT_POSTCOPY,
+    OPT_TIMEOUT_ABORT,
+    OPT_PREDICT_TIME,
 };
+static_assert((int)OPT_PREDICT_TIME < (int)MC_OPT_FIRST_VERB_OPT,
+              "shared codes stay below the verbs'");
 
 static const char *const protocol_values[] = { "nfs", "iscsi", NULL };
 static const char *const attach_values[] = { "pool", "network", NULL };
@@ -90,6 +106,123 @@ int mc_migration_flags_check(const struct mc_migration_flags *f)
                      f->copy_storage_inc ? "-inc" : "");
         return -1;
     }
+    return 0;
+}
+
+const struct mc_opt mc_tuning_opts[] = {
+    { "bandwidth", required_argument, OPT_BANDWIDTH, "MiB/s",
+      "the migration's bandwidth limit (VIR_MIGRATE_PARAM_BANDWIDTH; default: the domain's "
+      "own limit)",
+      NULL, false },
+    { "downtime-limit", required_argument, OPT_DOWNTIME_LIMIT, "MS",
+      "the longest pause of the guest QEMU may choose for the switch-over "
+      "(virDomainMigrateSetMaxDowntime, virsh migrate-setmaxdowntime; default: the domain's, "
+      "QEMU's 300 ms)",
+      NULL, false },
+    { "auto-converge", no_argument, OPT_AUTO_CONVERGE, NULL,
+      "QEMU throttles the guest's vCPUs when memory does not converge (virsh --auto-converge)",
+      NULL, false },
+    { "postcopy", no_argument, OPT_POSTCOPY, NULL,
+      "post-copy is allowed (virsh --postcopy; a failure during post-copy loses the guest)", NULL,
+      false },
+    { "compressed", no_argument, OPT_COMPRESSED, NULL,
+      "compress the migration stream (virsh --compressed)", NULL, false },
+    { "parallel-connections", required_argument, OPT_PARALLEL, "N",
+      "migrate memory over N connections (virsh --parallel --parallel-connections)", NULL, false },
+    { "migration-timeout", required_argument, MC_OPT_MIGRATION_TIMEOUT, "SECONDS",
+      "after this long, end pre-copy by the timeout action: --timeout-suspend (the default), "
+      "--timeout-postcopy or --timeout-abort (virsh migrate --timeout)",
+      NULL, false },
+    { "timeout-suspend", no_argument, OPT_TIMEOUT_SUSPEND, NULL,
+      "at the migration timeout, pause the guest and finish as a non-live migration", NULL, false },
+    { "timeout-postcopy", no_argument, OPT_TIMEOUT_POSTCOPY, NULL,
+      "at the migration timeout, switch to post-copy (implies --postcopy)", NULL, false },
+    { "timeout-abort", no_argument, OPT_TIMEOUT_ABORT, NULL,
+      "at the migration timeout, abort: the guest stays on the source", NULL, false },
+    { "predict-time", required_argument, OPT_PREDICT_TIME, "SECONDS",
+      "how long the convergence prediction watches the guest (default 4)", NULL, false },
+    { 0 },
+};
+
+static int parse_num(const char *opt, const char *arg, long lo, long hi, long *ret)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(arg, &end, 10);
+    if (!*arg || *end || errno || v < lo || v > hi) {
+        mc_log_error("invalid --%s '%s': expected a number from %ld to %ld", opt, arg, lo, hi);
+        return -1;
+    }
+    *ret = v;
+    return 0;
+}
+
+int mc_tuning_option(int c, const char *arg, struct mc_tuning_flags *f)
+{
+    struct mc_migration_opts *m = &f->m;
+    long v;
+    switch (c) {
+    case OPT_BANDWIDTH:
+        /* libvirt takes MiB/s as an unsigned long; QEMU's limit is bytes/s in an int64. */
+        if (parse_num("bandwidth", arg, 1, 1L << 30, &v) < 0)
+            return -1;
+        m->bandwidth_mib = v;
+        return 1;
+    case OPT_DOWNTIME_LIMIT:
+        /* QEMU refuses a downtime-limit above 2000 s. */
+        if (parse_num("downtime-limit", arg, 1, 2000000, &v) < 0)
+            return -1;
+        m->downtime_ms = v;
+        return 1;
+    case OPT_AUTO_CONVERGE:
+        m->auto_converge = true;
+        return 1;
+    case OPT_POSTCOPY:
+        m->postcopy = true;
+        return 1;
+    case OPT_COMPRESSED:
+        m->compressed = true;
+        return 1;
+    case OPT_PARALLEL:
+        if (parse_num("parallel-connections", arg, 1, 255, &v) < 0)
+            return -1;
+        m->parallel = (int)v;
+        return 1;
+    case MC_OPT_MIGRATION_TIMEOUT:
+        if (parse_num("migration-timeout", arg, 1, 86400, &v) < 0)
+            return -1;
+        m->timeout_s = v;
+        return 1;
+    case OPT_TIMEOUT_SUSPEND:
+        m->timeout_action = MC_FALLBACK_SUSPEND;
+        return 1;
+    case OPT_TIMEOUT_POSTCOPY:
+        m->timeout_action = MC_FALLBACK_POSTCOPY;
+        return 1;
+    case OPT_TIMEOUT_ABORT:
+        m->timeout_action = MC_FALLBACK_ABORT;
+        return 1;
+    case OPT_PREDICT_TIME:
+        if (parse_num("predict-time", arg, 1, 60, &v) < 0)
+            return -1;
+        f->predict_ms = (int)v * 1000;
+        return 1;
+    }
+    return 0;
+}
+
+int mc_tuning_check(struct mc_tuning_flags *f)
+{
+    struct mc_migration_opts *m = &f->m;
+    if (m->timeout_action != MC_FALLBACK_NONE && !m->timeout_s) {
+        mc_log_error("--timeout-suspend, --timeout-postcopy and --timeout-abort need "
+                     "--migration-timeout");
+        return -1;
+    }
+    if (m->timeout_s && m->timeout_action == MC_FALLBACK_NONE)
+        m->timeout_action = MC_FALLBACK_SUSPEND; /* virsh's default action */
+    if (m->timeout_action == MC_FALLBACK_POSTCOPY)
+        m->postcopy = true; /* asked for by name: post-copy is what the operator wants */
     return 0;
 }
 

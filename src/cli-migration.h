@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 
+#include "checker/predict.h"
 #include "cli.h"
 #include "storage/provision.h"
 
@@ -37,6 +38,36 @@ int mc_migration_option(int c, struct mc_migration_flags *f);
  * words and -1, else 0.
  */
 int mc_migration_flags_check(const struct mc_migration_flags *f);
+
+/*
+ * How the migration runs (virsh migrate's tuning options, as check --predict and migrate both
+ * take them): --bandwidth, --downtime-limit, --auto-converge, --postcopy, --compressed,
+ * --parallel-connections, --migration-timeout with --timeout-suspend, --timeout-postcopy or
+ * --timeout-abort, and --predict-time. check predicts the migration they describe; migrate
+ * predicts it and then runs it with them. One table, one parser, one check of the
+ * combinations, so the two verbs cannot drift apart.
+ */
+struct mc_tuning_flags {
+    struct mc_migration_opts m; /* checker/predict.h: what the model and migrate read */
+    int predict_ms;             /* --predict-time (0: not given) */
+};
+
+extern const struct mc_opt mc_tuning_opts[];
+
+/* The code of --migration-timeout: migrate also takes virsh's spelling --timeout (an alias row
+ * in its own table; check's --timeout is the host timeout). */
+#define MC_OPT_MIGRATION_TIMEOUT (MC_OPT_FIRST_SHARED + 0x20)
+
+/* Handle option code c when it is one of mc_tuning_opts: 1 (handled), 0 (not ours), -1 (a bad
+ * value, message printed). */
+int mc_tuning_option(int c, const char *arg, struct mc_tuning_flags *f);
+
+/*
+ * After parsing: a timeout action needs a timeout; a timeout without an action suspends (as
+ * virsh migrate --timeout does); --timeout-postcopy implies --postcopy. -1 with a message when
+ * the options do not go together, else 0.
+ */
+int mc_tuning_check(struct mc_tuning_flags *f);
 
 /*
  * The storage to provision, as provision and migrate (--storage: provisioned, then migrated)

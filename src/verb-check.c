@@ -57,16 +57,6 @@ enum {
     OPT_UNSAFE,
     OPT_TUNNELLED,
     OPT_PREDICT,
-    OPT_PREDICT_TIME,
-    OPT_BANDWIDTH,
-    OPT_DOWNTIME_LIMIT,
-    OPT_AUTO_CONVERGE,
-    OPT_POSTCOPY,
-    OPT_PARALLEL,
-    OPT_COMPRESSED,
-    OPT_MIGRATION_TIMEOUT,
-    OPT_TIMEOUT_SUSPEND,
-    OPT_TIMEOUT_POSTCOPY,
 };
 
 const struct mc_opt verb_check_opts[] = {
@@ -122,32 +112,10 @@ const struct mc_opt verb_check_opts[] = {
       "known_hosts_verify=ignore); refused otherwise",
       NULL, false },
     { "predict", no_argument, OPT_PREDICT, NULL,
-      "predict whether the live migration converges: watch the guest, measure the link", NULL,
-      false },
-    { "predict-time", required_argument, OPT_PREDICT_TIME, "SECONDS",
-      "how long --predict watches the guest (default 4; implies --predict)", NULL, false },
-    { "bandwidth", required_argument, OPT_BANDWIDTH, "MiB/s",
-      "the migration will be limited to this bandwidth (default: the domain's limit)", NULL,
-      false },
-    { "downtime-limit", required_argument, OPT_DOWNTIME_LIMIT, "MS",
-      "the migration will allow this much downtime (default: QEMU's limit for the domain)", NULL,
-      false },
-    { "auto-converge", no_argument, OPT_AUTO_CONVERGE, NULL,
-      "the migration will throttle the guest's vCPUs when it does not converge", NULL, false },
-    { "postcopy", no_argument, OPT_POSTCOPY, NULL, "the migration may switch to post-copy", NULL,
-      false },
-    { "parallel-connections", required_argument, OPT_PARALLEL, "N",
-      "the migration will use N parallel connections", NULL, false },
-    { "compressed", no_argument, OPT_COMPRESSED, NULL, "the migration will compress memory", NULL,
-      false },
-    { "migration-timeout", required_argument, OPT_MIGRATION_TIMEOUT, "SECONDS",
-      "the migration will give up pre-copy after this long (--timeout-suspend or "
-      "--timeout-postcopy says what then)",
+      "predict whether the live migration converges: watch the guest, measure the link "
+      "(--predict-time implies it)",
       NULL, false },
-    { "timeout-suspend", no_argument, OPT_TIMEOUT_SUSPEND, NULL,
-      "at the migration timeout, pause the guest and finish as a non-live migration", NULL, false },
-    { "timeout-postcopy", no_argument, OPT_TIMEOUT_POSTCOPY, NULL,
-      "at the migration timeout, switch to post-copy", NULL, false },
+    MC_OPT_INCLUDE(mc_tuning_opts), /* --bandwidth, --downtime-limit, ...: as migrate takes them */
     { 0 },
 };
 
@@ -158,6 +126,8 @@ struct check_args {
     const char *connect; /* -c/--connect: the source */
     bool no_probe, strict, insecure_no_verify;
     struct mc_migration_flags flags; /* virsh migrate's flags (cli-migration.h) */
+    struct mc_tuning_flags tuning;   /* how the migration runs (cli-migration.h) */
+    bool predict;
     int timeout;
     struct mc_check_opts copts;
 };
@@ -168,24 +138,14 @@ static void check_args_clear(struct check_args *a)
     mc_strv_free(a->skip);
 }
 
-static int parse_long(const char *opt, const char *arg, long lo, long hi, long *ret)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(arg, &end, 10);
-    if (!*arg || *end || errno || v < lo || v > hi) {
-        mc_log_error("invalid --%s '%s': expected a number from %ld to %ld", opt, arg, lo, hi);
-        return -1;
-    }
-    *ret = v;
-    return 0;
-}
-
 static int handle(int c, const char *arg, void *userdata)
 {
     struct check_args *a = userdata;
     if (mc_migration_option(c, &a->flags))
         return 0;
+    int tr = mc_tuning_option(c, arg, &a->tuning);
+    if (tr != 0)
+        return tr > 0 ? 0 : -1;
     switch (c) {
     case OPT_SRC_FACTS:
         a->src_facts = arg;
@@ -254,58 +214,7 @@ static int handle(int c, const char *arg, void *userdata)
         return 0;
     }
     case OPT_PREDICT:
-        if (!a->copts.predict_ms)
-            a->copts.predict_ms = 4000;
-        return 0;
-    case OPT_PREDICT_TIME: {
-        long v;
-        if (parse_long("predict-time", arg, 1, 60, &v) < 0)
-            return -1;
-        a->copts.predict_ms = (int)v * 1000;
-        return 0;
-    }
-    case OPT_BANDWIDTH: {
-        long v;
-        if (parse_long("bandwidth", arg, 1, 1L << 30, &v) < 0)
-            return -1;
-        a->copts.migration.bandwidth_mib = v;
-        return 0;
-    }
-    case OPT_DOWNTIME_LIMIT: {
-        long v;
-        if (parse_long("downtime-limit", arg, 1, 2000000, &v) < 0)
-            return -1;
-        a->copts.migration.downtime_ms = v;
-        return 0;
-    }
-    case OPT_AUTO_CONVERGE:
-        a->copts.migration.auto_converge = true;
-        return 0;
-    case OPT_POSTCOPY:
-        a->copts.migration.postcopy = true;
-        return 0;
-    case OPT_PARALLEL: {
-        long v;
-        if (parse_long("parallel-connections", arg, 1, 255, &v) < 0)
-            return -1;
-        a->copts.migration.parallel = (int)v;
-        return 0;
-    }
-    case OPT_COMPRESSED:
-        a->copts.migration.compressed = true;
-        return 0;
-    case OPT_MIGRATION_TIMEOUT: {
-        long v;
-        if (parse_long("migration-timeout", arg, 1, 86400, &v) < 0)
-            return -1;
-        a->copts.migration.timeout_s = v;
-        return 0;
-    }
-    case OPT_TIMEOUT_SUSPEND:
-        a->copts.migration.timeout_action = MC_FALLBACK_SUSPEND;
-        return 0;
-    case OPT_TIMEOUT_POSTCOPY:
-        a->copts.migration.timeout_action = MC_FALLBACK_POSTCOPY;
+        a->predict = true;
         return 0;
     }
     return -1;
@@ -555,15 +464,12 @@ int verb_check(int argc, char **argv, const struct mc_global *g0)
         fprintf(stderr, "Try 'migcheck check --help'.\n");
         return MC_EXIT_USAGE;
     }
-    const struct mc_migration_opts *mo = &a.copts.migration;
-    if (mo->timeout_action != MC_FALLBACK_NONE && !mo->timeout_s) {
-        mc_log_error("--timeout-suspend and --timeout-postcopy need --migration-timeout");
+    if (mc_tuning_check(&a.tuning) < 0)
         return MC_EXIT_USAGE;
-    }
-    if (mo->timeout_action == MC_FALLBACK_POSTCOPY && !mo->postcopy) {
-        mc_log_error("--timeout-postcopy needs --postcopy");
-        return MC_EXIT_USAGE;
-    }
+    a.copts.migration = a.tuning.m;
+    /* --predict, or --predict-time (which implies it): watch the guest this long. */
+    if (a.predict || a.tuning.predict_ms)
+        a.copts.predict_ms = a.tuning.predict_ms ? a.tuning.predict_ms : 4000;
     if (a.copts.predict_ms && offline_facts && !a.pair_facts) {
         mc_log_error("--predict measures live hosts; offline, give the recorded measurements "
                      "with --pair-facts");

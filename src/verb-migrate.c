@@ -51,15 +51,7 @@ enum {
     OPT_MAP_BRIDGE,
     OPT_MAP_NETWORK,
     OPT_KEEP_SOURCE,
-    OPT_BANDWIDTH,
-    OPT_AUTO_CONVERGE,
-    OPT_POSTCOPY,
-    OPT_TIMEOUT,
-    OPT_TIMEOUT_SUSPEND,
-    OPT_TIMEOUT_POSTCOPY,
-    OPT_TIMEOUT_ABORT,
-    OPT_COMPRESSED,
-    OPT_PARALLEL,
+    OPT_NO_PREDICT,
     OPT_STALL,
     OPT_JOURNAL_DIR,
     OPT_TRANSPORT,
@@ -93,25 +85,17 @@ const struct mc_opt verb_migrate_opts[] = {
     { "keep-source", no_argument, OPT_KEEP_SOURCE, NULL,
       "keep the definition on the source (a warning when it would still autostart there)", NULL,
       false },
-    { "bandwidth", required_argument, OPT_BANDWIDTH, "MiB/s", "cap the migration's bandwidth", NULL,
-      false },
-    { "auto-converge", no_argument, OPT_AUTO_CONVERGE, NULL,
-      "let QEMU throttle the guest's vCPUs when memory does not converge", NULL, false },
-    { "postcopy", no_argument, OPT_POSTCOPY, NULL,
-      "allow post-copy (a failed post-copy can lose the guest: only when asked)", NULL, false },
-    { "timeout", required_argument, OPT_TIMEOUT, "SECONDS",
-      "after this long, take the timeout action (default: suspend)", NULL, false },
-    { "timeout-suspend", no_argument, OPT_TIMEOUT_SUSPEND, NULL,
-      "at the timeout, pause the guest and finish as a non-live migration", NULL, false },
-    { "timeout-postcopy", no_argument, OPT_TIMEOUT_POSTCOPY, NULL,
-      "at the timeout, switch to post-copy", NULL, false },
-    { "timeout-abort", no_argument, OPT_TIMEOUT_ABORT, NULL,
-      "at the timeout, abort: the guest stays on the source and everything is undone", NULL,
-      false },
-    { "compressed", no_argument, OPT_COMPRESSED, NULL, "compress the migration stream", NULL,
-      false },
-    { "parallel-connections", required_argument, OPT_PARALLEL, "N",
-      "migrate memory over N connections", NULL, false },
+    MC_OPT_INCLUDE(mc_tuning_opts), /* --bandwidth, --downtime-limit, ...: as check takes them */
+    { .name = "timeout",
+      .has_arg = required_argument,
+      .val = MC_OPT_MIGRATION_TIMEOUT,
+      .arg_name = "SECONDS",
+      .help = "virsh migrate's spelling of --migration-timeout",
+      .alias = true },
+    { "no-predict", no_argument, OPT_NO_PREDICT, NULL,
+      "do not predict the convergence before migrating (the preflight is then 4 s shorter; the "
+      "gate cannot refuse a migration that would not converge)",
+      NULL, false },
     { "stall-timeout", required_argument, OPT_STALL, "SECONDS",
       "abort when the migration makes no progress for this long (default 120)", NULL, false },
     { "journal-dir", required_argument, OPT_JOURNAL_DIR, "DIR",
@@ -141,7 +125,8 @@ struct args {
     struct mc_migrate_options o;
     struct mc_migration_flags flags; /* virsh migrate's flags (cli-migration.h) */
     struct mc_storage_flags sf;      /* --storage and how: provision, then migrate */
-    bool timeout_action_given, strict;
+    struct mc_tuning_flags tuning;   /* --bandwidth ...: how the migration runs */
+    bool no_predict, strict;
     const char *journal_dir, *transport, *remote_command, *policy;
     const char *src_facts, *dst_facts, *pair_facts;
     int host_timeout;
@@ -199,6 +184,9 @@ static int handle(int c, const char *arg, void *userdata)
     int sr = mc_storage_option(c, arg, &a->sf);
     if (sr != 0)
         return sr > 0 ? 0 : -1;
+    int tr = mc_tuning_option(c, arg, &a->tuning);
+    if (tr != 0)
+        return tr > 0 ? 0 : -1;
     switch (c) {
     case OPT_DRY_RUN:
         o->dry_run = true;
@@ -231,41 +219,8 @@ static int handle(int c, const char *arg, void *userdata)
     case OPT_KEEP_SOURCE:
         o->keep_source = true;
         return 0;
-    case OPT_BANDWIDTH:
-        if (parse_num(arg, "--bandwidth", 1, 1 << 20, &v) < 0)
-            return -1;
-        o->bandwidth_mib = (unsigned long)v;
-        return 0;
-    case OPT_AUTO_CONVERGE:
-        o->auto_converge = true;
-        return 0;
-    case OPT_POSTCOPY:
-        o->postcopy = true;
-        return 0;
-    case OPT_TIMEOUT:
-        if (parse_num(arg, "--timeout", 1, 86400, &v) < 0)
-            return -1;
-        o->timeout_s = (int)v;
-        return 0;
-    case OPT_TIMEOUT_SUSPEND:
-        o->timeout_action = MC_TIMEOUT_SUSPEND;
-        a->timeout_action_given = true;
-        return 0;
-    case OPT_TIMEOUT_POSTCOPY:
-        o->timeout_action = MC_TIMEOUT_POSTCOPY;
-        a->timeout_action_given = true;
-        return 0;
-    case OPT_TIMEOUT_ABORT:
-        o->timeout_action = MC_TIMEOUT_ABORT;
-        a->timeout_action_given = true;
-        return 0;
-    case OPT_COMPRESSED:
-        o->compressed = true;
-        return 0;
-    case OPT_PARALLEL:
-        if (parse_num(arg, "--parallel-connections", 1, 255, &v) < 0)
-            return -1;
-        o->parallel_connections = (int)v;
+    case OPT_NO_PREDICT:
+        a->no_predict = true;
         return 0;
     case OPT_STALL:
         if (parse_num(arg, "--stall-timeout", 5, 86400, &v) < 0)
@@ -516,13 +471,72 @@ static char *suggested_command(const struct args *a, const struct mc_global *g, 
     mc_buf_puts(&b, "migcheck migrate");
     if (g->format)
         mc_buf_printf(&b, " --format=%s", g->format);
-    STRV_FOREACH (o, a->argv_opts)
-        put_word(&b, *o);
+    STRV_FOREACH (o, a->argv_opts) {
+        /* An option a suggestion sets again ("--bandwidth 10" for the given --bandwidth=4):
+         * the suggestion's value only. */
+        bool replaced = false;
+        STRV_FOREACH (s, suggest) {
+            size_t l = strcspn(*s, " ");
+            if ((*s)[l] == ' ' && strncmp(*o, *s, l) == 0 && (*o)[l] == '=')
+                replaced = true;
+        }
+        if (!replaced)
+            put_word(&b, *o);
+    }
     STRV_FOREACH (s, suggest)
         mc_buf_printf(&b, " %s", *s); /* ours: options, and BRIDGE / NETWORK placeholders */
     for (int i = 0; i < 3; i++)
         put_word(&b, ops[i]);
     return mc_buf_steal(&b);
+}
+
+/* The prediction, for the summary: the preflight's migration.convergence finding, which ran
+ * with this migration's options (mc_migrate_state.predict). */
+static char *prediction_text(const struct mc_migrate_input *in, const struct mc_migrate_options *o,
+                             void *ud)
+{
+    (void)o;
+    (void)ud;
+    const struct mc_finding *f = mc_report_finding(in->report, "migration.convergence");
+    if (!f || !mc_finding_datum(f, "total_seconds"))
+        return NULL; /* not predicted, or could not be */
+    return mc_xstrdup(f->message);
+}
+
+static double datum(const struct mc_finding *f, const char *key)
+{
+    const struct mc_datum *d = mc_finding_datum(f, key);
+    return d && !d->text ? d->number : -1;
+}
+
+/* Predicted against measured: libvirt's time_elapsed, memory iterations and downtime of the
+ * completed job (the numbers the prediction is about). */
+struct versus {
+    const char *outcome;
+    double p_total, p_downtime_max, p_iterations;
+    double total, downtime, iterations; /* < 0: not reported */
+};
+
+static bool versus(const struct mc_migrate_state *st, struct versus *v)
+{
+    const struct mc_finding *f = st->prediction && st->input
+                                     ? mc_report_finding(st->input->report, "migration.convergence")
+                                     : NULL;
+    const struct mc_datum *o = f ? mc_finding_datum(f, "outcome") : NULL;
+    if (!o || !o->text)
+        return false;
+    const struct mc_migrate_result *r = &st->result;
+    const struct mc_job_stats *j = r->have_final ? &r->final : &r->last;
+    *v = (struct versus){
+        .outcome = o->text,
+        .p_total = datum(f, "total_seconds"),
+        .p_downtime_max = datum(f, "downtime_max_seconds"),
+        .p_iterations = datum(f, "iterations"),
+        .total = j->elapsed_ms >= 0 ? (double)j->elapsed_ms / 1000.0 : r->seconds,
+        .downtime = r->have_final && j->downtime_ms >= 0 ? (double)j->downtime_ms / 1000.0 : -1,
+        .iterations = j->iteration >= 0 ? (double)j->iteration : -1,
+    };
+    return st->migrated;
 }
 
 static void summary(const struct mc_migrate_state *st, const struct mc_plan *p, const char *journal,
@@ -557,6 +571,23 @@ static void summary(const struct mc_migrate_state *st, const struct mc_plan *p, 
         json_object_object_add(o, "convergence", json_object_new_string(conv));
         if (st->prediction)
             json_object_object_add(o, "prediction", json_object_new_string(st->prediction));
+        struct versus v;
+        if (versus(st, &v)) {
+            struct json_object *pj = json_object_new_object();
+            json_object_object_add(pj, "outcome", json_object_new_string(v.outcome));
+            json_object_object_add(pj, "total_seconds", json_object_new_double(v.p_total));
+            json_object_object_add(pj, "downtime_max_seconds",
+                                   json_object_new_double(v.p_downtime_max));
+            json_object_object_add(pj, "iterations", json_object_new_double(v.p_iterations));
+            json_object_object_add(pj, "measured_total_seconds", json_object_new_double(v.total));
+            if (v.downtime >= 0)
+                json_object_object_add(pj, "measured_downtime_seconds",
+                                       json_object_new_double(v.downtime));
+            if (v.iterations >= 0)
+                json_object_object_add(pj, "measured_iterations",
+                                       json_object_new_double(v.iterations));
+            json_object_object_add(o, "predicted", pj);
+        }
         if (p->error)
             json_object_object_add(o, "error", json_object_new_string(p->error));
         json_object_object_add(o, "journal", json_object_new_string(journal));
@@ -584,8 +615,26 @@ static void summary(const struct mc_migrate_state *st, const struct mc_plan *p, 
         printf("  rate            %s/s (link capacity not known)\n", rbuf);
     }
     printf("  convergence     %s\n", conv);
-    if (st->prediction)
-        printf("  prediction      %s\n", st->prediction);
+    if (st->prediction) {
+        _cleanup_free_ char *m = mc_render_escaped(st->prediction);
+        printf("  prediction      %s\n", m);
+    }
+    struct versus v;
+    if (versus(st, &v)) {
+        printf("  predicted       %.1f s", v.p_total);
+        if (v.p_iterations >= 0)
+            printf(", %.0f iterations", v.p_iterations);
+        if (v.p_downtime_max >= 0)
+            printf(", downtime at most %.0f ms", v.p_downtime_max * 1000);
+        printf("\n  measured        %.1f s", v.total);
+        if (v.total > 0 && v.p_total > 0)
+            printf(" (prediction %+.0f %%)", 100.0 * (v.p_total - v.total) / v.total);
+        if (v.iterations >= 0)
+            printf(", %.0f iterations", v.iterations);
+        if (v.downtime >= 0)
+            printf(", downtime %.0f ms", v.downtime * 1000);
+        printf(" (libvirt's job statistics)\n");
+    }
     if (p->error)
         printf("  error           %s\n", p->error);
     printf("  journal         %s\n", journal);
@@ -754,17 +803,19 @@ int verb_migrate(int argc, char **argv, const struct mc_global *g0)
     o->offline = a.flags.offline;
     o->copy_storage_all = a.flags.copy_storage_all;
     o->copy_storage_inc = a.flags.copy_storage_inc;
-    if (o->offline && (o->postcopy || o->auto_converge || o->timeout_s)) {
-        mc_log_error("--offline moves only the definition: no post-copy, auto-converge or "
-                     "timeout");
+    if (mc_tuning_check(&a.tuning) < 0)
+        goto out;
+    o->tuning = a.tuning.m;
+    const struct mc_migration_opts *t = &o->tuning;
+    if (o->offline && (t->postcopy || t->auto_converge || t->timeout_s || t->downtime_ms)) {
+        mc_log_error("--offline moves only the definition: no post-copy, auto-converge, "
+                     "downtime limit or timeout");
         goto out;
     }
-    if (a.timeout_action_given && !o->timeout_s) {
-        mc_log_error("--timeout-suspend, --timeout-postcopy and --timeout-abort need --timeout");
+    if (a.no_predict && a.tuning.predict_ms) {
+        mc_log_error("--no-predict and --predict-time exclude each other");
         goto out;
     }
-    if (o->timeout_action == MC_TIMEOUT_POSTCOPY && a.timeout_action_given && !o->postcopy)
-        o->postcopy = true; /* asked for by name: post-copy is what the operator wants */
     bool offline_facts = a.src_facts || a.dst_facts;
     if (offline_facts && (!a.src_facts || !a.dst_facts || !o->dry_run)) {
         mc_log_error("--src-facts and --dst-facts go together, and only with --dry-run");
@@ -892,6 +943,11 @@ int verb_migrate(int argc, char **argv, const struct mc_global *g0)
     copts.copy_storage = o->copy_storage_all || o->copy_storage_inc;
     copts.persistent = o->persistent || o->offline;
     copts.undefine_source = !o->keep_source;
+    /* The convergence prediction (check --predict) with this migration's own options: the gate
+     * refuses one that would not converge, the summary compares it with what happened. */
+    copts.migration = o->tuning;
+    if (!o->offline && !a.no_predict)
+        copts.predict_ms = a.tuning.predict_ms ? a.tuning.predict_ms : 4000;
 
     /* Preflight. */
     if (offline_facts) {
@@ -962,6 +1018,11 @@ int verb_migrate(int argc, char **argv, const struct mc_global *g0)
         preflight_header(&run.report, vm_name, src_name, dst_name,
                          offline_facts ? -1 : preflight_s);
         mc_render_text(&run.report, stdout, &ro);
+        const struct mc_finding *pf = mc_report_finding(&run.report, "migration.convergence");
+        if (pf && pf->status == MC_STATUS_PASS && !out.quiet) {
+            _cleanup_free_ char *m = mc_render_escaped(pf->message);
+            printf("Prediction: %s\n", m);
+        }
         print_list("Accepted (--accept):", gate.accepted);
         print_list("Fixed by the plan:", gate.fixed);
     }
@@ -1097,7 +1158,7 @@ int verb_migrate(int argc, char **argv, const struct mc_global *g0)
         goto out;
     }
     out.bar = out.mode == OUT_TEXT && !out.quiet && isatty(STDERR_FILENO);
-    out.link_bps = o->bandwidth_mib ? (double)o->bandwidth_mib * 1048576.0 : 0;
+    out.link_bps = t->bandwidth_mib > 0 ? (double)t->bandwidth_mib * 1048576.0 : 0;
     const struct mc_migrate_observer observers[] = {
         { .sample = on_sample, .event = on_event, .userdata = &out },
         { 0 },
@@ -1105,6 +1166,7 @@ int verb_migrate(int argc, char **argv, const struct mc_global *g0)
     st.observers = observers;
     st.interrupted = &interrupted;
     st.input = &in;
+    st.predict = prediction_text;
     struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old_int);

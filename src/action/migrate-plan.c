@@ -2,6 +2,7 @@
 /* migrate's gate and planner (migrate.h): pure, over facts already gathered. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -247,6 +248,30 @@ bool mc_migrate_gate(const struct mc_migrate_options *o, const struct mc_migrate
                 if (!fixed)
                     suggest(g, "--copy-storage-all");
                 break;
+            /* migration.convergence: the prediction already ran with the operator's options,
+             * so these are never fixed by the plan; the refusal suggests the option that
+             * makes it converge (the finding's numbers say how much). */
+            case MC_FIX_BANDWIDTH: {
+                const struct mc_datum *d = mc_finding_datum(f, "need_bandwidth_bps");
+                if (d && d->number > 0) {
+                    _cleanup_free_ char *opt =
+                        mc_xasprintf("--bandwidth %.0f", ceil(d->number / (1024.0 * 1024.0)));
+                    suggest(g, opt);
+                }
+                break;
+            }
+            case MC_FIX_AUTO_CONVERGE:
+                suggest(g, "--auto-converge");
+                break;
+            case MC_FIX_TIMEOUT_SUSPEND: {
+                const struct mc_datum *d = mc_finding_datum(f, "suspend_after_seconds");
+                if (d && d->number > 0) {
+                    _cleanup_free_ char *opt =
+                        mc_xasprintf("--migration-timeout %.0f --timeout-suspend", ceil(d->number));
+                    suggest(g, opt);
+                }
+                break;
+            }
             default:
                 break;
             }
@@ -500,13 +525,14 @@ int mc_migrate_plan(const struct mc_migrate_options *o, const struct mc_migrate_
             unsafe = true;
     if (unsafe)
         mc_buf_puts(&flags, " unsafe");
-    if (o->auto_converge)
+    const struct mc_migration_opts *t = &o->tuning;
+    if (t->auto_converge)
         mc_buf_puts(&flags, " auto-converge");
-    if (o->postcopy || (o->timeout_s && o->timeout_action == MC_TIMEOUT_POSTCOPY))
+    if (t->postcopy || (t->timeout_s && t->timeout_action == MC_FALLBACK_POSTCOPY))
         mc_buf_puts(&flags, " postcopy");
-    if (o->compressed)
+    if (t->compressed)
         mc_buf_puts(&flags, " compressed");
-    if (o->parallel_connections > 0)
+    if (t->parallel > 0)
         mc_buf_puts(&flags, " parallel");
     if (!offline)
         mc_buf_puts(&flags, " abort-on-error");
@@ -520,21 +546,25 @@ int mc_migrate_plan(const struct mc_migrate_options *o, const struct mc_migrate_
         param(m, "disks", dl);
     }
     char num[32];
-    if (o->bandwidth_mib) {
-        snprintf(num, sizeof(num), "%lu", o->bandwidth_mib);
+    if (t->bandwidth_mib > 0) {
+        snprintf(num, sizeof(num), "%lld", (long long)t->bandwidth_mib);
         param(m, "bandwidth", num);
     }
-    if (o->parallel_connections > 0) {
-        snprintf(num, sizeof(num), "%d", o->parallel_connections);
+    if (t->downtime_ms > 0 && !offline) {
+        snprintf(num, sizeof(num), "%lld", (long long)t->downtime_ms);
+        param(m, "downtime-limit", num);
+    }
+    if (t->parallel > 0) {
+        snprintf(num, sizeof(num), "%d", t->parallel);
         param(m, "parallel", num);
     }
-    if (o->timeout_s > 0) {
-        snprintf(num, sizeof(num), "%d", o->timeout_s);
+    if (t->timeout_s > 0) {
+        snprintf(num, sizeof(num), "%lld", (long long)t->timeout_s);
         param(m, "timeout", num);
         param(m, "timeout-action",
-              o->timeout_action == MC_TIMEOUT_POSTCOPY ? "postcopy"
-              : o->timeout_action == MC_TIMEOUT_ABORT  ? "abort"
-                                                       : "suspend");
+              t->timeout_action == MC_FALLBACK_POSTCOPY ? "postcopy"
+              : t->timeout_action == MC_FALLBACK_ABORT  ? "abort"
+                                                        : "suspend");
     }
     if (o->stall_s > 0) {
         snprintf(num, sizeof(num), "%d", o->stall_s);

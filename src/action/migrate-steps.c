@@ -243,6 +243,25 @@ int mc_step_migrate_run(struct mc_apply_ctx *c, struct mc_plan_step *s, struct m
         .interrupted = c->interrupted,
         .observers = st ? st->observers : NULL,
     };
+    /* --downtime-limit: QEMU's migration parameter on the source, set for this migration (no
+     * VIR_MIGRATE_PARAM carries it in libvirt 9.0). The value before is journaled first: a
+     * migration that fails leaves the domain on the source, and the undo sets it back. */
+    const char *dl = mc_step_param(s, "downtime-limit");
+    if (dl && !mc_step_result(s, "downtime-limit-before")) {
+        unsigned long long old = 0;
+        if (virDomainMigrateGetMaxDowntime(dom, &old, 0) < 0)
+            return mc_virt_error(err, -EIO, "cannot read the domain's downtime limit on '%s'",
+                                 src->spec.label);
+        char num[32];
+        snprintf(num, sizeof(num), "%llu", old);
+        mc_step_record(s, "downtime-limit-before", num);
+        _cleanup_error_ struct mc_error jerr = { 0 };
+        if ((r = mc_journal_write(c->journal, c->plan, &jerr)) < 0)
+            return mc_error_set(err, r, "%s", jerr.message);
+    }
+    if (dl && virDomainMigrateSetMaxDowntime(dom, strtoull(dl, NULL, 10), 0) < 0)
+        return mc_virt_error(err, -EIO, "cannot set the downtime limit to %s ms on '%s'", dl,
+                             src->spec.label);
     if (st && st->predict && st->input) {
         free(st->prediction);
         st->prediction = st->predict(st->input, st->opts, st->predict_ud);
@@ -411,6 +430,12 @@ int mc_step_migrate_undo(struct mc_apply_ctx *c, struct mc_plan_step *s, struct 
     if (!sd || (before && strcmp(before, "shutoff") != 0 && virDomainIsActive(sd) != 1))
         return mc_error_set(err, -ENOENT, "domain %s does not run on '%s' (it was %s)", uuid,
                             src->spec.label, before ? before : "?");
+    /* The downtime limit as it was (--downtime-limit changed it for this migration). */
+    const char *dl_before = mc_step_result(s, "downtime-limit-before");
+    if (dl_before && virDomainIsActive(sd) == 1 &&
+        virDomainMigrateSetMaxDowntime(sd, strtoull(dl_before, NULL, 10), 0) < 0)
+        return mc_virt_error(err, -EIO, "cannot set the downtime limit back to %s ms on '%s'",
+                             dl_before, src->spec.label);
     /* Nothing of the run left on the destination. */
     if (dd) {
         if (virDomainIsActive(dd) == 1)

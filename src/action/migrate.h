@@ -24,6 +24,7 @@
 #include <libxml/tree.h>
 
 #include "checker/plan.h"
+#include "checker/predict.h"
 #include "checker/report.h"
 #include "virt/migrate.h"
 
@@ -48,13 +49,11 @@ struct mc_migrate_options {
     bool copy_storage_inc;
     bool persistent;  /* VIR_MIGRATE_PERSIST_DEST (default on) */
     bool keep_source; /* do not undefine the source's definition */
-    unsigned long bandwidth_mib;
-    bool auto_converge;
-    bool postcopy;
-    int timeout_s;
-    enum mc_timeout_action timeout_action;
-    bool compressed;
-    int parallel_connections;
+    /* How the migration runs (--bandwidth, --downtime-limit, --auto-converge, --postcopy,
+     * --compressed, --parallel-connections, --migration-timeout and its action): the options
+     * check --predict takes, parsed by the same table (cli-migration.h). After parsing, a
+     * timeout always has its action (suspend unless said otherwise). */
+    struct mc_migration_opts tuning;
     int stall_s;
     char **accept; /* rule ids */
     struct mc_map *map_path;

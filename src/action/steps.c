@@ -189,9 +189,9 @@ static const struct mc_step_ops steps[_MC_STEP_MAX] = {
                           .verify = mc_step_migrate_verify,
                           .undo = mc_step_migrate_undo,
                           .params = "flags disks bandwidth parallel timeout timeout-action stall "
-                                    "[refresh-xml]",
+                                    "[refresh-xml] [downtime-limit]",
                           .results = "source-state dest-defined seconds downtime-ms convergence "
-                                     "[source-xml]" },
+                                     "[source-xml] [downtime-limit-before]" },
     [MC_STEP_UNDEFINE_SOURCE] = { .mutates = true,
                                   .run = mc_step_undefine_run,
                                   .undo = mc_step_undefine_undo,

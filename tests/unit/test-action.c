@@ -375,13 +375,80 @@ static void test_gate_provisioned(void **state)
     mc_host_facts_free(dst);
 }
 
+/* migrate's prediction: a migration.convergence FAIL refuses, and the refusal suggests the option
+ * the finding names, with the finding's number (bandwidth, timeout); --accept goes on; a
+ * borderline WARN does not block unless --strict. */
+static void test_gate_convergence(void **state)
+{
+    (void)state;
+    struct mc_finding f = { .rule = "migration.convergence",
+                            .status = MC_STATUS_FAIL,
+                            .severity = MC_SEV_FAIL,
+                            .subject = "web1",
+                            .message = "does not converge" };
+    mc_finding_add_number(&f, "need_bandwidth_bps", 40.5 * 1024 * 1024, 0);
+    mc_finding_add_number(&f, "suspend_after_seconds", 27, 0);
+    struct mc_report rep = { .findings = { .items = &f, .n = 1 } };
+    struct mc_host_facts *src = mc_host_facts_new(), *dst = mc_host_facts_new();
+    src->vm = mc_new0(struct mc_vm_facts, 1);
+    struct mc_migrate_input in = {
+        .src = src, .dst = dst, .report = &rep, .src_name = "a", .dst_name = "b"
+    };
+    struct mc_migrate_options o = { 0 };
+    struct mc_gate g = { 0 };
+    const struct {
+        enum mc_fix fix;
+        const char *suggest;
+    } cases[] = {
+        { MC_FIX_BANDWIDTH, "--bandwidth 41" },
+        { MC_FIX_AUTO_CONVERGE, "--auto-converge" },
+        { MC_FIX_TIMEOUT_SUSPEND, "--migration-timeout 27 --timeout-suspend" },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        f.fix = cases[i].fix;
+        assert_false(mc_migrate_gate(&o, &in, &g));
+        assert_int_equal(mc_strv_length(g.refused), 1);
+        assert_false(g.unknown);
+        if (!mc_strv_contains(g.suggest, cases[i].suggest))
+            fail_msg("fix %d: suggested '%s', not '%s'", (int)cases[i].fix,
+                     g.suggest ? g.suggest[0] : "(nothing)", cases[i].suggest);
+        assert_int_equal(mc_strv_length(g.suggest), 1);
+        mc_gate_clear(&g);
+    }
+    /* Nothing makes it converge: refused, nothing suggested. */
+    f.fix = MC_FIX_NONE;
+    assert_false(mc_migrate_gate(&o, &in, &g));
+    assert_null(g.suggest);
+    mc_gate_clear(&g);
+    mc_strv_add(&o.accept, "migration.convergence");
+    assert_true(mc_migrate_gate(&o, &in, &g));
+    assert_int_equal(mc_strv_length(g.accepted), 1);
+    mc_gate_clear(&g);
+    mc_strv_free(o.accept);
+    o.accept = NULL;
+    /* Borderline: a warning; it blocks only under --strict. */
+    f.status = MC_STATUS_WARN;
+    f.severity = MC_SEV_WARN;
+    f.fix = MC_FIX_AUTO_CONVERGE;
+    assert_true(mc_migrate_gate(&o, &in, &g));
+    mc_gate_clear(&g);
+    rep.strict = true;
+    assert_false(mc_migrate_gate(&o, &in, &g));
+    assert_true(mc_strv_contains(g.suggest, "--auto-converge"));
+    mc_gate_clear(&g);
+    for (size_t i = 0; i < f.n_data; i++)
+        free(f.data[i].key);
+    free(f.data);
+    mc_host_facts_free(src);
+    mc_host_facts_free(dst);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_plan_document),
-        cmocka_unit_test(test_apply_and_rollback),
-        cmocka_unit_test(test_sigkill_then_undo),
-        cmocka_unit_test(test_gate_provisioned),
+        cmocka_unit_test(test_plan_document),     cmocka_unit_test(test_apply_and_rollback),
+        cmocka_unit_test(test_sigkill_then_undo), cmocka_unit_test(test_gate_provisioned),
+        cmocka_unit_test(test_gate_convergence),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -233,6 +233,41 @@ static void test_timeout_suspend(void **state)
     assert_true(run.total > 31);
 }
 
+/* --timeout-abort: a migration that does not converge by the timeout is aborted (never
+ * finishes; the prediction says it does not converge), and one that converges in time is not
+ * touched; one that would converge only after the timeout is aborted too. */
+static void test_timeout_abort(void **state)
+{
+    (void)state;
+    struct guest g;
+    guest(&g, 40, 900, 32);
+    g.in.timeout = 30;
+    g.in.timeout_action = MC_FALLBACK_ABORT;
+    struct mc_converge_run run;
+    mc_converge_simulate(&g.in, 1.0, 1.0, 0.5, &run);
+    assert_false(run.converged);
+    assert_false(run.finished);
+    assert_true(run.timed_out);
+    assert_true(run.precopy >= 29 && run.precopy < 29.2);
+    struct mc_converge_result r;
+    assert_int_equal(mc_converge_predict(&g.in, &r), 0);
+    assert_int_equal(r.outcome, MC_PREDICT_NO_CONVERGENCE);
+    /* The suspend remedy is a what-if of another action: it still finishes. */
+    assert_true(r.suspend.finished);
+
+    /* Idle guest, 600 MiB of non-zero memory at 32 MiB/s: about 20 s of first pass. */
+    guest(&g, 0, 0, 32);
+    g.in.timeout = 60;
+    g.in.timeout_action = MC_FALLBACK_ABORT;
+    mc_converge_simulate(&g.in, 1.0, 1.0, 0.5, &run);
+    assert_true(run.converged && run.finished && !run.timed_out);
+    double t = run.total;
+    g.in.timeout = t / 2;
+    mc_converge_simulate(&g.in, 1.0, 1.0, 0.5, &run);
+    assert_false(run.finished);
+    assert_true(run.timed_out);
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -337,6 +372,7 @@ int main(void)
         cmocka_unit_test(test_borderline),
         cmocka_unit_test(test_auto_converge_needs_a_busy_guest),
         cmocka_unit_test(test_timeout_suspend),
+        cmocka_unit_test(test_timeout_abort),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_predict_input),
     };
