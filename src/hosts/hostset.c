@@ -552,13 +552,7 @@ int mc_host_open_channel(struct mc_host *h, struct mc_session *ret, struct mc_er
         .remote_command = h->set->o.remote_command,
         .timeout_ms = h->set->o.timeout_ms,
     };
-    ret->label = mc_xstrdup(h->spec.label);
-    int r = mc_session_start(ret, &so, reterr);
-    if (r < 0) {
-        free(ret->label);
-        ret->label = NULL;
-    }
-    return r;
+    return mc_session_start(ret, &so, reterr); /* it names the session (label) itself */
 }
 
 unsigned mc_host_channel_send(struct mc_session *ch, enum mc_op op, const char *const *args)

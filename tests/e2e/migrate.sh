@@ -179,6 +179,9 @@ moved() { # STATE: the guest moved, the plan is done, the definition lives on B 
 }
 
 SLOW=(--linux --dirty-rate 8 --disk nfs --start)
+# A migration of SLOW behind --bandwidth 2 cannot converge, and migrate's prediction says so: the
+# gate refuses it unless the operator accepts (the fault scenarios want it to run and break).
+GO=(--accept migration.convergence)
 case $NAME in
 copy-storage)
 	define --disk local --start
@@ -333,7 +336,7 @@ converge)
 	;;
 fault-libvirtd)
 	define "${SLOW[@]}"
-	start_migcheck --bandwidth 2
+	start_migcheck "${GO[@]}" --bandwidth 2
 	wait_migrating
 	"$LAB" kill-daemon "$B" libvirtd
 	wait_migcheck
@@ -342,7 +345,7 @@ fault-libvirtd)
 	;;
 fault-link)
 	define "${SLOW[@]}"
-	start_migcheck --bandwidth 2 --stall-timeout 20
+	start_migcheck "${GO[@]}" --bandwidth 2 --stall-timeout 20
 	wait_migrating
 	"$LAB" link "$B" down
 	undo+=("'$LAB' link $B up")
@@ -353,7 +356,7 @@ fault-link)
 	;;
 fault-sigint)
 	define "${SLOW[@]}"
-	start_migcheck --bandwidth 2
+	start_migcheck "${GO[@]}" --bandwidth 2
 	wait_migrating
 	kill -INT "$MPID"
 	wait_migcheck
@@ -363,7 +366,7 @@ fault-sigint)
 	;;
 fault-sigkill)
 	define "${SLOW[@]}"
-	start_migcheck --bandwidth 2
+	start_migcheck "${GO[@]}" --bandwidth 2
 	wait_migrating
 	kill -KILL "$MPID"
 	wait_migcheck
@@ -387,7 +390,13 @@ fault-dst-disk)
 	;;
 fault-timeout)
 	define "${SLOW[@]}"
+	# Aborted at the timeout before it converges: migrate's prediction says so, and without
+	# --accept the gate refuses before any change.
 	run_migcheck --bandwidth 2 --timeout 15 --timeout-abort
+	[[ $MRC == 1 ]] || fail "a migration predicted to be aborted at its timeout: exit $MRC, not 1 (refused)"
+	grep -q 'migration.convergence' "$TMP/out" || fail "the refusal does not name migration.convergence"
+	only_on "$A" running
+	run_migcheck "${GO[@]}" --bandwidth 2 --timeout 15 --timeout-abort
 	grep -q 'timeout' "$TMP/out" "$TMP/err" || fail "no message names the timeout"
 	settle
 	;;

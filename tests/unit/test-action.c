@@ -426,6 +426,18 @@ static void test_gate_convergence(void **state)
     mc_gate_clear(&g);
     mc_strv_free(o.accept);
     o.accept = NULL;
+    /* Not predicted (UNKNOWN: the sh agent cannot measure the link): the migration goes on as
+     * without a prediction, unless --strict. */
+    f.status = MC_STATUS_UNKNOWN;
+    f.fix = MC_FIX_NONE;
+    assert_true(mc_migrate_gate(&o, &in, &g));
+    assert_null(g.refused);
+    mc_gate_clear(&g);
+    rep.strict = true;
+    assert_false(mc_migrate_gate(&o, &in, &g));
+    assert_true(g.unknown);
+    mc_gate_clear(&g);
+    rep.strict = false;
     /* Borderline: a warning; it blocks only under --strict. */
     f.status = MC_STATUS_WARN;
     f.severity = MC_SEV_WARN;
