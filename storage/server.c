@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <limits.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -632,10 +633,13 @@ int mc_tgt_show_parse(const char *buf, size_t len, struct mc_tgt_target **ret, s
         size_t sn = n - ind;
         _cleanup_free_ char *val = NULL;
         if (ind == 0 && sn > 7 && memcmp(s, "Target ", 7) == 0) {
-            char *colon = memchr(s, ':', sn);
-            char *endp;
-            long long tid = strtoll(s + 7, &endp, 10);
-            if (!colon || endp != colon || tid <= 0 || nv > MAX_ITEMS) {
+            const char *colon = memchr(s, ':', sn);
+            /* The id's digits, read within the line: the buffer need not end in a NUL. */
+            long long tid = 0;
+            const char *d = s + 7;
+            for (; d < s + sn && isdigit((unsigned char)*d) && tid <= INT_MAX; d++)
+                tid = tid * 10 + (*d - '0');
+            if (!colon || d != colon || d == s + 7 || tid <= 0 || tid > INT_MAX || nv > MAX_ITEMS) {
                 mc_tgt_targets_free(v, nv);
                 return mc_error_set(reterr, -EBADMSG, "tgtadm output:%d: malformed target line",
                                     line);

@@ -118,7 +118,7 @@ static struct group *group_get(struct inv *c, const char *name)
 
 static struct host *host_get(struct inv *c, const char *name)
 {
-    /* Linear: inventories are read once, and MAX_HOSTS bounds it. */
+    /* Linear: inventories are read once, and MAX_HOSTS (kept small for this) bounds it. */
     for (size_t i = c->n_hosts; i > 0; i--)
         if (strcmp(c->hosts[i - 1].name, name) == 0)
             return &c->hosts[i - 1];

@@ -182,6 +182,7 @@ static void test_bad(void **state)
     parse_err("[g:other]\nkvm1\n", "unknown section kind");
     parse_err("[g]\nkvm[9:1]\n", "runs backwards");
     parse_err("[g]\nkvm[1:999999]\n", "more than");
+    parse_err("[g]\nkvm[11:99999]\n", "more than 5000 hosts"); /* was minutes, not an error */
     parse_err("[g]\nkvm[a:9]\n", "invalid range");
     parse_err("[g]\nkvm1 ansible_port=99999\n", "invalid port");
     parse_err("[g]\nkvm1 ansible_host='{{ ip }}'\n", "template");
