@@ -10,22 +10,6 @@
 #include "util/strv.h"
 #include "util/xalloc.h"
 
-static void set_str(char **dst, const char *v)
-{
-    free(*dst);
-    *dst = mc_xstrdup_or_null(v);
-}
-
-static void set_fmt(char **dst, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void set_fmt(char **dst, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    free(*dst);
-    *dst = mc_xvasprintf(fmt, ap);
-    va_end(ap);
-}
-
 static bool reply_is(char *const *w, enum mc_reply r)
 {
     return w && w[0] && mc_enum_from_name(&mc_reply_names, w[0]) == (int)r;
@@ -67,8 +51,8 @@ bool mc_answer_dst_stat(struct mc_vm_path *vp, const char *asked, char *const *w
                                    : vp->src_path && strcmp(vp->src_path, asked) == 0;
         if (chosen || vp->exists_probe != MC_PROBE_OK) {
             vp->exists_probe = MC_PROBE_OK;
-            set_fmt(&vp->exists_detail, "'%s' exists on %s (%s, %s bytes)", asked, h->dst,
-                    word(w, 1) ? word(w, 1) : "?", word(w, 2) ? word(w, 2) : "?");
+            mc_set_fmt(&vp->exists_detail, "'%s' exists on %s (%s, %s bytes)", asked, h->dst,
+                       word(w, 1) ? word(w, 1) : "?", word(w, 2) ? word(w, 2) : "?");
             if (is_number(word(w, 2)))
                 vp->dst_size = strtoll(word(w, 2), NULL, 10);
         }
@@ -76,10 +60,10 @@ bool mc_answer_dst_stat(struct mc_vm_path *vp, const char *asked, char *const *w
     }
     if (vp->exists_probe == MC_PROBE_NOT_RUN) {
         vp->exists_probe = reply_is(w, MC_REPLY_FAIL) ? MC_PROBE_FAILED : MC_PROBE_ERROR;
-        set_fmt(&vp->exists_detail, "'%s' on %s: %s", asked, h->dst,
-                word(w, 1)   ? word(w, 1)
-                : word(w, 0) ? word(w, 0)
-                             : "no answer");
+        mc_set_fmt(&vp->exists_detail, "'%s' on %s: %s", asked, h->dst,
+                   word(w, 1)   ? word(w, 1)
+                   : word(w, 0) ? word(w, 0)
+                                : "no answer");
     }
     return false;
 }
@@ -104,17 +88,17 @@ void mc_answer_open(struct mc_vm_path *vp, char *const *w, int64_t uid, int64_t 
         vp->open_probe = MC_PROBE_OK;
     } else if (reply_is(w, MC_REPLY_FAIL)) {
         vp->open_probe = MC_PROBE_FAILED;
-        set_fmt(&vp->open_detail, "%s as uid %lld gid %lld", word(w, 1) ? word(w, 1) : "denied",
-                (long long)uid, (long long)gid);
+        mc_set_fmt(&vp->open_detail, "%s as uid %lld gid %lld", word(w, 1) ? word(w, 1) : "denied",
+                   (long long)uid, (long long)gid);
     } else if (reply_is(w, MC_REPLY_UNSUPPORTED)) {
         vp->open_probe = MC_PROBE_UNSUPPORTED;
-        set_fmt(&vp->open_detail, "the %s agent on %s cannot open files as another user",
-                h->dst_kind, h->dst);
+        mc_set_fmt(&vp->open_detail, "the %s agent on %s cannot open files as another user",
+                   h->dst_kind, h->dst);
     } else {
         vp->open_probe = MC_PROBE_ERROR;
         _cleanup_free_ char *r = rest(w, 1);
-        set_fmt(&vp->open_detail, "the %s agent on %s could not act as uid %lld: %s", h->dst_kind,
-                h->dst, (long long)uid, r[0] ? r : "no answer");
+        mc_set_fmt(&vp->open_detail, "the %s agent on %s could not act as uid %lld: %s",
+                   h->dst_kind, h->dst, (long long)uid, r[0] ? r : "no answer");
     }
 }
 
@@ -137,13 +121,13 @@ bool mc_answer_network(struct mc_vm_path *vp, const char *protocol, bool as_qemu
         if (w1 && strcmp(w1, "open") == 0) {
             vp->exists_probe = MC_PROBE_OK;
             vp->evidence = MC_EVIDENCE_NETWORK;
-            set_fmt(&vp->evidence_detail, "%s connected to the server of %s (a TCP connection)",
-                    h->dst, vp->src_path ? vp->src_path : "?");
+            mc_set_fmt(&vp->evidence_detail, "%s connected to the server of %s (a TCP connection)",
+                       h->dst, vp->src_path ? vp->src_path : "?");
         } else {
             _cleanup_free_ char *r = rest(w, 1);
             vp->exists_probe = MC_PROBE_FAILED;
-            set_fmt(&vp->exists_detail, "a TCP connection from %s to its server: %s", h->dst,
-                    r[0] ? r : "no result");
+            mc_set_fmt(&vp->exists_detail, "a TCP connection from %s to its server: %s", h->dst,
+                       r[0] ? r : "no result");
         }
         return true;
     }
@@ -151,28 +135,28 @@ bool mc_answer_network(struct mc_vm_path *vp, const char *protocol, bool as_qemu
         vp->exists_probe = MC_PROBE_OK;
         vp->evidence = MC_EVIDENCE_NETWORK;
         _cleanup_free_ char *r = rest(w, 1);
-        set_fmt(&vp->evidence_detail, "%s reached %s itself (the migcheck agent, %s)%s%s", h->dst,
-                vp->src_path ? vp->src_path : "?", nfs ? "libnfs" : "libiscsi", r[0] ? ": " : "",
-                r);
+        mc_set_fmt(&vp->evidence_detail, "%s reached %s itself (the migcheck agent, %s)%s%s",
+                   h->dst, vp->src_path ? vp->src_path : "?", nfs ? "libnfs" : "libiscsi",
+                   r[0] ? ": " : "", r);
         vp->open_probe = MC_PROBE_OK;
     } else if (reply_is(w, MC_REPLY_FAIL) && nfs && !as_qemu && w1 &&
                (strcmp(w1, "EACCES") == 0 || strcmp(w1, "EPERM") == 0)) {
         /* The probe could not present QEMU's ids: its refusal is not QEMU's. */
         _cleanup_free_ char *r = rest(w, 2);
         vp->exists_probe = MC_PROBE_ERROR;
-        set_fmt(&vp->exists_detail,
-                "the probe was refused (%s%s%s) as the agent's user, but the QEMU user's ids "
-                "on %s are not known, so it did not present what QEMU will",
-                w1, r[0] ? ": " : "", r, h->dst);
+        mc_set_fmt(&vp->exists_detail,
+                   "the probe was refused (%s%s%s) as the agent's user, but the QEMU user's ids "
+                   "on %s are not known, so it did not present what QEMU will",
+                   w1, r[0] ? ": " : "", r, h->dst);
     } else if (reply_is(w, MC_REPLY_FAIL) && refusal(w1)) {
         _cleanup_free_ char *r = rest(w, 2);
         vp->exists_probe = MC_PROBE_FAILED;
         vp->evidence = MC_EVIDENCE_REFUSED;
-        set_fmt(&vp->evidence_detail, "%s%s%s", w1, r[0] ? ": " : "", r);
+        mc_set_fmt(&vp->evidence_detail, "%s%s%s", w1, r[0] ? ": " : "", r);
     } else {
         _cleanup_free_ char *r = rest(w, 1);
         vp->exists_probe = reply_is(w, MC_REPLY_FAIL) ? MC_PROBE_FAILED : MC_PROBE_ERROR;
-        set_str(&vp->exists_detail, r[0] ? r : "no answer");
+        mc_set_str(&vp->exists_detail, r[0] ? r : "no answer");
     }
     return true;
 }
@@ -247,18 +231,18 @@ bool mc_answer_qemu_open(struct mc_vm_path *vp, const char *json, bool readonly,
     if (reply_is(w, MC_REPLY_OK)) {
         vp->exists_probe = MC_PROBE_OK;
         vp->evidence = MC_EVIDENCE_NETWORK;
-        set_fmt(&vp->evidence_detail,
-                "%s opened %s %s with QEMU's own block layer (%s, as uid %lld)", h->dst,
-                vp->src_path ? vp->src_path : "?", readonly ? "read-only" : "read-write", how,
-                (long long)uid);
+        mc_set_fmt(&vp->evidence_detail,
+                   "%s opened %s %s with QEMU's own block layer (%s, as uid %lld)", h->dst,
+                   vp->src_path ? vp->src_path : "?", readonly ? "read-only" : "read-write", how,
+                   (long long)uid);
         vp->open_probe = MC_PROBE_OK;
         return true;
     }
     if (!reply_is(w, MC_REPLY_FAIL)) {
         _cleanup_free_ char *r = rest(w, 0);
         vp->exists_probe = MC_PROBE_ERROR;
-        set_fmt(&vp->exists_detail, "QEMU's block layer could not be run on %s: %s", h->dst,
-                r[0] ? r : "no answer");
+        mc_set_fmt(&vp->exists_detail, "QEMU's block layer could not be run on %s: %s", h->dst,
+                   r[0] ? r : "no answer");
         return true;
     }
     _cleanup_free_ char *r = rest(w, 4);
@@ -271,22 +255,22 @@ bool mc_answer_qemu_open(struct mc_vm_path *vp, const char *json, bool readonly,
     if (strcmp(what, "refused") == 0) {
         vp->exists_probe = MC_PROBE_FAILED;
         vp->evidence = MC_EVIDENCE_REFUSED;
-        set_fmt(&vp->evidence_detail, "refused: %s", said);
+        mc_set_fmt(&vp->evidence_detail, "refused: %s", said);
     } else if (strcmp(what, "nodriver") == 0) {
         /* QEMU on DST cannot open such a disk at all: the migration fails the same way. */
         vp->exists_probe = MC_PROBE_FAILED;
-        set_fmt(&vp->exists_detail, "QEMU has no driver for it: %s", said);
+        mc_set_fmt(&vp->exists_detail, "QEMU has no driver for it: %s", said);
     } else if (strcmp(what, "EACCES") == 0) {
         vp->exists_probe = MC_PROBE_FAILED;
         vp->evidence = MC_EVIDENCE_REFUSED;
-        set_fmt(&vp->evidence_detail, "EACCES: %s", said);
+        mc_set_fmt(&vp->evidence_detail, "EACCES: %s", said);
     } else if (strcmp(what, "ENOENT") == 0 || strcmp(what, "unreachable") == 0) {
         vp->exists_probe = MC_PROBE_FAILED;
-        set_fmt(&vp->exists_detail, "%s: %s", what, said);
+        mc_set_fmt(&vp->exists_detail, "%s: %s", what, said);
     } else {
         /* Words QEMU's block layer is not known to use for a lasting cause. */
         vp->exists_probe = MC_PROBE_ERROR;
-        set_str(&vp->exists_detail, said);
+        mc_set_str(&vp->exists_detail, said);
     }
     return true;
 }
@@ -296,15 +280,15 @@ void mc_answer_host_path_stat(struct mc_host_path *hp, const char *asked, char *
 {
     if (reply_is(w, MC_REPLY_OK)) {
         hp->probe = MC_PROBE_OK;
-        set_str(&hp->type, word(w, 1));
-        set_fmt(&hp->detail, "'%s' exists on %s (%s)", asked, h->dst,
-                word(w, 1) ? word(w, 1) : "?");
+        mc_set_str(&hp->type, word(w, 1));
+        mc_set_fmt(&hp->detail, "'%s' exists on %s (%s)", asked, h->dst,
+                   word(w, 1) ? word(w, 1) : "?");
     } else {
         hp->probe = reply_is(w, MC_REPLY_FAIL) ? MC_PROBE_FAILED : MC_PROBE_ERROR;
-        set_fmt(&hp->detail, "'%s' on %s: %s", asked, h->dst,
-                word(w, 1)   ? word(w, 1)
-                : word(w, 0) ? word(w, 0)
-                             : "no answer");
+        mc_set_fmt(&hp->detail, "'%s' on %s: %s", asked, h->dst,
+                   word(w, 1)   ? word(w, 1)
+                   : word(w, 0) ? word(w, 0)
+                                : "no answer");
     }
 }
 
@@ -313,24 +297,24 @@ void mc_answer_create_test(struct mc_host_path *hp, char *const *w, const struct
     const char *who = hp->creator ? hp->creator : "that user";
     if (reply_is(w, MC_REPLY_OK)) {
         hp->create_probe = MC_PROBE_OK;
-        set_fmt(&hp->create_detail,
-                "a test file was created and removed in '%s' on %s as uid %lld gid %lld",
-                hp->dir ? hp->dir : "?", h->dst, (long long)hp->uid, (long long)hp->gid);
+        mc_set_fmt(&hp->create_detail,
+                   "a test file was created and removed in '%s' on %s as uid %lld gid %lld",
+                   hp->dir ? hp->dir : "?", h->dst, (long long)hp->uid, (long long)hp->gid);
     } else if (reply_is(w, MC_REPLY_FAIL)) {
         hp->create_probe = MC_PROBE_FAILED;
-        set_fmt(&hp->create_detail, "%s as uid %lld gid %lld", word(w, 1) ? word(w, 1) : "denied",
-                (long long)hp->uid, (long long)hp->gid);
+        mc_set_fmt(&hp->create_detail, "%s as uid %lld gid %lld",
+                   word(w, 1) ? word(w, 1) : "denied", (long long)hp->uid, (long long)hp->gid);
     } else if (reply_is(w, MC_REPLY_UNSUPPORTED)) {
         hp->create_probe = MC_PROBE_UNSUPPORTED;
-        set_fmt(&hp->create_detail, "the %s agent on %s cannot create a test file as %s",
-                h->dst_kind, h->dst, who);
+        mc_set_fmt(&hp->create_detail, "the %s agent on %s cannot create a test file as %s",
+                   h->dst_kind, h->dst, who);
     } else {
         hp->create_probe = MC_PROBE_ERROR;
-        set_fmt(&hp->create_detail, "the %s agent on %s could not act as %s (uid %lld): %s",
-                h->dst_kind, h->dst, who, (long long)hp->uid,
-                word(w, 1)   ? word(w, 1)
-                : word(w, 0) ? word(w, 0)
-                             : "no answer");
+        mc_set_fmt(&hp->create_detail, "the %s agent on %s could not act as %s (uid %lld): %s",
+                   h->dst_kind, h->dst, who, (long long)hp->uid,
+                   word(w, 1)   ? word(w, 1)
+                   : word(w, 0) ? word(w, 0)
+                                : "no answer");
     }
 }
 
@@ -343,14 +327,14 @@ void mc_answer_resolve(struct mc_name_probe *np, char *const *w, const struct mc
     } else if (reply_is(w, MC_REPLY_FAIL)) {
         np->probe = MC_PROBE_FAILED;
         _cleanup_free_ char *r = rest(w, 1);
-        set_str(&np->detail, r);
+        mc_set_str(&np->detail, r);
     } else if (reply_is(w, MC_REPLY_UNSUPPORTED)) {
         np->probe = MC_PROBE_UNSUPPORTED;
-        set_fmt(&np->detail, "the %s agent on %s cannot resolve names", h->src_kind, h->src);
+        mc_set_fmt(&np->detail, "the %s agent on %s cannot resolve names", h->src_kind, h->src);
     } else {
         np->probe = MC_PROBE_ERROR;
         _cleanup_free_ char *r = rest(w, 0);
-        set_str(&np->detail, r[0] ? r : "no answer");
+        mc_set_str(&np->detail, r[0] ? r : "no answer");
     }
 }
 
@@ -366,10 +350,10 @@ int mc_answer_listen(struct mc_port_probe *pp, char *const *w, const char *range
 {
     if (reply_is(w, MC_REPLY_UNSUPPORTED)) {
         pp->probe = MC_PROBE_UNSUPPORTED;
-        set_fmt(&pp->detail,
-                "a temporary listener on %s needs migcheck or QEMU there (the %s agent found "
-                "neither)",
-                h->dst, h->dst_kind);
+        mc_set_fmt(&pp->detail,
+                   "a temporary listener on %s needs migcheck or QEMU there (the %s agent found "
+                   "neither)",
+                   h->dst, h->dst_kind);
         return 0;
     }
     const char *p = word(w, 1);
@@ -377,8 +361,8 @@ int mc_answer_listen(struct mc_port_probe *pp, char *const *w, const char *range
         strtoll(p, NULL, 10) > 65535) {
         pp->probe = MC_PROBE_ERROR;
         _cleanup_free_ char *r = rest(w, 0);
-        set_fmt(&pp->detail, "no port free for a listener in %s on %s: %s", range, h->dst,
-                r[0] ? r : "no answer");
+        mc_set_fmt(&pp->detail, "no port free for a listener in %s on %s: %s", range, h->dst,
+                   r[0] ? r : "no answer");
         return 0;
     }
     pp->port = strtoll(p, NULL, 10);
@@ -391,21 +375,21 @@ void mc_answer_connect(struct mc_port_probe *pp, char *const *c, const char *via
     if (reply_is(c, MC_REPLY_UNSUPPORTED)) {
         _cleanup_free_ char *r = rest(c, 1);
         pp->probe = MC_PROBE_UNSUPPORTED;
-        set_fmt(&pp->detail, "a test connection from %s could not be made (%s)%s%s", h->src, via,
-                r[0] ? ": " : "", r);
+        mc_set_fmt(&pp->detail, "a test connection from %s could not be made (%s)%s%s", h->src, via,
+                   r[0] ? ": " : "", r);
     } else if (reply_is(c, MC_REPLY_OK) && port_result(word(c, 1)) > 0) {
         pp->probe = MC_PROBE_OK;
         pp->result = port_result(word(c, 1));
         const char *addr = word(c, 2);
         if (addr && strcmp(addr, "-") != 0)
-            set_str(&pp->address, addr);
+            mc_set_str(&pp->address, addr);
         _cleanup_free_ char *r = rest(c, 3);
-        set_fmt(&pp->detail, "connection from %s %s%s%s", h->src, via, r[0] ? ": " : "", r);
+        mc_set_fmt(&pp->detail, "connection from %s %s%s%s", h->src, via, r[0] ? ": " : "", r);
     } else {
         pp->probe = MC_PROBE_ERROR;
         _cleanup_free_ char *r = rest(c, 0);
-        set_fmt(&pp->detail, "a test connection from %s (%s) gave no result: %s", h->src, via,
-                r[0] ? r : "no answer");
+        mc_set_fmt(&pp->detail, "a test connection from %s (%s) gave no result: %s", h->src, via,
+                   r[0] ? r : "no answer");
     }
 }
 
@@ -421,8 +405,8 @@ void mc_answer_listen_end(struct mc_port_probe *pp, char *const *w, const char *
         return;
     _cleanup_free_ char *before = mc_xstrdup(pp->detail ? pp->detail : "");
     if (pp->result == MC_PORT_OPEN && !accepted)
-        set_fmt(&pp->detail, "%s; the listener on %s (%s) saw no connection (%s)", before, h->dst,
-                listener, word(w, 0) ? word(w, 0) : "no answer");
+        mc_set_fmt(&pp->detail, "%s; the listener on %s (%s) saw no connection (%s)", before,
+                   h->dst, listener, word(w, 0) ? word(w, 0) : "no answer");
     else
-        set_fmt(&pp->detail, "%s; listener on %s: %s", before, h->dst, listener);
+        mc_set_fmt(&pp->detail, "%s; listener on %s: %s", before, h->dst, listener);
 }

@@ -65,22 +65,6 @@ static bool is_file_path(const struct mc_vm_path *vp)
            (!vp->disk_type || strcmp(vp->disk_type, "network") != 0);
 }
 
-static void set_str(char **dst, const char *v)
-{
-    free(*dst);
-    *dst = mc_xstrdup_or_null(v);
-}
-
-static void set_fmt(char **dst, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void set_fmt(char **dst, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    free(*dst);
-    *dst = mc_xvasprintf(fmt, ap);
-    va_end(ap);
-}
-
 struct pending {
     unsigned id;
     size_t path; /* index in rel->paths */
@@ -255,13 +239,13 @@ static void probe_storage(struct mc_host *src, struct mc_host *dst, struct mc_pa
             bool better = !seen[rd[k].path] || strcmp(rd[k].arg, vp->src_path) == 0;
             seen[rd[k].path] = true;
             if (better) {
-                set_str(&vp->dst_path, rd[k].arg);
+                mc_set_str(&vp->dst_path, rd[k].arg);
                 vp->evidence = MC_EVIDENCE_CANARY;
                 _cleanup_free_ char *sd = dir_of(vp->src_path);
                 _cleanup_free_ char *dd = dir_of(rd[k].arg);
-                set_fmt(&vp->evidence_detail,
-                        "a canary file written in '%s' on %s was read in '%s' on %s", sd,
-                        src->spec.label, dd, dst->spec.label);
+                mc_set_fmt(&vp->evidence_detail,
+                           "a canary file written in '%s' on %s was read in '%s' on %s", sd,
+                           src->spec.label, dd, dst->spec.label);
                 mc_struct_clear(&mc_desc_store, &vp->dst_store);
                 mc_relate_store_for_path(dst->facts, rd[k].arg, &vp->dst_store);
             }
@@ -277,10 +261,10 @@ static void probe_storage(struct mc_host *src, struct mc_host *dst, struct mc_pa
         _cleanup_free_ char *cands = mc_strv_join(vp->candidates, "', '");
         bool had_identity = vp->evidence == MC_EVIDENCE_IDENTITY;
         vp->evidence = MC_EVIDENCE_ABSENT;
-        set_fmt(&vp->evidence_detail,
-                "a canary file written in '%s' on %s is not visible at '%s' on %s%s", sdir,
-                src->spec.label, cands, dst->spec.label,
-                had_identity ? " although the stores look the same" : "");
+        mc_set_fmt(&vp->evidence_detail,
+                   "a canary file written in '%s' on %s is not visible at '%s' on %s%s", sdir,
+                   src->spec.label, cands, dst->spec.label,
+                   had_identity ? " although the stores look the same" : "");
         free(vp->dst_path);
         vp->dst_path = NULL;
     }
@@ -366,10 +350,10 @@ static void probe_iscsi_chap(struct mc_host *dst, const struct mc_vm_facts *vm,
     (void)vm;
     if (!dst->conn || !dst->conn_rw) {
         vp->exists_probe = MC_PROBE_UNSUPPORTED;
-        set_fmt(&vp->exists_detail,
-                "the disk logs in with CHAP user '%s'; reproducing that login needs a "
-                "read-write libvirt connection to %s, which this check does not have",
-                d->auth_user, dst->spec.label);
+        mc_set_fmt(&vp->exists_detail,
+                   "the disk logs in with CHAP user '%s'; reproducing that login needs a "
+                   "read-write libvirt connection to %s, which this check does not have",
+                   d->auth_user, dst->spec.label);
         return;
     }
     _cleanup_free_ char *token = mc_random_hex(8);
@@ -377,7 +361,7 @@ static void probe_iscsi_chap(struct mc_host *dst, const struct mc_vm_facts *vm,
     _cleanup_error_ struct mc_error err = { 0 };
     if (mc_virt_iscsi_login_probe(dst->conn, d, initiator, token, &res, &err) < 0) {
         vp->exists_probe = MC_PROBE_ERROR;
-        set_str(&vp->exists_detail, err.message);
+        mc_set_str(&vp->exists_detail, err.message);
         return;
     }
     const char *how = "through its libvirt (a transient iscsi-direct pool) with the disk's CHAP "
@@ -386,27 +370,27 @@ static void probe_iscsi_chap(struct mc_host *dst, const struct mc_vm_facts *vm,
     case MC_LOGIN_OK:
         vp->exists_probe = MC_PROBE_OK;
         vp->evidence = MC_EVIDENCE_NETWORK;
-        set_fmt(&vp->evidence_detail, "%s logged in to %s %s as '%s' and found the LUN",
-                dst->spec.label, vp->src_path, how, initiator);
+        mc_set_fmt(&vp->evidence_detail, "%s logged in to %s %s as '%s' and found the LUN",
+                   dst->spec.label, vp->src_path, how, initiator);
         vp->open_probe = MC_PROBE_OK;
         break;
     case MC_LOGIN_NO_LUN:
         vp->exists_probe = MC_PROBE_FAILED;
-        set_fmt(&vp->exists_detail, "%s logged in %s, but: %s", dst->spec.label, how,
-                res.message ? res.message : "no such LUN");
+        mc_set_fmt(&vp->exists_detail, "%s logged in %s, but: %s", dst->spec.label, how,
+                   res.message ? res.message : "no such LUN");
         break;
     case MC_LOGIN_REFUSED:
         vp->exists_probe = MC_PROBE_FAILED;
         vp->evidence = MC_EVIDENCE_REFUSED;
-        set_fmt(&vp->evidence_detail, "a login from %s %s as '%s' failed: %s", dst->spec.label, how,
-                initiator, res.message ? res.message : "refused");
+        mc_set_fmt(&vp->evidence_detail, "a login from %s %s as '%s' failed: %s", dst->spec.label,
+                   how, initiator, res.message ? res.message : "refused");
         break;
     case MC_LOGIN_CANNOT:
         vp->exists_probe = MC_PROBE_ERROR;
-        set_fmt(&vp->exists_detail,
-                "a login with the disk's CHAP credentials could not be "
-                "reproduced on %s: %s",
-                dst->spec.label, res.message ? res.message : "?");
+        mc_set_fmt(&vp->exists_detail,
+                   "a login with the disk's CHAP credentials could not be "
+                   "reproduced on %s: %s",
+                   dst->spec.label, res.message ? res.message : "?");
         break;
     }
     mc_login_probe_clear(&res);
@@ -503,7 +487,7 @@ static void probe_network_disks(struct mc_host *src, struct mc_host *dst,
                 d = &vm->disks[k];
         if (!d || d->n_hosts == 0 || !d->hosts[0].name || !d->protocol) {
             vp->exists_probe = MC_PROBE_ERROR;
-            set_str(&vp->exists_detail, "the disk names no server");
+            mc_set_str(&vp->exists_detail, "the disk names no server");
             continue;
         }
         _cleanup_error_ struct mc_error err = { 0 };
@@ -551,12 +535,12 @@ static void probe_network_disks(struct mc_host *src, struct mc_host *dst,
                                     &err);
         } else {
             vp->exists_probe = MC_PROBE_UNSUPPORTED;
-            set_fmt(&vp->exists_detail, "no port to probe for a %s disk", d->protocol);
+            mc_set_fmt(&vp->exists_detail, "no port to probe for a %s disk", d->protocol);
             continue;
         }
         if (r < 0) {
             vp->exists_probe = MC_PROBE_ERROR;
-            set_str(&vp->exists_detail, err.message);
+            mc_set_str(&vp->exists_detail, err.message);
             continue;
         }
         bool answered = mc_answer_network(vp, d->protocol, as_qemu, a.words, &names);
@@ -572,17 +556,17 @@ static void probe_network_disks(struct mc_host *src, struct mc_host *dst,
                                             : -1;
         if (nfs && (uid < 0 || gid < 0)) {
             vp->exists_probe = MC_PROBE_ERROR;
-            set_fmt(&vp->exists_detail,
-                    "the ids QEMU presents to the NFS server (%s:%s) are not known on %s, so a "
-                    "probe could not present what QEMU will",
-                    d->identity_user ? d->identity_user : "the QEMU user",
-                    d->identity_group ? d->identity_group : "its group", dst->spec.label);
+            mc_set_fmt(&vp->exists_detail,
+                       "the ids QEMU presents to the NFS server (%s:%s) are not known on %s, so a "
+                       "probe could not present what QEMU will",
+                       d->identity_user ? d->identity_user : "the QEMU user",
+                       d->identity_group ? d->identity_group : "its group", dst->spec.label);
             continue;
         }
         _cleanup_free_ char *json = blockdev_json(d, uid, gid, initiator);
         if (!json) {
             vp->exists_probe = MC_PROBE_ERROR;
-            set_fmt(&vp->exists_detail, "cannot describe %s to QEMU", vp->src_path);
+            mc_set_fmt(&vp->exists_detail, "cannot describe %s to QEMU", vp->src_path);
             continue;
         }
         /* The process runs as QEMU's user (its source port, its groups), when known. */
@@ -597,16 +581,16 @@ static void probe_network_disks(struct mc_host *src, struct mc_host *dst,
         r = mc_host_call(dst, MC_OP_QEMU_OPEN, qargs, timeout, &a, &err);
         if (r < 0) {
             vp->exists_probe = MC_PROBE_ERROR;
-            set_str(&vp->exists_detail, err.message);
+            mc_set_str(&vp->exists_detail, err.message);
             continue;
         }
         if (!mc_answer_qemu_open(vp, json, vp->readonly, strtoll(puid, NULL, 10),
                                  strtoll(pgid, NULL, 10), a.words, &names)) {
             vp->exists_probe = MC_PROBE_UNSUPPORTED;
-            set_fmt(&vp->exists_detail,
-                    "reaching a %s server from %s needs migcheck there or QEMU's qemu-io or "
-                    "emulator (the %s agent found none)",
-                    d->protocol, dst->spec.label, dst->sess.kind);
+            mc_set_fmt(&vp->exists_detail,
+                       "reaching a %s server from %s needs migcheck there or QEMU's qemu-io or "
+                       "emulator (the %s agent found none)",
+                       d->protocol, dst->spec.label, dst->sess.kind);
         }
         mc_answer_clear(&a);
     }
@@ -652,8 +636,8 @@ static void probe_host_paths(struct mc_host *src, struct mc_host *dst, struct mc
             continue;
         if (hp->uid < 0 || hp->gid < 0) {
             hp->create_probe = MC_PROBE_ERROR;
-            set_fmt(&hp->create_detail, "the ids of %s on %s are not known",
-                    hp->creator ? hp->creator : "the QEMU user", dst->spec.label);
+            mc_set_fmt(&hp->create_detail, "the ids of %s on %s are not known",
+                       hp->creator ? hp->creator : "the QEMU user", dst->spec.label);
             continue;
         }
         char uid[24], gid[24];
@@ -682,16 +666,16 @@ static void probe_name(struct mc_host *src, struct mc_host *dst, struct mc_pair_
     struct mc_name_probe *np = &rel->dst_name;
     if (!name) {
         np->probe = MC_PROBE_ERROR;
-        set_str(&np->detail, "the destination's host name is not known");
+        mc_set_str(&np->detail, "the destination's host name is not known");
         return;
     }
-    set_str(&np->name, name);
+    mc_set_str(&np->name, name);
     const char *args[] = { name, NULL };
     _cleanup_strv_free_ char **w = NULL;
     _cleanup_error_ struct mc_error err = { 0 };
     if (host_call(src, MC_OP_RESOLVE, args, timeout, &w, &err) < 0) {
         np->probe = MC_PROBE_ERROR;
-        set_str(&np->detail, err.message);
+        mc_set_str(&np->detail, err.message);
         return;
     }
     struct mc_answer_hosts names = hosts_of(src, dst);
@@ -712,14 +696,14 @@ static void probe_port(struct mc_host *src, struct mc_host *dst, const struct mc
     snprintf(smin, sizeof(smin), "%lld", (long long)pmin);
     snprintf(smax, sizeof(smax), "%lld", (long long)pmax);
     _cleanup_free_ char *range = mc_xasprintf("%s-%s", smin, smax);
-    set_str(&pp->host, host);
+    mc_set_str(&pp->host, host);
     const char *largs[] = { bind, smin, smax, "6000", vm->emulator ? vm->emulator : "", NULL };
     unsigned lid = mc_host_send(dst, MC_OP_LISTEN, largs);
     _cleanup_strv_free_ char **w = NULL;
     _cleanup_error_ struct mc_error err = { 0 };
     if (host_recv(dst, lid, timeout, &w, &err) < 0) {
         pp->probe = MC_PROBE_ERROR;
-        set_str(&pp->detail, err.message);
+        mc_set_str(&pp->detail, err.message);
         return;
     }
     if (!mc_answer_listen(pp, w, range, &names))
@@ -734,7 +718,7 @@ static void probe_port(struct mc_host *src, struct mc_host *dst, const struct mc
     int r = mc_host_tcp_connect(src, host, (int)pp->port, 3000, &c, &via, &err);
     if (r < 0) {
         pp->probe = MC_PROBE_ERROR;
-        set_str(&pp->detail, err.message);
+        mc_set_str(&pp->detail, err.message);
     } else {
         mc_answer_connect(pp, c.words, via, &names);
     }
@@ -751,14 +735,14 @@ static void probe_libvirtd_port(struct mc_host *src, struct mc_host *dst, struct
                                 const char *host, int64_t port)
 {
     struct mc_answer_hosts names = hosts_of(src, dst);
-    set_str(&lp->host, host);
+    mc_set_str(&lp->host, host);
     lp->port = port;
     struct mc_answer c = { 0 };
     const char *via = NULL;
     _cleanup_error_ struct mc_error err = { 0 };
     if (mc_host_tcp_connect(src, host, (int)port, 3000, &c, &via, &err) < 0) {
         lp->probe = MC_PROBE_ERROR;
-        set_str(&lp->detail, err.message);
+        mc_set_str(&lp->detail, err.message);
     } else {
         mc_answer_connect(lp, c.words, via, &names);
     }
@@ -769,40 +753,40 @@ static void compare_cpu(struct mc_host *j, const struct mc_vm_facts *vm, struct 
 {
     if (!j->conn) {
         out->probe = MC_PROBE_ERROR;
-        set_fmt(&out->detail, "no libvirt connection to %s", j->spec.label);
+        mc_set_fmt(&out->detail, "no libvirt connection to %s", j->spec.label);
         return;
     }
     if (!j->conn_rw) {
         out->probe = MC_PROBE_ERROR;
-        set_fmt(&out->detail,
-                "the libvirt connection to %s is read-only; comparing CPUs needs "
-                "read-write access",
-                j->spec.label);
+        mc_set_fmt(&out->detail,
+                   "the libvirt connection to %s is read-only; comparing CPUs needs "
+                   "read-write access",
+                   j->spec.label);
         return;
     }
     struct mc_cpu_compare res = { 0 };
     _cleanup_error_ struct mc_error err = { 0 };
     if (mc_virt_compare_cpu(j->conn, vm, &res, &err) < 0) {
         out->probe = MC_PROBE_ERROR;
-        set_str(&out->detail, err.message);
+        mc_set_str(&out->detail, err.message);
         return;
     }
     switch (res.result) {
     case MC_CPU_COMPARE_ERROR:
         out->probe = MC_PROBE_ERROR;
-        set_str(&out->detail, res.message);
+        mc_set_str(&out->detail, res.message);
         break;
     case MC_CPU_COMPARE_NO_MODEL:
         out->probe = MC_PROBE_OK;
         out->result = MC_CPU_RESULT_NO_MODEL;
-        set_str(&out->message, res.message);
+        mc_set_str(&out->message, res.message);
         break;
     default:
         out->probe = MC_PROBE_OK;
         out->result = res.result == MC_CPU_COMPARE_IDENTICAL  ? MC_CPU_RESULT_IDENTICAL
                       : res.result == MC_CPU_COMPARE_SUPERSET ? MC_CPU_RESULT_SUPERSET
                                                               : MC_CPU_RESULT_INCOMPATIBLE;
-        set_str(&out->message, res.message);
+        mc_set_str(&out->message, res.message);
         mc_strv_free(out->missing);
         out->missing = mc_strv_copy(res.missing_features);
         break;

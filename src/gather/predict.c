@@ -21,22 +21,6 @@
 /* The bandwidth probe's transfer: long enough for TCP to reach its pace, short for a check. */
 #define SEND_MS 500
 
-static void set_str(char **dst, const char *v)
-{
-    free(*dst);
-    *dst = mc_xstrdup_or_null(v);
-}
-
-static void set_fmt(char **dst, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void set_fmt(char **dst, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    free(*dst);
-    *dst = mc_xvasprintf(fmt, ap);
-    va_end(ap);
-}
-
 static bool to_ll(const char *s, long long *ret)
 {
     char *end;
@@ -73,7 +57,7 @@ int mc_predict_parse_sample(char **w, struct mc_predict_facts *f)
         return -EBADMSG;
     double per = (double)mapping / (double)samples;
     f->nonzero_bytes = (int64_t)((double)nonzero * per);
-    set_str(&f->nonzero_source, MC_NONZERO_SAMPLED);
+    mc_set_str(&f->nonzero_source, MC_NONZERO_SAMPLED);
     f->rss_bytes = rss;
     for (size_t i = 8; w[i]; i++) {
         double secs, changed;
@@ -164,10 +148,10 @@ static void *source_thread(void *arg)
         const char *args[] = { j->uuid, sram, sdur, sint, ssam, j->name, NULL };
         sid = mc_host_channel_send(&ch, MC_OP_MEM_SAMPLE, args);
     } else if (!ch_up) {
-        set_fmt(&f->sampling_detail, "no second session to %s: %s", j->src->spec.label,
-                cerr.message ? cerr.message : "not started");
+        mc_set_fmt(&f->sampling_detail, "no second session to %s: %s", j->src->spec.label,
+                   cerr.message ? cerr.message : "not started");
     } else {
-        set_str(&f->sampling_detail, "the domain's memory size is not known");
+        mc_set_str(&f->sampling_detail, "the domain's memory size is not known");
     }
 
     /* libvirt: one short window, then the rest of the time. */
@@ -184,33 +168,33 @@ static void *source_thread(void *arg)
         mc_virt_predict_measure(j->src->conn, j->uuid, windows, nw, f);
     } else {
         f->probe = MC_PROBE_ERROR;
-        set_fmt(&f->detail, "no libvirt connection to %s", j->src->spec.label);
+        mc_set_fmt(&f->detail, "no libvirt connection to %s", j->src->spec.label);
     }
 
     if (sid) {
         struct mc_answer a = { 0 };
         _cleanup_error_ struct mc_error err = { 0 };
         if (mc_host_channel_recv(&ch, sid, duration + j->timeout_ms, &a, &err) < 0) {
-            set_fmt(&f->sampling_detail, "sampling the guest's memory on %s: %s",
-                    j->src->spec.label, err.message);
+            mc_set_fmt(&f->sampling_detail, "sampling the guest's memory on %s: %s",
+                       j->src->spec.label, err.message);
         } else if (a.status == MC_REPLY_OK) {
             if (mc_predict_parse_sample(a.words, f) < 0) {
                 /* Keep nothing half-read. */
                 for (size_t i = 0; i < f->n_dirty; i++)
                     if (f->dirty[i].source && strcmp(f->dirty[i].source, MC_DIRTY_SAMPLED) == 0)
                         f->dirty[i].window_us = 0;
-                set_str(&f->nonzero_source, NULL);
-                set_fmt(&f->sampling_detail, "%s answered garbage to mem-sample",
-                        j->src->spec.label);
+                mc_set_str(&f->nonzero_source, NULL);
+                mc_set_fmt(&f->sampling_detail, "%s answered garbage to mem-sample",
+                           j->src->spec.label);
             }
         } else if (a.status == MC_REPLY_UNSUPPORTED) {
-            set_fmt(&f->sampling_detail,
-                    "sampling the guest's memory needs migcheck on %s (the %s agent cannot)",
-                    j->src->spec.label, agent_kind(&ch));
+            mc_set_fmt(&f->sampling_detail,
+                       "sampling the guest's memory needs migcheck on %s (the %s agent cannot)",
+                       j->src->spec.label, agent_kind(&ch));
         } else {
             _cleanup_free_ char *rest = mc_strv_join(a.fields, " ");
-            set_fmt(&f->sampling_detail, "sampling the guest's memory on %s: %s",
-                    j->src->spec.label, rest);
+            mc_set_fmt(&f->sampling_detail, "sampling the guest's memory on %s: %s",
+                       j->src->spec.label, rest);
         }
         mc_answer_clear(&a);
     }
@@ -226,7 +210,7 @@ static void *source_thread(void *arg)
             a.status == MC_REPLY_OK && to_ll(a.fields[0], &rss) && rss >= 0) {
             f->rss_bytes = rss;
             f->nonzero_bytes = rss < j->ram ? rss : j->ram;
-            set_str(&f->nonzero_source, MC_NONZERO_RSS);
+            mc_set_str(&f->nonzero_source, MC_NONZERO_RSS);
         }
         mc_answer_clear(&a);
     }
@@ -235,7 +219,7 @@ static void *source_thread(void *arg)
     if (!f->nonzero_source && f->ram_bytes > 0) {
         /* Nothing better: every page counts (the first pass is then an upper bound). */
         f->nonzero_bytes = f->ram_bytes;
-        set_str(&f->nonzero_source, MC_NONZERO_MEMORY);
+        mc_set_str(&f->nonzero_source, MC_NONZERO_MEMORY);
     }
     if (j->ram > 0 && f->ram_bytes <= 0)
         f->ram_bytes = j->ram;
@@ -285,22 +269,22 @@ static void bandwidth(struct mc_host *src, struct mc_host *dst, const char *host
     _cleanup_error_ struct mc_error err = { 0 };
     if (mc_host_recv(dst, lid, timeout_ms, &w, &err) < 0) {
         f->bandwidth_probe = MC_PROBE_ERROR;
-        set_str(&f->bandwidth_detail, err.message);
+        mc_set_str(&f->bandwidth_detail, err.message);
         return;
     }
     if (w.status == MC_REPLY_UNSUPPORTED) {
         f->bandwidth_probe = MC_PROBE_UNSUPPORTED;
-        set_fmt(&f->bandwidth_detail,
-                "measuring the bandwidth needs migcheck on %s to listen (the %s agent cannot)",
-                dst->spec.label, agent_kind(&dst->sess));
+        mc_set_fmt(&f->bandwidth_detail,
+                   "measuring the bandwidth needs migcheck on %s to listen (the %s agent cannot)",
+                   dst->spec.label, agent_kind(&dst->sess));
         mc_answer_clear(&w);
         return;
     }
     if (w.status != MC_REPLY_LISTENING || !w.fields[0]) {
         _cleanup_free_ char *rest = mc_strv_join(w.words, " ");
         f->bandwidth_probe = MC_PROBE_ERROR;
-        set_fmt(&f->bandwidth_detail, "no listener in %s-%s on %s: %s", smin, smax, dst->spec.label,
-                rest);
+        mc_set_fmt(&f->bandwidth_detail, "no listener in %s-%s on %s: %s", smin, smax,
+                   dst->spec.label, rest);
         mc_answer_clear(&w);
         return;
     }
@@ -316,28 +300,28 @@ static void bandwidth(struct mc_host *src, struct mc_host *dst, const char *host
     int rf = mc_host_recv(dst, lid, SEND_MS + timeout_ms + 7000, &fin, &ferr);
     if (r < 0) {
         f->bandwidth_probe = MC_PROBE_ERROR;
-        set_str(&f->bandwidth_detail, cerr.message);
+        mc_set_str(&f->bandwidth_detail, cerr.message);
     } else if (c.status == MC_REPLY_UNSUPPORTED) {
         f->bandwidth_probe = MC_PROBE_UNSUPPORTED;
-        set_fmt(&f->bandwidth_detail,
-                "measuring the bandwidth needs migcheck on %s to send (the %s agent cannot)",
-                src->spec.label, agent_kind(&src->sess));
+        mc_set_fmt(&f->bandwidth_detail,
+                   "measuring the bandwidth needs migcheck on %s to send (the %s agent cannot)",
+                   src->spec.label, agent_kind(&src->sess));
     } else if (c.status != MC_REPLY_OK) {
         _cleanup_free_ char *rest = mc_strv_join(c.fields, " ");
         f->bandwidth_probe = MC_PROBE_FAILED;
-        set_fmt(&f->bandwidth_detail, "%s could not send to %s port %s: %s", src->spec.label, host,
-                port, rest);
+        mc_set_fmt(&f->bandwidth_detail, "%s could not send to %s port %s: %s", src->spec.label,
+                   host, port, rest);
     } else if (rf < 0 || fin.status != MC_REPLY_OK) {
         _cleanup_free_ char *rest =
             rf < 0 ? mc_xstrdup(ferr.message) : mc_strv_join(fin.words, " ");
         f->bandwidth_probe = MC_PROBE_ERROR;
-        set_fmt(&f->bandwidth_detail, "the listener on %s: %s", dst->spec.label, rest);
+        mc_set_fmt(&f->bandwidth_detail, "the listener on %s: %s", dst->spec.label, rest);
     } else if (mc_predict_parse_bandwidth(fin.words, f) < 0) {
         f->bandwidth_probe = MC_PROBE_ERROR;
-        set_fmt(&f->bandwidth_detail, "the listener on %s received nothing measurable",
-                dst->spec.label);
+        mc_set_fmt(&f->bandwidth_detail, "the listener on %s received nothing measurable",
+                   dst->spec.label);
     } else {
-        set_fmt(&f->bandwidth_path, "%s:%s (%s)", host, port, c.fields[2] ? c.fields[2] : "?");
+        mc_set_fmt(&f->bandwidth_path, "%s:%s (%s)", host, port, c.fields[2] ? c.fields[2] : "?");
         f->bandwidth_probe = MC_PROBE_OK;
     }
     mc_answer_clear(&c);
@@ -358,7 +342,7 @@ void mc_predict_end(struct mc_predict_job *j, const char *dst_name, struct mc_pr
     memset(&j->f, 0, sizeof(j->f));
     if (f->probe == MC_PROBE_NOT_RUN) {
         f->probe = MC_PROBE_ERROR;
-        set_str(&f->detail, "the measurement on the source did not run");
+        mc_set_str(&f->detail, "the measurement on the source did not run");
     }
     f->dst_start_us = start_us;
     f->dst_rtt_us = dst_rtt;

@@ -89,3 +89,18 @@ void *mc_array_grow(void *array, size_t *count, size_t elem_size)
     *count = n;
     return p;
 }
+
+void mc_set_str(char **dst, const char *v)
+{
+    free(*dst);
+    *dst = mc_xstrdup_or_null(v);
+}
+
+void mc_set_fmt(char **dst, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    free(*dst);
+    *dst = mc_xvasprintf(fmt, ap);
+    va_end(ap);
+}

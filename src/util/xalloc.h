@@ -16,6 +16,9 @@ char *mc_xstrndup(const char *s, size_t n);
 char *mc_xstrdup_or_null(const char *s);
 char *mc_xasprintf(const char *fmt, ...) _printf_(1, 2);
 char *mc_xvasprintf(const char *fmt, va_list ap) _printf_(1, 0);
+/* Replace the string *dst owns: with a copy of v (NULL stays NULL), or a formatted one. */
+void mc_set_str(char **dst, const char *v);
+void mc_set_fmt(char **dst, const char *fmt, ...) _printf_(2, 3);
 
 #define mc_new0(type, n) ((type *)mc_xcalloc((n), sizeof(type)))
 

@@ -26,12 +26,6 @@
 /* libvirt's "no limit" for the migration speed (QEMU_DOMAIN_MIG_BANDWIDTH_MAX, MiB/s). */
 #define LIBVIRT_SPEED_UNLIMITED (8796093022207ull)
 
-static void set_str(char **dst, const char *v)
-{
-    free(*dst);
-    *dst = mc_xstrdup_or_null(v);
-}
-
 static void sleep_s(double s)
 {
     if (s <= 0)
@@ -203,7 +197,7 @@ void mc_virt_predict_measure(virConnectPtr conn, const char *uuid, const int *wi
         struct mc_error e = { 0 };
         mc_virt_error(&e, 0, "domain %s", uuid);
         f->probe = MC_PROBE_ERROR;
-        set_str(&f->detail, e.message);
+        mc_set_str(&f->detail, e.message);
         mc_error_clear(&e);
         return;
     }
@@ -212,13 +206,13 @@ void mc_virt_predict_measure(virConnectPtr conn, const char *uuid, const int *wi
         struct mc_error e = { 0 };
         mc_virt_error(&e, 0, "domain %s", uuid);
         f->probe = MC_PROBE_ERROR;
-        set_str(&f->detail, e.message);
+        mc_set_str(&f->detail, e.message);
         mc_error_clear(&e);
         return;
     }
     if (info.state != VIR_DOMAIN_RUNNING && info.state != VIR_DOMAIN_PAUSED) {
         f->probe = MC_PROBE_ERROR;
-        set_str(&f->detail, "the domain is not running: there is nothing to predict");
+        mc_set_str(&f->detail, "the domain is not running: there is nothing to predict");
         return;
     }
     f->ram_bytes = (int64_t)info.maxMem * 1024;
@@ -238,13 +232,13 @@ void mc_virt_predict_measure(virConnectPtr conn, const char *uuid, const int *wi
     /* A domain that is migrating already cannot be measured by libvirt (and must not be). */
     virDomainJobInfo job;
     if (virDomainGetJobInfo(dom, &job) == 0 && job.type != VIR_DOMAIN_JOB_NONE) {
-        set_str(&f->libvirt_detail, "a job is running on the domain");
+        mc_set_str(&f->libvirt_detail, "a job is running on the domain");
     } else {
         for (size_t i = 0; i < n_windows; i++) {
             struct mc_dirty_window w = { 0 };
             _cleanup_error_ struct mc_error err = { 0 };
             if (dirty_calc(dom, windows[i], &w, &err) < 0) {
-                set_str(&f->libvirt_detail, err.message);
+                mc_set_str(&f->libvirt_detail, err.message);
                 break;
             }
             *MC_APPEND(f->dirty, f->n_dirty) = w;
