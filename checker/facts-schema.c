@@ -642,6 +642,8 @@ static const struct mc_field host_path_fields[] = {
     F_ENUM(struct mc_host_path, probe, "probe", mc_probe_names),
     F_STR(struct mc_host_path, type, "type"),
     F_STR(struct mc_host_path, detail, "detail"),
+    F_ENUM(struct mc_host_path, file_probe, "file-probe", mc_probe_names),
+    F_STR(struct mc_host_path, file_type, "file-type"),
     F_ENUM(struct mc_host_path, create_probe, "create-probe", mc_probe_names),
     F_STR(struct mc_host_path, create_detail, "create-detail"),
 };

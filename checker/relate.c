@@ -481,8 +481,10 @@ bool mc_relate_file_opened(const struct mc_vm_file *f)
 {
     /* Files QEMU opens on the destination as they are. Logs, character device outputs and
      * shared memory are created there; the TPM state travels in the migration stream. */
-    static const char *const opened[] = { "loader", "nvram",      "kernel",     "initrd", "dtb",
-                                          "rom",    "filesystem", "tpm-device", "fwcfg",  NULL };
+    static const char *const opened[] = { "loader", "nvram",      "nvram-template",
+                                          "kernel", "initrd",     "dtb",
+                                          "rom",    "filesystem", "tpm-device",
+                                          "fwcfg",  NULL };
     if (!f->path || f->path[0] != '/' || !f->role || (f->action && strcmp(f->action, "open")))
         return false;
     for (size_t k = 0; opened[k]; k++)

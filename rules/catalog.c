@@ -27,6 +27,7 @@ enum {
     R_VM_VIRTIO_VECTORS,
     R_VM_CREATED_FILES,
     R_VM_HOST_PATHS,
+    R_VM_9P_MOUNT,
     R_CPU_COMPATIBLE,
     R_CPU_PASSTHROUGH,
     R_VIRT_SAME_HOST,
@@ -222,7 +223,7 @@ static const struct mc_rule rules[_R_MAX] = {
         .title = "the host devices, sockets and programs the domain uses exist on the destination",
         .severity = MC_SEV_FAIL,
         .needs = MC_NEED_LIVE,
-        .hint = "provide the same device, socket, program or tap on the destination",
+        .hint = "provide the same device, socket, program, directory or tap on the destination",
         .requirement = "libvirt Domain XML format: host devices (serial 'dev', input evdev, rng "
                        "random, render nodes, /dev/vhost-vsock), UNIX sockets of servers QEMU "
                        "connects to, pipes, interface scripts and unmanaged taps must exist where "
@@ -232,6 +233,22 @@ static const struct mc_rule rules[_R_MAX] = {
                    "socket that exists is not proof that its server accepts QEMU; that part is "
                    "not probed.",
         .check = rule_vm_host_paths,
+    },
+    [R_VM_9P_MOUNT] = {
+        .id = "vm.9p-mount",
+        .title = "no 9p file system share is mounted in the guest",
+        .severity = MC_SEV_FAIL,
+        .hint = "unmount the share in the guest before migrating (or have a site policy "
+                "disable this rule for guests that never mount it)",
+        .requirement = "QEMU hw/9pfs: 'Migration is disabled when VirtFS export path ... is "
+                       "mounted in the guest using mount_tag ...' (a migration blocker set when "
+                       "the guest attaches the share, cleared when the device resets)",
+        .explain = "QEMU refuses to migrate a guest that has a 9p (<filesystem "
+                   "type='mount'>, driver path or handle) share mounted. Whether the guest has "
+                   "mounted it cannot be seen from the hosts (QEMU tells only its own monitor), "
+                   "so a domain with such a share is UNKNOWN, never migratable by default. The "
+                   "exported directory itself must exist on the destination (vm.host-paths).",
+        .check = rule_vm_9p_mount,
     },
     [R_CPU_COMPATIBLE] = {
         .id = "cpu.compatible",

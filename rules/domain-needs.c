@@ -54,10 +54,12 @@ static const struct mc_domain_need table[] = {
         "a read-only file: present on DST at the same path (storage.readonly-copy compares "
         "sizes; virt.rom-size the ROM sizes)"),
     ROW("os/nvram", "", CREATE,
-        "the variables file, or its directory and template so libvirt can create it", SHARED,
-        "libvirt creates a missing NVRAM file from the template on DST; the variables travel "
-        "in the migration stream"),
-    ROW("os/nvram/source@file", "", CREATE, "as os/nvram", SHARED, "as os/nvram"),
+        "the variables file, or its directory and template so libvirt can create it", CREATED,
+        "libvirt (root) creates a missing NVRAM file from the template on DST: the directory "
+        "must exist there and root create in it (an existing file is used as it is; QEMU's "
+        "open of it is storage.qemu-access's, the template's presence storage.disk-shared's); "
+        "the variables travel in the migration stream"),
+    ROW("os/nvram/source@file", "", CREATE, "as os/nvram", CREATED, "as os/nvram"),
     ROW("os/nvram/source@dev", "", OPEN, "the block device (libvirt 8.5 and later)", SHARED,
         "as devices/disk/source@dev"),
     ROW("os/nvram/source@dir", "", OPEN, "as devices/disk/source@dir", SHARED,
@@ -171,9 +173,10 @@ static const struct mc_domain_need table[] = {
 
     /* ---- file systems ---- */
     ROW("devices/filesystem/source@dir", "type='mount'", OPEN,
-        "the exported directory at the same path", SHARED,
-        "must exist on DST; QEMU's 9p refuses to migrate while the guest has the share mounted, "
-        "and virtiofs cannot migrate (vm.devices)"),
+        "the exported directory at the same path", PATHS,
+        "a directory on DST (stat; its contents are DST's own afterwards); QEMU's 9p refuses "
+        "to migrate while the guest has the share mounted, which the hosts cannot see "
+        "(vm.9p-mount: UNKNOWN), and virtiofs cannot migrate (vm.devices)"),
     ROW("devices/filesystem/source@file", "type='file'", OPEN, "the image (LXC; ploop)", SHARED,
         "as a disk image"),
     ROW("devices/filesystem/source@dev", "type='block'", OPEN, "the block device (LXC)", SHARED,

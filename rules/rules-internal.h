@@ -49,6 +49,7 @@ RULE_FN(rule_vm_invtsc);
 RULE_FN(rule_vm_virtio_vectors);
 RULE_FN(rule_vm_created_files);
 RULE_FN(rule_vm_host_paths);
+RULE_FN(rule_vm_9p_mount);
 RULE_FN(rule_cpu_compatible);
 RULE_FN(rule_cpu_passthrough);
 RULE_FN(rule_virt_same_host);

@@ -140,6 +140,20 @@ static void judge_shared(const struct mc_rule *r, const struct mc_pair *p,
         mc_finding_set_evidence(f, "%s", str_or(vp->evidence_detail, "not shared"));
         return;
     }
+    /* The NVRAM template is read only where the NVRAM file is missing on DST. */
+    if (streq(vp->role, "nvram-template") && vp->exists_probe != MC_PROBE_OK) {
+        const struct mc_vm_path *nv = NULL;
+        for (size_t k = 0; k < p->rel->n_paths; k++)
+            if (streq(p->rel->paths[k].role, "nvram"))
+                nv = &p->rel->paths[k];
+        if (nv && nv->exists_probe == MC_PROBE_OK) {
+            f = mc_emit(out, r, MC_STATUS_PASS, vp->subject,
+                        "nvram template %s is not on %s, but the nvram file %s is, so libvirt "
+                        "does not need the template there",
+                        vp->src_path, DST(p), str_or(nv->dst_path, nv->src_path));
+            return;
+        }
+    }
     /* A read-only file present on the destination at the same path is enough for QEMU. */
     if (vp->readonly && vp->exists_probe == MC_PROBE_OK && vp->evidence != MC_EVIDENCE_ABSENT) {
         f = mc_emit(out, r, MC_STATUS_PASS, vp->subject,

@@ -378,6 +378,7 @@ RULE_FN(rule_vm_host_paths)
         const char *what = streq(hp->action, "device")    ? "host device"
                            : streq(hp->action, "connect") ? "socket"
                            : streq(hp->action, "exec")    ? "program"
+                           : streq(hp->action, "dir")     ? "directory"
                                                           : "path";
         if (!p->rel->live) {
             mc_emit(out, r, MC_STATUS_SKIP, hp->subject,
@@ -388,6 +389,12 @@ RULE_FN(rule_vm_host_paths)
                         hp->subject, what, hp->path, DST(p));
             mc_finding_set_evidence(f, "%s", str_or(hp->detail, "missing"));
         } else if (hp->probe == MC_PROBE_OK) {
+            if (streq(hp->action, "dir") && hp->type && !streq(hp->type, "dir")) {
+                mc_emit(out, r, MC_PROBLEM, hp->subject,
+                        "%s needs directory %s; on %s it is a %s, not a directory", hp->subject,
+                        hp->path, DST(p), hp->type);
+                continue;
+            }
             if (streq(hp->action, "device") && hp->type && !device_type(hp->type)) {
                 mc_emit(out, r, MC_PROBLEM, hp->subject,
                         "%s needs host device %s; on %s it is a %s, not a device", hp->subject,
@@ -408,4 +415,23 @@ RULE_FN(rule_vm_host_paths)
         mc_emit(out, r, MC_STATUS_PASS, NULL,
                 "the domain uses no host devices, sockets or programs that must exist on %s",
                 DST(p));
+}
+
+RULE_FN(rule_vm_9p_mount)
+{
+    bool any = false;
+    for (size_t i = 0; i < p->vm->n_files; i++) {
+        const struct mc_vm_file *f = &p->vm->files[i];
+        if (!streq(f->role, "filesystem-dir"))
+            continue;
+        any = true;
+        struct mc_finding *fi = mc_emit(
+            out, r, MC_STATUS_UNKNOWN, str_or(f->subject, "filesystem"),
+            "%s exports %s over 9p: QEMU refuses to migrate while the guest has it mounted, and "
+            "whether it has cannot be seen from the host",
+            str_or(f->subject, "filesystem"), str_or(f->path, "?"));
+        mc_finding_set_evidence(fi, "QEMU reports the mount only to its own monitor");
+    }
+    if (!any)
+        mc_emit(out, r, MC_STATUS_PASS, NULL, "the domain exports no directory over 9p");
 }

@@ -292,22 +292,40 @@ void mc_answer_host_path_stat(struct mc_host_path *hp, const char *asked, char *
     }
 }
 
-void mc_answer_create_test(struct mc_host_path *hp, char *const *w, const struct mc_answer_hosts *h)
+void mc_answer_host_file_stat(struct mc_host_path *hp, char *const *w)
+{
+    hp->file_probe = reply_is(w, MC_REPLY_OK)     ? MC_PROBE_OK
+                     : reply_is(w, MC_REPLY_FAIL) ? MC_PROBE_FAILED
+                                                  : MC_PROBE_ERROR;
+    if (reply_is(w, MC_REPLY_OK))
+        mc_set_str(&hp->file_type, word(w, 1) ? word(w, 1) : "other");
+}
+
+/* create-test in the directory, or (opened) open of the existing file for writing. */
+static void created_answer(struct mc_host_path *hp, char *const *w, bool opened,
+                           const struct mc_answer_hosts *h)
 {
     const char *who = hp->creator ? hp->creator : "that user";
     if (reply_is(w, MC_REPLY_OK)) {
         hp->create_probe = MC_PROBE_OK;
-        mc_set_fmt(&hp->create_detail,
-                   "a test file was created and removed in '%s' on %s as uid %lld gid %lld",
-                   hp->dir ? hp->dir : "?", h->dst, (long long)hp->uid, (long long)hp->gid);
+        if (opened)
+            mc_set_fmt(&hp->create_detail,
+                       "'%s' exists on %s and opens for writing as uid %lld gid %lld",
+                       hp->path ? hp->path : "?", h->dst, (long long)hp->uid, (long long)hp->gid);
+        else
+            mc_set_fmt(&hp->create_detail,
+                       "a test file was created and removed in '%s' on %s as uid %lld gid %lld",
+                       hp->dir ? hp->dir : "?", h->dst, (long long)hp->uid, (long long)hp->gid);
     } else if (reply_is(w, MC_REPLY_FAIL)) {
         hp->create_probe = MC_PROBE_FAILED;
-        mc_set_fmt(&hp->create_detail, "%s as uid %lld gid %lld",
-                   word(w, 1) ? word(w, 1) : "denied", (long long)hp->uid, (long long)hp->gid);
+        mc_set_fmt(&hp->create_detail, "%s%s as uid %lld gid %lld",
+                   word(w, 1) ? word(w, 1) : "denied",
+                   opened ? " opening the existing file for writing" : "", (long long)hp->uid,
+                   (long long)hp->gid);
     } else if (reply_is(w, MC_REPLY_UNSUPPORTED)) {
         hp->create_probe = MC_PROBE_UNSUPPORTED;
-        mc_set_fmt(&hp->create_detail, "the %s agent on %s cannot create a test file as %s",
-                   h->dst_kind, h->dst, who);
+        mc_set_fmt(&hp->create_detail, "the %s agent on %s cannot %s as %s", h->dst_kind, h->dst,
+                   opened ? "open a file" : "create a test file", who);
     } else {
         hp->create_probe = MC_PROBE_ERROR;
         mc_set_fmt(&hp->create_detail, "the %s agent on %s could not act as %s (uid %lld): %s",
@@ -316,6 +334,17 @@ void mc_answer_create_test(struct mc_host_path *hp, char *const *w, const struct
                    : word(w, 0) ? word(w, 0)
                                 : "no answer");
     }
+}
+
+void mc_answer_create_test(struct mc_host_path *hp, char *const *w, const struct mc_answer_hosts *h)
+{
+    created_answer(hp, w, false, h);
+}
+
+void mc_answer_open_existing(struct mc_host_path *hp, char *const *w,
+                             const struct mc_answer_hosts *h)
+{
+    created_answer(hp, w, true, h);
 }
 
 void mc_answer_resolve(struct mc_name_probe *np, char *const *w, const struct mc_answer_hosts *h)

@@ -55,9 +55,14 @@ const char *mc_answer_qemu_failure(const char *text);
 /* A stat on DST of a host path (or its directory). */
 void mc_answer_host_path_stat(struct mc_host_path *hp, const char *asked, char *const *w,
                               const struct mc_answer_hosts *h);
+/* A stat on DST of the created file itself (it may already exist). */
+void mc_answer_host_file_stat(struct mc_host_path *hp, char *const *w);
 /* create-test on DST as the creator. */
 void mc_answer_create_test(struct mc_host_path *hp, char *const *w,
                            const struct mc_answer_hosts *h);
+/* open for writing, as the creator, of a created file that already exists on DST (a log). */
+void mc_answer_open_existing(struct mc_host_path *hp, char *const *w,
+                             const struct mc_answer_hosts *h);
 
 /* resolve on SRC of DST's name. */
 void mc_answer_resolve(struct mc_name_probe *np, char *const *w, const struct mc_answer_hosts *h);

@@ -344,10 +344,9 @@ static void probe_storage(struct mc_host *src, struct mc_host *dst, struct mc_pa
  * run, the finding says what was not proved; a login without the credentials would be refused
  * by the target for a reason QEMU will not meet, so it is never tried.
  */
-static void probe_iscsi_chap(struct mc_host *dst, const struct mc_vm_facts *vm,
-                             const struct mc_disk *d, const char *initiator, struct mc_vm_path *vp)
+static void probe_iscsi_chap(struct mc_host *dst, const struct mc_disk *d, const char *initiator,
+                             struct mc_vm_path *vp, struct mc_pair_facts *rel)
 {
-    (void)vm;
     if (!dst->conn || !dst->conn_rw) {
         vp->exists_probe = MC_PROBE_UNSUPPORTED;
         mc_set_fmt(&vp->exists_detail,
@@ -385,6 +384,11 @@ static void probe_iscsi_chap(struct mc_host *dst, const struct mc_vm_facts *vm,
         mc_set_fmt(&vp->evidence_detail, "a login from %s %s as '%s' failed: %s", dst->spec.label,
                    how, initiator, res.message ? res.message : "refused");
         break;
+    case MC_LOGIN_UNREACHABLE:
+        vp->exists_probe = MC_PROBE_FAILED;
+        mc_set_fmt(&vp->exists_detail, "%s could not connect to the portal %s: %s", dst->spec.label,
+                   how, res.message ? res.message : "?");
+        break;
     case MC_LOGIN_CANNOT:
         vp->exists_probe = MC_PROBE_ERROR;
         mc_set_fmt(&vp->exists_detail,
@@ -393,7 +397,88 @@ static void probe_iscsi_chap(struct mc_host *dst, const struct mc_vm_facts *vm,
                    dst->spec.label, res.message ? res.message : "?");
         break;
     }
+    if (res.cleanup_error)
+        mc_pair_add_error(rel, "storage/login", EIO, "%s on %s", res.cleanup_error,
+                          dst->spec.label);
     mc_login_probe_clear(&res);
+}
+
+/*
+ * A network backing image's own source, from its location (protocol://host[:port]/name, as
+ * relate writes it) into *bd, whose strings point into *buf (free it after). The top disk's
+ * NFS identity and initiator name apply where the backing image is on the same server.
+ */
+static bool backing_source(const char *loc, const struct mc_disk *top, struct mc_disk *bd,
+                           struct mc_netaddr *host, char **buf)
+{
+    const char *sep = strstr(loc, "://");
+    if (!sep)
+        return false;
+    /* *buf holds "protocol\0server-part\0name": the name copied whole (an NFS path keeps its
+     * leading '/', as relate joins it; other names lose it). */
+    size_t len = strlen(loc);
+    char *b = *buf = mc_xmalloc(2 * len + 2);
+    memcpy(b, loc, len + 1);
+    b[sep - loc] = '\0';
+    char *h = b + (sep - loc) + 3;
+    char *slash = strchr(h, '/');
+    if (!slash || slash == h)
+        return false;
+    char *name = b + len + 1;
+    memcpy(name, slash, strlen(slash) + 1);
+    *slash = '\0';
+    /* The first server: [v6]:port or name:port, up to ',' (further servers are not probed). */
+    char *name_start = NULL, *port = NULL;
+    if (*h == '[') {
+        char *close = strchr(h, ']');
+        if (!close)
+            return false;
+        *close = '\0';
+        name_start = h + 1;
+        h = close + 1;
+    } else {
+        name_start = h;
+        h += strcspn(h, ":,");
+    }
+    if (*h == ':') {
+        *h++ = '\0';
+        port = h;
+        h += strcspn(h, ",");
+    }
+    *h = '\0';
+    if (!*name_start)
+        return false;
+    memset(bd, 0, sizeof(*bd));
+    memset(host, 0, sizeof(*host));
+    bd->protocol = b;
+    bd->type = "network";
+    bd->target = top->target;
+    bd->source_name = strcmp(b, "nfs") == 0 ? name : name + 1;
+    host->name = name_start;
+    char *pend = NULL;
+    long long pv = port ? strtoll(port, &pend, 10) : 0;
+    if (port && pend != port && *pend == '\0' && pv > 0 && pv <= 65535)
+        host->port = pv;
+    bd->hosts = host;
+    bd->n_hosts = 1;
+    bool same_server = top->protocol && strcmp(top->protocol, b) == 0 && top->n_hosts &&
+                       top->hosts[0].name && strcmp(top->hosts[0].name, name_start) == 0;
+    if (same_server) {
+        bd->identity_user = top->identity_user;
+        bd->identity_group = top->identity_group;
+        bd->initiator_iqn = top->initiator_iqn;
+    }
+    return true;
+}
+
+/* Does the domain name a secret for this subject's login ("disk vda backing 1")? */
+static bool has_auth_ref(const struct mc_vm_facts *vm, const char *subject)
+{
+    for (size_t i = 0; subject && i < vm->n_secret_refs; i++)
+        if (vm->secret_refs[i].subject && strcmp(vm->secret_refs[i].subject, subject) == 0 &&
+            vm->secret_refs[i].purpose && strcmp(vm->secret_refs[i].purpose, "auth") == 0)
+            return true;
+    return false;
 }
 
 /* A user or group of <identity> as a number: "0", "+107", "root"; -1 when only DST knows it. */
@@ -485,6 +570,27 @@ static void probe_network_disks(struct mc_host *src, struct mc_host *dst,
         for (size_t k = 0; k < vm->n_disks; k++)
             if (vm->disks[k].target && strcmp(vm->disks[k].target, vp->target) == 0)
                 d = &vm->disks[k];
+        /* A backing image is probed at its own server, not at the top image's. */
+        struct mc_disk bd;
+        struct mc_netaddr bhost;
+        _cleanup_free_ char *bbuf = NULL;
+        if (d && vp->role && strcmp(vp->role, "backing") == 0) {
+            if (!vp->src_path || !backing_source(vp->src_path, d, &bd, &bhost, &bbuf)) {
+                vp->exists_probe = MC_PROBE_ERROR;
+                mc_set_fmt(&vp->exists_detail, "cannot tell the server of backing image '%s'",
+                           vp->src_path ? vp->src_path : "?");
+                continue;
+            }
+            if (has_auth_ref(vm, vp->subject)) {
+                vp->exists_probe = MC_PROBE_UNSUPPORTED;
+                mc_set_fmt(&vp->exists_detail,
+                           "backing image %s logs in with credentials, which a probe from %s does "
+                           "not reproduce for backing images",
+                           vp->src_path, dst->spec.label);
+                continue;
+            }
+            d = &bd;
+        }
         if (!d || d->n_hosts == 0 || !d->hosts[0].name || !d->protocol) {
             vp->exists_probe = MC_PROBE_ERROR;
             mc_set_str(&vp->exists_detail, "the disk names no server");
@@ -510,7 +616,7 @@ static void probe_network_disks(struct mc_host *src, struct mc_host *dst,
                                                                             : vm->name ? vm->name
                                                                                        : "");
         if (iscsi && d->auth_user) {
-            probe_iscsi_chap(dst, vm, d, initiator, vp);
+            probe_iscsi_chap(dst, d, initiator, vp, rel);
             continue;
         }
         if (nfs) {
@@ -598,11 +704,12 @@ static void probe_network_disks(struct mc_host *src, struct mc_host *dst,
 
 /*
  * Paths the domain needs on DST besides its storage (rel->host_paths): stat each one (for a
- * created file or socket: its directory), then, where the directory exists, create and remove
- * a test file in it as the process that will create the real one (virtlogd or libvirtd as root,
- * or the QEMU user), which is what QEMU's start on DST will do. An agent that cannot create as
- * another user answers unsupported: the rule then says what was proved (the directory exists)
- * and what was not.
+ * created file or socket: its directory and the path itself), then, for a file that will be
+ * created, do what its creator will (virtlogd or libvirtd as root, or the QEMU user): open the
+ * existing file for writing, or create and remove a test file in the directory. NVRAM that
+ * already exists is used as it is (QEMU's open of it is storage.qemu-access's). An agent that
+ * cannot act as another user says so: the rule then says what was proved (the directory
+ * exists) and what was not.
  */
 static void probe_host_paths(struct mc_host *src, struct mc_host *dst, struct mc_pair_facts *rel,
                              int timeout)
@@ -622,18 +729,44 @@ static void probe_host_paths(struct mc_host *src, struct mc_host *dst, struct mc
         p->id = mc_host_send(dst, MC_OP_STAT, args);
         p->path = i;
         p->arg = mc_xstrdup(what);
+        if (hp->dir && hp->path && hp->path[0] == '/') {
+            const char *fargs[] = { hp->path, NULL };
+            p = MC_APPEND(st, nst);
+            p->id = mc_host_send(dst, MC_OP_STAT, fargs);
+            p->path = i;
+            p->cand = 1; /* the file itself */
+            p->arg = mc_xstrdup(hp->path);
+        }
     }
     for (size_t k = 0; k < nst; k++) {
         _cleanup_strv_free_ char **w = NULL;
         if (recv_words(dst, st[k].id, timeout, &w, rel, "vm/host-paths") < 0)
             break;
-        mc_answer_host_path_stat(&rel->host_paths[st[k].path], st[k].arg, w, &names);
+        if (st[k].cand == 1)
+            mc_answer_host_file_stat(&rel->host_paths[st[k].path], w);
+        else
+            mc_answer_host_path_stat(&rel->host_paths[st[k].path], st[k].arg, w, &names);
     }
     _cleanup_free_ char *token = mc_random_hex(8);
     for (size_t i = 0; i < rel->n_host_paths; i++) {
         struct mc_host_path *hp = &rel->host_paths[i];
         if (!hp->dir || hp->probe != MC_PROBE_OK || !hp->type || strcmp(hp->type, "dir") != 0)
             continue;
+        bool exists = hp->file_probe == MC_PROBE_OK;
+        bool is_file = exists && hp->file_type && strcmp(hp->file_type, "file") == 0;
+        bool bind = hp->action && strcmp(hp->action, "bind") == 0;
+        if (exists && hp->role && strcmp(hp->role, "nvram-vars") == 0) {
+            hp->create_probe = MC_PROBE_OK;
+            mc_set_fmt(&hp->create_detail, "'%s' exists on %s: libvirt uses it as it is", hp->path,
+                       dst->spec.label);
+            continue;
+        }
+        if (exists && !is_file && !bind) {
+            hp->create_probe = MC_PROBE_FAILED;
+            mc_set_fmt(&hp->create_detail, "'%s' on %s is a %s, not a file", hp->path,
+                       dst->spec.label, hp->file_type ? hp->file_type : "?");
+            continue;
+        }
         if (hp->uid < 0 || hp->gid < 0) {
             hp->create_probe = MC_PROBE_ERROR;
             mc_set_fmt(&hp->create_detail, "the ids of %s on %s are not known",
@@ -643,16 +776,26 @@ static void probe_host_paths(struct mc_host *src, struct mc_host *dst, struct mc
         char uid[24], gid[24];
         snprintf(uid, sizeof(uid), "%lld", (long long)hp->uid);
         snprintf(gid, sizeof(gid), "%lld", (long long)hp->gid);
-        const char *args[] = { hp->dir, token, uid, gid, NULL };
         struct pending *p = MC_APPEND(cr, ncr);
-        p->id = mc_host_send(dst, MC_OP_CREATE_TEST, args);
         p->path = i;
+        if (is_file && !bind) {
+            /* An existing output or log is opened for appending: no entry is created. */
+            const char *args[] = { hp->path, uid, gid, "rw", NULL };
+            p->id = mc_host_send(dst, MC_OP_OPEN, args);
+            p->cand = 1;
+        } else {
+            const char *args[] = { hp->dir, token, uid, gid, NULL };
+            p->id = mc_host_send(dst, MC_OP_CREATE_TEST, args);
+        }
     }
     for (size_t k = 0; k < ncr; k++) {
         _cleanup_strv_free_ char **w = NULL;
         if (recv_words(dst, cr[k].id, timeout, &w, rel, "vm/host-paths") < 0)
             break;
-        mc_answer_create_test(&rel->host_paths[cr[k].path], w, &names);
+        if (cr[k].cand == 1)
+            mc_answer_open_existing(&rel->host_paths[cr[k].path], w, &names);
+        else
+            mc_answer_create_test(&rel->host_paths[cr[k].path], w, &names);
     }
     pendings_free(st, nst);
     pendings_free(cr, ncr);

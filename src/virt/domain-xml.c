@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checker/relate.h"
 #include "util/fileio.h"
 #include "util/strv.h"
 #include "util/utf8.h"
@@ -155,6 +156,13 @@ static void parse_os(xmlNodePtr os, struct mc_vm_facts *vm)
     if (nvram) {
         xmlNodePtr src = mc_xml_child(nvram, "source");
         char *path = src ? mc_xml_prop(src, "file") : mc_xml_text(nvram);
+        /* Where the file is missing on the host QEMU starts on (a migration's destination
+         * too), libvirt creates it as root from the template; an existing one is used as it
+         * is. The variables themselves travel in the migration stream. */
+        if (path && path[0] == '/') {
+            add_host_file(vm, "nvram-vars", mc_xstrdup(path), false, "create", "libvirt", "nvram");
+            add_file(vm, "nvram-template", mc_xml_prop(nvram, "template"), true);
+        }
         add_file(vm, "nvram", path, false);
     }
     add_file(vm, "kernel", mc_xml_child_text(os, "kernel"), true);
@@ -247,7 +255,7 @@ static void parse_hosts(xmlNodePtr src, struct mc_netaddr **hosts, size_t *n)
     }
 }
 
-/* The path (or protocol:name) of a disk source of the given type; NULL when empty. */
+/* The path (or protocol://host/name) of a disk source of the given type; NULL when empty. */
 static char *source_location(const char *type, xmlNodePtr src)
 {
     if (!src || !type)
@@ -275,11 +283,23 @@ static char *source_location(const char *type, xmlNodePtr src)
         return mc_xasprintf("%s/%s", pool, vol);
     }
     if (strcmp(type, "network") == 0) {
-        _cleanup_free_ char *proto = mc_xml_prop(src, "protocol");
-        _cleanup_free_ char *name = mc_xml_prop(src, "name");
-        if (!proto)
-            return NULL;
-        return mc_xasprintf("%s:%s", proto, name ? name : "");
+        /* protocol://host[:port][,host...]/name, as relate names the disk's own source, so the
+         * live probes reach a backing image's own server. */
+        struct mc_disk d = { .protocol = mc_xml_prop(src, "protocol"),
+                             .source_name = mc_xml_prop(src, "name") };
+        char *loc = NULL;
+        if (d.protocol) {
+            parse_hosts(src, &d.hosts, &d.n_hosts);
+            loc = mc_relate_network_identity(&d);
+        }
+        for (size_t i = 0; i < d.n_hosts; i++) {
+            free(d.hosts[i].name);
+            free(d.hosts[i].transport);
+        }
+        free(d.hosts);
+        free(d.protocol);
+        free(d.source_name);
+        return loc;
     }
     return NULL;
 }
@@ -662,7 +682,13 @@ static void parse_filesystem(xmlNodePtr n, struct mc_vm_facts *vm)
     _cleanup_free_ char *driver = mc_xml_child_prop(n, "driver", "type");
     _cleanup_free_ char *tag = mc_xml_child_prop(n, "target", "dir");
     xmlNodePtr src = mc_xml_child(n, "source");
-    if (!type || strcmp(type, "mount") == 0)
+    if ((!type || strcmp(type, "mount") == 0) && !(driver && strcmp(driver, "virtiofs") == 0)) {
+        /* QEMU's 9p exports the directory as it finds it on the host it runs on: DST needs the
+         * directory, not the same contents (the guest sees DST's files afterwards). */
+        _cleanup_free_ char *subject = mc_xasprintf("filesystem %s", tag ? tag : "?");
+        add_host_file(vm, "filesystem-dir", mc_xml_prop(src, "dir"),
+                      mc_xml_child(n, "readonly") != NULL, "dir", NULL, subject);
+    } else if (!type || strcmp(type, "mount") == 0)
         add_file(vm, "filesystem", mc_xml_prop(src, "dir"), mc_xml_child(n, "readonly") != NULL);
     else if (strcmp(type, "file") == 0 || strcmp(type, "block") == 0)
         add_file(vm, "filesystem", mc_xml_prop(src, "file"), mc_xml_child(n, "readonly") != NULL);

@@ -83,14 +83,17 @@ int mc_virt_iscsi_login_probe(virConnectPtr conn, const struct mc_disk *d, const
         virErrorPtr e = virGetLastError();
         ret->message = mc_xstrdup(e && e->message ? e->message : "pool creation failed");
         virResetLastError();
-        if (code == VIR_ERR_NO_SUPPORT || code == VIR_ERR_OPERATION_INVALID ||
-            code == VIR_ERR_CONFIG_UNSUPPORTED || code == VIR_ERR_XML_ERROR)
-            ret->result = MC_LOGIN_CANNOT;
-        else if (code == VIR_ERR_NO_SECRET || code == VIR_ERR_OPERATION_DENIED ||
-                 code == VIR_ERR_AUTH_FAILED)
-            ret->result = MC_LOGIN_CANNOT;
+        /* Only the iscsi-direct backend's own words for a failed connection or login
+         * (storage_backend_iscsi_direct.c) are what QEMU's libiscsi will meet too, from the same
+         * host, portal, initiator name and credentials. Anything else (no such backend, no
+         * secret, a conflicting pool, ...) is this probe's own failure. */
+        const char *m = ret->message;
+        if (code == VIR_ERR_INTERNAL_ERROR && strstr(m, "Failed to login: "))
+            ret->result = MC_LOGIN_REFUSED;
+        else if (code == VIR_ERR_INTERNAL_ERROR && strstr(m, "Failed to connect: "))
+            ret->result = MC_LOGIN_UNREACHABLE;
         else
-            ret->result = MC_LOGIN_REFUSED; /* the storage driver's login or LUN listing failed */
+            ret->result = MC_LOGIN_CANNOT;
         return 0;
     }
     /* iscsi-direct names a LUN's volume unit:0:0:LUN. */

@@ -114,10 +114,11 @@ int mc_pool_xml_parse(const char *xml, size_t len, struct mc_pool *ret, struct m
 int mc_network_xml_parse(const char *xml, size_t len, struct mc_vnet *ret, struct mc_error *reterr);
 /* A storage login through a host's libvirt with the domain's own credentials (login-probe.c). */
 enum mc_login_result {
-    MC_LOGIN_OK,      /* logged in, and the disk's LUN is there */
-    MC_LOGIN_NO_LUN,  /* logged in, but the LUN is not there */
-    MC_LOGIN_REFUSED, /* libvirt's login (same portal, initiator, credentials) failed */
-    MC_LOGIN_CANNOT,  /* the probe could not run as QEMU would (no backend, no secret, ...) */
+    MC_LOGIN_OK,          /* logged in, and the disk's LUN is there */
+    MC_LOGIN_NO_LUN,      /* logged in, but the LUN is not there */
+    MC_LOGIN_REFUSED,     /* libvirt's login (same portal, initiator, credentials) failed */
+    MC_LOGIN_UNREACHABLE, /* libvirt could not connect to the portal from that host */
+    MC_LOGIN_CANNOT,      /* the probe could not run as QEMU would (no backend, no secret, ...) */
 };
 struct mc_login_probe {
     enum mc_login_result result;

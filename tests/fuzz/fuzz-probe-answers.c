@@ -40,6 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct mc_host_path *hp = MC_APPEND(rel->host_paths, rel->n_host_paths);
     hp->subject = mc_xstrdup("serial 0");
     hp->dir = mc_xstrdup("/var/log/libvirt/qemu");
+    hp->path = mc_xstrdup("/var/log/libvirt/qemu/serial0.log");
     hp->uid = 0;
     hp->gid = 0;
     const struct mc_answer_hosts h = {
@@ -82,9 +83,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         case 8:
             mc_answer_host_path_stat(hp, hp->dir, w, &h);
+            mc_answer_host_file_stat(hp, w);
             break;
         case 9:
             mc_answer_create_test(hp, w, &h);
+            mc_answer_open_existing(hp, w, &h);
             break;
         case 10:
             mc_answer_resolve(&rel->dst_name, w, &h);

@@ -1219,6 +1219,26 @@ static void test_vm_created_files(void **state)
     add_vm_file(f->src->vm, "kernel", "/boot/vmlinuz", NULL, NULL);
     relate(f);
     assert_int_equal(f->rel->n_host_paths, 1);
+    /* NVRAM: libvirt (root) creates it from the template where it is missing. */
+    add_vm_file(f->src->vm, "nvram-vars", "/var/lib/libvirt/nvram-x/web1_VARS.fd", "create",
+                "libvirt");
+    relate(f);
+    assert_int_equal(f->rel->n_host_paths, 2);
+    hp = &f->rel->host_paths[1];
+    assert_string_equal(hp->creator, "root (libvirtd)");
+    assert_string_equal(hp->dir, "/var/lib/libvirt/nvram-x");
+    f->rel->host_paths[0].probe = MC_PROBE_OK;
+    f->rel->host_paths[0].type = S("dir");
+    f->rel->host_paths[0].create_probe = MC_PROBE_OK;
+    hp->probe = MC_PROBE_FAILED;
+    struct mc_report rep = { 0 };
+    assert_int_equal(run(f, "vm.created-files", &rep), MC_STATUS_FAIL);
+    assert_true(any_message_has(&rep, "/var/lib/libvirt/nvram-x does not exist"));
+    mc_report_clear(&rep);
+    hp->probe = MC_PROBE_OK;
+    hp->type = S("dir");
+    hp->create_probe = MC_PROBE_OK; /* the file exists there, or root created a test file */
+    assert_int_equal(run(f, "vm.created-files", NULL), MC_STATUS_PASS);
 }
 
 static void test_vm_host_paths(void **state)
@@ -1251,6 +1271,31 @@ static void test_vm_host_paths(void **state)
     assert_int_equal(run(f, "vm.host-paths", NULL), MC_STATUS_FAIL);
     add_link(f->dst, "tap-web1", "tun", 1500);
     assert_int_equal(run(f, "vm.host-paths", NULL), MC_STATUS_PASS);
+    /* A 9p export: a directory on DST (its contents are DST's own). */
+    add_vm_file(f->src->vm, "filesystem-dir", "/srv/share/web1", "dir", NULL);
+    relate(f);
+    hp = &f->rel->host_paths[1];
+    assert_null(hp->dir);
+    hp->probe = MC_PROBE_FAILED;
+    assert_int_equal(run(f, "vm.host-paths", NULL), MC_STATUS_FAIL);
+    hp->probe = MC_PROBE_OK;
+    hp->type = S("file");
+    assert_int_equal(run(f, "vm.host-paths", NULL), MC_STATUS_FAIL); /* not a directory */
+    free(hp->type);
+    hp->type = S("dir");
+    assert_int_equal(run(f, "vm.host-paths", NULL), MC_STATUS_PASS);
+}
+
+static void test_vm_9p_mount(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(run(f, "vm.9p-mount", NULL), MC_STATUS_PASS);
+    add_vm_file(f->src->vm, "filesystem-dir", "/srv/share/web1", "dir", NULL);
+    /* Whether the guest mounted the share cannot be seen: never migratable by default. */
+    struct mc_report rep = { 0 };
+    assert_int_equal(run(f, "vm.9p-mount", &rep), MC_STATUS_UNKNOWN);
+    assert_true(any_message_has(&rep, "/srv/share/web1"));
+    mc_report_clear(&rep);
 }
 
 static struct mc_secret *add_secret(struct mc_host_facts *h, const char *uuid, const char *type,
@@ -1326,6 +1371,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_vm_created_files),
         T(test_vm_host_paths),
+        T(test_vm_9p_mount),
         T(test_virt_secrets),
         cmocka_unit_test(test_catalogue),
         cmocka_unit_test(test_fix_table),

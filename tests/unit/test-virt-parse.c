@@ -244,7 +244,8 @@ static void test_domain_full(void **state)
     const struct mc_disk *vda = &vm->disks[0];
     assert_int_equal(mc_strv_length(vda->backing), 2);
     assert_string_equal(vda->backing[0], "/var/lib/libvirt/images/base-debian12.qcow2");
-    assert_string_equal(vda->backing[1], "gluster:golden/debian12.raw");
+    /* a network backing image names its own server, as relate names a network disk */
+    assert_string_equal(vda->backing[1], "gluster://169.254.42.10/golden/debian12.raw");
     assert_string_equal(vm->disks[5].pool, "nfs-vms");
     assert_string_equal(vm->disks[5].volume, "full1-logs.qcow2");
     assert_string_equal(vm->disks[6].source, "nvme://0000:01:00.0/1");
@@ -337,10 +338,25 @@ static void test_domain_full(void **state)
     assert_non_null(f);
     XP_EQ(f->path, &x, "/domain/os/nvram");
     assert_false(f->readonly);
+    /* libvirt creates a missing NVRAM file from its template, as root. */
+    f = find_file(vm, "nvram-vars", NULL);
+    assert_non_null(f);
+    XP_EQ(f->path, &x, "/domain/os/nvram");
+    assert_string_equal(f->action, "create");
+    assert_string_equal(f->creator, "libvirt");
+    f = find_file(vm, "nvram-template", NULL);
+    assert_non_null(f);
+    XP_EQ(f->path, &x, "/domain/os/nvram/@template");
+    assert_true(f->readonly);
     assert_non_null(find_file(vm, "chardev-log", "/var/log/libvirt/qemu/full1-serial0.log"));
     assert_non_null(find_file(vm, "chardev-file", "/var/log/libvirt/qemu/full1-parallel.log"));
     assert_non_null(find_file(vm, "rom", "/usr/share/qemu/efi-virtio.rom"));
-    assert_non_null(find_file(vm, "filesystem", "/srv/share/full1"));
+    /* A 9p export: a directory that must exist on the host, not storage to share. */
+    f = find_file(vm, "filesystem-dir", "/srv/share/full1");
+    assert_non_null(f);
+    assert_string_equal(f->action, "dir");
+    assert_string_equal(f->subject, "filesystem share");
+    assert_null(find_file(vm, "filesystem", NULL));
     assert_non_null(find_file(vm, "shmem", "/dev/shm/full1-ivshmem"));
     assert_non_null(find_file(vm, "nvdimm", "/var/lib/libvirt/nvdimm/full1.img"));
     assert_null(find_file(vm, "tpm-state", NULL)); /* libvirt 9.0 keeps it in its own dir */
