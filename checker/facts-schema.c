@@ -181,6 +181,15 @@ static const struct mc_field qemu_conf_fields[] = {
     F_BOOL(struct mc_qemu_conf, migrate_tls_force, "migrate-tls-force"),
     F_STRV(struct mc_qemu_conf, shared_filesystems, "shared-filesystem", "shared_filesystems"),
     F_STR(struct mc_qemu_conf, stdio_handler, "stdio-handler"),
+    F_STR(struct mc_qemu_conf, default_tls_dir, "default-tls-dir"),
+    F_BOOL(struct mc_qemu_conf, vnc_tls, "vnc-tls"),
+    F_STR(struct mc_qemu_conf, vnc_tls_dir, "vnc-tls-dir"),
+    F_BOOL(struct mc_qemu_conf, spice_tls, "spice-tls"),
+    F_STR(struct mc_qemu_conf, spice_tls_dir, "spice-tls-dir"),
+    F_BOOL(struct mc_qemu_conf, chardev_tls, "chardev-tls"),
+    F_STR(struct mc_qemu_conf, chardev_tls_dir, "chardev-tls-dir"),
+    F_BOOL(struct mc_qemu_conf, nbd_tls, "nbd-tls"),
+    F_STR(struct mc_qemu_conf, nbd_tls_dir, "nbd-tls-dir"),
 };
 static DESC(desc_qemu_conf, struct mc_qemu_conf, "qemu-conf", qemu_conf_fields);
 
@@ -405,6 +414,7 @@ static const struct mc_field disk_fields[] = {
     F_STR(struct mc_disk, identity_user, "identity-user"),
     F_STR(struct mc_disk, identity_group, "identity-group"),
     F_INT(struct mc_disk, capacity, "capacity"),
+    F_STR(struct mc_disk, tls, "tls"),
     F_ARR(struct mc_disk, hosts, "host", "hosts", desc_netaddr),
     F_STRV(struct mc_disk, backing, "backing", "backing"),
     F_STR(struct mc_disk, auth_user, "auth-user"),
@@ -447,6 +457,7 @@ static const struct mc_field chardev_fields[] = {
     F_STR(struct mc_chardev, path, "path"),
     F_STR(struct mc_chardev, target_type, "target-type"),
     F_STR(struct mc_chardev, target_name, "target-name"),
+    F_STR(struct mc_chardev, tls, "tls"),
 };
 static DESC(desc_chardev, struct mc_chardev, "chardev", chardev_fields);
 

@@ -168,6 +168,18 @@ struct mc_qemu_conf {
     bool migrate_tls_force;
     char **shared_filesystems;
     char *stdio_handler; /* logd (default): virtlogd opens chardev files and logs; file: QEMU */
+    /* TLS certificate directories QEMU loads at start, as libvirt resolves them (the setting,
+     * else /etc/pki/libvirt-KIND when it exists, else default_tls_x509_cert_dir, itself
+     * /etc/pki/qemu by default); NULL where not resolved (no access to the host's files). */
+    char *default_tls_dir;
+    bool vnc_tls; /* every VNC display uses TLS */
+    char *vnc_tls_dir;
+    bool spice_tls; /* SPICE displays get a TLS port */
+    char *spice_tls_dir;
+    bool chardev_tls; /* TCP character devices without tls= use TLS */
+    char *chardev_tls_dir;
+    bool nbd_tls; /* NBD disks without tls= use TLS */
+    char *nbd_tls_dir;
 };
 
 /* A libvirt secret defined on a host. Its value is never read into the facts. */
@@ -405,6 +417,7 @@ struct mc_disk {
     char *initiator_iqn; /* iSCSI network disks */
     char *identity_user; /* NFS network disks */
     char *identity_group;
+    char *tls;       /* network disks: the source's tls= (yes, no), NULL when absent (nbd_tls) */
     char **backing;  /* backing chain paths (or protocol:name for network backing) */
     char *auth_user; /* <auth username=>: iSCSI CHAP user, RBD client */
     char *auth_type; /* <auth><secret type=>: iscsi, ceph */
@@ -444,6 +457,7 @@ struct mc_chardev {
     char *path; /* file, unix socket */
     char *target_type;
     char *target_name;
+    char *tls; /* tcp: the source's tls= (yes, no), NULL when absent (qemu.conf chardev_tls) */
 };
 
 struct mc_hostdev {

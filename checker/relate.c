@@ -493,6 +493,77 @@ bool mc_relate_file_opened(const struct mc_vm_file *f)
     return false;
 }
 
+/* A TLS credentials file QEMU loads on DST when it starts there. */
+static void add_tls_file(struct mc_pair_facts *rel, const char *subject, const char *dir,
+                         const char *file)
+{
+    struct mc_host_path *hp = MC_APPEND(rel->host_paths, rel->n_host_paths);
+    hp->subject = mc_xstrdup(subject);
+    hp->role = mc_xstrdup("tls-cert");
+    hp->action = mc_xstrdup("exists");
+    hp->path = mc_xasprintf("%s/%s", dir, file);
+    hp->uid = hp->gid = -1;
+}
+
+/*
+ * QEMU's tls-creds-x509 object reads its directory at start (crypto/tlscredsx509.c): the CA
+ * certificate always, a server's certificate and key; a client's own certificate is
+ * optional, and so are the CRL and DH parameters.
+ */
+static void add_tls_needs(struct mc_pair_facts *rel, const char *subject, const char *dir,
+                          bool server)
+{
+    if (!dir || dir[0] != '/')
+        return;
+    add_tls_file(rel, subject, dir, "ca-cert.pem");
+    if (server) {
+        add_tls_file(rel, subject, dir, "server-cert.pem");
+        add_tls_file(rel, subject, dir, "server-key.pem");
+    }
+}
+
+static bool tls_on(const char *attr, bool conf_default)
+{
+    return attr ? strcmp(attr, "yes") == 0 : conf_default;
+}
+
+/*
+ * What DST's qemu.conf makes QEMU load there for this domain: VNC and SPICE displays with
+ * vnc_tls / spice_tls, TCP character devices with tls='yes' or (no tls=) chardev_tls, NBD disks
+ * with tls='yes' or (no tls=) nbd_tls. A tls= that came from the source's qemu.conf is not in
+ * the migratable XML, so DST's own settings decide, as they will there.
+ */
+static void relate_tls(const struct mc_host_facts *dst, const struct mc_vm_facts *vm,
+                       struct mc_pair_facts *rel)
+{
+    if (!dst)
+        return;
+    const struct mc_qemu_conf *q = &dst->virt.qemu_conf;
+    for (size_t i = 0; i < vm->n_graphics; i++) {
+        const char *t = vm->graphics[i].type;
+        if (t && strcmp(t, "vnc") == 0 && q->vnc_tls)
+            add_tls_needs(rel, "graphics vnc", q->vnc_tls_dir, true);
+        else if (t && strcmp(t, "spice") == 0 && q->spice_tls)
+            add_tls_needs(rel, "graphics spice", q->spice_tls_dir, true);
+    }
+    for (size_t i = 0; i < vm->n_chardevs; i++) {
+        const struct mc_chardev *c = &vm->chardevs[i];
+        if (!c->type || strcmp(c->type, "tcp") != 0 || !tls_on(c->tls, q->chardev_tls))
+            continue;
+        _cleanup_free_ char *subject =
+            mc_xasprintf("%s%s%s", c->kind ? c->kind : "chardev", c->target_name ? " " : "",
+                         c->target_name ? c->target_name : "");
+        add_tls_needs(rel, subject, q->chardev_tls_dir, c->mode && strcmp(c->mode, "bind") == 0);
+    }
+    for (size_t i = 0; i < vm->n_disks; i++) {
+        const struct mc_disk *d = &vm->disks[i];
+        if (!d->protocol || strcmp(d->protocol, "nbd") != 0 || !tls_on(d->tls, q->nbd_tls))
+            continue;
+        _cleanup_free_ char *subject = mc_xasprintf("disk %s", d->target ? d->target : "?");
+        add_tls_needs(rel, subject, q->nbd_tls_dir, false);
+    }
+}
+
 void mc_relate_paths(const struct mc_host_facts *src, const struct mc_host_facts *dst,
                      const struct mc_vm_facts *vm, struct mc_pair_facts *rel)
 {
@@ -509,6 +580,7 @@ void mc_relate_paths(const struct mc_host_facts *src, const struct mc_host_facts
     if (!vm || !src)
         return;
     relate_host_paths(dst, vm, rel);
+    relate_tls(dst, vm, rel);
     for (size_t i = 0; i < vm->n_disks; i++)
         relate_disk(src, dst, &vm->disks[i], rel);
     for (size_t i = 0; i < vm->n_files; i++) {

@@ -140,10 +140,12 @@ static const struct mc_domain_need table[] = {
         "DST's secrets"),
     ROW("devices/disk/encryption/secret", "", LOOKUP,
         "as devices/disk/source/encryption/secret (the older place)", SECRETS, "DST's secrets"),
-    ROW("devices/disk/source", "tls='yes'", LOOKUP,
-        "qemu.conf's TLS certificates for disks (nbd_tls_x509_cert_dir, vxhs_tls_x509_cert_dir) "
-        "and their secret on DST",
-        SECRETS, "the secret of nbd_tls_x509_secret_uuid; the certificate directory by stat"),
+    ROW("devices/disk/source", "protocol='nbd' tls='yes' (or no tls= and nbd_tls)", OPEN,
+        "ca-cert.pem in DST's nbd_tls_x509_cert_dir (as libvirt resolves it: the setting, else "
+        "/etc/pki/libvirt-nbd, else default_tls_x509_cert_dir), and the key's secret",
+        PATHS,
+        "stat of the CA certificate on DST (a client's own certificate is optional); the secret "
+        "of nbd_tls_x509_secret_uuid (qemu.conf, not the domain) is not checked"),
     ROW("devices/disk/target@dev", "", NOTHING, "nothing: the guest's device name", NULL,
         "guest side"),
     ROW("devices/disk/backingStore/source@file", "", OPEN,
@@ -246,9 +248,12 @@ static const struct mc_domain_need table[] = {
     ROW("devices/serial/source", "type='tcp' or 'udp' mode='bind'", BIND,
         "the address and port, free on DST", "net.listen-address",
         "the address must be DST's; a port in use is not probed"),
-    ROW("devices/serial/source", "tls='yes'", LOOKUP,
-        "qemu.conf's chardev TLS certificates and secret on DST", SECRETS,
-        "the secret of chardev_tls_x509_secret_uuid"),
+    ROW("devices/serial/source", "type='tcp' tls='yes' (or no tls= and chardev_tls)", OPEN,
+        "DST's chardev_tls_x509_cert_dir (as libvirt resolves it): ca-cert.pem, and for "
+        "mode='bind' server-cert.pem and server-key.pem; the key's secret",
+        PATHS,
+        "stat of each file on DST (the same for serial, console, parallel and channel); the "
+        "secret of chardev_tls_x509_secret_uuid (qemu.conf) is not checked"),
     ROW("devices/smartcard", "mode='host'", DEVICE, "smartcard readers and the NSS database", NULL,
         "host hardware migcheck does not inventory; QEMU's ccid cannot migrate it"),
     ROW("devices/rng/backend", "model='random'", DEVICE,
@@ -263,6 +268,10 @@ static const struct mc_domain_need table[] = {
         CREATED, "as devices/graphics@socket"),
     ROW("devices/graphics/listen", "type='address' or 'network'", BIND, "the listen address on DST",
         "net.listen-address", "DST's addresses"),
+    ROW("devices/graphics", "type='vnc' with DST's vnc_tls, type='spice' with spice_tls", OPEN,
+        "ca-cert.pem, server-cert.pem and server-key.pem in DST's vnc_tls_x509_cert_dir or "
+        "spice_tls_x509_cert_dir (as libvirt resolves it)",
+        PATHS, "stat of each file on DST: QEMU loads them when it starts"),
     ROW("devices/graphics/gl@rendernode", "", DEVICE, "the DRM render node", PATHS, "stat on DST"),
     ROW("devices/video/driver", "rendernode", DEVICE, "the DRM render node (virgl)", PATHS,
         "stat on DST"),

@@ -375,7 +375,8 @@ RULE_FN(rule_vm_host_paths)
             }
             continue;
         }
-        const char *what = streq(hp->action, "device")    ? "host device"
+        const char *what = streq(hp->role, "tls-cert")    ? "TLS file"
+                           : streq(hp->action, "device")  ? "host device"
                            : streq(hp->action, "connect") ? "socket"
                            : streq(hp->action, "exec")    ? "program"
                            : streq(hp->action, "dir")     ? "directory"

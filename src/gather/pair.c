@@ -975,6 +975,31 @@ static void hash_roms(struct mc_host *src, const struct mc_vm_facts *vm, struct 
     mc_os_hash_vm_roms(dump, src->facts);
 }
 
+/*
+ * Whether DST's private secrets the domain refers to have a value: libvirt will not say, but
+ * their value files in the secret driver's directory do (listed, never read).
+ */
+static void probe_secret_values(struct mc_host *dst, const struct mc_vm_facts *vm,
+                                struct mc_pair_facts *rel, int timeout)
+{
+    bool wanted = false;
+    const struct mc_virt_facts *v = &dst->facts->virt;
+    for (size_t i = 0; i < v->n_secrets; i++)
+        if (v->secrets[i].private_ && v->secrets[i].value &&
+            strcmp(v->secrets[i].value, "unknown") == 0)
+            wanted = true;
+    if (!wanted || !vm->n_secret_refs)
+        return;
+    const char *const *specs[] = { mc_virt_secret_value_spec, NULL };
+    _cleanup_(mc_source_freep) struct mc_source *dump = NULL;
+    _cleanup_error_ struct mc_error err = { 0 };
+    if (mc_session_probe(&dst->sess, specs, timeout, &dump, &err) < 0) {
+        mc_pair_add_error(rel, "virt/secrets", err.code, "%s", err.message);
+        return;
+    }
+    mc_virt_secret_values_from(dump, dst->facts);
+}
+
 static void live_probes(struct mc_host *src, struct mc_host *dst, const struct mc_vm_facts *vm,
                         struct mc_pair_facts *rel, const struct mc_check_opts *copts, int timeout)
 {
@@ -990,6 +1015,8 @@ static void live_probes(struct mc_host *src, struct mc_host *dst, const struct m
         probe_network_disks(src, dst, vm, rel, timeout);
     if (!mc_interrupt_pending())
         probe_host_paths(src, dst, rel, timeout);
+    if (!mc_interrupt_pending())
+        probe_secret_values(dst, vm, rel, timeout);
     if (!mc_interrupt_pending())
         probe_name(src, dst, rel, timeout);
 

@@ -347,6 +347,7 @@ static void parse_disk(xmlNodePtr d, struct mc_vm_facts *vm)
             xmlNodePtr id = mc_xml_child(src, "identity");
             disk->identity_user = mc_xml_prop(id, "user");
             disk->identity_group = mc_xml_prop(id, "group");
+            disk->tls = mc_xml_prop(src, "tls");
             _cleanup_free_ char *subject =
                 mc_xasprintf("disk %s", disk->target ? disk->target : "?");
             disk_sockets(vm, subject, src);
@@ -638,6 +639,7 @@ static void parse_chardev(xmlNodePtr n, struct mc_vm_facts *vm, size_t index)
         c->host = mc_xml_prop(src, "host");
         c->service = mc_xml_prop(src, "service");
         c->mode = mc_xml_prop(src, "mode");
+        c->tls = mc_xml_prop(src, "tls");
         c->path = mc_xml_prop(src, "path");
     }
     xmlNodePtr target = mc_xml_child(n, "target");

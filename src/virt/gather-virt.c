@@ -17,10 +17,19 @@
 #include "virt.h"
 
 #define QEMU_CONF "/etc/libvirt/qemu.conf"
+/* Where libvirt's secret driver (system instance) keeps each persistent secret's value, as
+ * UUID.base64 (secret_driver.c, virSecretObjSaveData). */
+#define SECRETS_DIR "/etc/libvirt/secrets"
 /* NUMA cells asked for free huge pages (libvirt's own limit is 1024 nodes). */
 #define MAX_CELLS 4096
 
-const char *const mc_virt_probe_spec[] = { "F " QEMU_CONF, NULL };
+/* libvirt's own TLS certificate directories (/etc/pki/libvirt-vnc, ...) win over the default
+ * one where they exist (qemu_conf.c, SET_TLS_X509_CERT_DEFAULT). */
+#define PKI_DIR         "/etc/pki"
+#define TLS_DEFAULT_DIR "/etc/pki/qemu"
+
+const char *const mc_virt_probe_spec[] = { "F " QEMU_CONF, "D " PKI_DIR, NULL };
+const char *const mc_virt_secret_value_spec[] = { "S " SECRETS_DIR, NULL };
 
 static void add_virt_error(struct mc_host_facts *h, const char *area, const char *fmt, ...)
     _printf_(3, 4);
@@ -347,9 +356,40 @@ static void free_secrets(virSecretPtr *secs, int n)
 }
 
 /*
+ * Whether private persistent secrets have a value, from their value files in the system secret
+ * driver's directory (listed through src, never read): a non-empty UUID.base64 there is the
+ * value libvirt loads. Without the file (or the listing) the state stays unknown: the value
+ * may live elsewhere (an ephemeral secret, a session daemon, another layout).
+ */
+void mc_virt_secret_values_from(struct mc_source *src, struct mc_host_facts *h)
+{
+    struct mc_virt_facts *v = &h->virt;
+    if (!src || (v->uri && !strstr(v->uri, "/system")))
+        return;
+    struct mc_dirent *files = NULL;
+    size_t n_files = 0;
+    if (mc_source_list(src, SECRETS_DIR, &files, &n_files) < 0)
+        return;
+    for (size_t i = 0; i < v->n_secrets; i++) {
+        struct mc_secret *s = &v->secrets[i];
+        if (!s->private_ || s->ephemeral || !s->uuid || (s->value && strcmp(s->value, "unknown")))
+            continue;
+        _cleanup_free_ char *want = mc_xasprintf("%s.base64", s->uuid);
+        for (size_t k = 0; k < n_files; k++)
+            if (files[k].type == MC_DT_FILE && strcmp(files[k].name, want) == 0 &&
+                files[k].size > 0) {
+                free(s->value);
+                s->value = mc_xstrdup("set");
+            }
+    }
+    mc_dirents_free(files, n_files);
+}
+
+/*
  * The host's libvirt secrets: uuid, usage, and whether each has a value. The value itself is
  * read only to learn that it exists and is wiped at once; libvirt refuses to return a private
- * secret's value at all (checked before whether it has one), so for those it stays unknown.
+ * secret's value at all (checked before whether it has one), so for those it stays unknown
+ * here (mc_virt_secret_values_from can tell from the host's files).
  */
 static void gather_secrets(virConnectPtr conn, struct mc_host_facts *h)
 {
@@ -492,7 +532,58 @@ static bool uri_has_host(const char *uri)
     return *p && *p != '/';
 }
 
+/*
+ * The TLS certificate directories QEMU will be given, as libvirt resolves them: the setting,
+ * else /etc/pki/libvirt-KIND when that directory exists, else default_tls_x509_cert_dir.
+ */
+static void resolve_tls_dirs(struct mc_source *src, struct mc_qemu_conf *q)
+{
+    struct mc_dirent *pki = NULL;
+    size_t n_pki = 0;
+    int r = mc_source_list(src, PKI_DIR, &pki, &n_pki);
+    if (r < 0) {
+        pki = NULL;
+        n_pki = 0;
+        if (r != -ENOENT)
+            return; /* which directories libvirt picks is not known */
+    }
+    if (!q->default_tls_dir)
+        q->default_tls_dir = mc_xstrdup(TLS_DEFAULT_DIR);
+    struct {
+        const char *kind;
+        char **dir;
+    } kinds[] = {
+        { "vnc", &q->vnc_tls_dir },
+        { "spice", &q->spice_tls_dir },
+        { "chardev", &q->chardev_tls_dir },
+        { "nbd", &q->nbd_tls_dir },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
+        if (*kinds[i].dir)
+            continue;
+        _cleanup_free_ char *own = mc_xasprintf("libvirt-%s", kinds[i].kind);
+        bool exists = false;
+        for (size_t k = 0; k < n_pki; k++)
+            if (strcmp(pki[k].name, own) == 0 &&
+                (pki[k].type == MC_DT_DIR || pki[k].type == MC_DT_LINK))
+                exists = true;
+        *kinds[i].dir =
+            exists ? mc_xasprintf("%s/%s", PKI_DIR, own) : mc_xstrdup(q->default_tls_dir);
+    }
+    mc_dirents_free(pki, n_pki);
+}
+
+static void read_qemu_conf(struct mc_source *src, struct mc_host_facts *h);
+
 void mc_virt_gather_qemu_conf(struct mc_source *src, struct mc_host_facts *h)
+{
+    read_qemu_conf(src, h);
+    /* Only from the host's own files: this machine's /etc/pki says nothing about another. */
+    if (src && !(src->local && uri_has_host(h->virt.uri)))
+        resolve_tls_dirs(src, &h->virt.qemu_conf);
+}
+
+static void read_qemu_conf(struct mc_source *src, struct mc_host_facts *h)
 {
     struct mc_qemu_conf *q = &h->virt.qemu_conf;
     mc_facts_drop_errors(h, "virt/qemu-conf");

@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -302,6 +303,15 @@ static const char *const known_keys[] = {
     "migrate_tls_force",
     "shared_filesystems",
     "stdio_handler",
+    "default_tls_x509_cert_dir",
+    "vnc_tls",
+    "vnc_tls_x509_cert_dir",
+    "spice_tls",
+    "spice_tls_x509_cert_dir",
+    "chardev_tls",
+    "chardev_tls_x509_cert_dir",
+    "nbd_tls",
+    "nbd_tls_x509_cert_dir",
 };
 
 static int type_error(char **error, const char *key, const char *expected)
@@ -356,11 +366,30 @@ static int apply(struct mc_qemu_conf *c, const char *key, const struct value *v,
             c->migration_port_max = v->num;
         return 0;
     }
-    if (strcmp(key, "migrate_tls_force") == 0) {
+    static const struct {
+        const char *key;
+        size_t flag, dir;
+    } tls[] = {
+        { "migrate_tls_force", offsetof(struct mc_qemu_conf, migrate_tls_force), 0 },
+        { "vnc_tls", offsetof(struct mc_qemu_conf, vnc_tls), 0 },
+        { "spice_tls", offsetof(struct mc_qemu_conf, spice_tls), 0 },
+        { "chardev_tls", offsetof(struct mc_qemu_conf, chardev_tls), 0 },
+        { "nbd_tls", offsetof(struct mc_qemu_conf, nbd_tls), 0 },
+        { "default_tls_x509_cert_dir", 0, offsetof(struct mc_qemu_conf, default_tls_dir) },
+        { "vnc_tls_x509_cert_dir", 0, offsetof(struct mc_qemu_conf, vnc_tls_dir) },
+        { "spice_tls_x509_cert_dir", 0, offsetof(struct mc_qemu_conf, spice_tls_dir) },
+        { "chardev_tls_x509_cert_dir", 0, offsetof(struct mc_qemu_conf, chardev_tls_dir) },
+        { "nbd_tls_x509_cert_dir", 0, offsetof(struct mc_qemu_conf, nbd_tls_dir) },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(tls); i++) {
+        if (strcmp(key, tls[i].key) != 0)
+            continue;
+        if (tls[i].dir)
+            return get_string(v, key, (char **)((char *)c + tls[i].dir), error);
         /* virConfGetValueBool: an unsigned number, 0 or 1 */
         if (v->type != V_NUMBER || v->num < 0 || v->num > 1)
             return type_error(error, key, "0 or 1");
-        c->migrate_tls_force = v->num == 1;
+        *(bool *)((char *)c + tls[i].flag) = v->num == 1;
         return 0;
     }
     if (strcmp(key, "security_driver") == 0) {
@@ -394,6 +423,11 @@ void mc_qemu_conf_clear(struct mc_qemu_conf *c)
     free(c->security_driver);
     mc_strv_free(c->shared_filesystems);
     free(c->stdio_handler);
+    free(c->default_tls_dir);
+    free(c->vnc_tls_dir);
+    free(c->spice_tls_dir);
+    free(c->chardev_tls_dir);
+    free(c->nbd_tls_dir);
     memset(c, 0, sizeof(*c));
 }
 

@@ -80,6 +80,13 @@ int64_t mc_virt_rtt_us(virConnectPtr conn);
 
 /* What the sh probe must collect for mc_virt_gather() on a remote host. */
 extern mc_probe_spec mc_virt_probe_spec;
+/*
+ * Private persistent secrets of the system daemon have a value where their value file is in
+ * its secrets directory (listed through src, never read): h->virt.secrets' value "unknown"
+ * becomes "set". mc_virt_secret_value_spec is what src must hold.
+ */
+void mc_virt_secret_values_from(struct mc_source *src, struct mc_host_facts *h);
+extern mc_probe_spec mc_virt_secret_value_spec;
 
 /* ---- pure parsers (libxml2 through checker/xml-util.h: no DTD, no entities, size cap) ---- */
 

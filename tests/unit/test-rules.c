@@ -1286,6 +1286,82 @@ static void test_vm_host_paths(void **state)
     assert_int_equal(run(f, "vm.host-paths", NULL), MC_STATUS_PASS);
 }
 
+/* The host paths of this role, in order. */
+static size_t tls_paths(struct fx *f, const char **paths, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < f->rel->n_host_paths; i++)
+        if (f->rel->host_paths[i].role && strcmp(f->rel->host_paths[i].role, "tls-cert") == 0 &&
+            n < max)
+            paths[n++] = f->rel->host_paths[i].path;
+    return n;
+}
+
+static void test_vm_tls_files(void **state)
+{
+    struct fx *f = *state;
+    const char *p[8];
+    struct mc_qemu_conf *q = &f->dst->virt.qemu_conf;
+    /* DST's qemu.conf sets no TLS: nothing to load there. */
+    relate(f);
+    assert_int_equal(tls_paths(f, p, 8), 0);
+    /* vnc_tls: QEMU loads a server's credentials for the VNC display. */
+    q->vnc_tls = true;
+    q->vnc_tls_dir = S("/etc/pki/libvirt-vnc");
+    relate(f);
+    assert_int_equal(tls_paths(f, p, 8), 3);
+    assert_string_equal(p[0], "/etc/pki/libvirt-vnc/ca-cert.pem");
+    assert_string_equal(p[1], "/etc/pki/libvirt-vnc/server-cert.pem");
+    assert_string_equal(p[2], "/etc/pki/libvirt-vnc/server-key.pem");
+    for (size_t i = 0; i < f->rel->n_host_paths; i++) {
+        f->rel->host_paths[i].probe = MC_PROBE_OK;
+        f->rel->host_paths[i].type = S("file");
+    }
+    assert_int_equal(run(f, "vm.host-paths", NULL), MC_STATUS_PASS);
+    f->rel->host_paths[2].probe = MC_PROBE_FAILED;
+    struct mc_report rep = { 0 };
+    assert_int_equal(run(f, "vm.host-paths", &rep), MC_STATUS_FAIL);
+    assert_true(any_message_has(&rep, "TLS file /etc/pki/libvirt-vnc/server-key.pem"));
+    mc_report_clear(&rep);
+    /* A TCP chardev: the domain's tls= wins over chardev_tls; a client needs the CA only. */
+    q->vnc_tls = false;
+    q->chardev_tls_dir = S("/etc/pki/qemu");
+    struct mc_chardev *c = MC_APPEND(f->src->vm->chardevs, f->src->vm->n_chardevs);
+    c->kind = S("serial");
+    c->type = S("tcp");
+    c->mode = S("connect");
+    relate(f);
+    assert_int_equal(tls_paths(f, p, 8), 0); /* chardev_tls off, no tls= */
+    q->chardev_tls = true;
+    relate(f);
+    assert_int_equal(tls_paths(f, p, 8), 1);
+    assert_string_equal(p[0], "/etc/pki/qemu/ca-cert.pem");
+    c->tls = S("no");
+    relate(f);
+    assert_int_equal(tls_paths(f, p, 8), 0);
+    free(c->tls);
+    c->tls = S("yes");
+    free(c->mode);
+    c->mode = S("bind");
+    q->chardev_tls = false;
+    relate(f);
+    assert_int_equal(tls_paths(f, p, 8), 3);
+    /* An NBD disk with tls='yes': the CA certificate of nbd_tls_x509_cert_dir. */
+    free(c->tls);
+    c->tls = S("no");
+    q->nbd_tls_dir = S("/etc/pki/libvirt-nbd");
+    struct mc_disk *d = MC_APPEND(f->src->vm->disks, f->src->vm->n_disks);
+    d->type = S("network");
+    d->device = S("disk");
+    d->target = S("vdb");
+    d->protocol = S("nbd");
+    d->source_name = S("export1");
+    d->tls = S("yes");
+    relate(f);
+    assert_int_equal(tls_paths(f, p, 8), 1);
+    assert_string_equal(p[0], "/etc/pki/libvirt-nbd/ca-cert.pem");
+}
+
 static void test_vm_9p_mount(void **state)
 {
     struct fx *f = *state;
@@ -1371,6 +1447,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_vm_created_files),
         T(test_vm_host_paths),
+        T(test_vm_tls_files),
         T(test_vm_9p_mount),
         T(test_virt_secrets),
         cmocka_unit_test(test_catalogue),

@@ -356,6 +356,13 @@ static void test_host(void **state)
             /* qemu.conf came through the source */
             assert_true(h->virt.qemu_conf.readable);
             assert_string_equal(h->virt.qemu_conf.migration_address, "169.254.42.11");
+            /* TLS directories as libvirt resolves them: the setting, else the fixture's
+             * /etc/pki/libvirt-vnc, else default_tls_x509_cert_dir */
+            const struct mc_qemu_conf *q = &h->virt.qemu_conf;
+            assert_string_equal(q->vnc_tls_dir, "/etc/pki/libvirt-vnc");
+            assert_string_equal(q->chardev_tls_dir, "/srv/pki/chardev");
+            assert_string_equal(q->spice_tls_dir, "/etc/pki/site-qemu");
+            assert_string_equal(q->nbd_tls_dir, "/etc/pki/site-qemu");
         }
     }
 }
@@ -516,6 +523,40 @@ static void test_qemu_conf_failures(void **state)
     }
 }
 
+/* Private secrets: a non-empty value file says the value is set; nothing else changes. */
+static void test_secret_values(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *uuid;
+        bool private_, ephemeral;
+        const char *before, *after;
+    } cases[] = {
+        { "0a4b7f52-9a59-4f4e-8d3c-6a1b2c3d4e51", true, false, "unknown", "set" },
+        { "1b5c8063-ab6a-4051-9e4d-7b2c3d4e5f62", true, false, "unknown", "unknown" }, /* empty */
+        { "2c6d9174-bc7b-4162-af5e-8c3d4e5f6073", true, false, "unknown", "unknown" }, /* none */
+        { "0a4b7f52-9a59-4f4e-8d3c-6a1b2c3d4e51", true, true, "unknown",
+          "unknown" },                                                              /* ephemeral */
+        { "0a4b7f52-9a59-4f4e-8d3c-6a1b2c3d4e51", false, false, "unset", "unset" }, /* readable */
+    };
+    for (int system = 0; system < 2; system++) {
+        _cleanup_(mc_host_facts_freep) struct mc_host_facts *h = mc_host_facts_new();
+        h->virt.uri = mc_xstrdup(system ? "qemu+ssh://kvm1/system" : "qemu:///session");
+        for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+            struct mc_secret *s = MC_APPEND(h->virt.secrets, h->virt.n_secrets);
+            s->uuid = mc_xstrdup(cases[i].uuid);
+            s->private_ = cases[i].private_;
+            s->ephemeral = cases[i].ephemeral;
+            s->value = mc_xstrdup(cases[i].before);
+        }
+        _cleanup_(mc_source_freep) struct mc_source *src = mc_source_fs(DATA "hosts/custom", false);
+        mc_virt_secret_values_from(src, h);
+        for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+            assert_string_equal(h->virt.secrets[i].value,
+                                system ? cases[i].after : cases[i].before);
+    }
+}
+
 int main(void)
 {
     for (size_t i = 0; i < ARRAY_SIZE(uris); i++) {
@@ -534,6 +575,7 @@ int main(void)
         cmocka_unit_test(test_vms),
         cmocka_unit_test(test_missing_vm),
         cmocka_unit_test(test_qemu_conf_failures),
+        cmocka_unit_test(test_secret_values),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
     for (size_t i = 0; i < ARRAY_SIZE(uris); i++)

@@ -973,6 +973,9 @@ static void test_qemu_conf_debian(void **state)
     assert_null(c.user);
     assert_null(c.security_driver);
     assert_false(c.migrate_tls_force);
+    assert_false(c.vnc_tls);
+    assert_false(c.chardev_tls);
+    assert_null(c.default_tls_dir);
     assert_null(c.shared_filesystems);
     assert_int_equal(c.migration_port_min, 49152);
     assert_int_equal(c.migration_port_max, 49215);
@@ -995,6 +998,15 @@ static void test_qemu_conf_custom(void **state)
     assert_string_equal(c.group, "kvm");
     assert_string_equal(c.security_driver, "selinux,dac");
     assert_true(c.migrate_tls_force);
+    /* TLS settings as written; the directories are resolved by the gatherer */
+    assert_string_equal(c.default_tls_dir, "/etc/pki/site-qemu");
+    assert_true(c.vnc_tls);
+    assert_null(c.vnc_tls_dir);
+    assert_false(c.spice_tls);
+    assert_true(c.chardev_tls);
+    assert_string_equal(c.chardev_tls_dir, "/srv/pki/chardev");
+    assert_false(c.nbd_tls);
+    assert_null(c.nbd_tls_dir);
     assert_int_equal(mc_strv_length(c.shared_filesystems), 2);
     assert_string_equal(c.shared_filesystems[1], "/srv/vms");
 
