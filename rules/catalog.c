@@ -246,8 +246,9 @@ static const struct mc_rule rules[_R_MAX] = {
         .explain = "QEMU refuses to migrate a guest that has a 9p (<filesystem "
                    "type='mount'>, driver path or handle) share mounted. Whether the guest has "
                    "mounted it cannot be seen from the hosts (QEMU tells only its own monitor), "
-                   "so a domain with such a share is UNKNOWN, never migratable by default. The "
-                   "exported directory itself must exist on the destination (vm.host-paths).",
+                   "so a domain with such a share is UNKNOWN, never migratable by default (an "
+                   "offline migration starts no QEMU: PASS). The exported directory itself must "
+                   "exist on the destination (vm.host-paths).",
         .check = rule_vm_9p_mount,
     },
     [R_CPU_COMPATIBLE] = {

@@ -101,6 +101,16 @@ static void judge_shared(const struct mc_rule *r, const struct mc_pair *p,
                                 str_or(vp->evidence_detail, mc_evidence_name(vp->evidence)));
         return;
     }
+    /* A full copy reads the backing chain on the source only: DST never opens it, so what DST's
+     * probe of it met (a network backing image refused, absent) does not matter. */
+    if (backing_of_copied_disk(p, vp)) {
+        f = mc_emit(out, r, MC_STATUS_PASS, vp->subject,
+                    "%s %s is not shared with %s; --copy-storage copies the disk's data "
+                    "into one image there, without a backing file",
+                    vp->subject, vp->src_path, DST(p));
+        mc_finding_set_evidence(f, "%s", str_or(vp->evidence_detail, "not shared"));
+        return;
+    }
     if (vp->evidence == MC_EVIDENCE_REFUSED) {
         f = mc_emit(out, r, MC_PROBLEM, vp->subject, "%s %s: the storage server refuses %s: %s",
                     vp->subject, vp->src_path, DST(p), str_or(vp->evidence_detail, "refused"));
@@ -119,14 +129,6 @@ static void judge_shared(const struct mc_rule *r, const struct mc_pair *p,
             f = mc_emit(out, r, MC_STATUS_PASS, vp->subject,
                         "%s %s is not shared with %s; --copy-storage copies it", vp->subject,
                         vp->src_path, DST(p));
-        mc_finding_set_evidence(f, "%s", str_or(vp->evidence_detail, "not shared"));
-        return;
-    }
-    if (backing_of_copied_disk(p, vp)) {
-        f = mc_emit(out, r, MC_STATUS_PASS, vp->subject,
-                    "%s %s is not shared with %s; --copy-storage copies the disk's data "
-                    "into one image there, without a backing file",
-                    vp->subject, vp->src_path, DST(p));
         mc_finding_set_evidence(f, "%s", str_or(vp->evidence_detail, "not shared"));
         return;
     }

@@ -925,6 +925,21 @@ static void test_storage_copy_storage_readonly(void **state)
         assert_int_equal(fails, copy == 1 ? 1 : copy == 2 ? 2 : 3);
         mc_report_clear(&r);
     }
+    /* A backing image the storage server refuses to DST: a full copy never opens it there. */
+    f->rel->paths[1].evidence = MC_EVIDENCE_REFUSED;
+    for (int copy = 0; copy < 2; copy++) {
+        f->opts.copy_storage = copy == 1;
+        f->opts.copy_storage_inc = false;
+        struct mc_report r;
+        run(f, "storage.disk-shared", &r);
+        bool backing_failed = false;
+        for (size_t i = 0; i < r.findings.n; i++)
+            if (strstr(r.findings.items[i].subject, "backing"))
+                backing_failed |= r.findings.items[i].status == MC_STATUS_FAIL;
+        assert_int_equal(backing_failed, copy == 0);
+        mc_report_clear(&r);
+    }
+    f->opts.copy_storage = false;
 }
 
 /* One thing found twice is reported once: a path listed twice (a snapshot from a version that
@@ -1372,6 +1387,12 @@ static void test_vm_9p_mount(void **state)
     assert_int_equal(run(f, "vm.9p-mount", &rep), MC_STATUS_UNKNOWN);
     assert_true(any_message_has(&rep, "/srv/share/web1"));
     mc_report_clear(&rep);
+    /* An offline migration starts no QEMU: nothing can have the share mounted. */
+    f->opts.offline = true;
+    assert_int_equal(run(f, "vm.9p-mount", &rep), MC_STATUS_PASS);
+    assert_true(any_message_has(&rep, "offline"));
+    mc_report_clear(&rep);
+    f->opts.offline = false;
 }
 
 static struct mc_secret *add_secret(struct mc_host_facts *h, const char *uuid, const char *type,
