@@ -168,6 +168,9 @@ struct mc_qemu_conf {
     bool migrate_tls_force;
     char **shared_filesystems;
     char *stdio_handler; /* logd (default): virtlogd opens chardev files and logs; file: QEMU */
+    /* memory_backing_dir: where libvirt puts file-backed guest RAM (NULL: libvirt's default,
+     * MC_MEMORY_BACKING_DIR_DEFAULT) */
+    char *memory_backing_dir;
     /* TLS certificate directories QEMU loads at start, as libvirt resolves them (the setting,
      * else /etc/pki/libvirt-KIND when it exists, else default_tls_x509_cert_dir, itself
      * /etc/pki/qemu by default); NULL where not resolved (no access to the host's files). */
@@ -181,6 +184,9 @@ struct mc_qemu_conf {
     bool nbd_tls; /* NBD disks without tls= use TLS */
     char *nbd_tls_dir;
 };
+
+/* libvirt's memory_backing_dir when qemu.conf does not set it (the system daemon's). */
+#define MC_MEMORY_BACKING_DIR_DEFAULT "/var/lib/libvirt/qemu/ram"
 
 /* A libvirt secret defined on a host. Its value is never read into the facts. */
 struct mc_secret {

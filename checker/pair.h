@@ -149,7 +149,7 @@ struct mc_vm_path {
 struct mc_host_path {
     char *subject; /* "serial 0", "graphics vnc" */
     char *role;    /* chardev-file, chardev-log, chardev-socket, graphics-socket, ... */
-    char *action;  /* create, bind, connect, device, exec, dir */
+    char *action;  /* create, bind, mkdir (with its parents), connect, device, exec, dir */
     char *creator; /* create/bind: root (virtlogd, libvirt) or the QEMU user's name */
     int64_t uid;   /* create/bind: the creator's ids on DST (-1 when unknown) */
     int64_t gid;
@@ -158,6 +158,7 @@ struct mc_host_path {
     enum mc_probe probe; /* the stat on DST (of dir for create/bind, else of path) */
     char *type;          /* what the stat found: file, dir, block, char, other */
     char *detail;
+    char *probe_error;          /* a failed stat's errno name (ENOENT, ENOTDIR, ...) */
     enum mc_probe file_probe;   /* create/bind: the stat of path itself on DST */
     char *file_type;            /* what that stat found */
     enum mc_probe create_probe; /* the creator can make the file: a test file created and

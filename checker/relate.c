@@ -493,6 +493,35 @@ bool mc_relate_file_opened(const struct mc_vm_file *f)
     return false;
 }
 
+/*
+ * File-backed guest RAM (<memoryBacking><source type='file'/>, no huge pages: those come from
+ * hugetlbfs, virt.hugepages): when QEMU starts on DST, libvirt (root) makes the domain's own
+ * directory under DST's memory_backing_dir, with any missing parents (g_mkdir_with_parents), and
+ * QEMU creates the RAM file in it (memory-backend-file). The contents travel in the migration
+ * stream, so nothing needs to be shared; the directory must be creatable there.
+ */
+static void relate_memory_backing(const struct mc_host_facts *dst, const struct mc_vm_facts *vm,
+                                  struct mc_pair_facts *rel)
+{
+    if (!dst || vm->hugepages || !vm->memory_source || strcmp(vm->memory_source, "file") != 0)
+        return;
+    const struct mc_qemu_conf *q = &dst->virt.qemu_conf;
+    const char *dir = q->memory_backing_dir;
+    if ((!dir || !*dir) && q->readable)
+        dir = MC_MEMORY_BACKING_DIR_DEFAULT;
+    struct mc_host_path *hp = MC_APPEND(rel->host_paths, rel->n_host_paths);
+    hp->subject = mc_xstrdup("memory backing");
+    hp->role = mc_xstrdup("memory-backing-dir");
+    hp->action = mc_xstrdup("mkdir");
+    creator_of(dst, "libvirt", hp);
+    /* Not known where DST's qemu.conf could not be read (or names no absolute path): nothing to
+     * probe, the rule says so. */
+    if (dir && dir[0] == '/') {
+        hp->path = mc_xstrdup(dir);
+        hp->dir = mc_xstrdup(dir);
+    }
+}
+
 /* A TLS credentials file QEMU loads on DST when it starts there. */
 static void add_tls_file(struct mc_pair_facts *rel, const char *subject, const char *dir,
                          const char *file)
@@ -580,6 +609,7 @@ void mc_relate_paths(const struct mc_host_facts *src, const struct mc_host_facts
     if (!vm || !src)
         return;
     relate_host_paths(dst, vm, rel);
+    relate_memory_backing(dst, vm, rel);
     relate_tls(dst, vm, rel);
     for (size_t i = 0; i < vm->n_disks; i++)
         relate_disk(src, dst, &vm->disks[i], rel);

@@ -215,7 +215,12 @@ static const struct mc_rule rules[_R_MAX] = {
                    "virtlogd (root) for file outputs and logs when qemu.conf's stdio_handler is "
                    "logd (the default), libvirtd (root) for listening character device sockets, "
                    "QEMU's user for the rest. Paths in libvirt's own per-domain directories are "
-                   "left out: libvirt creates those.",
+                   "left out: libvirt creates those. File-backed guest memory (<memoryBacking> "
+                   "<source type='file'/> without huge pages) goes under the destination's "
+                   "memory_backing_dir (qemu.conf), where libvirtd (root) makes the domain's "
+                   "directory with any missing parents: a missing directory is UNKNOWN (libvirt "
+                   "would create it), a path through a file or a directory root cannot create "
+                   "in is a FAIL.",
         .check = rule_vm_created_files,
     },
     [R_VM_HOST_PATHS] = {

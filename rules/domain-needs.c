@@ -89,9 +89,10 @@ static const struct mc_domain_need table[] = {
     ROW("devices/emulator", "", EXEC, "the same emulator binary", "virt.emulator", "stat on DST"),
     ROW("memoryBacking/source", "type='file'", CREATE,
         "memory_backing_dir of DST's qemu.conf on a file system with room for the guest's RAM",
-        NULL,
-        "libvirt creates the per-domain directory itself (with its parents); free space of that "
-        "file system is not gathered"),
+        CREATED,
+        "libvirt (root) makes the per-domain directory there with its parents: a path through a "
+        "file or a directory root cannot create in fails, a missing one is UNKNOWN; free space "
+        "of that file system is not gathered (pages the guest never wrote stay holes)"),
     ROW("memoryBacking/hugepages", "", OPEN, "free huge pages of the size on DST", "virt.hugepages",
         "compares DST's free huge pages with the guest's memory"),
     ROW("devices/memory/source/path", "model='nvdimm' or 'virtio-pmem'", CREATE,

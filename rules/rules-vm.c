@@ -274,7 +274,82 @@ RULE_FN(rule_vm_virtio_vectors)
 
 static bool creates(const struct mc_host_path *hp)
 {
-    return streq(hp->action, "create") || streq(hp->action, "bind");
+    return streq(hp->action, "create") || streq(hp->action, "bind") || streq(hp->action, "mkdir");
+}
+
+/*
+ * A directory libvirt makes on DST with its missing parents (g_mkdir_with_parents as root): the
+ * memory backing directory of file-backed guest RAM. A missing directory is no refusal (libvirt
+ * creates it), a path through a non-directory is (ENOTDIR), and so is one root cannot create in.
+ */
+static void judge_mkdir(const struct mc_rule *r, const struct mc_pair *p,
+                        const struct mc_host_path *hp, struct mc_findings *out)
+{
+    const char *who = str_or(hp->creator, "root (libvirtd)");
+    struct mc_finding *f;
+    if (!hp->dir) {
+        mc_emit(out, r, MC_STATUS_UNKNOWN, hp->subject,
+                "%s: the guest's RAM is a file under %s's memory_backing_dir, which is not "
+                "known (its qemu.conf was not read)",
+                hp->subject, DST(p));
+        return;
+    }
+    if (!p->rel->live) {
+        mc_emit(out, r, MC_STATUS_SKIP, hp->subject,
+                "%s: %s makes the domain's directory under %s on %s when QEMU starts there; "
+                "whether it can needs a live probe",
+                hp->subject, who, hp->dir, DST(p));
+        return;
+    }
+    if (hp->probe == MC_PROBE_FAILED && streq(hp->probe_error, "ENOENT")) {
+        f = mc_emit(out, r, MC_STATUS_UNKNOWN, hp->subject,
+                    "%s: %s does not exist on %s; %s creates it with its parents when QEMU "
+                    "starts there, which was not tried",
+                    hp->subject, hp->dir, DST(p), who);
+        mc_finding_set_evidence(f, "%s", str_or(hp->detail, "missing"));
+        return;
+    }
+    if ((hp->probe == MC_PROBE_FAILED && streq(hp->probe_error, "ENOTDIR")) ||
+        (hp->probe == MC_PROBE_OK && hp->type && !streq(hp->type, "dir"))) {
+        bool found = hp->probe == MC_PROBE_OK;
+        _cleanup_free_ char *what =
+            found ? mc_xasprintf("is a %s, not a directory", str_or(hp->type, "?"))
+                  : mc_xstrdup("cannot be a directory: a part of its path is a file");
+        f = mc_emit(out, r, MC_PROBLEM, hp->subject,
+                    "%s: %s on %s %s, so %s cannot make the domain's directory under it and QEMU "
+                    "does not start there",
+                    hp->subject, hp->dir, DST(p), what, who);
+        mc_finding_set_evidence(f, "%s", str_or(hp->detail, "not a directory"));
+        mc_finding_set_hint(f,
+                            "make %s a directory on %s, or set memory_backing_dir in %s's "
+                            "qemu.conf to one",
+                            hp->dir, DST(p), DST(p));
+        return;
+    }
+    if (hp->probe != MC_PROBE_OK) {
+        mc_emit(out, r, MC_STATUS_UNKNOWN, hp->subject,
+                "%s: cannot tell whether %s can make the domain's directory under %s on %s: %s",
+                hp->subject, who, hp->dir, DST(p), str_or(hp->detail, "not probed"));
+        return;
+    }
+    if (hp->create_probe == MC_PROBE_OK) {
+        f = mc_emit(out, r, MC_STATUS_PASS, hp->subject,
+                    "%s: %s can make the domain's directory under %s on %s", hp->subject, who,
+                    hp->dir, DST(p));
+        mc_finding_set_evidence(f, "%s", str_or(hp->create_detail, "a test file was created"));
+    } else if (hp->create_probe == MC_PROBE_FAILED) {
+        f = mc_emit(out, r, MC_PROBLEM, hp->subject, "%s: %s cannot create in %s on %s: %s",
+                    hp->subject, who, hp->dir, DST(p), str_or(hp->create_detail, "denied"));
+        mc_finding_set_hint(f,
+                            "let root create directories in %s on %s (a read-only mount?), or "
+                            "set memory_backing_dir in its qemu.conf",
+                            hp->dir, DST(p));
+    } else {
+        mc_emit(out, r, MC_STATUS_UNKNOWN, hp->subject,
+                "%s: %s exists on %s, but whether %s can create in it was not proved: %s",
+                hp->subject, hp->dir, DST(p), who,
+                str_or(hp->create_detail, "no creation probe ran"));
+    }
 }
 
 static const char *made_what(const struct mc_host_path *hp)
@@ -290,6 +365,10 @@ RULE_FN(rule_vm_created_files)
         if (!creates(hp))
             continue;
         any = true;
+        if (streq(hp->action, "mkdir")) {
+            judge_mkdir(r, p, hp, out);
+            continue;
+        }
         const char *who = str_or(hp->creator, "QEMU");
         const char *what = made_what(hp);
         struct mc_finding *f;

@@ -284,11 +284,16 @@ void mc_answer_host_path_stat(struct mc_host_path *hp, const char *asked, char *
         mc_set_fmt(&hp->detail, "'%s' exists on %s (%s)", asked, h->dst,
                    word(w, 1) ? word(w, 1) : "?");
     } else {
+        const char *why = word(w, 1), *status = word(w, 0);
         hp->probe = reply_is(w, MC_REPLY_FAIL) ? MC_PROBE_FAILED : MC_PROBE_ERROR;
         mc_set_fmt(&hp->detail, "'%s' on %s: %s", asked, h->dst,
-                   word(w, 1)   ? word(w, 1)
-                   : word(w, 0) ? word(w, 0)
-                                : "no answer");
+                   why      ? why
+                   : status ? status
+                            : "no answer");
+        /* The errno name of a failed stat (ENOENT, ENOTDIR, EACCES): the rules tell a missing
+         * directory libvirt would make from a path it cannot make. */
+        if (reply_is(w, MC_REPLY_FAIL) && why)
+            mc_set_str(&hp->probe_error, why);
     }
 }
 

@@ -729,7 +729,8 @@ static void probe_host_paths(struct mc_host *src, struct mc_host *dst, struct mc
         p->id = mc_host_send(dst, MC_OP_STAT, args);
         p->path = i;
         p->arg = mc_xstrdup(what);
-        if (hp->dir && hp->path && hp->path[0] == '/') {
+        bool mkdir = hp->action && strcmp(hp->action, "mkdir") == 0;
+        if (hp->dir && hp->path && hp->path[0] == '/' && !mkdir) {
             const char *fargs[] = { hp->path, NULL };
             p = MC_APPEND(st, nst);
             p->id = mc_host_send(dst, MC_OP_STAT, fargs);

@@ -303,6 +303,7 @@ static const char *const known_keys[] = {
     "migrate_tls_force",
     "shared_filesystems",
     "stdio_handler",
+    "memory_backing_dir",
     "default_tls_x509_cert_dir",
     "vnc_tls",
     "vnc_tls_x509_cert_dir",
@@ -404,6 +405,8 @@ static int apply(struct mc_qemu_conf *c, const char *key, const struct value *v,
         return get_strv(v, key, &c->shared_filesystems, error);
     if (strcmp(key, "stdio_handler") == 0)
         return get_string(v, key, &c->stdio_handler, error);
+    if (strcmp(key, "memory_backing_dir") == 0)
+        return get_string(v, key, &c->memory_backing_dir, error);
     return 0;
 }
 
@@ -423,6 +426,7 @@ void mc_qemu_conf_clear(struct mc_qemu_conf *c)
     free(c->security_driver);
     mc_strv_free(c->shared_filesystems);
     free(c->stdio_handler);
+    free(c->memory_backing_dir);
     free(c->default_tls_dir);
     free(c->vnc_tls_dir);
     free(c->spice_tls_dir);

@@ -204,6 +204,17 @@ memory-backing-file)
 	# domain's directory there, with its parents); the contents travel in the stream
 	define --disk nfs --memory-backing file --start
 	;;
+memory-backing-dir-file)
+	# the destination's memory_backing_dir (libvirt's default there) is a file: libvirt cannot
+	# make the domain's directory under it, and QEMU does not start on the destination
+	ram=/var/lib/libvirt/qemu/ram
+	mode=$("$LAB" exec $B stat -c %a "$ram")
+	"$LAB" exec $B rmdir "$ram"
+	undo+=("'$LAB' exec $B rm -f '$ram'; '$LAB' exec $B mkdir -m '$mode' '$ram'")
+	"$LAB" exec $B touch "$ram"
+	define --disk nfs --memory-backing file --start
+	EXPECT=blocked RULE=vm.created-files
+	;;
 dst-unreachable)
 	# An address of the lab's link nobody answers on; the source named as virsh does (-c URI).
 	define --disk nfs --start

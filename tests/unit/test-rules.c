@@ -1256,6 +1256,78 @@ static void test_vm_created_files(void **state)
     assert_int_equal(run(f, "vm.created-files", NULL), MC_STATUS_PASS);
 }
 
+/* File-backed guest RAM: libvirt (root) makes the domain's directory under DST's
+ * memory_backing_dir with its parents, so a missing directory is no refusal; a path through a
+ * file is. */
+static void test_vm_memory_backing_dir(void **state)
+{
+    struct fx *f = *state;
+    struct mc_vm_facts *vm = f->src->vm;
+    vm->memory_source = S("memfd"); /* nothing on DST's file systems */
+    relate(f);
+    assert_int_equal(f->rel->n_host_paths, 0);
+    free(vm->memory_source);
+    vm->memory_source = S("file");
+    vm->hugepages = true; /* huge pages come from hugetlbfs, not memory_backing_dir */
+    relate(f);
+    assert_int_equal(f->rel->n_host_paths, 0);
+    vm->hugepages = false;
+    relate(f);
+    assert_int_equal(f->rel->n_host_paths, 1);
+    struct mc_host_path *hp = &f->rel->host_paths[0];
+    assert_string_equal(hp->action, "mkdir");
+    assert_string_equal(hp->dir, "/var/lib/libvirt/qemu/ram"); /* libvirt's default */
+    assert_string_equal(hp->creator, "root (libvirtd)");
+    assert_int_equal(hp->uid, 0);
+    /* DST's own setting decides, not the source's. */
+    f->src->virt.qemu_conf.memory_backing_dir = S("/srv/src-ram");
+    f->dst->virt.qemu_conf.memory_backing_dir = S("/dev/shm/guest ram");
+    relate(f);
+    hp = &f->rel->host_paths[0];
+    assert_string_equal(hp->dir, "/dev/shm/guest ram");
+    /* DST's qemu.conf not read: where the RAM file goes is not known. */
+    f->dst->virt.qemu_conf.readable = false;
+    free(f->dst->virt.qemu_conf.memory_backing_dir);
+    f->dst->virt.qemu_conf.memory_backing_dir = NULL;
+    relate(f);
+    assert_null(f->rel->host_paths[0].dir);
+    assert_int_equal(run(f, "vm.created-files", NULL), MC_STATUS_UNKNOWN);
+    f->dst->virt.qemu_conf.readable = true;
+    f->dst->virt.qemu_conf.memory_backing_dir = S("/dev/shm/guest ram");
+    relate(f);
+    hp = &f->rel->host_paths[0];
+
+    f->rel->live = false;
+    assert_int_equal(run(f, "vm.created-files", NULL), MC_STATUS_SKIP);
+    f->rel->live = true;
+    struct mc_report rep = { 0 };
+    hp->probe = MC_PROBE_FAILED;
+    hp->probe_error = S("ENOENT"); /* libvirt creates it with its parents: not proved */
+    assert_int_equal(run(f, "vm.created-files", &rep), MC_STATUS_UNKNOWN);
+    assert_true(any_message_has(&rep, "with its parents"));
+    mc_report_clear(&rep);
+    free(hp->probe_error);
+    hp->probe_error = S("ENOTDIR"); /* a part of the path is a file: mkdir fails */
+    assert_int_equal(run(f, "vm.created-files", &rep), MC_STATUS_FAIL);
+    assert_true(any_message_has(&rep, "/dev/shm/guest ram"));
+    mc_report_clear(&rep);
+    free(hp->probe_error);
+    hp->probe_error = S("EIO");
+    assert_int_equal(run(f, "vm.created-files", NULL), MC_STATUS_UNKNOWN);
+    hp->probe = MC_PROBE_OK;
+    hp->type = S("file");
+    assert_int_equal(run(f, "vm.created-files", NULL), MC_STATUS_FAIL);
+    free(hp->type);
+    hp->type = S("dir");
+    assert_int_equal(run(f, "vm.created-files", NULL), MC_STATUS_UNKNOWN); /* not proved */
+    hp->create_probe = MC_PROBE_FAILED; /* a read-only file system */
+    assert_int_equal(run(f, "vm.created-files", NULL), MC_STATUS_FAIL);
+    hp->create_probe = MC_PROBE_OK;
+    assert_int_equal(run(f, "vm.created-files", NULL), MC_STATUS_PASS);
+    /* vm.host-paths leaves it to vm.created-files. */
+    assert_int_equal(run(f, "vm.host-paths", NULL), MC_STATUS_PASS);
+}
+
 static void test_vm_host_paths(void **state)
 {
     struct fx *f = *state;
@@ -1470,6 +1542,7 @@ int main(void)
         T(test_vm_host_paths),
         T(test_vm_tls_files),
         T(test_vm_9p_mount),
+        T(test_vm_memory_backing_dir),
         T(test_virt_secrets),
         cmocka_unit_test(test_catalogue),
         cmocka_unit_test(test_fix_table),

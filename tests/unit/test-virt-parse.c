@@ -976,6 +976,7 @@ static void test_qemu_conf_debian(void **state)
     assert_false(c.vnc_tls);
     assert_false(c.chardev_tls);
     assert_null(c.default_tls_dir);
+    assert_null(c.memory_backing_dir); /* libvirt's default applies */
     assert_null(c.shared_filesystems);
     assert_int_equal(c.migration_port_min, 49152);
     assert_int_equal(c.migration_port_max, 49215);
@@ -1007,6 +1008,7 @@ static void test_qemu_conf_custom(void **state)
     assert_string_equal(c.chardev_tls_dir, "/srv/pki/chardev");
     assert_false(c.nbd_tls);
     assert_null(c.nbd_tls_dir);
+    assert_string_equal(c.memory_backing_dir, "/dev/shm/guest ram");
     assert_int_equal(mc_strv_length(c.shared_filesystems), 2);
     assert_string_equal(c.shared_filesystems[1], "/srv/vms");
 
