@@ -169,6 +169,88 @@ static void test_port(void **state)
     free(vp.exists_detail);
 }
 
+/*
+ * Paths the domain needs on DST: a failed stat keeps its errno name (a path through a file,
+ * ENOTDIR, is not a directory libvirt would make); the created file's own stat and the open of
+ * an existing file for writing read any answer.
+ */
+static void test_host_paths(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *answer;
+        enum mc_probe probe;
+        const char *error;
+    } stats[] = {
+        { "ok dir 4096 0 0 755 1 2", MC_PROBE_OK, NULL },
+        { "fail ENOTDIR", MC_PROBE_FAILED, "ENOTDIR" },
+        { "fail ENOENT", MC_PROBE_FAILED, "ENOENT" },
+        { "fail", MC_PROBE_FAILED, NULL },
+        { "error EIO", MC_PROBE_ERROR, NULL },
+        { "garbage", MC_PROBE_ERROR, NULL },
+    };
+    for (size_t i = 0; i < sizeof(stats) / sizeof(stats[0]); i++) {
+        struct mc_host_path hp = { .dir = (char *)"/var/lib/libvirt/qemu/ram" };
+        char **w = words(stats[i].answer);
+        mc_answer_host_path_stat(&hp, hp.dir, w, &H);
+        assert_int_equal(hp.probe, stats[i].probe);
+        assert_non_null(hp.detail);
+        if (stats[i].error)
+            assert_string_equal(hp.probe_error, stats[i].error);
+        else
+            assert_null(hp.probe_error);
+        free(hp.detail);
+        free(hp.type);
+        free(hp.probe_error);
+        mc_strv_free(w);
+    }
+    static const struct {
+        const char *answer;
+        enum mc_probe probe;
+        const char *type;
+    } files[] = {
+        { "ok file 0 0 0 644 1 2", MC_PROBE_OK, "file" },
+        { "ok dir", MC_PROBE_OK, "dir" },
+        { "ok", MC_PROBE_OK, "other" },
+        { "fail ENOENT", MC_PROBE_FAILED, NULL },
+        { "unsupported", MC_PROBE_ERROR, NULL },
+    };
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        struct mc_host_path hp = { 0 };
+        char **w = words(files[i].answer);
+        mc_answer_host_file_stat(&hp, w);
+        assert_int_equal(hp.file_probe, files[i].probe);
+        if (files[i].type)
+            assert_string_equal(hp.file_type, files[i].type);
+        else
+            assert_null(hp.file_type);
+        free(hp.file_type);
+        mc_strv_free(w);
+    }
+    static const struct {
+        const char *answer;
+        enum mc_probe probe;
+        const char *detail;
+    } opens[] = {
+        { "ok", MC_PROBE_OK, "'/l/s.log' exists on kvm2 and opens for writing as uid 0 gid 0" },
+        { "fail EACCES", MC_PROBE_FAILED,
+          "EACCES opening the existing file for writing as uid 0 gid 0" },
+        { "unsupported", MC_PROBE_UNSUPPORTED, "the sh agent on kvm2 cannot open a file as root" },
+        { "", MC_PROBE_ERROR, "the sh agent on kvm2 could not act as root (uid 0): no answer" },
+    };
+    for (size_t i = 0; i < sizeof(opens) / sizeof(opens[0]); i++) {
+        struct mc_host_path hp = { .path = (char *)"/l/s.log",
+                                   .dir = (char *)"/l",
+                                   .creator = (char *)"root" };
+        char **w = words(opens[i].answer);
+        mc_answer_open_existing(&hp, w, &H);
+        assert_int_equal(hp.create_probe, opens[i].probe);
+        assert_string_equal(hp.create_detail, opens[i].detail);
+        free(hp.create_detail);
+        mc_strv_free(w);
+    }
+}
+
 /* What sshd (through the control master's log) says when a direct-tcpip channel fails. */
 static void test_channel_result(void **state)
 {
@@ -192,10 +274,9 @@ static void test_channel_result(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_short_stat),
-        cmocka_unit_test(test_qemu_failures),
-        cmocka_unit_test(test_port),
-        cmocka_unit_test(test_channel_result),
+        cmocka_unit_test(test_short_stat), cmocka_unit_test(test_qemu_failures),
+        cmocka_unit_test(test_port),       cmocka_unit_test(test_channel_result),
+        cmocka_unit_test(test_host_paths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
