@@ -543,6 +543,7 @@ static const struct mc_field vm_fields[] = {
     F_ARR(struct mc_vm_facts, files, "file", "files", desc_vm_file),
     F_ARR(struct mc_vm_facts, secret_refs, "secret-ref", "secret_refs", desc_secret_ref),
     F_STRV(struct mc_vm_facts, blockers, "blocker", "blockers"),
+    F_STRV(struct mc_vm_facts, virtiofs, "virtiofs", "virtiofs"),
     F_STRV(struct mc_vm_facts, seclabels, "seclabel", "seclabels"),
     F_TEXT(struct mc_vm_facts, xml, "xml"),
     F_STRV(struct mc_vm_facts, video_models, "video-model", "video_models"),

@@ -570,6 +570,9 @@ struct mc_vm_facts {
     /* Devices and features that block migration, by XML element (virtiofs, shmem, vdpa,
      * launchSecurity, ...) */
     char **blockers;
+    /* Target tags of virtiofs filesystems: whether they block depends on the versions of
+     * libvirt and QEMU (vm.devices), so they are not blockers by themselves. */
+    char **virtiofs;
     char **seclabels; /* security driver models of the domain's <seclabel>s (selinux, apparmor) */
     char *xml;        /* the migratable domain XML the facts were read from */
     /* <video><model type=>: vga, cirrus, qxl, virtio, bochs, ramfb, vmvga, none; in device

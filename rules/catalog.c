@@ -167,7 +167,13 @@ static const struct mc_rule rules[_R_MAX] = {
         .requirement = "libvirt qemuMigrationSrcIsAllowed (virtiofs, legacy ivshmem, shmem not "
                        "in master role, vDPA, transient disks, DIMMs without addresses, "
                        "confidential guests)",
-        .explain = "QEMU or libvirt refuse to migrate guests with these devices.",
+        .explain = "QEMU or libvirt refuse to migrate guests with these devices. A virtiofs "
+                   "filesystem depends on the versions: libvirt before 10.5 (on the source) "
+                   "refuses it, and QEMU migrates a virtiofs device from 8.2 on (on both "
+                   "hosts); past both, libvirt migrates it when virtiofsd supports migration "
+                   "(its vhost-user description lists migrate-precopy) or was started outside "
+                   "libvirt, and the destination must export the same directory contents, "
+                   "which no host fact shows: UNKNOWN.",
         .check = rule_vm_devices,
     },
     [R_VM_INVTSC] = {

@@ -179,16 +179,20 @@ static const struct mc_domain_need table[] = {
         "the exported directory at the same path", PATHS,
         "a directory on DST (stat; its contents are DST's own afterwards); QEMU's 9p refuses "
         "to migrate while the guest has the share mounted, which the hosts cannot see "
-        "(vm.9p-mount: UNKNOWN), and virtiofs cannot migrate (vm.devices)"),
+        "(vm.9p-mount: UNKNOWN); virtiofs: vm.devices, by versions"),
     ROW("devices/filesystem/source@file", "type='file'", OPEN, "the image (LXC; ploop)", SHARED,
         "as a disk image"),
     ROW("devices/filesystem/source@dev", "type='block'", OPEN, "the block device (LXC)", SHARED,
         "as a disk device"),
     ROW("devices/filesystem/source@socket", "driver='virtiofs'", CONNECT,
         "an externally started virtiofsd on DST", "vm.devices",
-        "virtiofs blocks migration in libvirt 9"),
+        "libvirt before 10.5 (libvirt 9 included) or QEMU before 8.2 on either host: FAIL; "
+        "newer: UNKNOWN (virtiofsd's migration support and DST's directory contents are not "
+        "facts)"),
     ROW("devices/filesystem/binary@path", "driver='virtiofs'", EXEC, "the virtiofsd binary",
-        "vm.devices", "virtiofs blocks migration in libvirt 9"),
+        "vm.devices",
+        "as the socket: libvirt allows migration when this virtiofsd's vhost-user description "
+        "lists migrate-precopy, which is not gathered"),
     ROW("devices/filesystem/target@dir", "", NOTHING, "nothing: the guest's mount tag", NULL,
         "guest side"),
 

@@ -175,6 +175,60 @@ RULE_FN(rule_vm_hostdev)
     }
 }
 
+/*
+ * A virtiofs filesystem: libvirt refused every migration with one until its 2024 releases
+ * (qemuMigrationSrcIsAllowed on SRC: "migration with virtiofs device is not supported"); from
+ * 10.5/10.6 on it allows one whose virtiofsd supports migration (the migrate-precopy feature of
+ * its vhost-user description) or was started outside libvirt. QEMU migrates a vhost-user-fs
+ * device from 8.2 on (before, its state is marked unmigratable on both ends). Past both, what
+ * decides is virtiofsd on each host and the same directory contents on DST, which no fact shows.
+ */
+#define VIRTIOFS_LIBVIRT_MIN 10005000 /* no libvirt before 10.5 migrates virtiofs */
+#define VIRTIOFS_QEMU_MIN 8002000     /* vhost-user-fs internal migration: QEMU 8.2 */
+static void virtiofs_finding(const struct mc_pair *p, const struct mc_rule *r,
+                             struct mc_findings *out, const char *tag)
+{
+    _cleanup_free_ char *subject = mc_xasprintf("filesystem %s", tag);
+    int64_t lv = p->src->virt.libvirt_version;
+    int64_t qs = p->src->virt.hv_version, qd = p->dst->virt.hv_version;
+    char v1[32], v2[32];
+    if (lv <= 0) {
+        mc_emit(out, r, MC_STATUS_UNKNOWN, subject,
+                "virtiofs filesystem '%s': libvirt's version on %s is not known (libvirt before "
+                "10.5 refuses to migrate a virtiofs device)",
+                tag, SRC(p));
+        return;
+    }
+    if (lv < VIRTIOFS_LIBVIRT_MIN) {
+        mc_emit(out, r, MC_PROBLEM, subject,
+                "the guest has virtiofs filesystem '%s': libvirt %s on %s refuses to migrate it "
+                "('migration with virtiofs device is not supported')",
+                tag, mc_version_string(lv, v1), SRC(p));
+        return;
+    }
+    if (qs <= 0 || qd <= 0) {
+        mc_emit(out, r, MC_STATUS_UNKNOWN, subject,
+                "virtiofs filesystem '%s': the QEMU version of %s is not known (QEMU migrates a "
+                "virtiofs device from 8.2 on)",
+                tag, qs <= 0 ? SRC(p) : DST(p));
+        return;
+    }
+    if (qs < VIRTIOFS_QEMU_MIN || qd < VIRTIOFS_QEMU_MIN) {
+        bool src_old = qs < VIRTIOFS_QEMU_MIN;
+        mc_emit(out, r, MC_PROBLEM, subject,
+                "the guest has virtiofs filesystem '%s': QEMU %s on %s cannot migrate a virtiofs "
+                "device (QEMU migrates one from 8.2 on)",
+                tag, mc_version_string(src_old ? qs : qd, v1), src_old ? SRC(p) : DST(p));
+        return;
+    }
+    mc_emit(out, r, MC_STATUS_UNKNOWN, subject,
+            "virtiofs filesystem '%s': libvirt %s and QEMU %s can migrate it when virtiofsd on "
+            "both hosts supports migration (its vhost-user description lists migrate-precopy, "
+            "or the domain uses a virtiofsd started outside libvirt) and %s exports the same "
+            "directory contents; migcheck sees neither",
+            tag, mc_version_string(lv, v1), mc_version_string(qd, v2), DST(p));
+}
+
 RULE_FN(rule_vm_devices)
 {
     const struct mc_vm_facts *vm = p->vm;
@@ -182,6 +236,10 @@ RULE_FN(rule_vm_devices)
     STRV_FOREACH (b, vm->blockers) {
         any = true;
         mc_emit(out, r, MC_PROBLEM, *b, "the guest has %s, which cannot be migrated", *b);
+    }
+    STRV_FOREACH (t, vm->virtiofs) {
+        any = true;
+        virtiofs_finding(p, r, out, *t);
     }
     for (size_t i = 0; i < vm->n_disks; i++)
         if (vm->disks[i].transient) {

@@ -695,7 +695,7 @@ static void parse_filesystem(xmlNodePtr n, struct mc_vm_facts *vm)
     else if (strcmp(type, "file") == 0 || strcmp(type, "block") == 0)
         add_file(vm, "filesystem", mc_xml_prop(src, "file"), mc_xml_child(n, "readonly") != NULL);
     if (driver && strcmp(driver, "virtiofs") == 0)
-        add_blocker(vm, "virtiofs filesystem '%s'", tag ? tag : "");
+        mc_strv_add(&vm->virtiofs, tag ? tag : "");
 }
 
 static void parse_shmem(xmlNodePtr n, struct mc_vm_facts *vm)

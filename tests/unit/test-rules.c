@@ -362,6 +362,35 @@ static void test_vm_devices(void **state)
     f->src->vm->blockers = NULL;
     f->src->vm->disks[0].transient = true;
     assert_int_equal(run(f, "vm.devices", NULL), MC_STATUS_FAIL);
+    f->src->vm->disks[0].transient = false;
+    assert_int_equal(run(f, "vm.devices", NULL), MC_STATUS_PASS);
+
+    /* virtiofs, by the versions that decide (libvirt on SRC, QEMU on both). */
+    mc_strv_add(&f->src->vm->virtiofs, "share");
+    struct mc_report r;
+    /* Debian 12: libvirt 9.0 refuses it on the source. */
+    assert_int_equal(run(f, "vm.devices", &r), MC_STATUS_FAIL);
+    assert_true(any_message_has(&r, "libvirt 9.0.0 on"));
+    mc_report_clear(&r);
+    f->src->virt.libvirt_version = 0;
+    assert_int_equal(run(f, "vm.devices", NULL), MC_STATUS_UNKNOWN);
+    /* A libvirt that allows it, with a QEMU too old on the destination. */
+    f->src->virt.libvirt_version = 10010000;
+    f->src->virt.hv_version = 9002000;
+    f->dst->virt.hv_version = 8001000;
+    assert_int_equal(run(f, "vm.devices", &r), MC_STATUS_FAIL);
+    assert_true(any_message_has(&r, "QEMU 8.1.0 on"));
+    mc_report_clear(&r);
+    f->dst->virt.hv_version = 0;
+    assert_int_equal(run(f, "vm.devices", NULL), MC_STATUS_UNKNOWN);
+    /* All new enough: virtiofsd and the directory decide, which no fact shows. */
+    f->dst->virt.hv_version = 9002000;
+    assert_int_equal(run(f, "vm.devices", &r), MC_STATUS_UNKNOWN);
+    assert_true(any_message_has(&r, "migrate-precopy"));
+    mc_report_clear(&r);
+    /* A blocker still blocks next to an undecided virtiofs. */
+    mc_strv_add(&f->src->vm->blockers, "vdpa interface 'x'");
+    assert_int_equal(run(f, "vm.devices", NULL), MC_STATUS_FAIL);
 }
 
 static void test_vm_invtsc(void **state)
