@@ -101,13 +101,18 @@ static int host_call(struct mc_host *h, enum mc_op op, const char *const *args, 
     return host_recv(h, mc_host_send(h, op, args), timeout, ret_words, reterr);
 }
 
+static void debug(const struct mc_host *h, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 static int recv_words(struct mc_host *h, unsigned id, int timeout, char ***w,
                       struct mc_pair_facts *rel, const char *what)
 {
     _cleanup_error_ struct mc_error err = { 0 };
     int r = host_recv(h, id, timeout, w, &err);
-    if (r < 0)
+    if (r < 0) {
         mc_pair_add_error(rel, what, r, "%s", err.message);
+        debug(h, "probes: %s: request %u on %s: %s", what, id, h->spec.label, err.message);
+    }
     return r;
 }
 
@@ -129,7 +134,7 @@ static void debug(const struct mc_host *h, const char *fmt, ...)
     va_start(ap, fmt);
     _cleanup_free_ char *m = mc_xvasprintf(fmt, ap);
     va_end(ap);
-    fprintf(stderr, "migcheck: debug: %s\n", m);
+    fprintf(stderr, "migcheck: debug: [%.3f] %s\n", mc_now(), m);
 }
 
 static void probe_storage(struct mc_host *src, struct mc_host *dst, struct mc_pair_facts *rel,
@@ -142,20 +147,25 @@ static void probe_storage(struct mc_host *src, struct mc_host *dst, struct mc_pa
     _cleanup_strv_free_ char **dirs = NULL;
     struct pending *wr = NULL, *sst = NULL, *dst_st = NULL;
     size_t nwr = 0, nsst = 0, ndst = 0;
+    /* The session hands out answers in request order and drops the ones nobody waits for: every
+     * canary goes out before every stat on SRC, as they are received. */
+    for (size_t i = 0; i < rel->n_paths; i++) {
+        struct mc_vm_path *vp = &rel->paths[i];
+        if (!is_file_path(vp) || !canary_role(vp))
+            continue;
+        _cleanup_free_ char *d = dir_of(vp->src_path);
+        if (!mc_strv_contains(dirs, d)) {
+            mc_strv_add(&dirs, d);
+            const char *args[] = { d, token, NULL };
+            struct pending *p = MC_APPEND(wr, nwr);
+            p->id = mc_host_send(src, MC_OP_CANARY_WRITE, args);
+            p->arg = mc_xstrdup(d);
+        }
+    }
     for (size_t i = 0; i < rel->n_paths; i++) {
         struct mc_vm_path *vp = &rel->paths[i];
         if (!is_file_path(vp))
             continue;
-        if (canary_role(vp)) {
-            _cleanup_free_ char *d = dir_of(vp->src_path);
-            if (!mc_strv_contains(dirs, d)) {
-                mc_strv_add(&dirs, d);
-                const char *args[] = { d, token, NULL };
-                struct pending *p = MC_APPEND(wr, nwr);
-                p->id = mc_host_send(src, MC_OP_CANARY_WRITE, args);
-                p->arg = mc_xstrdup(d);
-            }
-        }
         const char *sargs[] = { vp->src_path, NULL };
         struct pending *ps = MC_APPEND(sst, nsst);
         ps->id = mc_host_send(src, MC_OP_STAT, sargs);
@@ -1010,16 +1020,29 @@ static void live_probes(struct mc_host *src, struct mc_host *dst, const struct m
     if (!cpu_thread_up)
         cpu_thread(&cj);
 
+    /* -v: what each phase costs (a probe that waits for its deadline shows here) */
+    double t = mc_now();
+#define PHASE(what)                                                                                \
+    do {                                                                                           \
+        debug(src, "probes: %s in %.3f s", what, mc_now() - t);                                    \
+        t = mc_now();                                                                              \
+    } while (0)
     hash_roms(src, vm, rel, timeout);
+    PHASE("ROM hashes");
     probe_storage(src, dst, rel, timeout);
+    PHASE("storage");
     if (!mc_interrupt_pending())
         probe_network_disks(src, dst, vm, rel, timeout);
+    PHASE("network disks");
     if (!mc_interrupt_pending())
         probe_host_paths(src, dst, rel, timeout);
+    PHASE("host paths");
     if (!mc_interrupt_pending())
         probe_secret_values(dst, vm, rel, timeout);
+    PHASE("secret values");
     if (!mc_interrupt_pending())
         probe_name(src, dst, rel, timeout);
+    PHASE("name resolution");
 
     const struct mc_qemu_conf *q = &dst->facts->virt.qemu_conf;
     int64_t pmin = q->migration_port_min > 0 ? q->migration_port_min : 49152;
@@ -1038,8 +1061,11 @@ static void live_probes(struct mc_host *src, struct mc_host *dst, const struct m
         probe_libvirtd_port(src, dst, &rel->libvirtd_port, dst->spec.host ? dst->spec.host : host,
                             port);
     }
+    PHASE("ports");
     if (cpu_thread_up)
         pthread_join(ct, NULL);
+    PHASE("CPU comparison (the rest of it)");
+#undef PHASE
 }
 
 /*
