@@ -184,7 +184,7 @@ RULE_FN(rule_vm_hostdev)
  * decides is virtiofsd on each host and the same directory contents on DST, which no fact shows.
  */
 #define VIRTIOFS_LIBVIRT_MIN 10005000 /* no libvirt before 10.5 migrates virtiofs */
-#define VIRTIOFS_QEMU_MIN 8002000     /* vhost-user-fs internal migration: QEMU 8.2 */
+#define VIRTIOFS_QEMU_MIN    8002000  /* vhost-user-fs internal migration: QEMU 8.2 */
 static void virtiofs_finding(const struct mc_pair *p, const struct mc_rule *r,
                              struct mc_findings *out, const char *tag)
 {
