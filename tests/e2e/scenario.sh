@@ -181,11 +181,9 @@ iscsi-chap)
 nvram)
 	# OVMF with its variables file in a directory only the source has: libvirt on the destination
 	# cannot create the file from the template; once the directory exists there, it does and the
-	# variables travel in the stream. The guest starts paused: OVMF spinning in its boot manager
-	# under TCG costs a core and slows every migration, and libvirt prepares the variables file
-	# and QEMU opens it on the destination whether the guest runs or not.
+	# variables travel in the stream
 	mkdir_on $A /var/lib/libvirt/e2e-nvram
-	define --disk nfs --mem 128 --nvram "/var/lib/libvirt/e2e-nvram/${VM}_VARS.fd" --start --paused
+	define --disk nfs --mem 128 --nvram "/var/lib/libvirt/e2e-nvram/${VM}_VARS.fd" --start
 	EXPECT=blocked RULE=vm.created-files MIG_ERR="Failed to create file '/var/lib/libvirt/e2e-nvram/"
 	fix mkdir_on $B /var/lib/libvirt/e2e-nvram
 	;;
