@@ -193,7 +193,7 @@ filesystem-9p)
 	# has it mounted, which migcheck cannot see (this firmware-only guest never mounts)
 	mkdir_on $A /srv/e2e-share
 	define --disk nfs --filesystem /srv/e2e-share --start
-	EXPECT=blocked RULE=vm.host-paths
+	EXPECT=blocked RULE=vm.host-paths MIG_ERR="failed to open '/srv/e2e-share': No such file or directory"
 	fix mkdir_on $B /srv/e2e-share
 	EXPECT_FIXED=unknown-migrates RULE_FIXED=vm.9p-mount
 	;;
