@@ -242,7 +242,9 @@ static const struct mc_rule rules[_R_MAX] = {
         .explain = "migcheck stats each such path on the destination (for devices: a character "
                    "or block device) and looks up unmanaged tap devices among its links. A "
                    "socket that exists is not proof that its server accepts QEMU; that part is "
-                   "not probed.",
+                   "not probed. A character device's client socket with reconnect enabled is "
+                   "connected in the background, so QEMU starts without its server: a missing "
+                   "one warns.",
         .check = rule_vm_host_paths,
     },
     [R_VM_9P_MOUNT] = {

@@ -40,7 +40,8 @@
             "as for files: the directory on DST and a test file created in it"),                   \
         ROW(el "/source@path", "type='unix' mode='connect'", CONNECT,                              \
             "a process on DST listens on the socket", PATHS,                                       \
-            "the socket must exist on DST (stat); whether its server accepts QEMU is not probed"), \
+            "the socket must exist on DST (stat); whether its server accepts QEMU is not "         \
+            "probed; with <reconnect enabled='yes'/> QEMU starts without it (a warning)"),         \
         ROW(el "/source@path", "type='pipe'", OPEN,                                                \
             "the FIFOs PATH.in and PATH.out (or PATH) exist", PATHS, "stat on DST"),               \
         ROW(el "/source@path", "type='dev'", DEVICE, "the host device exists (a tty)", PATHS,      \

@@ -522,6 +522,17 @@ RULE_FN(rule_vm_host_paths)
             mc_emit(out, r, MC_STATUS_SKIP, hp->subject,
                     "%s needs %s %s on %s: checking needs a live probe", hp->subject, what,
                     hp->path, DST(p));
+        } else if (hp->probe == MC_PROBE_FAILED && streq(hp->role, "chardev-reconnect")) {
+            /* QEMU connects such a client in the background and retries: it starts without
+             * the server, the device stays unconnected until something listens there. */
+            f = mc_emit(out, r, MC_STATUS_WARN, hp->subject,
+                        "%s connects to socket %s, which %s does not have; it reconnects, so "
+                        "QEMU starts there without it and the device stays unconnected until "
+                        "something listens at that path",
+                        hp->subject, hp->path, DST(p));
+            mc_finding_set_evidence(f, "%s", str_or(hp->detail, "missing"));
+            mc_finding_set_hint(f, "start its server at %s on %s, before or after the migration",
+                                hp->path, DST(p));
         } else if (hp->probe == MC_PROBE_FAILED) {
             f = mc_emit(out, r, MC_PROBLEM, hp->subject, "%s needs %s %s, which %s does not have",
                         hp->subject, what, hp->path, DST(p));

@@ -602,11 +602,19 @@ static void chardev_paths(struct mc_vm_facts *vm, xmlNodePtr n, const char *subj
             add_host_file(vm, "chardev-file", path, false, "create", "logd", subject);
         } else if (strcmp(type, "unix") == 0) {
             bool bind = mode && strcmp(mode, "bind") == 0;
+            /* A client with <reconnect enabled='yes'/> connects in the background (QEMU's
+             * reconnect= option): QEMU starts without its server. */
+            _cleanup_free_ char *reconnect = mc_xml_child_prop(s, "reconnect", "enabled");
+            bool retries = !bind && reconnect && strcmp(reconnect, "yes") == 0;
             if (bind && libvirt_managed_path(path))
                 free(path);
             else
-                add_host_file(vm, bind ? "chardev-socket" : "chardev-connect", path, false,
-                              bind ? "bind" : "connect", bind ? "libvirt" : NULL, subject);
+                add_host_file(vm,
+                              bind      ? "chardev-socket"
+                              : retries ? "chardev-reconnect"
+                                        : "chardev-connect",
+                              path, false, bind ? "bind" : "connect", bind ? "libvirt" : NULL,
+                              subject);
         } else if (strcmp(type, "pipe") == 0) {
             add_host_file(vm, "chardev-pipe", path, false, "exists", NULL, subject);
         } else if (strcmp(type, "dev") == 0) {

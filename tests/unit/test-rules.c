@@ -1400,6 +1400,31 @@ static void test_vm_host_paths(void **state)
     free(hp->type);
     hp->type = S("dir");
     assert_int_equal(run(f, "vm.host-paths", NULL), MC_STATUS_PASS);
+    /* A client socket: QEMU on DST does not start without its server, unless the client
+     * reconnects (it connects in the background then): a warning, not a refusal. */
+    struct mc_vm_file *sock =
+        add_vm_file(f->src->vm, "chardev-connect", "/run/peer.sock", "connect", NULL);
+    relate(f);
+    f->rel->host_paths[1].probe = MC_PROBE_OK; /* the 9p directory, as above */
+    f->rel->host_paths[1].type = S("dir");
+    hp = &f->rel->host_paths[2];
+    assert_string_equal(hp->path, "/run/peer.sock");
+    hp->probe = MC_PROBE_FAILED;
+    assert_int_equal(run(f, "vm.host-paths", NULL), MC_STATUS_FAIL);
+    free(sock->role);
+    sock->role = S("chardev-reconnect");
+    relate(f);
+    f->rel->host_paths[1].probe = MC_PROBE_OK;
+    f->rel->host_paths[1].type = S("dir");
+    hp = &f->rel->host_paths[2];
+    hp->probe = MC_PROBE_FAILED;
+    struct mc_report rep = { 0 };
+    assert_int_equal(run(f, "vm.host-paths", &rep), MC_STATUS_WARN);
+    assert_true(any_message_has(&rep, "QEMU starts there without it"));
+    mc_report_clear(&rep);
+    hp->probe = MC_PROBE_OK;
+    hp->type = S("socket");
+    assert_int_equal(run(f, "vm.host-paths", NULL), MC_STATUS_PASS);
 }
 
 /* The host paths of this role, in order. */

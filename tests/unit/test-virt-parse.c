@@ -402,6 +402,9 @@ static void test_domain_dst_needs(void **state)
         "<target type='virtio' name='ch1'/></channel>"
         "<channel type='unix'><source mode='connect' path='/run/peer.sock'/>"
         "<target type='virtio' name='ch2'/></channel>"
+        "<channel type='unix'><source mode='connect' path='/run/retry.sock'>"
+        "<reconnect enabled='yes' timeout='5'/></source>"
+        "<target type='virtio' name='ch3'/></channel>"
         "<graphics type='vnc' socket='/srv/vnc/needs.sock'/>"
         "<rng model='virtio'><backend model='random'>/dev/hwrng</backend></rng>"
         "<input type='evdev'><source dev='/dev/input/event3'/></input>"
@@ -441,6 +444,9 @@ static void test_domain_dst_needs(void **state)
     assert_string_equal(f->creator, "libvirt");
     assert_string_equal(f->subject, "channel ch1");
     assert_string_equal(find_file(vm, "chardev-connect", "/run/peer.sock")->action, "connect");
+    /* a client that reconnects: QEMU starts without its server */
+    assert_null(find_file(vm, "chardev-connect", "/run/retry.sock"));
+    assert_string_equal(find_file(vm, "chardev-reconnect", "/run/retry.sock")->action, "connect");
     f = find_file(vm, "graphics-socket", "/srv/vnc/needs.sock");
     assert_non_null(f);
     assert_string_equal(f->creator, "qemu");
