@@ -13,6 +13,13 @@
 #   predict-grid.sh [--migcheck PATH] [--rates "0 4 16"] [--caps "16 64"]
 #                   [--downtimes "100 300"] [--timeout S] [--predict-time S] [--mem MiB]
 #                   [--dirty-mib MiB] [--rows FILE] [--cells "RATE:CAP:DOWNTIME ..."] [--assert]
+#                   [--json-dir DIR]
+#
+# --json-dir keeps each run's prediction (migcheck's JSON, with the measurements in its
+# evidence and data) as DIR/RATE-CAP-DOWNTIME.json, its facts (check --save-facts: the
+# measurements are in pair.xml) in DIR/RATE-CAP-DOWNTIME.facts/, and the source's events with
+# libvirt's job statistics as DIR/RATE-CAP-DOWNTIME.events, so that a model can be checked
+# again offline (check --facts ... --pair-facts) against the same measurements and outcomes.
 #
 # --cells runs exactly these rate:cap:downtime points instead of the rates x caps x downtimes
 # grid (the suite's sweep: a few points, each far enough from the edge of convergence that a
@@ -39,6 +46,7 @@ DIRTY_MIB=64
 ROWS=
 CELLS=
 ASSERT=0
+JSON_DIR=
 while (($#)); do
 	case $1 in
 	--migcheck) M=$(readlink -f "$2"); shift 2 ;;
@@ -52,6 +60,7 @@ while (($#)); do
 	--rows) ROWS=$2; shift 2 ;;
 	--cells) CELLS=$2; shift 2 ;;
 	--assert) ASSERT=1; shift ;;
+	--json-dir) JSON_DIR=$2; shift 2 ;;
 	*) echo "predict-grid: unknown option '$1'" >&2; exit 2 ;;
 	esac
 done
@@ -146,10 +155,13 @@ for rate in "${order[@]}"; do
 			# Predict.
 			t0=$(now)
 			# --timeout 120: on a loaded machine opening a host can take longer than the default 30 s.
+			save=()
+			[[ -z $JSON_DIR ]] || save=(--save-facts "$JSON_DIR/$rate-$cap-$dt.facts")
 			pj=$(timeout 300 "$M" --remote-command="$M" --timeout 120 --format=json --rule migration.convergence \
 				--predict-time "$PREDICT_TIME" --bandwidth "$cap" --migration-timeout "$TIMEOUT" \
-				--timeout-suspend "$loc" "$dst" "$vm" || true)
+				--timeout-suspend "${save[@]}" "$loc" "$dst" "$vm" || true)
 			chk=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }')
+			[[ -z $JSON_DIR ]] || printf '%s\n' "$pj" >"$JSON_DIR/$rate-$cap-$dt.json"
 			pd=$(jq -r '.findings[] | select(.rule == "migration.convergence") |
 				if .data then [.data.outcome, .data.total_seconds, .data.downtime_max_seconds,
 				.data.iterations, .data.downtime_seconds, .data.setup_seconds, .data.precopy_seconds,
@@ -208,6 +220,7 @@ for rate in "${order[@]}"; do
 					if (!(it1 && done && susp)) { print "- - - -"; exit }
 					printf "%.2f %.2f %.2f %.2f\n", it1 - (done - el / 1000), it2 ? it2 - it1 : 0, susp - it1, done - susp
 				}' "$ev") || true
+			[[ -z $JSON_DIR ]] || cp "$ev" "$JSON_DIR/$rate-$cap-$dt.events"
 			rm -f "$ev" "$ev.err"
 			if [[ $outcome != failed ]]; then
 				loc=$dst
