@@ -61,6 +61,7 @@ struct sim_opts {
     double postcopy_after; /* switch to post-copy at the first sync after this time; <0: never */
     double pause_at;       /* pause the guest at this time; <0: never */
     double abort_at;       /* abort the migration at this time; <0: never */
+    double pause_span;     /* the phase spreads pause_at over this many seconds around it */
     double dirty_cap;      /* the working set is no more than this (bytes); 0: the curve's */
 };
 
@@ -121,12 +122,6 @@ static void simulate(const struct mc_converge_in *in, const struct sim_opts *o,
     double win = limited ? WINDOW_LIMITED : WINDOW_UNLIMITED;
     double thr = b * in->downtime_limit;
     double ram = in->ram_bytes;
-    /* The writable working set: where the curve ends up. Pages dirtied again while still
-     * waiting to be sent count once. */
-    double horizon0 = in->horizon > 0 ? in->horizon : DEFAULT_HORIZON;
-    double ws = dirty(in, o, horizon0);
-    if (ws > ram)
-        ws = ram;
     double nzf = ram > 0 ? in->nonzero_bytes / ram : 1.0;
     if (nzf > 1)
         nzf = 1;
@@ -139,11 +134,18 @@ static void simulate(const struct mc_converge_in *in, const struct sim_opts *o,
     double acinc = in->ac_increment > 0 ? in->ac_increment : AC_INCREMENT;
     double acmax = in->ac_max > 0 ? in->ac_max : AC_MAX;
 
-    double t = 0, tau = 0, tau_sync = 0, r1 = ram, rd = 0, sent = 0;
+    double t = 0, tau = 0, tau_sync = 0, r1 = ram, rd = 0, sent = 0, t_sync = -1, t_sync0 = -1;
+    double win_prev = 0;
     double throttle = 0, t_ac = 0, dirty_period = 0, xfer_period = 0;
     int ac_count = 0;
     bool paused = false;
-    double t_pause = 0;
+    double t_pause = 0, cycle = 0;
+    double pause_at = o->pause_at;
+    if (pause_at >= 0 && o->pause_span > 0) {
+        pause_at += (o->phase - 0.5) * o->pause_span;
+        if (pause_at < 0)
+            pause_at = 0;
+    }
     int iterations = 1; /* the setup sync */
     bool first = true;
     while (t < horizon + (paused ? horizon : 0)) {
@@ -188,17 +190,39 @@ static void simulate(const struct mc_converge_in *in, const struct sim_opts *o,
             ret->timed_out = true; /* aborted: not finished, the guest stays on the source */
             break;
         }
-        if (!paused && o->pause_at >= 0 && t >= o->pause_at) {
+        if (!paused && pause_at >= 0 && t >= pause_at) {
             paused = true;
             t_pause = t;
+            cycle = t_sync0 >= 0 ? t_sync - t_sync0 : 0;
         }
         double pending = r1 + rd;
         if (pending >= thr)
             continue;
         /* Below the threshold: sync the dirty log. */
-        double fresh = dirty(in, o, tau - tau_sync);
+        double win_now = tau - tau_sync;
+        double fresh = dirty(in, o, win_now);
+        /* Pages dirtied again while still waiting to be sent count once. Those of the first
+         * pass: QEMU scans by address, which has nothing to do with when a page is written,
+         * so a share r1/ram of the fresh pages is still waiting there. The re-dirtied ones:
+         * what is waiting came from the window before (length win_prev), and two adjacent
+         * windows share D(a) + D(b) - D(a + b) pages (the curve says it: nothing for a writer
+         * that sweeps its memory until it wraps, D(a) D(b) / ws for a random one), so a
+         * waiting page is dirtied again with probability shared / D(a). */
+        double fresh_new = ram > 0 ? fresh * (1.0 - r1 / ram) : fresh;
+        double again = 0;
+        if (rd > 0 && win_prev > 0) {
+            double da = dirty(in, o, win_prev);
+            double shared = da + fresh - dirty(in, o, win_prev + win_now);
+            if (da > 0 && shared > 0)
+                again = rd * (shared < da ? shared / da : 1.0);
+        }
+        if (again > fresh_new)
+            again = fresh_new;
+        win_prev = win_now;
         tau_sync = tau;
-        rd += ws > 0 ? fresh - rd * (fresh < ws ? fresh : ws) / ws : fresh;
+        t_sync0 = t_sync;
+        t_sync = t;
+        rd += fresh_new - again;
         if (r1 + rd > ram)
             rd = ram - r1;
         iterations++;
@@ -215,15 +239,19 @@ static void simulate(const struct mc_converge_in *in, const struct sim_opts *o,
             xfer_period = 0;
         }
         pending = r1 + rd;
+        /* What is left costs the wire its non-zero pages; the zero ones of the first pass
+         * only a scan. */
+        double wire = r1 * nzf + rd;
+        double stop_send = wire / bstop + r1 * (1.0 - nzf) / ZERO_SCAN_BPS;
         if (o->postcopy_after >= 0 && t >= o->postcopy_after && pending >= thr) {
             /* Post-copy: the guest runs on DST at once; what is left follows at full speed. */
             ret->finished = true;
             ret->timed_out = true;
             ret->precopy = t;
             ret->downtime = in->switchover;
-            ret->final_bytes = pending;
-            ret->total = in->setup + t + in->switchover + pending / bstop + in->confirm;
-            ret->sent = sent + pending;
+            ret->final_bytes = wire;
+            ret->total = in->setup + t + in->switchover + stop_send + in->confirm;
+            ret->sent = sent + wire;
             ret->iterations = iterations + 1;
             ret->throttle = throttle;
             return;
@@ -233,15 +261,17 @@ static void simulate(const struct mc_converge_in *in, const struct sim_opts *o,
             ret->finished = true;
             ret->timed_out = paused;
             ret->precopy = paused ? t_pause : t;
-            ret->final_bytes = pending;
-            ret->downtime = (paused ? t - t_pause : 0) + pending / bstop + in->switchover;
-            ret->total = in->setup + t + pending / bstop + in->switchover + in->confirm;
-            ret->sent = sent + pending;
+            ret->final_bytes = wire;
+            ret->downtime = (paused ? t - t_pause : 0) + stop_send + in->switchover;
+            ret->total = in->setup + t + stop_send + in->switchover + in->confirm;
+            ret->sent = sent + wire;
             ret->iterations = iterations + 1; /* the final sync in the stop phase */
             ret->throttle = throttle;
+            ret->cycle = cycle;
             return;
         }
     }
+    ret->cycle = cycle;
     ret->precopy = t;
     ret->iterations = iterations;
     ret->sent = sent;
@@ -285,14 +315,29 @@ struct band {
     struct mc_converge_run runs[PHASES];
 };
 
+/* Where a timeout's pause falls within an iteration is not known (converge.h): the length of
+ * the iteration the pause falls in, in the middle run, is the span the phases spread it over. */
+static double pause_span(const struct mc_converge_in *in, double ds, double bs, double cap)
+{
+    struct sim_opts o = plain_opts(in, ds, bs, 0.5);
+    if (o.pause_at < 0)
+        return 0;
+    o.dirty_cap = cap;
+    struct mc_converge_run r;
+    simulate(in, &o, &r);
+    return r.timed_out ? r.cycle : 0;
+}
+
 static void run_band_cap(const struct mc_converge_in *in, double ds, double bs, int n, double cap,
                          struct band *ret)
 {
     ret->n = n;
     ret->converged = 0;
+    double span = pause_span(in, ds, bs, cap);
     for (int k = 0; k < n; k++) {
         struct sim_opts o = plain_opts(in, ds, bs, ((double)k + 0.5) / n);
         o.dirty_cap = cap;
+        o.pause_span = span;
         simulate(in, &o, &ret->runs[k]);
         if (ret->runs[k].converged)
             ret->converged++;
@@ -438,12 +483,19 @@ int mc_converge_predict(const struct mc_converge_in *in, struct mc_converge_resu
                 ret->total_min = r->total;
             if (r->total > ret->total_max)
                 ret->total_max = r->total;
-            /* The bound: what is left at the switch-over, at the slow end of the link. */
+            /* The bound: what is left at the switch-over, at the slow end of the link, and no
+             * faster than the pre-copy went: QEMU stops the guest when what is left fits the
+             * downtime limit at the rate it measured in pre-copy (its threshold), and lifts
+             * the rate limit for the rest, but whether its own stream (a CPU-bound thread on
+             * each side, guests under TCG) then reaches the link's speed is not measured. */
             double extra =
                 in->switchover_max > in->switchover ? in->switchover_max - in->switchover : 0;
             double d = r->downtime + extra;
             if (i == 1 || i == 0) {
-                double slow = r->final_bytes / (bstop * pess_bw(in)) - r->final_bytes / bstop;
+                double stop = bstop * pess_bw(in);
+                if (ret->bandwidth * pess_bw(in) < stop)
+                    stop = ret->bandwidth * pess_bw(in);
+                double slow = r->final_bytes / stop - r->final_bytes / bstop;
                 d += slow > 0 ? slow : 0;
             }
             if (d > ret->downtime_max)

@@ -21,7 +21,15 @@
  *  - The pages dirtied between two syncs are the distinct pages written in a
  *    window of that length: the measured dirtying curve D(t), which grows
  *    sub-linearly once the writable working set is covered; not a constant
- *    rate.
+ *    rate. Pages still waiting to be sent that the guest writes again count
+ *    once: two adjacent windows a and b share D(a) + D(b) - D(a + b) pages
+ *    (none for a writer that sweeps its memory until it wraps, as chance has
+ *    it for a random one), and the first pass still holds a share r1/ram of
+ *    any pages (QEMU sends by address, not by when a page was written).
+ *  - The switch-over sends what is left with no rate limit: at the link's
+ *    speed in the prediction, but the downtime bound takes it at no more than
+ *    the pre-copy's rate (QEMU's threshold assumes that rate; whether QEMU's
+ *    own stream reaches the link's speed is not measured).
  *  - Auto-converge: at a sync at least 1 s after the last check, if the guest
  *    dirtied more than half of what was sent in that period, a counter goes up;
  *    at 2 the vCPUs are throttled (20 % first, +10 % each time, at most 99 %).
@@ -30,6 +38,12 @@
  *  - Where the leftover falls below the threshold depends on where the last
  *    window ended, which the model cannot know: it runs several phases and
  *    reports how many converge.
+ *  - Likewise where a timeout's pause falls within an iteration: the guest
+ *    stops with what is left of the iteration plus all it dirtied since the
+ *    last sync, which is most in the middle of an iteration and least at its
+ *    ends. A timeline of tens of seconds is not known to a fraction of an
+ *    iteration (libvirt's setup alone varies by a second), so the phases also
+ *    spread the pause over one iteration around the timeout.
  *
  * Sources: QEMU's migration code and documentation (docs/devel/migration.rst,
  * the migrate-set-parameters defaults: downtime-limit 300 ms, cpu-throttle-
@@ -101,8 +115,9 @@ struct mc_converge_run {
     int iterations;     /* dirty-log syncs, counted as libvirt counts them */
     double sent;        /* bytes on the wire */
     double throttle;    /* final auto-converge throttle, percent */
-    double final_bytes; /* pending at the switch-over */
+    double final_bytes; /* left to send at the switch-over (non-zero pages) */
     bool timed_out;     /* the timeout action ended it */
+    double cycle;       /* when paused: seconds between the last two dirty-log syncs before */
 };
 
 struct mc_converge_result {
