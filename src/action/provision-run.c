@@ -160,11 +160,17 @@ int mc_provision_gather(struct mc_provision_run *run, struct mc_error *reterr)
             run->storage_addr = mc_xstrdup(sa[i]);
             break;
         }
-    /* What exists where the plan will make things. */
+    /* What exists where the plan will make things: DIR of --storage HOST:DIR when given (the
+     * plan is made there), else the default directory. */
+    run->po.dir = run->dir;
     _cleanup_free_ char *dir = mc_provision_dir(&run->po, run->storage->facts);
     _cleanup_free_ char *vmdir = mc_provision_vm_dir(dir, vm);
     run->dir_state = path_state(run->storage, dir);
     run->vm_dir_state = path_state(run->storage, vmdir);
+    /* Unknown is not "there": the plan would skip making it, or make it over what is there. */
+    if (run->dir_state < 0 || run->vm_dir_state < 0)
+        return mc_error_set(reterr, -EIO, "cannot tell whether '%s' exists on '%s'",
+                            run->dir_state < 0 ? dir : vmdir, run->storage->spec.label);
     run->src_mount_state = path_state(run->src, vmdir);
     run->dst_mount_state = path_state(run->dst, vmdir);
     /* The chains of the disks that may move. */
