@@ -80,8 +80,10 @@ int mc_plan_resume(struct mc_apply_ctx *c, struct mc_error *reterr);
 /*
  * Test hook for the fault sweeps (tests/e2e): MIGCHECK_TEST_FAULT=fail:N makes step N (from 1)
  * fail right after it succeeded, as a failure of its verification would; kill:N ends the
- * process with SIGKILL at the same point (the journal still says "started"). A fault the lab
- * cannot produce on demand at every step; the sweeps say so.
+ * process with SIGKILL at the same point (the journal still says "started"); kill-before:N
+ * ends it right after step N was journaled "started", before it runs (its results are then
+ * missing: the undo must look at the host). A fault the lab cannot produce on demand at every
+ * step; the sweeps say so.
  */
 #define MC_TEST_FAULT_ENV "MIGCHECK_TEST_FAULT"
 /* Write the journal durably (temporary file, fsync, rename, fsync of the directory). */

@@ -107,23 +107,35 @@ static bool rollback(struct mc_apply_ctx *c, size_t upto, struct mc_error *reter
     return complete;
 }
 
-/* MC_TEST_FAULT_ENV: the step (from 1) and what to do after it succeeds (action.h). */
-static void test_fault(size_t step, int *r, struct mc_error *err)
+/* MC_TEST_FAULT_ENV: the step (from 1) and what to do at this point of it (action.h): before
+ * is true right after the step was journaled "started", before it runs. */
+static void test_fault(size_t step, bool before, int *r, struct mc_error *err)
 {
+    static const struct {
+        const char *prefix;
+        bool before, kill;
+    } faults[] = {
+        { "fail:", false, false },
+        { "kill:", false, true },
+        { "kill-before:", true, true },
+    };
     const char *f = getenv(MC_TEST_FAULT_ENV);
     if (!f || !*f)
         return;
-    bool kill = strncmp(f, "kill:", 5) == 0;
-    if (!kill && strncmp(f, "fail:", 5) != 0)
+    for (size_t i = 0; i < ARRAY_SIZE(faults); i++) {
+        size_t len = strlen(faults[i].prefix);
+        if (faults[i].before != before || strncmp(f, faults[i].prefix, len) != 0)
+            continue;
+        char *end;
+        unsigned long n = strtoul(f + len, &end, 10);
+        if (*end || n != step)
+            return;
+        if (faults[i].kill)
+            raise(SIGKILL);
+        *r = mc_error_set(err, -EIO, "failure injected after step %zu (%s=%s)", step,
+                          MC_TEST_FAULT_ENV, f);
         return;
-    char *end;
-    unsigned long n = strtoul(f + 5, &end, 10);
-    if (*end || n != step)
-        return;
-    if (kill)
-        raise(SIGKILL);
-    *r = mc_error_set(err, -EIO, "failure injected after step %zu (%s=%s)", step, MC_TEST_FAULT_ENV,
-                      f);
+    }
 }
 
 int mc_plan_apply(struct mc_apply_ctx *c, struct mc_error *reterr)
@@ -151,6 +163,7 @@ int mc_plan_apply(struct mc_apply_ctx *c, struct mc_error *reterr)
             r = journal(c, &err);
             if (r == 0) {
                 say(c, "step %zu/%zu: %s", i + 1, p->n_steps, s->summary ? s->summary : "");
+                test_fault(i + 1, true, &r, &err);
                 double t0 = mc_now();
                 r = ops->run(c, s, &err);
                 if (r == 0 && ops->verify)
@@ -159,7 +172,7 @@ int mc_plan_apply(struct mc_apply_ctx *c, struct mc_error *reterr)
                 snprintf(el, sizeof(el), "%.3f", mc_now() - t0);
                 mc_step_record(s, "elapsed", el);
                 if (r == 0)
-                    test_fault(i + 1, &r, &err);
+                    test_fault(i + 1, false, &r, &err);
             } else {
                 s->state = MC_STEP_PENDING; /* not journaled as started: it did not run */
             }
