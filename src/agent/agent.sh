@@ -23,10 +23,16 @@
 # words still encoded (decode with mcagent_dec). Input is data, never code: every expansion is
 # quoted and no argument reaches eval.
 
-# Decode an argument into mcagent_v (the trailing x keeps trailing newlines).
+# Decode an argument into mcagent_v (the trailing x keeps trailing newlines). Without a
+# backslash there is nothing to decode: no subshell.
 mcagent_dec() {
-	mcagent_v=$(printf '%bx' "$1")
-	mcagent_v=${mcagent_v%x}
+	case $1 in
+	*\\*)
+		mcagent_v=$(printf '%bx' "$1")
+		mcagent_v=${mcagent_v%x}
+		;;
+	*) mcagent_v=$1 ;;
+	esac
 }
 
 # Encode $1 as the protocol does (bytes outside [A-Za-z0-9._/:@,+=-] as \0ooo; empty: \0).
@@ -35,6 +41,13 @@ mcagent_enc() {
 		printf '\\0'
 		return 0
 	fi
+	case $1 in
+	*[!A-Za-z0-9._/:@,+=-]*) ;;
+	*)
+		printf '%s' "$1"
+		return 0
+		;;
+	esac
 	printf '%s' "$1" | LC_ALL=C awk 'BEGIN { for (i = 0; i < 256; i++) ord[sprintf("%c", i)] = i }
 		{ line = (NR > 1 ? "\n" : "") $0; out = out line }
 		END {
@@ -45,6 +58,14 @@ mcagent_enc() {
 				else printf "\\0%03o", ord[c]
 			}
 		}'
+}
+
+# This shell's uid and gid in mcagent_myuid and mcagent_mygid: one id(1) each per session.
+mcagent_ids() {
+	if [ -z "$mcagent_myuid" ]; then
+		mcagent_myuid=$(id -u)
+		mcagent_mygid=$(id -g)
+	fi
 }
 
 # The errno name for why path $1 cannot be used, in mcagent_e.
@@ -94,7 +115,8 @@ mcagent_as_answer() {
 	0) printf '%s ok\n' "$mcagent_id" ;;
 	73) printf '%s fail EACCES\n' "$mcagent_id" ;;
 	*)
-		if [ "$(id -u)" = 0 ]; then
+		mcagent_ids
+		if [ "$mcagent_myuid" = 0 ]; then
 			printf '%s unsupported\n' "$mcagent_id"
 		else
 			printf '%s error EPERM\n' "$mcagent_id"
@@ -114,7 +136,8 @@ mcagent_open() {
 		printf '%s fail %s\n' "$mcagent_id" "$mcagent_e"
 		return 0
 	fi
-	if [ "$2" = "$(id -u)" ]; then
+	mcagent_ids
+	if [ "$2" = "$mcagent_myuid" ]; then
 		if [ "$mcagent_flag" "$mcagent_p" ] && { [ "$4" != rw ] || [ -r "$mcagent_p" ]; }; then
 			printf '%s ok\n' "$mcagent_id"
 		else
@@ -204,7 +227,8 @@ mcagent_create_test() {
 		;;
 	esac
 	mcagent_f=$mcagent_d/.migcheck-create-$2
-	if [ "$3" = "$(id -u)" ] && [ "$4" = "$(id -g)" ]; then
+	mcagent_ids
+	if [ "$3" = "$mcagent_myuid" ] && [ "$4" = "$mcagent_mygid" ]; then
 		if (set -C && : >"$mcagent_f") 2>/dev/null; then
 			rm -f -- "$mcagent_f"
 			printf '%s ok\n' "$mcagent_id"
@@ -282,7 +306,8 @@ mcagent_qemu_open() {
 	mcagent_u=$4
 	mcagent_g=$5
 	set --
-	mcagent_runas=$(id -u)
+	mcagent_ids
+	mcagent_runas=$mcagent_myuid
 	if [ "$mcagent_runas" = 0 ] && [ "$mcagent_u" != 0 ] && command -v setpriv >/dev/null 2>&1; then
 		# With the user's groups, as libvirt starts QEMU (none when the uid has no name). A
 		# setpriv that cannot (busybox's applet has other options) leaves us as we are.
@@ -323,12 +348,15 @@ mcagent_qemu_open() {
 	fi
 }
 
-# Is something listening on TCP port $1 (any address)? From /proc/net/tcp and tcp6.
+# Is something listening on TCP port $1 (any address)? From /proc/net/tcp and tcp6, by one awk
+# (a process costs more than the read on a loaded host; the listener's start asks often).
 mcagent_port_busy() {
-	mcagent_hex=$(printf '%04X' "$1")
-	cat /proc/net/tcp /proc/net/tcp6 2>/dev/null |
-		awk -v p="$mcagent_hex" '$4 == "0A" && substr($2, index($2, ":") + 1) == p { f = 1 }
-			END { exit !f }'
+	set -- "$1" /proc/net/tcp /proc/net/tcp6
+	[ -r "$3" ] || set -- "$1" "$2"
+	[ -r "$2" ] || return 1
+	awk -v p="$1" 'BEGIN { p = sprintf("%04X", p) }
+		$4 == "0A" && substr($2, index($2, ":") + 1) == p { f = 1 }
+		END { exit !f }' "$2" ${3+"$3"} 2>/dev/null
 }
 
 mcagent_nap() {
@@ -980,6 +1008,8 @@ mcagent_main() {
 		fi
 	fi
 	mcagent_done=
+	mcagent_myuid=
+	mcagent_mygid=
 	printf 'HELLO sh 1 -\n'
 	while IFS= read -r mcagent_line; do
 		set -f

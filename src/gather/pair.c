@@ -840,37 +840,75 @@ static void probe_name(struct mc_host *src, struct mc_host *dst, struct mc_pair_
  * A temporary listener in the port range on DST (the migcheck agent's own, or, from the sh
  * agent, QEMU started with -incoming: the listener libvirt will start), and a connection from
  * SRC to it (the agent's connect, or a direct-tcpip channel of SRC's ssh session).
+ *
+ * QEMU's start takes a good part of a second on a loaded host, so for the sh agent the listener
+ * starts at the beginning of the live probes, in a second session to DST (listen_begin), while
+ * the other probes use the first; the connection from SRC comes after them (listen_end). The
+ * migcheck agent's listener is up at once: it runs in DST's own session, in turn.
  */
-static void probe_port(struct mc_host *src, struct mc_host *dst, const struct mc_vm_facts *vm,
-                       struct mc_port_probe *pp, const char *bind, int64_t pmin, int64_t pmax,
-                       const char *host, int timeout)
+struct listen_job {
+    struct mc_host *dst;
+    char smin[24], smax[24];
+    const char *args[6];
+    int timeout;
+    struct mc_session ch; /* the second session, when ch_up */
+    bool ch_up, thread_up;
+    pthread_t thread;
+    unsigned id;
+    int r;               /* of the first answer */
+    char **w;            /* the first answer: listening PORT ADDRESS, or why not */
+    struct mc_error err; /* when r < 0 */
+};
+
+static void *listen_thread(void *arg)
+{
+    struct listen_job *j = arg;
+    _cleanup_error_ struct mc_error cerr = { 0 };
+    if (mc_host_open_channel(j->dst, &j->ch, &cerr) < 0) {
+        /* listen_end asks DST's own session instead. */
+        return NULL;
+    }
+    j->ch_up = true;
+    j->id = mc_host_channel_send(&j->ch, MC_OP_LISTEN, j->args);
+    j->r = mc_session_recv(&j->ch, j->id, j->timeout, &j->w, &j->err);
+    return NULL;
+}
+
+static void listen_begin(struct mc_host *dst, const struct mc_vm_facts *vm, const char *bind,
+                         int64_t pmin, int64_t pmax, int timeout, struct listen_job *j)
+{
+    *j = (struct listen_job){ .dst = dst, .timeout = timeout };
+    snprintf(j->smin, sizeof(j->smin), "%lld", (long long)pmin);
+    snprintf(j->smax, sizeof(j->smax), "%lld", (long long)pmax);
+    const char *a[] = { bind, j->smin, j->smax, "6000", vm->emulator ? vm->emulator : "", NULL };
+    memcpy(j->args, a, sizeof(a));
+    if (dst->sess.kind && strcmp(dst->sess.kind, "migcheck") == 0)
+        return;
+    j->thread_up = pthread_create(&j->thread, NULL, listen_thread, j) == 0;
+}
+
+/* The listener is up (or not) on ls: the connection from SRC, then the listener's last word. */
+static void listen_connect(struct mc_host *src, struct mc_host *dst, struct listen_job *j,
+                           struct mc_session *ls, struct mc_port_probe *pp, const char *host)
 {
     struct mc_answer_hosts names = hosts_of(src, dst);
-    char smin[24], smax[24];
-    snprintf(smin, sizeof(smin), "%lld", (long long)pmin);
-    snprintf(smax, sizeof(smax), "%lld", (long long)pmax);
-    _cleanup_free_ char *range = mc_xasprintf("%s-%s", smin, smax);
-    mc_set_str(&pp->host, host);
-    const char *largs[] = { bind, smin, smax, "6000", vm->emulator ? vm->emulator : "", NULL };
-    unsigned lid = mc_host_send(dst, MC_OP_LISTEN, largs);
-    _cleanup_strv_free_ char **w = NULL;
-    _cleanup_error_ struct mc_error err = { 0 };
-    if (host_recv(dst, lid, timeout, &w, &err) < 0) {
+    _cleanup_free_ char *range = mc_xasprintf("%s-%s", j->smin, j->smax);
+    if (j->r < 0) {
         pp->probe = MC_PROBE_ERROR;
-        mc_set_str(&pp->detail, err.message);
+        mc_set_str(&pp->detail, j->err.message);
         return;
     }
-    if (!mc_answer_listen(pp, w, range, &names))
+    if (!mc_answer_listen(pp, j->w, range, &names))
         return;
     const char *listener = dst->sess.kind && strcmp(dst->sess.kind, "migcheck") == 0
                                ? "the migcheck agent's listener"
                                : "QEMU started with -incoming";
-    debug(dst, "probes: listener on %s port %lld (%s)", dst->spec.label, (long long)pp->port,
-          listener);
+    debug(dst, "probes: listener on %s port %lld (%s%s)", dst->spec.label, (long long)pp->port,
+          listener, ls != &dst->sess ? ", in a second session" : "");
     struct mc_answer c = { 0 };
     const char *via = NULL;
-    int r = mc_host_tcp_connect(src, host, (int)pp->port, 3000, &c, &via, &err);
-    if (r < 0) {
+    _cleanup_error_ struct mc_error err = { 0 };
+    if (mc_host_tcp_connect(src, host, (int)pp->port, 3000, &c, &via, &err) < 0) {
         pp->probe = MC_PROBE_ERROR;
         mc_set_str(&pp->detail, err.message);
     } else {
@@ -880,8 +918,31 @@ static void probe_port(struct mc_host *src, struct mc_host *dst, const struct mc
     /* The listener answers once more: accepted, or timeout. */
     _cleanup_strv_free_ char **fin = NULL;
     _cleanup_error_ struct mc_error ferr = { 0 };
-    if (host_recv(dst, lid, timeout, &fin, &ferr) == 0)
+    if (mc_session_recv(ls, j->id, j->timeout, &fin, &ferr) == 0)
         mc_answer_listen_end(pp, fin, listener, &names);
+}
+
+/* Joins listen_begin's thread (when interrupted too) and ends its session. */
+static void listen_end(struct mc_host *src, struct mc_host *dst, struct listen_job *j,
+                       struct mc_port_probe *pp, const char *host)
+{
+    if (j->thread_up)
+        pthread_join(j->thread, NULL);
+    if (!mc_interrupt_pending()) {
+        mc_set_str(&pp->host, host);
+        if (!j->ch_up) {
+            struct mc_answer a = { 0 };
+            j->id = mc_host_send(dst, MC_OP_LISTEN, j->args);
+            j->r = mc_host_recv(dst, j->id, j->timeout, &a, &j->err);
+            j->w = TAKE_PTR(a.words);
+        }
+        listen_connect(src, dst, j, j->ch_up ? &j->ch : &dst->sess, pp, host);
+    }
+    mc_strv_free(TAKE_PTR(j->w));
+    mc_error_clear(&j->err);
+    if (j->ch_up)
+        mc_host_channel_close(&j->ch);
+    j->ch_up = false;
 }
 
 /* libvirtd's port on DST from SRC (tcp/tls transports, peer-to-peer). */
@@ -1020,6 +1081,14 @@ static void live_probes(struct mc_host *src, struct mc_host *dst, const struct m
     if (!cpu_thread_up)
         cpu_thread(&cj);
 
+    const struct mc_qemu_conf *q = &dst->facts->virt.qemu_conf;
+    int64_t pmin = q->migration_port_min > 0 ? q->migration_port_min : 49152;
+    int64_t pmax = q->migration_port_max > 0 ? q->migration_port_max : 49215;
+    const char *bind =
+        q->migration_address && *q->migration_address ? q->migration_address : "0.0.0.0";
+    struct listen_job lj;
+    listen_begin(dst, vm, bind, pmin, pmax, timeout, &lj);
+
     /* -v: what each phase costs (a probe that waits for its deadline shows here) */
     double t = mc_now();
 #define PHASE(what)                                                                                \
@@ -1044,16 +1113,10 @@ static void live_probes(struct mc_host *src, struct mc_host *dst, const struct m
         probe_name(src, dst, rel, timeout);
     PHASE("name resolution");
 
-    const struct mc_qemu_conf *q = &dst->facts->virt.qemu_conf;
-    int64_t pmin = q->migration_port_min > 0 ? q->migration_port_min : 49152;
-    int64_t pmax = q->migration_port_max > 0 ? q->migration_port_max : 49215;
-    const char *bind =
-        q->migration_address && *q->migration_address ? q->migration_address : "0.0.0.0";
     const char *host = rel->dst_name.name ? rel->dst_name.name : dst->spec.host;
     if (!host)
         host = "localhost";
-    if (!mc_interrupt_pending())
-        probe_port(src, dst, vm, &rel->migration_port, bind, pmin, pmax, host, timeout);
+    listen_end(src, dst, &lj, &rel->migration_port, host);
     if (!mc_interrupt_pending() && ((copts->transport && (strcmp(copts->transport, "tcp") == 0 ||
                                                           strcmp(copts->transport, "tls") == 0)) ||
                                     copts->p2p)) {

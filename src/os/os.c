@@ -149,7 +149,7 @@ static bool is_rom_name(const char *name)
 
 /* ---- the probe spec: exactly what mc_os_gather reads ---- */
 
-#define AS_ROM_SPEC(d, s) "S " d, "L " d "/*.rom", "L " d "/*.bin", "L " d "/*.fd",
+#define AS_ROM_SPEC(d, s) "R " d,
 
 const char *const mc_os_probe_spec[] = {
     "F /etc/os-release",

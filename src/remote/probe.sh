@@ -12,6 +12,8 @@
 #   L <glob>            read every symlink that matches
 #   D <glob>            list every directory that matches
 #   S <glob>            list, with the sizes of the regular files
+#   R <dir>             list as S does, and read every symlink in it as L does; all the R
+#                       directories at the end, with one stat and one readlink for all of them
 #   H <glob>            sha256 of every regular file that matches (record "C sha256:<path>")
 #   C <key> [<arg>...]  one of the fixed commands below
 #   END
@@ -163,81 +165,121 @@ mcprobe_links() {
 	done
 }
 
-# D and S: a directory's entries as "<t> <size> <name>" (t: f d l o; size -1 unless S and a
-# regular file). The sizes of S come from one `stat` (or `wc -c`) for the whole directory.
+# D, S and R: each directory's entries as "<t> <size> <name>" (t: f d l o; size -1 unless S or
+# R and a regular file), as one D record per directory. mcprobe_list LIT SIZES LINKS DIR...: the
+# sizes of all the directories' regular files come from one `stat` (or `wc -c`), and with LINKS
+# the targets of all their symbolic links (L records) from one readlink: a process costs more
+# than the listing on a loaded host, and a host has a dozen firmware directories.
 mcprobe_list() {
-	mcprobe_d=$1
-	mcprobe_ws=$3
-	if [ ! -d "$mcprobe_d" ]; then
-		if [ "$2" = 1 ]; then
-			if [ -e "$mcprobe_d" ]; then
-				mcprobe_err "$mcprobe_d" ENOTDIR D
-			else
-				mcprobe_err "$mcprobe_d" ENOENT D
+	mcprobe_lit=$1
+	mcprobe_ws=$2
+	mcprobe_wl=$3
+	shift 3
+	mcprobe_ds=
+	for mcprobe_d in "$@"; do
+		if [ ! -d "$mcprobe_d" ]; then
+			if [ "$mcprobe_lit" = 1 ]; then
+				if [ -e "$mcprobe_d" ]; then
+					mcprobe_err "$mcprobe_d" ENOTDIR D
+				else
+					mcprobe_err "$mcprobe_d" ENOENT D
+				fi
 			fi
-		fi
-		return 0
-	fi
-	if [ ! -r "$mcprobe_d" ] || [ ! -x "$mcprobe_d" ]; then
-		mcprobe_err "$mcprobe_d" EACCES D
-		return 0
-	fi
-	mcprobe_pre=${mcprobe_d%/}
-	mcprobe_sizes=
-	if [ "$mcprobe_ws" = 1 ]; then
-		set --
-		for mcprobe_f in "$mcprobe_pre"/* "$mcprobe_pre"/.[!.]* "$mcprobe_pre"/..?*; do
-			if [ -f "$mcprobe_f" ] && [ ! -L "$mcprobe_f" ]; then
-				case $mcprobe_f in
-				*"$mcprobe_nl"*) ;;
-				*) set -- "$@" "$mcprobe_f" ;;
-				esac
-			fi
-		done
-		if [ $# -gt 0 ]; then
-			# stat reads no data (busybox's wc reads whole firmware images); POSIX wc if no stat.
-			mcprobe_sizes=$(stat -c '%s %n' -- "$@" 2>/dev/null)
-			[ -n "$mcprobe_sizes" ] || mcprobe_sizes=$(wc -c -- "$@" 2>/dev/null)
-			mcprobe_sizes=$mcprobe_sizes$mcprobe_nl
-		fi
-	fi
-	mcprobe_hdr "D $mcprobe_d"
-	for mcprobe_f in "$mcprobe_pre"/* "$mcprobe_pre"/.[!.]* "$mcprobe_pre"/..?*; do
-		if [ -L "$mcprobe_f" ]; then
-			mcprobe_t=l
-		elif [ -f "$mcprobe_f" ]; then
-			mcprobe_t=f
-		elif [ -d "$mcprobe_f" ]; then
-			mcprobe_t=d
-		elif [ -e "$mcprobe_f" ]; then
-			mcprobe_t=o
-		else
 			continue
 		fi
-		case $mcprobe_f in
+		if [ ! -r "$mcprobe_d" ] || [ ! -x "$mcprobe_d" ]; then
+			mcprobe_err "$mcprobe_d" EACCES D
+			continue
+		fi
+		case $mcprobe_d in
 		*"$mcprobe_nl"*) continue ;;
 		esac
-		mcprobe_s=-1
-		if [ "$mcprobe_t" = f ] && [ "$mcprobe_ws" = 1 ]; then
-			# stat's (or wc's) lines come in argument order: "<spaces><size> <path>".
-			mcprobe_l=${mcprobe_sizes%%"$mcprobe_nl"*}
-			mcprobe_l=${mcprobe_l#"${mcprobe_l%%[! ]*}"}
-			if [ -n "$mcprobe_l" ] && [ "${mcprobe_l#* }" = "$mcprobe_f" ]; then
-				mcprobe_s=${mcprobe_l%% *}
-				mcprobe_sizes=${mcprobe_sizes#*"$mcprobe_nl"}
-			else
-				# Out of step (a name the tool quoted, a file it could not read): ask alone.
-				mcprobe_s=$(stat -c '%s' -- "$mcprobe_f" 2>/dev/null) ||
-					mcprobe_s=$(wc -c <"$mcprobe_f" 2>/dev/null) || mcprobe_s=-1
-				mcprobe_s=${mcprobe_s#"${mcprobe_s%%[! ]*}"}
-			fi
-			case $mcprobe_s in
-			'' | *[!0-9]*) mcprobe_s=-1 ;;
-			esac
-		fi
-		printf '%s %s %s\n' "$mcprobe_t" "$mcprobe_s" "${mcprobe_f##*/}"
+		mcprobe_ds=$mcprobe_ds$mcprobe_d$mcprobe_nl
 	done
-	echo
+	# The regular files (for their sizes) and the symbolic links of all of them.
+	set --
+	mcprobe_ls=
+	mcprobe_sizes=
+	set -f
+	IFS=$mcprobe_nl
+	for mcprobe_d in $mcprobe_ds; do
+		IFS=
+		set +f
+		mcprobe_pre=${mcprobe_d%/}
+		for mcprobe_f in "$mcprobe_pre"/* "$mcprobe_pre"/.[!.]* "$mcprobe_pre"/..?*; do
+			case $mcprobe_f in
+			*"$mcprobe_nl"*) continue ;;
+			esac
+			if [ -L "$mcprobe_f" ]; then
+				[ "$mcprobe_wl" = 1 ] && mcprobe_ls=$mcprobe_ls$mcprobe_f$mcprobe_nl
+			elif [ "$mcprobe_ws" = 1 ] && [ -f "$mcprobe_f" ]; then
+				set -- "$@" "$mcprobe_f"
+			fi
+		done
+	done
+	IFS=
+	set +f
+	if [ $# -gt 0 ]; then
+		# stat reads no data (busybox's wc reads whole firmware images); POSIX wc if no stat.
+		mcprobe_sizes=$(stat -c '%s %n' -- "$@" 2>/dev/null)
+		[ -n "$mcprobe_sizes" ] || mcprobe_sizes=$(wc -c -- "$@" 2>/dev/null)
+		mcprobe_sizes=$mcprobe_sizes$mcprobe_nl
+	fi
+	set -f
+	IFS=$mcprobe_nl
+	for mcprobe_d in $mcprobe_ds; do
+		IFS=
+		set +f
+		mcprobe_pre=${mcprobe_d%/}
+		mcprobe_hdr "D $mcprobe_d"
+		for mcprobe_f in "$mcprobe_pre"/* "$mcprobe_pre"/.[!.]* "$mcprobe_pre"/..?*; do
+			if [ -L "$mcprobe_f" ]; then
+				mcprobe_t=l
+			elif [ -f "$mcprobe_f" ]; then
+				mcprobe_t=f
+			elif [ -d "$mcprobe_f" ]; then
+				mcprobe_t=d
+			elif [ -e "$mcprobe_f" ]; then
+				mcprobe_t=o
+			else
+				continue
+			fi
+			case $mcprobe_f in
+			*"$mcprobe_nl"*) continue ;;
+			esac
+			mcprobe_s=-1
+			if [ "$mcprobe_t" = f ] && [ "$mcprobe_ws" = 1 ]; then
+				# stat's (or wc's) lines come in argument order: "<spaces><size> <path>".
+				mcprobe_l=${mcprobe_sizes%%"$mcprobe_nl"*}
+				mcprobe_l=${mcprobe_l#"${mcprobe_l%%[! ]*}"}
+				if [ -n "$mcprobe_l" ] && [ "${mcprobe_l#* }" = "$mcprobe_f" ]; then
+					mcprobe_s=${mcprobe_l%% *}
+					mcprobe_sizes=${mcprobe_sizes#*"$mcprobe_nl"}
+				else
+					# Out of step (a name the tool quoted, a file it could not read): ask alone.
+					mcprobe_s=$(stat -c '%s' -- "$mcprobe_f" 2>/dev/null) ||
+						mcprobe_s=$(wc -c <"$mcprobe_f" 2>/dev/null) || mcprobe_s=-1
+					mcprobe_s=${mcprobe_s#"${mcprobe_s%%[! ]*}"}
+				fi
+				case $mcprobe_s in
+				'' | *[!0-9]*) mcprobe_s=-1 ;;
+				esac
+			fi
+			printf '%s %s %s\n' "$mcprobe_t" "$mcprobe_s" "${mcprobe_f##*/}"
+		done
+		echo
+	done
+	IFS=
+	set +f
+	if [ -n "$mcprobe_ls" ]; then
+		set -f
+		IFS=$mcprobe_nl
+		# shellcheck disable=SC2086 # one path per line, globbing off
+		set -- $mcprobe_ls
+		IFS=
+		set +f
+		mcprobe_links "$@"
+	fi
 }
 
 # H: sha256 of a regular file, as the output of a command keyed "sha256:<path>".
@@ -387,10 +429,19 @@ mcprobe_main() {
 		return 2
 	fi
 	printf 'MCPROBE 1 %s\n' "$mcprobe_b"
+	mcprobe_rs=
 	while IFS= read -r mcprobe_line; do
 		case $mcprobe_line in
 		END) break ;;
 		'F '?* | 'L '?* | 'D '?* | 'S '?* | 'H '?* | 'C '?*) ;;
+		'R '/*)
+			# All together at the end (one stat and one readlink for all): literal paths only.
+			case $mcprobe_line in
+			*'*'* | *'?'* | *'['* | *"$mcprobe_nl"*) ;;
+			*) mcprobe_rs=$mcprobe_rs${mcprobe_line#R }$mcprobe_nl ;;
+			esac
+			continue
+			;;
 		*) continue ;;
 		esac
 		mcprobe_kind=${mcprobe_line%% *}
@@ -439,13 +490,23 @@ mcprobe_main() {
 			case $mcprobe_kind in
 			F) mcprobe_file "$mcprobe_p" "$mcprobe_lit" ;;
 			L) mcprobe_link "$mcprobe_p" "$mcprobe_lit" ;;
-			D) mcprobe_list "$mcprobe_p" "$mcprobe_lit" 0 ;;
-			S) mcprobe_list "$mcprobe_p" "$mcprobe_lit" 1 ;;
+			D) mcprobe_list "$mcprobe_lit" 0 0 "$mcprobe_p" ;;
+			S) mcprobe_list "$mcprobe_lit" 1 0 "$mcprobe_p" ;;
 			H) mcprobe_hash "$mcprobe_p" "$mcprobe_lit" ;;
 			esac
 		done
 		unset IFS
 	done
+	if [ -n "$mcprobe_rs" ]; then
+		set -f
+		IFS=$mcprobe_nl
+		# shellcheck disable=SC2086 # one path per line, globbing off
+		set -- $mcprobe_rs
+		unset IFS
+		set +f
+		mcprobe_list 1 1 1 "$@"
+		unset IFS
+	fi
 	printf '%s%s END\n' '--' "$mcprobe_b"
 	return 0
 }

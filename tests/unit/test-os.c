@@ -517,7 +517,7 @@ static void test_roms_vs_stat(void **state)
     }
     size_t found = 0;
     for (const char *const *l = mc_os_probe_spec; *l; l++) {
-        if (strncmp(*l, "S ", 2) != 0)
+        if (strncmp(*l, "S ", 2) != 0 && strncmp(*l, "R ", 2) != 0)
             continue;
         DIR *d = opendir(*l + 2);
         if (!d)

@@ -428,6 +428,82 @@ static void test_sizes_without_stat(void **state)
     free(path);
 }
 
+/* R: directories listed as S lists them, their symbolic links read as L reads them (all of
+ * them, any name), with one stat and one readlink for all the directories; what is not a
+ * directory gets the E record S gives it; a glob is not an R path. Under every shell. */
+static void test_rom_dirs_batch(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/migcheck-probe-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *d1 = mc_xasprintf("%s/one", dir), *d2 = mc_xasprintf("%s/two", dir);
+    char *gone = mc_xasprintf("%s/gone", dir), *file = mc_xasprintf("%s/file", dir);
+    assert_int_equal(mkdir(d1, 0755), 0);
+    assert_int_equal(mkdir(d2, 0755), 0);
+    char *p;
+    write_file(p = mc_xasprintf("%s/a.rom", d1), "12345", 5), free(p);
+    write_file(p = mc_xasprintf("%s/b c.bin", d1), "123", 3), free(p);
+    write_file(p = mc_xasprintf("%s/.hidden.fd", d1), "1", 1), free(p);
+    write_file(p = mc_xasprintf("%s/z.fd", d2), "1234567", 7), free(p);
+    write_file(file, "x", 1);
+    assert_int_equal(mkdir(p = mc_xasprintf("%s/sub", d1), 0755), 0), free(p);
+    assert_int_equal(symlink("a.rom", p = mc_xasprintf("%s/l.rom", d1)), 0), free(p);
+    assert_int_equal(symlink("../one/b c.bin", p = mc_xasprintf("%s/m.bin", d2)), 0), free(p);
+    assert_int_equal(symlink("/nowhere/x", p = mc_xasprintf("%s/dangling", d2)), 0), free(p);
+    char *l1 = mc_xasprintf("R %s", d1), *l2 = mc_xasprintf("R %s", d2);
+    char *l3 = mc_xasprintf("R %s", gone), *l4 = mc_xasprintf("R %s", file);
+    char *l5 = mc_xasprintf("R %s/*", dir);
+    const char *lines[] = { l1, l2, l3, l4, l5, NULL };
+    const char *const *specs[] = { lines, NULL };
+    struct mc_source *fs = mc_source_fs("/", false);
+    for (size_t i = 0; i < sizeof(shells) / sizeof(shells[0]); i++) {
+        if (!shell_present(i))
+            continue;
+        struct mc_source *dump = probe(i, specs);
+        const char *dirs[] = { d1, d2 };
+        for (size_t k = 0; k < 2; k++) {
+            struct mc_dirent *a = NULL, *b = NULL;
+            size_t na = 0, nb = 0;
+            assert_int_equal(mc_source_list(dump, dirs[k], &a, &na), 0);
+            assert_int_equal(mc_source_list(fs, dirs[k], &b, &nb), 0);
+            assert_int_equal(na, nb);
+            for (size_t e = 0; e < na; e++) {
+                assert_string_equal(a[e].name, b[e].name);
+                assert_int_equal(a[e].type, b[e].type);
+                if (a[e].type == MC_DT_FILE)
+                    assert_int_equal(a[e].size, b[e].size);
+                if (a[e].type != MC_DT_LINK)
+                    continue;
+                char *path = mc_xasprintf("%s/%s", dirs[k], a[e].name), *t1 = NULL, *t2 = NULL;
+                assert_int_equal(mc_source_readlink(dump, path, &t1), 0);
+                assert_int_equal(mc_source_readlink(fs, path, &t2), 0);
+                assert_string_equal(t1, t2);
+                free(path);
+                free(t1);
+                free(t2);
+            }
+            mc_dirents_free(a, na);
+            mc_dirents_free(b, nb);
+        }
+        struct mc_dirent *x = NULL;
+        size_t nx = 0;
+        assert_int_equal(mc_source_list(dump, gone, &x, &nx), -ENOENT);
+        assert_int_equal(mc_source_list(dump, file, &x, &nx), -ENOTDIR);
+        /* The glob was no R path: nothing was listed under it. */
+        assert_int_not_equal(mc_source_list(dump, dir, &x, &nx), 0);
+        mc_source_free(dump);
+    }
+    mc_source_free(fs);
+    const char *rm[] = { "rm", "-rf", "--", dir, NULL };
+    struct mc_spawn_opts o = { .argv = rm, .timeout_ms = 10000 };
+    struct mc_spawn_result res = { 0 };
+    struct mc_error err = { 0 };
+    assert_int_equal(mc_spawn_run(&o, &res, &err), 0);
+    mc_spawn_result_clear(&res);
+    free(d1), free(d2), free(gone), free(file);
+    free(l1), free(l2), free(l3), free(l4), free(l5);
+}
+
 /* Input is data: nothing in a spec line is run, quoted words stay words. */
 static void test_hostile_specs(void **state)
 {
@@ -667,6 +743,7 @@ int main(void)
         cmocka_unit_test(test_rom_hashes),
         cmocka_unit_test(test_errors_like_direct),
         cmocka_unit_test(test_sizes_without_stat),
+        cmocka_unit_test(test_rom_dirs_batch),
         cmocka_unit_test(test_hostile_specs),
         cmocka_unit_test(test_commands_match_argv),
         cmocka_unit_test(test_boundary),
