@@ -931,10 +931,8 @@ static void listen_end(struct mc_host *src, struct mc_host *dst, struct listen_j
     if (!mc_interrupt_pending()) {
         mc_set_str(&pp->host, host);
         if (!j->ch_up) {
-            struct mc_answer a = { 0 };
             j->id = mc_host_send(dst, MC_OP_LISTEN, j->args);
-            j->r = mc_host_recv(dst, j->id, j->timeout, &a, &j->err);
-            j->w = TAKE_PTR(a.words);
+            j->r = host_recv(dst, j->id, j->timeout, &j->w, &j->err);
         }
         listen_connect(src, dst, j, j->ch_up ? &j->ch : &dst->sess, pp, host);
     }

@@ -457,6 +457,17 @@ unsigned mc_host_send(struct mc_host *h, enum mc_op op, const char *const *args)
     return mc_session_send(&h->sess, op, args);
 }
 
+/* An agent's answer (its words, w[0] the reply) as a struct mc_answer: status -1 for a reply
+ * word it does not know. */
+static void answer_take(struct mc_answer *ret, char **w)
+{
+    ret->words = w;
+    ret->fields = w + 1;
+    ret->status = mc_enum_from_name(&mc_reply_names, w[0]);
+    if (ret->status < 0)
+        ret->status = -1;
+}
+
 int mc_host_recv(struct mc_host *h, unsigned id, int timeout_ms, struct mc_answer *ret,
                  struct mc_error *reterr)
 {
@@ -469,11 +480,7 @@ int mc_host_recv(struct mc_host *h, unsigned id, int timeout_ms, struct mc_answe
     int r = mc_session_recv(&h->sess, id, timeout_ms, &w, reterr);
     if (r < 0)
         return r;
-    ret->words = w;
-    ret->fields = w + 1;
-    ret->status = mc_enum_from_name(&mc_reply_names, w[0]);
-    if (ret->status < 0)
-        ret->status = -1;
+    answer_take(ret, w);
     return 0;
 }
 
@@ -506,9 +513,7 @@ int mc_host_tcp_connect(struct mc_host *h, const char *host, int port, int timeo
     r = mc_session_tcp_connect(&h->sess, host, port, timeout_ms, &w, reterr);
     if (r < 0)
         return r;
-    ret->words = w;
-    ret->fields = w + 1;
-    ret->status = mc_enum_from_name(&mc_reply_names, w[0]);
+    answer_take(ret, w);
     *ret_via = h->spec.local ? "from this machine"
                              : "through a direct-tcpip channel of the ssh session (sshd connects)";
     return 0;
@@ -576,11 +581,7 @@ int mc_host_channel_recv(struct mc_session *ch, unsigned id, int timeout_ms, str
     int r = mc_session_recv(ch, id, timeout_ms, &w, reterr);
     if (r < 0)
         return r;
-    ret->words = w;
-    ret->fields = w + 1;
-    ret->status = mc_enum_from_name(&mc_reply_names, w[0]);
-    if (ret->status < 0)
-        ret->status = -1;
+    answer_take(ret, w);
     return 0;
 }
 
