@@ -235,6 +235,7 @@ struct gconf {
 static int values(struct gconf *g, char ***ret, enum tok *ret_end)
 {
     char **v = NULL;
+    size_t nv = 0;
     for (;;) {
         enum tok t = next(&g->lx);
         if (t == T_WORD) {
@@ -243,7 +244,7 @@ static int values(struct gconf *g, char ***ret, enum tok *ret_end)
                 lex_error(&g->lx, "too many values");
                 return -EBADMSG;
             }
-            mc_strv_push(&v, TAKE_PTR(g->lx.word));
+            mc_strv_push_n(&v, &nv, TAKE_PTR(g->lx.word));
             t = next(&g->lx);
             if (t == T_COMMA)
                 continue;

@@ -61,13 +61,14 @@ int mc_agent_split(const char *line, char ***ret)
 {
     _cleanup_strv_free_ char **words = mc_strv_split(line, " ");
     char **out = mc_new0(char *, 1);
+    size_t n = 0;
     STRV_FOREACH (w, words) {
         char *d = NULL;
         if (mc_agent_decode(*w, &d) < 0) {
             mc_strv_free(out);
             return -EBADMSG;
         }
-        mc_strv_push(&out, d);
+        mc_strv_push_n(&out, &n, d);
     }
     *ret = out;
     return 0;

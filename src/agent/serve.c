@@ -98,12 +98,13 @@ void mc_op_probe(const struct mc_agent_req *req)
     char **args = req->args;
     const char *boundary = args[0];
     char **lines = NULL;
+    size_t nlines = 0;
     for (;;) {
         _cleanup_free_ char *line = NULL;
         if (mc_agent_read_line(&line) < 0 || strcmp(line, "END") == 0)
             break;
         if (!mc_str_startswith(line, "BOUNDARY="))
-            mc_strv_push(&lines, TAKE_PTR(line));
+            mc_strv_push_n(&lines, &nlines, TAKE_PTR(line));
     }
     const char *const *specs[] = { (const char *const *)lines, NULL };
     _cleanup_free_ char *script = boundary ? mc_probe_request(specs, boundary) : NULL;

@@ -356,8 +356,9 @@ void mc_answer_resolve(struct mc_name_probe *np, char *const *w, const struct mc
 {
     if (reply_is(w, MC_REPLY_OK)) {
         np->probe = MC_PROBE_OK;
+        size_t n = mc_strv_length(np->addresses);
         for (size_t i = 1; w[i]; i++)
-            mc_strv_add(&np->addresses, w[i]);
+            mc_strv_push_n(&np->addresses, &n, mc_xstrdup(w[i]));
     } else if (reply_is(w, MC_REPLY_FAIL)) {
         np->probe = MC_PROBE_FAILED;
         _cleanup_free_ char *r = rest(w, 1);

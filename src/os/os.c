@@ -189,6 +189,7 @@ int mc_env_parse(const char *buf, size_t len, char ***ret)
 {
     const char *p = buf, *end = buf + len;
     char **kv = NULL;
+    size_t nkv = 0;
     _cleanup_buf_ struct mc_buf v = MC_BUF_INIT;
 
     while (p < end) {
@@ -248,8 +249,8 @@ int mc_env_parse(const char *buf, size_t len, char ***ret)
             }
         }
         /* Unquoted trailing whitespace is not part of the value. */
-        mc_strv_push(&kv, key);
-        mc_strv_push(&kv, mc_xstrndup(v.data ? v.data : "", keep));
+        mc_strv_push_n(&kv, &nkv, key);
+        mc_strv_push_n(&kv, &nkv, mc_xstrndup(v.data ? v.data : "", keep));
     }
     *ret = kv;
     return 0;
@@ -346,13 +347,14 @@ static bool printable_token(const char *s)
 static char **lines_of(const char *buf, size_t len)
 {
     char **v = NULL;
+    size_t n = 0;
     const char *p = buf, *end = buf + len;
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const char *e = nl ? nl : end;
         /* A NUL inside a line ends it: text tools would never print one. */
         const char *z = memchr(p, '\0', (size_t)(e - p));
-        mc_strv_push(&v, mc_xstrndup(p, (size_t)((z ? z : e) - p)));
+        mc_strv_push_n(&v, &n, mc_xstrndup(p, (size_t)((z ? z : e) - p)));
         p = nl ? nl + 1 : end;
     }
     return v;

@@ -15,12 +15,17 @@ size_t mc_strv_length(char *const *v)
     return n;
 }
 
+void mc_strv_push_n(char ***v, size_t *n, char *s)
+{
+    *v = mc_array_reserve(*v, *n, 2, sizeof(char *));
+    (*v)[(*n)++] = s;
+    (*v)[*n] = NULL;
+}
+
 void mc_strv_push(char ***v, char *s)
 {
     size_t n = mc_strv_length(*v);
-    *v = mc_xreallocarray(*v, n + 2, sizeof(char *));
-    (*v)[n] = s;
-    (*v)[n + 1] = NULL;
+    mc_strv_push_n(v, &n, s);
 }
 
 void mc_strv_add(char ***v, const char *s)
@@ -77,13 +82,14 @@ char *mc_strv_join(char *const *v, const char *sep)
 char **mc_strv_split(const char *s, const char *seps)
 {
     char **r = mc_new0(char *, 1);
+    size_t nr = 0;
     while (s && *s) {
         size_t skip = strspn(s, seps);
         s += skip;
         if (!*s)
             break;
         size_t n = strcspn(s, seps);
-        mc_strv_push(&r, mc_xstrndup(s, n));
+        mc_strv_push_n(&r, &nr, mc_xstrndup(s, n));
         s += n;
     }
     return r;

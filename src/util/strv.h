@@ -6,8 +6,10 @@
 #include <stddef.h>
 
 size_t mc_strv_length(char *const *v);
-/* Takes ownership of s. */
+/* Takes ownership of s. O(length of v): in a loop over input, use mc_strv_push_n. */
 void mc_strv_push(char ***v, char *s);
+/* The same when the caller keeps v's length in *n (bumped here): amortized O(1). */
+void mc_strv_push_n(char ***v, size_t *n, char *s);
 void mc_strv_add(char ***v, const char *s);
 void mc_strv_free(char **v);
 bool mc_strv_contains(char *const *v, const char *s);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "xalloc.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,10 +82,24 @@ char *mc_xasprintf(const char *fmt, ...)
     return s;
 }
 
+void *mc_array_reserve(void *array, size_t count, size_t more, size_t elem_size)
+{
+    size_t need;
+    if (__builtin_add_overflow(count, more, &need) ||
+        __builtin_mul_overflow(need, elem_size, &need))
+        abort();
+    if (array && malloc_usable_size(array) >= need)
+        return array;
+    /* Half again the elements needed (at least 8): amortized O(1) per append. */
+    size_t want = count + more;
+    want = want < 8 ? 8 : want + want / 2;
+    return mc_xreallocarray(array, want, elem_size);
+}
+
 void *mc_array_grow(void *array, size_t *count, size_t elem_size)
 {
     size_t n = *count + 1;
-    char *p = mc_xreallocarray(array, n, elem_size);
+    char *p = mc_array_reserve(array, *count, 1, elem_size);
     memset(p + (n - 1) * elem_size, 0, elem_size);
     *count = n;
     return p;

@@ -24,8 +24,14 @@ void mc_set_fmt(char **dst, const char *fmt, ...) _printf_(2, 3);
 
 /*
  * Append one zeroed element to a (pointer, count) array, bump the count and
- * return the new element. Arrays are small (tens to hundreds of entries), so
- * each append simply reallocates.
+ * return the new element. Amortized O(1): the array grows by half again when its
+ * block is full. Arrays are filled from remote input (a hostile host can send
+ * hundreds of thousands of lines), and growing one element at a time copied the whole
+ * array on every append wherever realloc could not grow it in place: quadratic.
+ * Works on any malloc'd array: the block's real size comes from malloc_usable_size,
+ * so an array allocated elsewhere with exactly count elements is grown, not overrun.
  */
 void *mc_array_grow(void *array, size_t *count, size_t elem_size);
+/* Room for count + more elements (the same growth rule); returns the array. */
+void *mc_array_reserve(void *array, size_t count, size_t more, size_t elem_size);
 #define MC_APPEND(arr, n) ((arr) = mc_array_grow((arr), &(n), sizeof(*(arr))), &(arr)[(n)-1])

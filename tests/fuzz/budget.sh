@@ -61,7 +61,10 @@ run_one() {
 	local start end
 	start=$(date +%s)
 	# libFuzzer's own limit, and a hard one in case a target hangs outside its control.
-	timeout -k 30 $((secs + 120)) "$bin" -max_total_time="$secs" -print_final_stats=1 \
+	# ASan's default 256 MB quarantine of freed blocks makes every allocation touch fresh
+	# pages (page faults were a third of the run time); 16 MB still holds far more than one
+	# input's frees, so use-after-free within an execution is caught as before. 2-6x faster.
+	ASAN_OPTIONS=${ASAN_OPTIONS:-quarantine_size_mb=16} timeout -k 30 $((secs + 120)) "$bin" -max_total_time="$secs" -print_final_stats=1 \
 		-rss_limit_mb=2048 -timeout=30 -artifact_prefix="$d/artifacts/" "${extra[@]}" \
 		"$d/corpus" >"$d/log" 2>&1 || true
 	end=$(date +%s)

@@ -45,6 +45,49 @@ static void test_strv(void **state)
     free(j);
 }
 
+/*
+ * Appends to arrays filled from remote input. An array allocated elsewhere with exactly its
+ * count (mc_new0) grows, not overruns (ASan, in CI's second stage, sees an overrun). The growth
+ * is geometric: 100000 appends move the block a few dozen times at most, where growing one
+ * element at a time moved it on every append under ASan's allocator (quadratic copying).
+ */
+static void test_array_grow(void **state)
+{
+    (void)state;
+    size_t n = 3;
+    int *a = mc_new0(int, n);
+    a[0] = 7, a[1] = 8, a[2] = 9;
+    size_t moves = 0;
+    for (int i = 0; i < 100000; i++) {
+        int *before = a;
+        int *e = MC_APPEND(a, n);
+        assert_int_equal(*e, 0); /* the new element is zeroed */
+        *e = i;
+        moves += a != before;
+    }
+    assert_int_equal(n, 100003);
+    assert_int_equal(a[0], 7);
+    assert_int_equal(a[2], 9);
+    for (int i = 0; i < 100000; i++)
+        assert_int_equal(a[3 + i], i);
+    assert_in_range(moves, 1, 64);
+    free(a);
+
+    /* Strings: mc_strv_push on a vector from elsewhere, mc_strv_push_n with a kept count. */
+    char **v = mc_strv_split("x y", " ");
+    size_t nv = mc_strv_length(v);
+    for (int i = 0; i < 20000; i++)
+        mc_strv_push_n(&v, &nv, mc_xasprintf("%d", i));
+    mc_strv_push(&v, mc_xstrdup("end"));
+    assert_int_equal(mc_strv_length(v), 20003);
+    assert_string_equal(v[0], "x");
+    assert_string_equal(v[2], "0");
+    assert_string_equal(v[20001], "19999");
+    assert_string_equal(v[20002], "end");
+    assert_null(v[20003]);
+    mc_strv_free(v);
+}
+
 static void test_utf8(void **state)
 {
     (void)state;
@@ -430,7 +473,7 @@ int main(void)
         cmocka_unit_test(test_diff),        cmocka_unit_test(test_spawn),
         cmocka_unit_test(test_dump),        cmocka_unit_test(test_dump_details),
         cmocka_unit_test(test_fs_source),   cmocka_unit_test(test_random),
-        cmocka_unit_test(test_shell_quote),
+        cmocka_unit_test(test_shell_quote), cmocka_unit_test(test_array_grow),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
