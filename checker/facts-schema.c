@@ -691,6 +691,8 @@ static const struct mc_field predict_fields[] = {
     F_INT(struct mc_predict_facts, src_rtt_us, "src-rtt-us"),
     F_INT(struct mc_predict_facts, dst_rtt_us, "dst-rtt-us"),
     F_INT(struct mc_predict_facts, dst_start_us, "dst-start-us"),
+    F_INT(struct mc_predict_facts, dst_stop_us, "dst-stop-us"),
+    F_INT(struct mc_predict_facts, dst_starts, "dst-starts"),
     F_ENUM(struct mc_predict_facts, bandwidth_probe, "bandwidth-probe", mc_probe_names),
     F_STR(struct mc_predict_facts, bandwidth_detail, "bandwidth-detail"),
     F_STR(struct mc_predict_facts, bandwidth_path, "bandwidth-path"),

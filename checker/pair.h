@@ -220,7 +220,9 @@ struct mc_predict_facts {
     int64_t max_speed_mib;     /* the domain's migration bandwidth limit; 0: none */
     int64_t src_rtt_us;        /* one libvirt call to SRC, from where migcheck runs */
     int64_t dst_rtt_us;
-    int64_t dst_start_us; /* libvirt on DST started (and destroyed) a small paused domain */
+    int64_t dst_start_us; /* libvirt on DST started a small paused domain (median of the starts) */
+    int64_t dst_stop_us;  /* ... and destroyed it (median) */
+    int64_t dst_starts;   /* how many starts (0 or 1: one) */
     /* The bandwidth probe SRC -> DST on the migration path. */
     enum mc_probe bandwidth_probe;
     char *bandwidth_detail;

@@ -18,16 +18,22 @@
 #define QEMU_SAMPLE_PAGES_PER_GIB 512.0
 
 /*
- * libvirt's side of a managed migration, besides QEMU's transfer: before the first page,
- * Begin on SRC and Prepare on DST (DST's libvirt starts the domain's QEMU for the incoming
- * migration); at the switch-over, the device state and Finish on DST, which resumes the guest
- * there; then Confirm on SRC ends the job. The measured start of a small paused domain on DST
- * is the gauge of how fast that libvirt works; the factors are what the test lab's migrations
- * showed against it (migcheck(1), PREDICTION). Without it: the defaults.
+ * libvirt's side of a managed migration, besides QEMU's transfer (libvirt 9.0,
+ * qemu_migration.c): before the first page, Begin on SRC and Prepare on DST, where DST's
+ * libvirt starts the domain's QEMU for the incoming migration (qemuProcessStart, paused, with
+ * -incoming defer: what the probe domain's start does, for a domain with more devices), then
+ * Perform on SRC; at the switch-over, the device state and Finish on DST, which resumes the
+ * guest there; then Confirm on SRC stops the source's QEMU (qemuProcessStop, what destroying
+ * the probe domain does) and ends the job. So: setup is the probe's start (the median of the
+ * starts made during the watch) plus the round trips of Begin, Prepare and Perform, and
+ * confirm is the probe's destroy plus one call to each host. Without them: the defaults, and
+ * the older pair facts without the destroy's time, a share of the start.
  */
-#define SETUP_PER_START          0.85
+#define SETUP_PER_START          1.0
 #define SETUP_PER_RTT            4.0
 #define SETUP_DEFAULT_S          1.5
+#define CONFIRM_PER_STOP         1.0
+#define CONFIRM_PER_RTT          1.0
 #define CONFIRM_PER_START        0.12
 #define CONFIRM_DEFAULT_S        0.3
 #define SWITCHOVER_PER_START     0.04
@@ -142,7 +148,10 @@ int mc_predict_input(const struct mc_predict_facts *f, const struct mc_migration
     double rtt = (double)(f->src_rtt_us + f->dst_rtt_us) / 1e6;
     double start = (double)f->dst_start_us / 1e6;
     ret->setup = (start > 0 ? SETUP_PER_START * start : SETUP_DEFAULT_S) + SETUP_PER_RTT * rtt;
-    ret->confirm = start > 0 ? CONFIRM_PER_START * start : CONFIRM_DEFAULT_S;
+    double stop = (double)f->dst_stop_us / 1e6;
+    ret->confirm = stop > 0    ? CONFIRM_PER_STOP * stop + CONFIRM_PER_RTT * rtt
+                   : start > 0 ? CONFIRM_PER_START * start
+                               : CONFIRM_DEFAULT_S;
     ret->overhead_uncertainty = OVERHEAD_UNCERTAINTY;
     ret->switchover =
         (start > 0 ? SWITCHOVER_PER_START * start : SWITCHOVER_DEFAULT_S) + SWITCHOVER_RTT * rtt;

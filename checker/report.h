@@ -64,10 +64,17 @@ enum mc_need {
     MC_NEED_NO_VM = 1u << 11, /* runs without the domain's facts too (host.reachable) */
 };
 
+/* --predict's watch without --predict-time: at least this long, and as long as the first pass
+ * (the guest's resident memory at the bandwidth limit) up to the maximum (gather/predict.h). */
+#define MC_PREDICT_DEFAULT_MS 4000
+#define MC_PREDICT_MAX_MS     15000
+
 /* Options of the migration being predicted (they change what libvirt accepts). */
 struct mc_check_opts {
     struct mc_migration_opts migration; /* bandwidth, downtime limit, convergence options */
     int predict_ms;        /* --predict: watch the guest this long (gathering; 0: no prediction) */
+    int predict_max_ms;    /* > predict_ms: the watch may grow to cover the guest's first pass,
+                              up to this long (--predict without --predict-time) */
     bool offline;          /* --offline: VIR_MIGRATE_OFFLINE (shut-off domain, config only) */
     bool copy_storage;     /* --copy-storage: disks not shared will be copied (NON_SHARED_DISK) */
     bool p2p;              /* --p2p: peer-to-peer (SRC's libvirtd connects to DST) */

@@ -85,6 +85,16 @@ static char *evidence(const struct mc_pair *p, const struct mc_predict_facts *f,
     mc_buf_printf(&b, "; downtime limit %.0f ms", in->downtime_limit * 1000);
     if (in->vcpu_busy >= 0)
         mc_buf_printf(&b, "; vCPUs %.0f %% busy", in->vcpu_busy * 100);
+    if (f->dst_start_us > 0) {
+        mc_buf_printf(&b, "; libvirt on %s started a small domain in %.1f s", DST(p),
+                      (double)f->dst_start_us / 1e6);
+        if (f->dst_starts > 1)
+            mc_buf_printf(&b, " (median of %lld)", (long long)f->dst_starts);
+        if (f->dst_stop_us > 0)
+            mc_buf_printf(&b, " and destroyed it in %.2f s", (double)f->dst_stop_us / 1e6);
+    }
+    if (f->measure_ms > 0)
+        mc_buf_printf(&b, "; watched %.1f s", (double)f->measure_ms / 1000.0);
     return mc_buf_steal(&b);
 }
 
@@ -120,6 +130,8 @@ static void add_numbers(struct mc_finding *f, const struct mc_predict_facts *pf,
     mc_finding_add_number(f, "src_rtt_seconds", (double)pf->src_rtt_us / 1e6, 4);
     mc_finding_add_number(f, "dst_rtt_seconds", (double)pf->dst_rtt_us / 1e6, 4);
     mc_finding_add_number(f, "dst_start_seconds", (double)pf->dst_start_us / 1e6, 3);
+    mc_finding_add_number(f, "dst_stop_seconds", (double)pf->dst_stop_us / 1e6, 3);
+    mc_finding_add_number(f, "watch_seconds", (double)pf->measure_ms / 1000.0, 3);
     if (r->outcome != MC_PREDICT_CONVERGES) {
         mc_finding_add_number(f, "need_bandwidth_bps", r->need_bps, 0);
         mc_finding_add_number(f, "need_downtime_limit_seconds", r->need_downtime, 3);

@@ -140,7 +140,7 @@ const struct mc_opt mc_tuning_opts[] = {
     { "timeout-abort", no_argument, OPT_TIMEOUT_ABORT, NULL,
       "at the migration timeout, abort: the guest stays on the source", NULL, false },
     { "predict-time", required_argument, OPT_PREDICT_TIME, "SECONDS",
-      "how long the convergence prediction watches the guest (default 4)", NULL, false },
+      "how long to watch the guest (default: the first pass, 4 to 15)", NULL, false },
     { 0 },
 };
 

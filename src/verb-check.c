@@ -468,8 +468,12 @@ int verb_check(int argc, char **argv, const struct mc_global *g0)
         return MC_EXIT_USAGE;
     a.copts.migration = a.tuning.m;
     /* --predict, or --predict-time (which implies it): watch the guest this long. */
-    if (a.predict || a.tuning.predict_ms)
-        a.copts.predict_ms = a.tuning.predict_ms ? a.tuning.predict_ms : 4000;
+    if (a.tuning.predict_ms) {
+        a.copts.predict_ms = a.tuning.predict_ms;
+    } else if (a.predict) {
+        a.copts.predict_ms = MC_PREDICT_DEFAULT_MS;
+        a.copts.predict_max_ms = MC_PREDICT_MAX_MS;
+    }
     if (a.copts.predict_ms && offline_facts && !a.pair_facts) {
         mc_log_error("--predict measures live hosts; offline, give the recorded measurements "
                      "with --pair-facts");

@@ -946,8 +946,10 @@ int verb_migrate(int argc, char **argv, const struct mc_global *g0)
     /* The convergence prediction (check --predict) with this migration's own options: the gate
      * refuses one that would not converge, the summary compares it with what happened. */
     copts.migration = o->tuning;
-    if (!o->offline && !a.no_predict)
-        copts.predict_ms = a.tuning.predict_ms ? a.tuning.predict_ms : 4000;
+    if (!o->offline && !a.no_predict) {
+        copts.predict_ms = a.tuning.predict_ms ? a.tuning.predict_ms : MC_PREDICT_DEFAULT_MS;
+        copts.predict_max_ms = a.tuning.predict_ms ? 0 : MC_PREDICT_MAX_MS;
+    }
 
     /* Preflight. */
     if (offline_facts) {

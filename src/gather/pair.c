@@ -1194,7 +1194,12 @@ int mc_gather_pair(struct mc_host *src, struct mc_host *dst, const struct mc_pai
     struct mc_predict_job *pj = NULL;
     if (o->check && o->check->predict_ms > 0 && !o->check->offline) {
         _cleanup_error_ struct mc_error perr = { 0 };
-        if (mc_predict_begin(src, dst, vm, o->check->predict_ms, timeout, &pj, &perr) < 0) {
+        struct mc_predict_watch w = {
+            .predict_ms = o->check->predict_ms,
+            .max_ms = o->check->predict_max_ms,
+            .cap_mib = o->check->migration.bandwidth_mib,
+        };
+        if (mc_predict_begin(src, dst, vm, &w, timeout, &pj, &perr) < 0) {
             rel->predict.probe = MC_PROBE_ERROR;
             rel->predict.detail = mc_xstrdup(perr.message);
         }

@@ -20,6 +20,10 @@
 #define SAMPLE_INTERVAL_MS 200
 /* The bandwidth probe's transfer: long enough for TCP to reach its pace, short for a check. */
 #define SEND_MS 500
+/* libvirt's dirty-rate windows end this long before the watch (its calls around them). */
+#define LIBVIRT_MARGIN_S 0.5
+/* The destination's probe-domain starts during a watch, at most. */
+#define MAX_STARTS 3
 
 static bool to_ll(const char *s, long long *ret)
 {
@@ -108,11 +112,17 @@ struct mc_predict_job {
     struct mc_host *src, *dst;
     char *uuid, *name;
     int64_t ram;
-    int predict_ms, timeout_ms;
+    int predict_ms, max_ms, timeout_ms;
+    int64_t cap_mib;
     struct mc_predict_facts f;
-    pthread_t thread;
-    bool thread_up;
+    pthread_t thread, dst_thread;
+    bool thread_up, dst_thread_up;
     double t0, seconds;
+    /* When the watch ends (mc_now()); set by the source's thread once it knows, read by DST's. */
+    pthread_mutex_t lock;
+    double watch_end;
+    /* DST's part. */
+    int64_t start_us, stop_us, starts, dst_rtt_us;
 };
 
 static const char *agent_kind(const struct mc_session *s)
@@ -120,25 +130,78 @@ static const char *agent_kind(const struct mc_session *s)
     return s && s->kind ? s->kind : "sh";
 }
 
+static double watch_end(struct mc_predict_job *j)
+{
+    pthread_mutex_lock(&j->lock);
+    double t = j->watch_end;
+    pthread_mutex_unlock(&j->lock);
+    return t > 0 ? t : j->t0 + (double)j->predict_ms / 1000.0;
+}
+
+/* The resident part of QEMU's guest RAM (every page the guest ever touched); -1: not known. */
+static long long guest_rss(struct mc_predict_job *j, struct mc_session *ch)
+{
+    char sram[32];
+    snprintf(sram, sizeof(sram), "%lld", (long long)j->ram);
+    const char *args[] = { j->uuid, sram, j->name, NULL };
+    struct mc_answer a = { 0 };
+    _cleanup_error_ struct mc_error err = { 0 };
+    long long rss = -1;
+    if (mc_host_channel_call(ch, MC_OP_MEM_RSS, args, j->timeout_ms, &a, &err) < 0 ||
+        a.status != MC_REPLY_OK || !to_ll(a.fields[0], &rss) || rss < 0)
+        rss = -1;
+    mc_answer_clear(&a);
+    return rss;
+}
+
+/*
+ * How long to watch. The pages the guest dirties during the first pass are the distinct pages
+ * of a window as long as that pass (QEMU's first dirty-log sync after ram_save_setup comes
+ * when every page was sent once): a watch shorter than the first pass has to extrapolate the
+ * curve exactly where it matters most. Unless --predict-time fixed it, the watch lasts the
+ * first pass (the guest's resident memory, an upper bound of its non-zero pages, at the
+ * bandwidth limit), at least predict_ms and at most max_ms. Without a limit the link's speed
+ * is not known before the bandwidth probe: predict_ms.
+ */
+static int watch_ms(struct mc_predict_job *j, struct mc_session *ch, bool ch_up)
+{
+    if (j->max_ms <= j->predict_ms || j->ram <= 0)
+        return j->predict_ms;
+    int64_t cap = j->cap_mib;
+    if (cap <= 0 && j->src->conn)
+        cap = mc_virt_max_speed_mib(j->src->conn, j->uuid);
+    if (cap <= 0)
+        return j->predict_ms;
+    long long rss = ch_up ? guest_rss(j, ch) : -1;
+    double bytes = rss > 0 && rss < j->ram ? (double)rss : (double)j->ram;
+    double ms = bytes / ((double)cap * 1024.0 * 1024.0) * 1000.0;
+    return ms < j->predict_ms ? j->predict_ms : ms > j->max_ms ? j->max_ms : (int)ms;
+}
+
 /* The source's part: the agent's sampling in a channel, libvirt meanwhile. */
 static void *source_thread(void *arg)
 {
     struct mc_predict_job *j = arg;
     struct mc_predict_facts *f = &j->f;
-    f->measure_ms = j->predict_ms;
     struct mc_session ch;
     _cleanup_error_ struct mc_error cerr = { 0 };
     bool ch_up = mc_host_open_channel(j->src, &ch, &cerr) == 0;
     unsigned sid = 0;
-    /* The watch ends predict_ms after the measurement began, channel opening included, but
-     * lasts at least three quarters of predict_ms: on a loaded host opening the channel can
-     * take seconds, and a watch cut to a few snapshots sees neither the working set nor the
-     * rate well (the curve is the measurement). */
-    int duration = j->predict_ms - (int)((mc_now() - j->t0) * 1000.0);
-    if (duration < j->predict_ms * 3 / 4)
-        duration = j->predict_ms * 3 / 4;
+    int watch = watch_ms(j, &ch, ch_up);
+    f->measure_ms = watch;
+    /* The watch ends `watch` ms after the measurement began, channel opening included, but
+     * lasts at least three quarters of it: on a loaded host opening the channel can take
+     * seconds, and a watch cut to a few snapshots sees neither the working set nor the rate
+     * well (the curve is the measurement). */
+    int duration = watch - (int)((mc_now() - j->t0) * 1000.0);
+    if (duration < watch * 3 / 4)
+        duration = watch * 3 / 4;
     if (duration < 2 * SAMPLE_INTERVAL_MS)
         duration = 2 * SAMPLE_INTERVAL_MS;
+    double end = mc_now() + (double)duration / 1000.0;
+    pthread_mutex_lock(&j->lock);
+    j->watch_end = end;
+    pthread_mutex_unlock(&j->lock);
     if (ch_up && j->ram > 0) {
         char sram[32], sdur[16], sint[16], ssam[16];
         snprintf(sram, sizeof(sram), "%lld", (long long)j->ram);
@@ -154,8 +217,11 @@ static void *source_thread(void *arg)
         mc_set_str(&f->sampling_detail, "the domain's memory size is not known");
     }
 
-    /* libvirt: one short window, then the rest of the time. */
-    int secs = j->predict_ms / 1000;
+    /* libvirt: one short window, then one of the rest of the watch. Its calculation takes
+     * whole seconds (QEMU 7.2's calc-time), one at a time, and each costs a few libvirt calls
+     * besides: the windows end LIBVIRT_MARGIN_S before the watch does, so that they never
+     * make the check longer. */
+    int secs = (int)(end - mc_now() - LIBVIRT_MARGIN_S);
     int windows[2];
     size_t nw = 0;
     if (secs >= 3) {
@@ -199,20 +265,12 @@ static void *source_thread(void *arg)
         mc_answer_clear(&a);
     }
     if (ch_up && j->ram > 0 && !f->nonzero_source) {
-        /* The resident part of QEMU's guest RAM: every page the guest ever touched. */
-        char sram[32];
-        snprintf(sram, sizeof(sram), "%lld", (long long)j->ram);
-        const char *args[] = { j->uuid, sram, j->name, NULL };
-        struct mc_answer a = { 0 };
-        _cleanup_error_ struct mc_error err = { 0 };
-        long long rss;
-        if (mc_host_channel_call(&ch, MC_OP_MEM_RSS, args, j->timeout_ms, &a, &err) == 0 &&
-            a.status == MC_REPLY_OK && to_ll(a.fields[0], &rss) && rss >= 0) {
+        long long rss = guest_rss(j, &ch);
+        if (rss >= 0) {
             f->rss_bytes = rss;
             f->nonzero_bytes = rss < j->ram ? rss : j->ram;
             mc_set_str(&f->nonzero_source, MC_NONZERO_RSS);
         }
-        mc_answer_clear(&a);
     }
     if (ch_up)
         mc_host_channel_close(&ch);
@@ -227,8 +285,54 @@ static void *source_thread(void *arg)
     return NULL;
 }
 
+static int cmp_ll(const void *a, const void *b)
+{
+    const int64_t *x = a, *y = b;
+    return (*x > *y) - (*x < *y);
+}
+
+/*
+ * The destination's part, during the watch: how fast its libvirt starts (and destroys) a small
+ * paused domain, as often as the watch leaves time for (at least once, at most
+ * MAX_STARTS): one start on a loaded host is one draw of a noisy time, the median of a few is
+ * the host's pace.
+ */
+static void *dst_thread(void *arg)
+{
+    struct mc_predict_job *j = arg;
+    struct mc_host *dst = j->dst;
+    const struct mc_vm_facts *vm = j->src->facts ? j->src->facts->vm : NULL;
+    int64_t starts[MAX_STARTS], stops[MAX_STARTS];
+    size_t n = 0;
+    if (dst->conn && dst->conn_rw) {
+        while (n < MAX_STARTS) {
+            double t = mc_now();
+            int64_t stop = 0;
+            int64_t start = mc_virt_start_probe_us(dst->conn, vm, &stop);
+            if (start <= 0)
+                break;
+            starts[n] = start;
+            stops[n] = stop;
+            n++;
+            /* Another only when it ends before the watch does, at this one's pace. */
+            if (mc_now() + (mc_now() - t) > watch_end(j))
+                break;
+        }
+    }
+    if (n > 0) {
+        qsort(starts, n, sizeof(starts[0]), cmp_ll);
+        qsort(stops, n, sizeof(stops[0]), cmp_ll);
+        /* The median; of two, the mean. */
+        j->start_us = n % 2 ? starts[n / 2] : (starts[n / 2 - 1] + starts[n / 2]) / 2;
+        j->stop_us = n % 2 ? stops[n / 2] : (stops[n / 2 - 1] + stops[n / 2]) / 2;
+        j->starts = (int64_t)n;
+    }
+    j->dst_rtt_us = dst->conn ? mc_virt_rtt_us(dst->conn) : 0;
+    return NULL;
+}
+
 int mc_predict_begin(struct mc_host *src, struct mc_host *dst, const struct mc_vm_facts *vm,
-                     int predict_ms, int timeout_ms, struct mc_predict_job **ret,
+                     const struct mc_predict_watch *w, int timeout_ms, struct mc_predict_job **ret,
                      struct mc_error *reterr)
 {
     if (!vm || !vm->uuid)
@@ -239,12 +343,16 @@ int mc_predict_begin(struct mc_host *src, struct mc_host *dst, const struct mc_v
     j->uuid = mc_xstrdup(vm->uuid);
     j->name = mc_xstrdup(vm->name ? vm->name : "");
     j->ram = vm->memory_kib > 0 ? vm->memory_kib * 1024 : 0;
-    j->predict_ms = predict_ms;
+    j->predict_ms = w->predict_ms;
+    j->max_ms = w->max_ms;
+    j->cap_mib = w->cap_mib;
     j->timeout_ms = timeout_ms;
+    pthread_mutex_init(&j->lock, NULL);
     j->t0 = mc_now();
     j->thread_up = pthread_create(&j->thread, NULL, source_thread, j) == 0;
     if (!j->thread_up)
         source_thread(j);
+    j->dst_thread_up = pthread_create(&j->dst_thread, NULL, dst_thread, j) == 0;
     *ret = j;
     return 0;
 }
@@ -331,11 +439,17 @@ static void bandwidth(struct mc_host *src, struct mc_host *dst, const char *host
 void mc_predict_end(struct mc_predict_job *j, const char *dst_name, struct mc_predict_facts *f)
 {
     struct mc_host *dst = j->dst;
-    /* DST is idle meanwhile: how fast its libvirt starts a domain. */
-    int64_t start_us = 0;
-    if (dst->conn && dst->conn_rw)
-        start_us = mc_virt_start_probe_us(dst->conn, j->src->facts ? j->src->facts->vm : NULL);
-    int64_t dst_rtt = dst->conn ? mc_virt_rtt_us(dst->conn) : 0;
+    /* The link, while the guest is watched (the hosts' own sessions are free by now). */
+    struct mc_predict_facts bw = { 0 };
+    const char *host = dst_name                                  ? dst_name
+                       : dst->facts && dst->facts->virt.hostname ? dst->facts->virt.hostname
+                       : dst->spec.host                          ? dst->spec.host
+                                                                 : "localhost";
+    bandwidth(j->src, dst, host, j->timeout_ms, &bw);
+    if (j->dst_thread_up)
+        pthread_join(j->dst_thread, NULL);
+    else
+        dst_thread(j);
     if (j->thread_up)
         pthread_join(j->thread, NULL);
     *f = j->f;
@@ -344,13 +458,19 @@ void mc_predict_end(struct mc_predict_job *j, const char *dst_name, struct mc_pr
         f->probe = MC_PROBE_ERROR;
         mc_set_str(&f->detail, "the measurement on the source did not run");
     }
-    f->dst_start_us = start_us;
-    f->dst_rtt_us = dst_rtt;
-    const char *host = dst_name                                  ? dst_name
-                       : dst->facts && dst->facts->virt.hostname ? dst->facts->virt.hostname
-                       : dst->spec.host                          ? dst->spec.host
-                                                                 : "localhost";
-    bandwidth(j->src, dst, host, j->timeout_ms, f);
+    f->dst_start_us = j->start_us;
+    f->dst_stop_us = j->stop_us;
+    f->dst_starts = j->starts;
+    f->dst_rtt_us = j->dst_rtt_us;
+    f->bandwidth_probe = bw.bandwidth_probe;
+    f->bandwidth_detail = bw.bandwidth_detail;
+    f->bandwidth_path = bw.bandwidth_path;
+    f->bandwidth_bps = bw.bandwidth_bps;
+    f->bandwidth_min_bps = bw.bandwidth_min_bps;
+    f->bandwidth_max_bps = bw.bandwidth_max_bps;
+    f->bandwidth_bytes = bw.bandwidth_bytes;
+    f->bandwidth_us = bw.bandwidth_us;
+    pthread_mutex_destroy(&j->lock);
     free(j->uuid);
     free(j->name);
     free(j);

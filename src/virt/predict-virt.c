@@ -102,8 +102,10 @@ static bool word_ok(const char *s)
     return true;
 }
 
-int64_t mc_virt_start_probe_us(virConnectPtr conn, const struct mc_vm_facts *vm)
+int64_t mc_virt_start_probe_us(virConnectPtr conn, const struct mc_vm_facts *vm,
+                               int64_t *ret_stop_us)
 {
+    *ret_stop_us = 0;
     const char *type = vm && word_ok(vm->domain_type) ? vm->domain_type : "qemu";
     const char *arch = vm && word_ok(vm->arch) ? vm->arch : "x86_64";
     /* The machine's family (pc, q35, virt): its versioned name may not exist there. */
@@ -127,10 +129,23 @@ int64_t mc_virt_start_probe_us(virConnectPtr conn, const struct mc_vm_facts *vm)
         return 0;
     }
     double us = (mc_now() - t) * 1e6;
-    (void)virDomainDestroy(dom);
+    t = mc_now();
+    if (virDomainDestroy(dom) == 0)
+        *ret_stop_us = (int64_t)((mc_now() - t) * 1e6);
     virDomainFree(dom);
     virResetLastError();
     return (int64_t)us;
+}
+
+int64_t mc_virt_max_speed_mib(virConnectPtr conn, const char *uuid)
+{
+    _cleanup_(virDomainFreep) virDomainPtr dom = virDomainLookupByUUIDString(conn, uuid);
+    unsigned long sp = 0;
+    if (!dom || virDomainMigrateGetMaxSpeed(dom, &sp, 0) < 0 || sp >= LIBVIRT_SPEED_UNLIMITED) {
+        virResetLastError();
+        return 0;
+    }
+    return (int64_t)sp;
 }
 
 int64_t mc_virt_rtt_us(virConnectPtr conn)

@@ -73,8 +73,13 @@ void mc_virt_predict_measure(virConnectPtr conn, const char *uuid, const int *wi
  * machine family; 16 MiB, no devices) paused, in microseconds, as it does for an incoming
  * migration; the domain ("migcheck-probe-<random>") is destroyed at once, and libvirt destroys
  * it itself should migcheck die (VIR_DOMAIN_START_AUTODESTROY). 0 when it cannot start one.
+ * *ret_stop_us: how long the destroy took (0: it failed).
  */
-int64_t mc_virt_start_probe_us(virConnectPtr conn, const struct mc_vm_facts *vm);
+int64_t mc_virt_start_probe_us(virConnectPtr conn, const struct mc_vm_facts *vm,
+                               int64_t *ret_stop_us);
+/* The migration bandwidth limit libvirt has for the domain with this UUID, MiB/s; 0: none or
+ * not known. */
+int64_t mc_virt_max_speed_mib(virConnectPtr conn, const char *uuid);
 /* The quickest of three cheap libvirt calls, in microseconds (0 when they fail). */
 int64_t mc_virt_rtt_us(virConnectPtr conn);
 

@@ -11,9 +11,12 @@
 # bound, and what the prediction added to a check.
 #
 #   predict-grid.sh [--migcheck PATH] [--rates "0 4 16"] [--caps "16 64"]
-#                   [--downtimes "100 300"] [--timeout S] [--predict-time S] [--mem MiB]
+#                   [--downtimes "100 300"] [--timeout S] [--predict-time S|default] [--mem MiB]
 #                   [--dirty-mib MiB] [--rows FILE] [--cells "RATE:CAP:DOWNTIME ..."] [--assert]
 #                   [--json-dir DIR]
+#
+# --predict-time default: check --predict without --predict-time (the watch lasts the first
+# pass, 4 s to 15 s).
 #
 # --json-dir keeps each run's prediction (migcheck's JSON, with the measurements in its
 # evidence and data) as DIR/RATE-CAP-DOWNTIME.json, its facts (check --save-facts: the
@@ -157,17 +160,20 @@ for rate in "${order[@]}"; do
 			# --timeout 120: on a loaded machine opening a host can take longer than the default 30 s.
 			save=()
 			[[ -z $JSON_DIR ]] || save=(--save-facts "$JSON_DIR/$rate-$cap-$dt.facts")
+			watch=(--predict)
+			[[ $PREDICT_TIME == default ]] || watch=(--predict-time "$PREDICT_TIME")
 			pj=$(timeout 300 "$M" --remote-command="$M" --timeout 120 --format=json --rule migration.convergence \
-				--predict-time "$PREDICT_TIME" --bandwidth "$cap" --migration-timeout "$TIMEOUT" \
+				"${watch[@]}" --bandwidth "$cap" --migration-timeout "$TIMEOUT" \
 				--timeout-suspend "${save[@]}" "$loc" "$dst" "$vm" || true)
 			chk=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }')
 			[[ -z $JSON_DIR ]] || printf '%s\n' "$pj" >"$JSON_DIR/$rate-$cap-$dt.json"
 			pd=$(jq -r '.findings[] | select(.rule == "migration.convergence") |
 				if .data then [.data.outcome, .data.total_seconds, .data.downtime_max_seconds,
 				.data.iterations, .data.downtime_seconds, .data.setup_seconds, .data.precopy_seconds,
-				.data.dst_start_seconds, .data.src_rtt_seconds, .data.dst_rtt_seconds] | @tsv
-				else ["unknown", 0, 0, 0, 0, 0, 0, 0, 0, 0] | @tsv end' <<<"$pj" 2>/dev/null || echo "error")
-			read -r p_out p_total p_dtmax p_it p_dt p_setup p_pre p_q p_rs p_rd <<<"$pd" || true
+				.data.dst_start_seconds, .data.src_rtt_seconds, .data.dst_rtt_seconds,
+				(.data.watch_seconds // 0)] | @tsv
+				else ["unknown", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] | @tsv end' <<<"$pj" 2>/dev/null || echo "error")
+			read -r p_out p_total p_dtmax p_it p_dt p_setup p_pre p_q p_rs p_rd p_w <<<"$pd" || true
 			# Migrate, watching the source's events.
 			ev=$(mktemp)
 			before=$(ups "$dst" "$vm")
@@ -231,7 +237,7 @@ for rate in "${order[@]}"; do
 			dt_s=$(awk -v e="${downtime:-0}" 'BEGIN { printf "%.3f", e / 1000 }')
 			printf '%-5s %-4s %-5s | %-18s %7.2f %7.3f %6s %6s | %-10s %7s %6s %3s | %s\n' \
 				"$rate" "$cap" "$dt" "${p_out:-error}" "${p_total:-0}" "${p_dtmax:-0}" "${p_it:-0}" "$chk" \
-				"$outcome" "$tot_s" "$dt_s" "${iters:--}" "setup ${setup:--}/${p_setup:-?} s, pre-copy ${precopy:--}/${p_pre:-?} s $notes"
+				"$outcome" "$tot_s" "$dt_s" "${iters:--}" "setup ${setup:--}/${p_setup:-?} s, pre-copy ${precopy:--}/${p_pre:-?} s, watch ${p_w:-?} s $notes"
 			# What the prediction said and saw, for a row that is not a decided, right prediction.
 			if [[ ${p_out:-error} != converges && ${p_out:-error} != does-not-converge ]] ||
 				[[ ${p_out:-} == converges && $outcome != converged ]] ||
