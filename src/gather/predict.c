@@ -111,6 +111,7 @@ int mc_predict_parse_bandwidth(char **w, struct mc_predict_facts *f)
 struct mc_predict_job {
     struct mc_host *src, *dst;
     char *uuid, *name;
+    const struct mc_vm_facts *vm; /* SRC's facts of the domain: read only, while the job runs */
     int64_t ram;
     int predict_ms, max_ms, timeout_ms;
     int64_t cap_mib;
@@ -301,7 +302,7 @@ static void *dst_thread(void *arg)
 {
     struct mc_predict_job *j = arg;
     struct mc_host *dst = j->dst;
-    const struct mc_vm_facts *vm = j->src->facts ? j->src->facts->vm : NULL;
+    const struct mc_vm_facts *vm = j->vm;
     int64_t starts[MAX_STARTS], stops[MAX_STARTS];
     size_t n = 0;
     if (dst->conn && dst->conn_rw) {
@@ -342,6 +343,7 @@ int mc_predict_begin(struct mc_host *src, struct mc_host *dst, const struct mc_v
     j->dst = dst;
     j->uuid = mc_xstrdup(vm->uuid);
     j->name = mc_xstrdup(vm->name ? vm->name : "");
+    j->vm = vm;
     j->ram = vm->memory_kib > 0 ? vm->memory_kib * 1024 : 0;
     j->predict_ms = w->predict_ms;
     j->max_ms = w->max_ms;
