@@ -26,7 +26,7 @@
 MC_DEFINE_CLEANUP(struct libmnt_table *, mnt_unref_table)
 MC_DEFINE_CLEANUP(struct libmnt_iter *, mnt_free_iter)
 
-const char *const mc_mounts_probe_spec[] = { "F /proc/self/mountinfo", NULL };
+const char *const mc_mounts_probe_spec[] = { "T /proc/self/mountinfo", NULL };
 
 /* Lines longer than this are not mountinfo: refuse before libmount sees them. */
 #define MOUNTINFO_MAX (16u << 20)

@@ -38,7 +38,7 @@
 #define MAX_ENTRIES 4096
 
 const char *const mc_storage_probe_spec[] = {
-    "F /etc/iscsi/initiatorname.iscsi",
+    "T /etc/iscsi/initiatorname.iscsi",
     "D /sys/class/iscsi_session",
     "F /sys/class/iscsi_session/session*/targetname",
     "F /sys/class/iscsi_session/session*/state",

@@ -44,7 +44,7 @@ char *mc_probe_boundary(void)
 
 static bool spec_line_ok(const char *l)
 {
-    if (!l || !l[0] || !strchr("FLDSRHC", l[0]) || l[1] != ' ' || !l[2] || l[2] == ' ')
+    if (!l || !l[0] || !strchr("FTLDSRHC", l[0]) || l[1] != ' ' || !l[2] || l[2] == ' ')
         return false;
     for (const char *p = l + 2; *p; p++) {
         unsigned char c = (unsigned char)*p;

@@ -9,7 +9,11 @@
 #   mcprobe_main <<'MCPROBE_<boundary>'
 #   BOUNDARY=<boundary>
 #   F <glob>            read every regular file that matches
-#   L <glob>            read every symlink that matches
+#   T <glob>            read every regular file that matches, as F does, all of them with one
+#                       awk at the end: text only (a NUL byte, and \001 at a file's end, may
+#                       not come through)
+#   L <glob>            read every symlink that matches (all of them, of every L and R line,
+#                       with one readlink at the end)
 #   D <glob>            list every directory that matches
 #   S <glob>            list, with the sizes of the regular files
 #   R <dir>             list as S does, and read every symlink in it as L does; all the R
@@ -113,6 +117,49 @@ mcprobe_file() {
 	fi
 }
 
+# T: a regular file, read with the others at the end (mcprobe_texts); what cannot be read
+# takes mcprobe_file's way now, for its E record.
+mcprobe_text() {
+	if [ -f "$1" ] && [ -r "$1" ]; then
+		mcprobe_tq=$mcprobe_tq$1$mcprobe_nl
+	else
+		mcprobe_file "$1" "$2"
+	fi
+}
+
+# The T files, as F records, by one awk: a cat for each costs more than the reading (a host has
+# a dozen config and /proc/net files). Records are \001-separated for awk, so newlines, the last
+# one too, come through as they are. Without awk, or should it fail, a cat for each.
+mcprobe_texts() {
+	[ -n "$mcprobe_tq" ] || return 0
+	set -f
+	IFS=$mcprobe_nl
+	# shellcheck disable=SC2086 # one path per line, globbing off
+	set -- $mcprobe_tq
+	unset IFS
+	set +f
+	mcprobe_tq=
+	if command -v awk >/dev/null 2>&1 && awk -v b="$mcprobe_b" 'BEGIN {
+		RS = "\001"
+		for (i = 1; i < ARGC; i++) {
+			f = ARGV[i]
+			n = 0
+			printf "--%s F %s\n", b, f
+			while ((r = (getline l < f)) > 0)
+				printf "%s%s", (n++ ? "\001" : ""), l
+			printf "\n"
+			if (r < 0)
+				printf "--%s E %s EIO F\n\n", b, f
+			close(f)
+		}
+	}' "$@" </dev/null 2>/dev/null; then
+		return 0
+	fi
+	for mcprobe_f in "$@"; do
+		mcprobe_file "$mcprobe_f" 1
+	done
+}
+
 # L: a symbolic link's target.
 mcprobe_link() {
 	if [ -L "$1" ]; then
@@ -168,8 +215,9 @@ mcprobe_links() {
 # D, S and R: each directory's entries as "<t> <size> <name>" (t: f d l o; size -1 unless S or
 # R and a regular file), as one D record per directory. mcprobe_list LIT SIZES LINKS DIR...: the
 # sizes of all the directories' regular files come from one `stat` (or `wc -c`), and with LINKS
-# the targets of all their symbolic links (L records) from one readlink: a process costs more
-# than the listing on a loaded host, and a host has a dozen firmware directories.
+# their symbolic links join the queue of links read at the end (L records, one readlink for
+# all): a process costs more than the listing on a loaded host, and a host has a dozen firmware
+# directories.
 mcprobe_list() {
 	mcprobe_lit=$1
 	mcprobe_ws=$2
@@ -271,15 +319,8 @@ mcprobe_list() {
 	done
 	IFS=
 	set +f
-	if [ -n "$mcprobe_ls" ]; then
-		set -f
-		IFS=$mcprobe_nl
-		# shellcheck disable=SC2086 # one path per line, globbing off
-		set -- $mcprobe_ls
-		IFS=
-		set +f
-		mcprobe_links "$@"
-	fi
+	# Read with every other link at the end (mcprobe_main).
+	mcprobe_lq=$mcprobe_lq$mcprobe_ls
 }
 
 # H: sha256 of a regular file, as the output of a command keyed "sha256:<path>".
@@ -397,7 +438,15 @@ mcprobe_cmd() {
 		mcprobe_run hostname-f hostname -f
 		;;
 	uname-m)
-		mcprobe_run uname-m uname -m
+		# The kernel says it in /proc/sys/kernel/arch (Linux 5.10 and later): no process.
+		mcprobe_slurp /proc/sys/kernel/arch
+		case $mcprobe_c in
+		?*"$mcprobe_nl")
+			mcprobe_hdr "C uname-m 0"
+			printf '%s\n' "$mcprobe_c"
+			;;
+		*) mcprobe_run uname-m uname -m ;;
+		esac
 		;;
 	tgtadm-targets)
 		mcprobe_run tgtadm-targets tgtadm --lld iscsi --op show --mode target
@@ -430,10 +479,12 @@ mcprobe_main() {
 	fi
 	printf 'MCPROBE 1 %s\n' "$mcprobe_b"
 	mcprobe_rs=
+	mcprobe_tq=
+	mcprobe_lq=
 	while IFS= read -r mcprobe_line; do
 		case $mcprobe_line in
 		END) break ;;
-		'F '?* | 'L '?* | 'D '?* | 'S '?* | 'H '?* | 'C '?*) ;;
+		'F '?* | 'T '?* | 'L '?* | 'D '?* | 'S '?* | 'H '?* | 'C '?*) ;;
 		'R '/*)
 			# All together at the end (one stat and one readlink for all): literal paths only.
 			case $mcprobe_line in
@@ -463,19 +514,19 @@ mcprobe_main() {
 		set +f
 		IFS=
 		if [ "$mcprobe_kind" = L ]; then
-			set --
 			# shellcheck disable=SC2086 # pathname expansion with field splitting off (IFS empty)
 			for mcprobe_p in $mcprobe_arg; do
+				# /dev/fd/N: this shell's own descriptors, which no other process has (its
+				# readlink would fail, and the one readlink for all with it): no host fact.
 				case $mcprobe_p in
-				*"$mcprobe_nl"*) continue ;;
+				*"$mcprobe_nl"* | /dev/fd/*) continue ;;
 				esac
 				if [ -L "$mcprobe_p" ]; then
-					set -- "$@" "$mcprobe_p"
+					mcprobe_lq=$mcprobe_lq$mcprobe_p$mcprobe_nl
 				elif [ "$mcprobe_lit" = 1 ]; then
 					mcprobe_link "$mcprobe_p" 1
 				fi
 			done
-			mcprobe_links "$@"
 			unset IFS
 			continue
 		fi
@@ -489,6 +540,7 @@ mcprobe_main() {
 			esac
 			case $mcprobe_kind in
 			F) mcprobe_file "$mcprobe_p" "$mcprobe_lit" ;;
+			T) mcprobe_text "$mcprobe_p" "$mcprobe_lit" ;;
 			L) mcprobe_link "$mcprobe_p" "$mcprobe_lit" ;;
 			D) mcprobe_list "$mcprobe_lit" 0 0 "$mcprobe_p" ;;
 			S) mcprobe_list "$mcprobe_lit" 1 0 "$mcprobe_p" ;;
@@ -506,6 +558,17 @@ mcprobe_main() {
 		set +f
 		mcprobe_list 1 1 1 "$@"
 		unset IFS
+	fi
+	mcprobe_texts
+	if [ -n "$mcprobe_lq" ]; then
+		set -f
+		IFS=$mcprobe_nl
+		# shellcheck disable=SC2086 # one path per line, globbing off
+		set -- $mcprobe_lq
+		unset IFS
+		set +f
+		mcprobe_lq=
+		mcprobe_links "$@"
 	fi
 	printf '%s%s END\n' '--' "$mcprobe_b"
 	return 0

@@ -84,7 +84,10 @@ static inline int mc_source_command(struct mc_source *s, const char *key, const 
  * host for the same gatherer to work there over mc_source_dump():
  *
  *   "F <glob>"  read every regular file that matches     -> read()
+ *   "T <glob>"  the same, for text files: read with the  -> read()
+ *               others in one process (a NUL byte, or \001 at a file's end, may not come through)
  *   "L <glob>"  read every symlink that matches          -> readlink()
+ *   "R <dir>"   list as S does, and read its symlinks    -> list(), readlink()
  *   "D <glob>"  list every directory that matches        -> list() (sizes -1)
  *   "S <glob>"  list with the sizes of regular files     -> list()
  *   "H <glob>"  sha256 of every matching file            -> command("sha256:<path>")

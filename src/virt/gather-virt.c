@@ -28,7 +28,7 @@
 #define PKI_DIR         "/etc/pki"
 #define TLS_DEFAULT_DIR "/etc/pki/qemu"
 
-const char *const mc_virt_probe_spec[] = { "F " QEMU_CONF, "D " PKI_DIR, NULL };
+const char *const mc_virt_probe_spec[] = { "T " QEMU_CONF, "D " PKI_DIR, NULL };
 const char *const mc_virt_secret_value_spec[] = { "S " SECRETS_DIR, NULL };
 
 static void add_virt_error(struct mc_host_facts *h, const char *area, const char *fmt, ...)

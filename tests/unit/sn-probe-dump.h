@@ -38,7 +38,7 @@ static inline void sn_dump_entry(struct mc_buf *b, char kind, const char *root, 
         return;
     }
     bool have = stat(full, &st) == 0;
-    if (kind == 'F' && have && S_ISREG(st.st_mode)) {
+    if ((kind == 'F' || kind == 'T') && have && S_ISREG(st.st_mode)) {
         char *buf = NULL;
         size_t len = 0;
         if (mc_read_file(full, 16u << 20, &buf, &len) == 0) {

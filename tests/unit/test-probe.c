@@ -504,6 +504,126 @@ static void test_rom_dirs_batch(void **state)
     free(l1), free(l2), free(l3), free(l4), free(l5);
 }
 
+/* Run the probe under shell i with PATH=<dir>:/usr/bin:/bin (fake tools in dir first). */
+static struct mc_source *probe_path(size_t i, const char *const *const specs[], const char *dir)
+{
+    char *boundary = mc_probe_boundary();
+    char *req = mc_probe_request(specs, boundary);
+    char *path = mc_xasprintf("PATH=%s:/usr/bin:/bin", dir);
+    const char *envp[] = { path, NULL };
+    struct mc_spawn_opts o = { .argv = shells[i],
+                               .stdin_data = req,
+                               .stdin_len = strlen(req),
+                               .timeout_ms = 60000,
+                               .envp = envp };
+    struct mc_spawn_result res = { 0 };
+    struct mc_error err = { 0 };
+    assert_int_equal(mc_spawn_run(&o, &res, &err), 0);
+    struct mc_source *dump = NULL;
+    if (mc_source_dump(res.out, res.out_len, boundary, "path", &dump, &err) < 0)
+        fail_msg("probe under %s: %s", shells[i][0], err.message);
+    mc_spawn_result_clear(&res);
+    free(boundary);
+    free(req);
+    free(path);
+    return dump;
+}
+
+/*
+ * T: every text file byte for byte as a file read gives it (no newline at the end, \001 inside,
+ * empty, blank lines, a line like a record, a space in the name, a symbolic link followed), all
+ * without cat (a cat that fails is first in PATH); what is missing or a directory gets the E
+ * record F gives it. L and R: every symbolic link of every line read with one readlink (a
+ * counting readlink first in PATH). Under every shell (busybox sh prefers its own applets to
+ * the fakes: only the contents are checked there).
+ */
+static void test_texts_and_links_batched(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/migcheck-probe-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *bin = mc_xasprintf("%s/bin", dir), *d = mc_xasprintf("%s/d", dir);
+    char *sub = mc_xasprintf("%s/sub", d), *count = mc_xasprintf("%s/count", dir);
+    assert_int_equal(mkdir(bin, 0755), 0);
+    assert_int_equal(mkdir(d, 0755), 0);
+    assert_int_equal(mkdir(sub, 0755), 0);
+    char *p;
+    write_file(p = mc_xasprintf("%s/cat", bin), "#!/bin/sh\nexit 1\n", 17), chmod(p, 0755), free(p);
+    char *rl =
+        mc_xasprintf("#!/bin/sh\necho x >>'%s'\nPATH=/usr/bin:/bin exec readlink \"$@\"\n", count);
+    write_file(p = mc_xasprintf("%s/readlink", bin), rl, strlen(rl)), chmod(p, 0755), free(p);
+    static const struct {
+        const char *name, *data;
+        size_t len;
+    } files[] = {
+        { "plain", "a\nb\n", 4 },         { "nonl", "no newline at the end", 21 },
+        { "ctl", "x\001y\n\001z", 6 },    { "empty", "", 0 },
+        { "blank", "\n\n\n", 3 },         { "rec", "--not-a-record F /etc/passwd\n", 29 },
+        { "sp ace", "  spaces  \n", 11 },
+    };
+    for (size_t k = 0; k < sizeof(files) / sizeof(files[0]); k++) {
+        write_file(p = mc_xasprintf("%s/%s", d, files[k].name), files[k].data, files[k].len);
+        free(p);
+    }
+    assert_int_equal(symlink("plain", p = mc_xasprintf("%s/link", d)), 0), free(p);
+    assert_int_equal(symlink("../nonl", p = mc_xasprintf("%s/up", sub)), 0), free(p);
+    assert_int_equal(symlink("/nowhere/x", p = mc_xasprintf("%s/dangling", sub)), 0), free(p);
+    char *t1 = mc_xasprintf("T %s/*", d), *t2 = mc_xasprintf("T %s/missing", d);
+    char *t3 = mc_xasprintf("T %s", sub), *l1 = mc_xasprintf("L %s/*", d);
+    char *l2 = mc_xasprintf("L %s/*", sub), *r1 = mc_xasprintf("R %s", sub);
+    const char *lines[] = { t1, t2, t3, l1, l2, r1, NULL };
+    const char *const *specs[] = { lines, NULL };
+    struct mc_source *fs = mc_source_fs("/", false);
+    for (size_t i = 0; i < sizeof(shells) / sizeof(shells[0]); i++) {
+        if (!shell_present(i))
+            continue;
+        unlink(count);
+        struct mc_source *dump = probe_path(i, specs, bin);
+        const char *names[] = { "plain", "nonl", "ctl", "empty", "blank", "rec", "sp ace", "link" };
+        for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+            char *path = mc_xasprintf("%s/%s", d, names[k]), *b1 = NULL, *b2 = NULL;
+            size_t n1 = 0, n2 = 0;
+            assert_int_equal(mc_source_read(fs, path, 1u << 20, &b1, &n1), 0);
+            if (mc_source_read(dump, path, 1u << 20, &b2, &n2) != 0)
+                fail_msg("%s: '%s' not read through the probe", shells[i][0], path);
+            assert_int_equal(n1, n2);
+            assert_memory_equal(b1, b2, n1);
+            free(path), free(b1), free(b2);
+        }
+        char *b = NULL;
+        p = mc_xasprintf("%s/missing", d);
+        assert_int_equal(mc_source_read(dump, p, 100, &b, NULL), -ENOENT), free(p);
+        assert_int_equal(mc_source_read(dump, sub, 100, &b, NULL), -EISDIR);
+        const char *links[] = { "link", "sub/up", "sub/dangling" };
+        for (size_t k = 0; k < 3; k++) {
+            char *path = mc_xasprintf("%s/%s", d, links[k]), *a = NULL, *c = NULL;
+            assert_int_equal(mc_source_readlink(dump, path, &a), 0);
+            assert_int_equal(mc_source_readlink(fs, path, &c), 0);
+            assert_string_equal(a, c);
+            free(path), free(a), free(c);
+        }
+        mc_source_free(dump);
+        /* busybox sh runs its own applets (cat, readlink) before PATH's: no count there. */
+        if (strcmp(shells[i][0], "busybox") == 0)
+            continue;
+        char *n = NULL;
+        size_t nl = 0;
+        assert_int_equal(mc_read_file(count, 4096, &n, &nl), 0);
+        print_message("%s: %zu readlink run(s)\n", shells[i][0], nl / 2);
+        assert_string_equal(n, "x\n");
+        free(n);
+    }
+    mc_source_free(fs);
+    const char *rm[] = { "rm", "-rf", "--", dir, NULL };
+    struct mc_spawn_opts o = { .argv = rm, .timeout_ms = 10000 };
+    struct mc_spawn_result res = { 0 };
+    struct mc_error err = { 0 };
+    assert_int_equal(mc_spawn_run(&o, &res, &err), 0);
+    mc_spawn_result_clear(&res);
+    free(bin), free(d), free(sub), free(count), free(rl);
+    free(t1), free(t2), free(t3), free(l1), free(l2), free(r1);
+}
+
 /* Input is data: nothing in a spec line is run, quoted words stay words. */
 static void test_hostile_specs(void **state)
 {
@@ -744,6 +864,7 @@ int main(void)
         cmocka_unit_test(test_errors_like_direct),
         cmocka_unit_test(test_sizes_without_stat),
         cmocka_unit_test(test_rom_dirs_batch),
+        cmocka_unit_test(test_texts_and_links_batched),
         cmocka_unit_test(test_hostile_specs),
         cmocka_unit_test(test_commands_match_argv),
         cmocka_unit_test(test_boundary),
