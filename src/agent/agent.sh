@@ -60,12 +60,29 @@ mcagent_enc() {
 		}'
 }
 
-# This shell's uid and gid in mcagent_myuid and mcagent_mygid: one id(1) each per session.
+# This shell's effective uid and gid in mcagent_myuid and mcagent_mygid, once per session: from
+# the kernel's /proc/self/status (read by the shell itself: its own), else one id(1) each.
 mcagent_ids() {
-	if [ -z "$mcagent_myuid" ]; then
+	[ -z "$mcagent_myuid" ] || return 0
+	mcagent_l=
+	while IFS= read -r mcagent_l; do
+		set -f
+		IFS=' 	'
+		# shellcheck disable=SC2086 # "Uid:" then real, effective, saved, fs: split on blanks
+		set -- $mcagent_l
+		unset IFS
+		set +f
+		case $1:$3 in
+		Uid:[0-9]*) mcagent_myuid=$3 ;;
+		Gid:[0-9]*) mcagent_mygid=$3 ;;
+		esac
+	done 2>/dev/null </proc/self/status
+	case $mcagent_myuid:$mcagent_mygid in
+	*[!0-9:]* | :* | *:)
 		mcagent_myuid=$(id -u)
 		mcagent_mygid=$(id -g)
-	fi
+		;;
+	esac
 }
 
 # The errno name for why path $1 cannot be used, in mcagent_e.
@@ -446,17 +463,21 @@ mcagent_listen() {
 	fi
 	printf '%s listening %s %s\n' "$mcagent_id" "$mcagent_p" "$(mcagent_enc "$mcagent_a")"
 	# QEMU ends by itself only when a connection came (what it brings is no migration stream:
-	# "load of migration failed", exit 1); at the deadline this loop ends it (SIGTERM: 143),
-	# or timeout(1) did (124). An end by a signal or by timeout(1) is no connection.
-	mcagent_n=0
-	mcagent_max=$((mcagent_ms / 50))
-	while kill -0 "$mcagent_pid" 2>/dev/null && [ "$mcagent_n" -lt "$mcagent_max" ]; do
-		mcagent_nap
-		mcagent_n=$((mcagent_n + 1))
-	done
-	kill "$mcagent_pid" 2>/dev/null
+	# "load of migration failed", exit 1); at the deadline a sleeping subshell ends it (SIGTERM:
+	# 143), or timeout(1) did (124). An end by a signal or by timeout(1) is no connection. The
+	# agent waits for QEMU itself, so the answer goes out as soon as it ends (no polling).
+	(
+		trap 'kill "$mcagent_sl" 2>/dev/null; exit 0' TERM
+		sleep $(((mcagent_ms + 999) / 1000)) &
+		mcagent_sl=$!
+		wait "$mcagent_sl" && kill "$mcagent_pid" 2>/dev/null
+	) </dev/null >/dev/null 2>&1 &
+	mcagent_killer=$!
 	wait "$mcagent_pid" 2>/dev/null
 	mcagent_rc=$?
+	kill "$mcagent_pid" 2>/dev/null
+	kill "$mcagent_killer" 2>/dev/null
+	wait "$mcagent_killer" 2>/dev/null
 	if [ "$mcagent_rc" -ge 1 ] && [ "$mcagent_rc" -lt 124 ]; then
 		printf '%s accepted -\n' "$mcagent_id"
 	else

@@ -12,6 +12,7 @@
  * Hostile agents are small scripts standing in for a compromised host: the lab cannot make a
  * host lie, so this is the one place a fake host is used, and it is said here.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -436,9 +437,58 @@ static void sh_qemu_open(const char *shell)
 }
 
 /*
+ * Processes of this test's session running exactly "sleep SECS" with this test's directory in
+ * their environment (the agent's PATH): what the listener's deadline leaves behind if it does
+ * not end its sleep (other tests' sleeps do not count). Waits
+ * up to 2 s for them to go (a signal is delivered asynchronously).
+ */
+static int sleepers_left(const char *secs)
+{
+    char want[32];
+    int wl = snprintf(want, sizeof(want), "sleep%c%s%c", '\0', secs, '\0');
+    pid_t sid = getsid(0);
+    int n = 0;
+    for (int tries = 0; tries < 20; tries++) {
+        n = 0;
+        DIR *d = opendir("/proc");
+        assert_non_null(d);
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            char *end = NULL;
+            long pid = strtol(e->d_name, &end, 10);
+            if (!end || *end || pid <= 0 || getsid((pid_t)pid) != sid)
+                continue;
+            char path[64], buf[64];
+            snprintf(path, sizeof(path), "/proc/%ld/cmdline", pid);
+            int fd = open(path, O_RDONLY | O_CLOEXEC);
+            if (fd < 0)
+                continue;
+            ssize_t len = read(fd, buf, sizeof(buf));
+            close(fd);
+            if (len != wl || memcmp(buf, want, (size_t)wl) != 0)
+                continue;
+            /* This test's agent only: its PATH names the test's own directory. */
+            char *env = NULL;
+            size_t elen = 0;
+            snprintf(path, sizeof(path), "/proc/%ld/environ", pid);
+            if (mc_read_file(path, 1u << 20, &env, &elen) == 0 &&
+                memmem(env, elen, tmpdir, strlen(tmpdir)))
+                n++;
+            free(env);
+        }
+        closedir(d);
+        if (n == 0)
+            break;
+        usleep(100000);
+    }
+    return n;
+}
+
+/*
  * listen: QEMU with -incoming listens on the first free port of the range (one is taken), a
  * connection from the session's host (mc_session_tcp_connect: here, this machine) is
- * accepted; without a connection the listener times out and QEMU is gone.
+ * accepted; without a connection the listener times out and QEMU is gone. Either way the
+ * sleep that keeps the deadline is gone too.
  */
 static void sh_listen(const char *shell)
 {
@@ -466,7 +516,7 @@ static void sh_listen(const char *shell)
     char pmin[16], pmax[16];
     snprintf(pmin, sizeof(pmin), "%d", first);
     snprintf(pmax, sizeof(pmax), "%d", first + 5);
-    const char *la[] = { "127.0.0.1", pmin, pmax, "20000", emu, NULL };
+    const char *la[] = { "127.0.0.1", pmin, pmax, "19000", emu, NULL };
     unsigned id = mc_session_send(&s, MC_OP_LISTEN, la);
     char **w = NULL;
     if (mc_session_recv(&s, id, 60000, &w, &err) < 0)
@@ -484,6 +534,7 @@ static void sh_listen(const char *shell)
         fail_msg("%s", err.message);
     assert_string_equal(w[0], "accepted");
     mc_strv_free(w);
+    assert_int_equal(sleepers_left("19"), 0);
     /* No connection: timeout, and nothing listens there any more. */
     const char *lb[] = { "127.0.0.1", pmin, pmax, "1000", emu, NULL };
     id = mc_session_send(&s, MC_OP_LISTEN, lb);
@@ -494,6 +545,7 @@ static void sh_listen(const char *shell)
     assert_int_equal(mc_session_recv(&s, id, 60000, &w, &err), 0);
     assert_string_equal(w[0], "timeout");
     mc_strv_free(w);
+    assert_int_equal(sleepers_left("1"), 0);
     assert_int_equal(mc_session_tcp_connect(&s, "127.0.0.1", port, 5000, &c, &err), 0);
     assert_string_equal(c[1], "refused");
     mc_strv_free(c);
