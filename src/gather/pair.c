@@ -842,8 +842,9 @@ static void probe_name(struct mc_host *src, struct mc_host *dst, struct mc_pair_
  * SRC to it (the agent's connect, or a direct-tcpip channel of SRC's ssh session).
  *
  * QEMU's start takes a good part of a second on a loaded host, so for the sh agent the listener
- * starts at the beginning of the live probes, in a second session to DST (listen_begin), while
- * the other probes use the first; the connection from SRC comes after them (listen_end). The
+ * starts at the beginning of the live probes, in a second session to DST (listen_begin; opened
+ * with the facts when the host set was asked to: want_channel), while the other probes use the
+ * first; the connection from SRC comes after them (listen_end). The
  * migcheck agent's listener is up at once: it runs in DST's own session, in turn.
  */
 struct listen_job {
@@ -864,7 +865,7 @@ static void *listen_thread(void *arg)
 {
     struct listen_job *j = arg;
     _cleanup_error_ struct mc_error cerr = { 0 };
-    if (mc_host_open_channel(j->dst, &j->ch, &cerr) < 0) {
+    if (mc_host_take_channel(j->dst, &j->ch, &cerr) < 0) {
         /* listen_end asks DST's own session instead. */
         return NULL;
     }
@@ -1070,6 +1071,34 @@ static void probe_secret_values(struct mc_host *dst, const struct mc_vm_facts *v
     mc_virt_secret_values_from(dump, dst->facts);
 }
 
+/*
+ * The probes that need only SRC's session (the ROM hashes, the resolution of DST's name) run in
+ * a thread of their own while DST's session runs DST's (network disks, host paths, secrets):
+ * each session still serves one thread at a time, and the agents on the two hosts work at the
+ * same time. The ROM hashes' errors go to a list of the thread's own, merged after the join.
+ */
+struct src_job {
+    struct mc_host *src, *dst;
+    const struct mc_vm_facts *vm;
+    struct mc_pair_facts *rel;  /* only rel->dst_name is written */
+    struct mc_pair_facts *errs; /* the ROM hashes' errors */
+    int timeout;
+    double t_roms, t_name;
+};
+
+static void *src_thread(void *arg)
+{
+    struct src_job *j = arg;
+    double t = mc_now();
+    hash_roms(j->src, j->vm, j->errs, j->timeout);
+    j->t_roms = mc_now() - t;
+    t = mc_now();
+    if (!mc_interrupt_pending())
+        probe_name(j->src, j->dst, j->rel, j->timeout);
+    j->t_name = mc_now() - t;
+    return NULL;
+}
+
 static void live_probes(struct mc_host *src, struct mc_host *dst, const struct mc_vm_facts *vm,
                         struct mc_pair_facts *rel, const struct mc_check_opts *copts, int timeout)
 {
@@ -1094,10 +1123,16 @@ static void live_probes(struct mc_host *src, struct mc_host *dst, const struct m
         debug(src, "probes: %s in %.3f s", what, mc_now() - t);                                    \
         t = mc_now();                                                                              \
     } while (0)
-    hash_roms(src, vm, rel, timeout);
-    PHASE("ROM hashes");
     probe_storage(src, dst, rel, timeout);
     PHASE("storage");
+    struct src_job sj = { .src = src,
+                          .dst = dst,
+                          .vm = vm,
+                          .rel = rel,
+                          .errs = mc_pair_facts_new(),
+                          .timeout = timeout };
+    pthread_t st;
+    bool src_thread_up = pthread_create(&st, NULL, src_thread, &sj) == 0;
     if (!mc_interrupt_pending())
         probe_network_disks(src, dst, vm, rel, timeout);
     PHASE("network disks");
@@ -1107,9 +1142,18 @@ static void live_probes(struct mc_host *src, struct mc_host *dst, const struct m
     if (!mc_interrupt_pending())
         probe_secret_values(dst, vm, rel, timeout);
     PHASE("secret values");
-    if (!mc_interrupt_pending())
-        probe_name(src, dst, rel, timeout);
-    PHASE("name resolution");
+    if (src_thread_up)
+        pthread_join(st, NULL);
+    else
+        src_thread(&sj);
+    for (size_t i = 0; i < sj.errs->n_errors; i++) {
+        const struct mc_fact_error *e = &sj.errs->errors[i];
+        mc_pair_add_error(rel, e->area, (int)e->err, "%s", e->message ? e->message : "");
+    }
+    mc_pair_facts_free(sj.errs);
+    debug(src, "probes: on %s meanwhile: ROM hashes in %.3f s, name resolution in %.3f s",
+          src->spec.label, sj.t_roms, sj.t_name);
+    PHASE("the source's probes (the rest of them)");
 
     const char *host = rel->dst_name.name ? rel->dst_name.name : dst->spec.host;
     if (!host)

@@ -70,6 +70,10 @@ struct mc_hostset *mc_hostset_new(const struct mc_hostset_opts *o)
 
 static void host_free(struct mc_host *h)
 {
+    if (h->spare_thread_up)
+        pthread_join(h->spare_thread, NULL);
+    if (h->spare_up)
+        mc_host_channel_close(&h->spare);
     if (h->conn)
         virConnectClose(h->conn);
     if (h->sess_up)
@@ -297,6 +301,18 @@ static void describe_all_vms(struct mc_host *h)
     }
 }
 
+/* want_channel's second session, opened while the host thread gathers the facts. */
+static void *spare_thread(void *arg)
+{
+    struct mc_host *h = arg;
+    _cleanup_error_ struct mc_error err = { 0 };
+    double t0 = mc_now();
+    h->spare_up = mc_host_open_channel(h, &h->spare, &err) == 0;
+    debug(h->set, "%s: a second session %s in %.3f s", h->spec.label,
+          h->spare_up ? "opened" : "did not open", mc_now() - t0);
+    return NULL;
+}
+
 static void *host_thread(void *arg)
 {
     struct mc_host *h = arg;
@@ -313,6 +329,9 @@ static void *host_thread(void *arg)
     h->sess_up = true;
     h->t_hello = h->sess.hello_seconds;
     debug(h->set, "%s: the %s agent answered; gathering facts", h->spec.label, h->sess.kind);
+    if (h->want_channel && !h->spare_up && !h->spare_thread_up && h->sess.kind &&
+        strcmp(h->sess.kind, "sh") == 0)
+        h->spare_thread_up = pthread_create(&h->spare_thread, NULL, spare_thread, h) == 0;
 
     /* libvirt rides on the session's ssh connection, so it starts after the greeting. */
     pthread_t vt;
@@ -562,6 +581,20 @@ int mc_host_open_channel(struct mc_host *h, struct mc_session *ret, struct mc_er
         .timeout_ms = h->set->o.timeout_ms,
     };
     return mc_session_start(ret, &so, reterr); /* it names the session (label) itself */
+}
+
+int mc_host_take_channel(struct mc_host *h, struct mc_session *ret, struct mc_error *reterr)
+{
+    if (h->spare_thread_up) {
+        pthread_join(h->spare_thread, NULL);
+        h->spare_thread_up = false;
+    }
+    if (!h->spare_up)
+        return mc_host_open_channel(h, ret, reterr);
+    *ret = h->spare;
+    h->spare = (struct mc_session){ .in_fd = -1, .out_fd = -1, .err_fd = -1 };
+    h->spare_up = false;
+    return 0;
 }
 
 unsigned mc_host_channel_send(struct mc_session *ch, enum mc_op op, const char *const *args)

@@ -46,6 +46,9 @@ struct mc_host {
     /* Every domain of the host with the facts (as `facts --all-vms`): their ROMs hashed and
      * their block devices described, one more request each when a domain needs it. */
     bool want_all_vms;
+    /* With the sh agent, open a second session (mc_host_take_channel) while the facts are
+     * gathered: check's listener starts there without waiting for a session of its own. */
+    bool want_channel;
     /* Filled by mc_hostset_open. */
     int rc; /* 0, or why the host could not be opened (err says it) */
     struct mc_error err;
@@ -59,6 +62,9 @@ struct mc_host {
     double t_hello, t_facts, t_virt;
     /* private */
     struct mc_host_facts *hv;
+    struct mc_session spare; /* want_channel's session, when spare_up */
+    bool spare_up, spare_thread_up;
+    pthread_t spare_thread;
 };
 
 struct mc_hostset_opts {
@@ -134,6 +140,8 @@ int mc_host_reconnect(struct mc_host *h, struct mc_error *reterr);
  * that do not change the host (mutating ones are refused). mc_host_channel_close ends it.
  */
 int mc_host_open_channel(struct mc_host *h, struct mc_session *ret, struct mc_error *reterr);
+/* The same, taking the one want_channel opened with the facts when there is one. */
+int mc_host_take_channel(struct mc_host *h, struct mc_session *ret, struct mc_error *reterr);
 int mc_host_channel_call(struct mc_session *ch, enum mc_op op, const char *const *args,
                          int timeout_ms, struct mc_answer *ret, struct mc_error *reterr);
 unsigned mc_host_channel_send(struct mc_session *ch, enum mc_op op, const char *const *args);
