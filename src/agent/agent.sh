@@ -376,6 +376,23 @@ mcagent_port_busy() {
 		END { exit !f }' "$2" ${3+"$3"} 2>/dev/null
 }
 
+# The listener's address (its characters checked: [0-9A-Za-z.:%_[]-]) as one protocol word in
+# mcagent_w: only [ ] and % need escaping, so no awk on the listener's way.
+mcagent_addr_word() {
+	mcagent_w=
+	mcagent_r=$1
+	while [ -n "$mcagent_r" ]; do
+		mcagent_c=${mcagent_r%"${mcagent_r#?}"}
+		mcagent_r=${mcagent_r#?}
+		case $mcagent_c in
+		'[') mcagent_w=$mcagent_w'\0133' ;;
+		']') mcagent_w=$mcagent_w'\0135' ;;
+		%) mcagent_w=$mcagent_w'\0045' ;;
+		*) mcagent_w=$mcagent_w$mcagent_c ;;
+		esac
+	done
+}
+
 mcagent_nap() {
 	sleep 0.05 2>/dev/null || sleep 1
 }
@@ -444,6 +461,8 @@ mcagent_listen() {
 		"$@" </dev/null >/dev/null 2>&1 &
 		mcagent_pid=$!
 		mcagent_n=0
+		# QEMU takes more than a nap to start: no port check before the first.
+		mcagent_nap
 		while kill -0 "$mcagent_pid" 2>/dev/null && ! mcagent_port_busy "$mcagent_p" &&
 			[ "$mcagent_n" -lt 200 ]; do
 			mcagent_nap
@@ -461,7 +480,8 @@ mcagent_listen() {
 		printf '%s fail EADDRINUSE\n' "$mcagent_id"
 		return 0
 	fi
-	printf '%s listening %s %s\n' "$mcagent_id" "$mcagent_p" "$(mcagent_enc "$mcagent_a")"
+	mcagent_addr_word "$mcagent_a"
+	printf '%s listening %s %s\n' "$mcagent_id" "$mcagent_p" "$mcagent_w"
 	# QEMU ends by itself only when a connection came (what it brings is no migration stream:
 	# "load of migration failed", exit 1); at the deadline a sleeping subshell ends it (SIGTERM:
 	# 143), or timeout(1) did (124). An end by a signal or by timeout(1) is no connection. The

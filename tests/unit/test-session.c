@@ -546,6 +546,21 @@ static void sh_listen(const char *shell)
     assert_string_equal(w[0], "timeout");
     mc_strv_free(w);
     assert_int_equal(sleepers_left("1"), 0);
+    /* An IPv6 address: answered in brackets, as QEMU was given it (where ::1 can be bound). */
+    struct mc_tcp_listener six = { .fd = -1 };
+    if (mc_tcp_listener_open("::1", first + 1, first + 5, &six, &err) == 0) {
+        mc_tcp_listener_close(&six);
+        const char *lc[] = { "::1", pmin, pmax, "1000", emu, NULL };
+        id = mc_session_send(&s, MC_OP_LISTEN, lc);
+        assert_int_equal(mc_session_recv(&s, id, 60000, &w, &err), 0);
+        assert_string_equal(w[0], "listening");
+        assert_string_equal(w[2], "[::1]");
+        mc_strv_free(w);
+        assert_int_equal(mc_session_recv(&s, id, 60000, &w, &err), 0);
+        assert_string_equal(w[0], "timeout");
+        mc_strv_free(w);
+    }
+    mc_error_clear(&err);
     assert_int_equal(mc_session_tcp_connect(&s, "127.0.0.1", port, 5000, &c, &err), 0);
     assert_string_equal(c[1], "refused");
     mc_strv_free(c);
