@@ -238,6 +238,8 @@ static const struct mc_field virt_fields[] = {
     F_ARR(struct mc_virt_facts, domains, "defined-domain", "domains", desc_domref),
     F_BOOL(struct mc_virt_facts, secrets_listed, "secrets-listed"),
     F_ARR(struct mc_virt_facts, secrets, "secret", "secrets", desc_secret),
+    F_BOOL(struct mc_virt_facts, tpm_backends_listed, "tpm-backends-listed"),
+    F_STRV(struct mc_virt_facts, tpm_backend_models, "tpm-backend-model", "tpm_backend_models"),
     F_OBJ(struct mc_virt_facts, qemu_conf, "qemu-conf", desc_qemu_conf),
 };
 DESC(mc_desc_virt_facts, struct mc_virt_facts, "virt", virt_fields);
@@ -545,6 +547,7 @@ static const struct mc_field vm_fields[] = {
     F_STRV(struct mc_vm_facts, blockers, "blocker", "blockers"),
     F_STRV(struct mc_vm_facts, virtiofs, "virtiofs", "virtiofs"),
     F_STRV(struct mc_vm_facts, seclabels, "seclabel", "seclabels"),
+    F_STRV(struct mc_vm_facts, tpm_backends, "tpm-backend", "tpm_backends"),
     F_TEXT(struct mc_vm_facts, xml, "xml"),
     F_STRV(struct mc_vm_facts, video_models, "video-model", "video_models"),
     F_STRV(struct mc_vm_facts, roms, "rom", "roms"),

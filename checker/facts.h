@@ -238,6 +238,11 @@ struct mc_virt_facts {
     struct mc_domain_ref *domains;
     size_t n_domains;
     bool secrets_listed; /* the secrets were listed (an empty list then means none) */
+    /* The TPM backends DST's libvirt can start, from the domain capabilities' <tpm>
+     * backendModel enum (passthrough, emulator, external). libvirt lists 'emulator' only when it
+     * finds swtpm. tpm_backends_listed: the domain capabilities had a <tpm> element. */
+    bool tpm_backends_listed;
+    char **tpm_backend_models;
     struct mc_secret *secrets;
     size_t n_secrets;
     struct mc_qemu_conf qemu_conf;
@@ -574,7 +579,8 @@ struct mc_vm_facts {
      * libvirt and QEMU (vm.devices), so they are not blockers by themselves. */
     char **virtiofs;
     char **seclabels; /* security driver models of the domain's <seclabel>s (selinux, apparmor) */
-    char *xml;        /* the migratable domain XML the facts were read from */
+    char **tpm_backends; /* <tpm><backend type=>: emulator, passthrough, external (one per TPM) */
+    char *xml;           /* the migratable domain XML the facts were read from */
     /* <video><model type=>: vga, cirrus, qxl, virtio, bochs, ramfb, vmvga, none; in device
      * order, so the first is the primary (the one with a VGA BIOS). For the ROM hashes. */
     char **video_models;

@@ -166,14 +166,20 @@ static const struct mc_rule rules[_R_MAX] = {
         .hint = "remove or hot-unplug the device before migrating",
         .requirement = "libvirt qemuMigrationSrcIsAllowed (virtiofs, legacy ivshmem, shmem not "
                        "in master role, vDPA, transient disks, DIMMs without addresses, "
-                       "confidential guests)",
+                       "confidential guests); QEMU's unmigratable virtio-input-host; swtpm on "
+                       "the destination for an emulated TPM",
         .explain = "QEMU or libvirt refuse to migrate guests with these devices. A virtiofs "
                    "filesystem depends on the versions: libvirt before 10.5 (on the source) "
                    "refuses it, and QEMU migrates a virtiofs device from 8.2 on (on both "
                    "hosts); past both, libvirt migrates it when virtiofsd supports migration "
                    "(its vhost-user description lists migrate-precopy) or was started outside "
                    "libvirt, and the destination must export the same directory contents, "
-                   "which no host fact shows: UNKNOWN.",
+                   "which no host fact shows: UNKNOWN. Input passthrough (<input "
+                   "type='passthrough'>, QEMU's virtio-input-host) is unmigratable. An emulated "
+                   "TPM needs swtpm on the destination, where libvirt starts it: the "
+                   "destination's domain capabilities list the 'emulator' TPM backend only "
+                   "when libvirt finds swtpm (the TPM's state travels in the migration "
+                   "stream).",
         .check = rule_vm_devices,
     },
     [R_VM_INVTSC] = {

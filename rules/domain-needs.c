@@ -116,8 +116,10 @@ static const struct mc_domain_need table[] = {
         "the storage server accepts DST (ACL, credentials)", SHARED,
         "NFS: libnfs as the disk's identity user; iSCSI without <auth>: libiscsi login as "
         "QEMU's initiator name; iSCSI with <auth>: a transient iscsi-direct pool with the same "
-        "<auth> in DST's libvirt; RBD, gluster and others: a TCP connection only (login not "
-        "reproduced: UNKNOWN, never FAIL)"),
+        "<auth> in DST's libvirt; RBD, gluster and others: a TCP connection from DST to the "
+        "server's port (refused: FAIL, as QEMU's would be; no port in the XML: UNKNOWN); their "
+        "login (cephx) is not reproduced, so a reached server proves reachability only, and "
+        "the credentials are virt.secrets' (the secret on DST with a value, not its value)"),
     ROW("devices/disk/source/host@socket", "", CONNECT,
         "an NBD or gluster server listening on the UNIX socket on DST", PATHS, "stat on DST"),
     ROW("devices/disk/source/config@file", "protocol='rbd'", OPEN,
@@ -289,23 +291,34 @@ static const struct mc_domain_need table[] = {
         "as devices/audio/input@dev"),
     ROW("devices/sound", "", DEVICE, "an <audio> backend that works on DST", NULL,
         "the sound card is emulated; its backend is the <audio> element's"),
-    ROW("devices/input/source@dev", "type='evdev' or 'passthrough'", DEVICE,
-        "the input device node", PATHS, "stat on DST; a character device"),
+    ROW("devices/input/source@dev", "type='evdev'", DEVICE, "the input device node", PATHS,
+        "stat on DST; a character device (QEMU's input-linux object opens it when it starts)"),
+    ROW("devices/input/source@evdev", "type='passthrough'", REFUSED,
+        "nothing: virtio-input-host cannot migrate", "vm.devices",
+        "QEMU marks the device's state unmigratable"),
 
     /* ---- other devices ---- */
-    ROW("devices/shmem/server@path", "model='ivshmem-doorbell'", CONNECT,
-        "an ivshmem server listening on the socket", "vm.devices",
-        "shmem with a server cannot migrate (role master only, without a server)"),
-    ROW("devices/shmem", "model='ivshmem-plain'", CREATE, "/dev/shm/NAME, created or shared",
-        "vm.devices", "only role='master' migrates; QEMU creates the object in /dev/shm"),
-    ROW("devices/tpm/backend/device@path", "type='passthrough'", REFUSED, "the host TPM",
-        "vm.devices", "QEMU's tpm-passthrough cannot migrate"),
+    ROW("devices/shmem/server@path", "model='ivshmem-doorbell' role='master'", CONNECT,
+        "an ivshmem server listening on the socket on DST", PATHS,
+        "stat on DST (QEMU connects when it starts, without retrying; <server/> without a path "
+        "means /var/lib/libvirt/shmem/NAME-sock); a role other than master, or the legacy "
+        "model ivshmem, is refused (vm.devices)"),
+    ROW("devices/shmem", "model='ivshmem-plain' role='master'", CREATE,
+        "/dev/shm/NAME, which QEMU opens or creates", CREATED,
+        "/dev/shm on DST and a test file created there as the QEMU user; a role other than "
+        "master, or the legacy model ivshmem, is refused (vm.devices)"),
+    ROW("devices/tpm/backend/device@path", "type='passthrough'", OPEN, "the host TPM", SHARED,
+        "the device at the same path on DST (a TPM passthrough gives the guest the host's own "
+        "TPM, whose state cannot follow it)"),
     ROW("devices/tpm/backend/source@path", "type='external'", CONNECT,
         "a swtpm listening on the socket on DST", PATHS, "stat on DST"),
-    ROW("devices/tpm/backend", "type='emulator'", CREATE,
-        "swtpm and its state directory (/var/lib/libvirt/swtpm)", NULL,
-        "libvirt starts swtpm and creates the state on DST; the state travels with the "
-        "migration unless it is on shared storage"),
+    ROW("devices/tpm/backend", "type='emulator'", EXEC,
+        "swtpm, which libvirt starts on DST (its state directory /var/lib/libvirt/swtpm is "
+        "libvirt's)",
+        "vm.devices",
+        "DST's domain capabilities list the 'emulator' TPM backend only when libvirt finds "
+        "swtpm; without it: FAIL. The state travels in the migration stream (libvirt 9.0 keeps "
+        "no TPM state on shared storage)"),
     ROW("devices/tpm/backend/encryption@secret", "type='emulator'", LOOKUP,
         "the vTPM state secret on DST, with a value", SECRETS, "DST's secrets"),
     ROW("devices/vsock", "", DEVICE, "/dev/vhost-vsock and a free guest CID on DST", PATHS,

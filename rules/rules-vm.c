@@ -229,10 +229,52 @@ static void virtiofs_finding(const struct mc_pair *p, const struct mc_rule *r,
             tag, mc_version_string(lv, v1), mc_version_string(qd, v2), DST(p));
 }
 
+/*
+ * An emulated TPM (<tpm><backend type='emulator'>): libvirt on DST starts swtpm for it before
+ * QEMU, and the TPM's state comes in the migration stream (libvirt 9.0 neither needs nor
+ * supports the state on shared storage). libvirt lists the 'emulator' backend in its domain
+ * capabilities only when it finds swtpm; without it the start on DST fails ("Unable to find
+ * 'swtpm' binary in $PATH"). The vTPM state secret is virt.secrets'.
+ */
+static void tpm_emulator_finding(const struct mc_pair *p, const struct mc_rule *r,
+                                 struct mc_findings *out)
+{
+    const struct mc_virt_facts *v = &p->dst->virt;
+    struct mc_finding *f;
+    if (!(p->dst->areas & MC_AREA_VIRT) || mc_facts_area_failed(p->dst, MC_AREA_VIRT) ||
+        !v->tpm_backends_listed) {
+        mc_emit(out, r, MC_STATUS_UNKNOWN, "tpm",
+                "the guest has an emulated TPM: whether %s's libvirt can start swtpm for it is "
+                "not known (its domain capabilities did not list TPM backends)",
+                DST(p));
+        return;
+    }
+    _cleanup_free_ char *models = mc_strv_join(v->tpm_backend_models, ", ");
+    if (!mc_strv_contains(v->tpm_backend_models, "emulator")) {
+        f = mc_emit(out, r, MC_PROBLEM, "tpm",
+                    "the guest has an emulated TPM, and %s's libvirt finds no swtpm to run it "
+                    "('emulator' is not among its TPM backends): QEMU cannot start there",
+                    DST(p));
+        mc_finding_set_evidence(f, "domain capabilities of %s: TPM backends %s", DST(p),
+                                models && *models ? models : "none");
+        mc_finding_set_hint(f, "install swtpm (and swtpm-tools) on %s", DST(p));
+        return;
+    }
+    f = mc_emit(out, r, MC_STATUS_PASS, "tpm",
+                "the guest has an emulated TPM; %s's libvirt runs swtpm for it, and its state "
+                "travels in the migration stream",
+                DST(p));
+    mc_finding_set_evidence(f, "domain capabilities of %s: TPM backends %s", DST(p), models);
+}
+
 RULE_FN(rule_vm_devices)
 {
     const struct mc_vm_facts *vm = p->vm;
     bool any = false;
+    if (mc_strv_contains(vm->tpm_backends, "emulator")) {
+        any = true;
+        tpm_emulator_finding(p, r, out);
+    }
     STRV_FOREACH (b, vm->blockers) {
         any = true;
         mc_emit(out, r, MC_PROBLEM, *b, "the guest has %s, which cannot be migrated", *b);

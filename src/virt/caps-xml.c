@@ -312,3 +312,41 @@ int mc_domcaps_host_model_parse(const char *xml, size_t len, char **ret, struct 
     xmlFreeNode(copy);
     return 0;
 }
+
+int mc_domcaps_tpm_parse(const char *xml, size_t len, bool *ret_listed, char ***ret_models,
+                         struct mc_error *reterr)
+{
+    const char *what = "domain capabilities XML";
+    if (len > MC_VIRT_XML_MAX)
+        return mc_error_set(reterr, -EFBIG, "%s is larger than %u MiB", what,
+                            MC_VIRT_XML_MAX >> 20);
+    _cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+    int r = mc_xml_parse(xml, len, what, &doc, reterr);
+    if (r < 0)
+        return r;
+    r = check_root(doc, "domainCapabilities", what, reterr);
+    if (r < 0)
+        return r;
+    /* <devices><tpm supported='yes|no'><enum name='backendModel'><value>emulator</value>... */
+    xmlNodePtr tpm = mc_xml_child(mc_xml_child(xmlDocGetRootElement(doc), "devices"), "tpm");
+    _cleanup_strv_free_ char **models = NULL;
+    size_t n = 0;
+    if (tpm && mc_xml_prop_yes(tpm, "supported")) {
+        for (xmlNodePtr e = mc_xml_first_elem(tpm); e; e = mc_xml_next_elem(e)) {
+            _cleanup_free_ char *name = mc_xml_prop(e, "name");
+            if (!mc_xml_is(e, "enum") || !name || strcmp(name, "backendModel") != 0)
+                continue;
+            for (xmlNodePtr v = mc_xml_first_elem(e); v; v = mc_xml_next_elem(v)) {
+                char *model = mc_xml_is(v, "value") ? mc_xml_text(v) : NULL;
+                if (model && *model && n < 16 && !mc_strv_contains(models, model))
+                    mc_strv_append_n(&models, &n, model);
+                else
+                    free(model);
+            }
+            break;
+        }
+    }
+    *ret_listed = tpm != NULL;
+    *ret_models = TAKE_PTR(models);
+    return 0;
+}

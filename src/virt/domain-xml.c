@@ -706,19 +706,39 @@ static void parse_filesystem(xmlNodePtr n, struct mc_vm_facts *vm)
         mc_strv_add(&vm->virtiofs, tag ? tag : "");
 }
 
+/*
+ * <shmem>: libvirt refuses to migrate the legacy model (ivshmem) and any role but 'master'
+ * (qemuMigrationSrcIsAllowed). A master migrates its memory. On DST, ivshmem-plain's memory is
+ * a memory-backend-file that QEMU opens or creates at /dev/shm/NAME (share=yes);
+ * ivshmem-doorbell's comes from the ivshmem server: QEMU connects to its socket (a chardev
+ * client without reconnect) when it starts, and fails without it.
+ */
 static void parse_shmem(xmlNodePtr n, struct mc_vm_facts *vm)
 {
     _cleanup_free_ char *name = mc_xml_prop(n, "name");
     _cleanup_free_ char *role = mc_xml_prop(n, "role");
     _cleanup_free_ char *model = mc_xml_child_prop(n, "model", "type");
-    char *server = mc_xml_child_prop(n, "server", "path");
-    if (server)
-        add_file(vm, "shmem", server, false);
-    else if (name && !strchr(name, '/'))
-        add_file(vm, "shmem", mc_xasprintf("/dev/shm/%s", name), false);
-    if (!role || strcmp(role, "master") != 0)
-        add_blocker(vm, "shmem device '%s' (%s) with role '%s', not 'master'", name ? name : "",
-                    model ? model : "ivshmem", role ? role : "default");
+    const char *m = model ? model : "ivshmem";
+    _cleanup_free_ char *subject = mc_xasprintf("shmem %s", name ? name : "?");
+    if (strcmp(m, "ivshmem-plain") != 0 && strcmp(m, "ivshmem-doorbell") != 0) {
+        add_blocker(vm, "shmem device '%s' of the legacy model %s", name ? name : "", m);
+        return;
+    }
+    if (!role || strcmp(role, "master") != 0) {
+        add_blocker(vm, "shmem device '%s' (%s) with role '%s', not 'master'", name ? name : "", m,
+                    role ? role : "default");
+        return;
+    }
+    if (strcmp(m, "ivshmem-doorbell") == 0) {
+        xmlNodePtr srv = mc_xml_child(n, "server");
+        char *server = mc_xml_prop(srv, "path");
+        if (srv && !server && name) /* <server/> without a path: libvirt's default */
+            server = mc_xasprintf("/var/lib/libvirt/shmem/%s-sock", name);
+        add_host_file(vm, "shmem-server", server, false, "connect", NULL, subject);
+    } else if (name && !strchr(name, '/')) {
+        add_host_file(vm, "shmem", mc_xasprintf("/dev/shm/%s", name), false, "create", "qemu",
+                      subject);
+    }
 }
 
 static void parse_tpm(xmlNodePtr n, struct mc_vm_facts *vm)
@@ -727,6 +747,8 @@ static void parse_tpm(xmlNodePtr n, struct mc_vm_facts *vm)
     _cleanup_free_ char *type = mc_xml_prop(be, "type");
     if (!type)
         return;
+    if (mc_strv_length(vm->tpm_backends) < 8) /* libvirt allows two; bounded on hostile XML */
+        mc_strv_add(&vm->tpm_backends, type);
     if (strcmp(type, "emulator") == 0) {
         /* libvirt >= 10.10 can place the swtpm state: <source type='dir|file' path=...> */
         add_file(vm, "tpm-state", mc_xml_child_prop(be, "source", "path"), false);
@@ -796,6 +818,24 @@ static void parse_audio(xmlNodePtr n, struct mc_vm_facts *vm)
     }
 }
 
+/*
+ * <input type='evdev'>: QEMU's input-linux object reads the host's event device, and opens it
+ * when it starts on DST. <input type='passthrough'>: a virtio-input-host device, whose state
+ * QEMU marks unmigratable ("State blocked by non-migratable device"), so it blocks migration.
+ */
+static void parse_input(xmlNodePtr n, struct mc_vm_facts *vm)
+{
+    _cleanup_free_ char *type = mc_xml_prop(n, "type");
+    xmlNodePtr src = mc_xml_child(n, "source");
+    _cleanup_free_ char *evdev = mc_xml_prop(src, "evdev");
+    if (type && strcmp(type, "passthrough") == 0) {
+        add_blocker(vm, "input passthrough of '%s' (virtio-input-host)", evdev ? evdev : "");
+        return;
+    }
+    add_host_file(vm, "input-dev", mc_xml_prop(src, "dev"), false, "device", NULL, "input");
+    add_host_file(vm, "input-dev", TAKE_PTR(evdev), false, "device", NULL, "input");
+}
+
 static void parse_devices(xmlNodePtr devices, struct mc_vm_facts *vm, size_t *n_video)
 {
     size_t n_chardev = 0, n_other = 0;
@@ -819,10 +859,7 @@ static void parse_devices(xmlNodePtr devices, struct mc_vm_facts *vm, size_t *n_
         } else if (mc_xml_is(d, "audio")) {
             parse_audio(d, vm);
         } else if (mc_xml_is(d, "input")) {
-            xmlNodePtr src = mc_xml_child(d, "source");
-            add_host_file(vm, "input-dev", mc_xml_prop(src, "dev"), false, "device", NULL, "input");
-            add_host_file(vm, "input-dev", mc_xml_prop(src, "evdev"), false, "device", NULL,
-                          "input");
+            parse_input(d, vm);
         } else if (mc_xml_is(d, "vsock")) {
             add_host_file(vm, "vsock", mc_xstrdup("/dev/vhost-vsock"), false, "device", NULL,
                           "vsock");

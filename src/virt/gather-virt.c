@@ -292,6 +292,15 @@ static void gather_domcaps(virConnectPtr conn, struct mc_host_facts *h)
         return;
     }
     _cleanup_error_ struct mc_error err = { 0 };
+    bool tpm_listed = false;
+    char **tpm_models = NULL;
+    if (mc_domcaps_tpm_parse(xml, strlen(xml), &tpm_listed, &tpm_models, &err) < 0) {
+        mc_facts_add_error(h, "virt/domcaps", err.code, "%s", err.message);
+        return;
+    }
+    mc_strv_free(v->tpm_backend_models);
+    v->tpm_backend_models = tpm_models;
+    v->tpm_backends_listed = tpm_listed;
     char *cpu = NULL;
     int r = mc_domcaps_host_model_parse(xml, strlen(xml), &cpu, &err);
     if (r == -ENODATA)

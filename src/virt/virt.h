@@ -120,6 +120,14 @@ int mc_capabilities_xml_parse(const char *xml, size_t len, struct mc_virt_facts 
  * no supported host-model mode.
  */
 int mc_domcaps_host_model_parse(const char *xml, size_t len, char **ret, struct mc_error *reterr);
+/*
+ * The TPM backends of a domain capabilities document (<devices><tpm supported='yes'>, its
+ * backendModel values: libvirt lists 'emulator' only when it finds swtpm). ret_listed: the
+ * document has a <tpm> element at all (older daemons say nothing about TPMs, which is
+ * not "none"). *ret_models is NULL when none is supported.
+ */
+int mc_domcaps_tpm_parse(const char *xml, size_t len, bool *ret_listed, char ***ret_models,
+                         struct mc_error *reterr);
 /* A storage pool's XML (virStoragePoolGetXMLDesc). active/autostart/persistent stay false. */
 int mc_pool_xml_parse(const char *xml, size_t len, struct mc_pool *ret, struct mc_error *reterr);
 /* A network's XML (virNetworkGetXMLDesc). active/autostart/persistent stay false. */

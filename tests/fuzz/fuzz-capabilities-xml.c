@@ -40,6 +40,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         xmlFreeDoc(d);
         h->virt.host_model_xml = cpu;
     }
+    bool tpm_listed = false;
+    char **tpm = NULL;
+    if (mc_domcaps_tpm_parse((const char *)data, size, &tpm_listed, &tpm, &err) < 0) {
+        if (!err.message || !*err.message || tpm)
+            abort();
+        mc_error_clear(&err);
+    } else {
+        h->virt.tpm_backends_listed = tpm_listed;
+        h->virt.tpm_backend_models = tpm;
+    }
     fuzz_assert_snapshot_round_trip(h);
     mc_host_facts_free(h);
     return 0;

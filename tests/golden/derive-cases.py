@@ -307,8 +307,8 @@ def _(s, d, p, c):
                  ("managed", "yes")):
         h.set(k, v)
     insert_after(g, ("chardev", "interface"), h)
-    b = ET.Element("blocker")
-    b.text = "virtiofs"
+    b = ET.Element("virtiofs")
+    b.text = "hostshare"
     insert_after(g, ("file", "hostdev", "chardev"), b)
 
 
@@ -913,6 +913,398 @@ def _(s, d, p, c):
     pr.set("bandwidth-probe", "unsupported")
     pr.set("bandwidth-detail", "measuring the bandwidth needs migcheck on lab-b to listen (the "
            "sh agent cannot)")
+
+# ---- what the domain needs on the destination, per class the lab cannot build ---------------
+#
+# Each pair is the base recording with the class's device added to the domain XML (given as
+# --vm-xml, so the domain parser reads it as it reads libvirt's) and the live probes' answers in
+# pair.xml as the agents record them (host-path entries: a stat of the path or its directory on
+# the destination and, for what is created there, a test file created and removed as its
+# creator). The lab cannot build these classes: it has no swtpm, no vhost-user switch, no input
+# devices, no mediated devices, no Ceph, and TLS is not set up for character devices or NBD.
+# "-met" is a destination that has what the class needs, "-missing" one that lacks it.
+
+DOMAIN_UUID = "095baaa2-cf7a-4da8-ab92-54b9d0b01046"
+QEMU_USER = ("libvirt-qemu", "995", "994")  # the recorded destination's QEMU user
+
+
+def with_devices(s, xml, before_devices=""):
+    """The recorded domain XML with device elements appended to <devices> (and optionally
+    elements placed before <devices>, e.g. a <memoryBacking>)."""
+    x = vm_xml_of(s)
+    x = x.replace("  </devices>", xml + "  </devices>", 1)
+    if before_devices:
+        x = x.replace("  <devices>", before_devices + "  <devices>", 1)
+    return x
+
+
+def host_path(p, subject, role, action, path, probe, detail, dir=None, creator=None,
+              type=None, create_probe=None, create_detail=None, errno=None):
+    """A host-path entry as the live probes record it (attributes in the snapshot's order)."""
+    e = ET.Element("host-path")
+    e.set("subject", subject)
+    e.set("role", role)
+    e.set("action", action)
+    if creator:
+        e.set("creator", creator[0])
+    e.set("uid", creator[1] if creator else "-1")
+    e.set("gid", creator[2] if creator else "-1")
+    e.set("path", path)
+    if dir:
+        e.set("dir", dir)
+    e.set("probe", probe)
+    if type:
+        e.set("type", type)
+    e.set("detail", detail)
+    if errno:
+        e.set("probe-error", errno)
+    if create_probe:
+        e.set("create-probe", create_probe)
+        e.set("create-detail", create_detail)
+    insert_after(p, ("path", "host-path"), e)
+    return e
+
+
+def serial_log_ok(p):
+    """The recorded guest logs its serial console to /var/log/libvirt/qemu (virtlogd creates the
+    log there on the destination, as on every lab host)."""
+    host_path(p, "serial 0", "chardev-log", "create",
+              "/var/log/libvirt/qemu/present-br-serial.log", "ok",
+              "'/var/log/libvirt/qemu' exists on lab-b (dir)", dir="/var/log/libvirt/qemu",
+              creator=("root (virtlogd)", "0", "0"), type="dir", create_probe="ok",
+              create_detail="a test file was created and removed in '/var/log/libvirt/qemu' on "
+              "lab-b as uid 0 gid 0")
+
+
+def exists(p, subject, role, action, path, type):
+    host_path(p, subject, role, action, path, "ok", "'%s' exists on lab-b (%s)" % (path, type),
+              type=type)
+
+
+def missing(p, subject, role, action, path):
+    host_path(p, subject, role, action, path, "failed", "'%s' on lab-b: ENOENT" % path,
+              errno="ENOENT")
+
+
+def creatable(p, subject, role, action, path, dir, creator=QEMU_USER):
+    host_path(p, subject, role, action, path, "ok", "'%s' exists on lab-b (dir)" % dir, dir=dir,
+              creator=creator, type="dir", create_probe="ok",
+              create_detail="a test file was created and removed in '%s' on lab-b as uid %s "
+              "gid %s" % (dir, creator[1], creator[2]))
+
+
+def no_dir(p, subject, role, action, path, dir, creator=QEMU_USER):
+    host_path(p, subject, role, action, path, "failed", "'%s' on lab-b: ENOENT" % dir, dir=dir,
+              creator=creator, errno="ENOENT")
+
+
+def secret(d, **attrs):
+    v = d.find("virt")
+    v.set("secrets-listed", "yes")
+    e = ET.Element("secret")
+    for k, val in attrs.items():
+        e.set(k.replace("_", "-"), val)
+    insert_after(v, ("defined-domain", "secret"), e)
+
+
+def tpm_backends(d, *models):
+    """The destination's domain capabilities: its <tpm> backendModel values."""
+    v = d.find("virt")
+    v.set("tpm-backends-listed", "yes")
+    for m in models:
+        e = ET.Element("tpm-backend-model")
+        e.text = m
+        insert_after(v, ("defined-domain", "secret", "tpm-backend-model"), e)
+
+
+def network_disk_path(p, target, url, protocol, fstype, server, detail):
+    """A network disk's path as relate records it, answered by a TCP connection from the
+    destination to its server's port (what the probe does for protocols it cannot log in to)."""
+    e = ET.Element("path")
+    for k, v in (("subject", "disk " + target), ("role", "disk"), ("target", target),
+                 ("src-path", url), ("disk-type", "network"), ("protocol", protocol),
+                 ("exists-probe", "ok"), ("evidence", "network"), ("evidence-detail", detail)):
+        e.set(k, v)
+    st = ET.SubElement(e, "src-store")
+    st.set("kind", "network")
+    st.set("identity", url)
+    st.set("fstype", fstype)
+    st.set("server", server)
+    insert_after(p, ("path",), e)
+
+
+VTPM_SECRET = "5b3e1c2a-7d4f-4e8a-9b6c-0d1e2f3a4b5c"
+TPM_XML = """    <tpm model='tpm-crb'>
+      <backend type='emulator' version='2.0'>
+        <encryption secret='%s'/>
+      </backend>
+    </tpm>
+""" % VTPM_SECRET
+
+
+@case("tpm-met", "base, as domain XML with an emulated TPM 2.0 (swtpm) whose state is encrypted "
+      "with a vTPM secret; the destination's domain capabilities list the 'emulator' TPM backend "
+      "(libvirt finds swtpm there) and it has the secret with a value: vm.devices and "
+      "virt.secrets PASS (recorded pair: the lab has no swtpm)", pair=True)
+def _(s, d, p, c):
+    c["vm_xml"] = with_devices(s, TPM_XML)
+    tpm_backends(d, "passthrough", "emulator")
+    secret(d, uuid=VTPM_SECRET, usage_type="vtpm", usage_id="VTPM_present-br", private="yes",
+           value="set")
+    serial_log_ok(p)
+
+
+@case("tpm-missing", "tpm-met's domain; the destination's domain capabilities list only the "
+      "passthrough TPM backend, as the lab's libvirt 9.0 does without swtpm, and the vTPM "
+      "secret is not defined there: vm.devices FAIL (libvirt cannot start swtpm), virt.secrets "
+      "FAIL", pair=True)
+def _(s, d, p, c):
+    c["vm_xml"] = with_devices(s, TPM_XML)
+    tpm_backends(d, "passthrough")
+    d.find("virt").set("secrets-listed", "yes")
+    serial_log_ok(p)
+
+
+VHOST_USER_XML = """    <interface type='vhostuser'>
+      <mac address='52:54:00:3b:83:1a'/>
+      <source type='unix' path='/run/openvswitch/vhu0.sock' mode='client'/>
+      <model type='virtio'/>
+    </interface>
+    <interface type='vhostuser'>
+      <mac address='52:54:00:3b:83:1b'/>
+      <source type='unix' path='/run/vhost/present-br-vhu1.sock' mode='server'/>
+      <model type='virtio'/>
+    </interface>
+"""
+SHARED_MEMORY = """  <memoryBacking>
+    <source type='memfd'/>
+    <access mode='shared'/>
+  </memoryBacking>
+"""
+
+
+@case("vhost-user-met", "base, as domain XML with shared memory and two vhost-user interfaces: "
+      "one whose switch listens (mode client: QEMU connects to /run/openvswitch/vhu0.sock), one "
+      "where QEMU listens (mode server: it creates its socket in /run/vhost); on the destination "
+      "the switch's socket exists and the QEMU user can create in /run/vhost: vm.host-paths and "
+      "vm.created-files PASS (recorded pair: the lab has no vhost-user switch)", pair=True)
+def _(s, d, p, c):
+    c["vm_xml"] = with_devices(s, VHOST_USER_XML, SHARED_MEMORY)
+    serial_log_ok(p)
+    creatable(p, "interface 52:54:00:3b:83:1b", "vhostuser-socket", "bind",
+              "/run/vhost/present-br-vhu1.sock", "/run/vhost")
+    exists(p, "interface 52:54:00:3b:83:1a", "vhostuser-connect", "connect",
+           "/run/openvswitch/vhu0.sock", "socket")
+
+
+@case("vhost-user-missing", "vhost-user-met's domain; on the destination nothing listens at "
+      "/run/openvswitch/vhu0.sock (QEMU waits for its vhost-user backend when it starts, with or "
+      "without reconnect) and /run/vhost does not exist: vm.host-paths and vm.created-files "
+      "FAIL", pair=True)
+def _(s, d, p, c):
+    c["vm_xml"] = with_devices(s, VHOST_USER_XML, SHARED_MEMORY)
+    serial_log_ok(p)
+    no_dir(p, "interface 52:54:00:3b:83:1b", "vhostuser-socket", "bind",
+           "/run/vhost/present-br-vhu1.sock", "/run/vhost")
+    missing(p, "interface 52:54:00:3b:83:1a", "vhostuser-connect", "connect",
+            "/run/openvswitch/vhu0.sock")
+
+
+SHMEM_MASTERS = """    <shmem name='shm0' role='master'>
+      <model type='ivshmem-plain'/>
+      <size unit='M'>4</size>
+    </shmem>
+    <shmem name='bell0' role='master'>
+      <model type='ivshmem-doorbell'/>
+      <server path='/run/ivshmem/bell0.sock'/>
+    </shmem>
+"""
+
+
+@case("shmem-met", "base, as domain XML with two <shmem> devices in role master: ivshmem-plain "
+      "shm0 (QEMU opens or creates /dev/shm/shm0 on the destination) and ivshmem-doorbell bell0 "
+      "(QEMU connects to the ivshmem server's socket); the destination has /dev/shm, where the "
+      "QEMU user can create, and the server's socket: vm.devices, vm.created-files and "
+      "vm.host-paths PASS (recorded pair: ivshmem-plain runs under the lab's TCG, but the lab "
+      "has no ivshmem server and cannot take /dev/shm away from one host)", pair=True)
+def _(s, d, p, c):
+    c["vm_xml"] = with_devices(s, SHMEM_MASTERS)
+    serial_log_ok(p)
+    creatable(p, "shmem shm0", "shmem", "create", "/dev/shm/shm0", "/dev/shm")
+    exists(p, "shmem bell0", "shmem-server", "connect", "/run/ivshmem/bell0.sock", "socket")
+
+
+@case("shmem-missing", "shmem-met's two masters plus ivshmem-plain shm1 in role peer; on the "
+      "destination no ivshmem server listens at /run/ivshmem/bell0.sock: vm.devices FAIL "
+      "(libvirt migrates only role master), vm.host-paths FAIL (QEMU connects to the server "
+      "without retrying)", pair=True)
+def _(s, d, p, c):
+    c["vm_xml"] = with_devices(s, SHMEM_MASTERS + """    <shmem name='shm1' role='peer'>
+      <model type='ivshmem-plain'/>
+      <size unit='M'>4</size>
+    </shmem>
+""")
+    serial_log_ok(p)
+    creatable(p, "shmem shm0", "shmem", "create", "/dev/shm/shm0", "/dev/shm")
+    missing(p, "shmem bell0", "shmem-server", "connect", "/run/ivshmem/bell0.sock")
+
+
+EVDEV_XML = """    <input type='evdev'>
+      <source dev='/dev/input/by-id/usb-kbd-event-kbd' grab='all' repeat='on'/>
+    </input>
+"""
+
+
+@case("evdev-met", "base, as domain XML with an evdev input passthrough (QEMU's input-linux "
+      "object opens /dev/input/by-id/usb-kbd-event-kbd when it starts); the destination has "
+      "that device node: vm.host-paths PASS (recorded pair: the lab hosts have no input "
+      "devices)", pair=True)
+def _(s, d, p, c):
+    c["vm_xml"] = with_devices(s, EVDEV_XML)
+    serial_log_ok(p)
+    exists(p, "input", "input-dev", "device", "/dev/input/by-id/usb-kbd-event-kbd", "char")
+
+
+@case("evdev-missing", "evdev-met's domain plus a virtio input passthrough of "
+      "/dev/input/event2 (<input type='passthrough'>); the destination lacks the evdev node: "
+      "vm.host-paths FAIL, vm.devices FAIL (QEMU marks virtio-input-host unmigratable)",
+      pair=True)
+def _(s, d, p, c):
+    c["vm_xml"] = with_devices(s, EVDEV_XML + """    <input type='passthrough' bus='virtio'>
+      <source evdev='/dev/input/event2'/>
+    </input>
+""")
+    serial_log_ok(p)
+    missing(p, "input", "input-dev", "device", "/dev/input/by-id/usb-kbd-event-kbd")
+
+
+@case("hostdev-failover", "base, as domain XML with a failover pair: a virtio interface on "
+      "br-vm (teaming persistent) and a PCI VF 0000:3b:02.3 as its transient half, which libvirt "
+      "unplugs for the migration: vm.hostdev PASS (recorded pair: the lab has no SR-IOV "
+      "devices)", pair=True)
+def _(s, d, p, c):
+    c["vm_xml"] = with_devices(s, """    <interface type='bridge'>
+      <mac address='52:54:00:3b:83:1c'/>
+      <source bridge='br-vm'/>
+      <model type='virtio'/>
+      <teaming type='persistent'/>
+      <alias name='ua-backup0'/>
+    </interface>
+    <interface type='hostdev' managed='yes'>
+      <mac address='52:54:00:3b:83:1c'/>
+      <source>
+        <address type='pci' domain='0x0000' bus='0x3b' slot='0x02' function='0x3'/>
+      </source>
+      <teaming type='transient' persistent='ua-backup0'/>
+    </interface>
+""")
+    serial_log_ok(p)
+
+
+@case("hostdev-mdev", "base, as domain XML with a mediated device (a vfio-pci mdev, e.g. a "
+      "vGPU): vm.hostdev FAIL (libvirt 9.0 refuses to migrate <hostdev type='mdev'>) (recorded "
+      "pair: the lab has no mediated devices)", pair=True)
+def _(s, d, p, c):
+    c["vm_xml"] = with_devices(s, """    <hostdev mode='subsystem' type='mdev' managed='no' model='vfio-pci'>
+      <source>
+        <address uuid='c2177883-f1bb-47f0-914d-32a22e3a8804'/>
+      </source>
+    </hostdev>
+""")
+    serial_log_ok(p)
+
+
+RBD_XML = """    <disk type='network' device='disk'>
+      <driver name='qemu' type='raw' cache='none'/>
+      <source protocol='rbd' name='rbd/present-br-data'>
+        <host name='ceph-mon' port='6789'/>
+        <auth username='libvirt'>
+          <secret type='ceph' usage='client.libvirt secret'/>
+        </auth>
+      </source>
+      <target dev='vdb' bus='virtio'/>
+    </disk>
+"""
+RBD_URL = "rbd://ceph-mon:6789/rbd/present-br-data"
+
+
+@case("rbd-auth-met", "base, as domain XML with a second disk on Ceph RBD that logs in as "
+      "client.libvirt with a ceph secret (by usage); the destination has the secret with a "
+      "value, and its probe connected to the monitor's port: virt.secrets PASS, "
+      "storage.disk-shared PASS on a TCP connection (cephx itself is not reproduced) (recorded "
+      "pair: the lab has no Ceph)", pair=True)
+def _(s, d, p, c):
+    c["vm_xml"] = with_devices(s, RBD_XML)
+    secret(d, uuid="8c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f", usage_type="ceph",
+           usage_id="client.libvirt secret", private="yes", value="set")
+    network_disk_path(p, "vdb", RBD_URL, "rbd", "rbd", "ceph-mon",
+                      "lab-b connected to the server of %s (a TCP connection)" % RBD_URL)
+    serial_log_ok(p)
+
+
+@case("rbd-auth-missing", "rbd-auth-met's domain; the destination has no ceph secret with "
+      "that usage (libvirt there cannot give QEMU the key): virt.secrets FAIL", pair=True)
+def _(s, d, p, c):
+    c["vm_xml"] = with_devices(s, RBD_XML)
+    d.find("virt").set("secrets-listed", "yes")
+    network_disk_path(p, "vdb", RBD_URL, "rbd", "rbd", "ceph-mon",
+                      "lab-b connected to the server of %s (a TCP connection)" % RBD_URL)
+    serial_log_ok(p)
+
+
+TLS_XML = """    <disk type='network' device='disk'>
+      <driver name='qemu' type='raw' cache='none'/>
+      <source protocol='nbd' name='export1' tls='yes'>
+        <host name='nbd-server' port='10809'/>
+      </source>
+      <target dev='vdc' bus='virtio'/>
+    </disk>
+    <serial type='tcp'>
+      <source mode='bind' host='0.0.0.0' service='4555' tls='yes'/>
+      <protocol type='raw'/>
+      <target port='1'/>
+    </serial>
+"""
+NBD_URL = "nbd://nbd-server:10809/export1"
+
+
+def tls_dirs(d):
+    q = d.find("virt").find("qemu-conf")
+    q.set("chardev-tls-dir", "/etc/pki/libvirt-chardev")
+    q.set("nbd-tls-dir", "/etc/pki/libvirt-nbd")
+
+
+@case("tls-met", "base, as domain XML with an NBD disk and a TCP serial port in server mode, "
+      "both with tls='yes'; the destination's qemu.conf resolves chardev_tls_x509_cert_dir to "
+      "/etc/pki/libvirt-chardev and nbd_tls_x509_cert_dir to /etc/pki/libvirt-nbd, which hold "
+      "the CA certificate and (for the server) its certificate and key: vm.host-paths PASS "
+      "(recorded pair: the lab sets up no TLS for character devices or NBD)", pair=True)
+def _(s, d, p, c):
+    c["vm_xml"] = with_devices(s, TLS_XML)
+    tls_dirs(d)
+    network_disk_path(p, "vdc", NBD_URL, "nbd", "nbd", "nbd-server",
+                      "lab-b connected to the server of %s (a TCP connection)" % NBD_URL)
+    serial_log_ok(p)
+    for f in ("ca-cert.pem", "server-cert.pem", "server-key.pem"):
+        exists(p, "serial", "tls-cert", "exists", "/etc/pki/libvirt-chardev/" + f, "file")
+    exists(p, "disk vdc", "tls-cert", "exists", "/etc/pki/libvirt-nbd/ca-cert.pem", "file")
+
+
+@case("tls-missing", "tls-met's domain; on the destination /etc/pki/libvirt-chardev has no "
+      "server-key.pem and /etc/pki/libvirt-nbd does not exist: vm.host-paths FAIL for both "
+      "(QEMU loads them when it starts there)", pair=True)
+def _(s, d, p, c):
+    c["vm_xml"] = with_devices(s, TLS_XML)
+    tls_dirs(d)
+    network_disk_path(p, "vdc", NBD_URL, "nbd", "nbd", "nbd-server",
+                      "lab-b connected to the server of %s (a TCP connection)" % NBD_URL)
+    serial_log_ok(p)
+    for f in ("ca-cert.pem", "server-cert.pem"):
+        exists(p, "serial", "tls-cert", "exists", "/etc/pki/libvirt-chardev/" + f, "file")
+    missing(p, "serial", "tls-cert", "exists", "/etc/pki/libvirt-chardev/server-key.pem")
+    host_path(p, "disk vdc", "tls-cert", "exists", "/etc/pki/libvirt-nbd/ca-cert.pem", "failed",
+              "'/etc/pki/libvirt-nbd/ca-cert.pem' on lab-b: ENOENT", errno="ENOENT")
+
 
 BAD = {
     "bad-dtd": ("a snapshot with a document type declaration (an entity): refused, exit 2",

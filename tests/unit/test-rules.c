@@ -393,6 +393,30 @@ static void test_vm_devices(void **state)
     assert_int_equal(run(f, "vm.devices", NULL), MC_STATUS_FAIL);
 }
 
+/* An emulated TPM: libvirt on DST starts swtpm, which its domain capabilities show. */
+static void test_vm_devices_tpm(void **state)
+{
+    struct fx *f = *state;
+    struct mc_report r;
+    mc_strv_add(&f->src->vm->tpm_backends, "passthrough");
+    assert_int_equal(run(f, "vm.devices", NULL), MC_STATUS_PASS); /* not the emulator */
+    mc_strv_add(&f->src->vm->tpm_backends, "emulator");
+    /* DST's domain capabilities said nothing about TPMs: not known */
+    assert_int_equal(run(f, "vm.devices", NULL), MC_STATUS_UNKNOWN);
+    f->dst->virt.tpm_backends_listed = true;
+    mc_strv_add(&f->dst->virt.tpm_backend_models, "passthrough");
+    assert_int_equal(run(f, "vm.devices", &r), MC_STATUS_FAIL);
+    assert_true(any_message_has(&r, "no swtpm"));
+    mc_report_clear(&r);
+    mc_strv_add(&f->dst->virt.tpm_backend_models, "emulator");
+    assert_int_equal(run(f, "vm.devices", &r), MC_STATUS_PASS);
+    assert_true(any_message_has(&r, "runs swtpm"));
+    mc_report_clear(&r);
+    /* the virt facts of DST failed: not known, never a FAIL */
+    mc_facts_add_error(f->dst, "virt", -ECONNREFUSED, "libvirt down");
+    assert_int_equal(run(f, "vm.devices", NULL), MC_STATUS_UNKNOWN);
+}
+
 static void test_vm_invtsc(void **state)
 {
     struct fx *f = *state;
@@ -1606,6 +1630,7 @@ int main(void)
         T(test_vm_job_snapshots),
         T(test_vm_hostdev),
         T(test_vm_devices),
+        T(test_vm_devices_tpm),
         T(test_vm_invtsc),
         T(test_vm_virtio_vectors),
         T(test_cpu_compatible),

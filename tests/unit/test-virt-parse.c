@@ -408,6 +408,11 @@ static void test_domain_dst_needs(void **state)
         "<graphics type='vnc' socket='/srv/vnc/needs.sock'/>"
         "<rng model='virtio'><backend model='random'>/dev/hwrng</backend></rng>"
         "<input type='evdev'><source dev='/dev/input/event3'/></input>"
+        "<input type='passthrough' bus='virtio'><source evdev='/dev/input/event4'/></input>"
+        "<shmem name='plain1' role='master'><model type='ivshmem-plain'/></shmem>"
+        "<shmem name='bell1' role='master'><model type='ivshmem-doorbell'/><server/></shmem>"
+        "<shmem name='bell2' role='master'><model type='ivshmem-doorbell'/>"
+        "<server path='/run/ivshmem.sock'/></shmem>"
         "<tpm model='tpm-crb'><backend type='emulator' version='2.0'>"
         "<encryption secret='bbbb-2'/></backend></tpm>"
         "<interface type='vhostuser'><mac address='52:54:00:00:00:01'/>"
@@ -455,6 +460,24 @@ static void test_domain_dst_needs(void **state)
     f = find_file(vm, "vhostuser-socket", "/run/vhu.sock");
     assert_non_null(f);
     assert_string_equal(f->action, "bind");
+    /* input passthrough (virtio-input-host) cannot migrate: a blocker, not a device to find */
+    assert_null(find_file(vm, "input-dev", "/dev/input/event4"));
+    assert_int_equal(count_blockers(vm, "input"), 1);
+    /* shmem masters: QEMU creates the plain one's memory in /dev/shm, connects the doorbell
+     * ones to their server (libvirt's default path when <server/> names none) */
+    f = find_file(vm, "shmem", "/dev/shm/plain1");
+    assert_non_null(f);
+    assert_string_equal(f->action, "create");
+    assert_string_equal(f->creator, "qemu");
+    assert_string_equal(f->subject, "shmem plain1");
+    f = find_file(vm, "shmem-server", "/var/lib/libvirt/shmem/bell1-sock");
+    assert_non_null(f);
+    assert_string_equal(f->action, "connect");
+    assert_string_equal(find_file(vm, "shmem-server", "/run/ivshmem.sock")->action, "connect");
+    assert_int_equal(count_blockers(vm, "shmem"), 0);
+    /* the TPM backends, for vm.devices (an emulator needs swtpm on DST) */
+    assert_int_equal(mc_strv_length(vm->tpm_backends), 1);
+    assert_string_equal(vm->tpm_backends[0], "emulator");
     mc_vm_facts_free(vm);
 }
 
@@ -494,7 +517,8 @@ static void test_domain_blockers(void **state)
     assert_int_equal(vm->tsc_frequency, 0);
     assert_string_equal(vm->cpu_features[0].name, "invtsc");
     assert_non_null(find_file(vm, "rom", "/usr/share/firmware/nic.rom"));
-    assert_non_null(find_file(vm, "shmem", "/var/lib/libvirt/shmem/peer-shm-sock"));
+    /* a refused shmem (role peer) is a blocker only: nothing to look for on DST */
+    assert_null(find_file(vm, "shmem-server", "/var/lib/libvirt/shmem/peer-shm-sock"));
     assert_true(vm->disks[0].transient);
     assert_string_equal(vm->emulator, "/usr/libexec/qemu-kvm");
     assert_int_equal(vm->max_memory_kib, 8LL * 1024 * 1024);
@@ -882,6 +906,45 @@ static void test_domcaps(void **state)
     cpu = NULL;
     assert_int_equal(mc_domcaps_host_model_parse(none, strlen(none), &cpu, &err), -ENODATA);
     assert_null(cpu);
+    mc_error_clear(&err);
+
+    /* TPM backends: the lab's libvirt 9.0 without swtpm lists passthrough only */
+    for (size_t i = 0; i < ARRAY_SIZE(recorded); i++) {
+        size_t len;
+        _cleanup_free_ char *buf = slurp(recorded[i], &len);
+        bool listed = false;
+        _cleanup_strv_free_ char **models = NULL;
+        assert_int_equal(mc_domcaps_tpm_parse(buf, len, &listed, &models, &err), 0);
+        assert_true(listed);
+        assert_int_equal(mc_strv_length(models), 1);
+        assert_string_equal(models[0], "passthrough");
+    }
+    const char *with_swtpm =
+        "<domainCapabilities><devices><tpm supported='yes'><enum name='model'>"
+        "<value>tpm-crb</value></enum><enum name='backendModel'><value>passthrough</value>"
+        "<value>emulator</value><value>emulator</value></enum>"
+        "<enum name='backendVersion'><value>2.0</value></enum></tpm></devices>"
+        "</domainCapabilities>";
+    bool listed = false;
+    char **models = NULL;
+    assert_int_equal(mc_domcaps_tpm_parse(with_swtpm, strlen(with_swtpm), &listed, &models, &err),
+                     0);
+    assert_true(listed);
+    assert_int_equal(mc_strv_length(models), 2); /* a repeated value once */
+    assert_true(mc_strv_contains(models, "emulator"));
+    mc_strv_free(models);
+    const char *unsupported = "<domainCapabilities><devices><tpm supported='no'/></devices>"
+                              "</domainCapabilities>";
+    models = NULL;
+    assert_int_equal(mc_domcaps_tpm_parse(unsupported, strlen(unsupported), &listed, &models, &err),
+                     0);
+    assert_true(listed); /* said, and none */
+    assert_null(models);
+    const char *old = "<domainCapabilities><devices><disk supported='yes'/></devices>"
+                      "</domainCapabilities>";
+    assert_int_equal(mc_domcaps_tpm_parse(old, strlen(old), &listed, &models, &err), 0);
+    assert_false(listed); /* not said: unknown */
+    assert_int_equal(mc_domcaps_tpm_parse("<capabilities/>", 15, &listed, &models, &err), -EBADMSG);
     mc_error_clear(&err);
 }
 
