@@ -526,6 +526,7 @@ static const struct mc_field vm_fields[] = {
     F_BOOL(struct mc_vm_facts, hugepages, "hugepages"),
     F_BOOL(struct mc_vm_facts, memory_locked, "memory-locked"),
     F_STR(struct mc_vm_facts, memory_source, "memory-source"),
+    F_STR(struct mc_vm_facts, memory_allocation, "memory-allocation"),
     F_STR(struct mc_vm_facts, cpu_mode, "cpu-mode"),
     F_STR(struct mc_vm_facts, cpu_model, "cpu-model"),
     F_STR(struct mc_vm_facts, cpu_match, "cpu-match"),
@@ -663,6 +664,10 @@ static const struct mc_field host_path_fields[] = {
     F_STR(struct mc_host_path, file_type, "file-type"),
     F_ENUM(struct mc_host_path, create_probe, "create-probe", mc_probe_names),
     F_STR(struct mc_host_path, create_detail, "create-detail"),
+    F_ENUM(struct mc_host_path, space_probe, "space-probe", mc_probe_names),
+    F_INT(struct mc_host_path, space_total_kib, "space-total-kib"),
+    F_INT(struct mc_host_path, space_avail_kib, "space-avail-kib"),
+    F_STR(struct mc_host_path, space_detail, "space-detail"),
 };
 DESC(mc_desc_host_path, struct mc_host_path, "host-path", host_path_fields);
 

@@ -544,8 +544,10 @@ struct mc_vm_facts {
     char *hugepage_nodeset;
     bool hugepages; /* <memoryBacking><hugepages>; hugepage_kib 0 then means the default size */
     bool memory_locked;
-    char *memory_source; /* file, anonymous, memfd */
-    char *cpu_mode;      /* custom, host-model, host-passthrough, maximum */
+    char *memory_source;     /* file, anonymous, memfd */
+    char *memory_allocation; /* <memoryBacking><allocation mode=>: immediate (QEMU preallocates
+                                the guest's RAM when it starts), ondemand */
+    char *cpu_mode;          /* custom, host-model, host-passthrough, maximum */
     char *cpu_model;
     char *cpu_match;
     char *cpu_check;

@@ -164,6 +164,12 @@ struct mc_host_path {
     enum mc_probe create_probe; /* the creator can make the file: a test file created and
                                    removed in dir, or the existing file opened for writing */
     char *create_detail;
+    /* mkdir (memory_backing_dir): the free space of dir's file system on DST (statvfs, or df -P
+     * -k from the sh agent); the sizes are meaningful only when space_probe is ok. */
+    enum mc_probe space_probe;
+    int64_t space_total_kib;
+    int64_t space_avail_kib; /* available to unprivileged users (f_bavail) */
+    char *space_detail;
 };
 
 struct mc_port_probe {

@@ -232,7 +232,18 @@ static const struct mc_rule rules[_R_MAX] = {
                    "memory_backing_dir (qemu.conf), where libvirtd (root) makes the domain's "
                    "directory with any missing parents: a missing directory is UNKNOWN (libvirt "
                    "would create it), a path through a file or a directory root cannot create "
-                   "in is a FAIL.",
+                   "in is a FAIL. The RAM file needs room there: migcheck measures the space "
+                   "available on that file system (statvfs; df -P -k from the sh agent). With "
+                   "<allocation mode='immediate'/> QEMU preallocates the file when it starts, so "
+                   "less room than the guest's memory is a FAIL, and space not measured is "
+                   "UNKNOWN. Otherwise the file is sparse and the incoming migration writes the "
+                   "guest's non-zero pages into it: less room than the guest's memory is a WARN "
+                   "(if those pages do not fit, QEMU on the destination dies of SIGBUS during "
+                   "the migration, and a post-copy migration loses the guest). The test file "
+                   "is created as the creator's user and group, not under the SELinux or "
+                   "AppArmor confinement QEMU and virtlogd run under: where the destination's "
+                   "security driver is one of those, a PASS says so in its evidence, since the "
+                   "confined process may still be refused.",
         .check = rule_vm_created_files,
     },
     [R_VM_HOST_PATHS] = {

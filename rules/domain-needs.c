@@ -92,8 +92,12 @@ static const struct mc_domain_need table[] = {
         "memory_backing_dir of DST's qemu.conf on a file system with room for the guest's RAM",
         CREATED,
         "libvirt (root) makes the per-domain directory there with its parents: a path through a "
-        "file or a directory root cannot create in fails, a missing one is UNKNOWN; free space "
-        "of that file system is not gathered (pages the guest never wrote stay holes)"),
+        "file or a directory root cannot create in fails, a missing one is UNKNOWN. Room: "
+        "statvfs of that file system on DST (df -P -k from the sh agent) against the guest's "
+        "RAM: with <allocation mode='immediate'/> QEMU preallocates the file when it starts, so "
+        "less room is a FAIL (not measured: UNKNOWN); otherwise the file is sparse and the "
+        "migration writes the guest's non-zero pages into it, so less room is a WARN (QEMU on "
+        "DST dies of SIGBUS if they do not fit)"),
     ROW("memoryBacking/hugepages", "", OPEN, "free huge pages of the size on DST", "virt.hugepages",
         "compares DST's free huge pages with the guest's memory"),
     ROW("devices/memory/source/path", "model='nvdimm' or 'virtio-pmem'", CREATE,

@@ -378,6 +378,75 @@ static bool creates(const struct mc_host_path *hp)
 }
 
 /*
+ * Room for the guest's RAM in memory_backing_dir on DST. QEMU's memory-backend-file there is a
+ * file of the guest's memory size. With <allocation mode='immediate'/> QEMU preallocates it when
+ * it starts (prealloc=on): on a file system with less room it fails to start, before anything
+ * is migrated (FAIL). Otherwise the file is sparse and the incoming migration writes the guest's
+ * non-zero pages into it (zero pages stay holes): a file system with less room than the RAM may
+ * fill up mid-migration, and QEMU on DST then dies of SIGBUS (WARN: how much of the RAM is
+ * non-zero decides, which the space alone does not show). The space counted is what an
+ * unprivileged user may use (f_bavail), as QEMU need not run as root.
+ */
+static void judge_backing_space(const struct mc_rule *r, const struct mc_pair *p,
+                                const struct mc_host_path *hp, const char *who,
+                                struct mc_findings *out)
+{
+    const char *create = str_or(hp->create_detail, "a test file was created");
+    bool prealloc = streq(p->vm->memory_allocation, "immediate");
+    int64_t need = p->vm->memory_kib;
+    struct mc_finding *f;
+    if (hp->space_probe != MC_PROBE_OK || need <= 0) {
+        const char *why = need <= 0 ? "the guest's memory size is not known"
+                                    : str_or(hp->space_detail, "its free space was not measured");
+        if (prealloc) {
+            f = mc_emit(out, r, MC_STATUS_UNKNOWN, hp->subject,
+                        "%s: %s can make the domain's directory under %s on %s, but whether its "
+                        "file system has room for the guest's RAM, which QEMU preallocates "
+                        "there, is not known: %s",
+                        hp->subject, who, hp->dir, DST(p), why);
+        } else {
+            f = mc_emit(out, r, MC_STATUS_PASS, hp->subject,
+                        "%s: %s can make the domain's directory under %s on %s", hp->subject, who,
+                        hp->dir, DST(p));
+            mc_finding_set_evidence(f, "%s; room for the RAM not checked: %s", create, why);
+            return;
+        }
+        mc_finding_set_evidence(f, "%s", create);
+        return;
+    }
+    int64_t avail = hp->space_avail_kib;
+    if (avail >= need) {
+        f = mc_emit(out, r, MC_STATUS_PASS, hp->subject,
+                    "%s: %s can make the domain's directory under %s on %s, and its file system "
+                    "has room for the guest's %lld MiB of RAM",
+                    hp->subject, who, hp->dir, DST(p), (long long)(need / 1024));
+        mc_finding_set_evidence(f, "%s; %s", create, str_or(hp->space_detail, "room"));
+        return;
+    }
+    if (prealloc) {
+        f = mc_emit(out, r, MC_PROBLEM, hp->subject,
+                    "%s: the guest's %lld MiB of RAM are preallocated in a file under %s on %s "
+                    "(<allocation mode='immediate'/>), whose file system has %lld MiB available: "
+                    "QEMU does not start there",
+                    hp->subject, (long long)(need / 1024), hp->dir, DST(p),
+                    (long long)(avail / 1024));
+    } else {
+        f = mc_emit(out, r, MC_STATUS_WARN, hp->subject,
+                    "%s: the guest's %lld MiB of RAM become a file under %s on %s, whose file "
+                    "system has %lld MiB available: the migration writes every page the guest "
+                    "has used into it, and if they do not fit QEMU on %s dies (SIGBUS) during "
+                    "the migration",
+                    hp->subject, (long long)(need / 1024), hp->dir, DST(p),
+                    (long long)(avail / 1024), DST(p));
+    }
+    mc_finding_set_evidence(f, "%s", str_or(hp->space_detail, "not enough room"));
+    mc_finding_set_hint(f,
+                        "make room on the file system of %s on %s, or set memory_backing_dir in "
+                        "its qemu.conf to a larger one",
+                        hp->dir, DST(p));
+}
+
+/*
  * A directory libvirt makes on DST with its missing parents (g_mkdir_with_parents as root): the
  * memory backing directory of file-backed guest RAM. A missing directory is no refusal (libvirt
  * creates it), a path through a non-directory is (ENOTDIR), and so is one root cannot create in.
@@ -433,10 +502,7 @@ static void judge_mkdir(const struct mc_rule *r, const struct mc_pair *p,
         return;
     }
     if (hp->create_probe == MC_PROBE_OK) {
-        f = mc_emit(out, r, MC_STATUS_PASS, hp->subject,
-                    "%s: %s can make the domain's directory under %s on %s", hp->subject, who,
-                    hp->dir, DST(p));
-        mc_finding_set_evidence(f, "%s", str_or(hp->create_detail, "a test file was created"));
+        judge_backing_space(r, p, hp, who, out);
     } else if (hp->create_probe == MC_PROBE_FAILED) {
         f = mc_emit(out, r, MC_PROBLEM, hp->subject, "%s: %s cannot create in %s on %s: %s",
                     hp->subject, who, hp->dir, DST(p), str_or(hp->create_detail, "denied"));
@@ -450,6 +516,26 @@ static void judge_mkdir(const struct mc_rule *r, const struct mc_pair *p,
                 hp->subject, hp->dir, DST(p), who,
                 str_or(hp->create_detail, "no creation probe ran"));
     }
+}
+
+/*
+ * The create test runs as the creator's uid and gid, not under the mandatory access control
+ * the creator runs under on DST: with SELinux, QEMU runs as svirt_t and virtlogd as
+ * virtlogd_t; with AppArmor, QEMU runs under libvirt's per-domain profile. Either may refuse a
+ * file the test could create, so a PASS says what the test did not reproduce (a possible
+ * false PASS, never a false FAIL). The driver in force: DST's qemu.conf security_driver, or
+ * (unset) the first model libvirt reports that is neither none nor dac.
+ */
+static const char *unconfined_test(const struct mc_pair *p)
+{
+    const struct mc_virt_facts *v = &p->dst->virt;
+    const char *drv = v->qemu_conf.security_driver;
+    if (drv && *drv)
+        return streq(drv, "selinux") || streq(drv, "apparmor") ? drv : NULL;
+    STRV_FOREACH (m, v->secmodels)
+        if (streq(*m, "selinux") || streq(*m, "apparmor"))
+            return *m;
+    return NULL;
 }
 
 static const char *made_what(const struct mc_host_path *hp)
@@ -504,7 +590,16 @@ RULE_FN(rule_vm_created_files)
         if (hp->create_probe == MC_PROBE_OK) {
             f = mc_emit(out, r, MC_STATUS_PASS, hp->subject, "%s can create %s %s %s in %s on %s",
                         who, hp->subject, what, hp->path, hp->dir, DST(p));
-            mc_finding_set_evidence(f, "%s", str_or(hp->create_detail, "a test file was created"));
+            const char *mac = unconfined_test(p);
+            if (mac)
+                mc_finding_set_evidence(f,
+                                        "%s; not under %s, which confines the creator on %s "
+                                        "and may still refuse it",
+                                        str_or(hp->create_detail, "a test file was created"), mac,
+                                        DST(p));
+            else
+                mc_finding_set_evidence(f, "%s",
+                                        str_or(hp->create_detail, "a test file was created"));
         } else if (hp->create_probe == MC_PROBE_FAILED) {
             f = mc_emit(out, r, MC_PROBLEM, hp->subject,
                         "%s cannot create %s %s %s in %s on %s: %s", who, hp->subject, what,

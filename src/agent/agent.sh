@@ -269,6 +269,46 @@ mcagent_create_test() {
 	fi
 }
 
+# statvfs DIR -> ok TOTAL_KIB AVAIL_KIB: the size of DIR's file system and the space available on
+# it, from POSIX df -P -k: a header, then one line NAME TOTAL USED AVAILABLE CAPACITY MOUNTPOINT,
+# where NAME and MOUNTPOINT may hold spaces. The numbers are the three before the first capacity
+# field (NN% or -) that follows three numbers; anything else is an error, never a guess.
+mcagent_statvfs() {
+	mcagent_dec "$1"
+	mcagent_d=$mcagent_v
+	case $mcagent_d in
+	/*) ;;
+	*)
+		printf '%s error EINVAL\n' "$mcagent_id"
+		return 0
+		;;
+	esac
+	if ! command -v df >/dev/null 2>&1; then
+		printf '%s unsupported\n' "$mcagent_id"
+		return 0
+	fi
+	if ! mcagent_w=$(df -P -k "$mcagent_d" 2>/dev/null | awk '
+		NR == 2 {
+			for (i = 5; i <= NF; i++)
+				if ($i ~ /^([0-9]+%|-)$/ && $(i - 3) ~ /^[0-9]+$/ &&
+				    $(i - 2) ~ /^[0-9]+$/ && $(i - 1) ~ /^[0-9]+$/) {
+					print $(i - 3), $(i - 1)
+					found = 1
+					exit
+				}
+		}
+		END { if (!found) exit 1 }'); then
+		if [ -e "$mcagent_d" ]; then
+			printf '%s error EIO\n' "$mcagent_id"
+		else
+			mcagent_errno "$mcagent_d"
+			printf '%s fail %s\n' "$mcagent_id" "$mcagent_e"
+		fi
+		return 0
+	fi
+	printf '%s ok %s\n' "$mcagent_id" "$mcagent_w"
+}
+
 mcagent_resolve() {
 	mcagent_dec "$1"
 	if ! command -v getent >/dev/null 2>&1; then

@@ -9,11 +9,13 @@
 #include <netdb.h>
 #include <pwd.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -200,6 +202,31 @@ void mc_op_create_test(const struct mc_agent_req *req)
         mc_agent_reply_errno(id, "fail", -r);
     else
         mc_agent_reply(id, "ok", NULL);
+}
+
+/*
+ * statvfs DIR -> ok TOTAL_KIB AVAIL_KIB: the size of the file system that holds DIR and the space
+ * on it available to unprivileged users (f_bavail: QEMU need not run as root), in KiB, as df -P
+ * -k reports them.
+ */
+void mc_op_statvfs(const struct mc_agent_req *req)
+{
+    struct statvfs st;
+    if (req->args[0][0] != '/') {
+        mc_agent_reply_errno(req->id, "error", EINVAL);
+        return;
+    }
+    if (statvfs(req->args[0], &st) < 0) {
+        mc_agent_reply_errno(req->id, "fail", errno);
+        return;
+    }
+    unsigned __int128 unit = st.f_frsize ? st.f_frsize : st.f_bsize;
+    unsigned __int128 t = st.f_blocks * unit / 1024, a = st.f_bavail * unit / 1024;
+    char total[32], avail[32];
+    snprintf(total, sizeof(total), "%llu", (unsigned long long)(t > INT64_MAX ? INT64_MAX : t));
+    snprintf(avail, sizeof(avail), "%llu", (unsigned long long)(a > INT64_MAX ? INT64_MAX : a));
+    const char *f[] = { total, avail, NULL };
+    mc_agent_reply(req->id, "ok", f);
 }
 
 void mc_op_canary_read(const struct mc_agent_req *req)

@@ -16,6 +16,7 @@ void mc_op_canary_write(const struct mc_agent_req *req);
 void mc_op_canary_read(const struct mc_agent_req *req);
 void mc_op_rm_canary(const struct mc_agent_req *req);
 void mc_op_create_test(const struct mc_agent_req *req);
+void mc_op_statvfs(const struct mc_agent_req *req);
 void mc_op_resolve(const struct mc_agent_req *req);
 void mc_op_connect(const struct mc_agent_req *req);
 void mc_op_listen(const struct mc_agent_req *req);

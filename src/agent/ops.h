@@ -45,6 +45,7 @@ enum mc_op {
     MC_OP_CANARY_READ,       /* PATH TOKEN -> ok match|mismatch */
     MC_OP_RM_CANARY,         /* PATH (a canary only) */
     MC_OP_CREATE_TEST,       /* DIR TOKEN UID GID: can that user create a file in DIR (removed) */
+    MC_OP_STATVFS,           /* DIR -> ok TOTAL_KIB AVAIL_KIB: the space of DIR's file system */
     MC_OP_RESOLVE,           /* NAME -> ok ADDRESS... */
     MC_OP_CONNECT,           /* HOST PORT TIMEOUT_MS -> ok RESULT ADDRESS */
     MC_OP_LISTEN,            /* ADDR PMIN PMAX TIMEOUT_MS [EMULATOR] -> listening PORT, then

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "answers.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -350,6 +351,57 @@ void mc_answer_open_existing(struct mc_host_path *hp, char *const *w,
                              const struct mc_answer_hosts *h)
 {
     created_answer(hp, w, true, h);
+}
+
+/* A count of KiB: digits only, within int64_t. */
+static bool kib_value(const char *s, int64_t *ret)
+{
+    if (!is_number(s))
+        return false;
+    errno = 0;
+    long long v = strtoll(s, NULL, 10);
+    if (errno)
+        return false;
+    *ret = v;
+    return true;
+}
+
+void mc_answer_statvfs(struct mc_host_path *hp, char *const *w, const struct mc_answer_hosts *h)
+{
+    const char *dir = hp->dir ? hp->dir : "?";
+    int64_t total, avail;
+    hp->space_total_kib = hp->space_avail_kib = 0;
+    if (reply_is(w, MC_REPLY_OK)) {
+        /* "ok TOTAL_KIB AVAIL_KIB", nothing more; more space available than the file system
+         * holds is no answer either. */
+        if (!kib_value(word(w, 1), &total) || !kib_value(word(w, 2), &avail) || word(w, 3) ||
+            avail > total) {
+            _cleanup_free_ char *r = rest(w, 1);
+            hp->space_probe = MC_PROBE_ERROR;
+            mc_set_fmt(&hp->space_detail, "the %s agent on %s gave no sizes for '%s': '%s'",
+                       h->dst_kind, h->dst, dir, r);
+            return;
+        }
+        hp->space_probe = MC_PROBE_OK;
+        hp->space_total_kib = total;
+        hp->space_avail_kib = avail;
+        mc_set_fmt(&hp->space_detail,
+                   "the file system of '%s' on %s has %lld KiB available of %lld KiB", dir, h->dst,
+                   (long long)avail, (long long)total);
+    } else if (reply_is(w, MC_REPLY_FAIL)) {
+        hp->space_probe = MC_PROBE_FAILED;
+        mc_set_fmt(&hp->space_detail, "statvfs of '%s' on %s: %s", dir, h->dst,
+                   word(w, 1) ? word(w, 1) : "failed");
+    } else if (reply_is(w, MC_REPLY_UNSUPPORTED)) {
+        hp->space_probe = MC_PROBE_UNSUPPORTED;
+        mc_set_fmt(&hp->space_detail, "the %s agent on %s cannot measure free space", h->dst_kind,
+                   h->dst);
+    } else {
+        _cleanup_free_ char *r = rest(w, 0);
+        hp->space_probe = MC_PROBE_ERROR;
+        mc_set_fmt(&hp->space_detail, "the %s agent on %s could not measure '%s': %s", h->dst_kind,
+                   h->dst, dir, r[0] ? r : "no answer");
+    }
 }
 
 void mc_answer_resolve(struct mc_name_probe *np, char *const *w, const struct mc_answer_hosts *h)

@@ -64,6 +64,9 @@ void mc_answer_create_test(struct mc_host_path *hp, char *const *w,
 void mc_answer_open_existing(struct mc_host_path *hp, char *const *w,
                              const struct mc_answer_hosts *h);
 
+/* statvfs on DST of a directory's file system (memory_backing_dir). */
+void mc_answer_statvfs(struct mc_host_path *hp, char *const *w, const struct mc_answer_hosts *h);
+
 /* resolve on SRC of DST's name. */
 void mc_answer_resolve(struct mc_name_probe *np, char *const *w, const struct mc_answer_hosts *h);
 

@@ -798,12 +798,23 @@ static void probe_host_paths(struct mc_host *src, struct mc_host *dst, struct mc
             const char *args[] = { hp->dir, token, uid, gid, NULL };
             p->id = mc_host_send(dst, MC_OP_CREATE_TEST, args);
         }
+        if (hp->action && strcmp(hp->action, "mkdir") == 0) {
+            /* memory_backing_dir: the RAM file QEMU makes there needs room (vm.created-files).
+             * Sent after the create test, answered in the same order. */
+            const char *sargs[] = { hp->dir, NULL };
+            p = MC_APPEND(cr, ncr);
+            p->path = i;
+            p->cand = 2;
+            p->id = mc_host_send(dst, MC_OP_STATVFS, sargs);
+        }
     }
     for (size_t k = 0; k < ncr; k++) {
         _cleanup_strv_free_ char **w = NULL;
         if (recv_words(dst, cr[k].id, timeout, &w, rel, "vm/host-paths") < 0)
             break;
-        if (cr[k].cand == 1)
+        if (cr[k].cand == 2)
+            mc_answer_statvfs(&rel->host_paths[cr[k].path], w, &names);
+        else if (cr[k].cand == 1)
             mc_answer_open_existing(&rel->host_paths[cr[k].path], w, &names);
         else
             mc_answer_create_test(&rel->host_paths[cr[k].path], w, &names);

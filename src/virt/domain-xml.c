@@ -192,6 +192,7 @@ static void parse_memory_backing(xmlNodePtr mb, struct mc_vm_facts *vm)
     }
     vm->memory_locked = mc_xml_child(mb, "locked") != NULL;
     vm->memory_source = mc_xml_child_prop(mb, "source", "type");
+    vm->memory_allocation = mc_xml_child_prop(mb, "allocation", "mode");
 }
 
 static void parse_cpu(xmlDocPtr doc, xmlNodePtr cpu, struct mc_vm_facts *vm)

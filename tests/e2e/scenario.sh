@@ -216,6 +216,18 @@ memory-backing-file)
 	fix "$LAB" exec $B rm -f "$ram"
 	fix "$LAB" exec $B mkdir -m "$mode" "$ram"
 	;;
+memory-backing-room)
+	# guest RAM (64 MiB) in a file under the destination's memory_backing_dir, preallocated
+	# (<allocation mode='immediate'/>: QEMU fills the file when it starts). First that directory
+	# is a tmpfs of 16 MiB in the destination's namespace: QEMU does not start there. Then the
+	# directory as it was, on the host's file system: the migration works both ways.
+	ram=/var/lib/libvirt/qemu/ram
+	"$LAB" exec $B mount -t tmpfs -o size=16m,mode=0755 migcheck-e2e-ram "$ram"
+	undo+=("! '$LAB' exec $B mountpoint -q '$ram' || '$LAB' exec $B umount '$ram'")
+	define --disk nfs --memory-backing file --memory-prealloc --start
+	EXPECT=blocked RULE=vm.created-files MIG_ERR='qemu_prealloc_mem: preallocating memory failed'
+	fix "$LAB" exec $B umount "$ram"
+	;;
 dst-unreachable)
 	# An address of the lab's link nobody answers on; the source named as virsh does (-c URI).
 	define --disk nfs --start

@@ -88,6 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 9:
             mc_answer_create_test(hp, w, &h);
             mc_answer_open_existing(hp, w, &h);
+            mc_answer_statvfs(hp, w, &h);
             break;
         case 10:
             mc_answer_resolve(&rel->dst_name, w, &h);

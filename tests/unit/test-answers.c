@@ -174,6 +174,44 @@ static void test_port(void **state)
  * ENOTDIR, is not a directory libvirt would make); the created file's own stat and the open of
  * an existing file for writing read any answer.
  */
+/* statvfs of memory_backing_dir's file system: two sizes in KiB, strictly, or no sizes at all. */
+static void test_statvfs(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *answer;
+        enum mc_probe probe;
+        long long total, avail;
+    } cases[] = {
+        { "ok 1048576 524288", MC_PROBE_OK, 1048576, 524288 },
+        { "ok 0 0", MC_PROBE_OK, 0, 0 },
+        { "ok 9223372036854775807 1", MC_PROBE_OK, 9223372036854775807LL, 1 },
+        { "ok 9999999999999999999 1", MC_PROBE_ERROR, 0, 0 }, /* past int64_t */
+        { "ok 100 200", MC_PROBE_ERROR, 0, 0 },               /* more available than there is */
+        { "ok -1 0", MC_PROBE_ERROR, 0, 0 },
+        { "ok 100 50 extra", MC_PROBE_ERROR, 0, 0 },
+        { "ok 100", MC_PROBE_ERROR, 0, 0 },
+        { "ok 1e3 5", MC_PROBE_ERROR, 0, 0 },
+        { "fail ENOENT", MC_PROBE_FAILED, 0, 0 },
+        { "unsupported", MC_PROBE_UNSUPPORTED, 0, 0 },
+        { "error EIO", MC_PROBE_ERROR, 0, 0 },
+        { "", MC_PROBE_ERROR, 0, 0 },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct mc_host_path hp = { .dir = (char *)"/var/lib/libvirt/qemu/ram" };
+        char **w = words(cases[i].answer);
+        mc_answer_statvfs(&hp, w, &H);
+        assert_int_equal(hp.space_probe, cases[i].probe);
+        assert_int_equal(hp.space_total_kib, cases[i].total);
+        assert_int_equal(hp.space_avail_kib, cases[i].avail);
+        assert_non_null(hp.space_detail);
+        if (cases[i].probe == MC_PROBE_FAILED)
+            assert_non_null(strstr(hp.space_detail, "ENOENT"));
+        free(hp.space_detail);
+        mc_strv_free(w);
+    }
+}
+
 static void test_host_paths(void **state)
 {
     (void)state;
@@ -276,7 +314,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_short_stat), cmocka_unit_test(test_qemu_failures),
         cmocka_unit_test(test_port),       cmocka_unit_test(test_channel_result),
-        cmocka_unit_test(test_host_paths),
+        cmocka_unit_test(test_host_paths), cmocka_unit_test(test_statvfs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

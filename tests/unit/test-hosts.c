@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -181,6 +182,40 @@ static char *answer(struct mc_session *s, enum mc_op op, const char *const *args
     return answer_name(s, mc_agent_op(op)->name, args);
 }
 
+/* statvfs: the sizes of the file system that holds a directory, as statvfs(3) says them (the sh
+ * agents read df -P -k, whose spaces in names and '-' capacities they parse); the test
+ * directory's file system is shared with other processes, so its available space may move a
+ * little between the two readings. */
+static void check_statvfs(struct mc_session *s, const char *path, const char *missing)
+{
+    struct statvfs sv;
+    char *a;
+    assert_int_equal(statvfs(path, &sv), 0);
+    const char *sa[] = { path, NULL };
+    a = answer(s, MC_OP_STATVFS, sa);
+    char **sw = mc_strv_split(a, " ");
+    assert_int_equal(mc_strv_length(sw), 3);
+    assert_string_equal(sw[0], "ok");
+    unsigned long long unit = sv.f_frsize ? sv.f_frsize : sv.f_bsize;
+    assert_int_equal(strtoll(sw[1], NULL, 10), (long long)(sv.f_blocks * unit / 1024));
+    long long av = strtoll(sw[2], NULL, 10), want = (long long)(sv.f_bavail * unit / 1024);
+    assert_true(av >= want - 65536 && av <= want + 65536);
+    mc_strv_free(sw);
+    free(a);
+    const char *sp[] = { "/proc", NULL }; /* no blocks: df's capacity is '-' or 0% */
+    a = answer(s, MC_OP_STATVFS, sp);
+    assert_string_equal(a, "ok 0 0");
+    free(a);
+    const char *sm[] = { missing, NULL };
+    a = answer(s, MC_OP_STATVFS, sm);
+    assert_string_equal(a, "fail ENOENT");
+    free(a);
+    const char *sr[] = { "relative/dir", NULL };
+    a = answer(s, MC_OP_STATVFS, sr);
+    assert_string_equal(a, "error EINVAL");
+    free(a);
+}
+
 static void test_agents_agree(void **state)
 {
     (void)state;
@@ -291,6 +326,9 @@ static void test_agents_agree(void **state)
         a = answer(s, MC_OP_STAT, NULL);
         assert_string_equal(a, "error EINVAL");
         free(a);
+        check_statvfs(s, odd, missing);
+        if (i == 1)
+            check_statvfs(&agents[0].s, odd, missing);
         /* create-test: a file created and removed as a user; nothing is left behind. */
         char me_u[24], me_g[24];
         snprintf(me_u, sizeof(me_u), "%u", (unsigned)geteuid());

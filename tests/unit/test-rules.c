@@ -290,6 +290,14 @@ static bool any_message_has(const struct mc_report *r, const char *needle)
     return false;
 }
 
+static bool any_evidence_has(const struct mc_report *r, const char *needle)
+{
+    for (size_t i = 0; i < r->findings.n; i++)
+        if (r->findings.items[i].evidence && strstr(r->findings.items[i].evidence, needle))
+            return true;
+    return false;
+}
+
 /* The base pair migrates: no rule fails, warns or is unknown. */
 static void test_base_pair_passes(void **state)
 {
@@ -1277,7 +1285,25 @@ static void test_vm_created_files(void **state)
     hp->create_probe = MC_PROBE_FAILED;
     assert_int_equal(run(f, "vm.created-files", NULL), MC_STATUS_FAIL);
     hp->create_probe = MC_PROBE_OK;
-    assert_int_equal(run(f, "vm.created-files", NULL), MC_STATUS_PASS);
+    struct mc_report rep = { 0 };
+    assert_int_equal(run(f, "vm.created-files", &rep), MC_STATUS_PASS);
+    assert_false(any_evidence_has(&rep, "not under"));
+    mc_report_clear(&rep);
+    /* The test file was created without the creator's SELinux or AppArmor confinement: the
+     * evidence says so (a possible false PASS), for the driver in force on DST. */
+    mc_strv_add(&f->dst->virt.secmodels, "selinux");
+    assert_int_equal(run(f, "vm.created-files", &rep), MC_STATUS_PASS);
+    assert_true(any_evidence_has(&rep, "not under selinux"));
+    mc_report_clear(&rep);
+    f->dst->virt.qemu_conf.security_driver = S("none"); /* qemu.conf turns it off */
+    assert_int_equal(run(f, "vm.created-files", &rep), MC_STATUS_PASS);
+    assert_false(any_evidence_has(&rep, "not under"));
+    mc_report_clear(&rep);
+    free(f->dst->virt.qemu_conf.security_driver);
+    f->dst->virt.qemu_conf.security_driver = S("apparmor");
+    assert_int_equal(run(f, "vm.created-files", &rep), MC_STATUS_PASS);
+    assert_true(any_evidence_has(&rep, "not under apparmor"));
+    mc_report_clear(&rep);
     /* stdio_handler = "file": QEMU opens chardev outputs itself, as its user. */
     f->dst->virt.qemu_conf.stdio_handler = S("file");
     relate(f);
@@ -1299,7 +1325,6 @@ static void test_vm_created_files(void **state)
     f->rel->host_paths[0].type = S("dir");
     f->rel->host_paths[0].create_probe = MC_PROBE_OK;
     hp->probe = MC_PROBE_FAILED;
-    struct mc_report rep = { 0 };
     assert_int_equal(run(f, "vm.created-files", &rep), MC_STATUS_FAIL);
     assert_true(any_message_has(&rep, "/var/lib/libvirt/nvram-x does not exist"));
     mc_report_clear(&rep);
@@ -1379,6 +1404,36 @@ static void test_vm_memory_backing_dir(void **state)
     assert_int_equal(run(f, "vm.created-files", NULL), MC_STATUS_PASS);
     /* vm.host-paths leaves it to vm.created-files. */
     assert_int_equal(run(f, "vm.host-paths", NULL), MC_STATUS_PASS);
+
+    /* Room for the RAM file (statvfs of the directory's file system). */
+    vm->memory_kib = 4 * 1024 * 1024; /* 4 GiB */
+    hp->space_probe = MC_PROBE_OK;
+    hp->space_total_kib = 16 * 1024 * 1024;
+    hp->space_avail_kib = 4 * 1024 * 1024; /* exactly enough */
+    assert_int_equal(run(f, "vm.created-files", &rep), MC_STATUS_PASS);
+    assert_true(any_message_has(&rep, "room for the guest's 4096 MiB"));
+    mc_report_clear(&rep);
+    /* Too little: sparse by default, so the pages the guest used decide (a warning) ... */
+    hp->space_avail_kib = 1024 * 1024;
+    assert_int_equal(run(f, "vm.created-files", &rep), MC_STATUS_WARN);
+    assert_true(any_message_has(&rep, "SIGBUS"));
+    mc_report_clear(&rep);
+    /* ... preallocated (<allocation mode='immediate'/>): QEMU does not start on DST. */
+    vm->memory_allocation = S("immediate");
+    assert_int_equal(run(f, "vm.created-files", &rep), MC_STATUS_FAIL);
+    assert_true(any_message_has(&rep, "1024 MiB available"));
+    mc_report_clear(&rep);
+    hp->space_avail_kib = 8 * 1024 * 1024;
+    assert_int_equal(run(f, "vm.created-files", NULL), MC_STATUS_PASS);
+    /* Space not measured (an older agent, a failed statvfs): preallocated RAM is not known to
+     * fit (UNKNOWN, never FAIL); sparse RAM keeps the directory's PASS. */
+    hp->space_probe = MC_PROBE_UNSUPPORTED;
+    assert_int_equal(run(f, "vm.created-files", NULL), MC_STATUS_UNKNOWN);
+    free(vm->memory_allocation);
+    vm->memory_allocation = S("ondemand");
+    assert_int_equal(run(f, "vm.created-files", &rep), MC_STATUS_PASS);
+    assert_true(any_evidence_has(&rep, "room for the RAM not checked"));
+    mc_report_clear(&rep);
 }
 
 static void test_vm_host_paths(void **state)
