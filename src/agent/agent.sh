@@ -523,14 +523,20 @@ mcagent_listen() {
 	mcagent_addr_word "$mcagent_a"
 	printf '%s listening %s %s\n' "$mcagent_id" "$mcagent_p" "$mcagent_w"
 	# QEMU ends by itself only when a connection came (what it brings is no migration stream:
-	# "load of migration failed", exit 1); at the deadline a sleeping subshell ends it (SIGTERM:
-	# 143), or timeout(1) did (124). An end by a signal or by timeout(1) is no connection. The
-	# agent waits for QEMU itself, so the answer goes out as soon as it ends (no polling).
+	# "load of migration failed", exit 1); at the deadline a subshell ends it (SIGTERM: 143), or
+	# timeout(1) did (124). An end by a signal or by timeout(1) is no connection. The agent
+	# waits for QEMU itself, so the answer goes out as soon as it ends. The subshell counts the
+	# deadline down in one-second sleeps: ended by SIGTERM at any point, it leaves at most one
+	# such sleep behind for under a second (a single long sleep whose pid the subshell had not
+	# yet recorded when the signal came would outlive it by the whole deadline).
 	(
-		trap 'kill "$mcagent_sl" 2>/dev/null; exit 0' TERM
-		sleep $(((mcagent_ms + 999) / 1000)) &
-		mcagent_sl=$!
-		wait "$mcagent_sl" && kill "$mcagent_pid" 2>/dev/null
+		mcagent_t=$(((mcagent_ms + 999) / 1000))
+		while [ "$mcagent_t" -gt 0 ]; do
+			sleep 1
+			kill -0 "$mcagent_pid" 2>/dev/null || exit 0
+			mcagent_t=$((mcagent_t - 1))
+		done
+		kill "$mcagent_pid" 2>/dev/null
 	) </dev/null >/dev/null 2>&1 &
 	mcagent_killer=$!
 	wait "$mcagent_pid" 2>/dev/null

@@ -534,7 +534,7 @@ static void sh_listen(const char *shell)
         fail_msg("%s", err.message);
     assert_string_equal(w[0], "accepted");
     mc_strv_free(w);
-    assert_int_equal(sleepers_left("19"), 0);
+    assert_int_equal(sleepers_left("1"), 0);
     /* No connection: timeout, and nothing listens there any more. */
     const char *lb[] = { "127.0.0.1", pmin, pmax, "1000", emu, NULL };
     id = mc_session_send(&s, MC_OP_LISTEN, lb);
