@@ -50,6 +50,16 @@ static bool to_d(const char *s, double *ret)
     return true;
 }
 
+/* A product or quotient of remote figures, as int64_t: false when it does not fit (a cast out of
+ * range is undefined behaviour; every double below 2^63 fits). */
+static bool fit_i64(double v, int64_t *ret)
+{
+    if (!(v >= 0) || !(v < 0x1p63))
+        return false;
+    *ret = (int64_t)v;
+    return true;
+}
+
 int mc_predict_parse_sample(char **w, struct mc_predict_facts *f)
 {
     long long pid, mapping, rss, samples, nonzero, absent;
@@ -60,7 +70,8 @@ int mc_predict_parse_sample(char **w, struct mc_predict_facts *f)
         nonzero < 0 || nonzero > samples)
         return -EBADMSG;
     double per = (double)mapping / (double)samples;
-    f->nonzero_bytes = (int64_t)((double)nonzero * per);
+    if (!fit_i64((double)nonzero * per, &f->nonzero_bytes))
+        return -EBADMSG;
     mc_set_str(&f->nonzero_source, MC_NONZERO_SAMPLED);
     f->rss_bytes = rss;
     for (size_t i = 8; w[i]; i++) {
@@ -70,12 +81,16 @@ int mc_predict_parse_sample(char **w, struct mc_predict_facts *f)
         if (mc_strv_length(p) != 3 || !to_d(p[0], &secs) || !to_d(p[1], &changed) ||
             !to_ll(p[2], &pairs) || changed > (double)samples || pairs <= 0)
             return -EBADMSG;
+        int64_t window_us, bytes, changed_milli;
+        if (!fit_i64(secs * 1e6, &window_us) || !fit_i64(changed * per, &bytes) ||
+            !fit_i64(changed * 1000.0, &changed_milli))
+            return -EBADMSG;
         struct mc_dirty_window *d = MC_APPEND(f->dirty, f->n_dirty);
         d->source = mc_xstrdup(MC_DIRTY_SAMPLED);
-        d->window_us = (int64_t)(secs * 1e6);
-        d->bytes = (int64_t)(changed * per);
+        d->window_us = window_us;
+        d->bytes = bytes;
         d->samples = samples;
-        d->changed_milli = (int64_t)(changed * 1000.0);
+        d->changed_milli = changed_milli;
         d->windows = pairs;
     }
     return 0;
@@ -100,11 +115,15 @@ int mc_predict_parse_bandwidth(char **w, struct mc_predict_facts *f)
         if (v > hi)
             hi = v;
     }
+    int64_t us, bps, min_bps, max_bps;
+    if (!fit_i64(secs * 1e6, &us) || !fit_i64((double)bytes / secs, &bps) ||
+        !fit_i64(lo, &min_bps) || !fit_i64(hi, &max_bps))
+        return -EBADMSG;
     f->bandwidth_bytes = bytes;
-    f->bandwidth_us = (int64_t)(secs * 1e6);
-    f->bandwidth_bps = (int64_t)((double)bytes / secs);
-    f->bandwidth_min_bps = (int64_t)lo;
-    f->bandwidth_max_bps = (int64_t)hi;
+    f->bandwidth_us = us;
+    f->bandwidth_bps = bps;
+    f->bandwidth_min_bps = min_bps;
+    f->bandwidth_max_bps = max_bps;
     return 0;
 }
 

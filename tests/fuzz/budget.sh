@@ -7,6 +7,10 @@
 #
 #   cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DMIGCHECK_FUZZ=ON -DMIGCHECK_WERROR=ON
 #   cmake --build build-fuzz -j2
+#
+# For long runs, a throughput build adds -DMIGCHECK_FUZZ_SANITIZERS=undefined (UBSan only: 2-6x
+# the executions; an over-read is then found only when it faults, so replay what it adds to the
+# corpus with the ASan build).
 #   tests/fuzz/budget.sh [-j JOBS] [-r RUNS] [-w WORKDIR] BUILD_DIR SECONDS [TARGET...]
 #
 # SECONDS per target (libFuzzer's -max_total_time); -r stops a target earlier after RUNS
@@ -64,7 +68,10 @@ run_one() {
 	# ASan's default 256 MB quarantine of freed blocks makes every allocation touch fresh
 	# pages (page faults were a third of the run time); 16 MB still holds far more than one
 	# input's frees, so use-after-free within an execution is caught as before. 2-6x faster.
-	ASAN_OPTIONS=${ASAN_OPTIONS:-quarantine_size_mb=16} timeout -k 30 $((secs + 120)) "$bin" -max_total_time="$secs" -print_final_stats=1 \
+	# UBSan's findings are recoverable in this build: without halt_on_error they are printed and
+	# the run goes on, uncounted (a float-to-integer overflow in the prediction's parser went by so).
+	ASAN_OPTIONS=${ASAN_OPTIONS:-quarantine_size_mb=16} \
+		UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1} timeout -k 30 $((secs + 120)) "$bin" -max_total_time="$secs" -print_final_stats=1 \
 		-rss_limit_mb=2048 -timeout=30 -artifact_prefix="$d/artifacts/" "${extra[@]}" \
 		"$d/corpus" >"$d/log" 2>&1 || true
 	end=$(date +%s)

@@ -5,6 +5,7 @@
  * words for a failed open are read as the cause libvirt will meet, and a connection and its
  * listener are judged together. Words as mc_agent_split gives them.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,8 @@
 
 #include "agent/proto.h"
 #include "gather/answers.h"
+#include "gather/predict.h"
+#include "checker/predict.h"
 #include "hosts/session.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
@@ -309,12 +312,56 @@ static void test_channel_result(void **state)
     assert_string_equal(mc_session_channel_result(NULL), "error");
 }
 
+/*
+ * The prediction's probe answers: figures whose product or quotient leaves int64_t are refused
+ * (converting such a double is undefined behaviour; the fuzz target found a near-zero bandwidth
+ * slice), and sound ones are read as before.
+ */
+static void test_predict_figures(void **state)
+{
+    (void)state;
+    struct mc_predict_facts f = { 0 };
+    char **w = words("ok 1048576 0.5 x x 100 200 300 400");
+    assert_int_equal(mc_predict_parse_bandwidth(w, &f), 0);
+    assert_int_equal(f.bandwidth_bps, 2097152);
+    assert_int_equal(f.bandwidth_us, 500000);
+    mc_strv_free(w);
+    static const char *const bad_bw[] = { "ok 1000000000 1e-12 x x",
+                                          "ok 9000000000000000000 0.001 x x", "ok 1 1e14 x x",
+                                          NULL };
+    for (const char *const *a = bad_bw; *a; a++) {
+        w = words(*a);
+        assert_int_equal(mc_predict_parse_bandwidth(w, &f), -EBADMSG);
+        mc_strv_free(w);
+    }
+    w = words("s 1 4096 4096 4 2 0 0.1 0.2:1:3");
+    assert_int_equal(mc_predict_parse_sample(w, &f), 0);
+    assert_int_equal(f.nonzero_bytes, 2048);
+    assert_int_equal(f.n_dirty, 1);
+    assert_int_equal(f.dirty[0].window_us, 200000);
+    assert_int_equal(f.dirty[0].bytes, 1024);
+    mc_strv_free(w);
+    mc_predict_facts_clear(&f);
+    static const char *const bad_sample[] = { "s 1 4096 4096 4 2 0 0.1 1e15:1:3",
+                                              "s 1 9223372036854775807 1 3 3 0 0.1 0.2:1:3", NULL };
+    for (const char *const *a = bad_sample; *a; a++) {
+        w = words(*a);
+        assert_int_equal(mc_predict_parse_sample(w, &f), -EBADMSG);
+        mc_strv_free(w);
+        mc_predict_facts_clear(&f);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_short_stat), cmocka_unit_test(test_qemu_failures),
-        cmocka_unit_test(test_port),       cmocka_unit_test(test_channel_result),
-        cmocka_unit_test(test_host_paths), cmocka_unit_test(test_statvfs),
+        cmocka_unit_test(test_short_stat),
+        cmocka_unit_test(test_qemu_failures),
+        cmocka_unit_test(test_port),
+        cmocka_unit_test(test_channel_result),
+        cmocka_unit_test(test_host_paths),
+        cmocka_unit_test(test_statvfs),
+        cmocka_unit_test(test_predict_figures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
