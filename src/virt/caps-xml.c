@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "util/strv.h"
-#include "util/utf8.h"
 #include "util/xalloc.h"
 #include "virt-xml.h"
 #include "virt.h"
@@ -18,20 +17,6 @@
 #define MAX_ELEMENTS 500000
 /* Distinct page sizes tracked (real hosts have two to four). */
 #define MAX_PAGE_SIZES 64
-
-static int check_root(xmlDocPtr doc, const char *root_name, const char *what,
-                      struct mc_error *reterr)
-{
-    xmlNodePtr root = xmlDocGetRootElement(doc);
-    if (!mc_xml_is(root, root_name)) {
-        _cleanup_free_ char *name = mc_utf8_clean((const char *)root->name);
-        return mc_error_set(reterr, -EBADMSG, "%s has root element <%s>, not <%s>", what, name,
-                            root_name);
-    }
-    if (mc_xml_count_elements(root, MAX_ELEMENTS) > MAX_ELEMENTS)
-        return mc_error_set(reterr, -E2BIG, "%s has more than %d elements", what, MAX_ELEMENTS);
-    return 0;
-}
 
 static struct mc_hugepages *find_pages(struct mc_virt_facts *t, int64_t size)
 {
@@ -226,14 +211,8 @@ int mc_capabilities_xml_parse(const char *xml, size_t len, struct mc_virt_facts 
                               struct mc_error *reterr)
 {
     const char *what = "capabilities XML";
-    if (len > MC_VIRT_XML_MAX)
-        return mc_error_set(reterr, -EFBIG, "%s is larger than %u MiB", what,
-                            MC_VIRT_XML_MAX >> 20);
     _cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
-    int r = mc_xml_parse(xml, len, what, &doc, reterr);
-    if (r < 0)
-        return r;
-    r = check_root(doc, "capabilities", what, reterr);
+    int r = mc_virt_xml_open(xml, len, what, "capabilities", MAX_ELEMENTS, &doc, reterr);
     if (r < 0)
         return r;
     xmlNodePtr root = xmlDocGetRootElement(doc);
@@ -275,14 +254,8 @@ int mc_capabilities_xml_parse(const char *xml, size_t len, struct mc_virt_facts 
 int mc_domcaps_host_model_parse(const char *xml, size_t len, char **ret, struct mc_error *reterr)
 {
     const char *what = "domain capabilities XML";
-    if (len > MC_VIRT_XML_MAX)
-        return mc_error_set(reterr, -EFBIG, "%s is larger than %u MiB", what,
-                            MC_VIRT_XML_MAX >> 20);
     _cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
-    int r = mc_xml_parse(xml, len, what, &doc, reterr);
-    if (r < 0)
-        return r;
-    r = check_root(doc, "domainCapabilities", what, reterr);
+    int r = mc_virt_xml_open(xml, len, what, "domainCapabilities", MAX_ELEMENTS, &doc, reterr);
     if (r < 0)
         return r;
     xmlNodePtr cpu = mc_xml_child(xmlDocGetRootElement(doc), "cpu");
@@ -317,14 +290,8 @@ int mc_domcaps_tpm_parse(const char *xml, size_t len, bool *ret_listed, char ***
                          struct mc_error *reterr)
 {
     const char *what = "domain capabilities XML";
-    if (len > MC_VIRT_XML_MAX)
-        return mc_error_set(reterr, -EFBIG, "%s is larger than %u MiB", what,
-                            MC_VIRT_XML_MAX >> 20);
     _cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
-    int r = mc_xml_parse(xml, len, what, &doc, reterr);
-    if (r < 0)
-        return r;
-    r = check_root(doc, "domainCapabilities", what, reterr);
+    int r = mc_virt_xml_open(xml, len, what, "domainCapabilities", MAX_ELEMENTS, &doc, reterr);
     if (r < 0)
         return r;
     /* <devices><tpm supported='yes|no'><enum name='backendModel'><value>emulator</value>... */

@@ -916,21 +916,11 @@ static void add_blockers(xmlNodePtr root, struct mc_vm_facts *vm)
 int mc_domain_xml_parse(const char *xml, size_t len, const char *what, struct mc_vm_facts **ret,
                         struct mc_error *reterr)
 {
-    if (len > MC_VIRT_XML_MAX)
-        return mc_error_set(reterr, -EFBIG, "%s is larger than %u MiB", what,
-                            MC_VIRT_XML_MAX >> 20);
     _cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
-    int r = mc_xml_parse(xml, len, what, &doc, reterr);
+    int r = mc_virt_xml_open(xml, len, what, "domain", MAX_ELEMENTS, &doc, reterr);
     if (r < 0)
         return r;
     xmlNodePtr root = xmlDocGetRootElement(doc);
-    if (!mc_xml_is(root, "domain")) {
-        _cleanup_free_ char *name = mc_utf8_clean((const char *)root->name);
-        return mc_error_set(reterr, -EBADMSG, "%s has root element <%s>, not <domain>", what, name);
-    }
-
-    if (mc_xml_count_elements(root, MAX_ELEMENTS) > MAX_ELEMENTS)
-        return mc_error_set(reterr, -E2BIG, "%s has more than %d elements", what, MAX_ELEMENTS);
 
     _cleanup_(mc_vm_facts_freep) struct mc_vm_facts *vm = mc_new0(struct mc_vm_facts, 1);
     vm->domain_type = mc_xml_prop(root, "type");

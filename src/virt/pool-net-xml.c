@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/utf8.h"
 #include "util/xalloc.h"
 #include "virt-xml.h"
 #include "virt.h"
@@ -14,32 +13,10 @@
  * hosts is the largest real case. */
 #define MAX_ELEMENTS 200000
 
-static int parse_doc(const char *xml, size_t len, const char *what, const char *root_name,
-                     xmlDocPtr *ret, struct mc_error *reterr)
-{
-    if (len > MC_VIRT_XML_MAX)
-        return mc_error_set(reterr, -EFBIG, "%s is larger than %u MiB", what,
-                            MC_VIRT_XML_MAX >> 20);
-    _cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
-    int r = mc_xml_parse(xml, len, what, &doc, reterr);
-    if (r < 0)
-        return r;
-    xmlNodePtr root = xmlDocGetRootElement(doc);
-    if (!mc_xml_is(root, root_name)) {
-        _cleanup_free_ char *name = mc_utf8_clean((const char *)root->name);
-        return mc_error_set(reterr, -EBADMSG, "%s has root element <%s>, not <%s>", what, name,
-                            root_name);
-    }
-    if (mc_xml_count_elements(root, MAX_ELEMENTS) > MAX_ELEMENTS)
-        return mc_error_set(reterr, -E2BIG, "%s has more than %d elements", what, MAX_ELEMENTS);
-    *ret = TAKE_PTR(doc);
-    return 0;
-}
-
 int mc_pool_xml_parse(const char *xml, size_t len, struct mc_pool *ret, struct mc_error *reterr)
 {
     _cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
-    int r = parse_doc(xml, len, "storage pool XML", "pool", &doc, reterr);
+    int r = mc_virt_xml_open(xml, len, "storage pool XML", "pool", MAX_ELEMENTS, &doc, reterr);
     if (r < 0)
         return r;
     xmlNodePtr root = xmlDocGetRootElement(doc);
@@ -71,7 +48,7 @@ int mc_pool_xml_parse(const char *xml, size_t len, struct mc_pool *ret, struct m
 int mc_network_xml_parse(const char *xml, size_t len, struct mc_vnet *ret, struct mc_error *reterr)
 {
     _cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
-    int r = parse_doc(xml, len, "network XML", "network", &doc, reterr);
+    int r = mc_virt_xml_open(xml, len, "network XML", "network", MAX_ELEMENTS, &doc, reterr);
     if (r < 0)
         return r;
     xmlNodePtr root = xmlDocGetRootElement(doc);
@@ -123,7 +100,7 @@ void mc_vnet_clear(struct mc_vnet *n)
 int mc_secret_xml_parse(const char *xml, size_t len, struct mc_secret *ret, struct mc_error *reterr)
 {
     _cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
-    int r = parse_doc(xml, len, "secret XML", "secret", &doc, reterr);
+    int r = mc_virt_xml_open(xml, len, "secret XML", "secret", MAX_ELEMENTS, &doc, reterr);
     if (r < 0)
         return r;
     xmlNodePtr root = xmlDocGetRootElement(doc);

@@ -7,7 +7,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/utf8.h"
 #include "util/xalloc.h"
+#include "virt.h"
 
 xmlNodePtr mc_xml_first_elem(xmlNodePtr n)
 {
@@ -159,6 +161,28 @@ size_t mc_xml_count_elements(xmlNodePtr root, size_t limit)
         cur = cur->next;
     }
     return n;
+}
+
+int mc_virt_xml_open(const char *xml, size_t len, const char *what, const char *root_name,
+                     size_t max_elements, xmlDocPtr *ret, struct mc_error *reterr)
+{
+    if (len > MC_VIRT_XML_MAX)
+        return mc_error_set(reterr, -EFBIG, "%s is larger than %u MiB", what,
+                            MC_VIRT_XML_MAX >> 20);
+    _cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
+    int r = mc_xml_parse(xml, len, what, &doc, reterr);
+    if (r < 0)
+        return r;
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    if (!mc_xml_is(root, root_name)) {
+        _cleanup_free_ char *name = mc_utf8_clean((const char *)root->name);
+        return mc_error_set(reterr, -EBADMSG, "%s has root element <%s>, not <%s>", what, name,
+                            root_name);
+    }
+    if (mc_xml_count_elements(root, max_elements) > max_elements)
+        return mc_error_set(reterr, -E2BIG, "%s has more than %zu elements", what, max_elements);
+    *ret = TAKE_PTR(doc);
+    return 0;
 }
 
 static size_t strv_cap(size_t slots)

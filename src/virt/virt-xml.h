@@ -38,6 +38,14 @@ int64_t mc_xml_scaled(xmlNodePtr n, const char *default_unit, uint64_t out_unit)
  */
 size_t mc_xml_count_elements(xmlNodePtr root, size_t limit);
 
+/*
+ * Open one of libvirt's documents: refuse more than MC_VIRT_XML_MAX bytes (-EFBIG), parse it
+ * (mc_xml_parse()), refuse a root element other than root_name (-EBADMSG) and more than
+ * max_elements elements (-E2BIG). what names the document in messages.
+ */
+int mc_virt_xml_open(const char *xml, size_t len, const char *what, const char *root_name,
+                     size_t max_elements, xmlDocPtr *ret, struct mc_error *reterr);
+
 /* Append s (owned) to a NULL-terminated vector whose length the caller tracks; only for
  * vectors built by this function from NULL (amortised linear growth). */
 void mc_strv_append_n(char ***v, size_t *n, char *s);

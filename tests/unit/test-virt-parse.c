@@ -1026,6 +1026,123 @@ static void test_networks(void **state)
     mc_error_clear(&err);
 }
 
+/* ---- refusals shared by every parser of libvirt's documents ---- */
+
+static int open_caps(const char *x, size_t n, struct mc_error *e)
+{
+    struct mc_virt_facts v = { 0 };
+    int r = mc_capabilities_xml_parse(x, n, &v, e);
+    mc_virt_facts_clear(&v);
+    return r;
+}
+
+static int open_host_model(const char *x, size_t n, struct mc_error *e)
+{
+    _cleanup_free_ char *cpu = NULL;
+    return mc_domcaps_host_model_parse(x, n, &cpu, e);
+}
+
+static int open_tpm(const char *x, size_t n, struct mc_error *e)
+{
+    bool listed = false;
+    _cleanup_strv_free_ char **models = NULL;
+    return mc_domcaps_tpm_parse(x, n, &listed, &models, e);
+}
+
+static int open_domain(const char *x, size_t n, struct mc_error *e)
+{
+    _cleanup_(mc_vm_facts_freep) struct mc_vm_facts *vm = NULL;
+    return mc_domain_xml_parse(x, n, "domain XML", &vm, e);
+}
+
+static int open_pool(const char *x, size_t n, struct mc_error *e)
+{
+    struct mc_pool p = { 0 };
+    int r = mc_pool_xml_parse(x, n, &p, e);
+    if (r == 0)
+        mc_pool_clear(&p);
+    return r;
+}
+
+static int open_network(const char *x, size_t n, struct mc_error *e)
+{
+    struct mc_vnet v = { 0 };
+    int r = mc_network_xml_parse(x, n, &v, e);
+    if (r == 0)
+        mc_vnet_clear(&v);
+    return r;
+}
+
+static int open_secret(const char *x, size_t n, struct mc_error *e)
+{
+    struct mc_secret s = { 0 };
+    int r = mc_secret_xml_parse(x, n, &s, e);
+    if (r == 0) {
+        free(s.uuid);
+        free(s.usage_type);
+        free(s.usage_id);
+    }
+    return r;
+}
+
+static void expect_refusal(int (*open)(const char *, size_t, struct mc_error *), const char *x,
+                           size_t n, int code, const char *message)
+{
+    struct mc_error err = { 0 };
+    assert_int_equal(open(x, n, &err), code);
+    assert_int_equal(err.code, code);
+    assert_string_equal(err.message, message);
+    mc_error_clear(&err);
+}
+
+/* Each parser names its document, refuses another root element, more elements than such a
+ * document has, and more bytes than libvirt sends, in these words. */
+static void test_open_refusals(void **state)
+{
+    (void)state;
+    static const struct {
+        int (*open)(const char *, size_t, struct mc_error *);
+        const char *what, *root, *wrong_root;
+        size_t max_elements;
+    } parsers[] = {
+        { open_caps, "capabilities XML", "capabilities", "domain", 0 },
+        { open_host_model, "domain capabilities XML", "domainCapabilities", "capabilities", 0 },
+        { open_tpm, "domain capabilities XML", "domainCapabilities", "capabilities", 0 },
+        { open_domain, "domain XML", "domain", "pool", 50000 },
+        { open_pool, "storage pool XML", "pool", "network", 200000 },
+        { open_network, "network XML", "network", "pool", 200000 },
+        { open_secret, "secret XML", "secret", "pool", 200000 },
+    };
+    size_t big = MC_VIRT_XML_MAX + 1;
+    _cleanup_free_ char *huge = mc_xmalloc(big);
+    memset(huge, ' ', big);
+    for (size_t i = 0; i < ARRAY_SIZE(parsers); i++) {
+        _cleanup_free_ char *doc = mc_xasprintf("<%s/>", parsers[i].wrong_root);
+        _cleanup_free_ char *msg =
+            mc_xasprintf("%s has root element <%s>, not <%s>", parsers[i].what,
+                         parsers[i].wrong_root, parsers[i].root);
+        expect_refusal(parsers[i].open, doc, strlen(doc), -EBADMSG, msg);
+
+        free(msg);
+        msg = mc_xasprintf("%s is larger than 16 MiB", parsers[i].what);
+        expect_refusal(parsers[i].open, huge, big, -EFBIG, msg);
+
+        /* The capabilities' own cap is the parser's (refused before the tree is built). */
+        if (!parsers[i].max_elements)
+            continue;
+        struct mc_buf b = MC_BUF_INIT;
+        mc_buf_printf(&b, "<%s>", parsers[i].root);
+        for (size_t k = 0; k < parsers[i].max_elements; k++)
+            mc_buf_puts(&b, "<x/>");
+        mc_buf_printf(&b, "</%s>", parsers[i].root);
+        free(msg);
+        msg =
+            mc_xasprintf("%s has more than %zu elements", parsers[i].what, parsers[i].max_elements);
+        expect_refusal(parsers[i].open, b.data, b.len, -E2BIG, msg);
+        mc_buf_free(&b);
+    }
+}
+
 /* ---- qemu.conf ---- */
 
 static void test_qemu_conf_debian(void **state)
@@ -1200,6 +1317,7 @@ int main(void)
         cmocka_unit_test(test_networks),         cmocka_unit_test(test_qemu_conf_debian),
         cmocka_unit_test(test_qemu_conf_custom), cmocka_unit_test(test_qemu_conf_bad),
         cmocka_unit_test(test_missing_features), cmocka_unit_test(test_units),
+        cmocka_unit_test(test_open_refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
