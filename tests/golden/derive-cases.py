@@ -1033,6 +1033,20 @@ def network_disk_path(p, target, url, protocol, fstype, server, detail):
     insert_after(p, ("path",), e)
 
 
+def need(name, readme, xml, before_devices=""):
+    """A golden pair for a class of domain XML the lab cannot build: the recorded pair, with the
+    domain XML given as the recorded one plus xml in <devices> (and before_devices before it),
+    and the guest's serial log creatable on the destination. The decorated function records
+    what the destination answers for the class: d its facts, p the live probes' answers."""
+    def deco(answers):
+        def edit(s, d, p, c):
+            c["vm_xml"] = with_devices(s, xml, before_devices)
+            serial_log_ok(p)
+            answers(d, p)
+        return case(name, readme, pair=True)(edit)
+    return deco
+
+
 VTPM_SECRET = "5b3e1c2a-7d4f-4e8a-9b6c-0d1e2f3a4b5c"
 TPM_XML = """    <tpm model='tpm-crb'>
       <backend type='emulator' version='2.0'>
@@ -1042,27 +1056,23 @@ TPM_XML = """    <tpm model='tpm-crb'>
 """ % VTPM_SECRET
 
 
-@case("tpm-met", "base, as domain XML with an emulated TPM 2.0 (swtpm) whose state is encrypted "
+@need("tpm-met", "base, as domain XML with an emulated TPM 2.0 (swtpm) whose state is encrypted "
       "with a vTPM secret; the destination's domain capabilities list the 'emulator' TPM backend "
       "(libvirt finds swtpm there) and it has the secret with a value: vm.devices and "
-      "virt.secrets PASS (recorded pair: the lab has no swtpm)", pair=True)
-def _(s, d, p, c):
-    c["vm_xml"] = with_devices(s, TPM_XML)
+      "virt.secrets PASS (recorded pair: the lab has no swtpm)", TPM_XML)
+def _(d, p):
     tpm_backends(d, "passthrough", "emulator")
     secret(d, uuid=VTPM_SECRET, usage_type="vtpm", usage_id="VTPM_present-br", private="yes",
            value="set")
-    serial_log_ok(p)
 
 
-@case("tpm-missing", "tpm-met's domain; the destination's domain capabilities list only the "
+@need("tpm-missing", "tpm-met's domain; the destination's domain capabilities list only the "
       "passthrough TPM backend, as the lab's libvirt 9.0 does without swtpm, and the vTPM "
       "secret is not defined there: vm.devices FAIL (libvirt cannot start swtpm), virt.secrets "
-      "FAIL", pair=True)
-def _(s, d, p, c):
-    c["vm_xml"] = with_devices(s, TPM_XML)
+      "FAIL", TPM_XML)
+def _(d, p):
     tpm_backends(d, "passthrough")
     d.find("virt").set("secrets-listed", "yes")
-    serial_log_ok(p)
 
 
 VHOST_USER_XML = """    <interface type='vhostuser'>
@@ -1083,27 +1093,24 @@ SHARED_MEMORY = """  <memoryBacking>
 """
 
 
-@case("vhost-user-met", "base, as domain XML with shared memory and two vhost-user interfaces: "
+@need("vhost-user-met", "base, as domain XML with shared memory and two vhost-user interfaces: "
       "one whose switch listens (mode client: QEMU connects to /run/openvswitch/vhu0.sock), one "
       "where QEMU listens (mode server: it creates its socket in /run/vhost); on the destination "
       "the switch's socket exists and the QEMU user can create in /run/vhost: vm.host-paths and "
-      "vm.created-files PASS (recorded pair: the lab has no vhost-user switch)", pair=True)
-def _(s, d, p, c):
-    c["vm_xml"] = with_devices(s, VHOST_USER_XML, SHARED_MEMORY)
-    serial_log_ok(p)
+      "vm.created-files PASS (recorded pair: the lab has no vhost-user switch)", VHOST_USER_XML,
+      before_devices=SHARED_MEMORY)
+def _(d, p):
     creatable(p, "interface 52:54:00:3b:83:1b", "vhostuser-socket", "bind",
               "/run/vhost/present-br-vhu1.sock", "/run/vhost")
     exists(p, "interface 52:54:00:3b:83:1a", "vhostuser-connect", "connect",
            "/run/openvswitch/vhu0.sock", "socket")
 
 
-@case("vhost-user-missing", "vhost-user-met's domain; on the destination nothing listens at "
+@need("vhost-user-missing", "vhost-user-met's domain; on the destination nothing listens at "
       "/run/openvswitch/vhu0.sock (QEMU waits for its vhost-user backend when it starts, with or "
       "without reconnect) and /run/vhost does not exist: vm.host-paths and vm.created-files "
-      "FAIL", pair=True)
-def _(s, d, p, c):
-    c["vm_xml"] = with_devices(s, VHOST_USER_XML, SHARED_MEMORY)
-    serial_log_ok(p)
+      "FAIL", VHOST_USER_XML, before_devices=SHARED_MEMORY)
+def _(d, p):
     no_dir(p, "interface 52:54:00:3b:83:1b", "vhostuser-socket", "bind",
            "/run/vhost/present-br-vhu1.sock", "/run/vhost")
     missing(p, "interface 52:54:00:3b:83:1a", "vhostuser-connect", "connect",
@@ -1121,30 +1128,26 @@ SHMEM_MASTERS = """    <shmem name='shm0' role='master'>
 """
 
 
-@case("shmem-met", "base, as domain XML with two <shmem> devices in role master: ivshmem-plain "
+@need("shmem-met", "base, as domain XML with two <shmem> devices in role master: ivshmem-plain "
       "shm0 (QEMU opens or creates /dev/shm/shm0 on the destination) and ivshmem-doorbell bell0 "
       "(QEMU connects to the ivshmem server's socket); the destination has /dev/shm, where the "
       "QEMU user can create, and the server's socket: vm.devices, vm.created-files and "
       "vm.host-paths PASS (recorded pair: ivshmem-plain runs under the lab's TCG, but the lab "
-      "has no ivshmem server and cannot take /dev/shm away from one host)", pair=True)
-def _(s, d, p, c):
-    c["vm_xml"] = with_devices(s, SHMEM_MASTERS)
-    serial_log_ok(p)
+      "has no ivshmem server and cannot take /dev/shm away from one host)", SHMEM_MASTERS)
+def _(d, p):
     creatable(p, "shmem shm0", "shmem", "create", "/dev/shm/shm0", "/dev/shm")
     exists(p, "shmem bell0", "shmem-server", "connect", "/run/ivshmem/bell0.sock", "socket")
 
 
-@case("shmem-missing", "shmem-met's two masters plus ivshmem-plain shm1 in role peer; on the "
+@need("shmem-missing", "shmem-met's two masters plus ivshmem-plain shm1 in role peer; on the "
       "destination no ivshmem server listens at /run/ivshmem/bell0.sock: vm.devices FAIL "
       "(libvirt migrates only role master), vm.host-paths FAIL (QEMU connects to the server "
-      "without retrying)", pair=True)
-def _(s, d, p, c):
-    c["vm_xml"] = with_devices(s, SHMEM_MASTERS + """    <shmem name='shm1' role='peer'>
+      "without retrying)", SHMEM_MASTERS + """    <shmem name='shm1' role='peer'>
       <model type='ivshmem-plain'/>
       <size unit='M'>4</size>
     </shmem>
 """)
-    serial_log_ok(p)
+def _(d, p):
     creatable(p, "shmem shm0", "shmem", "create", "/dev/shm/shm0", "/dev/shm")
     missing(p, "shmem bell0", "shmem-server", "connect", "/run/ivshmem/bell0.sock")
 
@@ -1155,35 +1158,26 @@ EVDEV_XML = """    <input type='evdev'>
 """
 
 
-@case("evdev-met", "base, as domain XML with an evdev input passthrough (QEMU's input-linux "
+@need("evdev-met", "base, as domain XML with an evdev input passthrough (QEMU's input-linux "
       "object opens /dev/input/by-id/usb-kbd-event-kbd when it starts); the destination has "
       "that device node: vm.host-paths PASS (recorded pair: the lab hosts have no input "
-      "devices)", pair=True)
-def _(s, d, p, c):
-    c["vm_xml"] = with_devices(s, EVDEV_XML)
-    serial_log_ok(p)
+      "devices)", EVDEV_XML)
+def _(d, p):
     exists(p, "input", "input-dev", "device", "/dev/input/by-id/usb-kbd-event-kbd", "char")
 
 
-@case("evdev-missing", "evdev-met's domain plus a virtio input passthrough of "
+@need("evdev-missing", "evdev-met's domain plus a virtio input passthrough of "
       "/dev/input/event2 (<input type='passthrough'>); the destination lacks the evdev node: "
       "vm.host-paths FAIL, vm.devices FAIL (QEMU marks virtio-input-host unmigratable)",
-      pair=True)
-def _(s, d, p, c):
-    c["vm_xml"] = with_devices(s, EVDEV_XML + """    <input type='passthrough' bus='virtio'>
+      EVDEV_XML + """    <input type='passthrough' bus='virtio'>
       <source evdev='/dev/input/event2'/>
     </input>
 """)
-    serial_log_ok(p)
+def _(d, p):
     missing(p, "input", "input-dev", "device", "/dev/input/by-id/usb-kbd-event-kbd")
 
 
-@case("hostdev-failover", "base, as domain XML with a failover pair: a virtio interface on "
-      "br-vm (teaming persistent) and a PCI VF 0000:3b:02.3 as its transient half, which libvirt "
-      "unplugs for the migration: vm.hostdev PASS (recorded pair: the lab has no SR-IOV "
-      "devices)", pair=True)
-def _(s, d, p, c):
-    c["vm_xml"] = with_devices(s, """    <interface type='bridge'>
+FAILOVER_XML = """    <interface type='bridge'>
       <mac address='52:54:00:3b:83:1c'/>
       <source bridge='br-vm'/>
       <model type='virtio'/>
@@ -1197,21 +1191,30 @@ def _(s, d, p, c):
       </source>
       <teaming type='transient' persistent='ua-backup0'/>
     </interface>
-""")
-    serial_log_ok(p)
+"""
 
 
-@case("hostdev-mdev", "base, as domain XML with a mediated device (a vfio-pci mdev, e.g. a "
-      "vGPU): vm.hostdev FAIL (libvirt 9.0 refuses to migrate <hostdev type='mdev'>) (recorded "
-      "pair: the lab has no mediated devices)", pair=True)
-def _(s, d, p, c):
-    c["vm_xml"] = with_devices(s, """    <hostdev mode='subsystem' type='mdev' managed='no' model='vfio-pci'>
+@need("hostdev-failover", "base, as domain XML with a failover pair: a virtio interface on "
+      "br-vm (teaming persistent) and a PCI VF 0000:3b:02.3 as its transient half, which libvirt "
+      "unplugs for the migration: vm.hostdev PASS (recorded pair: the lab has no SR-IOV "
+      "devices)", FAILOVER_XML)
+def _(d, p):
+    pass
+
+
+MDEV_XML = """    <hostdev mode='subsystem' type='mdev' managed='no' model='vfio-pci'>
       <source>
         <address uuid='c2177883-f1bb-47f0-914d-32a22e3a8804'/>
       </source>
     </hostdev>
-""")
-    serial_log_ok(p)
+"""
+
+
+@need("hostdev-mdev", "base, as domain XML with a mediated device (a vfio-pci mdev, e.g. a "
+      "vGPU): vm.hostdev FAIL (libvirt 9.0 refuses to migrate <hostdev type='mdev'>) (recorded "
+      "pair: the lab has no mediated devices)", MDEV_XML)
+def _(d, p):
+    pass
 
 
 RBD_XML = """    <disk type='network' device='disk'>
@@ -1228,28 +1231,24 @@ RBD_XML = """    <disk type='network' device='disk'>
 RBD_URL = "rbd://ceph-mon:6789/rbd/present-br-data"
 
 
-@case("rbd-auth-met", "base, as domain XML with a second disk on Ceph RBD that logs in as "
+@need("rbd-auth-met", "base, as domain XML with a second disk on Ceph RBD that logs in as "
       "client.libvirt with a ceph secret (by usage); the destination has the secret with a "
       "value, and its probe connected to the monitor's port: virt.secrets PASS, "
       "storage.disk-shared PASS on a TCP connection (cephx itself is not reproduced) (recorded "
-      "pair: the lab has no Ceph)", pair=True)
-def _(s, d, p, c):
-    c["vm_xml"] = with_devices(s, RBD_XML)
+      "pair: the lab has no Ceph)", RBD_XML)
+def _(d, p):
     secret(d, uuid="8c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f", usage_type="ceph",
            usage_id="client.libvirt secret", private="yes", value="set")
     network_disk_path(p, "vdb", RBD_URL, "rbd", "rbd", "ceph-mon",
                       "lab-b connected to the server of %s (a TCP connection)" % RBD_URL)
-    serial_log_ok(p)
 
 
-@case("rbd-auth-missing", "rbd-auth-met's domain; the destination has no ceph secret with "
-      "that usage (libvirt there cannot give QEMU the key): virt.secrets FAIL", pair=True)
-def _(s, d, p, c):
-    c["vm_xml"] = with_devices(s, RBD_XML)
+@need("rbd-auth-missing", "rbd-auth-met's domain; the destination has no ceph secret with "
+      "that usage (libvirt there cannot give QEMU the key): virt.secrets FAIL", RBD_XML)
+def _(d, p):
     d.find("virt").set("secrets-listed", "yes")
     network_disk_path(p, "vdb", RBD_URL, "rbd", "rbd", "ceph-mon",
                       "lab-b connected to the server of %s (a TCP connection)" % RBD_URL)
-    serial_log_ok(p)
 
 
 TLS_XML = """    <disk type='network' device='disk'>
@@ -1274,31 +1273,27 @@ def tls_dirs(d):
     q.set("nbd-tls-dir", "/etc/pki/libvirt-nbd")
 
 
-@case("tls-met", "base, as domain XML with an NBD disk and a TCP serial port in server mode, "
+@need("tls-met", "base, as domain XML with an NBD disk and a TCP serial port in server mode, "
       "both with tls='yes'; the destination's qemu.conf resolves chardev_tls_x509_cert_dir to "
       "/etc/pki/libvirt-chardev and nbd_tls_x509_cert_dir to /etc/pki/libvirt-nbd, which hold "
       "the CA certificate and (for the server) its certificate and key: vm.host-paths PASS "
-      "(recorded pair: the lab sets up no TLS for character devices or NBD)", pair=True)
-def _(s, d, p, c):
-    c["vm_xml"] = with_devices(s, TLS_XML)
+      "(recorded pair: the lab sets up no TLS for character devices or NBD)", TLS_XML)
+def _(d, p):
     tls_dirs(d)
     network_disk_path(p, "vdc", NBD_URL, "nbd", "nbd", "nbd-server",
                       "lab-b connected to the server of %s (a TCP connection)" % NBD_URL)
-    serial_log_ok(p)
     for f in ("ca-cert.pem", "server-cert.pem", "server-key.pem"):
         exists(p, "serial", "tls-cert", "exists", "/etc/pki/libvirt-chardev/" + f, "file")
     exists(p, "disk vdc", "tls-cert", "exists", "/etc/pki/libvirt-nbd/ca-cert.pem", "file")
 
 
-@case("tls-missing", "tls-met's domain; on the destination /etc/pki/libvirt-chardev has no "
+@need("tls-missing", "tls-met's domain; on the destination /etc/pki/libvirt-chardev has no "
       "server-key.pem and /etc/pki/libvirt-nbd does not exist: vm.host-paths FAIL for both "
-      "(QEMU loads them when it starts there)", pair=True)
-def _(s, d, p, c):
-    c["vm_xml"] = with_devices(s, TLS_XML)
+      "(QEMU loads them when it starts there)", TLS_XML)
+def _(d, p):
     tls_dirs(d)
     network_disk_path(p, "vdc", NBD_URL, "nbd", "nbd", "nbd-server",
                       "lab-b connected to the server of %s (a TCP connection)" % NBD_URL)
-    serial_log_ok(p)
     for f in ("ca-cert.pem", "server-cert.pem"):
         exists(p, "serial", "tls-cert", "exists", "/etc/pki/libvirt-chardev/" + f, "file")
     missing(p, "serial", "tls-cert", "exists", "/etc/pki/libvirt-chardev/server-key.pem")
