@@ -380,6 +380,110 @@ mcprobe_run() {
 	printf '%s\n' "${mcprobe_o%x}"
 }
 
+# dpkg-query -W -f '${Package}\t${Version}\t${Architecture}\t${db:Status-Abbrev}\n' NAME...
+# answered from dpkg's database in the admin directory $1 by one awk, read as dpkg-query reads
+# it: the status file, then the journal of an unfinished dpkg run (updates/NNNN, in order), a
+# later record of a package (name and architecture) replacing an earlier one; a record for
+# each name and architecture found, whatever its state, and dpkg-query's exit status (1 when a
+# name matched no record). dpkg-query costs a loaded host a tenth of a second, the awk a
+# fraction of it. Returns 1 without printing anything when it cannot answer so (no awk, a file
+# it cannot read, a record of a named package it does not understand): dpkg-query then.
+mcprobe_dpkg() {
+	mcprobe_d=$1
+	shift
+	if [ ! -f "$mcprobe_d/status" ] || [ ! -r "$mcprobe_d/status" ] ||
+		! command -v awk >/dev/null 2>&1; then
+		return 1
+	fi
+	mcprobe_a=
+	for mcprobe_f in "$@"; do
+		mcprobe_a="$mcprobe_a $mcprobe_f"
+	done
+	set -- "$mcprobe_d/status"
+	for mcprobe_f in "$mcprobe_d"/updates/*; do
+		case ${mcprobe_f##*/} in
+		'' | *[!0-9]*) ;;
+		*)
+			[ -f "$mcprobe_f" ] && [ -r "$mcprobe_f" ] || return 1
+			set -- "$@" "$mcprobe_f"
+			;;
+		esac
+	done
+	# shellcheck disable=SC2016 # awk's own $0, not the shell's
+	mcprobe_o=$(
+		awk -v names="$mcprobe_a" '
+		function record(   s, n, a) {
+			if (have && (p in want)) {
+				n = split(st, s, " ")
+				if (n != 3 || !(s[1] in ws) || !(s[2] in es) || !(s[3] in ss) || ver ~ /[ \t]/)
+					bad = 1
+				a = ws[s[1]] ss[s[3]] es[s[2]]
+				key = p SUBSEP ar
+				if (!(key in line))
+					keys[++nk] = key
+				line[key] = p "\t" ver "\t" ar "\t" a
+				found[p] = 1
+			}
+			have = 0
+			p = ver = ar = st = k = ""
+		}
+		BEGIN {
+			n = split(names, w, " ")
+			for (i = 1; i <= n; i++)
+				want[w[i]] = 1
+			ws["unknown"] = "u"; ws["install"] = "i"; ws["hold"] = "h"
+			ws["deinstall"] = "r"; ws["purge"] = "p"
+			es["ok"] = " "; es["reinstreq"] = "R"
+			ss["not-installed"] = "n"; ss["config-files"] = "c"; ss["half-installed"] = "H"
+			ss["unpacked"] = "U"; ss["half-configured"] = "F"; ss["triggers-awaited"] = "W"
+			ss["triggers-pending"] = "t"; ss["installed"] = "i"
+		}
+		FNR == 1 { record() }
+		$0 == "" { record(); next }
+		/^[ \t]/ {
+			# A continuation line: of a field of ours, or a blank line that is not empty.
+			if (k == "" || k == "package" || k == "version" || k == "architecture" || k == "status" || $0 ~ /^[ \t]+$/)
+				bad = 1
+			next
+		}
+		{
+			i = index($0, ":")
+			if (i < 2) {
+				bad = 1
+				next
+			}
+			k = tolower(substr($0, 1, i - 1))
+			v = substr($0, i + 1)
+			sub(/^[ \t]+/, "", v)
+			sub(/[ \t]+$/, "", v)
+			have = 1
+			if (k == "package") p = v
+			else if (k == "version") ver = v
+			else if (k == "architecture") ar = v
+			else if (k == "status") st = v
+		}
+		END {
+			record()
+			if (bad)
+				exit 2
+			for (i = 1; i <= nk; i++)
+				printf "%s\n", line[keys[i]]
+			for (i = 1; i <= n; i++)
+				if (!(w[i] in found))
+					miss = 1
+			printf "x"
+			exit miss
+		}' "$@" </dev/null 2>/dev/null
+	)
+	mcprobe_r=$?
+	case $mcprobe_r:$mcprobe_o in
+	[01]:*x) ;;
+	*) return 1 ;;
+	esac
+	mcprobe_hdr "C dpkg-query $mcprobe_r"
+	printf '%s\n' "${mcprobe_o%x}"
+}
+
 # C: the fixed commands. Package names must be [A-Za-z0-9.+_-], starting with a letter or digit.
 mcprobe_cmd() {
 	mcprobe_k=$1
@@ -422,6 +526,7 @@ mcprobe_cmd() {
 		'' | *[!A-Za-z0-9.+_-]*) ;;
 		*) set -- "$@" "linux-image-$mcprobe_kr" "linux-image-unsigned-$mcprobe_kr" ;;
 		esac
+		mcprobe_dpkg /var/lib/dpkg "$@" && return 0
 		# shellcheck disable=SC2016 # dpkg-query's own ${field} syntax, not the shell's
 		mcprobe_run dpkg-query dpkg-query -W \
 			-f '${Package}\t${Version}\t${Architecture}\t${db:Status-Abbrev}\n' "$@"

@@ -696,18 +696,24 @@ static void test_hostile_specs(void **state)
 
 /* The probe runs the very commands C would run: fake dpkg-query and rpm print their argv. rpm
  * runs only where mc_os_gather reads its answer (no dpkg status file, an rpm database
- * directory): on a dpkg host the test checks that the probe left rpm alone instead. */
+ * directory): on a dpkg host the test checks that the probe left rpm alone instead. A failing
+ * awk makes the probe run dpkg-query rather than read dpkg's database itself
+ * (test_dpkg_like_dpkg_query). */
 static void test_commands_match_argv(void **state)
 {
     (void)state;
     char dir[] = "/tmp/migcheck-probe-XXXXXX";
     assert_non_null(mkdtemp(dir));
     const char *fake = "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done\n";
+    const char *fail = "#!/bin/sh\nexit 2\n";
     char *dq = mc_xasprintf("%s/dpkg-query", dir), *rpm = mc_xasprintf("%s/rpm", dir);
+    char *awk = mc_xasprintf("%s/awk", dir);
     write_file(dq, fake, strlen(fake));
     write_file(rpm, fake, strlen(fake));
+    write_file(awk, fail, strlen(fail));
     chmod(dq, 0755);
     chmod(rpm, 0755);
+    chmod(awk, 0755);
 
     const char *lines[3] = { NULL, NULL, NULL };
     size_t k = 0;
@@ -761,13 +767,197 @@ static void test_commands_match_argv(void **state)
     mc_spawn_result_clear(&res);
     unlink(dq);
     unlink(rpm);
+    unlink(awk);
     rmdir(dir);
     free(rel);
     free(dq);
     free(rpm);
+    free(awk);
     free(path);
     free(req);
     free(boundary);
+}
+
+/*
+ * The probe reads dpkg's database with one awk instead of running dpkg-query: the packages
+ * mc_dpkg_query_parse keeps, and whether the exit status is a failure, are dpkg-query's own,
+ * under each shell, on this machine's database and on one made of the states a package can be
+ * in (continuation lines, multi-arch, the journal of an unfinished run replacing and adding
+ * records, names only mentioned in a dependency). A record the awk does not understand leaves
+ * the answer to dpkg-query.
+ */
+static char *dpkg_answer(const char *const *argv, int *ret_ex, bool *ret_by_probe)
+{
+    struct mc_spawn_opts o = { .argv = argv, .timeout_ms = 60000, .max_output = 1 << 24 };
+    struct mc_spawn_result res = { 0 };
+    struct mc_error err = { 0 };
+    assert_int_equal(mc_spawn_run(&o, &res, &err), 0);
+    char *out = NULL;
+    if (ret_by_probe) {
+        /* "--B C dpkg-query RC\n" BODY "\n", or nothing when it left the answer to dpkg-query. */
+        *ret_by_probe = res.out_len > 0;
+        if (*ret_by_probe) {
+            assert_true(mc_str_startswith(res.out, "--B C dpkg-query "));
+            const char *nl = strchr(res.out, '\n');
+            assert_non_null(nl);
+            *ret_ex = atoi(res.out + strlen("--B C dpkg-query "));
+            size_t blen = res.out_len - (size_t)(nl + 1 - res.out);
+            assert_true(blen >= 1 && res.out[res.out_len - 1] == '\n');
+            out = mc_xstrndup(nl + 1, blen - 1);
+        }
+    } else {
+        *ret_ex = res.exit_code;
+        out = mc_xstrndup(res.out ? res.out : "", res.out_len);
+    }
+    mc_spawn_result_clear(&res);
+    return out;
+}
+
+static void assert_same_packages(const char *what, const char *a, int ex_a, const char *b, int ex_b)
+{
+    struct mc_package *pa = NULL, *pb = NULL;
+    size_t na = 0, nb = 0;
+    struct mc_error err = { 0 };
+    assert_int_equal(mc_dpkg_query_parse(a, strlen(a), &pa, &na, &err), 0);
+    assert_int_equal(mc_dpkg_query_parse(b, strlen(b), &pb, &nb, &err), 0);
+    if (na != nb || (ex_a > 1) != (ex_b > 1))
+        fail_msg(
+            "%s: %zu packages (exit %d) from dpkg-query, %zu (exit %d) from the probe:\n%s\n--\n%s",
+            what, na, ex_a, nb, ex_b, a, b);
+    for (size_t i = 0; i < na; i++) {
+        assert_string_equal(pa[i].name, pb[i].name);
+        assert_string_equal(pa[i].version, pb[i].version);
+        assert_string_equal(pa[i].arch ? pa[i].arch : "-", pb[i].arch ? pb[i].arch : "-");
+    }
+    mc_packages_free(pa, na);
+    mc_packages_free(pb, nb);
+}
+
+static void dpkg_compare(const char *admindir, const char *const *names, size_t want_min)
+{
+    char *script =
+        mc_xasprintf(". %s/src/remote/probe.sh; mcprobe_b=B; mcprobe_dpkg \"$@\"", MC_SOURCE_DIR);
+    char *adm = mc_xasprintf("--admindir=%s", admindir);
+    const char *dq[64] = { "dpkg-query", adm, "-W", "-f",
+                           "${Package}\\t${Version}\\t${Architecture}\\t${db:Status-Abbrev}\\n" };
+    size_t n = 5;
+    for (const char *const *p = names; *p; p++)
+        dq[n++] = *p;
+    dq[n] = NULL;
+    int ex_dq = -1;
+    char *want = dpkg_answer(dq, &ex_dq, NULL);
+    struct mc_package *pk = NULL;
+    size_t npk = 0;
+    struct mc_error err = { 0 };
+    assert_int_equal(mc_dpkg_query_parse(want, strlen(want), &pk, &npk, &err), 0);
+    assert_true(npk >= want_min); /* the comparison compares something */
+    mc_packages_free(pk, npk);
+    for (size_t i = 0; i < sizeof(shells) / sizeof(shells[0]); i++) {
+        if (!shell_present(i))
+            continue;
+        const char *argv[72];
+        size_t k = 0;
+        for (size_t j = 0; shells[i][j] && strcmp(shells[i][j], "-s") != 0; j++)
+            argv[k++] = shells[i][j];
+        argv[k++] = "-c";
+        argv[k++] = script;
+        argv[k++] = "sh";
+        argv[k++] = admindir;
+        for (const char *const *p = names; *p; p++)
+            argv[k++] = *p;
+        argv[k] = NULL;
+        int ex = -1;
+        bool by_probe = false;
+        char *got = dpkg_answer(argv, &ex, &by_probe);
+        if (!by_probe)
+            fail_msg("under %s the probe left %s to dpkg-query", shells[i][0], admindir);
+        assert_true(ex == 0 || ex == 1);
+        char *what = mc_xasprintf("%s under %s", admindir, shells[i][0]);
+        assert_same_packages(what, want, ex_dq, got, ex);
+        free(what);
+        free(got);
+    }
+    free(want);
+    free(adm);
+    free(script);
+}
+
+static void test_dpkg_like_dpkg_query(void **state)
+{
+    (void)state;
+    if (!have_program("dpkg-query") || !have_program("awk")) {
+        print_message("dpkg-query or awk is not installed: skipped\n");
+        return;
+    }
+    struct stat st;
+    if (stat("/var/lib/dpkg/status", &st) == 0) {
+        char *rel = NULL;
+        assert_int_equal(mc_read_line_at(AT_FDCWD, "/proc/sys/kernel/osrelease", &rel), 0);
+        char **argv = mc_os_dpkg_argv(rel);
+        dpkg_compare("/var/lib/dpkg", (const char *const *)argv + 4, 1);
+        mc_strv_free(argv);
+        free(rel);
+    }
+    char dir[] = "/tmp/migcheck-probe-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *status = mc_xasprintf("%s/status", dir), *upd = mc_xasprintf("%s/updates", dir);
+    char *u0 = mc_xasprintf("%s/0000", upd), *u1 = mc_xasprintf("%s/0001", upd);
+    char *junk = mc_xasprintf("%s/tmp.i", upd);
+    assert_int_equal(mkdir(upd, 0755), 0);
+    const char *st_text =
+        "Package: alpha\nStatus: install ok installed\nPriority: optional\nArchitecture: amd64\n"
+        "Version: 1:2.0-1\nDescription: first\n continued line\n .\n more\n\n"
+        "Package: beta\nStatus: deinstall ok config-files\nArchitecture: amd64\nVersion: 3.1\n"
+        "Depends: gamma (>= 1), delta\n\n"
+        "Package: multi\nStatus: install ok installed\nArchitecture: amd64\nMulti-Arch: same\n"
+        "Version: 1.0\n\n"
+        "Package: multi\nStatus: install ok half-configured\nArchitecture: i386\n"
+        "Multi-Arch: same\nVersion: 1.0\n\n"
+        "Package: epsilon\nStatus: hold reinstreq unpacked\nArchitecture: all\n"
+        "Version: 0.9~rc1+b2\n\n"
+        "Package: zeta\nStatus: install ok triggers-pending\nTriggers-Pending: /usr/share/z\n"
+        "Architecture: amd64\nVersion: 5\n\n"
+        "Package: kappa\nStatus: install ok installed\nArchitecture: amd64\nVersion: 2\n\n"
+        "Package: eta\nStatus: purge ok not-installed\nArchitecture: amd64\n";
+    write_file(status, st_text, strlen(st_text));
+    const char *j0 = "Package: alpha\nStatus: install ok half-installed\nArchitecture: amd64\n"
+                     "Version: 1:2.1-1\n";
+    const char *j1 = "Package: zeta\nStatus: install ok installed\nArchitecture: amd64\n"
+                     "Version: 6\n\nPackage: theta\nStatus: install ok triggers-awaited\n"
+                     "Architecture: amd64\nVersion: 7-1\nTriggers-Awaited: zeta\n";
+    write_file(u0, j0, strlen(j0));
+    write_file(u1, j1, strlen(j1));
+    write_file(junk, "garbage\n", 8); /* not a journal entry: dpkg skips it */
+    const char *names[] = { "alpha", "beta",  "multi", "epsilon", "zeta", "eta",
+                            "theta", "delta", "kappa", "nosuch",  NULL };
+    dpkg_compare(dir, names, 5);
+    const char *found[] = { "multi", "kappa", NULL };
+    dpkg_compare(dir, found, 3);
+
+    /* A record of a named package it does not understand: the probe leaves it to dpkg-query. */
+    const char *odd = "Package: kappa\nStatus: install ok sideways\nArchitecture: amd64\n"
+                      "Version: 2\n";
+    write_file(u1, odd, strlen(odd));
+    char *script =
+        mc_xasprintf(". %s/src/remote/probe.sh; mcprobe_b=B; mcprobe_dpkg \"$@\"", MC_SOURCE_DIR);
+    const char *argv[] = { "sh", "-c", script, "sh", dir, "kappa", NULL };
+    int ex = -1;
+    bool by_probe = true;
+    char *got = dpkg_answer(argv, &ex, &by_probe);
+    assert_false(by_probe);
+    assert_null(got);
+    free(script);
+    unlink(u0);
+    unlink(u1);
+    unlink(junk);
+    unlink(status);
+    rmdir(upd);
+    rmdir(dir);
+    free(status);
+    free(upd);
+    free(u0);
+    free(u1);
+    free(junk);
 }
 
 static void test_boundary(void **state)
@@ -867,6 +1057,7 @@ int main(void)
         cmocka_unit_test(test_texts_and_links_batched),
         cmocka_unit_test(test_hostile_specs),
         cmocka_unit_test(test_commands_match_argv),
+        cmocka_unit_test(test_dpkg_like_dpkg_query),
         cmocka_unit_test(test_boundary),
         cmocka_unit_test(test_not_a_probe),
         cmocka_unit_test(test_debian12_fixture),
