@@ -635,6 +635,8 @@ int verb_check(int argc, char **argv, const struct mc_global *g0)
         hsrc->want_vm = vm_name;
         hsrc->vm_override = vm_file;
         hdst->want_channel = !a.no_probe; /* the listener's session (gather/pair.c) */
+        if (hdst->want_channel)
+            hdst->listen_for = hsrc; /* and the listener started there at once */
         mc_interrupt_install();
         r = mc_hostset_open(hs, &err);
         if (mc_interrupt_signal())

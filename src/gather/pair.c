@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -853,18 +854,19 @@ static void probe_name(struct mc_host *src, struct mc_host *dst, struct mc_pair_
  * SRC to it (the agent's connect, or a direct-tcpip channel of SRC's ssh session).
  *
  * QEMU's start takes a good part of a second on a loaded host, so for the sh agent the listener
- * starts at the beginning of the live probes, in a second session to DST (listen_begin; opened
- * with the facts when the host set was asked to: want_channel), while the other probes use the
- * first; the connection from SRC comes after them (listen_end). The
- * migcheck agent's listener is up at once: it runs in DST's own session, in turn.
+ * runs in a second session to DST, opened with the facts when the host set was asked to
+ * (want_channel), and started there as soon as it opened (listen_for: DST's qemu.conf read in
+ * that session, the source's domain's emulator known), while the other probes use the first;
+ * listen_begin takes it over, the connection from SRC comes after the other probes
+ * (listen_end). The migcheck agent's listener is up at once: it runs in DST's own session, in
+ * turn.
  */
 struct listen_job {
     struct mc_host *dst;
-    char smin[24], smax[24];
-    const char *args[6];
+    char **args; /* mc_listen_argv */
     int timeout;
     struct mc_session ch; /* the second session, when ch_up */
-    bool ch_up, thread_up;
+    bool ch_up, thread_up, early;
     pthread_t thread;
     unsigned id;
     int r;               /* of the first answer */
@@ -872,28 +874,52 @@ struct listen_job {
     struct mc_error err; /* when r < 0 */
 };
 
+static bool strv_equal(char *const *a, char *const *b)
+{
+    for (; a && *a && b && *b; a++, b++)
+        if (strcmp(*a, *b) != 0)
+            return false;
+    return !(a && *a) && !(b && *b);
+}
+
 static void *listen_thread(void *arg)
 {
     struct listen_job *j = arg;
     _cleanup_error_ struct mc_error cerr = { 0 };
-    if (mc_host_take_channel(j->dst, &j->ch, &cerr) < 0) {
+    _cleanup_strv_free_ char **early_args = NULL;
+    unsigned early = 0;
+    if (mc_host_take_channel(j->dst, &j->ch, &early, &early_args, &cerr) < 0) {
         /* listen_end asks DST's own session instead. */
         return NULL;
     }
     j->ch_up = true;
-    j->id = mc_host_channel_send(&j->ch, MC_OP_LISTEN, j->args);
+    if (early && !strv_equal(early_args, j->args)) {
+        /*
+         * Started with other arguments than the facts now say (qemu.conf changed in between):
+         * that session ends without its answer, QEMU at its deadline; a session of its own
+         * for the right one.
+         */
+        close(j->ch.in_fd);
+        j->ch.in_fd = -1;
+        mc_host_channel_close(&j->ch);
+        j->ch_up = false;
+        early = 0;
+        if (mc_host_open_channel(j->dst, &j->ch, &cerr) < 0)
+            return NULL;
+        j->ch_up = true;
+    }
+    j->early = early != 0;
+    j->id =
+        early ? early : mc_host_channel_send(&j->ch, MC_OP_LISTEN, (const char *const *)j->args);
     j->r = mc_session_recv(&j->ch, j->id, j->timeout, &j->w, &j->err);
     return NULL;
 }
 
-static void listen_begin(struct mc_host *dst, const struct mc_vm_facts *vm, const char *bind,
-                         int64_t pmin, int64_t pmax, int timeout, struct listen_job *j)
+static void listen_begin(struct mc_host *dst, const struct mc_vm_facts *vm, int timeout,
+                         struct listen_job *j)
 {
     *j = (struct listen_job){ .dst = dst, .timeout = timeout };
-    snprintf(j->smin, sizeof(j->smin), "%lld", (long long)pmin);
-    snprintf(j->smax, sizeof(j->smax), "%lld", (long long)pmax);
-    const char *a[] = { bind, j->smin, j->smax, "6000", vm->emulator ? vm->emulator : "", NULL };
-    memcpy(j->args, a, sizeof(a));
+    j->args = mc_listen_argv(&dst->facts->virt.qemu_conf, vm->emulator);
     if (dst->sess.kind && strcmp(dst->sess.kind, "migcheck") == 0)
         return;
     j->thread_up = pthread_create(&j->thread, NULL, listen_thread, j) == 0;
@@ -904,7 +930,7 @@ static void listen_connect(struct mc_host *src, struct mc_host *dst, struct list
                            struct mc_session *ls, struct mc_port_probe *pp, const char *host)
 {
     struct mc_answer_hosts names = hosts_of(src, dst);
-    _cleanup_free_ char *range = mc_xasprintf("%s-%s", j->smin, j->smax);
+    _cleanup_free_ char *range = mc_xasprintf("%s-%s", j->args[1], j->args[2]);
     if (j->r < 0) {
         pp->probe = MC_PROBE_ERROR;
         mc_set_str(&pp->detail, j->err.message);
@@ -916,7 +942,10 @@ static void listen_connect(struct mc_host *src, struct mc_host *dst, struct list
                                ? "the migcheck agent's listener"
                                : "QEMU started with -incoming";
     debug(dst, "probes: listener on %s port %lld (%s%s)", dst->spec.label, (long long)pp->port,
-          listener, ls != &dst->sess ? ", in a second session" : "");
+          listener,
+          ls == &dst->sess ? ""
+          : j->early       ? ", in a second session, started with it"
+                           : ", in a second session");
     struct mc_answer c = { 0 };
     const char *via = NULL;
     _cleanup_error_ struct mc_error err = { 0 };
@@ -943,12 +972,13 @@ static void listen_end(struct mc_host *src, struct mc_host *dst, struct listen_j
     if (!mc_interrupt_pending()) {
         mc_set_str(&pp->host, host);
         if (!j->ch_up) {
-            j->id = mc_host_send(dst, MC_OP_LISTEN, j->args);
+            j->id = mc_host_send(dst, MC_OP_LISTEN, (const char *const *)j->args);
             j->r = host_recv(dst, j->id, j->timeout, &j->w, &j->err);
         }
         listen_connect(src, dst, j, j->ch_up ? &j->ch : &dst->sess, pp, host);
     }
     mc_strv_free(TAKE_PTR(j->w));
+    mc_strv_free(TAKE_PTR(j->args));
     mc_error_clear(&j->err);
     if (j->ch_up)
         mc_host_channel_close(&j->ch);
@@ -1119,13 +1149,8 @@ static void live_probes(struct mc_host *src, struct mc_host *dst, const struct m
     if (!cpu_thread_up)
         cpu_thread(&cj);
 
-    const struct mc_qemu_conf *q = &dst->facts->virt.qemu_conf;
-    int64_t pmin = q->migration_port_min > 0 ? q->migration_port_min : 49152;
-    int64_t pmax = q->migration_port_max > 0 ? q->migration_port_max : 49215;
-    const char *bind =
-        q->migration_address && *q->migration_address ? q->migration_address : "0.0.0.0";
     struct listen_job lj;
-    listen_begin(dst, vm, bind, pmin, pmax, timeout, &lj);
+    listen_begin(dst, vm, timeout, &lj);
 
     /* -v: what each phase costs (a probe that waits for its deadline shows here) */
     double t = mc_now();

@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "checker/facts-schema.h"
 #include "checker/facts-xml.h"
@@ -22,6 +24,7 @@
 #include "os/os.h"
 #include "storage/storage.h"
 #include "util/cleanup.h"
+#include "util/interrupt.h"
 #include "util/spawn.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
@@ -72,8 +75,16 @@ static void host_free(struct mc_host *h)
 {
     if (h->spare_thread_up)
         pthread_join(h->spare_thread, NULL);
+    if (h->spare_up && h->early_id && h->spare.in_fd >= 0) {
+        /* A listener nobody took (the live probes did not run): no quit request, which would
+         * wait behind it; the session ends, and QEMU at its own short deadline. */
+        close(h->spare.in_fd);
+        h->spare.in_fd = -1;
+    }
     if (h->spare_up)
         mc_host_channel_close(&h->spare);
+    mc_strv_free(h->early_args);
+    free(h->vm_emulator);
     if (h->conn)
         virConnectClose(h->conn);
     if (h->sess_up)
@@ -143,6 +154,44 @@ const struct mc_hostset_opts *mc_hostset_options(const struct mc_hostset *hs)
 
 /* ---- opening ---- */
 
+/* vm_done and what comes with it, across the hosts' threads (listen_for waits for it). */
+static pthread_mutex_t vm_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t vm_cond = PTHREAD_COND_INITIALIZER;
+
+static void vm_known(struct mc_host *h, const struct mc_vm_facts *vm)
+{
+    pthread_mutex_lock(&vm_lock);
+    if (!h->vm_done) {
+        h->vm_done = true;
+        h->vm_found = vm != NULL;
+        h->vm_emulator = vm && vm->emulator ? mc_xstrdup(vm->emulator) : NULL;
+    }
+    pthread_cond_broadcast(&vm_cond);
+    pthread_mutex_unlock(&vm_lock);
+}
+
+/* Wait until h's domain is known (at most timeout_ms; an interrupt ends the wait). */
+static int wait_vm(struct mc_host *h, int timeout_ms, char **ret_emulator)
+{
+    double end = mc_now() + timeout_ms / 1000.0;
+    pthread_mutex_lock(&vm_lock);
+    while (!h->vm_done && mc_now() < end && !mc_interrupt_pending()) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 100 * 1000 * 1000;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&vm_cond, &vm_lock, &ts);
+    }
+    int r = !h->vm_done ? -ETIMEDOUT : !h->vm_found ? -ENOENT : 0;
+    if (r == 0)
+        *ret_emulator = h->vm_emulator ? mc_xstrdup(h->vm_emulator) : NULL;
+    pthread_mutex_unlock(&vm_lock);
+    return r;
+}
+
 static void *virt_thread(void *arg)
 {
     struct mc_host *h = arg;
@@ -180,6 +229,7 @@ static void *virt_thread(void *arg)
         if (h->want_vm)
             mc_facts_add_error(h->hv, "vm", err.code, "%s", err.message);
         h->t_virt = mc_now() - t0;
+        vm_known(h, h->want_vm ? h->vm_override : NULL);
         return NULL;
     }
     if (h->set->o.keepalive_s > 0 && virConnectSetKeepAlive(h->conn, h->set->o.keepalive_s, 3) < 0)
@@ -192,6 +242,7 @@ static void *virt_thread(void *arg)
             mc_vm_gather_all(h->conn, h->hv);
     }
     h->t_virt = mc_now() - t0;
+    vm_known(h, h->vm_override && h->want_vm ? h->vm_override : h->hv->vm);
     return NULL;
 }
 
@@ -301,6 +352,49 @@ static void describe_all_vms(struct mc_host *h)
     }
 }
 
+char **mc_listen_argv(const struct mc_qemu_conf *q, const char *emulator)
+{
+    char **v = NULL;
+    mc_strv_add(&v,
+                q->migration_address && *q->migration_address ? q->migration_address : "0.0.0.0");
+    mc_strv_push(
+        &v, mc_xasprintf("%lld",
+                         (long long)(q->migration_port_min > 0 ? q->migration_port_min : 49152)));
+    mc_strv_push(
+        &v, mc_xasprintf("%lld",
+                         (long long)(q->migration_port_max > 0 ? q->migration_port_max : 49215)));
+    mc_strv_add(&v, "6000");
+    mc_strv_add(&v, emulator ? emulator : "");
+    return v;
+}
+
+/*
+ * listen_for: DST's qemu.conf read in the second session (the parser the facts use), the
+ * source's domain's emulator awaited, then the listen request sent there.
+ */
+static void early_listen(struct mc_host *h)
+{
+    int timeout = h->set->o.timeout_ms;
+    double t0 = mc_now();
+    const char *const *specs[] = { mc_virt_probe_spec, NULL };
+    _cleanup_(mc_source_freep) struct mc_source *dump = NULL;
+    _cleanup_error_ struct mc_error err = { 0 };
+    if (mc_session_probe(&h->spare, specs, timeout, &dump, &err) < 0)
+        return;
+    _cleanup_(mc_host_facts_freep) struct mc_host_facts *conf = mc_host_facts_new();
+    mc_virt_gather_qemu_conf(dump, conf);
+    _cleanup_free_ char *emulator = NULL;
+    double t1 = mc_now();
+    if (wait_vm(h->listen_for, timeout, &emulator) < 0 || mc_interrupt_pending())
+        return;
+    h->early_args = mc_listen_argv(&conf->virt.qemu_conf, emulator);
+    h->early_id = mc_host_channel_send(&h->spare, MC_OP_LISTEN, (const char *const *)h->early_args);
+    debug(h->set,
+          "%s: the listener starts in the second session (qemu.conf read in %.3f s, the "
+          "domain's emulator awaited %.3f s)",
+          h->spec.label, t1 - t0, mc_now() - t1);
+}
+
 /* want_channel's second session, opened while the host thread gathers the facts. */
 static void *spare_thread(void *arg)
 {
@@ -310,6 +404,8 @@ static void *spare_thread(void *arg)
     h->spare_up = mc_host_open_channel(h, &h->spare, &err) == 0;
     debug(h->set, "%s: a second session %s in %.3f s", h->spec.label,
           h->spare_up ? "opened" : "did not open", mc_now() - t0);
+    if (h->spare_up && h->listen_for && !h->early_id)
+        early_listen(h);
     return NULL;
 }
 
@@ -324,8 +420,10 @@ static void *host_thread(void *arg)
         .timeout_ms = o->timeout_ms,
     };
     h->rc = mc_session_start(&h->sess, &so, &h->err);
-    if (h->rc < 0)
+    if (h->rc < 0) {
+        vm_known(h, NULL);
         return NULL;
+    }
     h->sess_up = true;
     h->t_hello = h->sess.hello_seconds;
     debug(h->set, "%s: the %s agent answered; gathering facts", h->spec.label, h->sess.kind);
@@ -583,17 +681,23 @@ int mc_host_open_channel(struct mc_host *h, struct mc_session *ret, struct mc_er
     return mc_session_start(ret, &so, reterr); /* it names the session (label) itself */
 }
 
-int mc_host_take_channel(struct mc_host *h, struct mc_session *ret, struct mc_error *reterr)
+int mc_host_take_channel(struct mc_host *h, struct mc_session *ret, unsigned *ret_listen_id,
+                         char ***ret_listen_args, struct mc_error *reterr)
 {
     if (h->spare_thread_up) {
         pthread_join(h->spare_thread, NULL);
         h->spare_thread_up = false;
     }
+    *ret_listen_id = 0;
+    *ret_listen_args = NULL;
     if (!h->spare_up)
         return mc_host_open_channel(h, ret, reterr);
     *ret = h->spare;
     h->spare = (struct mc_session){ .in_fd = -1, .out_fd = -1, .err_fd = -1 };
     h->spare_up = false;
+    *ret_listen_id = h->early_id;
+    *ret_listen_args = TAKE_PTR(h->early_args);
+    h->early_id = 0;
     return 0;
 }
 

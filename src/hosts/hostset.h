@@ -49,6 +49,11 @@ struct mc_host {
     /* With the sh agent, open a second session (mc_host_take_channel) while the facts are
      * gathered: check's listener starts there without waiting for a session of its own. */
     bool want_channel;
+    /* With want_channel: check's listener (QEMU with -incoming, the sh agent's listen) starts in
+     * the second session as soon as it opens, DST's qemu.conf read there and this source's
+     * domain's emulator known (mc_listen_argv), so that QEMU's start is off the live probes'
+     * way. mc_host_take_channel hands it over with the session. */
+    struct mc_host *listen_for;
     /* Filled by mc_hostset_open. */
     int rc; /* 0, or why the host could not be opened (err says it) */
     struct mc_error err;
@@ -65,6 +70,11 @@ struct mc_host {
     struct mc_session spare; /* want_channel's session, when spare_up */
     bool spare_up, spare_thread_up;
     pthread_t spare_thread;
+    unsigned early_id; /* listen_for's request on spare, when sent */
+    char **early_args; /* its arguments */
+    bool vm_done;      /* libvirt's part of the open ended (vm_lock in hostset.c) */
+    char *vm_emulator; /* then: the domain's emulator (want_vm), NULL when it names none */
+    bool vm_found;     /* then: whether the domain's facts came */
 };
 
 struct mc_hostset_opts {
@@ -140,8 +150,19 @@ int mc_host_reconnect(struct mc_host *h, struct mc_error *reterr);
  * that do not change the host (mutating ones are refused). mc_host_channel_close ends it.
  */
 int mc_host_open_channel(struct mc_host *h, struct mc_session *ret, struct mc_error *reterr);
-/* The same, taking the one want_channel opened with the facts when there is one. */
-int mc_host_take_channel(struct mc_host *h, struct mc_session *ret, struct mc_error *reterr);
+/*
+ * The same, taking the one want_channel opened with the facts when there is one. With
+ * listen_for, *ret_listen_id is the listen request already running there (0: none) and
+ * *ret_listen_args its arguments (the caller frees them).
+ */
+int mc_host_take_channel(struct mc_host *h, struct mc_session *ret, unsigned *ret_listen_id,
+                         char ***ret_listen_args, struct mc_error *reterr);
+/*
+ * The arguments of check's listen request on a DST with this qemu.conf, for a domain with this
+ * emulator (NULL: none named): bind address, the migration port range, the listener's deadline
+ * in ms, the emulator.
+ */
+char **mc_listen_argv(const struct mc_qemu_conf *q, const char *emulator);
 int mc_host_channel_call(struct mc_session *ch, enum mc_op op, const char *const *args,
                          int timeout_ms, struct mc_answer *ret, struct mc_error *reterr);
 unsigned mc_host_channel_send(struct mc_session *ch, enum mc_op op, const char *const *args);
