@@ -101,6 +101,14 @@ void mc_hostset_free(struct mc_hostset *hs)
 {
     if (!hs)
         return;
+    /* A second session's thread may wait for another host's domain (listen_for): all of them
+     * end before any host goes. */
+    for (size_t i = 0; i < hs->n; i++) {
+        struct mc_host *h = hs->hosts[i];
+        if (h->spare_thread_up)
+            pthread_join(h->spare_thread, NULL);
+        h->spare_thread_up = false;
+    }
     for (size_t i = 0; i < hs->n; i++)
         host_free(hs->hosts[i]);
     free(hs->hosts);
