@@ -47,6 +47,19 @@ echo "migcheck, migcheck agents:              ${c} ms (median; ${check[*]})"
 echo "migcheck, sh agents (no migcheck there): ${c2} ms (median; ${check_sh[*]}; exit codes ${rc_sh[*]})"
 awk -v c="$c" -v f="$f" 'BEGIN { printf "ratio (migcheck agents / floor):         %.2f (bar: 1.50)\n", c / f }'
 awk -v c="$c2" -v f="$f" 'BEGIN { printf "ratio (sh agents / floor):               %.2f (bar: 1.50)\n", c / f }'
+# Each run's three figures come one after the other, under about the same load: the median of
+# each run's own ratio, and their spread, say more on a busy machine than the ratio of medians.
+paired() {
+	local -n num=$1
+	local r=()
+	for ((i = 0; i < RUNS; i++)); do
+		r+=("$(awk -v c="${num[i]}" -v f="${floor[i]}" 'BEGIN { printf "%.2f", c / f }')")
+	done
+	printf '%s\n' "${r[@]}" | sort -n | awk -v what="$2" '{ a[NR] = $1 }
+		END { printf "per-run ratio, %s: %.2f (median; %.2f-%.2f)\n", what, a[int((NR + 1) / 2)], a[1], a[NR] }'
+}
+paired check "migcheck agents / floor"
+paired check_sh "sh agents / floor      "
 for mode in native sh; do
 	rc=$M
 	[[ $mode == sh ]] && rc=
