@@ -465,9 +465,18 @@ static const struct mc_field chardev_fields[] = {
 static DESC(desc_chardev, struct mc_chardev, "chardev", chardev_fields);
 
 static const struct mc_field hostdev_fields[] = {
-    F_STR(struct mc_hostdev, mode, "mode"),       F_STR(struct mc_hostdev, type, "type"),
-    F_STR(struct mc_hostdev, address, "address"), F_BOOL(struct mc_hostdev, managed, "managed"),
+    F_STR(struct mc_hostdev, mode, "mode"),
+    F_STR(struct mc_hostdev, type, "type"),
+    F_STR(struct mc_hostdev, address, "address"),
+    F_BOOL(struct mc_hostdev, managed, "managed"),
     F_STR(struct mc_hostdev, teaming, "teaming"),
+    F_STR(struct mc_hostdev, usb_vendor, "usb-vendor"),
+    F_STR(struct mc_hostdev, usb_product, "usb-product"),
+    F_INT(struct mc_hostdev, usb_bus, "usb-bus"),
+    F_INT(struct mc_hostdev, usb_device, "usb-device"),
+    F_BOOL(struct mc_hostdev, usb_auto_address, "usb-auto-address"),
+    F_BOOL(struct mc_hostdev, usb_missing, "usb-missing"),
+    F_STR(struct mc_hostdev, startup_policy, "startup-policy"),
 };
 static DESC(desc_hostdev, struct mc_hostdev, "hostdev", hostdev_fields);
 
@@ -555,6 +564,20 @@ static const struct mc_field vm_fields[] = {
 };
 DESC(mc_desc_vm_facts, struct mc_vm_facts, "domain", vm_fields);
 
+/* ---- USB devices ---- */
+static const struct mc_field usb_device_fields[] = {
+    F_STR(struct mc_usb_device, name, "name"),       F_INT(struct mc_usb_device, bus, "bus"),
+    F_INT(struct mc_usb_device, device, "device"),   F_STR(struct mc_usb_device, vendor, "vendor"),
+    F_STR(struct mc_usb_device, product, "product"),
+};
+static DESC(desc_usb_device, struct mc_usb_device, "device", usb_device_fields);
+
+static const struct mc_field usb_fields[] = {
+    F_BOOL(struct mc_usb_facts, no_sysfs, "no-sysfs"),
+    F_ARR(struct mc_usb_facts, devices, "device", "devices", desc_usb_device),
+};
+DESC(mc_desc_usb_facts, struct mc_usb_facts, "usb", usb_fields);
+
 /* ---- host ---- */
 static const struct mc_field host_fields[] = {
     F_STR(struct mc_host_facts, name, "name"),
@@ -567,6 +590,7 @@ static const struct mc_field host_fields[] = {
     F_ARR(struct mc_host_facts, mounts, "mount", "mounts", mc_desc_mount),
     F_OBJ(struct mc_host_facts, storage, "storage", mc_desc_storage_facts),
     F_OBJ(struct mc_host_facts, net, "net", mc_desc_net_facts),
+    F_PTR(struct mc_host_facts, usb, "usb", "usb", mc_desc_usb_facts),
     F_PTR(struct mc_host_facts, vm, "domain", "domain", mc_desc_vm_facts),
     /* Same element: the first <domain> fills vm, the others this array (version 2). */
     F_ARR(struct mc_host_facts, other_vms, "domain", "other_domains", mc_desc_vm_facts),

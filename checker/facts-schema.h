@@ -64,6 +64,7 @@ extern const struct mc_struct_desc mc_desc_os_facts;
 extern const struct mc_struct_desc mc_desc_virt_facts;
 extern const struct mc_struct_desc mc_desc_storage_facts;
 extern const struct mc_struct_desc mc_desc_net_facts;
+extern const struct mc_struct_desc mc_desc_usb_facts;
 extern const struct mc_struct_desc mc_desc_mount;
 extern const struct mc_struct_desc mc_desc_fact_error;
 extern const struct mc_struct_desc mc_desc_pair_facts;

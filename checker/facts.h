@@ -477,6 +477,15 @@ struct mc_hostdev {
     char *address; /* pci 0000:65:00.1; usb bus.device or vendor:product; mdev uuid */
     bool managed;
     char *teaming; /* persistent, transient: PCI failover */
+    /* USB: the <source> as libvirt on DST looks the device up with it */
+    char *usb_vendor;      /* <vendor id=>, 4 lower-case hex digits; NULL when not given */
+    char *usb_product;     /* <product id=> */
+    int64_t usb_bus;       /* <address bus=>; 0 when not given */
+    int64_t usb_device;    /* <address device=> */
+    bool usb_auto_address; /* autoAddress='yes': the address is where SRC's libvirt found the
+                              vendor:product, and DST falls back to a search by vendor:product */
+    bool usb_missing;      /* missing='yes': SRC's libvirt did not find it (startupPolicy) */
+    char *startup_policy;  /* mandatory, requisite, optional; NULL: the default (mandatory) */
 };
 
 struct mc_controller {
@@ -592,6 +601,29 @@ struct mc_vm_facts {
     char **roms;
 };
 
+/* ---- USB devices ------------------------------------------------------------ */
+
+/* One entry of /sys/bus/usb/devices (interfaces, names with ':', are not devices). */
+struct mc_usb_device {
+    char *name;     /* 1-1.4, usb2 */
+    int64_t bus;    /* busnum */
+    int64_t device; /* devnum */
+    char *vendor;   /* idVendor, 4 lower-case hex digits */
+    char *product;  /* idProduct */
+};
+
+/*
+ * The host's USB devices, where libvirt looks a USB host device up (virUSBDeviceSearch reads
+ * /sys/bus/usb/devices). Gathered when the host facts are: NULL in mc_host_facts when not known
+ * (a snapshot from before, or the directory could not be read: an error of area "usb").
+ */
+struct mc_usb_facts {
+    bool no_sysfs; /* /sys/bus/usb/devices does not exist (no USB bus): libvirt fails to look up
+                      any USB device, whatever its startupPolicy */
+    struct mc_usb_device *devices;
+    size_t n_devices;
+};
+
 /* ---- one host ------------------------------------------------------------ */
 
 struct mc_host_facts {
@@ -607,7 +639,8 @@ struct mc_host_facts {
     size_t n_mounts;
     struct mc_storage_facts storage;
     struct mc_net_facts net;
-    struct mc_vm_facts *vm; /* the domain asked for (the first of several); NULL when none */
+    struct mc_usb_facts *usb; /* NULL when not known */
+    struct mc_vm_facts *vm;   /* the domain asked for (the first of several); NULL when none */
     /* The host's other domains (facts --all-vms, several --vm), in the order gathered. */
     struct mc_vm_facts *other_vms;
     size_t n_other_vms;

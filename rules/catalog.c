@@ -148,15 +148,28 @@ static const struct mc_rule rules[_R_MAX] = {
     },
     [R_VM_HOSTDEV] = {
         .id = "vm.hostdev",
-        .title = "no host devices are assigned (PCI, mdev, SCSI)",
+        .title = "no host devices are assigned (PCI, mdev, SCSI); USB devices found on the "
+                 "destination",
         .severity = MC_SEV_FAIL,
         .hint = "detach the host device before migrating, or use a failover (teaming) pair for "
                 "SR-IOV network devices",
         .requirement = "libvirt qemuMigrationSrcIsAllowedHostdev: 'domain has assigned "
-                       "non-USB host devices'",
+                       "non-USB host devices'; for USB, libvirt's lookup on the destination "
+                       "(virHostdevFindUSBDevice: 'Did not find USB device', 'Multiple USB "
+                       "devices for VENDOR:PRODUCT, use <address> to specify one')",
         .explain = "A device passed through from the host cannot follow the guest. libvirt "
                    "refuses PCI (except a transient teaming failover device), mdev and SCSI "
-                   "host devices; USB devices are allowed but must exist on the destination.",
+                   "host devices. USB devices are allowed, and the destination's libvirt looks "
+                   "them up in its /sys/bus/usb/devices when it prepares the incoming domain: "
+                   "by vendor and product (exactly one such device, whatever the startupPolicy), "
+                   "by address, or by both (an address the source's libvirt found by vendor and "
+                   "product falls back to a search by them). A device it does not find is an "
+                   "error unless the hostdev's startupPolicy is optional or requisite; then "
+                   "the domain starts without it and the guest loses the device (a warning). "
+                   "A host without /sys/bus/usb makes every USB lookup fail. The device libvirt "
+                   "picks must not be in use by another running domain the facts show. The "
+                   "destination's USB devices come from its facts; older snapshots without "
+                   "them give UNKNOWN.",
         .check = rule_vm_hostdev,
     },
     [R_VM_DEVICES] = {

@@ -240,9 +240,15 @@ static const struct mc_domain_need table[] = {
         "PCI passthrough blocks migration unless it is a failover (teaming) VF"),
 
     /* ---- host devices ---- */
-    ROW("devices/hostdev/...", "", REFUSED, "the same host device (PCI, USB, SCSI, mdev)",
+    ROW("devices/hostdev/...", "", REFUSED, "the same host device (PCI, SCSI, mdev)", "vm.hostdev",
+        "libvirt refuses to migrate PCI (but a failover VF), SCSI and mdev devices"),
+    ROW("devices/hostdev/source", "type='usb'", LOOKUP,
+        "the USB device libvirt on DST picks: by vendor and product (exactly one), by address, "
+        "or both",
         "vm.hostdev",
-        "libvirt refuses to migrate most host devices; USB devices are re-plugged by address"),
+        "DST's /sys/bus/usb/devices, as libvirt's lookup reads it; not found is a refusal "
+        "unless startupPolicy is optional or requisite (the guest then loses the device), more "
+        "than one by vendor and product always is, and no /sys/bus/usb at all always is"),
     ROW("devices/hostdev/source/auth", "protocol='iscsi'", LOGIN,
         "the iSCSI server accepts the credentials from DST", SECRETS, "DST's secrets"),
     ROW("devices/hostdev/source/auth/secret", "protocol='iscsi'", LOOKUP, "the CHAP secret on DST",

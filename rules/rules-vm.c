@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Rules about the domain itself: state, jobs, devices that cannot move. */
+#include <inttypes.h>
 #include <stdio.h>
 
 #include "rules-internal.h"
@@ -142,6 +143,236 @@ RULE_FN(rule_vm_snapshots)
         mc_emit(out, r, MC_STATUS_PASS, name, "domain '%s' has no snapshots", name);
 }
 
+/*
+ * A USB host device on DST. libvirt allows it in a migration (qemuMigrationSrcIsAllowedHostdev);
+ * DST's libvirt looks it up when it prepares the incoming domain (virHostdevPrepareUSBDevices,
+ * virHostdevFindUSBDevice, virUSBDeviceSearch over /sys/bus/usb/devices), as libvirt 9.0 does
+ * and as the lab saw it do on a destination with an empty (tmpfs) USB sysfs:
+ *   - no /sys/bus/usb/devices at all: "cannot open directory", whatever the startupPolicy;
+ *   - vendor:product and an address: the device at that address with those ids; when the
+ *     address is one SRC's libvirt found by the ids (autoAddress='yes'), a search by the ids
+ *     if it is not there;
+ *   - vendor:product: exactly one device with those ids ("Multiple USB devices for %x:%x, use
+ *     <address> to specify one" for two or more, whatever the policy);
+ *   - an address alone: the device there.
+ * A device not found is an error ("Did not find USB device ...") unless the startupPolicy is
+ * optional or requisite (requisite only fails a cold boot, and an incoming migration is not
+ * one): then libvirt marks it missing and starts DST's usb-host device with no host device
+ * behind it. The lab migrated such a domain both ways; QEMU's usb-host (hw/usb/host-libusb.c,
+ * usb_host_post_load) then emulates the device's removal, so the guest loses it.
+ */
+enum usb_pick {
+    USB_FOUND,
+    USB_DROPPED,
+    USB_REFUSED,
+    USB_UNREADABLE
+};
+
+static bool usb_ids_match(const struct mc_usb_device *d, const struct mc_hostdev *h)
+{
+    return streq(d->vendor, h->usb_vendor) && streq(d->product, h->usb_product);
+}
+
+static bool usb_at(const struct mc_usb_device *d, int64_t bus, int64_t device)
+{
+    return d->bus == bus && d->device == device;
+}
+
+/* What DST's libvirt does with h: the device it picks, or why none (*ret_why, allocated). */
+static enum usb_pick usb_pick(const struct mc_usb_facts *u, const struct mc_hostdev *h,
+                              bool required, const struct mc_usb_device **ret_dev, char **ret_why,
+                              bool *ret_ambiguous)
+{
+    *ret_dev = NULL;
+    *ret_ambiguous = false;
+    bool ids = h->usb_vendor && h->usb_product, addr = h->usb_bus > 0;
+    if (!ids && !addr) {
+        *ret_why = mc_xstrdup("its <source> names no vendor:product and no address migcheck "
+                              "could read");
+        return USB_UNREADABLE;
+    }
+    if (ids && addr) {
+        for (size_t i = 0; i < u->n_devices; i++)
+            if (usb_ids_match(&u->devices[i], h) &&
+                usb_at(&u->devices[i], h->usb_bus, h->usb_device)) {
+                *ret_dev = &u->devices[i];
+                return USB_FOUND;
+            }
+        if (!h->usb_auto_address) {
+            *ret_why = mc_xasprintf("no USB device %s:%s at bus %" PRId64 " device %" PRId64,
+                                    h->usb_vendor, h->usb_product, h->usb_bus, h->usb_device);
+            return required ? USB_REFUSED : USB_DROPPED;
+        }
+    }
+    if (ids) {
+        size_t n = 0;
+        for (size_t i = 0; i < u->n_devices; i++)
+            if (usb_ids_match(&u->devices[i], h) && n++ == 0)
+                *ret_dev = &u->devices[i];
+        if (n == 1)
+            return USB_FOUND;
+        *ret_dev = NULL;
+        if (n > 1) {
+            if (addr)
+                *ret_why = mc_xasprintf("%zu USB devices %s:%s, none of them at bus %" PRId64
+                                        " device %" PRId64 " where the source found it ('Multiple "
+                                        "USB devices for %s:%s were found, but none of them is "
+                                        "at ...')",
+                                        n, h->usb_vendor, h->usb_product, h->usb_bus, h->usb_device,
+                                        h->usb_vendor, h->usb_product);
+            else
+                *ret_why =
+                    mc_xasprintf("%zu USB devices %s:%s and the domain gives no address to "
+                                 "tell them apart ('Multiple USB devices for %s:%s, use "
+                                 "<address> to specify one')",
+                                 n, h->usb_vendor, h->usb_product, h->usb_vendor, h->usb_product);
+            *ret_ambiguous = true;
+            return USB_REFUSED; /* whatever the startupPolicy */
+        }
+        *ret_why = mc_xasprintf("no USB device %s:%s", h->usb_vendor, h->usb_product);
+        return required ? USB_REFUSED : USB_DROPPED;
+    }
+    for (size_t i = 0; i < u->n_devices; i++)
+        if (usb_at(&u->devices[i], h->usb_bus, h->usb_device)) {
+            *ret_dev = &u->devices[i];
+            return USB_FOUND;
+        }
+    *ret_why =
+        mc_xasprintf("no USB device at bus %" PRId64 " device %" PRId64, h->usb_bus, h->usb_device);
+    return required ? USB_REFUSED : USB_DROPPED;
+}
+
+/* Another running domain on DST that holds the device, as far as DST's facts show domains. */
+static const char *usb_user_on_dst(const struct mc_pair *p, const struct mc_usb_device *d)
+{
+    MC_HOST_FOREACH_VM (v, p->dst) {
+        if (!streq(v->state, "running") && !streq(v->state, "paused"))
+            continue;
+        if ((v->uuid && streq(v->uuid, p->vm->uuid)) || streq(v->name, p->vm->name))
+            continue;
+        for (size_t i = 0; i < v->n_hostdevs; i++) {
+            const struct mc_hostdev *o = &v->hostdevs[i];
+            if (streq(o->type, "usb") && !o->usb_missing && o->usb_bus > 0 &&
+                usb_at(d, o->usb_bus, o->usb_device))
+                return str_or(v->name, "?");
+        }
+    }
+    return NULL;
+}
+
+static void usb_hostdev_finding(const struct mc_rule *r, const struct mc_pair *p,
+                                const struct mc_hostdev *h, const char *subject,
+                                struct mc_findings *out)
+{
+    const char *addr = str_or(h->address, "?");
+    const char *policy = str_or(h->startup_policy, "mandatory");
+    /* virHostdevPrepareUSBDevices: only optional, and requisite outside a cold boot, may be
+     * missing. An unknown word counts as the default: libvirt refuses such XML anyway. */
+    bool required = !streq(policy, "optional") && !streq(policy, "requisite");
+    const struct mc_usb_facts *u = p->dst->usb;
+    struct mc_finding *f;
+    if (p->opts->offline) {
+        f = mc_emit(out, r, MC_STATUS_PASS, subject,
+                    "USB host device %s: an offline migration does not start the domain on %s; "
+                    "libvirt there looks the device up when it starts",
+                    addr, DST(p));
+        return;
+    }
+    if (!u) {
+        const struct mc_fact_error *e = NULL;
+        for (size_t i = 0; i < p->dst->n_errors && !e; i++)
+            if (streq(p->dst->errors[i].area, "usb"))
+                e = &p->dst->errors[i];
+        f = mc_emit(out, r, MC_STATUS_UNKNOWN, subject,
+                    "USB host device %s: %s's USB devices are not known, so whether its libvirt "
+                    "finds the device is not known",
+                    addr, DST(p));
+        mc_finding_set_evidence(f, "%s",
+                                e ? e->message
+                                  : "the facts hold no USB device list (a snapshot "
+                                    "from a migcheck that did not gather it)");
+        return;
+    }
+    if (u->no_sysfs) {
+        f = mc_emit(out, r, MC_PROBLEM, subject,
+                    "USB host device %s: %s has no /sys/bus/usb/devices, and its libvirt fails "
+                    "to look up any USB device there ('cannot open directory "
+                    "'/sys/bus/usb/devices''), whatever the startupPolicy",
+                    addr, DST(p));
+        mc_finding_set_evidence(f, "/sys/bus/usb/devices does not exist on %s", DST(p));
+        mc_finding_set_hint(f, "detach the USB device before migrating, or migrate to a host "
+                               "with a USB bus and the device");
+        return;
+    }
+    const struct mc_usb_device *d = NULL;
+    _cleanup_free_ char *why = NULL;
+    bool ambiguous;
+    enum usb_pick pick = usb_pick(u, h, required, &d, &why, &ambiguous);
+    switch (pick) {
+    case USB_UNREADABLE:
+        f = mc_emit(out, r, MC_STATUS_UNKNOWN, subject, "USB host device %s: %s", addr, why);
+        break;
+    case USB_REFUSED:
+        f = mc_emit(out, r, MC_PROBLEM, subject,
+                    "USB host device %s: %s has %s; its libvirt refuses the incoming domain "
+                    "(startupPolicy '%s')",
+                    addr, DST(p), why, policy);
+        mc_finding_set_evidence(f, "%s has %zu USB device%s", DST(p), u->n_devices,
+                                u->n_devices == 1 ? "" : "s");
+        if (ambiguous)
+            mc_finding_set_hint(f,
+                                "name the device to use on %s with an <address bus= device=> "
+                                "in the hostdev's <source> (a destination XML), or detach it "
+                                "before migrating",
+                                DST(p));
+        else
+            mc_finding_set_hint(f,
+                                "plug the device into %s, give the hostdev "
+                                "startupPolicy='optional' to let the guest lose it, or detach "
+                                "it before migrating",
+                                DST(p));
+        break;
+    case USB_DROPPED:
+        f = mc_emit(out, r, MC_STATUS_WARN, subject,
+                    "USB host device %s: %s has %s; with startupPolicy '%s' its libvirt starts "
+                    "the domain without it and the guest loses the device",
+                    addr, DST(p), why, policy);
+        mc_finding_set_evidence(
+            f,
+            "%s has %zu USB device%s; libvirt marks the hostdev missing and QEMU's usb-host "
+            "on %s has no host device behind it",
+            DST(p), u->n_devices, u->n_devices == 1 ? "" : "s", DST(p));
+        mc_finding_set_hint(f,
+                            "plug the device into %s if the guest needs it there, or detach "
+                            "it before migrating",
+                            DST(p));
+        break;
+    case USB_FOUND: {
+        const char *user = usb_user_on_dst(p, d);
+        if (user) {
+            f = mc_emit(out, r, MC_PROBLEM, subject,
+                        "USB host device %s: the device libvirt on %s picks (%s, bus %" PRId64
+                        " device %" PRId64 ") is in use by domain '%s' there",
+                        addr, DST(p), d->name, d->bus, d->device, user);
+            mc_finding_set_evidence(
+                f, "domain '%s' on %s has USB host device bus %" PRId64 " device %" PRId64, user,
+                DST(p), d->bus, d->device);
+            break;
+        }
+        f = mc_emit(out, r, MC_STATUS_PASS, subject,
+                    "USB host device %s: libvirt on %s finds it (%s, bus %" PRId64
+                    " device %" PRId64 ")",
+                    addr, DST(p), d->name, d->bus, d->device);
+        mc_finding_set_evidence(f,
+                                "%s %s:%s at bus %" PRId64 " device %" PRId64
+                                "; QEMU re-plugs a USB host device after a migration, so the "
+                                "guest sees it unplugged and plugged again",
+                                DST(p), d->vendor, d->product, d->bus, d->device);
+        break;
+    }
+    }
+}
+
 RULE_FN(rule_vm_hostdev)
 {
     const struct mc_vm_facts *vm = p->vm;
@@ -158,10 +389,7 @@ RULE_FN(rule_vm_hostdev)
             mc_emit(out, r, MC_PROBLEM, subject, "host device %s (mode '%s') cannot be migrated",
                     addr, h->mode);
         } else if (streq(type, "usb")) {
-            struct mc_finding *f = mc_emit(
-                out, r, MC_STATUS_PASS, subject,
-                "USB host device %s can be migrated if %s has the same device", addr, DST(p));
-            mc_finding_set_evidence(f, "libvirt allows USB host devices in migration");
+            usb_hostdev_finding(r, p, h, subject, out);
         } else if (streq(type, "pci") && streq(h->teaming, "transient")) {
             mc_emit(out, r, MC_STATUS_PASS, subject,
                     "PCI device %s is the transient half of a failover pair; libvirt unplugs it "

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "network/network.h"
 #include "os/os.h"
+#include "os/usb.h"
 #include "storage/storage.h"
 #include "util/cleanup.h"
 #include "util/strv.h"
@@ -39,6 +40,7 @@ void mc_gather_from_source(struct mc_source *src, struct mc_host_facts *h, bool 
         mc_net_gather_source(src, h);
     mc_net_gather_listening(src, h);
     h->areas |= MC_AREA_NET;
+    mc_usb_gather(src, h);
     mc_os_hash_vm_roms(src, h);
 }
 

@@ -22,6 +22,7 @@
 #include "gather.h"
 #include "network/network.h"
 #include "os/os.h"
+#include "os/usb.h"
 #include "storage/storage.h"
 #include "util/cleanup.h"
 #include "util/interrupt.h"
@@ -40,8 +41,13 @@ struct mc_hostset {
 
 /* What the sh agent's probe must collect: every gatherer's spec. */
 static const char *const *const all_specs[] = {
-    mc_os_probe_spec,  mc_mounts_probe_spec, mc_storage_probe_spec,
-    mc_net_probe_spec, mc_virt_probe_spec,   NULL,
+    mc_os_probe_spec,
+    mc_mounts_probe_spec,
+    mc_storage_probe_spec,
+    mc_net_probe_spec,
+    mc_virt_probe_spec,
+    mc_usb_probe_spec,
+    NULL,
 };
 
 static void debug(const struct mc_hostset *hs, const char *fmt, ...)

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "os/os.h"
+#include "os/usb.h"
 #include "network/network.h"
 #include "storage/storage.h"
 #include "util/buf.h"
@@ -33,8 +34,13 @@ size_t mc_probe_script_size(void)
 }
 
 const char *const *const mc_probe_gatherer_specs[] = {
-    mc_os_probe_spec,  mc_mounts_probe_spec, mc_storage_probe_spec,
-    mc_net_probe_spec, mc_virt_probe_spec,   NULL,
+    mc_os_probe_spec,
+    mc_mounts_probe_spec,
+    mc_storage_probe_spec,
+    mc_net_probe_spec,
+    mc_virt_probe_spec,
+    mc_usb_probe_spec,
+    NULL,
 };
 
 char *mc_probe_boundary(void)

@@ -414,19 +414,33 @@ static void parse_hostdev_source(xmlNodePtr src, const char *type, struct mc_hos
     if (strcmp(type, "pci") == 0) {
         hd->address = pci_address(mc_xml_child(src, "address"));
     } else if (strcmp(type, "usb") == 0) {
+        /* What DST's libvirt looks the device up by (virHostdevFindUSBDevice): vendor and
+         * product, an address (bus, device), or both; autoAddress='yes' marks an address SRC's
+         * libvirt found by vendor:product, missing='yes' a device it did not find. */
         _cleanup_free_ char *vendor = mc_xml_child_prop(src, "vendor", "id");
         _cleanup_free_ char *product = mc_xml_child_prop(src, "product", "id");
         xmlNodePtr a = mc_xml_child(src, "address");
+        hd->startup_policy = mc_xml_prop(src, "startupPolicy");
+        hd->usb_auto_address = mc_xml_prop_yes(src, "autoAddress");
+        hd->usb_missing = mc_xml_prop_yes(src, "missing");
         int64_t v, p;
         if (vendor && product && mc_parse_int64(vendor, true, &v) &&
-            mc_parse_int64(product, true, &p) && v >= 0 && v <= 0xffff && p >= 0 && p <= 0xffff) {
+            mc_parse_int64(product, true, &p) && v > 0 && v <= 0xffff && p >= 0 && p <= 0xffff) {
+            hd->usb_vendor = mc_xasprintf("%04" PRIx64, v);
+            hd->usb_product = mc_xasprintf("%04" PRIx64, p);
             hd->address = mc_xasprintf("%04" PRIx64 ":%04" PRIx64, v, p);
-        } else if (a) {
+        }
+        if (a) {
             _cleanup_free_ char *bus = mc_xml_prop(a, "bus");
             _cleanup_free_ char *dev = mc_xml_prop(a, "device");
             int64_t b, dn;
-            if (mc_parse_int64(bus, true, &b) && mc_parse_int64(dev, true, &dn))
-                hd->address = mc_xasprintf("%" PRId64 ".%" PRId64, b, dn);
+            if (mc_parse_int64(bus, true, &b) && mc_parse_int64(dev, true, &dn) && b > 0 &&
+                b <= 0xffff && dn >= 0 && dn <= 0xffff) {
+                hd->usb_bus = b;
+                hd->usb_device = dn;
+                if (!hd->address)
+                    hd->address = mc_xasprintf("%" PRId64 ".%" PRId64, b, dn);
+            }
         }
     } else if (strcmp(type, "mdev") == 0) {
         hd->address = mc_xml_child_prop(src, "address", "uuid");

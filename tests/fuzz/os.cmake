@@ -2,3 +2,4 @@
 mc_add_fuzz_target(os-release SOURCES fuzz-os-release.c LIBS mc_os mc_model)
 mc_add_fuzz_target(packages SOURCES fuzz-packages.c LIBS mc_os mc_model)
 mc_add_fuzz_target(passwd SOURCES fuzz-passwd.c LIBS mc_os mc_model)
+mc_add_fuzz_target(sysfs-usb SOURCES fuzz-sysfs-usb.c LIBS mc_os mc_model)

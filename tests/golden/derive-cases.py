@@ -105,6 +105,21 @@ def insert_after(parent, tag_names, new):
     return new
 
 
+def usb_devices(host, devices, no_sysfs=False):
+    """The host's USB devices as the facts list them (name, bus, device, vendor, product).
+    The lab hosts have no USB bus: every USB list in a case is written here."""
+    u = ET.Element("usb")
+    if no_sysfs:
+        u.set("no-sysfs", "yes")
+    for name, bus, dev, vendor, product in devices:
+        e = ET.SubElement(u, "device")
+        for k, v in (("name", name), ("bus", str(bus)), ("device", str(dev)), ("vendor", vendor),
+                     ("product", product)):
+            e.set(k, v)
+    insert_after(host, ("net",), u)
+    return u
+
+
 def link(host, name):
     for l in host.find("net").findall("link"):
         if l.get("name") == name:
@@ -382,9 +397,11 @@ def _(s, d, p, c):
         ch.set(k, v)
     insert_after(g, ("chardev",), ch)
     h = ET.Element("hostdev")
-    for k, v in (("mode", "subsystem"), ("type", "usb"), ("address", "046d:c52b")):
+    for k, v in (("mode", "subsystem"), ("type", "usb"), ("address", "046d:c52b"),
+                 ("usb-vendor", "046d"), ("usb-product", "c52b")):
         h.set(k, v)
     insert_after(g, ("chardev",), h)
+    usb_devices(d, [("usb1", 1, 1, "1d6b", "0002"), ("1-2", 1, 3, "046d", "c52b")])
     for host in (s, d):
         for hp in host.find("virt").findall("hugepages"):
             if hp.get("size-kib") == "2048":
@@ -1215,6 +1232,76 @@ MDEV_XML = """    <hostdev mode='subsystem' type='mdev' managed='no' model='vfio
       "pair: the lab has no mediated devices)", MDEV_XML)
 def _(d, p):
     pass
+
+
+USB_HOSTDEV_XML = """    <hostdev mode='subsystem' type='usb' managed='no'>
+      <source>
+        <vendor id='0x046d'/>
+        <product id='0xc52b'/>
+      </source>
+    </hostdev>
+"""
+USB_HUBS = [("usb1", 1, 1, "1d6b", "0002"), ("usb2", 2, 1, "1d6b", "0003")]
+
+
+@case("usb-met", "base, as domain XML with a USB host device by vendor and product "
+      "(046d:c52b, the default startupPolicy); the destination has exactly one such device, at "
+      "bus 1 device 7: vm.hostdev PASS, naming the device libvirt picks there (recorded pair: "
+      "the lab hosts have no USB bus; the lab checked libvirt 9.0's lookup on a destination "
+      "with a tmpfs /sys/bus/usb/devices)", pair=True)
+def _(s, d, p, c):
+    c["vm_xml"] = with_devices(s, USB_HOSTDEV_XML)
+    serial_log_ok(p)
+    usb_devices(d, USB_HUBS + [("1-4", 1, 7, "046d", "c52b")])
+
+
+@case("usb-missing", "usb-met's device plus two more: 0781:5583 with startupPolicy optional "
+      "and 1050:0407 with startupPolicy requisite; the destination has none of the three and "
+      "two 0bda:8153 devices, which a fourth hostdev names without an address: vm.hostdev FAIL "
+      "for 046d:c52b ('Did not find USB device') and 0bda:8153 ('Multiple USB devices for "
+      "bda:8153, use <address> to specify one', whatever the policy), WARN for the optional "
+      "and the requisite ones (libvirt starts the incoming domain without them and the guest "
+      "loses them) (recorded pair: the lab has no USB devices)", pair=True)
+def _(s, d, p, c):
+    c["vm_xml"] = with_devices(s, USB_HOSTDEV_XML + """    <hostdev mode='subsystem' type='usb' managed='no'>
+      <source startupPolicy='optional'>
+        <vendor id='0x0781'/>
+        <product id='0x5583'/>
+      </source>
+    </hostdev>
+    <hostdev mode='subsystem' type='usb' managed='no'>
+      <source startupPolicy='requisite'>
+        <vendor id='0x1050'/>
+        <product id='0x0407'/>
+      </source>
+    </hostdev>
+    <hostdev mode='subsystem' type='usb' managed='no'>
+      <source startupPolicy='optional'>
+        <vendor id='0x0bda'/>
+        <product id='0x8153'/>
+      </source>
+    </hostdev>
+""")
+    serial_log_ok(p)
+    usb_devices(d, USB_HUBS + [("2-1", 2, 2, "0bda", "8153"), ("2-2", 2, 3, "0bda", "8153")])
+
+
+@case("usb-no-bus", "usb-met's domain with startupPolicy optional; the destination has no "
+      "/sys/bus/usb (as the lab hosts): vm.hostdev FAIL, whatever the policy (libvirt 9.0 on a "
+      "lab host refused the incoming domain: \"cannot open directory '/sys/bus/usb/devices': "
+      "No such file or directory\")", pair=True)
+def _(s, d, p, c):
+    c["vm_xml"] = with_devices(s, USB_HOSTDEV_XML.replace("<source>",
+                                                          "<source startupPolicy='optional'>"))
+    serial_log_ok(p)
+    usb_devices(d, [], no_sysfs=True)
+
+
+@case("usb-unknown", "usb-met's domain; the destination's snapshot is one recorded before "
+      "migcheck gathered USB devices: vm.hostdev UNKNOWN, never PASS", pair=True)
+def _(s, d, p, c):
+    c["vm_xml"] = with_devices(s, USB_HOSTDEV_XML)
+    serial_log_ok(p)
 
 
 RBD_XML = """    <disk type='network' device='disk'>

@@ -22,6 +22,7 @@
 #include "checker/facts-xml.h"
 #include "gather.h"
 #include "os/os.h"
+#include "os/usb.h"
 #include "remote/probe.h"
 #include "util/fileio.h"
 #include "util/source.h"
@@ -624,6 +625,145 @@ static void test_texts_and_links_batched(void **state)
     free(t1), free(t2), free(t3), free(l1), free(l2), free(r1);
 }
 
+/* The host's USB devices, as libvirt looks them up: read through the probe (one listing, the
+ * attributes in its one awk) as read directly, over a tree laid out as /sys/bus/usb/devices
+ * (links to the devices, a root hub, an interface that is no device). */
+static void make_usb_device(const char *real, const char *devs, const char *name,
+                            const char *const attrs[4])
+{
+    static const char *const names[] = { "idVendor", "idProduct", "busnum", "devnum" };
+    char *d = mc_xasprintf("%s/%s", real, name), *l = mc_xasprintf("%s/%s", devs, name);
+    char *target = mc_xasprintf("../real/%s", name);
+    assert_int_equal(mkdir(d, 0755), 0);
+    for (size_t k = 0; k < 4; k++) {
+        if (!attrs[k])
+            continue;
+        char *p = mc_xasprintf("%s/%s", d, names[k]), *v = mc_xasprintf("%s\n", attrs[k]);
+        write_file(p, v, strlen(v));
+        free(p), free(v);
+    }
+    assert_int_equal(symlink(target, l), 0);
+    free(d), free(l), free(target);
+}
+
+static struct mc_host_facts *usb_gather_at(struct mc_source *src, const char *devs)
+{
+    struct mc_host_facts *h = mc_host_facts_new();
+    mc_usb_gather_at(src, devs, h);
+    return h;
+}
+
+static void test_usb_devices(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/migcheck-probe-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *real = mc_xasprintf("%s/real", dir), *devs = mc_xasprintf("%s/devices", dir);
+    assert_int_equal(mkdir(real, 0755), 0);
+    assert_int_equal(mkdir(devs, 0755), 0);
+    make_usb_device(real, devs, "usb1", (const char *const[]){ "1d6b", "0002", "1", "1" });
+    make_usb_device(real, devs, "1-1.4", (const char *const[]){ "046d", "c52b", "1", "9" });
+    make_usb_device(real, devs, "2-1", (const char *const[]){ "046D", "C52B", "2", "3" });
+    make_usb_device(real, devs, "1-1.4:1.0", (const char *const[]){ NULL, NULL, NULL, NULL });
+
+    /* The probe's spec, moved to this tree: a spec that misses an attribute fails below. */
+    size_t n = 0;
+    while (mc_usb_probe_spec[n])
+        n++;
+    char **lines = mc_new0(char *, n + 1);
+    for (size_t k = 0; k < n; k++) {
+        const char *l = mc_usb_probe_spec[k], *at = strstr(l, "/sys/bus/usb/devices");
+        assert_non_null(at);
+        lines[k] =
+            mc_xasprintf("%.*s%s%s", (int)(at - l), l, devs, at + strlen("/sys/bus/usb/devices"));
+    }
+    const char *const *specs[] = { (const char *const *)lines, NULL };
+
+    struct mc_source *fs = mc_source_fs("/", false);
+    struct mc_host_facts *direct = usb_gather_at(fs, devs);
+    assert_non_null(direct->usb);
+    assert_int_equal(direct->n_errors, 0);
+    assert_false(direct->usb->no_sysfs);
+    assert_int_equal(direct->usb->n_devices, 3); /* not the interface */
+    bool seen = false;
+    for (size_t k = 0; k < direct->usb->n_devices; k++) {
+        const struct mc_usb_device *d = &direct->usb->devices[k];
+        if (strcmp(d->name, "2-1") == 0) {
+            assert_string_equal(d->vendor, "046d"); /* as libvirt compares: a number */
+            assert_string_equal(d->product, "c52b");
+            assert_int_equal(d->bus, 2);
+            assert_int_equal(d->device, 3);
+            seen = true;
+        }
+    }
+    assert_true(seen);
+    char *x1 = to_xml(direct);
+    for (size_t i = 0; i < sizeof(shells) / sizeof(shells[0]); i++) {
+        if (!shell_present(i))
+            continue;
+        struct mc_source *dump = probe(i, specs);
+        struct mc_host_facts *probed = usb_gather_at(dump, devs);
+        char *x2 = to_xml(probed);
+        char *what = mc_xasprintf("USB devices through the probe under %s", shells[i][0]);
+        assert_same_snapshot(what, x1, x2);
+        free(what), free(x2);
+        mc_host_facts_free(probed);
+        mc_source_free(dump);
+    }
+
+    /* An attribute libvirt could not parse: its search fails, so the list is not known. */
+    char *bad = mc_xasprintf("%s/2-1/idVendor", real);
+    write_file(bad, "zz\n", 3);
+    struct mc_host_facts *h = usb_gather_at(fs, devs);
+    assert_null(h->usb);
+    assert_int_equal(h->n_errors, 1);
+    assert_string_equal(h->errors[0].area, "usb");
+    assert_non_null(strstr(h->errors[0].message, "2-1/idVendor"));
+    mc_host_facts_free(h);
+    /* No such directory: no USB bus, known. */
+    char *none = mc_xasprintf("%s/none", dir);
+    h = usb_gather_at(fs, none);
+    assert_non_null(h->usb);
+    assert_true(h->usb->no_sysfs);
+    assert_int_equal(h->n_errors, 0);
+    mc_host_facts_free(h);
+
+    mc_source_free(fs);
+    mc_host_facts_free(direct);
+    free(x1), free(bad), free(none);
+    mc_strv_free(lines);
+    const char *rm[] = { "rm", "-rf", "--", dir, NULL };
+    struct mc_spawn_opts o = { .argv = rm, .timeout_ms = 10000 };
+    struct mc_spawn_result res = { 0 };
+    struct mc_error err = { 0 };
+    assert_int_equal(mc_spawn_run(&o, &res, &err), 0);
+    mc_spawn_result_clear(&res);
+    free(real), free(devs);
+}
+
+/* The sysfs attributes' parsers (remote text). */
+static void test_usb_parsers(void **state)
+{
+    (void)state;
+    char *s = NULL;
+    int64_t v = 0;
+    assert_int_equal(mc_usb_parse_id("1d6b\n", &s), 0);
+    assert_string_equal(s, "1d6b");
+    free(s);
+    assert_int_equal(mc_usb_parse_id("2", &s), 0);
+    assert_string_equal(s, "0002");
+    free(s);
+    const char *bad_ids[] = { "", "\n", "12345", "0x12", "1d6b ", "-1", "1d6b\n\n", "g", NULL };
+    for (size_t k = 0; bad_ids[k]; k++)
+        assert_int_equal(mc_usb_parse_id(bad_ids[k], &s), -EINVAL);
+    assert_int_equal(mc_usb_parse_num("127\n", &v), 0);
+    assert_int_equal(v, 127);
+    const char *bad_nums[] = { "", "0", "a", "12a", "+1", "12345", " 1", NULL };
+    for (size_t k = 0; bad_nums[k]; k++)
+        assert_int_equal(mc_usb_parse_num(bad_nums[k], &v), -EINVAL);
+    assert_int_equal(mc_usb_parse_num(NULL, &v), -EINVAL);
+}
+
 /* Input is data: nothing in a spec line is run, quoted words stay words. */
 static void test_hostile_specs(void **state)
 {
@@ -1055,6 +1195,8 @@ int main(void)
         cmocka_unit_test(test_sizes_without_stat),
         cmocka_unit_test(test_rom_dirs_batch),
         cmocka_unit_test(test_texts_and_links_batched),
+        cmocka_unit_test(test_usb_devices),
+        cmocka_unit_test(test_usb_parsers),
         cmocka_unit_test(test_hostile_specs),
         cmocka_unit_test(test_commands_match_argv),
         cmocka_unit_test(test_dpkg_like_dpkg_query),

@@ -5,6 +5,7 @@
  * (or warn, or be unknown), and changes that must keep it passing. The
  * engine runs with `only` set to the rule, so each case sees one rule.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -339,13 +340,151 @@ static void test_vm_job_snapshots(void **state)
     assert_int_equal(run(f, "vm.snapshots", NULL), MC_STATUS_FAIL);
 }
 
-static void test_vm_hostdev(void **state)
+static void usb_add(struct mc_usb_facts *u, const char *name, int64_t bus, int64_t dev,
+                    const char *vendor, const char *product)
+{
+    struct mc_usb_device *d = MC_APPEND(u->devices, u->n_devices);
+    d->name = S(name);
+    d->bus = bus;
+    d->device = dev;
+    d->vendor = S(vendor);
+    d->product = S(product);
+}
+
+/* A USB host device, judged by what DST's libvirt 9.0 does when it prepares the incoming
+ * domain (the lab saw each case with real libvirt on a destination with a tmpfs USB sysfs). */
+static void test_vm_hostdev_usb(void **state)
 {
     struct fx *f = *state;
     struct mc_hostdev *h = MC_APPEND(f->src->vm->hostdevs, f->src->vm->n_hostdevs);
     h->mode = S("subsystem");
     h->type = S("usb");
     h->address = S("046d:c52b");
+    h->usb_vendor = S("046d");
+    h->usb_product = S("c52b");
+    struct mc_report r;
+
+    /* DST's USB devices not known (a snapshot from before): no PASS. */
+    assert_int_equal(run(f, "vm.hostdev", &r), MC_STATUS_UNKNOWN);
+    assert_true(any_evidence_has(&r, "no USB device list"));
+    mc_report_clear(&r);
+    mc_facts_add_error(f->dst, "usb", -EACCES, "cannot list '/sys/bus/usb/devices': denied");
+    assert_int_equal(run(f, "vm.hostdev", &r), MC_STATUS_UNKNOWN);
+    assert_true(any_evidence_has(&r, "denied"));
+    mc_report_clear(&r);
+
+    /* No USB bus on DST: "cannot open directory", even for an optional device. */
+    f->dst->usb = mc_new0(struct mc_usb_facts, 1);
+    struct mc_usb_facts *u = f->dst->usb;
+    u->no_sysfs = true;
+    h->startup_policy = S("optional");
+    assert_int_equal(run(f, "vm.hostdev", &r), MC_STATUS_FAIL);
+    assert_true(any_message_has(&r, "/sys/bus/usb/devices"));
+    mc_report_clear(&r);
+    u->no_sysfs = false;
+
+    /* By vendor:product, none there: optional and requisite drop it (WARN), the default and
+     * mandatory refuse. */
+    assert_int_equal(run(f, "vm.hostdev", NULL), MC_STATUS_WARN);
+    free(h->startup_policy);
+    h->startup_policy = S("requisite");
+    assert_int_equal(run(f, "vm.hostdev", NULL), MC_STATUS_WARN);
+    free(h->startup_policy);
+    h->startup_policy = S("mandatory");
+    assert_int_equal(run(f, "vm.hostdev", &r), MC_STATUS_FAIL);
+    assert_true(any_message_has(&r, "no USB device 046d:c52b"));
+    mc_report_clear(&r);
+    free(h->startup_policy);
+    h->startup_policy = NULL;
+    usb_add(u, "usb1", 1, 1, "1d6b", "0002");
+    assert_int_equal(run(f, "vm.hostdev", NULL), MC_STATUS_FAIL);
+
+    /* Exactly one with the ids: the one libvirt picks. */
+    usb_add(u, "1-1.4", 1, 9, "046d", "c52b");
+    assert_int_equal(run(f, "vm.hostdev", &r), MC_STATUS_PASS);
+    assert_true(any_message_has(&r, "1-1.4, bus 1 device 9"));
+    mc_report_clear(&r);
+    /* ... unless another domain running on DST holds it. */
+    struct mc_vm_facts *other = mc_new0(struct mc_vm_facts, 1);
+    other->name = S("desk");
+    other->state = S("running");
+    struct mc_hostdev *oh = MC_APPEND(other->hostdevs, other->n_hostdevs);
+    oh->type = S("usb");
+    oh->usb_bus = 1;
+    oh->usb_device = 9;
+    mc_host_add_vm(f->dst, other);
+    assert_int_equal(run(f, "vm.hostdev", &r), MC_STATUS_FAIL);
+    assert_true(any_message_has(&r, "in use by domain 'desk'"));
+    mc_report_clear(&r);
+    oh->usb_device = 8;
+    assert_int_equal(run(f, "vm.hostdev", NULL), MC_STATUS_PASS);
+
+    /* Two with the ids and no address: refused whatever the policy. */
+    usb_add(u, "2-1", 2, 3, "046d", "c52b");
+    h->startup_policy = S("optional");
+    assert_int_equal(run(f, "vm.hostdev", &r), MC_STATUS_FAIL);
+    assert_true(any_message_has(&r, "use <address> to specify one"));
+    mc_report_clear(&r);
+
+    /* With an address: the device there, with the ids. */
+    h->usb_bus = 2;
+    h->usb_device = 3;
+    assert_int_equal(run(f, "vm.hostdev", &r), MC_STATUS_PASS);
+    assert_true(any_message_has(&r, "2-1, bus 2 device 3"));
+    mc_report_clear(&r);
+    free(h->startup_policy);
+    h->startup_policy = NULL;
+    h->usb_device = 5; /* not there: no search by the ids for an address the domain gave */
+    assert_int_equal(run(f, "vm.hostdev", &r), MC_STATUS_FAIL);
+    assert_true(any_message_has(&r, "at bus 2 device 5"));
+    mc_report_clear(&r);
+    /* An address SRC's libvirt found (autoAddress): a search by the ids, two of them. */
+    h->usb_auto_address = true;
+    assert_int_equal(run(f, "vm.hostdev", &r), MC_STATUS_FAIL);
+    assert_true(any_message_has(&r, "none of them at bus 2 device 5"));
+    mc_report_clear(&r);
+    u->n_devices--; /* one left (1-1.4): found at its own address */
+    free(u->devices[u->n_devices].name);
+    free(u->devices[u->n_devices].vendor);
+    free(u->devices[u->n_devices].product);
+    assert_int_equal(run(f, "vm.hostdev", &r), MC_STATUS_PASS);
+    assert_true(any_message_has(&r, "1-1.4, bus 1 device 9"));
+    mc_report_clear(&r);
+
+    /* An address alone. */
+    free(h->usb_vendor);
+    free(h->usb_product);
+    h->usb_vendor = h->usb_product = NULL;
+    h->usb_auto_address = false;
+    h->usb_bus = 1;
+    h->usb_device = 9;
+    assert_int_equal(run(f, "vm.hostdev", NULL), MC_STATUS_PASS);
+    h->usb_device = 7;
+    assert_int_equal(run(f, "vm.hostdev", &r), MC_STATUS_FAIL);
+    assert_true(any_message_has(&r, "no USB device at bus 1 device 7"));
+    mc_report_clear(&r);
+    h->startup_policy = S("optional");
+    assert_int_equal(run(f, "vm.hostdev", NULL), MC_STATUS_WARN);
+    /* Nothing readable in the source: no verdict. */
+    h->usb_bus = 0;
+    assert_int_equal(run(f, "vm.hostdev", NULL), MC_STATUS_UNKNOWN);
+    /* An offline migration starts nothing on DST. */
+    f->opts.offline = true;
+    u->no_sysfs = true;
+    assert_int_equal(run(f, "vm.hostdev", NULL), MC_STATUS_PASS);
+}
+
+static void test_vm_hostdev(void **state)
+{
+    struct fx *f = *state;
+    f->dst->usb = mc_new0(struct mc_usb_facts, 1);
+    usb_add(f->dst->usb, "3-2", 3, 4, "046d", "c52b");
+    struct mc_hostdev *h = MC_APPEND(f->src->vm->hostdevs, f->src->vm->n_hostdevs);
+    h->mode = S("subsystem");
+    h->type = S("usb");
+    h->address = S("046d:c52b");
+    h->usb_vendor = S("046d");
+    h->usb_product = S("c52b");
     assert_int_equal(run(f, "vm.hostdev", NULL), MC_STATUS_PASS);
     h = MC_APPEND(f->src->vm->hostdevs, f->src->vm->n_hostdevs);
     h->mode = S("subsystem");
@@ -1683,6 +1822,7 @@ int main(void)
         T(test_base_pair_passes),
         T(test_vm_state),
         T(test_vm_job_snapshots),
+        T(test_vm_hostdev_usb),
         T(test_vm_hostdev),
         T(test_vm_devices),
         T(test_vm_devices_tpm),

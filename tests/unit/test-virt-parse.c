@@ -128,6 +128,46 @@ static struct mc_vm_facts *parse_domain(const char *rel)
     return vm;
 }
 
+/* A USB source as SRC's libvirt writes it into a running domain's migratable XML: the address
+ * it found by vendor:product (autoAddress), a device it did not find (missing), in any base. */
+static void test_usb_source(void **state)
+{
+    (void)state;
+    static const char xml[] =
+        "<domain type='kvm'><name>u</name><memory>65536</memory><devices>"
+        "<hostdev mode='subsystem' type='usb'><source startupPolicy='requisite' "
+        "autoAddress='yes'><vendor id='0x1D6B'/><product id='2'/><address bus='0x2' "
+        "device='9'/></source></hostdev>"
+        "<hostdev mode='subsystem' type='usb'><source missing='yes'><vendor id='0x046d'/>"
+        "<product id='0xc52b'/></source></hostdev>"
+        "<hostdev mode='subsystem' type='usb'><source><vendor id='0x10000'/><product "
+        "id='0x1'/><address bus='x' device='1'/></source></hostdev>"
+        "</devices></domain>";
+    struct mc_vm_facts *vm = NULL;
+    struct mc_error err = { 0 };
+    assert_int_equal(mc_domain_xml_parse(xml, sizeof(xml) - 1, "usb", &vm, &err), 0);
+    assert_int_equal(vm->n_hostdevs, 3);
+    const struct mc_hostdev *h = &vm->hostdevs[0];
+    assert_string_equal(h->startup_policy, "requisite");
+    assert_true(h->usb_auto_address);
+    assert_false(h->usb_missing);
+    assert_string_equal(h->usb_vendor, "1d6b");
+    assert_string_equal(h->usb_product, "0002");
+    assert_int_equal(h->usb_bus, 2);
+    assert_int_equal(h->usb_device, 9);
+    assert_string_equal(h->address, "1d6b:0002");
+    h = &vm->hostdevs[1];
+    assert_true(h->usb_missing);
+    assert_false(h->usb_auto_address);
+    assert_null(h->startup_policy);
+    /* Ids out of range and an address that is no number: nothing to look the device up by. */
+    h = &vm->hostdevs[2];
+    assert_null(h->usb_vendor);
+    assert_int_equal(h->usb_bus, 0);
+    assert_null(h->address);
+    mc_vm_facts_free(vm);
+}
+
 static const struct mc_vm_file *find_file(const struct mc_vm_facts *vm, const char *role,
                                           const char *path)
 {
@@ -313,7 +353,18 @@ static void test_domain_full(void **state)
     assert_string_equal(vm->hostdevs[0].teaming, "transient");
     assert_true(vm->hostdevs[0].managed);
     assert_string_equal(vm->hostdevs[1].address, "046d:c52b");
+    XP_EQ(vm->hostdevs[1].startup_policy, &x,
+          "/domain/devices/hostdev[@type='usb'][1]/source/@startupPolicy");
+    assert_string_equal(vm->hostdevs[1].usb_vendor, "046d");
+    assert_string_equal(vm->hostdevs[1].usb_product, "c52b");
+    assert_int_equal(vm->hostdevs[1].usb_bus, 0);
     assert_string_equal(vm->hostdevs[2].address, "1.4");
+    assert_null(vm->hostdevs[2].usb_vendor);
+    assert_null(vm->hostdevs[2].startup_policy);
+    assert_int_equal(vm->hostdevs[2].usb_bus,
+                     xp_num(&x, "/domain/devices/hostdev[@type='usb'][2]/source/address/@bus"));
+    assert_int_equal(vm->hostdevs[2].usb_device,
+                     xp_num(&x, "/domain/devices/hostdev[@type='usb'][2]/source/address/@device"));
 
     /* Controllers */
     assert_int_equal(vm->n_controllers, xp_num(&x, "count(/domain/devices/controller)"));
@@ -1308,15 +1359,25 @@ int main(void)
 {
     mc_xml_init();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_domain_full),      cmocka_unit_test(test_domain_blockers),
-        cmocka_unit_test(test_domain_dst_needs), cmocka_unit_test(test_domain_minimal),
-        cmocka_unit_test(test_domain_lab),       cmocka_unit_test(test_domain_snapshot_round_trip),
-        cmocka_unit_test(test_domain_hostile),   cmocka_unit_test(test_caps_rhel),
-        cmocka_unit_test(test_caps_lab),         cmocka_unit_test(test_caps_machine_dedup),
-        cmocka_unit_test(test_domcaps),          cmocka_unit_test(test_pools),
-        cmocka_unit_test(test_networks),         cmocka_unit_test(test_qemu_conf_debian),
-        cmocka_unit_test(test_qemu_conf_custom), cmocka_unit_test(test_qemu_conf_bad),
-        cmocka_unit_test(test_missing_features), cmocka_unit_test(test_units),
+        cmocka_unit_test(test_domain_full),
+        cmocka_unit_test(test_domain_blockers),
+        cmocka_unit_test(test_usb_source),
+        cmocka_unit_test(test_domain_dst_needs),
+        cmocka_unit_test(test_domain_minimal),
+        cmocka_unit_test(test_domain_lab),
+        cmocka_unit_test(test_domain_snapshot_round_trip),
+        cmocka_unit_test(test_domain_hostile),
+        cmocka_unit_test(test_caps_rhel),
+        cmocka_unit_test(test_caps_lab),
+        cmocka_unit_test(test_caps_machine_dedup),
+        cmocka_unit_test(test_domcaps),
+        cmocka_unit_test(test_pools),
+        cmocka_unit_test(test_networks),
+        cmocka_unit_test(test_qemu_conf_debian),
+        cmocka_unit_test(test_qemu_conf_custom),
+        cmocka_unit_test(test_qemu_conf_bad),
+        cmocka_unit_test(test_missing_features),
+        cmocka_unit_test(test_units),
         cmocka_unit_test(test_open_refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
