@@ -228,6 +228,20 @@ memory-backing-room)
 	EXPECT=blocked RULE=vm.created-files MIG_ERR='qemu_prealloc_mem: preallocating memory failed'
 	fix "$LAB" exec $B umount "$ram"
 	;;
+usb-host)
+	# A USB host device by vendor and product with startupPolicy optional. The lab's kernel has
+	# no USB bus, so the lab cannot give a host the device: the source gets an empty USB bus
+	# (labctl usb-sysfs), where libvirt starts the domain without it. The destination first has
+	# no /sys/bus/usb at all: its libvirt fails to look up any USB device, whatever the policy.
+	# Then it has an empty USB bus too: libvirt drops the optional device there, the migration
+	# works both ways and migcheck warns that the guest loses the device.
+	"$LAB" usb-sysfs $A empty
+	undo+=("'$LAB' usb-sysfs $A none" "'$LAB' usb-sysfs $B none")
+	define --disk nfs --usb 1d6b:0002:optional --start
+	EXPECT=blocked RULE=vm.hostdev MIG_ERR="cannot open directory '/sys/bus/usb/devices'"
+	fix "$LAB" usb-sysfs $B empty
+	fix WARN_RULE=vm.hostdev
+	;;
 dst-unreachable)
 	# An address of the lab's link nobody answers on; the source named as virsh does (-c URI).
 	define --disk nfs --start
