@@ -69,6 +69,63 @@ static struct mc_source *probe(size_t i, const char *const *const specs[])
     return s;
 }
 
+/* Run the probe under shell i with PATH=<dir>:/usr/bin:/bin (fake tools in dir first). */
+static struct mc_source *probe_path(size_t i, const char *const *const specs[], const char *dir)
+{
+    char *boundary = mc_probe_boundary();
+    char *req = mc_probe_request(specs, boundary);
+    char *path = mc_xasprintf("PATH=%s:/usr/bin:/bin", dir);
+    const char *envp[] = { path, NULL };
+    struct mc_spawn_opts o = { .argv = shells[i],
+                               .stdin_data = req,
+                               .stdin_len = strlen(req),
+                               .timeout_ms = 60000,
+                               .envp = envp };
+    struct mc_spawn_result res = { 0 };
+    struct mc_error err = { 0 };
+    assert_int_equal(mc_spawn_run(&o, &res, &err), 0);
+    struct mc_source *dump = NULL;
+    if (mc_source_dump(res.out, res.out_len, boundary, "path", &dump, &err) < 0)
+        fail_msg("probe under %s: %s", shells[i][0], err.message);
+    mc_spawn_result_clear(&res);
+    free(boundary);
+    free(req);
+    free(path);
+    return dump;
+}
+
+/*
+ * The probe under each shell present in turn (with fake tools in bin first in PATH when bin is
+ * set), NULL after the last:  for (size_t i = 0; (dump = probe_each(&i, specs, bin)); i++)
+ */
+static struct mc_source *probe_each(size_t *i, const char *const *const specs[], const char *bin)
+{
+    for (; *i < sizeof(shells) / sizeof(shells[0]); (*i)++)
+        if (shell_present(*i))
+            return bin ? probe_path(*i, specs, bin) : probe(*i, specs);
+    return NULL;
+}
+
+/* The symbolic link at path reads the same through the probe's dump as directly. */
+static void assert_same_link(struct mc_source *dump, struct mc_source *fs, const char *path)
+{
+    char *a = NULL, *b = NULL;
+    assert_int_equal(mc_source_readlink(dump, path, &a), 0);
+    assert_int_equal(mc_source_readlink(fs, path, &b), 0);
+    assert_string_equal(a, b);
+    free(a), free(b);
+}
+
+static void remove_tree(const char *dir)
+{
+    const char *rm[] = { "rm", "-rf", "--", dir, NULL };
+    struct mc_spawn_opts o = { .argv = rm, .timeout_ms = 10000 };
+    struct mc_spawn_result res = { 0 };
+    struct mc_error err = { 0 };
+    assert_int_equal(mc_spawn_run(&o, &res, &err), 0);
+    mc_spawn_result_clear(&res);
+}
+
 static char *to_xml(const struct mc_host_facts *h)
 {
     char *x = NULL;
@@ -456,11 +513,8 @@ static void test_rom_dirs_batch(void **state)
     char *l5 = mc_xasprintf("R %s/*", dir);
     const char *lines[] = { l1, l2, l3, l4, l5, NULL };
     const char *const *specs[] = { lines, NULL };
-    struct mc_source *fs = mc_source_fs("/", false);
-    for (size_t i = 0; i < sizeof(shells) / sizeof(shells[0]); i++) {
-        if (!shell_present(i))
-            continue;
-        struct mc_source *dump = probe(i, specs);
+    struct mc_source *fs = mc_source_fs("/", false), *dump;
+    for (size_t i = 0; (dump = probe_each(&i, specs, NULL)); i++) {
         const char *dirs[] = { d1, d2 };
         for (size_t k = 0; k < 2; k++) {
             struct mc_dirent *a = NULL, *b = NULL;
@@ -475,13 +529,9 @@ static void test_rom_dirs_batch(void **state)
                     assert_int_equal(a[e].size, b[e].size);
                 if (a[e].type != MC_DT_LINK)
                     continue;
-                char *path = mc_xasprintf("%s/%s", dirs[k], a[e].name), *t1 = NULL, *t2 = NULL;
-                assert_int_equal(mc_source_readlink(dump, path, &t1), 0);
-                assert_int_equal(mc_source_readlink(fs, path, &t2), 0);
-                assert_string_equal(t1, t2);
+                char *path = mc_xasprintf("%s/%s", dirs[k], a[e].name);
+                assert_same_link(dump, fs, path);
                 free(path);
-                free(t1);
-                free(t2);
             }
             mc_dirents_free(a, na);
             mc_dirents_free(b, nb);
@@ -495,39 +545,9 @@ static void test_rom_dirs_batch(void **state)
         mc_source_free(dump);
     }
     mc_source_free(fs);
-    const char *rm[] = { "rm", "-rf", "--", dir, NULL };
-    struct mc_spawn_opts o = { .argv = rm, .timeout_ms = 10000 };
-    struct mc_spawn_result res = { 0 };
-    struct mc_error err = { 0 };
-    assert_int_equal(mc_spawn_run(&o, &res, &err), 0);
-    mc_spawn_result_clear(&res);
+    remove_tree(dir);
     free(d1), free(d2), free(gone), free(file);
     free(l1), free(l2), free(l3), free(l4), free(l5);
-}
-
-/* Run the probe under shell i with PATH=<dir>:/usr/bin:/bin (fake tools in dir first). */
-static struct mc_source *probe_path(size_t i, const char *const *const specs[], const char *dir)
-{
-    char *boundary = mc_probe_boundary();
-    char *req = mc_probe_request(specs, boundary);
-    char *path = mc_xasprintf("PATH=%s:/usr/bin:/bin", dir);
-    const char *envp[] = { path, NULL };
-    struct mc_spawn_opts o = { .argv = shells[i],
-                               .stdin_data = req,
-                               .stdin_len = strlen(req),
-                               .timeout_ms = 60000,
-                               .envp = envp };
-    struct mc_spawn_result res = { 0 };
-    struct mc_error err = { 0 };
-    assert_int_equal(mc_spawn_run(&o, &res, &err), 0);
-    struct mc_source *dump = NULL;
-    if (mc_source_dump(res.out, res.out_len, boundary, "path", &dump, &err) < 0)
-        fail_msg("probe under %s: %s", shells[i][0], err.message);
-    mc_spawn_result_clear(&res);
-    free(boundary);
-    free(req);
-    free(path);
-    return dump;
 }
 
 /*
@@ -574,12 +594,8 @@ static void test_texts_and_links_batched(void **state)
     char *l2 = mc_xasprintf("L %s/*", sub), *r1 = mc_xasprintf("R %s", sub);
     const char *lines[] = { t1, t2, t3, l1, l2, r1, NULL };
     const char *const *specs[] = { lines, NULL };
-    struct mc_source *fs = mc_source_fs("/", false);
-    for (size_t i = 0; i < sizeof(shells) / sizeof(shells[0]); i++) {
-        if (!shell_present(i))
-            continue;
-        unlink(count);
-        struct mc_source *dump = probe_path(i, specs, bin);
+    struct mc_source *fs = mc_source_fs("/", false), *dump;
+    for (size_t i = 0; (dump = probe_each(&i, specs, bin)); i++) {
         const char *names[] = { "plain", "nonl", "ctl", "empty", "blank", "rec", "sp ace", "link" };
         for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
             char *path = mc_xasprintf("%s/%s", d, names[k]), *b1 = NULL, *b2 = NULL;
@@ -597,30 +613,24 @@ static void test_texts_and_links_batched(void **state)
         assert_int_equal(mc_source_read(dump, sub, 100, &b, NULL), -EISDIR);
         const char *links[] = { "link", "sub/up", "sub/dangling" };
         for (size_t k = 0; k < 3; k++) {
-            char *path = mc_xasprintf("%s/%s", d, links[k]), *a = NULL, *c = NULL;
-            assert_int_equal(mc_source_readlink(dump, path, &a), 0);
-            assert_int_equal(mc_source_readlink(fs, path, &c), 0);
-            assert_string_equal(a, c);
-            free(path), free(a), free(c);
+            char *path = mc_xasprintf("%s/%s", d, links[k]);
+            assert_same_link(dump, fs, path);
+            free(path);
         }
         mc_source_free(dump);
         /* busybox sh runs its own applets (cat, readlink) before PATH's: no count there. */
-        if (strcmp(shells[i][0], "busybox") == 0)
-            continue;
-        char *n = NULL;
-        size_t nl = 0;
-        assert_int_equal(mc_read_file(count, 4096, &n, &nl), 0);
-        print_message("%s: %zu readlink run(s)\n", shells[i][0], nl / 2);
-        assert_string_equal(n, "x\n");
-        free(n);
+        if (strcmp(shells[i][0], "busybox") != 0) {
+            char *n = NULL;
+            size_t nl = 0;
+            assert_int_equal(mc_read_file(count, 4096, &n, &nl), 0);
+            print_message("%s: %zu readlink run(s)\n", shells[i][0], nl / 2);
+            assert_string_equal(n, "x\n");
+            free(n);
+        }
+        unlink(count); /* the next shell counts from nothing */
     }
     mc_source_free(fs);
-    const char *rm[] = { "rm", "-rf", "--", dir, NULL };
-    struct mc_spawn_opts o = { .argv = rm, .timeout_ms = 10000 };
-    struct mc_spawn_result res = { 0 };
-    struct mc_error err = { 0 };
-    assert_int_equal(mc_spawn_run(&o, &res, &err), 0);
-    mc_spawn_result_clear(&res);
+    remove_tree(dir);
     free(bin), free(d), free(sub), free(count), free(rl);
     free(t1), free(t2), free(t3), free(l1), free(l2), free(r1);
 }
