@@ -10,26 +10,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "net-internal.h"
 #include "util/cleanup.h"
 #include "util/spawn.h"
 
-MC_DEFINE_CLEANUP(struct addrinfo *, freeaddrinfo)
-
 #define BUF_SIZE (256 * 1024)
-
-static void peer_text(const struct sockaddr_storage *ss, char buf[static INET6_ADDRSTRLEN])
-{
-    buf[0] = '\0';
-    if (ss->ss_family == AF_INET) {
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, buf, INET6_ADDRSTRLEN);
-    } else if (ss->ss_family == AF_INET6) {
-        const struct in6_addr *a = &((const struct sockaddr_in6 *)ss)->sin6_addr;
-        if (IN6_IS_ADDR_V4MAPPED(a))
-            inet_ntop(AF_INET, &a->s6_addr[12], buf, INET6_ADDRSTRLEN);
-        else
-            inet_ntop(AF_INET6, a, buf, INET6_ADDRSTRLEN);
-    }
-}
 
 /* Wait for fd to become ready for events until the absolute deadline: 1 ready, 0 timeout. */
 static int wait_fd(int fd, short events, double deadline)
@@ -64,7 +49,7 @@ int mc_bw_sink(struct mc_tcp_listener *l, int accept_ms, int max_ms, struct mc_b
     _cleanup_close_ int c = accept4(l->fd, (struct sockaddr *)&ss, &sl, SOCK_CLOEXEC);
     if (c < 0)
         return mc_error_set(reterr, -errno, "cannot accept a connection: %m");
-    peer_text(&ss, res.peer);
+    mc_net_sockaddr_text((struct sockaddr *)&ss, res.peer, NULL);
 
     _cleanup_free_ char *buf = malloc(BUF_SIZE);
     if (!buf)
@@ -126,43 +111,18 @@ int mc_bw_send(const char *host, int port, int duration_ms, struct mc_bw_send_re
     if (!host || !*host || port <= 0 || port > 65535 || duration_ms <= 0 || duration_ms > 60000)
         return mc_error_set(reterr, -EINVAL, "invalid bandwidth probe target '%s' port %d",
                             host ? host : "", port);
-    char service[8];
-    snprintf(service, sizeof(service), "%d", port);
-    struct addrinfo hints = { .ai_family = AF_UNSPEC,
-                              .ai_socktype = SOCK_STREAM,
-                              .ai_flags = AI_NUMERICSERV };
     _cleanup_(freeaddrinfop) struct addrinfo *res = NULL;
-    int r = getaddrinfo(host, service, &hints, &res);
-    if (r != 0)
-        return mc_error_set(reterr, r == EAI_SYSTEM ? -errno : -EHOSTUNREACH,
-                            "cannot resolve '%s': %s", host, gai_strerror(r));
+    int r = mc_net_resolve(host, port, &res, reterr);
+    if (r < 0)
+        return r;
     struct mc_bw_send_result out = { 0 };
     _cleanup_close_ int fd = -1;
     int err = EHOSTUNREACH;
+    /* Each address in turn, 3 s each. */
     for (const struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next) {
-        int s =
-            socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
-        if (s < 0) {
-            err = errno;
-            continue;
-        }
-        if (connect(s, ai->ai_addr, ai->ai_addrlen) < 0 && errno != EINPROGRESS) {
-            err = errno;
-            close(s);
-            continue;
-        }
-        int w = wait_fd(s, POLLOUT, mc_now() + 3.0);
-        int so = 0;
-        socklen_t l = sizeof(so);
-        if (w <= 0 || getsockopt(s, SOL_SOCKET, SO_ERROR, &so, &l) < 0 || so != 0) {
-            err = w == 0 ? ETIMEDOUT : so ? so : errno;
-            close(s);
-            continue;
-        }
-        struct sockaddr_storage ss;
-        memcpy(&ss, ai->ai_addr, ai->ai_addrlen);
-        peer_text(&ss, out.address);
-        fd = s;
+        err = mc_net_connect(ai, 3000, &fd);
+        if (err == 0)
+            mc_net_sockaddr_text(ai->ai_addr, out.address, NULL);
     }
     if (fd < 0)
         return mc_error_set(reterr, -err, "cannot connect to '%s' port %d: %s", host, port,

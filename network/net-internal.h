@@ -2,11 +2,15 @@
 /* Helpers shared by the files of network/ (not part of its API). */
 #pragma once
 
+#include <arpa/inet.h>
+#include <netdb.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "checker/facts.h"
+#include "util/cleanup.h"
+#include "util/error.h"
 
 /* Bounds for text from another host. */
 #define MC_NET_PROC_MAX  (32u << 20) /* one /proc/net file */
@@ -28,3 +32,21 @@ bool mc_net_ifname_ok(const char *s, size_t n);
 
 /* The link called name in n, or NULL. */
 struct mc_link *mc_net_link_by_name(struct mc_net_facts *n, const char *name);
+
+MC_DEFINE_CLEANUP(struct addrinfo *, freeaddrinfo)
+
+/* The addresses of host (a name or an address) for a TCP connection to port; -errno and
+ * "cannot resolve 'host': ..." when there are none. */
+int mc_net_resolve(const char *host, int port, struct addrinfo **ret, struct mc_error *reterr);
+
+/*
+ * Connect to one address within timeout_ms: 0 when connected (the non-blocking socket in
+ * *ret_fd, or closed when ret_fd is NULL), else the positive errno of the failure, ETIMEDOUT
+ * when the time ran out (*ret_fd is then -1).
+ */
+int mc_net_connect(const struct addrinfo *ai, int timeout_ms, int *ret_fd);
+
+/* A socket address as text (IPv4-mapped IPv6 addresses as IPv4), and its port when ret_port is
+ * set. */
+void mc_net_sockaddr_text(const struct sockaddr *sa, char buf[static INET6_ADDRSTRLEN],
+                          int *ret_port);

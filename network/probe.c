@@ -9,10 +9,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "net-internal.h"
 #include "util/cleanup.h"
 #include "util/spawn.h"
-
-MC_DEFINE_CLEANUP(struct addrinfo *, freeaddrinfo)
 
 const char *mc_tcp_result_name(enum mc_tcp_result r)
 {
@@ -30,7 +29,8 @@ const char *mc_tcp_result_name(enum mc_tcp_result r)
     }
 }
 
-static void addr_text(const struct sockaddr *sa, char buf[static INET6_ADDRSTRLEN], int *ret_port)
+void mc_net_sockaddr_text(const struct sockaddr *sa, char buf[static INET6_ADDRSTRLEN],
+                          int *ret_port)
 {
     buf[0] = '\0';
     if (sa->sa_family == AF_INET) {
@@ -69,37 +69,56 @@ static enum mc_tcp_result classify(int err)
     }
 }
 
-/* One address: 0 (open) or the positive errno; ETIMEDOUT when the time ran out. */
-static int try_connect(const struct addrinfo *ai, int timeout_ms)
+int mc_net_resolve(const char *host, int port, struct addrinfo **ret, struct mc_error *reterr)
 {
+    char service[8];
+    snprintf(service, sizeof(service), "%d", port);
+    struct addrinfo hints = { .ai_family = AF_UNSPEC,
+                              .ai_socktype = SOCK_STREAM,
+                              .ai_flags = AI_NUMERICSERV };
+    int r = getaddrinfo(host, service, &hints, ret);
+    if (r != 0)
+        return mc_error_set(reterr, r == EAI_SYSTEM ? -errno : -EHOSTUNREACH,
+                            "cannot resolve '%s': %s", host, gai_strerror(r));
+    return 0;
+}
+
+int mc_net_connect(const struct addrinfo *ai, int timeout_ms, int *ret_fd)
+{
+    if (ret_fd)
+        *ret_fd = -1;
     _cleanup_close_ int fd =
         socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
     if (fd < 0)
         return errno;
-    if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
-        return 0;
-    if (errno != EINPROGRESS)
-        return errno;
-    struct pollfd p = { .fd = fd, .events = POLLOUT };
-    double end = mc_now() + timeout_ms / 1000.0;
-    for (;;) {
-        int left = (int)((end - mc_now()) * 1000.0);
-        if (left <= 0)
-            return ETIMEDOUT;
-        int r = poll(&p, 1, left);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
+    if (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
+        if (errno != EINPROGRESS)
             return errno;
-        if (r == 0)
-            return ETIMEDOUT;
-        break;
+        struct pollfd p = { .fd = fd, .events = POLLOUT };
+        double end = mc_now() + timeout_ms / 1000.0;
+        for (;;) {
+            int left = (int)((end - mc_now()) * 1000.0);
+            if (left <= 0)
+                return ETIMEDOUT;
+            int r = poll(&p, 1, left);
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r < 0)
+                return errno;
+            if (r == 0)
+                return ETIMEDOUT;
+            break;
+        }
+        int err = 0;
+        socklen_t l = sizeof(err);
+        if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &l) < 0)
+            return errno;
+        if (err != 0)
+            return err;
     }
-    int err = 0;
-    socklen_t l = sizeof(err);
-    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &l) < 0)
-        return errno;
-    return err;
+    if (ret_fd)
+        *ret_fd = TAKE_FD(fd);
+    return 0;
 }
 
 static int rank(enum mc_tcp_result r)
@@ -124,16 +143,10 @@ int mc_tcp_connect_probe(const char *host, int port, int timeout_ms,
         return mc_error_set(reterr, -EINVAL, "invalid probe target '%s' port %d", host ? host : "",
                             port);
     double start = mc_now();
-    char service[8];
-    snprintf(service, sizeof(service), "%d", port);
-    struct addrinfo hints = { .ai_family = AF_UNSPEC,
-                              .ai_socktype = SOCK_STREAM,
-                              .ai_flags = AI_NUMERICSERV };
     _cleanup_(freeaddrinfop) struct addrinfo *res = NULL;
-    int r = getaddrinfo(host, service, &hints, &res);
-    if (r != 0)
-        return mc_error_set(reterr, r == EAI_SYSTEM ? -errno : -EHOSTUNREACH,
-                            "cannot resolve '%s': %s", host, gai_strerror(r));
+    int r = mc_net_resolve(host, port, &res, reterr);
+    if (r < 0)
+        return r;
 
     struct mc_tcp_probe_result best = { .result = MC_TCP_ERROR, .err = EHOSTUNREACH, .port = port };
     bool have = false;
@@ -141,12 +154,12 @@ int mc_tcp_connect_probe(const char *host, int port, int timeout_ms,
     for (const struct addrinfo *ai = res; ai; ai = ai->ai_next) {
         best.n_addresses++;
         int left = (int)((end - mc_now()) * 1000.0);
-        int err = left > 0 ? try_connect(ai, left) : ETIMEDOUT;
+        int err = left > 0 ? mc_net_connect(ai, left, NULL) : ETIMEDOUT;
         enum mc_tcp_result c = classify(err);
         if (!have || c == MC_TCP_OPEN || rank(c) > rank(best.result)) {
             best.result = c;
             best.err = err;
-            addr_text(ai->ai_addr, best.address, NULL);
+            mc_net_sockaddr_text(ai->ai_addr, best.address, NULL);
             have = true;
         }
         if (c == MC_TCP_OPEN)
@@ -202,7 +215,7 @@ int mc_tcp_listener_open(const char *address, int port_min, int port_max,
         if (getsockname(fd, (struct sockaddr *)&ss, &sl) < 0)
             return mc_error_set(reterr, -errno, "cannot read the bound address: %m");
         struct mc_tcp_listener l = { .fd = TAKE_FD(fd) };
-        addr_text((struct sockaddr *)&ss, l.address, &l.port);
+        mc_net_sockaddr_text((struct sockaddr *)&ss, l.address, &l.port);
         if (any)
             snprintf(l.address, sizeof(l.address), "%s",
                      res->ai_family == AF_INET6 ? "::" : "0.0.0.0");
@@ -242,7 +255,7 @@ int mc_tcp_listener_accept(struct mc_tcp_listener *l, int timeout_ms,
         }
         close(c);
         res.accepted = true;
-        addr_text((struct sockaddr *)&ss, res.peer, &res.peer_port);
+        mc_net_sockaddr_text((struct sockaddr *)&ss, res.peer, &res.peer_port);
         break;
     }
     res.seconds = mc_now() - start;

@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -21,8 +22,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "network/bandwidth.h"
 #include "network/probe.h"
 #include "util/cleanup.h"
+#include "util/spawn.h"
 
 static void test_open_and_accept(void **state)
 {
@@ -142,6 +145,84 @@ static void test_bad_names(void **state)
     assert_int_equal(mc_tcp_connect_probe("127.0.0.1", 70000, 500, &r, &err), -EINVAL);
 }
 
+/* The bandwidth probe on loopback: what the sender sent, the sink received, both naming the
+ * address they used. */
+static void test_bandwidth_loopback(void **state)
+{
+    (void)state;
+    struct mc_tcp_listener l = { .fd = -1 };
+    _cleanup_error_ struct mc_error err = { 0 };
+    assert_int_equal(mc_tcp_listener_open("127.0.0.1", 0, 0, &l, &err), 0);
+    int pfd[2];
+    assert_int_equal(pipe(pfd), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(pfd[0]);
+        struct mc_error e = { 0 };
+        struct mc_bw_sink_result res = { 0 };
+        int r = mc_bw_sink(&l, 5000, 10000, &res, &e);
+        _exit(r == 0 && write(pfd[1], &res, sizeof(res)) == sizeof(res) ? 0 : 1);
+    }
+    close(pfd[1]);
+    struct mc_bw_send_result sent = { 0 };
+    assert_int_equal(mc_bw_send("127.0.0.1", l.port, 200, &sent, &err), 0);
+    struct mc_bw_sink_result got = { 0 };
+    assert_int_equal(read(pfd[0], &got, sizeof(got)), sizeof(got));
+    close(pfd[0]);
+    int st = 0;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    mc_tcp_listener_close(&l);
+    assert_true(sent.bytes > 0);
+    assert_int_equal(got.bytes, sent.bytes);
+    assert_true(sent.seconds >= 0.15);
+    assert_string_equal(sent.address, "127.0.0.1");
+    assert_string_equal(got.peer, "127.0.0.1");
+}
+
+/* The bandwidth probe's failures: a name that does not resolve, a closed port, and a port that
+ * does not answer (3 s per address). */
+static void test_bandwidth_errors(void **state)
+{
+    (void)state;
+    _cleanup_error_ struct mc_error err = { 0 };
+    struct mc_bw_send_result res;
+    assert_true(mc_bw_send("host.invalid", 22, 100, &res, &err) < 0);
+    assert_non_null(strstr(err.message, "cannot resolve 'host.invalid': "));
+
+    struct mc_tcp_listener l = { .fd = -1 };
+    assert_int_equal(mc_tcp_listener_open("127.0.0.1", 0, 0, &l, &err), 0);
+    int port = l.port;
+    mc_tcp_listener_close(&l);
+    assert_int_equal(mc_bw_send("127.0.0.1", port, 100, &res, &err), -ECONNREFUSED);
+    char want[128];
+    snprintf(want, sizeof(want), "cannot connect to '127.0.0.1' port %d: %s", port,
+             strerror(ECONNREFUSED));
+    assert_string_equal(err.message, want);
+
+    /* A full accept queue that is never accepted: the first sender may still get in, then the
+     * kernel drops the SYNs (as in test_timeout). */
+    _cleanup_close_ int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    assert_int_equal(listen(fd, 0), 0);
+    socklen_t sl = sizeof(sa);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
+    port = ntohs(sa.sin_port);
+    int r = 0;
+    double t0 = 0;
+    for (int i = 0; i < 3 && r == 0; i++) {
+        t0 = mc_now();
+        r = mc_bw_send("127.0.0.1", port, 100, &res, &err);
+    }
+    assert_int_equal(r, -ETIMEDOUT);
+    assert_true(mc_now() - t0 >= 2.9);
+    snprintf(want, sizeof(want), "cannot connect to '127.0.0.1' port %d: %s", port,
+             strerror(ETIMEDOUT));
+    assert_string_equal(err.message, want);
+}
+
 /* In a namespace that has only a loopback, 169.254.254.254 has no route: nothing is sent. */
 static void test_unreachable(void **state)
 {
@@ -168,10 +249,11 @@ static void test_unreachable(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_open_and_accept), cmocka_unit_test(test_any_address_dual_stack),
-        cmocka_unit_test(test_refused),         cmocka_unit_test(test_timeout),
-        cmocka_unit_test(test_port_range),      cmocka_unit_test(test_bad_names),
-        cmocka_unit_test(test_unreachable),
+        cmocka_unit_test(test_open_and_accept),  cmocka_unit_test(test_any_address_dual_stack),
+        cmocka_unit_test(test_refused),          cmocka_unit_test(test_timeout),
+        cmocka_unit_test(test_port_range),       cmocka_unit_test(test_bad_names),
+        cmocka_unit_test(test_unreachable),      cmocka_unit_test(test_bandwidth_loopback),
+        cmocka_unit_test(test_bandwidth_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
