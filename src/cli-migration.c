@@ -17,7 +17,8 @@ enum {
     OPT_PROTOCOL,
     OPT_ATTACH,
     OPT_FLATTEN,
-    OPT_BANDWIDTH = MC_OPT_FIRST_SHARED + 0x21,
+    /* MC_OPT_MIGRATION_TIMEOUT (cli-migration.h, FIRST_SHARED + 0x20), then the tuning rows. */
+    OPT_BANDWIDTH = MC_OPT_MIGRATION_TIMEOUT + 1,
     OPT_DOWNTIME_LIMIT,
     OPT_AUTO_CONVERGE,
     OPT_POSTCOPY,
@@ -30,6 +31,8 @@ enum {
 };
 static_assert((int)OPT_PREDICT_TIME < (int)MC_OPT_FIRST_VERB_OPT,
               "shared codes stay below the verbs'");
+static_assert((int)OPT_FLATTEN < (int)MC_OPT_MIGRATION_TIMEOUT,
+              "--migration-timeout's code is the only one between the storage and tuning rows");
 
 static const char *const protocol_values[] = { "nfs", "iscsi", NULL };
 static const char *const attach_values[] = { "pool", "network", NULL };
