@@ -12,6 +12,7 @@
 #include "util/buf.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
+#include "util/hashmap.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
 
@@ -35,6 +36,8 @@ struct group {
     char *name;
     char **hosts;    /* names, in order */
     char **children; /* group names */
+    size_t *kids;    /* the groups children names, as indices (names of no group left out) */
+    size_t n_kids;
     struct vars vars;
     int depth; /* -1 unknown, -2 being computed (cycle check) */
 };
@@ -92,6 +95,7 @@ static void inv_clear(struct inv *c)
         free(c->groups[i].name);
         mc_strv_free(c->groups[i].hosts);
         mc_strv_free(c->groups[i].children);
+        free(c->groups[i].kids);
         vars_clear(&c->groups[i].vars);
     }
     free(c->groups);
@@ -267,6 +271,24 @@ static int expand(struct inv *c, const char *pattern, long line, char ***out, si
 
 /* ---- resolving: variables by precedence, then the host specs ---- */
 
+/* Each group's children as indices: looked up once, not at every host (an inventory of N
+ * groups under one parent with variables would otherwise cost N^3 comparisons). */
+static void index_children(struct inv *c)
+{
+    struct mc_hashmap by_name = { 0 };
+    for (size_t i = 0; i < c->n_groups; i++)
+        mc_hashmap_intern(&by_name, c->groups[i].name, strlen(c->groups[i].name), i);
+    for (size_t i = 0; i < c->n_groups; i++) {
+        struct group *g = &c->groups[i];
+        STRV_FOREACH (ch, g->children) {
+            size_t k;
+            if (mc_hashmap_get_str(&by_name, *ch, &k))
+                *MC_APPEND(g->kids, g->n_kids) = k;
+        }
+    }
+    mc_hashmap_clear(&by_name);
+}
+
 /* Depth of every group below "all": a group's depth is one more than its deepest parent. */
 static int compute_depths(struct inv *c)
 {
@@ -277,12 +299,9 @@ static int compute_depths(struct inv *c)
         bool changed = false;
         for (size_t i = 0; i < c->n_groups; i++) {
             struct group *g = &c->groups[i];
-            STRV_FOREACH (ch, g->children) {
-                struct group *k = NULL;
-                for (size_t j = 0; j < c->n_groups && !k; j++)
-                    if (strcmp(c->groups[j].name, *ch) == 0)
-                        k = &c->groups[j];
-                if (k && k->depth <= g->depth) {
+            for (size_t j = 0; j < g->n_kids; j++) {
+                struct group *k = &c->groups[g->kids[j]];
+                if (k->depth <= g->depth) {
                     k->depth = g->depth + 1;
                     changed = true;
                 }
@@ -303,11 +322,9 @@ static bool group_has_host(struct inv *c, const struct group *g, const char *hos
         return false;
     if (mc_strv_contains(g->hosts, host))
         return true;
-    STRV_FOREACH (ch, g->children)
-        for (size_t j = 0; j < c->n_groups; j++)
-            if (strcmp(c->groups[j].name, *ch) == 0 &&
-                group_has_host(c, &c->groups[j], host, level + 1))
-                return true;
+    for (size_t j = 0; j < g->n_kids; j++)
+        if (group_has_host(c, &c->groups[g->kids[j]], host, level + 1))
+            return true;
     return false;
 }
 
@@ -332,6 +349,7 @@ static bool has_template(const char *s)
 
 static int resolve(struct inv *c, struct mc_inventory *ret)
 {
+    index_children(c);
     int r = compute_depths(c);
     if (r < 0)
         return r;
