@@ -43,9 +43,9 @@ fetch_kernel() {
 	local k
 	k=$(find "$tmp/x/boot" -maxdepth 1 -name 'vmlinuz-*' | head -n1)
 	[[ -n $k ]] || die "no /boot/vmlinuz-* in $deb"
-	cp "$k" "$out/vmlinuz.tmp"
+	cp "$k" "$out/vmlinuz.tmp.$$"
 	basename "$k" | sed 's/^vmlinuz-//' > "$out/kernel-version"
-	mv "$out/vmlinuz.tmp" "$out/vmlinuz"
+	mv "$out/vmlinuz.tmp.$$" "$out/vmlinuz"
 }
 
 build_initrd() {
@@ -64,9 +64,11 @@ build_initrd() {
 	gcc -static -O2 -Wall -Wextra -o "$tmp/root/bin/dirty" "$here/dirty.c" ||
 		die "gcc -static failed (install gcc and libc6-dev)"
 	install -m 0755 "$here/init" "$tmp/root/init"
+	# A name of its own: two labs starting from fresh checkouts at once build this together,
+	# and one shared temporary file gave both a corrupt initramfs (a guest that cannot boot).
 	(cd "$tmp/root" && find . -print0 | LC_ALL=C sort -z |
-		cpio --null -o -H newc --quiet --owner=0:0) | gzip -9 > "$out/initrd.img.tmp"
-	mv "$out/initrd.img.tmp" "$out/initrd.img"
+		cpio --null -o -H newc --quiet --owner=0:0) | gzip -9 > "$out/initrd.img.tmp.$$"
+	mv "$out/initrd.img.tmp.$$" "$out/initrd.img"
 }
 
 if [[ ! -s $out/vmlinuz ]]; then
