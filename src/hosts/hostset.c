@@ -20,9 +20,8 @@
 #include "checker/facts-schema.h"
 #include "checker/facts-xml.h"
 #include "gather.h"
-#include "network/network.h"
 #include "os/os.h"
-#include "os/usb.h"
+#include "remote/probe.h"
 #include "storage/storage.h"
 #include "util/cleanup.h"
 #include "util/interrupt.h"
@@ -37,17 +36,6 @@ struct mc_hostset {
     struct mc_host **hosts;
     size_t n;
     char *control_dir;
-};
-
-/* What the sh agent's probe must collect: every gatherer's spec. */
-static const char *const *const all_specs[] = {
-    mc_os_probe_spec,
-    mc_mounts_probe_spec,
-    mc_storage_probe_spec,
-    mc_net_probe_spec,
-    mc_virt_probe_spec,
-    mc_usb_probe_spec,
-    NULL,
 };
 
 static void debug(const struct mc_hostset *hs, const char *fmt, ...)
@@ -299,8 +287,8 @@ static void gather_facts(struct mc_host *h)
     _cleanup_free_ char *kind = NULL, *body = NULL, *boundary = NULL;
     size_t len = 0;
     _cleanup_error_ struct mc_error ferr = { 0 };
-    int r =
-        mc_session_facts(&h->sess, all_specs, o->timeout_ms, &kind, &body, &len, &boundary, &ferr);
+    int r = mc_session_facts(&h->sess, mc_probe_gatherer_specs, o->timeout_ms, &kind, &body, &len,
+                             &boundary, &ferr);
     if (r == 0 && strcmp(kind, "xml") == 0) {
         _cleanup_free_ char *what = mc_xasprintf("facts from '%s'", h->spec.label);
         r = mc_facts_from_xml(body, len, what, &h->facts, &ferr);
