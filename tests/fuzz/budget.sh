@@ -8,8 +8,8 @@
 #   cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DMIGCHECK_FUZZ=ON -DMIGCHECK_WERROR=ON
 #   cmake --build build-fuzz -j2
 #
-# For long runs, a throughput build adds -DMIGCHECK_FUZZ_SANITIZERS=undefined (UBSan only: 2-6x
-# the executions; an over-read is then found only when it faults, so replay what it adds to the
+# For long runs, a throughput build adds -DMIGCHECK_FUZZ_SANITIZERS=undefined (UBSan only: more
+# executions a second; an over-read is then found only when it faults, so replay what it adds to the
 # corpus with the ASan build).
 #   tests/fuzz/budget.sh [-j JOBS] [-r RUNS] [-w WORKDIR] BUILD_DIR SECONDS [TARGET...]
 #
