@@ -1234,13 +1234,20 @@ def _(d, p):
     pass
 
 
-USB_HOSTDEV_XML = """    <hostdev mode='subsystem' type='usb' managed='no'>
-      <source>
-        <vendor id='0x046d'/>
-        <product id='0xc52b'/>
+def usb_hostdev_xml(vendor, product, policy=None):
+    """A <hostdev type='usb'> by vendor and product (hex, without 0x), with its startupPolicy
+    when one is given (libvirt's default otherwise)."""
+    source = "<source startupPolicy='%s'>" % policy if policy else "<source>"
+    return """    <hostdev mode='subsystem' type='usb' managed='no'>
+      %s
+        <vendor id='0x%s'/>
+        <product id='0x%s'/>
       </source>
     </hostdev>
-"""
+""" % (source, vendor, product)
+
+
+USB_HOSTDEV_XML = usb_hostdev_xml("046d", "c52b")
 USB_HUBS = [("usb1", 1, 1, "1d6b", "0002"), ("usb2", 2, 1, "1d6b", "0003")]
 
 
@@ -1263,25 +1270,10 @@ def _(s, d, p, c):
       "and the requisite ones (libvirt starts the incoming domain without them and the guest "
       "loses them) (recorded pair: the lab has no USB devices)", pair=True)
 def _(s, d, p, c):
-    c["vm_xml"] = with_devices(s, USB_HOSTDEV_XML + """    <hostdev mode='subsystem' type='usb' managed='no'>
-      <source startupPolicy='optional'>
-        <vendor id='0x0781'/>
-        <product id='0x5583'/>
-      </source>
-    </hostdev>
-    <hostdev mode='subsystem' type='usb' managed='no'>
-      <source startupPolicy='requisite'>
-        <vendor id='0x1050'/>
-        <product id='0x0407'/>
-      </source>
-    </hostdev>
-    <hostdev mode='subsystem' type='usb' managed='no'>
-      <source startupPolicy='optional'>
-        <vendor id='0x0bda'/>
-        <product id='0x8153'/>
-      </source>
-    </hostdev>
-""")
+    c["vm_xml"] = with_devices(s, USB_HOSTDEV_XML +
+                               usb_hostdev_xml("0781", "5583", "optional") +
+                               usb_hostdev_xml("1050", "0407", "requisite") +
+                               usb_hostdev_xml("0bda", "8153", "optional"))
     serial_log_ok(p)
     usb_devices(d, USB_HUBS + [("2-1", 2, 2, "0bda", "8153"), ("2-2", 2, 3, "0bda", "8153")])
 
@@ -1291,8 +1283,7 @@ def _(s, d, p, c):
       "lab host refused the incoming domain: \"cannot open directory '/sys/bus/usb/devices': "
       "No such file or directory\")", pair=True)
 def _(s, d, p, c):
-    c["vm_xml"] = with_devices(s, USB_HOSTDEV_XML.replace("<source>",
-                                                          "<source startupPolicy='optional'>"))
+    c["vm_xml"] = with_devices(s, usb_hostdev_xml("046d", "c52b", "optional"))
     serial_log_ok(p)
     usb_devices(d, [], no_sysfs=True)
 
