@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "checker/xml-util.h"
-#include "fuzz-virt-common.h"
+#include "fuzz-facts.h"
 #include "util/xalloc.h"
 #include "virt/virt.h"
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 
 #include "checker/xml-util.h"
-#include "fuzz-virt-common.h"
+#include "fuzz-facts.h"
 #include "virt/virt.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 #include "checker/xml-util.h"
-#include "fuzz-virt-common.h"
+#include "fuzz-facts.h"
 #include "util/xalloc.h"
 #include "virt/virt.h"
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fuzz-virt-common.h"
+#include "fuzz-facts.h"
 #include "virt/virt.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Shared by the virt fuzz targets: facts that were parsed must survive the snapshot. */
+/* Shared by the fuzz targets whose input becomes host facts (virt, os, snapshots): facts that
+ * were read must survive the snapshot. */
 #pragma once
 
 #include <stdlib.h>
