@@ -260,6 +260,13 @@ static const char *usb_user_on_dst(const struct mc_pair *p, const struct mc_usb_
     return NULL;
 }
 
+/* The evidence for a device DST's libvirt does not find: how many USB devices DST has. */
+static char *usb_count_on_dst(const struct mc_pair *p, const struct mc_usb_facts *u)
+{
+    return mc_xasprintf("%s has %zu USB device%s", DST(p), u->n_devices,
+                        u->n_devices == 1 ? "" : "s");
+}
+
 static void usb_hostdev_finding(const struct mc_rule *r, const struct mc_pair *p,
                                 const struct mc_hostdev *h, const char *subject,
                                 struct mc_findings *out)
@@ -312,13 +319,13 @@ static void usb_hostdev_finding(const struct mc_rule *r, const struct mc_pair *p
     case USB_UNREADABLE:
         f = mc_emit(out, r, MC_STATUS_UNKNOWN, subject, "USB host device %s: %s", addr, why);
         break;
-    case USB_REFUSED:
+    case USB_REFUSED: {
         f = mc_emit(out, r, MC_PROBLEM, subject,
                     "USB host device %s: %s has %s; its libvirt refuses the incoming domain "
                     "(startupPolicy '%s')",
                     addr, DST(p), why, policy);
-        mc_finding_set_evidence(f, "%s has %zu USB device%s", DST(p), u->n_devices,
-                                u->n_devices == 1 ? "" : "s");
+        _cleanup_free_ char *count = usb_count_on_dst(p, u);
+        mc_finding_set_evidence(f, "%s", count);
         if (ambiguous)
             mc_finding_set_hint(f,
                                 "name the device to use on %s with an <address bus= device=> "
@@ -332,21 +339,23 @@ static void usb_hostdev_finding(const struct mc_rule *r, const struct mc_pair *p
                                 "it before migrating",
                                 DST(p));
         break;
-    case USB_DROPPED:
+    }
+    case USB_DROPPED: {
         f = mc_emit(out, r, MC_STATUS_WARN, subject,
                     "USB host device %s: %s has %s; with startupPolicy '%s' its libvirt starts "
                     "the domain without it and the guest loses the device",
                     addr, DST(p), why, policy);
-        mc_finding_set_evidence(
-            f,
-            "%s has %zu USB device%s; libvirt marks the hostdev missing and QEMU's usb-host "
-            "on %s has no host device behind it",
-            DST(p), u->n_devices, u->n_devices == 1 ? "" : "s", DST(p));
+        _cleanup_free_ char *count = usb_count_on_dst(p, u);
+        mc_finding_set_evidence(f,
+                                "%s; libvirt marks the hostdev missing and QEMU's usb-host on %s "
+                                "has no host device behind it",
+                                count, DST(p));
         mc_finding_set_hint(f,
                             "plug the device into %s if the guest needs it there, or detach "
                             "it before migrating",
                             DST(p));
         break;
+    }
     case USB_FOUND: {
         const char *user = usb_user_on_dst(p, d);
         if (user) {
