@@ -351,17 +351,25 @@ static void usb_add(struct mc_usb_facts *u, const char *name, int64_t bus, int64
     d->product = S(product);
 }
 
-/* A USB host device, judged by what DST's libvirt 9.0 does when it prepares the incoming
- * domain (the lab saw each case with real libvirt on a destination with a tmpfs USB sysfs). */
-static void test_vm_hostdev_usb(void **state)
+/* SRC's domain gets a USB host device by vendor and product (046d:c52b), with libvirt's default
+ * startupPolicy. */
+static struct mc_hostdev *usb_hostdev_add(struct fx *f)
 {
-    struct fx *f = *state;
     struct mc_hostdev *h = MC_APPEND(f->src->vm->hostdevs, f->src->vm->n_hostdevs);
     h->mode = S("subsystem");
     h->type = S("usb");
     h->address = S("046d:c52b");
     h->usb_vendor = S("046d");
     h->usb_product = S("c52b");
+    return h;
+}
+
+/* A USB host device, judged by what DST's libvirt 9.0 does when it prepares the incoming
+ * domain (the lab saw each case with real libvirt on a destination with a tmpfs USB sysfs). */
+static void test_vm_hostdev_usb(void **state)
+{
+    struct fx *f = *state;
+    struct mc_hostdev *h = usb_hostdev_add(f);
     struct mc_report r;
 
     /* DST's USB devices not known (a snapshot from before): no PASS. */
@@ -479,12 +487,7 @@ static void test_vm_hostdev(void **state)
     struct fx *f = *state;
     f->dst->usb = mc_new0(struct mc_usb_facts, 1);
     usb_add(f->dst->usb, "3-2", 3, 4, "046d", "c52b");
-    struct mc_hostdev *h = MC_APPEND(f->src->vm->hostdevs, f->src->vm->n_hostdevs);
-    h->mode = S("subsystem");
-    h->type = S("usb");
-    h->address = S("046d:c52b");
-    h->usb_vendor = S("046d");
-    h->usb_product = S("c52b");
+    struct mc_hostdev *h = usb_hostdev_add(f);
     assert_int_equal(run(f, "vm.hostdev", NULL), MC_STATUS_PASS);
     h = MC_APPEND(f->src->vm->hostdevs, f->src->vm->n_hostdevs);
     h->mode = S("subsystem");
