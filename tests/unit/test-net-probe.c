@@ -70,14 +70,37 @@ static void test_any_address_dual_stack(void **state)
     mc_tcp_listener_close(&l);
 }
 
-static void test_refused(void **state)
+/* A port of 127.0.0.1 that was just free: a listener had it, and nothing listens there now. */
+static int closed_port(void)
 {
-    (void)state;
     struct mc_tcp_listener l = { .fd = -1 };
     _cleanup_error_ struct mc_error err = { 0 };
     assert_int_equal(mc_tcp_listener_open("127.0.0.1", 0, 0, &l, &err), 0);
     int port = l.port;
-    mc_tcp_listener_close(&l); /* now nothing listens there */
+    mc_tcp_listener_close(&l);
+    return port;
+}
+
+/* A listener on 127.0.0.1 with backlog 0 that never accepts: once one connection waits in the
+ * accept queue, the kernel drops further SYNs (tcp_conn_request: accept queue full), so a
+ * connect gets no answer. Returns its fd; *ret_port, its port. */
+static int full_queue_listener(int *ret_port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    assert_int_equal(listen(fd, 0), 0);
+    socklen_t sl = sizeof(sa);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
+    *ret_port = ntohs(sa.sin_port);
+    return fd;
+}
+
+static void test_refused(void **state)
+{
+    (void)state;
+    _cleanup_error_ struct mc_error err = { 0 };
+    int port = closed_port();
     struct mc_tcp_probe_result r;
     assert_int_equal(mc_tcp_connect_probe("127.0.0.1", port, 2000, &r, &err), 0);
     assert_int_equal(r.result, MC_TCP_REFUSED);
@@ -88,15 +111,8 @@ static void test_refused(void **state)
 static void test_timeout(void **state)
 {
     (void)state;
-    /* backlog 0 and never accepting: once one connection waits in the accept queue, the
-     * kernel drops further SYNs (tcp_conn_request: accept queue full) -> no answer */
-    _cleanup_close_ int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-    assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-    assert_int_equal(listen(fd, 0), 0);
-    socklen_t sl = sizeof(sa);
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
-    int port = ntohs(sa.sin_port);
+    int port;
+    _cleanup_close_ int fd = full_queue_listener(&port);
     _cleanup_error_ struct mc_error err = { 0 };
     struct mc_tcp_probe_result r;
     bool timed_out = false;
@@ -191,10 +207,7 @@ static void test_bandwidth_errors(void **state)
     assert_true(mc_bw_send("host.invalid", 22, 100, &res, &err) < 0);
     assert_non_null(strstr(err.message, "cannot resolve 'host.invalid': "));
 
-    struct mc_tcp_listener l = { .fd = -1 };
-    assert_int_equal(mc_tcp_listener_open("127.0.0.1", 0, 0, &l, &err), 0);
-    int port = l.port;
-    mc_tcp_listener_close(&l);
+    int port = closed_port();
     assert_int_equal(mc_bw_send("127.0.0.1", port, 100, &res, &err), -ECONNREFUSED);
     char want[128];
     snprintf(want, sizeof(want), "cannot connect to '127.0.0.1' port %d: %s", port,
@@ -202,14 +215,8 @@ static void test_bandwidth_errors(void **state)
     assert_string_equal(err.message, want);
 
     /* A full accept queue that is never accepted: the first sender may still get in, then the
-     * kernel drops the SYNs (as in test_timeout). */
-    _cleanup_close_ int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-    assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-    assert_int_equal(listen(fd, 0), 0);
-    socklen_t sl = sizeof(sa);
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
-    port = ntohs(sa.sin_port);
+     * kernel drops the SYNs. */
+    _cleanup_close_ int fd = full_queue_listener(&port);
     int r = 0;
     double t0 = 0;
     for (int i = 0; i < 3 && r == 0; i++) {
