@@ -759,6 +759,22 @@ static bool is_bridge(const struct mc_link *l)
     return l->kind && (strcmp(l->kind, "bridge") == 0 || strcmp(l->kind, "openvswitch") == 0);
 }
 
+/* A network or cluster store as the splits name it ("nfs 169.254.42.1:/srv"), or NULL for a
+ * mount of neither kind. */
+static char *store_key(const struct mc_mount *m)
+{
+    if (!m->netfs && !m->clusterfs)
+        return NULL;
+    return mc_xasprintf("%s %s:%s", m->fstype ? m->fstype : "?",
+                        m->server_addr ? m->server_addr
+                        : m->server    ? m->server
+                        : m->source    ? m->source
+                                       : "?",
+                        m->export_path ? m->export_path
+                        : m->locktable ? m->locktable
+                                       : "");
+}
+
 void mc_cluster_splits(const struct mc_cluster *c, struct mc_split **ret, size_t *ret_n)
 {
     struct split_builder b = { 0 };
@@ -776,18 +792,8 @@ void mc_cluster_splits(const struct mc_cluster *c, struct mc_split **ret, size_t
             if (f->virt.networks[i].name && !mc_strv_contains(networks, f->virt.networks[i].name))
                 mc_strv_add(&networks, f->virt.networks[i].name);
         for (size_t i = 0; i < f->n_mounts; i++) {
-            const struct mc_mount *m = &f->mounts[i];
-            if (!m->netfs && !m->clusterfs)
-                continue;
-            _cleanup_free_ char *k = mc_xasprintf("%s %s:%s", m->fstype ? m->fstype : "?",
-                                                  m->server_addr ? m->server_addr
-                                                  : m->server    ? m->server
-                                                  : m->source    ? m->source
-                                                                 : "?",
-                                                  m->export_path ? m->export_path
-                                                  : m->locktable ? m->locktable
-                                                                 : "");
-            if (!mc_strv_contains(stores, k))
+            _cleanup_free_ char *k = store_key(&f->mounts[i]);
+            if (k && !mc_strv_contains(stores, k))
                 mc_strv_add(&stores, k);
         }
     }
@@ -832,19 +838,9 @@ void mc_cluster_splits(const struct mc_cluster *c, struct mc_split **ret, size_t
         STRV_FOREACH (st, stores) {
             const char *where = NULL;
             for (size_t i = 0; i < f->n_mounts && !where; i++) {
-                const struct mc_mount *m = &f->mounts[i];
-                if (!m->netfs && !m->clusterfs)
-                    continue;
-                _cleanup_free_ char *k = mc_xasprintf("%s %s:%s", m->fstype ? m->fstype : "?",
-                                                      m->server_addr ? m->server_addr
-                                                      : m->server    ? m->server
-                                                      : m->source    ? m->source
-                                                                     : "?",
-                                                      m->export_path ? m->export_path
-                                                      : m->locktable ? m->locktable
-                                                                     : "");
-                if (strcmp(k, *st) == 0)
-                    where = m->target;
+                _cleanup_free_ char *k = store_key(&f->mounts[i]);
+                if (k && strcmp(k, *st) == 0)
+                    where = f->mounts[i].target;
             }
             _cleanup_free_ char *fact = mc_xasprintf("storage %s", *st);
             _cleanup_free_ char *val =
