@@ -3,7 +3,6 @@
 #include "cli-migration.h"
 
 #include <assert.h>
-#include <errno.h>
 #include <stdlib.h>
 
 enum {
@@ -147,19 +146,6 @@ const struct mc_opt mc_tuning_opts[] = {
     { 0 },
 };
 
-static int parse_num(const char *opt, const char *arg, long lo, long hi, long *ret)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(arg, &end, 10);
-    if (!*arg || *end || errno || v < lo || v > hi) {
-        mc_log_error("invalid --%s '%s': expected a number from %ld to %ld", opt, arg, lo, hi);
-        return -1;
-    }
-    *ret = v;
-    return 0;
-}
-
 int mc_tuning_option(int c, const char *arg, struct mc_tuning_flags *f)
 {
     struct mc_migration_opts *m = &f->m;
@@ -167,13 +153,13 @@ int mc_tuning_option(int c, const char *arg, struct mc_tuning_flags *f)
     switch (c) {
     case OPT_BANDWIDTH:
         /* libvirt takes MiB/s as an unsigned long; QEMU's limit is bytes/s in an int64. */
-        if (parse_num("bandwidth", arg, 1, 1L << 30, &v) < 0)
+        if (mc_parse_long_option("--bandwidth", arg, 1, 1L << 30, &v) < 0)
             return -1;
         m->bandwidth_mib = v;
         return 1;
     case OPT_DOWNTIME_LIMIT:
         /* QEMU refuses a downtime-limit above 2000 s. */
-        if (parse_num("downtime-limit", arg, 1, 2000000, &v) < 0)
+        if (mc_parse_long_option("--downtime-limit", arg, 1, 2000000, &v) < 0)
             return -1;
         m->downtime_ms = v;
         return 1;
@@ -187,12 +173,12 @@ int mc_tuning_option(int c, const char *arg, struct mc_tuning_flags *f)
         m->compressed = true;
         return 1;
     case OPT_PARALLEL:
-        if (parse_num("parallel-connections", arg, 1, 255, &v) < 0)
+        if (mc_parse_long_option("--parallel-connections", arg, 1, 255, &v) < 0)
             return -1;
         m->parallel = (int)v;
         return 1;
     case MC_OPT_MIGRATION_TIMEOUT:
-        if (parse_num("migration-timeout", arg, 1, 86400, &v) < 0)
+        if (mc_parse_long_option("--migration-timeout", arg, 1, 86400, &v) < 0)
             return -1;
         m->timeout_s = v;
         return 1;
@@ -206,7 +192,7 @@ int mc_tuning_option(int c, const char *arg, struct mc_tuning_flags *f)
         m->timeout_action = MC_FALLBACK_ABORT;
         return 1;
     case OPT_PREDICT_TIME:
-        if (parse_num("predict-time", arg, 1, 60, &v) < 0)
+        if (mc_parse_long_option("--predict-time", arg, 1, 60, &v) < 0)
             return -1;
         f->predict_ms = (int)v * 1000;
         return 1;

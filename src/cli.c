@@ -47,6 +47,38 @@ const char *mc_parse_transport(const char *arg)
     return NULL;
 }
 
+/* arg as a whole number from lo to hi, with nothing after it. */
+static bool long_in_range(const char *arg, long lo, long hi, long *ret)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(arg, &end, 10);
+    if (errno || *end || end == arg || v < lo || v > hi)
+        return false;
+    *ret = v;
+    return true;
+}
+
+int mc_parse_long_option(const char *opt, const char *arg, long lo, long hi, long *ret)
+{
+    if (!long_in_range(arg, lo, hi, ret)) {
+        mc_log_error("invalid %s '%s': expected a number from %ld to %ld", opt, arg, lo, hi);
+        return -1;
+    }
+    return 0;
+}
+
+int mc_parse_host_timeout(const char *arg, int *ret)
+{
+    long v;
+    if (!long_in_range(arg, 1, 3600, &v)) {
+        mc_log_error("invalid --host-timeout '%s': expected seconds between 1 and 3600", arg);
+        return -1;
+    }
+    *ret = (int)v;
+    return 0;
+}
+
 void mc_log_error(const char *fmt, ...)
 {
     va_list ap;

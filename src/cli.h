@@ -126,6 +126,13 @@ size_t mc_output_width(FILE *f);
 extern const char *const mc_transport_values[];
 /* arg when it is one of mc_transport_values, else NULL (said on stderr). */
 const char *mc_parse_transport(const char *arg);
+/*
+ * The argument of option opt ("--jobs") as a whole number from lo to hi: 0 with *ret set, else
+ * -1, said on stderr ("invalid --jobs '0': expected a number from 1 to 256").
+ */
+int mc_parse_long_option(const char *opt, const char *arg, long lo, long hi, long *ret);
+/* --host-timeout as check, provision and undo take it: seconds from 1 to 3600 (else -1, said). */
+int mc_parse_host_timeout(const char *arg, int *ret);
 /* "migcheck: <message>" on stderr. */
 void mc_log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void mc_log_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -192,16 +192,8 @@ static int handle(int c, const char *arg, void *userdata)
     case OPT_POLICY:
         a->policy = arg;
         return 0;
-    case OPT_TIMEOUT: {
-        char *end;
-        long v = strtol(arg, &end, 10);
-        if (*end || v <= 0 || v > 3600) {
-            mc_log_error("invalid --host-timeout '%s': expected seconds between 1 and 3600", arg);
-            return -1;
-        }
-        a->timeout = (int)v;
-        return 0;
-    }
+    case OPT_TIMEOUT:
+        return mc_parse_host_timeout(arg, &a->timeout);
     case OPT_RULE:
     case OPT_SKIP_RULE: {
         _cleanup_strv_free_ char **ids = mc_strv_split(arg, ", ");

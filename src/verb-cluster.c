@@ -127,19 +127,6 @@ struct cluster_args {
     double cpu_ratio;
 };
 
-static int parse_long(const char *opt, const char *arg, long lo, long hi, long *ret)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(arg, &end, 10);
-    if (errno || *end || end == arg || v < lo || v > hi) {
-        mc_log_error("invalid %s '%s': expected a number from %ld to %ld", opt, arg, lo, hi);
-        return -1;
-    }
-    *ret = v;
-    return 0;
-}
-
 static int handle(int c, const char *arg, void *userdata)
 {
     struct cluster_args *a = userdata;
@@ -187,9 +174,9 @@ static int handle(int c, const char *arg, void *userdata)
         a->remote_command = arg;
         return 0;
     case OPT_TIMEOUT:
-        return parse_long("--host-timeout", arg, 1, 3600, &a->timeout);
+        return mc_parse_long_option("--host-timeout", arg, 1, 3600, &a->timeout);
     case OPT_JOBS:
-        return parse_long("--jobs", arg, 1, 256, &a->jobs);
+        return mc_parse_long_option("--jobs", arg, 1, 256, &a->jobs);
     case OPT_CPU_RATIO: {
         char *end;
         errno = 0;

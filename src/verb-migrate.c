@@ -146,19 +146,6 @@ static int parse_map(const char *arg, const char *opt, struct mc_map **v, size_t
     return 0;
 }
 
-static int parse_num(const char *arg, const char *opt, long lo, long hi, long *ret)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(arg, &end, 10);
-    if (errno || *end || !*arg || v < lo || v > hi) {
-        mc_log_error("invalid %s '%s': expected a number from %ld to %ld", opt, arg, lo, hi);
-        return -1;
-    }
-    *ret = v;
-    return 0;
-}
-
 /* The option as the operator gave it, for the command line a refusal suggests. */
 static void remember(struct args *a, int c, const char *arg)
 {
@@ -223,7 +210,7 @@ static int handle(int c, const char *arg, void *userdata)
         a->no_predict = true;
         return 0;
     case OPT_STALL:
-        if (parse_num(arg, "--stall-timeout", 5, 86400, &v) < 0)
+        if (mc_parse_long_option("--stall-timeout", arg, 5, 86400, &v) < 0)
             return -1;
         o->stall_s = (int)v;
         return 0;
@@ -237,7 +224,7 @@ static int handle(int c, const char *arg, void *userdata)
         a->remote_command = arg;
         return 0;
     case OPT_HOST_TIMEOUT:
-        if (parse_num(arg, "--host-timeout", 1, 3600, &v) < 0)
+        if (mc_parse_long_option("--host-timeout", arg, 1, 3600, &v) < 0)
             return -1;
         a->host_timeout = (int)v;
         return 0;

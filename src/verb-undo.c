@@ -50,16 +50,8 @@ static int handle(int c, const char *arg, void *userdata)
     case OPT_REMOTE_COMMAND:
         a->remote_command = arg;
         return 0;
-    case OPT_TIMEOUT: {
-        char *end;
-        long v = strtol(arg, &end, 10);
-        if (*end || v <= 0 || v > 3600) {
-            mc_log_error("invalid --host-timeout '%s': expected seconds between 1 and 3600", arg);
-            return -1;
-        }
-        a->timeout = (int)v;
-        return 0;
-    }
+    case OPT_TIMEOUT:
+        return mc_parse_host_timeout(arg, &a->timeout);
     }
     return -1;
 }
