@@ -443,6 +443,23 @@ static int split_words(struct inv *c, const char *s, long line, char ***ret)
     return 0;
 }
 
+/* The line at *p without its leading blanks and trailing white space, in a copy (*ret_raw, to
+ * free); *p moves past the line and *ln counts it. */
+static char *next_line(const char **p, long *ln, char **ret_raw)
+{
+    const char *nl = strchr(*p, '\n');
+    size_t n = nl ? (size_t)(nl - *p) : strlen(*p);
+    char *raw = mc_xstrndup(*p, n);
+    *p += n + (nl ? 1 : 0);
+    (*ln)++;
+    char *s = raw;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    mc_strip_trailing(s);
+    *ret_raw = raw;
+    return s;
+}
+
 enum ini_section {
     SEC_HOSTS,
     SEC_VARS,
@@ -458,15 +475,8 @@ static int parse_ini(struct inv *c, const char *buf)
     long ln = 0;
     const char *p = buf;
     while (*p) {
-        const char *nl = strchr(p, '\n');
-        size_t n = nl ? (size_t)(nl - p) : strlen(p);
-        _cleanup_free_ char *raw = mc_xstrndup(p, n);
-        p += n + (nl ? 1 : 0);
-        ln++;
-        char *s = raw;
-        while (*s == ' ' || *s == '\t')
-            s++;
-        mc_strip_trailing(s);
+        _cleanup_free_ char *raw = NULL;
+        char *s = next_line(&p, &ln, &raw);
         if (!*s || *s == '#' || *s == ';')
             continue;
         if (*s == '[') {
@@ -745,15 +755,8 @@ static int parse_plain(struct inv *c, const char *buf, struct mc_inventory *ret)
     long ln = 0;
     const char *p = buf;
     while (*p) {
-        const char *nl = strchr(p, '\n');
-        size_t n = nl ? (size_t)(nl - p) : strlen(p);
-        _cleanup_free_ char *raw = mc_xstrndup(p, n);
-        p += n + (nl ? 1 : 0);
-        ln++;
-        char *s = raw;
-        while (*s == ' ' || *s == '\t')
-            s++;
-        mc_strip_trailing(s);
+        _cleanup_free_ char *raw = NULL;
+        char *s = next_line(&p, &ln, &raw);
         if (!*s || *s == '#')
             continue;
         if (!name_ok(s))
