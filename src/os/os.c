@@ -360,6 +360,23 @@ static char **lines_of(const char *buf, size_t len)
     return v;
 }
 
+/* One more package in *v (copies of the strings; arch may be NULL): -E2BIG past MAX_PACKAGES,
+ * *v then freed. tool names the output in the message. */
+static int package_add(struct mc_package **v, size_t *n, const char *tool, const char *name,
+                       const char *version, const char *arch, struct mc_error *reterr)
+{
+    if (*n >= MAX_PACKAGES) {
+        mc_packages_free(*v, *n);
+        return mc_error_set(reterr, -E2BIG, "more than %d packages in %s output", MAX_PACKAGES,
+                            tool);
+    }
+    struct mc_package *p = MC_APPEND(*v, *n);
+    p->name = mc_xstrdup(name);
+    p->version = mc_xstrdup(version);
+    p->arch = arch ? mc_xstrdup(arch) : NULL;
+    return 0;
+}
+
 static void sort_packages(struct mc_package *v, size_t n)
 {
     if (n > 1)
@@ -383,15 +400,10 @@ int mc_dpkg_query_parse(const char *buf, size_t len, struct mc_package **ret, si
             continue;
         if (!printable_token(f[0]) || !printable_token(f[1]))
             continue;
-        if (n >= MAX_PACKAGES) {
-            mc_packages_free(v, n);
-            return mc_error_set(reterr, -E2BIG, "more than %d packages in dpkg-query output",
-                                MAX_PACKAGES);
-        }
-        struct mc_package *p = MC_APPEND(v, n);
-        p->name = mc_xstrdup(f[0]);
-        p->version = mc_xstrdup(f[1]);
-        p->arch = printable_token(f[2]) ? mc_xstrdup(f[2]) : NULL;
+        const char *arch = printable_token(f[2]) ? f[2] : NULL;
+        int r = package_add(&v, &n, "dpkg-query", f[0], f[1], arch, reterr);
+        if (r < 0)
+            return r;
     }
     sort_packages(v, n);
     *ret = v;
@@ -415,15 +427,10 @@ int mc_rpm_query_parse(const char *buf, size_t len, struct mc_package **ret, siz
             ver += strlen("(none):");
         if (!printable_token(f[0]) || !printable_token(ver) || *ver == ':' || strstr(ver, "(none)"))
             continue;
-        if (n >= MAX_PACKAGES) {
-            mc_packages_free(v, n);
-            return mc_error_set(reterr, -E2BIG, "more than %d packages in rpm output",
-                                MAX_PACKAGES);
-        }
-        struct mc_package *p = MC_APPEND(v, n);
-        p->name = mc_xstrdup(f[0]);
-        p->version = mc_xstrdup(ver);
-        p->arch = printable_token(f[2]) && strcmp(f[2], "(none)") != 0 ? mc_xstrdup(f[2]) : NULL;
+        const char *arch = printable_token(f[2]) && strcmp(f[2], "(none)") != 0 ? f[2] : NULL;
+        int r = package_add(&v, &n, "rpm", f[0], ver, arch, reterr);
+        if (r < 0)
+            return r;
     }
     sort_packages(v, n);
     *ret = v;
