@@ -186,12 +186,7 @@ static int route_cb(struct nl_msg *msg, void *arg)
 void mc_net_gather_netlink(struct mc_host_facts *h)
 {
     struct mc_net_facts *n = &h->net;
-    struct mc_listen *listens = TAKE_PTR(n->listens);
-    size_t n_listens = n->n_listens;
-    n->n_listens = 0;
-    mc_net_facts_clear(n);
-    n->listens = listens;
-    n->n_listens = n_listens;
+    mc_net_facts_clear_but_listens(n);
 
     _cleanup_(nl_socket_freep) struct nl_sock *sk = nl_socket_alloc();
     if (!sk) {

@@ -33,6 +33,9 @@ bool mc_net_ifname_ok(const char *s, size_t n);
 /* The link called name in n, or NULL. */
 struct mc_link *mc_net_link_by_name(struct mc_net_facts *n, const char *name);
 
+/* Clear n for a new gathering, but for its listening sockets: mc_net_gather_listening's. */
+void mc_net_facts_clear_but_listens(struct mc_net_facts *n);
+
 MC_DEFINE_CLEANUP(struct addrinfo *, freeaddrinfo)
 
 /* The addresses of host (a name or an address) for a TCP connection to port; -errno and

@@ -225,13 +225,7 @@ static void parse_proc(struct mc_source *src, struct mc_host_facts *h, const cha
 void mc_net_gather_source(struct mc_source *src, struct mc_host_facts *h)
 {
     struct mc_net_facts *n = &h->net;
-    /* listening sockets belong to mc_net_gather_listening: keep them */
-    struct mc_listen *listens = TAKE_PTR(n->listens);
-    size_t n_listens = n->n_listens;
-    n->n_listens = 0;
-    mc_net_facts_clear(n);
-    n->listens = listens;
-    n->n_listens = n_listens;
+    mc_net_facts_clear_but_listens(n);
 
     struct mc_dirent *ents = NULL;
     size_t n_ents = 0;
@@ -333,9 +327,8 @@ static int listening_diag(struct mc_net_facts *n, int family)
     return -EIO;
 }
 
-void mc_net_gather_listening(struct mc_source *src, struct mc_host_facts *h)
+static void listens_clear(struct mc_net_facts *n)
 {
-    struct mc_net_facts *n = &h->net;
     for (size_t i = 0; i < n->n_listens; i++) {
         free(n->listens[i].proto);
         free(n->listens[i].address);
@@ -343,6 +336,12 @@ void mc_net_gather_listening(struct mc_source *src, struct mc_host_facts *h)
     free(n->listens);
     n->listens = NULL;
     n->n_listens = 0;
+}
+
+void mc_net_gather_listening(struct mc_source *src, struct mc_host_facts *h)
+{
+    struct mc_net_facts *n = &h->net;
+    listens_clear(n);
     if (src->local) {
         int r = listening_diag(n, AF_INET);
         if (r == 0) {
@@ -352,13 +351,7 @@ void mc_net_gather_listening(struct mc_source *src, struct mc_host_facts *h)
                 return;
         }
         /* no sock_diag here (module missing): read /proc like for any other host */
-        for (size_t i = 0; i < n->n_listens; i++) {
-            free(n->listens[i].proto);
-            free(n->listens[i].address);
-        }
-        free(n->listens);
-        n->listens = NULL;
-        n->n_listens = 0;
+        listens_clear(n);
     }
     parse_proc(src, h, "/proc/net/tcp", false, parse_tcp4);
     parse_proc(src, h, "/proc/net/tcp6", true, parse_tcp6);

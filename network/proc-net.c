@@ -79,6 +79,16 @@ bool mc_net_ifname_ok(const char *s, size_t n)
     return true;
 }
 
+void mc_net_facts_clear_but_listens(struct mc_net_facts *n)
+{
+    struct mc_listen *listens = TAKE_PTR(n->listens);
+    size_t n_listens = n->n_listens;
+    n->n_listens = 0;
+    mc_net_facts_clear(n);
+    n->listens = listens;
+    n->n_listens = n_listens;
+}
+
 struct mc_link *mc_net_link_by_name(struct mc_net_facts *n, const char *name)
 {
     for (size_t i = 0; i < n->n_links; i++)
