@@ -204,25 +204,27 @@ static int dirty_calc(virDomainPtr dom, int seconds, struct mc_dirty_window *ret
                         seconds);
 }
 
+/* libvirt's last error as the reason the prediction has no measurement. */
+static void measure_failed(struct mc_predict_facts *f, const char *uuid)
+{
+    struct mc_error e = { 0 };
+    mc_virt_error(&e, 0, "domain %s", uuid);
+    f->probe = MC_PROBE_ERROR;
+    mc_set_str(&f->detail, e.message);
+    mc_error_clear(&e);
+}
+
 void mc_virt_predict_measure(virConnectPtr conn, const char *uuid, const int *windows,
                              size_t n_windows, struct mc_predict_facts *f)
 {
     _cleanup_(virDomainFreep) virDomainPtr dom = virDomainLookupByUUIDString(conn, uuid);
     if (!dom) {
-        struct mc_error e = { 0 };
-        mc_virt_error(&e, 0, "domain %s", uuid);
-        f->probe = MC_PROBE_ERROR;
-        mc_set_str(&f->detail, e.message);
-        mc_error_clear(&e);
+        measure_failed(f, uuid);
         return;
     }
     virDomainInfo info;
     if (virDomainGetInfo(dom, &info) < 0) {
-        struct mc_error e = { 0 };
-        mc_virt_error(&e, 0, "domain %s", uuid);
-        f->probe = MC_PROBE_ERROR;
-        mc_set_str(&f->detail, e.message);
-        mc_error_clear(&e);
+        measure_failed(f, uuid);
         return;
     }
     if (info.state != VIR_DOMAIN_RUNNING && info.state != VIR_DOMAIN_PAUSED) {
