@@ -321,6 +321,72 @@ static void test_sigkill_then_undo(void **state)
     kill_and_undo(3);
 }
 
+/* The journal of a finished run without the step's inode, as after a crash between creating the
+ * image and journaling it. */
+static void lose_inode(const char *journal, const char *started)
+{
+    struct mc_plan *j = NULL;
+    struct mc_error err = { 0 };
+    assert_int_equal(mc_plan_load(journal, &j, &err), 0);
+    struct mc_plan_step *s = &j->steps[0];
+    for (size_t i = 0; i < s->n_results; i++) {
+        free(s->results[i].name);
+        free(s->results[i].value);
+    }
+    s->n_results = 0;
+    s->state = MC_STEP_STARTED;
+    if (started) {
+        free(s->started);
+        s->started = mc_xstrdup(started);
+    }
+    assert_int_equal(mc_journal_write(journal, j, &err), 0);
+    mc_plan_free(j);
+}
+
+/* create-disk-target's undo when the journal lost the inode: the image at the path is the run's
+ * when it appeared after the step started, and is removed; one older than the step is not
+ * touched, and the undo says why. */
+static void test_undo_lost_inode(void **state)
+{
+    (void)state;
+    char tmpl[] = "/tmp/migcheck-lost-XXXXXX";
+    assert_non_null(mkdtemp(tmpl));
+    struct mc_host *h;
+    struct mc_hostset *hs = open_local(&h, true);
+    char *journal = mc_xasprintf("%s/journal.xml", tmpl);
+    struct mc_error err = { 0 };
+    char *out = NULL;
+
+    struct mc_plan *p = image_plan(tmpl, 1, NULL);
+    struct mc_apply_ctx c = { .plan = p, .journal = journal, .hosts = { h, h } };
+    assert_int_equal(mc_plan_apply(&c, &err), MC_EXIT_OK);
+    assert_true(exists(tmpl, 0));
+    lose_inode(journal, NULL);
+    assert_int_equal(run_undo(journal, &out), MC_EXIT_OK);
+    free(out);
+    assert_false(exists(tmpl, 0));
+    mc_plan_free(p);
+
+    p = image_plan(tmpl, 1, NULL);
+    c.plan = p;
+    assert_int_equal(mc_plan_apply(&c, &err), MC_EXIT_OK);
+    lose_inode(journal, "2099-01-01T00:00:00Z"); /* the image is older than that start */
+    assert_int_equal(run_undo(journal, &out), MC_EXIT_ROLLBACK_FAILED);
+    if (!strstr(out, "this run did not record creating it"))
+        fail_msg("undo said:\n%s", out);
+    free(out);
+    assert_true(exists(tmpl, 0));
+    mc_plan_free(p);
+
+    char *img = mc_xasprintf("%s/disk 0.qcow2", tmpl);
+    unlink(img);
+    free(img);
+    unlink(journal);
+    free(journal);
+    mc_hostset_free(hs);
+    assert_int_equal(rmdir(tmpl), 0);
+}
+
 /* migrate --storage: the gate counts the findings about the disks provisioning moves as fixed,
  * and only those (a CD-ROM it keeps still refuses); without --storage they refuse. */
 static void test_gate_provisioned(void **state)
@@ -460,7 +526,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plan_document),     cmocka_unit_test(test_apply_and_rollback),
         cmocka_unit_test(test_sigkill_then_undo), cmocka_unit_test(test_gate_provisioned),
-        cmocka_unit_test(test_gate_convergence),
+        cmocka_unit_test(test_gate_convergence),  cmocka_unit_test(test_undo_lost_inode),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
