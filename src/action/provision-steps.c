@@ -86,54 +86,6 @@ static bool answer_is(const struct mc_answer *a, enum mc_reply st, const char *f
            (!f0 || (a->fields && a->fields[0] && strcmp(a->fields[0], f0) == 0));
 }
 
-/* Seconds since the epoch of an RFC 3339 UTC time; -1 when not one. */
-static long long epoch_of(const char *t)
-{
-    struct tm tm = { 0 };
-    const char *end = t ? strptime(t, "%Y-%m-%dT%H:%M:%SZ", &tm) : NULL;
-    if (!end || *end)
-        return -1;
-    return (long long)timegm(&tm);
-}
-
-/*
- * The inode of what a step made at path when the journal lost it (a crash between the change
- * and the journal): what is there of the type wanted, if it appeared after the step started.
- * 0 with *ret NULL when nothing is there.
- */
-static int made_by_step(struct mc_host *h, struct mc_plan_step *s, const char *path,
-                        const char *type, char **ret, struct mc_error *err)
-{
-    *ret = NULL;
-    const char *args[] = { path, NULL };
-    struct mc_answer a = { 0 };
-    int r = call(h, MC_OP_STAT, args, CALL_TIMEOUT_MS, &a, err);
-    if (r < 0)
-        return r;
-    if (answer_is(&a, MC_REPLY_FAIL, "ENOENT")) {
-        mc_answer_clear(&a);
-        return 0;
-    }
-    long long ctime = -1;
-    char *ino = NULL;
-    if (a.status == MC_REPLY_OK && mc_strv_length(a.fields) >= 7 &&
-        strcmp(a.fields[0], type) == 0) {
-        ctime = strtoll(a.fields[5], NULL, 10);
-        ino = mc_xstrdup(a.fields[6]);
-    }
-    mc_answer_clear(&a);
-    long long started = epoch_of(s->started);
-    if (!ino || started < 0 || ctime < started - 2) {
-        free(ino);
-        return mc_error_set(err, -ESTALE,
-                            "'%s' on '%s' exists but this run did not record making it, and it "
-                            "is older than the run: left as it is",
-                            path, h->spec.label);
-    }
-    *ret = ino;
-    return 0;
-}
-
 static void sleep_ms(int ms)
 {
     struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
@@ -184,7 +136,7 @@ int mc_step_make_dir_undo(struct mc_apply_ctx *c, struct mc_plan_step *s, struct
         return 0;
     _cleanup_free_ char *ino = mc_xstrdup_or_null(mc_step_result(s, "inode"));
     if (!ino) {
-        if ((r = made_by_step(h, s, path, "dir", &ino, err)) < 0)
+        if ((r = mc_step_made_by(h, s, path, "dir", "making", &ino, err)) < 0)
             return r;
         if (!ino)
             return 0; /* never made */
@@ -314,7 +266,7 @@ int mc_step_nfs_export_undo(struct mc_apply_ctx *c, struct mc_plan_step *s, stru
         if ((r = need(s, "file", &file, err)) < 0)
             return r;
         _cleanup_free_ char *ino = mc_xstrdup_or_null(mc_step_result(s, "inode"));
-        if (!ino && (r = made_by_step(h, s, file, "file", &ino, err)) < 0)
+        if (!ino && (r = mc_step_made_by(h, s, file, "file", "making", &ino, err)) < 0)
             return r;
         if (ino) {
             const char *args[] = { file, ino, NULL };

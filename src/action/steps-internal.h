@@ -7,6 +7,15 @@
 /* steps.c: the connected host of step s (-ENOTCONN when it is not connected). */
 int mc_step_host(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc_host **ret,
                  struct mc_error *err);
+/*
+ * steps.c: the inode of what step s made at path when the journal lost it (a crash between the
+ * change and the journal): what is there of the type wanted ("file", "dir"), if it appeared
+ * after the step started (two seconds allowed for clocks that differ). 0 with *ret NULL when
+ * nothing is there; -ESTALE for anything else, the message saying the run did not record
+ * `making` ("creating", "making") it.
+ */
+int mc_step_made_by(struct mc_host *h, struct mc_plan_step *s, const char *path, const char *type,
+                    const char *making, char **ret, struct mc_error *err);
 
 /* migrate-steps.c */
 int mc_step_rewrite_run(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc_error *err);

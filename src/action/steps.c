@@ -114,6 +114,40 @@ static long long epoch_of(const char *t)
     return (long long)timegm(&tm);
 }
 
+int mc_step_made_by(struct mc_host *h, struct mc_plan_step *s, const char *path, const char *type,
+                    const char *making, char **ret, struct mc_error *err)
+{
+    *ret = NULL;
+    const char *args[] = { path, NULL };
+    struct mc_answer a = { 0 };
+    int r = mc_host_call(h, MC_OP_STAT, args, STEP_TIMEOUT_MS, &a, err);
+    if (r < 0)
+        return r;
+    if (a.status == MC_REPLY_FAIL && a.fields && a.fields[0] &&
+        strcmp(a.fields[0], "ENOENT") == 0) {
+        mc_answer_clear(&a);
+        return 0;
+    }
+    long long ctime = -1;
+    char *ino = NULL;
+    if (a.status == MC_REPLY_OK && mc_strv_length(a.fields) >= 7 &&
+        strcmp(a.fields[0], type) == 0) {
+        ctime = strtoll(a.fields[5], NULL, 10);
+        ino = mc_xstrdup(a.fields[6]);
+    }
+    mc_answer_clear(&a);
+    long long started = epoch_of(s->started);
+    if (!ino || started < 0 || ctime < started - 2) {
+        free(ino);
+        return mc_error_set(err, -ESTALE,
+                            "'%s' on '%s' exists but this run did not record %s it, and it is "
+                            "older than the run: left as it is",
+                            path, h->spec.label, making);
+    }
+    *ret = ino;
+    return 0;
+}
+
 /*
  * Removes only the file create-image made (its inode). When a crash came between creating it
  * and journaling the inode, the file at the path is this run's if it appeared after the step
@@ -133,28 +167,10 @@ static int create_undo(struct mc_apply_ctx *c, struct mc_plan_step *s, struct mc
         return 0; /* create-image refused: the file there is not this run's */
     _cleanup_free_ char *ino = mc_xstrdup_or_null(mc_step_result(s, "inode"));
     if (!ino) {
-        const char *args[] = { path, NULL };
-        struct mc_answer a = { 0 };
-        r = mc_host_call(h, MC_OP_STAT, args, STEP_TIMEOUT_MS, &a, err);
-        if (r < 0)
+        if ((r = mc_step_made_by(h, s, path, "file", "creating", &ino, err)) < 0)
             return r;
-        bool absent =
-            a.status == MC_REPLY_FAIL && a.fields[0] && strcmp(a.fields[0], "ENOENT") == 0;
-        long long ctime = -1;
-        if (a.status == MC_REPLY_OK && mc_strv_length(a.fields) >= 7 &&
-            strcmp(a.fields[0], "file") == 0) {
-            ctime = strtoll(a.fields[5], NULL, 10);
-            ino = mc_xstrdup(a.fields[6]);
-        }
-        mc_answer_clear(&a);
-        if (absent)
+        if (!ino)
             return 0; /* never created */
-        long long started = epoch_of(s->started);
-        if (!ino || started < 0 || ctime < started - 2)
-            return mc_error_set(err, -ESTALE,
-                                "'%s' on '%s' exists but this run did not record creating it, "
-                                "and it is older than the run: left as it is",
-                                path, h->spec.label);
     }
     const char *args[] = { path, ino, NULL };
     struct mc_answer a = { 0 };
