@@ -22,7 +22,8 @@ fi
 migcheck=$(realpath "$1")
 dir=$(realpath "$2")
 shift 2
-regen=${MIGCHECK_TEST_REGENERATE:-0}
+# shellcheck source=SCRIPTDIR/../golden/compare.sh
+. "$(dirname "$0")/../golden/compare.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failed=0
@@ -48,19 +49,9 @@ for case in "$@"; do
     done <"$f"
     eval "args=($line)"
     (cd "$dir/../golden/cases" && exec env -u NO_COLOR -u COLUMNS LC_ALL=C.UTF-8 TZ=UTC \
-        "${envs[@]}" "$migcheck" "${args[@]}" >"$tmp/out" 2>"$tmp/err" </dev/null)
-    echo $? >"$tmp/rc"
-    for kind in out err rc; do
-        exp=$dir/expected/$case.$kind
-        if [[ $regen == 1 ]]; then
-            cp "$tmp/$kind" "$exp"
-        elif [[ ! -e $exp ]]; then
-            echo "cli: $case: missing $exp (MIGCHECK_TEST_REGENERATE=1 writes it)" >&2
-            failed=1
-        elif ! diff -u --label "expected/$case.$kind" --label actual "$exp" "$tmp/$kind" >&2; then
-            echo "cli: $case: $kind differs (migcheck ${args[*]})" >&2
-            failed=1
-        fi
-    done
+        "${envs[@]}" "$migcheck" "${args[@]}" >"$tmp/run.out" 2>"$tmp/run.err" </dev/null)
+    echo $? >"$tmp/run.rc"
+    golden_compare "cli: $case" "$dir/expected/$case" "$tmp/run" "(migcheck ${args[*]})" ||
+        failed=1
 done
 exit $failed

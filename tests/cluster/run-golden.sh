@@ -26,8 +26,9 @@ gen=$(realpath "$2")
 dir=$(realpath "$3")
 shift 3
 templates=$(realpath "$dir/../golden/cases")
-regen=${MIGCHECK_TEST_REGENERATE:-0}
 formats=(text json junit html)
+# shellcheck source=SCRIPTDIR/../golden/compare.sh
+. "$(dirname "$0")/../golden/compare.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failed=0
@@ -72,22 +73,7 @@ for case in "$@"; do
             echo "golden: $case: the HTML output is not a whole page" >&2
             failed=1
         fi
-        for kind in out err rc; do
-            exp=$dir/expected/$case.$fmt.$kind
-            if [[ $regen == 1 ]]; then
-                mkdir -p "$dir/expected"
-                cp "$out.$kind" "$exp"
-                continue
-            fi
-            if [[ ! -e $exp ]]; then
-                echo "golden: $case ($fmt): missing $exp (MIGCHECK_TEST_REGENERATE=1 writes it)" >&2
-                failed=1
-            elif ! diff -u --label "expected/$case.$fmt.$kind" --label actual "$exp" \
-                "$out.$kind" >&2; then
-                echo "golden: $case ($fmt): $kind differs" >&2
-                failed=1
-            fi
-        done
+        golden_compare "golden: $case ($fmt)" "$dir/expected/$case.$fmt" "$out" || failed=1
     done
 done
 exit $failed

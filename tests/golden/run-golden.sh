@@ -28,7 +28,6 @@ fi
 migcheck=$(realpath "$1")
 golden=$(realpath "$2")
 shift 2
-regen=${MIGCHECK_TEST_REGENERATE:-0}
 formats=(text json junit)
 
 # The default policy would change every verdict; a machine that has one cannot run these.
@@ -37,6 +36,8 @@ if [[ -n ${MIGCHECK_DEFAULT_POLICY:-} && -e $MIGCHECK_DEFAULT_POLICY ]]; then
     exit 1
 fi
 
+# shellcheck source=SCRIPTDIR/compare.sh
+. "$(dirname "$0")/compare.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -93,22 +94,7 @@ for case in "$@"; do
             failed=1
         fi
 
-        for kind in out err rc; do
-            exp=$golden/expected/$case.$fmt.$kind
-            if [[ $regen == 1 ]]; then
-                mkdir -p "$golden/expected"
-                cp "$out.$kind" "$exp"
-                continue
-            fi
-            if [[ ! -e $exp ]]; then
-                echo "golden: $case ($fmt): missing $exp (MIGCHECK_TEST_REGENERATE=1 writes it)" >&2
-                failed=1
-            elif ! diff -u --label "expected/$case.$fmt.$kind" --label "actual" \
-                "$exp" "$out.$kind" >&2; then
-                echo "golden: $case ($fmt): $kind differs" >&2
-                failed=1
-            fi
-        done
+        golden_compare "golden: $case ($fmt)" "$golden/expected/$case.$fmt" "$out" || failed=1
     done
 done
 exit $failed
