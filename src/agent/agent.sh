@@ -115,9 +115,12 @@ mcagent_stat() {
 	mcagent_p=$mcagent_v
 	if [ -e "$mcagent_p" ]; then
 		mcagent_type "$mcagent_p"
-		mcagent_s=$(stat -L -c '%s %u %g %a %Z %i' -- "$mcagent_p" 2>/dev/null) ||
-			mcagent_s='0 0 0 0 0 0'
-		printf '%s ok %s %s\n' "$mcagent_id" "$mcagent_t" "$mcagent_s"
+		# No stat(1), or one that fails: the type alone (sizes and ids unknown, never 0)
+		if mcagent_s=$(stat -L -c '%s %u %g %a %Z %i' -- "$mcagent_p" 2>/dev/null); then
+			printf '%s ok %s %s\n' "$mcagent_id" "$mcagent_t" "$mcagent_s"
+		else
+			printf '%s ok %s\n' "$mcagent_id" "$mcagent_t"
+		fi
 	else
 		mcagent_errno "$mcagent_p"
 		printf '%s fail %s\n' "$mcagent_id" "$mcagent_e"
@@ -165,7 +168,7 @@ mcagent_open() {
 		getent passwd "$2" >/dev/null 2>&1 && mcagent_g=--init-groups
 		# shellcheck disable=SC2016 # $1 and $2 are expanded by the inner shell
 		setpriv --reuid="$2" --regid="$3" "$mcagent_g" -- \
-			sh -c 'test "$1" "$2" || exit 73' sh "$mcagent_flag" "$mcagent_p" </dev/null 2>/dev/null
+			sh -c 'test -r "$2" && test "$1" "$2" || exit 73' sh "$mcagent_flag" "$mcagent_p" </dev/null 2>/dev/null
 		mcagent_as_answer $?
 	else
 		printf '%s unsupported\n' "$mcagent_id"

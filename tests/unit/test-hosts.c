@@ -5,6 +5,7 @@
  * answers to the same requests on this machine, through the real session code.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <sys/wait.h>
 #include <signal.h>
@@ -383,6 +384,38 @@ static void test_agents_agree(void **state)
         else
             assert_string_equal(oo, "error EPERM");
         free(oo);
+        /* open read-write as nobody, as QEMU opens an existing shmem file (O_RDWR): a file
+         * nobody may write but not read is refused, one it may read and write opens. */
+        assert_int_equal(chmod(tmpl, 0755), 0);
+        char *wo = mc_xasprintf("%s/write-only", tmpl), *rw = mc_xasprintf("%s/rw", tmpl);
+        int fd = open(wo, O_CREAT | O_WRONLY, 0222);
+        assert_true(fd >= 0);
+        close(fd);
+        assert_int_equal(chmod(wo, 0222), 0);
+        fd = open(rw, O_CREAT | O_WRONLY, 0666);
+        assert_true(fd >= 0);
+        close(fd);
+        assert_int_equal(chmod(rw, 0666), 0);
+        const char *openwo[] = { wo, "65534", "65534", "rw", NULL };
+        const char *openrw[] = { rw, "65534", "65534", "rw", NULL };
+        char *owo = answer(s, MC_OP_OPEN, openwo), *orw = answer(s, MC_OP_OPEN, openrw);
+        if (geteuid() == 0 && strcmp(agents[i].name, "busybox") == 0) {
+            assert_string_equal(owo, "unsupported");
+            assert_string_equal(orw, "unsupported");
+        } else if (geteuid() == 0) {
+            assert_string_equal(owo, "fail EACCES");
+            assert_string_equal(orw, "ok");
+            char *ref_wo = answer(&agents[0].s, MC_OP_OPEN, openwo);
+            assert_string_equal(owo, ref_wo);
+            free(ref_wo);
+        }
+        free(owo);
+        free(orw);
+        unlink(wo);
+        unlink(rw);
+        free(wo);
+        free(rw);
+        assert_int_equal(chmod(tmpl, 0700), 0);
         free(ao);
         free(as);
         rmdir(sticky);
