@@ -491,6 +491,7 @@ static const struct mc_field vm_file_fields[] = {
     F_STR(struct mc_vm_file, role, "role"),          F_STR(struct mc_vm_file, path, "path"),
     F_BOOL(struct mc_vm_file, readonly, "readonly"), F_STR(struct mc_vm_file, action, "action"),
     F_STR(struct mc_vm_file, creator, "creator"),    F_STR(struct mc_vm_file, subject, "subject"),
+    F_INT(struct mc_vm_file, size, "size"),
 };
 static DESC(desc_vm_file, struct mc_vm_file, "file", vm_file_fields);
 
@@ -686,6 +687,9 @@ static const struct mc_field host_path_fields[] = {
     F_STR(struct mc_host_path, probe_error, "probe-error"),
     F_ENUM(struct mc_host_path, file_probe, "file-probe", mc_probe_names),
     F_STR(struct mc_host_path, file_type, "file-type"),
+    F_BOOL(struct mc_host_path, file_size_known, "file-size-known"),
+    F_INT(struct mc_host_path, file_size, "file-size"),
+    F_INT(struct mc_host_path, size, "size"),
     F_ENUM(struct mc_host_path, create_probe, "create-probe", mc_probe_names),
     F_STR(struct mc_host_path, create_detail, "create-detail"),
     F_ENUM(struct mc_host_path, space_probe, "space-probe", mc_probe_names),

@@ -511,6 +511,7 @@ struct mc_vm_file {
     char *creator; /* for create/bind: "logd" (virtlogd, or QEMU when stdio_handler is file),
                       "libvirt" (the daemon), "qemu" (the QEMU user) */
     char *subject; /* "serial 0", "channel org.qemu.guest_agent.0", "graphics vnc" */
+    int64_t size;  /* shmem: the size QEMU maps the file with, in bytes (0: none) */
 };
 
 /* A libvirt secret the domain refers to (disk auth, LUKS encryption, vTPM state). */

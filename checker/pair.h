@@ -158,9 +158,14 @@ struct mc_host_path {
     enum mc_probe probe; /* the stat on DST (of dir for create/bind, else of path) */
     char *type;          /* what the stat found: file, dir, block, char, other */
     char *detail;
-    char *probe_error;          /* a failed stat's errno name (ENOENT, ENOTDIR, ...) */
-    enum mc_probe file_probe;   /* create/bind: the stat of path itself on DST */
-    char *file_type;            /* what that stat found */
+    char *probe_error;        /* a failed stat's errno name (ENOENT, ENOTDIR, ...) */
+    enum mc_probe file_probe; /* create/bind: the stat of path itself on DST */
+    char *file_type;          /* what that stat found */
+    /* That file's size in bytes, when the stat's answer gave one (an answer without it, or
+     * facts from before, leave file_size_known false: not known, never 0). */
+    bool file_size_known;
+    int64_t file_size;
+    int64_t size;               /* shmem: the size QEMU maps the file with (bytes; 0 when none) */
     enum mc_probe create_probe; /* the creator can make the file: a test file created and
                                    removed in dir, or the existing file opened for writing */
     char *create_detail;

@@ -469,6 +469,7 @@ static void relate_host_paths(const struct mc_host_facts *dst, const struct mc_v
         hp->action = mc_xstrdup(f->action);
         hp->path = mc_xstrdup(f->path);
         hp->uid = hp->gid = -1;
+        hp->size = f->size;
         bool creates = strcmp(f->action, "create") == 0 || strcmp(f->action, "bind") == 0;
         if (creates) {
             hp->dir = mc_relate_dir_of(f->path);

@@ -256,7 +256,19 @@ static const struct mc_rule rules[_R_MAX] = {
                    "is created as the creator's user and group, not under the SELinux or "
                    "AppArmor confinement QEMU and virtlogd run under: where the destination's "
                    "security driver is one of those, a PASS says so in its evidence, since the "
-                   "confined process may still be refused.",
+                   "confined process may still be refused. An ivshmem-plain <shmem> (role "
+                   "master) is a file QEMU's user opens read-write or creates at /dev/shm/NAME, "
+                   "of the shmem's <size> (libvirt's default 4 MiB). Where that file already "
+                   "exists on the destination (another guest's there, or a leftover: QEMU never "
+                   "removes it), migcheck reads its size and opens it for writing as QEMU's "
+                   "user: a file QEMU's user cannot open is a FAIL (\"can't open backing store "
+                   "... for guest RAM\"), and so is one that is not empty and smaller than the "
+                   "size (\"backing store size 0x100000 does not match 'size' option "
+                   "0x400000\"); an empty one is a PASS (QEMU grows it), one as large or larger "
+                   "a WARN: QEMU maps it as it is, the migration writes the guest's shared "
+                   "memory over it, and whatever maps it there shares memory with the guest. A "
+                   "size that is not known is UNKNOWN. A directory of that name is a PASS where "
+                   "QEMU's user can create in it: QEMU makes an unlinked file there.",
         .check = rule_vm_created_files,
     },
     [R_VM_HOST_PATHS] = {

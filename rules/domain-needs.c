@@ -314,9 +314,13 @@ static const struct mc_domain_need table[] = {
         "means /var/lib/libvirt/shmem/NAME-sock); a role other than master, or the legacy "
         "model ivshmem, is refused (vm.devices)"),
     ROW("devices/shmem", "model='ivshmem-plain' role='master'", CREATE,
-        "/dev/shm/NAME, which QEMU opens or creates", CREATED,
-        "/dev/shm on DST and a test file created there as the QEMU user; a role other than "
-        "master, or the legacy model ivshmem, is refused (vm.devices)"),
+        "/dev/shm/NAME, which QEMU opens read-write or creates, of the <size> (default 4 MiB)",
+        CREATED,
+        "/dev/shm on DST and a test file created there as the QEMU user; where /dev/shm/NAME "
+        "already exists there, its size and an open for writing as the QEMU user: not empty "
+        "and smaller than the size, or not opened, is a FAIL (QEMU does not start), as large "
+        "or larger a WARN (QEMU maps it as it is: shared with whatever maps it there); a role "
+        "other than master, or the legacy model ivshmem, is refused (vm.devices)"),
     ROW("devices/tpm/backend/device@path", "type='passthrough'", OPEN, "the host TPM", SHARED,
         "the device at the same path on DST (a TPM passthrough gives the guest the host's own "
         "TPM, whose state cannot follow it)"),

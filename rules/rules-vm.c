@@ -775,6 +775,117 @@ static const char *unconfined_test(const struct mc_pair *p)
     return NULL;
 }
 
+/* A size as QEMU prints it (hexadecimal bytes), with what it means to a person. */
+static char *size_text(int64_t bytes)
+{
+    if (bytes >= (1 << 20) && bytes % (1 << 20) == 0)
+        return mc_xasprintf("0x%" PRIx64 " (%" PRId64 " MiB)", (uint64_t)bytes, bytes >> 20);
+    if (bytes >= 1024 && bytes % 1024 == 0)
+        return mc_xasprintf("0x%" PRIx64 " (%" PRId64 " KiB)", (uint64_t)bytes, bytes >> 10);
+    return mc_xasprintf("0x%" PRIx64 " (%" PRId64 " bytes)", (uint64_t)bytes, bytes);
+}
+
+/*
+ * ivshmem-plain's /dev/shm/NAME that already exists on DST (measured with QEMU 7.2, the
+ * memory-backend-file libvirt 9.0 gives it: share=on, size=<size>): QEMU opens it read-write
+ * ("can't open backing store /dev/shm/NAME for guest RAM: Permission denied" when it cannot); a
+ * file larger than 0 and smaller than the size ends it ("backing store size 0x100000 does not
+ * match 'size' option 0x400000"); an empty one is grown to the size; a larger or equal one is
+ * mapped as it is: the incoming migration writes the guest's shared memory over its first
+ * <size> bytes, and whatever maps the file on DST shares memory with the guest from then on. A
+ * directory: QEMU makes an unlinked file in it. Sizes unknown (an answer without one, facts from
+ * before they were read): UNKNOWN.
+ */
+static void judge_shmem(const struct mc_rule *r, const struct mc_pair *p,
+                        const struct mc_host_path *hp, const char *who, struct mc_findings *out)
+{
+    struct mc_finding *f;
+    if (streq(hp->file_type, "dir")) {
+        if (hp->create_probe == MC_PROBE_OK) {
+            f = mc_emit(out, r, MC_STATUS_PASS, hp->subject,
+                        "%s: %s on %s is a directory: %s makes an unlinked file for the shared "
+                        "memory in it (not shared with anything on %s)",
+                        hp->subject, hp->path, DST(p), who, DST(p));
+            mc_finding_set_evidence(f, "%s", str_or(hp->create_detail, "a test file was created"));
+        } else if (hp->create_probe == MC_PROBE_FAILED) {
+            f = mc_emit(out, r, MC_PROBLEM, hp->subject,
+                        "%s: %s on %s is a directory %s cannot create in: %s", hp->subject,
+                        hp->path, DST(p), who, str_or(hp->create_detail, "denied"));
+            mc_finding_set_hint(f, "remove the directory %s on %s, or give the shmem another name",
+                                hp->path, DST(p));
+        } else {
+            mc_emit(out, r, MC_STATUS_UNKNOWN, hp->subject,
+                    "%s: %s on %s is a directory; whether %s can create its file in it was not "
+                    "proved: %s",
+                    hp->subject, hp->path, DST(p), who,
+                    str_or(hp->create_detail, "no creation probe ran"));
+        }
+        return;
+    }
+    if (hp->create_probe == MC_PROBE_FAILED) {
+        f = mc_emit(out, r, MC_PROBLEM, hp->subject,
+                    "%s: %s already exists on %s and %s cannot open it read-write: %s, so QEMU "
+                    "does not start there (\"can't open backing store %s for guest RAM\")",
+                    hp->subject, hp->path, DST(p), who, str_or(hp->create_detail, "denied"),
+                    hp->path);
+        mc_finding_set_hint(f,
+                            "remove %s on %s if no guest there uses it, give it to %s, or give "
+                            "the shmem another name",
+                            hp->path, DST(p), who);
+        return;
+    }
+    _cleanup_free_ char *need = size_text(hp->size);
+    if (!hp->file_size_known || hp->size <= 0) {
+        mc_emit(out, r, MC_STATUS_UNKNOWN, hp->subject,
+                "%s: %s already exists on %s, but its size is not known: QEMU refuses a file "
+                "smaller than the shmem's size %s",
+                hp->subject, hp->path, DST(p), hp->size > 0 ? need : "(not known either)");
+        return;
+    }
+    _cleanup_free_ char *has = size_text(hp->file_size);
+    if (hp->file_size > 0 && hp->file_size < hp->size) {
+        f = mc_emit(out, r, MC_PROBLEM, hp->subject,
+                    "%s: %s already exists on %s and is smaller than the shmem: %s there, %s "
+                    "asked; QEMU does not start there (\"backing store size 0x%" PRIx64
+                    " does not match 'size' option 0x%" PRIx64 "\")",
+                    hp->subject, hp->path, DST(p), has, need, (uint64_t)hp->file_size,
+                    (uint64_t)hp->size);
+        mc_finding_set_hint(f,
+                            "remove the stale %s on %s if no guest there uses it (or make it "
+                            "%" PRId64 " bytes: truncate -s %" PRId64 "), or give the shmem "
+                            "another name",
+                            hp->path, DST(p), hp->size, hp->size);
+        return;
+    }
+    if (hp->create_probe != MC_PROBE_OK) {
+        mc_emit(out, r, MC_STATUS_UNKNOWN, hp->subject,
+                "%s: %s already exists on %s (%s); whether %s can open it read-write was not "
+                "proved: %s",
+                hp->subject, hp->path, DST(p), has, who,
+                str_or(hp->create_detail, "no open probe ran"));
+        return;
+    }
+    if (hp->file_size == 0) {
+        f = mc_emit(out, r, MC_STATUS_PASS, hp->subject,
+                    "%s: %s exists on %s, empty: QEMU grows it to the shmem's size %s", hp->subject,
+                    hp->path, DST(p), need);
+        mc_finding_set_evidence(f, "%s", str_or(hp->create_detail, "it opens read-write"));
+        return;
+    }
+    f = mc_emit(out, r, MC_STATUS_WARN, hp->subject,
+                "%s: %s already exists on %s: %s there, %s asked; QEMU there maps it as it is, "
+                "the migration writes the guest's shared memory over its start, and anything on "
+                "%s that maps it (a guest with a shmem of that name) shares memory with this "
+                "guest from then on",
+                hp->subject, hp->path, DST(p), has, need, DST(p));
+    mc_finding_set_evidence(f, "%s", str_or(hp->create_detail, "it opens read-write"));
+    mc_finding_set_hint(f,
+                        "a leftover of an earlier run on %s is harmless (QEMU does not remove "
+                        "the file): remove it to silence this; if a guest there uses it, give "
+                        "this shmem another name",
+                        DST(p));
+}
+
 static const char *made_what(const struct mc_host_path *hp)
 {
     return streq(hp->action, "bind") ? "socket" : "file";
@@ -822,6 +933,11 @@ RULE_FN(rule_vm_created_files)
             mc_emit(out, r, MC_STATUS_UNKNOWN, hp->subject,
                     "cannot tell whether directory %s exists on %s (%s %s %s): %s", hp->dir, DST(p),
                     hp->subject, what, hp->path, str_or(hp->detail, "not probed"));
+            continue;
+        }
+        if (streq(hp->role, "shmem") && hp->file_probe == MC_PROBE_OK &&
+            (streq(hp->file_type, "file") || streq(hp->file_type, "dir"))) {
+            judge_shmem(r, p, hp, who, out);
             continue;
         }
         if (hp->create_probe == MC_PROBE_OK) {

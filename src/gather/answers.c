@@ -38,6 +38,19 @@ static bool is_number(const char *s)
     return strspn(s, "0123456789") == strlen(s);
 }
 
+/* A count (of KiB, of bytes): digits only, within int64_t. */
+static bool count_value(const char *s, int64_t *ret)
+{
+    if (!is_number(s))
+        return false;
+    errno = 0;
+    long long v = strtoll(s, NULL, 10);
+    if (errno)
+        return false;
+    *ret = v;
+    return true;
+}
+
 void mc_answer_src_stat(struct mc_vm_path *vp, char *const *w)
 {
     if (reply_is(w, MC_REPLY_OK) && is_number(word(w, 2)))
@@ -303,12 +316,23 @@ void mc_answer_host_file_stat(struct mc_host_path *hp, char *const *w)
     hp->file_probe = reply_is(w, MC_REPLY_OK)     ? MC_PROBE_OK
                      : reply_is(w, MC_REPLY_FAIL) ? MC_PROBE_FAILED
                                                   : MC_PROBE_ERROR;
-    if (reply_is(w, MC_REPLY_OK))
+    hp->file_size_known = false;
+    hp->file_size = 0;
+    if (reply_is(w, MC_REPLY_OK)) {
         mc_set_str(&hp->file_type, word(w, 1) ? word(w, 1) : "other");
+        /* "ok TYPE SIZE ...": the size, where the answer has one (digits, within int64_t); an
+         * answer with the type alone leaves it unknown. */
+        int64_t size;
+        if (count_value(word(w, 2), &size)) {
+            hp->file_size_known = true;
+            hp->file_size = size;
+        }
+    }
 }
 
-/* create-test in the directory, or (opened) open of the existing file for writing. */
-static void created_answer(struct mc_host_path *hp, char *const *w, bool opened,
+/* create-test in the directory in (hp->dir, or the path itself where it is a directory), or
+ * (opened) open of the existing file for writing. */
+static void created_answer(struct mc_host_path *hp, const char *in, char *const *w, bool opened,
                            const struct mc_answer_hosts *h)
 {
     const char *who = hp->creator ? hp->creator : "that user";
@@ -321,7 +345,7 @@ static void created_answer(struct mc_host_path *hp, char *const *w, bool opened,
         else
             mc_set_fmt(&hp->create_detail,
                        "a test file was created and removed in '%s' on %s as uid %lld gid %lld",
-                       hp->dir ? hp->dir : "?", h->dst, (long long)hp->uid, (long long)hp->gid);
+                       in ? in : "?", h->dst, (long long)hp->uid, (long long)hp->gid);
     } else if (reply_is(w, MC_REPLY_FAIL)) {
         hp->create_probe = MC_PROBE_FAILED;
         mc_set_fmt(&hp->create_detail, "%s%s as uid %lld gid %lld",
@@ -344,26 +368,19 @@ static void created_answer(struct mc_host_path *hp, char *const *w, bool opened,
 
 void mc_answer_create_test(struct mc_host_path *hp, char *const *w, const struct mc_answer_hosts *h)
 {
-    created_answer(hp, w, false, h);
+    created_answer(hp, hp->dir, w, false, h);
+}
+
+void mc_answer_create_test_in(struct mc_host_path *hp, const char *dir, char *const *w,
+                              const struct mc_answer_hosts *h)
+{
+    created_answer(hp, dir, w, false, h);
 }
 
 void mc_answer_open_existing(struct mc_host_path *hp, char *const *w,
                              const struct mc_answer_hosts *h)
 {
-    created_answer(hp, w, true, h);
-}
-
-/* A count of KiB: digits only, within int64_t. */
-static bool kib_value(const char *s, int64_t *ret)
-{
-    if (!is_number(s))
-        return false;
-    errno = 0;
-    long long v = strtoll(s, NULL, 10);
-    if (errno)
-        return false;
-    *ret = v;
-    return true;
+    created_answer(hp, hp->dir, w, true, h);
 }
 
 void mc_answer_statvfs(struct mc_host_path *hp, char *const *w, const struct mc_answer_hosts *h)
@@ -374,7 +391,7 @@ void mc_answer_statvfs(struct mc_host_path *hp, char *const *w, const struct mc_
     if (reply_is(w, MC_REPLY_OK)) {
         /* "ok TOTAL_KIB AVAIL_KIB", nothing more; more space available than the file system
          * holds is no answer either. */
-        if (!kib_value(word(w, 1), &total) || !kib_value(word(w, 2), &avail) || word(w, 3) ||
+        if (!count_value(word(w, 1), &total) || !count_value(word(w, 2), &avail) || word(w, 3) ||
             avail > total) {
             _cleanup_free_ char *r = rest(w, 1);
             hp->space_probe = MC_PROBE_ERROR;

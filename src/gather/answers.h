@@ -55,11 +55,15 @@ const char *mc_answer_qemu_failure(const char *text);
 /* A stat on DST of a host path (or its directory). */
 void mc_answer_host_path_stat(struct mc_host_path *hp, const char *asked, char *const *w,
                               const struct mc_answer_hosts *h);
-/* A stat on DST of the created file itself (it may already exist). */
+/* A stat on DST of the created file itself (it may already exist): its type and size. */
 void mc_answer_host_file_stat(struct mc_host_path *hp, char *const *w);
 /* create-test on DST as the creator. */
 void mc_answer_create_test(struct mc_host_path *hp, char *const *w,
                            const struct mc_answer_hosts *h);
+/* create-test on DST as the creator in another directory than hp->dir (a shmem path that is a
+ * directory: QEMU makes its file there). */
+void mc_answer_create_test_in(struct mc_host_path *hp, const char *dir, char *const *w,
+                              const struct mc_answer_hosts *h);
 /* open for writing, as the creator, of a created file that already exists on DST (a log). */
 void mc_answer_open_existing(struct mc_host_path *hp, char *const *w,
                              const struct mc_answer_hosts *h);

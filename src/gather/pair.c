@@ -773,7 +773,11 @@ static void probe_host_paths(struct mc_host *src, struct mc_host *dst, struct mc
                        dst->spec.label);
             continue;
         }
-        if (exists && !is_file && !bind) {
+        /* ivshmem-plain's /dev/shm/NAME that is a directory: QEMU makes a temporary file in it
+         * (mkstemp, unlinked) and starts, so the test creates there (measured on QEMU 7.2). */
+        bool shmem_dir = exists && hp->role && strcmp(hp->role, "shmem") == 0 && hp->file_type &&
+                         strcmp(hp->file_type, "dir") == 0;
+        if (exists && !is_file && !bind && !shmem_dir) {
             hp->create_probe = MC_PROBE_FAILED;
             mc_set_fmt(&hp->create_detail, "'%s' on %s is a %s, not a file", hp->path,
                        dst->spec.label, hp->file_type ? hp->file_type : "?");
@@ -791,10 +795,15 @@ static void probe_host_paths(struct mc_host *src, struct mc_host *dst, struct mc
         struct pending *p = MC_APPEND(cr, ncr);
         p->path = i;
         if (is_file && !bind) {
-            /* An existing output or log is opened for appending: no entry is created. */
+            /* An existing output or log is opened for appending, an existing shmem file
+             * read-write: no entry is created. The stat gave its size (vm.created-files). */
             const char *args[] = { hp->path, uid, gid, "rw", NULL };
             p->id = mc_host_send(dst, MC_OP_OPEN, args);
             p->cand = 1;
+        } else if (shmem_dir) {
+            const char *args[] = { hp->path, token, uid, gid, NULL };
+            p->id = mc_host_send(dst, MC_OP_CREATE_TEST, args);
+            p->cand = 3;
         } else {
             const char *args[] = { hp->dir, token, uid, gid, NULL };
             p->id = mc_host_send(dst, MC_OP_CREATE_TEST, args);
@@ -817,6 +826,9 @@ static void probe_host_paths(struct mc_host *src, struct mc_host *dst, struct mc
             mc_answer_statvfs(&rel->host_paths[cr[k].path], w, &names);
         else if (cr[k].cand == 1)
             mc_answer_open_existing(&rel->host_paths[cr[k].path], w, &names);
+        else if (cr[k].cand == 3)
+            mc_answer_create_test_in(&rel->host_paths[cr[k].path], rel->host_paths[cr[k].path].path,
+                                     w, &names);
         else
             mc_answer_create_test(&rel->host_paths[cr[k].path], w, &names);
     }

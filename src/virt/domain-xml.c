@@ -25,6 +25,9 @@
  * thousand); the parsers below then do linear work on a bounded tree. */
 #define MAX_ELEMENTS 50000
 #define MAX_BLOCKERS 256
+/* The size libvirt 9.0 gives a <shmem> defined without <size>: 4 MiB (its XML then says
+ * <size unit='M'>4</size>, and QEMU is given size 4194304). */
+#define SHMEM_DEFAULT_SIZE (INT64_C(4) << 20)
 
 /* A path the VM uses on the host, with what QEMU or libvirt does with it (action NULL: opens
  * it as it is; see struct mc_vm_file). Takes path. */
@@ -723,8 +726,10 @@ static void parse_filesystem(xmlNodePtr n, struct mc_vm_facts *vm)
 
 /*
  * <shmem>: libvirt refuses to migrate the legacy model (ivshmem) and any role but 'master'
- * (qemuMigrationSrcIsAllowed). A master migrates its memory. On DST, ivshmem-plain's memory is
- * a memory-backend-file that QEMU opens or creates at /dev/shm/NAME (share=yes);
+ * (qemuMigrationSrcIsAllowed; QEMU 7.2 blocks a peer: "Migration is disabled when using feature
+ * 'peer mode' in device 'ivshmem'"). A master migrates its memory. On DST, ivshmem-plain's
+ * memory is a memory-backend-file of <size> (libvirt's default 4 MiB; "unit" scales bytes) that
+ * QEMU opens read-write or creates at /dev/shm/NAME (share=on);
  * ivshmem-doorbell's comes from the ivshmem server: QEMU connects to its socket (a chardev
  * client without reconnect) when it starts, and fails without it.
  */
@@ -751,8 +756,11 @@ static void parse_shmem(xmlNodePtr n, struct mc_vm_facts *vm)
             server = mc_xasprintf("/var/lib/libvirt/shmem/%s-sock", name);
         add_host_file(vm, "shmem-server", server, false, "connect", NULL, subject);
     } else if (name && !strchr(name, '/')) {
-        add_host_file(vm, "shmem", mc_xasprintf("/dev/shm/%s", name), false, "create", "qemu",
-                      subject);
+        struct mc_vm_file *f = add_host_file(vm, "shmem", mc_xasprintf("/dev/shm/%s", name), false,
+                                             "create", "qemu", subject);
+        int64_t size = mc_xml_scaled(mc_xml_child(n, "size"), "b", 1);
+        if (f)
+            f->size = size > 0 ? size : SHMEM_DEFAULT_SIZE;
     }
 }
 

@@ -83,6 +83,11 @@ fix() { # COMMAND...: run between the phases (its undo is the scenario's own)
 	printf -v q '%q ' "$@"
 	FIX+=("$q")
 }
+shm_private() { # HOST: a /dev/shm of its own (the lab hosts share the machine's /dev, and so do
+	# other sandboxes' labs: a file one host's QEMU makes there would be every host's)
+	"$LAB" exec "$1" mount -t tmpfs -o size=16m,mode=1777 migcheck-e2e-shm /dev/shm
+	undo+=("'$LAB' exec $1 umount /dev/shm")
+}
 secret_on() { # HOST UUID TYPE USAGE VALUE: a private libvirt secret on that host
 	"$LAB" secret-define "$@"
 	undo+=("'$LAB' secret-undefine $1 $2")
@@ -241,6 +246,22 @@ usb-host)
 	EXPECT=blocked RULE=vm.hostdev MIG_ERR="cannot open directory '/sys/bus/usb/devices'"
 	fix "$LAB" usb-sysfs $B empty
 	fix WARN_RULE=vm.hostdev
+	;;
+shmem-size)
+	# An ivshmem-plain shmem (role master, libvirt's default 4 MiB): QEMU opens /dev/shm/NAME
+	# read-write on the destination, or creates it. There it first finds a stale file of 1 MiB
+	# of that name (a leftover: QEMU never removes the file): QEMU refuses a backing file smaller
+	# than the size and does not start. Then the file has the shmem's size: QEMU maps it as it
+	# is, the migration works both ways, and migcheck warns that the file is shared with
+	# whatever maps it on the destination.
+	shm_private $A
+	shm_private $B
+	define --disk nfs --shmem "$VM" --start
+	"$LAB" exec $B truncate -s 1M "/dev/shm/$VM"
+	EXPECT=blocked RULE=vm.created-files
+	MIG_ERR="backing store size 0x100000 does not match 'size' option 0x400000"
+	fix "$LAB" exec $B truncate -s 4M "/dev/shm/$VM"
+	fix WARN_RULE=vm.created-files
 	;;
 dst-unreachable)
 	# An address of the lab's link nobody answers on; the source named as virsh does (-c URI).

@@ -43,6 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     hp->path = mc_xstrdup("/var/log/libvirt/qemu/serial0.log");
     hp->uid = 0;
     hp->gid = 0;
+    hp->size = 4 << 20; /* a shmem's: the stat's size is compared with it */
     const struct mc_answer_hosts h = {
         .src = "kvm1", .dst = "kvm2", .src_kind = "sh", .dst_kind = "migcheck"
     };
@@ -87,6 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         case 9:
             mc_answer_create_test(hp, w, &h);
+            mc_answer_create_test_in(hp, hp->path, w, &h);
             mc_answer_open_existing(hp, w, &h);
             mc_answer_statvfs(hp, w, &h);
             break;

@@ -956,7 +956,8 @@ def with_devices(s, xml, before_devices=""):
 
 
 def host_path(p, subject, role, action, path, probe, detail, dir=None, creator=None,
-              type=None, create_probe=None, create_detail=None, errno=None):
+              type=None, create_probe=None, create_detail=None, errno=None, file_type=None,
+              file_size=None, size=None):
     """A host-path entry as the live probes record it (attributes in the snapshot's order)."""
     e = ET.Element("host-path")
     e.set("subject", subject)
@@ -975,6 +976,14 @@ def host_path(p, subject, role, action, path, probe, detail, dir=None, creator=N
     e.set("detail", detail)
     if errno:
         e.set("probe-error", errno)
+    if dir and file_type:
+        e.set("file-probe", "ok")
+        e.set("file-type", file_type)
+    if file_size is not None:
+        e.set("file-size-known", "yes")
+        e.set("file-size", str(file_size))
+    if size:
+        e.set("size", str(size))
     if create_probe:
         e.set("create-probe", create_probe)
         e.set("create-detail", create_detail)
@@ -1154,6 +1163,33 @@ SHMEM_MASTERS = """    <shmem name='shm0' role='master'>
 def _(d, p):
     creatable(p, "shmem shm0", "shmem", "create", "/dev/shm/shm0", "/dev/shm")
     exists(p, "shmem bell0", "shmem-server", "connect", "/run/ivshmem/bell0.sock", "socket")
+
+
+def shmem_exists(p, size, file_size):
+    """/dev/shm/shm0 already exists on the destination, of file_size bytes (another guest's, or
+    a leftover: QEMU never removes it), and opens read-write as the QEMU user."""
+    host_path(p, "shmem shm0", "shmem", "create", "/dev/shm/shm0", "ok",
+              "'/dev/shm' exists on lab-b (dir)", dir="/dev/shm", creator=QEMU_USER, type="dir",
+              file_type="file", file_size=file_size, size=size, create_probe="ok",
+              create_detail="'/dev/shm/shm0' exists on lab-b and opens for writing as uid %s gid "
+              "%s" % (QEMU_USER[1], QEMU_USER[2]))
+    exists(p, "shmem bell0", "shmem-server", "connect", "/run/ivshmem/bell0.sock", "socket")
+
+
+@need("shmem-stale", "shmem-met, but /dev/shm/shm0 already exists on the destination with 1 MiB "
+      "(a leftover of a smaller shmem of that name), where the guest's is 4 MiB: vm.created-files "
+      "FAIL with QEMU's own words (\"backing store size 0x100000 does not match 'size' option "
+      "0x400000\"), as the lab's e2e.shmem-size measures", SHMEM_MASTERS)
+def _(d, p):
+    shmem_exists(p, 4 << 20, 1 << 20)
+
+
+@need("shmem-shared", "shmem-met, but /dev/shm/shm0 already exists on the destination with 8 MiB "
+      "(another guest's there, or a leftover): QEMU maps it as it is and the migration writes "
+      "the guest's 4 MiB over it, shared with whatever maps it there: vm.created-files WARN, "
+      "migratable", SHMEM_MASTERS)
+def _(d, p):
+    shmem_exists(p, 4 << 20, 8 << 20)
 
 
 @need("shmem-missing", "shmem-met's two masters plus ivshmem-plain shm1 in role peer; on the "

@@ -249,18 +249,32 @@ static void test_host_paths(void **state)
         const char *answer;
         enum mc_probe probe;
         const char *type;
+        bool size_known; /* the size, where the answer gives one */
+        int64_t size;
     } files[] = {
-        { "ok file 0 0 0 644 1 2", MC_PROBE_OK, "file" },
-        { "ok dir", MC_PROBE_OK, "dir" },
-        { "ok", MC_PROBE_OK, "other" },
-        { "fail ENOENT", MC_PROBE_FAILED, NULL },
-        { "unsupported", MC_PROBE_ERROR, NULL },
+        { "ok file 0 0 0 644 1 2", MC_PROBE_OK, "file", true, 0 },
+        { "ok file 4194304 0 0 644 1 2", MC_PROBE_OK, "file", true, 4194304 },
+        { "ok file 9223372036854775807", MC_PROBE_OK, "file", true, INT64_MAX },
+        /* the type alone (the sh agent without a working stat(1), an older agent): the size
+         * is not known, not 0 */
+        { "ok file", MC_PROBE_OK, "file", false, 0 },
+        { "ok file -1 0 0 644 1 2", MC_PROBE_OK, "file", false, 0 },
+        { "ok file 0x400000", MC_PROBE_OK, "file", false, 0 },
+        { "ok file 99999999999999999999", MC_PROBE_OK, "file", false, 0 },
+        { "ok dir", MC_PROBE_OK, "dir", false, 0 },
+        { "ok", MC_PROBE_OK, "other", false, 0 },
+        { "fail ENOENT 5", MC_PROBE_FAILED, NULL, false, 0 },
+        { "unsupported", MC_PROBE_ERROR, NULL, false, 0 },
     };
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
         struct mc_host_path hp = { 0 };
         char **w = words(files[i].answer);
+        hp.file_size_known = true; /* an earlier answer's: this one replaces it */
+        hp.file_size = 7;
         mc_answer_host_file_stat(&hp, w);
         assert_int_equal(hp.file_probe, files[i].probe);
+        assert_int_equal(hp.file_size_known, files[i].size_known);
+        assert_int_equal(hp.file_size, files[i].size);
         if (files[i].type)
             assert_string_equal(hp.file_type, files[i].type);
         else
@@ -290,6 +304,16 @@ static void test_host_paths(void **state)
         free(hp.create_detail);
         mc_strv_free(w);
     }
+    /* A create test in another directory than hp->dir (a shmem path that is a directory). */
+    struct mc_host_path hp = { .path = (char *)"/dev/shm/x", .dir = (char *)"/dev/shm" };
+    char **w = words("ok");
+    mc_answer_create_test_in(&hp, hp.path, w, &H);
+    assert_int_equal(hp.create_probe, MC_PROBE_OK);
+    assert_string_equal(
+        hp.create_detail,
+        "a test file was created and removed in '/dev/shm/x' on kvm2 as uid 0 gid 0");
+    free(hp.create_detail);
+    mc_strv_free(w);
 }
 
 /* What sshd (through the control master's log) says when a direct-tcpip channel fails. */

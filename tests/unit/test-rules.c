@@ -1476,6 +1476,140 @@ static void test_vm_created_files(void **state)
     assert_int_equal(run(f, "vm.created-files", NULL), MC_STATUS_PASS);
 }
 
+static bool any_hint_has(const struct mc_report *r, const char *needle)
+{
+    for (size_t i = 0; i < r->findings.n; i++)
+        if (r->findings.items[i].hint && strstr(r->findings.items[i].hint, needle))
+            return true;
+    return false;
+}
+
+/* Runs vm.created-files; its status, and whether a message has needle (NULL: not asked). */
+static enum mc_status created_with(struct fx *f, const char *needle, bool *ret_has)
+{
+    struct mc_report rep = { 0 };
+    enum mc_status s = run(f, "vm.created-files", &rep);
+    if (needle)
+        *ret_has = any_message_has(&rep, needle) || any_hint_has(&rep, needle);
+    mc_report_clear(&rep);
+    return s;
+}
+
+/*
+ * ivshmem-plain's /dev/shm/NAME that already exists on DST, as QEMU 7.2 treats it (measured on
+ * the lab): it opens it read-write; a file smaller than the shmem but not empty ends its start;
+ * an empty one grows; a larger one is mapped as it is (shared with whatever maps it there); a
+ * directory gets an unlinked file of QEMU's.
+ */
+static void test_vm_shmem_existing(void **state)
+{
+    struct fx *f = *state;
+    struct mc_vm_file *x = add_vm_file(f->src->vm, "shmem", "/dev/shm/ivs", "create", "qemu");
+    free(x->subject);
+    x->subject = S("shmem ivs");
+    x->size = 4 << 20;
+    relate(f);
+    assert_int_equal(f->rel->n_host_paths, 1);
+    struct mc_host_path *hp = &f->rel->host_paths[0];
+    assert_int_equal(hp->size, 4 << 20);
+    assert_string_equal(hp->dir, "/dev/shm");
+    assert_string_equal(hp->creator, "libvirt-qemu");
+    f->rel->live = true;
+    hp->probe = MC_PROBE_OK;
+    hp->type = S("dir");
+    /* No file there: QEMU creates it (the create test in /dev/shm). */
+    hp->file_probe = MC_PROBE_FAILED;
+    hp->create_probe = MC_PROBE_OK;
+    assert_int_equal(run(f, "vm.created-files", NULL), MC_STATUS_PASS);
+    hp->create_probe = MC_PROBE_FAILED;
+    assert_int_equal(run(f, "vm.created-files", NULL), MC_STATUS_FAIL);
+
+    /* A file there, its size not known (an answer without it, older facts): UNKNOWN, never a
+     * FAIL, even where it opens. */
+    hp->file_probe = MC_PROBE_OK;
+    hp->file_type = S("file");
+    hp->create_probe = MC_PROBE_OK;
+    bool has = false;
+    assert_int_equal(created_with(f, "its size is not known", &has), MC_STATUS_UNKNOWN);
+    assert_true(has);
+    /* Smaller than the shmem, not empty: QEMU's own words, both sizes, the fix. */
+    hp->file_size_known = true;
+    hp->file_size = 1 << 20;
+    assert_int_equal(created_with(f,
+                                  "\"backing store size 0x100000 does not match 'size' option "
+                                  "0x400000\"",
+                                  &has),
+                     MC_STATUS_FAIL);
+    assert_true(has);
+    assert_int_equal(created_with(f, "0x100000 (1 MiB) there, 0x400000 (4 MiB) asked", &has),
+                     MC_STATUS_FAIL);
+    assert_true(has);
+    assert_int_equal(created_with(f, "truncate -s 4194304", &has), MC_STATUS_FAIL);
+    assert_true(has);
+    hp->file_size = (4 << 20) - 1; /* one byte short */
+    assert_int_equal(created_with(f, "0x3fffff (4194303 bytes)", &has), MC_STATUS_FAIL);
+    assert_true(has);
+    /* Empty: QEMU grows it. */
+    hp->file_size = 0;
+    assert_int_equal(created_with(f, "QEMU grows it", &has), MC_STATUS_PASS);
+    assert_true(has);
+    /* As large or larger: mapped as it is, the migration writes over it, shared: WARN. */
+    hp->file_size = 4 << 20;
+    assert_int_equal(created_with(f, "shares memory with this guest", &has), MC_STATUS_WARN);
+    assert_true(has);
+    hp->file_size = 8 << 20;
+    assert_int_equal(
+        created_with(f, "0x800000 (8 MiB) there, 0x400000 (4 MiB) asked; QEMU there maps", &has),
+        MC_STATUS_WARN);
+    assert_true(has);
+    /* QEMU's user cannot open it read-write: QEMU fails to open it, whatever its size. */
+    hp->create_probe = MC_PROBE_FAILED;
+    hp->create_detail = S("EACCES opening the existing file for writing as uid 64055 gid 64055");
+    assert_int_equal(created_with(f, "can't open backing store /dev/shm/ivs for guest RAM", &has),
+                     MC_STATUS_FAIL);
+    assert_true(has);
+    hp->file_size = 1 << 20;
+    assert_int_equal(created_with(f, "cannot open it read-write: EACCES", &has), MC_STATUS_FAIL);
+    assert_true(has);
+    hp->file_size_known = false;
+    assert_int_equal(run(f, "vm.created-files", NULL), MC_STATUS_FAIL);
+    /* The open not tried (an agent that cannot act as the QEMU user): a size that fits is not
+     * enough for a PASS; one too small still fails. */
+    hp->file_size_known = true;
+    hp->create_probe = MC_PROBE_UNSUPPORTED;
+    assert_int_equal(run(f, "vm.created-files", NULL), MC_STATUS_FAIL);
+    hp->file_size = 4 << 20;
+    assert_int_equal(created_with(f, "read-write was not proved", &has), MC_STATUS_UNKNOWN);
+    assert_true(has);
+    hp->file_size = 0;
+    assert_int_equal(run(f, "vm.created-files", NULL), MC_STATUS_UNKNOWN);
+    /* The shmem's size not known (facts from before it was read): UNKNOWN. */
+    hp->create_probe = MC_PROBE_OK;
+    hp->size = 0;
+    hp->file_size = 1 << 20;
+    assert_int_equal(run(f, "vm.created-files", NULL), MC_STATUS_UNKNOWN);
+    hp->size = 4 << 20;
+
+    /* A directory of that name: QEMU makes its file in it (the create test runs there). */
+    free(hp->file_type);
+    hp->file_type = S("dir");
+    hp->create_probe = MC_PROBE_OK;
+    assert_int_equal(created_with(f, "is a directory", &has), MC_STATUS_PASS);
+    assert_true(has);
+    hp->create_probe = MC_PROBE_FAILED;
+    assert_int_equal(run(f, "vm.created-files", NULL), MC_STATUS_FAIL);
+    hp->create_probe = MC_PROBE_ERROR;
+    assert_int_equal(run(f, "vm.created-files", NULL), MC_STATUS_UNKNOWN);
+    /* Anything else (a device node): as any created file that is not a file. */
+    free(hp->file_type);
+    hp->file_type = S("char");
+    hp->create_probe = MC_PROBE_FAILED;
+    assert_int_equal(run(f, "vm.created-files", NULL), MC_STATUS_FAIL);
+    /* Without a live probe: SKIP, as for any created file. */
+    f->rel->live = false;
+    assert_int_equal(run(f, "vm.created-files", NULL), MC_STATUS_SKIP);
+}
+
 /* File-backed guest RAM: libvirt (root) makes the domain's directory under DST's
  * memory_backing_dir with its parents, so a missing directory is no refusal; a path through a
  * file is. */
@@ -1814,6 +1948,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         T(test_vm_created_files),
+        T(test_vm_shmem_existing),
         T(test_vm_host_paths),
         T(test_vm_tls_files),
         T(test_vm_9p_mount),

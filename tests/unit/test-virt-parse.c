@@ -408,7 +408,9 @@ static void test_domain_full(void **state)
     assert_string_equal(f->action, "dir");
     assert_string_equal(f->subject, "filesystem share");
     assert_null(find_file(vm, "filesystem", NULL));
-    assert_non_null(find_file(vm, "shmem", "/dev/shm/full1-ivshmem"));
+    f = find_file(vm, "shmem", "/dev/shm/full1-ivshmem");
+    assert_non_null(f);
+    assert_int_equal(f->size, 4 << 20); /* <size unit='M'>4</size> */
     assert_non_null(find_file(vm, "nvdimm", "/var/lib/libvirt/nvdimm/full1.img"));
     assert_null(find_file(vm, "tpm-state", NULL)); /* libvirt 9.0 keeps it in its own dir */
 
@@ -461,6 +463,10 @@ static void test_domain_dst_needs(void **state)
         "<input type='evdev'><source dev='/dev/input/event3'/></input>"
         "<input type='passthrough' bus='virtio'><source evdev='/dev/input/event4'/></input>"
         "<shmem name='plain1' role='master'><model type='ivshmem-plain'/></shmem>"
+        "<shmem name='plain2' role='master'><model type='ivshmem-plain'/>"
+        "<size unit='KiB'>2048</size></shmem>"
+        "<shmem name='plain3' role='master'><model type='ivshmem-plain'/>"
+        "<size>1048576</size></shmem>"
         "<shmem name='bell1' role='master'><model type='ivshmem-doorbell'/><server/></shmem>"
         "<shmem name='bell2' role='master'><model type='ivshmem-doorbell'/>"
         "<server path='/run/ivshmem.sock'/></shmem>"
@@ -521,6 +527,9 @@ static void test_domain_dst_needs(void **state)
     assert_string_equal(f->action, "create");
     assert_string_equal(f->creator, "qemu");
     assert_string_equal(f->subject, "shmem plain1");
+    assert_int_equal(f->size, 4 << 20); /* no <size>: libvirt's 4 MiB */
+    assert_int_equal(find_file(vm, "shmem", "/dev/shm/plain2")->size, 2 << 20);
+    assert_int_equal(find_file(vm, "shmem", "/dev/shm/plain3")->size, 1 << 20); /* bytes */
     f = find_file(vm, "shmem-server", "/var/lib/libvirt/shmem/bell1-sock");
     assert_non_null(f);
     assert_string_equal(f->action, "connect");
