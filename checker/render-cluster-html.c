@@ -283,12 +283,8 @@ int mc_render_cluster_html(const struct mc_cluster_view *v, FILE *f)
 {
     const struct mc_cluster *c = v->c;
     _cleanup_buf_ struct mc_buf b = MC_BUF_INIT;
-    size_t total[_MC_CELL_MAX] = { 0 }, clean = 0;
-    for (size_t i = 0; i < c->n_vms; i++) {
-        for (int k = 0; k < _MC_CELL_MAX; k++)
-            total[k] += c->vms[i].counts[k];
-        clean += c->vms[i].n_clean;
-    }
+    size_t total[_MC_CELL_MAX], clean;
+    mc_cluster_totals(c, total, &clean);
     mc_buf_printf(&b,
                   "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                   "<meta name=\"viewport\" content=\"width=device-width\">"

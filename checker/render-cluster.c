@@ -48,6 +48,19 @@ static const struct mc_cluster_result *group_result(const struct mc_cluster_view
     return &v->c->results[g->result];
 }
 
+void mc_cluster_totals(const struct mc_cluster *c, size_t total[_MC_CELL_MAX], size_t *ret_clean)
+{
+    size_t clean = 0;
+    for (int k = 0; k < _MC_CELL_MAX; k++)
+        total[k] = 0;
+    for (size_t i = 0; i < c->n_vms; i++) {
+        for (int k = 0; k < _MC_CELL_MAX; k++)
+            total[k] += c->vms[i].counts[k];
+        clean += c->vms[i].n_clean;
+    }
+    *ret_clean = clean;
+}
+
 const struct mc_cluster_result *mc_cluster_group_causes(const struct mc_cluster_view *v, size_t vi,
                                                         size_t gi, struct mc_cluster_result *tmp,
                                                         size_t *ret_dst)
@@ -395,12 +408,8 @@ int mc_render_cluster_text(const struct mc_cluster_view *v, FILE *f)
     if (!v->only_vm)
         text_splits(&t);
     text_drain(&t);
-    size_t total[_MC_CELL_MAX] = { 0 }, clean = 0;
-    for (size_t i = 0; i < c->n_vms; i++) {
-        for (int k = 0; k < _MC_CELL_MAX; k++)
-            total[k] += c->vms[i].counts[k];
-        clean += c->vms[i].n_clean;
-    }
+    size_t total[_MC_CELL_MAX], clean;
+    mc_cluster_totals(c, total, &clean);
     mc_buf_printf(&t.out,
                   "\nSummary: %llu cells: %zu migratable (%zu without warnings), %zu blocked, %zu "
                   "unknown%s\n",
@@ -519,12 +528,8 @@ int mc_render_cluster_json(const struct mc_cluster_view *v, FILE *f)
     size_t n = c->n_hosts;
     _cleanup_buf_ struct mc_buf b = MC_BUF_INIT;
     int r = 0;
-    size_t total[_MC_CELL_MAX] = { 0 }, clean = 0;
-    for (size_t i = 0; i < c->n_vms; i++) {
-        for (int k = 0; k < _MC_CELL_MAX; k++)
-            total[k] += c->vms[i].counts[k];
-        clean += c->vms[i].n_clean;
-    }
+    size_t total[_MC_CELL_MAX], clean;
+    mc_cluster_totals(c, total, &clean);
     mc_buf_printf(&b,
                   "{\n  \"schema\": %d,\n  \"generator\": \"migcheck %s\",\n  \"kind\": "
                   "\"cluster\",\n  \"source\": ",

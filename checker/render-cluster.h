@@ -56,6 +56,10 @@ int mc_render_cluster_json(const struct mc_cluster_view *v, FILE *f);
 int mc_render_cluster_junit(const struct mc_cluster_view *v, FILE *f);
 int mc_render_cluster_html(const struct mc_cluster_view *v, FILE *f);
 
+/* The destinations of every domain added up by verdict, and the migratable ones without a
+ * warning (*ret_clean): the summary's figures. */
+void mc_cluster_totals(const struct mc_cluster *c, size_t total[_MC_CELL_MAX], size_t *ret_clean);
+
 /*
  * The causes of a group of a domain's destinations with check's messages for one host of the
  * group (*ret_dst): those of the group's situation when it was judged on this domain, else the
