@@ -10,6 +10,7 @@
 
 #include <json-c/json.h>
 
+#include "checker/facts.h"
 #include "util/error.h"
 #include "util/fileio.h"
 #include "util/spawn.h"
@@ -87,4 +88,33 @@ static inline int sn_strcmp0(const char *a, const char *b)
     if (!a || !b)
         return a == b ? 0 : a ? 1 : -1;
     return strcmp(a, b);
+}
+
+/* Does n hold that address (NULL matches a missing field)? */
+static inline bool sn_net_has_addr(const struct mc_net_facts *n, const char *ifname,
+                                   const char *family, const char *address, int64_t plen,
+                                   const char *scope)
+{
+    for (size_t i = 0; i < n->n_addrs; i++) {
+        const struct mc_addr *a = &n->addrs[i];
+        if (!sn_strcmp0(a->ifname, ifname) && !sn_strcmp0(a->family, family) &&
+            !sn_strcmp0(a->address, address) && a->prefixlen == plen &&
+            !sn_strcmp0(a->scope, scope))
+            return true;
+    }
+    return false;
+}
+
+/* Does n hold that route (NULL matches a missing field)? */
+static inline bool sn_net_has_route(const struct mc_net_facts *n, const char *family,
+                                    const char *dst, const char *gw, const char *dev,
+                                    int64_t metric)
+{
+    for (size_t i = 0; i < n->n_routes; i++) {
+        const struct mc_route *r = &n->routes[i];
+        if (!sn_strcmp0(r->family, family) && !sn_strcmp0(r->dst, dst) &&
+            !sn_strcmp0(r->gateway, gw) && !sn_strcmp0(r->dev, dev) && r->metric == metric)
+            return true;
+    }
+    return false;
 }

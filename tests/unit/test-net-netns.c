@@ -202,19 +202,6 @@ static void test_netlink_links_vs_ip(void **state)
     mc_host_facts_free(h);
 }
 
-static bool has_addr(const struct mc_host_facts *h, const char *ifname, const char *family,
-                     const char *address, int64_t plen, const char *scope)
-{
-    for (size_t i = 0; i < h->net.n_addrs; i++) {
-        const struct mc_addr *a = &h->net.addrs[i];
-        if (!sn_strcmp0(a->ifname, ifname) && !sn_strcmp0(a->family, family) &&
-            !sn_strcmp0(a->address, address) && a->prefixlen == plen &&
-            !sn_strcmp0(a->scope, scope))
-            return true;
-    }
-    return false;
-}
-
 /* (1b) addresses: netlink vs ip -j addr */
 static void test_netlink_addrs_vs_ip(void **state)
 {
@@ -232,30 +219,19 @@ static void test_netlink_addrs_vs_ip(void **state)
         for (size_t k = 0; k < json_object_array_length(ai); k++) {
             json_object *a = json_object_array_get_idx(ai, k);
             count++;
-            if (!has_addr(h, sn_jstr(e, "ifname"), sn_jstr(a, "family"), sn_jstr(a, "local"),
-                          sn_jint(a, "prefixlen", -1), sn_jstr(a, "scope")))
+            if (!sn_net_has_addr(&h->net, sn_jstr(e, "ifname"), sn_jstr(a, "family"),
+                                 sn_jstr(a, "local"), sn_jint(a, "prefixlen", -1),
+                                 sn_jstr(a, "scope")))
                 fail_msg("address %s/%lld on '%s' (scope %s) not gathered", sn_jstr(a, "local"),
                          (long long)sn_jint(a, "prefixlen", -1), sn_jstr(e, "ifname"),
                          sn_jstr(a, "scope"));
         }
     }
     assert_int_equal(count, h->net.n_addrs);
-    assert_true(has_addr(h, "mcbr0", "inet", "169.254.11.1", 16, "global"));
-    assert_true(has_addr(h, "mcv1", "inet6", "fd00:5b::1", 64, "global"));
+    assert_true(sn_net_has_addr(&h->net, "mcbr0", "inet", "169.254.11.1", 16, "global"));
+    assert_true(sn_net_has_addr(&h->net, "mcv1", "inet6", "fd00:5b::1", 64, "global"));
     json_object_put(j);
     mc_host_facts_free(h);
-}
-
-static bool has_route(const struct mc_host_facts *h, const char *family, const char *dst,
-                      const char *gw, const char *dev, int64_t metric)
-{
-    for (size_t i = 0; i < h->net.n_routes; i++) {
-        const struct mc_route *r = &h->net.routes[i];
-        if (!sn_strcmp0(r->family, family) && !sn_strcmp0(r->dst, dst) &&
-            !sn_strcmp0(r->gateway, gw) && !sn_strcmp0(r->dev, dev) && r->metric == metric)
-            return true;
-    }
-    return false;
 }
 
 /* (1c) routes of the main table: netlink vs ip -j route */
@@ -279,8 +255,8 @@ static void test_netlink_routes_vs_ip(void **state)
             else /* ip prints host routes without their length */
                 d = mc_xasprintf("%s/%d", dst, f == 0 ? 32 : 128);
             count++;
-            if (!has_route(h, f == 0 ? "inet" : "inet6", d, sn_jstr(e, "gateway"),
-                           sn_jstr(e, "dev"), sn_jint(e, "metric", 0)))
+            if (!sn_net_has_route(&h->net, f == 0 ? "inet" : "inet6", d, sn_jstr(e, "gateway"),
+                                  sn_jstr(e, "dev"), sn_jint(e, "metric", 0)))
                 fail_msg("route %s via %s dev %s metric %lld not gathered", d,
                          sn_jstr(e, "gateway"), sn_jstr(e, "dev"),
                          (long long)sn_jint(e, "metric", 0));
@@ -288,9 +264,10 @@ static void test_netlink_routes_vs_ip(void **state)
         json_object_put(j);
     }
     assert_int_equal(count, h->net.n_routes);
-    assert_true(has_route(h, "inet", "169.254.99.0/24", "169.254.10.254", "mcbr0", 50));
-    assert_true(has_route(h, "inet6", "fd00:99::/48", "fd00:5a::fe", "mcbr0", 77));
-    assert_true(has_route(h, "inet", "default", "169.254.10.254", "mcbr0", 0));
+    assert_true(
+        sn_net_has_route(&h->net, "inet", "169.254.99.0/24", "169.254.10.254", "mcbr0", 50));
+    assert_true(sn_net_has_route(&h->net, "inet6", "fd00:99::/48", "fd00:5a::fe", "mcbr0", 77));
+    assert_true(sn_net_has_route(&h->net, "inet", "default", "169.254.10.254", "mcbr0", 0));
     mc_host_facts_free(h);
 }
 
@@ -349,7 +326,7 @@ static void test_source_equals_netlink(void **state)
     assert_int_equal(sy->net.n_addrs, nl->net.n_addrs);
     for (size_t i = 0; i < nl->net.n_addrs; i++) {
         const struct mc_addr *a = &nl->net.addrs[i];
-        if (!has_addr(sy, a->ifname, a->family, a->address, a->prefixlen, a->scope))
+        if (!sn_net_has_addr(&sy->net, a->ifname, a->family, a->address, a->prefixlen, a->scope))
             fail_msg("address %s/%lld on '%s' scope %s: not found through sysfs/proc", a->address,
                      (long long)a->prefixlen, a->ifname, a->scope);
     }
@@ -357,7 +334,7 @@ static void test_source_equals_netlink(void **state)
     assert_int_equal(sy->net.n_routes, nl->net.n_routes);
     for (size_t i = 0; i < nl->net.n_routes; i++) {
         const struct mc_route *r = &nl->net.routes[i];
-        if (!has_route(sy, r->family, r->dst, r->gateway, r->dev, r->metric))
+        if (!sn_net_has_route(&sy->net, r->family, r->dst, r->gateway, r->dev, r->metric))
             fail_msg("route %s via %s dev %s metric %lld: not found through /proc", r->dst,
                      r->gateway, r->dev, (long long)r->metric);
     }

@@ -44,31 +44,6 @@ static void parse_file(const char *rel, parser p, struct mc_net_facts *n)
     assert_int_equal(p(buf, len, n, &err), 0);
 }
 
-static bool has_addr(const struct mc_net_facts *n, const char *ifname, const char *family,
-                     const char *address, int64_t plen, const char *scope)
-{
-    for (size_t i = 0; i < n->n_addrs; i++) {
-        const struct mc_addr *a = &n->addrs[i];
-        if (!sn_strcmp0(a->ifname, ifname) && !sn_strcmp0(a->family, family) &&
-            !sn_strcmp0(a->address, address) && a->prefixlen == plen &&
-            !sn_strcmp0(a->scope, scope))
-            return true;
-    }
-    return false;
-}
-
-static bool has_route(const struct mc_net_facts *n, const char *family, const char *dst,
-                      const char *gw, const char *dev, int64_t metric)
-{
-    for (size_t i = 0; i < n->n_routes; i++) {
-        const struct mc_route *r = &n->routes[i];
-        if (!sn_strcmp0(r->family, family) && !sn_strcmp0(r->dst, dst) &&
-            !sn_strcmp0(r->gateway, gw) && !sn_strcmp0(r->dev, dev) && r->metric == metric)
-            return true;
-    }
-    return false;
-}
-
 static json_object *fixture_json(const char *rel)
 {
     _cleanup_free_ char *buf = sn_fixture(rel, NULL);
@@ -94,8 +69,9 @@ static void test_recorded_addresses(void **state)
         for (size_t k = 0; k < json_object_array_length(ai); k++) {
             json_object *a = json_object_array_get_idx(ai, k);
             count++;
-            if (!has_addr(&n, sn_jstr(e, "ifname"), sn_jstr(a, "family"), sn_jstr(a, "local"),
-                          sn_jint(a, "prefixlen", -1), sn_jstr(a, "scope")))
+            if (!sn_net_has_addr(&n, sn_jstr(e, "ifname"), sn_jstr(a, "family"),
+                                 sn_jstr(a, "local"), sn_jint(a, "prefixlen", -1),
+                                 sn_jstr(a, "scope")))
                 fail_msg("ip shows %s/%lld on '%s' scope %s: not parsed", sn_jstr(a, "local"),
                          (long long)sn_jint(a, "prefixlen", -1), sn_jstr(e, "ifname"),
                          sn_jstr(a, "scope"));
@@ -125,8 +101,8 @@ static void test_recorded_routes(void **state)
                                          ? mc_xstrdup(dst)
                                          : mc_xasprintf("%s/%d", dst, f == 0 ? 32 : 128);
             count++;
-            if (!has_route(&n, f == 0 ? "inet" : "inet6", d, sn_jstr(e, "gateway"),
-                           sn_jstr(e, "dev"), sn_jint(e, "metric", 0)))
+            if (!sn_net_has_route(&n, f == 0 ? "inet" : "inet6", d, sn_jstr(e, "gateway"),
+                                  sn_jstr(e, "dev"), sn_jint(e, "metric", 0)))
                 fail_msg("ip shows %s via %s dev %s metric %lld: not parsed", d,
                          sn_jstr(e, "gateway"), sn_jstr(e, "dev"),
                          (long long)sn_jint(e, "metric", 0));
@@ -220,14 +196,14 @@ static void test_sysfs_bond_vlan(void **state)
     assert_string_equal(wl->operstate, "down");
     assert_string_equal(mc_net_find_link(n, "lo")->kind, "");
 
-    assert_true(has_addr(n, "br-vm", "inet", "169.254.10.5", 24, "global"));
-    assert_true(has_addr(n, "lo", "inet", "127.0.0.1", 8, "host"));
-    assert_true(has_addr(n, "lo", "inet6", "::1", 128, "host"));
-    assert_true(has_addr(n, "br-vm", "inet6", "fe80::5054:ff:feaa:1", 64, "link"));
+    assert_true(sn_net_has_addr(n, "br-vm", "inet", "169.254.10.5", 24, "global"));
+    assert_true(sn_net_has_addr(n, "lo", "inet", "127.0.0.1", 8, "host"));
+    assert_true(sn_net_has_addr(n, "lo", "inet6", "::1", 128, "host"));
+    assert_true(sn_net_has_addr(n, "br-vm", "inet6", "fe80::5054:ff:feaa:1", 64, "link"));
     assert_int_equal(n->n_addrs, 4);
-    assert_true(has_route(n, "inet", "default", "169.254.10.254", "br-vm", 0));
-    assert_true(has_route(n, "inet", "169.254.10.0/24", NULL, "br-vm", 0));
-    assert_true(has_route(n, "inet6", "fe80::/64", NULL, "br-vm", 256));
+    assert_true(sn_net_has_route(n, "inet", "default", "169.254.10.254", "br-vm", 0));
+    assert_true(sn_net_has_route(n, "inet", "169.254.10.0/24", NULL, "br-vm", 0));
+    assert_true(sn_net_has_route(n, "inet6", "fe80::/64", NULL, "br-vm", 256));
     assert_int_equal(n->n_routes, 3);  /* ::1 local, ff00::/8 and the null entry left out */
     assert_int_equal(n->n_listens, 3); /* the established socket is no listener */
     assert_string_equal(n->listens[2].address, "::ffff:127.0.0.1");
