@@ -102,7 +102,12 @@ static const struct mc_rule rules[_R_MAX] = {
                        "migrate --offline --persistent)",
         .explain = "A live migration needs a running or paused domain. A shut-off domain only "
                    "moves its definition (offline migration), which needs --offline; with "
-                   "--offline the state check passes for any state.",
+                   "--offline the state check passes for any state. A paused domain is a "
+                   "WARN: it arrives paused, and one that arrived paused by a migration and "
+                   "has not run since has inactive disks, so QEMU (7.2, seen in the lab) "
+                   "fails an assertion at the end of its next migration and the guest is "
+                   "lost; libvirt reports it as paused (user) like a domain paused by hand, so "
+                   "the two cannot be told apart. Resuming it once first avoids the crash.",
         .check = rule_vm_state,
     },
     [R_VM_DEFINITION] = {

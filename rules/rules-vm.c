@@ -41,11 +41,32 @@ RULE_FN(rule_vm_state)
                     state);
         return;
     }
-    if (streq(state, "running") || streq(state, "paused")) {
+    struct mc_finding *f;
+    if (streq(state, "running")) {
         mc_emit(out, r, MC_STATUS_PASS, name, "domain '%s' is %s", name, state);
         return;
     }
-    struct mc_finding *f;
+    if (streq(state, "paused")) {
+        /* Seen in the lab (QEMU 7.2, libvirt 9.0): a domain migrated while paused arrives
+         * paused with its block nodes inactive; migrated again before it ran, its QEMU fails
+         * the assertion in bdrv_inactivate_recurse at the end of the migration and the guest
+         * is gone. libvirt reports such a domain as paused (user), like one paused by hand, so
+         * the two cannot be told apart here: a warning for every paused domain. */
+        f = mc_emit(out, r, MC_STATUS_WARN, name,
+                    "domain '%s' is paused: it migrates and arrives paused, but if it came to %s "
+                    "by a migration while paused and has not run since, QEMU crashes at the end "
+                    "of this migration and the guest is lost",
+                    name, SRC(p));
+        mc_finding_set_hint(f, "if it arrived paused, resume it once ('virsh resume', then "
+                               "'virsh suspend' if it must stay paused) before migrating it");
+        mc_finding_set_evidence(f,
+                                "state=paused%s%s; QEMU on %s: the assertion "
+                                "'!(bs->open_flags & BDRV_O_INACTIVE)' in "
+                                "bdrv_inactivate_recurse",
+                                p->vm->state_reason ? " reason=" : "",
+                                p->vm->state_reason ? p->vm->state_reason : "", SRC(p));
+        return;
+    }
     if (streq(state, "shutoff")) {
         f = mc_emit(out, r, MC_PROBLEM, name,
                     "domain '%s' is shut off: a live migration needs a running domain", name);

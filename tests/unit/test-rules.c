@@ -328,6 +328,14 @@ static void test_vm_state(void **state)
     f->opts.offline = false;
     free(f->src->vm->state);
     f->src->vm->state = S("paused");
+    /* a paused domain migrates, but one that arrived paused crashes QEMU when it leaves again
+     * (lab, QEMU 7.2) and libvirt cannot tell the two apart: a warning with the way out */
+    assert_int_equal(run(f, "vm.state", &r), MC_STATUS_WARN);
+    assert_non_null(strstr(r.findings.items[0].hint, "virsh resume"));
+    assert_non_null(strstr(r.findings.items[0].message, "guest is lost"));
+    mc_report_clear(&r);
+    free(f->src->vm->state);
+    f->src->vm->state = S("running");
     assert_int_equal(run(f, "vm.state", NULL), MC_STATUS_PASS);
 }
 
