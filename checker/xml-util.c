@@ -129,6 +129,21 @@ xmlNodePtr mc_xml_child(xmlNodePtr n, const char *name)
     return NULL;
 }
 
+xmlNodePtr mc_xml_domain_disk(xmlDocPtr doc, const char *target)
+{
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    xmlNodePtr devs = root ? mc_xml_child(root, "devices") : NULL;
+    for (xmlNodePtr d = devs ? devs->children : NULL; d; d = d->next) {
+        if (!mc_xml_is(d, "disk"))
+            continue;
+        xmlNodePtr t = mc_xml_child(d, "target");
+        _cleanup_free_ char *dev = t ? mc_xml_prop(t, "dev") : NULL;
+        if (dev && strcmp(dev, target) == 0)
+            return d;
+    }
+    return NULL;
+}
+
 char *mc_xml_text(xmlNodePtr n)
 {
     xmlChar *v = xmlNodeGetContent(n);

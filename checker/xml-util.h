@@ -51,6 +51,9 @@ int mc_xml_parse_file(const char *path, const char *what, xmlDocPtr *ret, struct
 char *mc_xml_prop(xmlNodePtr n, const char *name);
 /* First element child with that name, or NULL. */
 xmlNodePtr mc_xml_child(xmlNodePtr n, const char *name);
+/* The <disk> of a domain document (a child of the root's <devices>) whose <target dev=> is
+ * target, or NULL. */
+xmlNodePtr mc_xml_domain_disk(xmlDocPtr doc, const char *target);
 /* Text content of an element as a new C string (malloc), never NULL for an element. */
 char *mc_xml_text(xmlNodePtr n);
 bool mc_xml_is(xmlNodePtr n, const char *name);

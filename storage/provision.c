@@ -307,21 +307,6 @@ static char *pool_iscsi_direct_xml(const char *name, const char *server, const c
 
 /* ---- editing a domain's disk ---- */
 
-static xmlNodePtr find_disk(xmlDocPtr doc, const char *target)
-{
-    xmlNodePtr root = xmlDocGetRootElement(doc);
-    xmlNodePtr devs = root ? mc_xml_child(root, "devices") : NULL;
-    for (xmlNodePtr d = devs ? devs->children : NULL; d; d = d->next) {
-        if (!mc_xml_is(d, "disk"))
-            continue;
-        xmlNodePtr t = mc_xml_child(d, "target");
-        _cleanup_free_ char *dev = t ? mc_xml_prop(t, "dev") : NULL;
-        if (dev && strcmp(dev, target) == 0)
-            return d;
-    }
-    return NULL;
-}
-
 int mc_provision_edit_disk(const char *domain_xml, const char *target, const char *new_disk,
                            char **ret, struct mc_error *reterr)
 {
@@ -333,7 +318,7 @@ int mc_provision_edit_disk(const char *domain_xml, const char *target, const cha
     r = mc_xml_parse(new_disk, strlen(new_disk), "disk XML", &nd, reterr);
     if (r < 0)
         return r;
-    xmlNodePtr disk = find_disk(doc, target);
+    xmlNodePtr disk = mc_xml_domain_disk(doc, target);
     if (!disk)
         return mc_error_set(reterr, -ENOENT, "the domain has no disk '%s'", target);
     xmlNodePtr nroot = xmlDocGetRootElement(nd);

@@ -741,19 +741,11 @@ static int live_source(virDomainPtr dom, const char *target, char **ret, struct 
     int r = mc_xml_parse(xml, strlen(xml), "domain XML", &doc, err);
     if (r < 0)
         return r;
-    xmlNodePtr root = xmlDocGetRootElement(doc);
-    xmlNodePtr devs = root ? mc_xml_child(root, "devices") : NULL;
-    for (xmlNodePtr d = devs ? devs->children : NULL; d; d = d->next) {
-        if (!mc_xml_is(d, "disk"))
-            continue;
-        xmlNodePtr t = mc_xml_child(d, "target");
-        _cleanup_free_ char *dev = t ? mc_xml_prop(t, "dev") : NULL;
-        if (dev && strcmp(dev, target) == 0) {
-            *ret = source_key(d);
-            return *ret ? 0 : mc_error_set(err, -EINVAL, "disk %s has no source", target);
-        }
-    }
-    return mc_error_set(err, -ENOENT, "the domain has no disk %s", target);
+    xmlNodePtr d = mc_xml_domain_disk(doc, target);
+    if (!d)
+        return mc_error_set(err, -ENOENT, "the domain has no disk %s", target);
+    *ret = source_key(d);
+    return *ret ? 0 : mc_error_set(err, -EINVAL, "disk %s has no source", target);
 }
 
 /* 1 while a block job runs on the disk, 0 when none; cur/end of it. */
