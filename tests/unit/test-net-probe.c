@@ -83,17 +83,16 @@ static int closed_port(void)
 
 /* A listener on 127.0.0.1 with backlog 0 that never accepts: once one connection waits in the
  * accept queue, the kernel drops further SYNs (tcp_conn_request: accept queue full), so a
- * connect gets no answer. Returns its fd; *ret_port, its port. */
-static int full_queue_listener(int *ret_port)
+ * connect gets no answer. Returns its port; *ret_fd, its socket (to close). */
+static int full_queue_listener(int *ret_fd)
 {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int fd = *ret_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
     assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
     assert_int_equal(listen(fd, 0), 0);
     socklen_t sl = sizeof(sa);
     assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
-    *ret_port = ntohs(sa.sin_port);
-    return fd;
+    return ntohs(sa.sin_port);
 }
 
 static void test_refused(void **state)
@@ -111,8 +110,8 @@ static void test_refused(void **state)
 static void test_timeout(void **state)
 {
     (void)state;
-    int port;
-    _cleanup_close_ int fd = full_queue_listener(&port);
+    _cleanup_close_ int fd = -1;
+    int port = full_queue_listener(&fd);
     _cleanup_error_ struct mc_error err = { 0 };
     struct mc_tcp_probe_result r;
     bool timed_out = false;
@@ -216,7 +215,8 @@ static void test_bandwidth_errors(void **state)
 
     /* A full accept queue that is never accepted: the first sender may still get in, then the
      * kernel drops the SYNs. */
-    _cleanup_close_ int fd = full_queue_listener(&port);
+    _cleanup_close_ int fd = -1;
+    port = full_queue_listener(&fd);
     int r = 0;
     double t0 = 0;
     for (int i = 0; i < 3 && r == 0; i++) {
