@@ -696,6 +696,9 @@ static const struct mc_field host_path_fields[] = {
     F_INT(struct mc_host_path, space_total_kib, "space-total-kib"),
     F_INT(struct mc_host_path, space_avail_kib, "space-avail-kib"),
     F_STR(struct mc_host_path, space_detail, "space-detail"),
+    F_ENUM(struct mc_host_path, connect_probe, "connect-probe", mc_probe_names),
+    F_STR(struct mc_host_path, connect_error, "connect-error"),
+    F_STR(struct mc_host_path, connect_detail, "connect-detail"),
 };
 DESC(mc_desc_host_path, struct mc_host_path, "host-path", host_path_fields);
 

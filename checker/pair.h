@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "facts.h"
 #include "names.h"
@@ -175,7 +176,25 @@ struct mc_host_path {
     int64_t space_total_kib;
     int64_t space_avail_kib; /* available to unprivileged users (f_bavail) */
     char *space_detail;
+    /* connect (a vhost-user backend's socket, mc_host_path_connect_tested): a client connection
+     * made on DST and closed at once, as QEMU's chardev client connects when it starts:
+     * ok when it connected, failed with the errno (ECONNREFUSED: nothing listens, a stale
+     * socket), error/unsupported when not tried (the sh agent without QEMU or nc). */
+    enum mc_probe connect_probe;
+    char *connect_error;
+    char *connect_detail;
 };
+
+/* Whether the live probes connect to this host path's socket on DST: the vhost-user backends
+ * QEMU connects to when it starts (a vhost-user-blk disk's, a mode='client' interface's), which
+ * serve the next client after a probe's connection. Other servers are only stat'ed: a probe
+ * connection is not harmless to all of them (swtpm started with --terminate ends, an ivshmem
+ * server tells its peers, a one-shot server is used up). */
+static inline bool mc_host_path_connect_tested(const struct mc_host_path *hp)
+{
+    return hp->action && hp->role && strcmp(hp->action, "connect") == 0 &&
+           (strcmp(hp->role, "vhostuser-connect") == 0 || strcmp(hp->role, "vhostuser-blk") == 0);
+}
 
 struct mc_port_probe {
     enum mc_probe probe;

@@ -347,6 +347,10 @@ static void relate_disk(const struct mc_host_facts *src, const struct mc_host_fa
     bool network = strcmp(type, "network") == 0;
     if (!network && !d->source && !(d->pool && d->volume))
         return; /* empty CD-ROM or floppy */
+    /* A vhost-user-blk disk's source is its backend's socket, no image: the host path the domain
+     * parser recorded for it (vm.host-paths) is what DST needs. */
+    if (strcmp(type, "vhostuser") == 0)
+        return;
 
     _cleanup_free_ char *subject = mc_xasprintf("%s %s", device, d->target ? d->target : "?");
     struct mc_vm_path *p = new_path(rel, subject, device, d->target);

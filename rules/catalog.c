@@ -288,10 +288,19 @@ static const struct mc_rule rules[_R_MAX] = {
                        "QEMU starts",
         .explain = "migcheck stats each such path on the destination (for devices: a character "
                    "or block device) and looks up unmanaged tap devices among its links. A "
-                   "socket that exists is not proof that its server accepts QEMU; that part is "
-                   "not probed. A character device's client socket with reconnect enabled is "
-                   "connected in the background, so QEMU starts without its server: a missing "
-                   "one warns.",
+                   "socket that exists is not proof that its server accepts QEMU. For the "
+                   "vhost-user backends QEMU connects to when it starts (a vhost-user-blk "
+                   "disk's, a vhost-user interface's in mode client), the destination's agent "
+                   "connects to the socket as QEMU will and closes at once (the native agent "
+                   "with connect(2), the sh agent with QEMU's own chardev client, else nc -U): "
+                   "a refused connection is a stale socket whose backend is gone, and QEMU "
+                   "would not start there: FAIL; an accepted one is a PASS; a socket no "
+                   "connection was tried on (the sh agent with neither tool) is UNKNOWN, never "
+                   "a PASS on the stat alone. Other servers' sockets (character devices, "
+                   "swtpm, ivshmem servers, NBD) are only stat'ed: a probe connection is not "
+                   "harmless to every server. A character device's client socket with "
+                   "reconnect enabled is connected in the background, so QEMU starts without "
+                   "its server: a missing one warns.",
         .check = rule_vm_host_paths,
     },
     [R_VM_9P_MOUNT] = {

@@ -115,7 +115,9 @@ static const struct mc_domain_need table[] = {
     ROW("devices/disk/source@dir", "", OPEN, "the directory (QEMU's vvfat)", SHARED, "as a file"),
     ROW("devices/disk/source@path", "type='vhostuser' or 'vhostvdpa'", CONNECT,
         "the vhost-user socket (a running backend) or the vhost-vdpa device", PATHS,
-        "stat on DST; vhost-vdpa disks also block migration (vm.devices)"),
+        "vhost-user: a connection to the socket on DST, closed at once (refused, a stale "
+        "socket: FAIL; not tried: UNKNOWN); vhost-vdpa: stat on DST, and such disks block "
+        "migration (vm.devices)"),
     ROW("devices/disk/source", "type='network'", LOGIN,
         "the storage server accepts DST (ACL, credentials)", SHARED,
         "NFS: libnfs as the disk's identity user; iSCSI without <auth>: libiscsi login as "
@@ -212,7 +214,9 @@ static const struct mc_domain_need table[] = {
         "nothing beyond the tap device libvirt creates", NULL,
         "libvirt creates the tap itself unless target managed='no'"),
     ROW("devices/interface/source@path", "type='vhostuser' mode='client'", CONNECT,
-        "a vhost-user switch (OVS, DPDK) listening on the socket on DST", PATHS, "stat on DST"),
+        "a vhost-user switch (OVS, DPDK) listening on the socket on DST", PATHS,
+        "a connection to the socket on DST, closed at once (refused, a stale socket: FAIL; not "
+        "tried: UNKNOWN)"),
     ROW("devices/interface/source@path", "type='vhostuser' mode='server'", BIND,
         "the socket's directory, for QEMU to create the socket", CREATED,
         "the directory on DST, writable by the QEMU user"),

@@ -1000,6 +1000,47 @@ static bool device_type(const char *t)
     return streq(t, "char") || streq(t, "block");
 }
 
+/*
+ * A vhost-user backend's socket that exists on DST (a vhost-user-blk disk's, a mode='client'
+ * interface's): QEMU there connects to it when it starts, without retrying first (measured with
+ * QEMU 7.2: "Failed to connect to 'PATH': Connection refused", and QEMU ends). A socket file
+ * proves nothing on its own: a backend that died (SIGKILL; qemu-storage-daemon removes its
+ * socket only when it exits cleanly) leaves it behind. The live probe connects as QEMU will and
+ * closes; refused: FAIL; accepted: PASS; not tried: UNKNOWN, never a PASS on the stat alone.
+ */
+static void judge_backend_socket(const struct mc_rule *r, const struct mc_pair *p,
+                                 const struct mc_host_path *hp, struct mc_findings *out)
+{
+    struct mc_finding *f;
+    const char *backend = streq(hp->role, "vhostuser-blk")
+                              ? "its vhost-user-blk backend (qemu-storage-daemon, SPDK, ...)"
+                              : "its vhost-user switch (OVS-DPDK, a DPDK application, ...)";
+    if (hp->connect_probe == MC_PROBE_OK) {
+        f = mc_emit(out, r, MC_STATUS_PASS, hp->subject,
+                    "%s's vhost-user socket %s on %s accepts connections: a backend listens there",
+                    hp->subject, hp->path, DST(p));
+        mc_finding_set_evidence(f, "%s", str_or(hp->connect_detail, "connected"));
+    } else if (hp->connect_probe == MC_PROBE_FAILED && streq(hp->connect_error, "ECONNREFUSED")) {
+        f = mc_emit(out, r, MC_PROBLEM, hp->subject,
+                    "%s connects to vhost-user socket %s, where nothing listens on %s (the "
+                    "connection is refused: a stale socket, its backend gone); QEMU does not "
+                    "start there and the migration fails",
+                    hp->subject, hp->path, DST(p));
+        mc_finding_set_evidence(f, "%s", str_or(hp->connect_detail, "refused"));
+        mc_finding_set_hint(f, "start %s on %s, listening at %s, before migrating", backend, DST(p),
+                            hp->path);
+    } else {
+        f = mc_emit(out, r, MC_STATUS_UNKNOWN, hp->subject,
+                    "%s's vhost-user socket %s exists on %s; whether a backend listens there was "
+                    "not %s: %s",
+                    hp->subject, hp->path, DST(p),
+                    hp->connect_probe == MC_PROBE_FAILED ? "proved" : "tried",
+                    str_or(hp->connect_detail, "no connection was tried"));
+        mc_finding_set_hint(f, "make sure %s runs on %s, listening at %s", backend, DST(p),
+                            hp->path);
+    }
+}
+
 RULE_FN(rule_vm_host_paths)
 {
     bool any = false;
@@ -1059,6 +1100,10 @@ RULE_FN(rule_vm_host_paths)
                 mc_emit(out, r, MC_PROBLEM, hp->subject,
                         "%s needs host device %s; on %s it is a %s, not a device", hp->subject,
                         hp->path, DST(p), hp->type);
+                continue;
+            }
+            if (mc_host_path_connect_tested(hp)) {
+                judge_backend_socket(r, p, hp, out);
                 continue;
             }
             f = mc_emit(out, r, MC_STATUS_PASS, hp->subject, "%s %s exists on %s", what, hp->path,

@@ -554,6 +554,83 @@ mcagent_listen() {
 	fi
 }
 
+# unix-connect PATH TIMEOUT_MS [EMULATOR]: a client connection to a UNIX socket, closed at once,
+# as QEMU's chardev client makes it when it starts (a vhost-user backend's socket). With QEMU
+# itself where there is one: -chardev socket,server=off connects while QEMU starts (-machine
+# none, nothing else) and "quit" on its monitor ends it; a refused connection ends it at once,
+# exit 1, "Failed to connect to 'PATH': Connection refused" (QEMU 7.2, 30 ms). Else OpenBSD nc
+# -U -z. Neither: unsupported. "ok connected TOOL" or "fail ERRNO TOOL"; anything else is an
+# error with the tool's words.
+mcagent_unix_connect() {
+	case $2 in '' | *[!0-9]*)
+		printf '%s error EINVAL\n' "$mcagent_id"
+		return 0
+		;;
+	esac
+	mcagent_dec "$1"
+	mcagent_p=$mcagent_v
+	if [ "$2" -lt 1 ] || [ "$2" -gt 600000 ]; then
+		printf '%s error EINVAL\n' "$mcagent_id"
+		return 0
+	fi
+	case $mcagent_p in /*) ;; *)
+		printf '%s error EINVAL\n' "$mcagent_id"
+		return 0
+		;;
+	esac
+	mcagent_s=$((($2 + 999) / 1000))
+	mcagent_emu=
+	if [ $# -ge 3 ]; then
+		mcagent_dec "$3"
+		[ -x "$mcagent_v" ] && mcagent_emu=$mcagent_v
+	fi
+	if [ -z "$mcagent_emu" ]; then
+		for mcagent_c in "qemu-system-$(uname -m)" /usr/libexec/qemu-kvm qemu-kvm; do
+			if command -v "$mcagent_c" >/dev/null 2>&1; then
+				mcagent_emu=$(command -v "$mcagent_c")
+				break
+			fi
+		done
+	fi
+	if [ -n "$mcagent_emu" ]; then
+		mcagent_tool=qemu
+		# QEMU's option parser takes a doubled comma for a comma in a value.
+		mcagent_q=$(printf '%s' "$mcagent_p" | sed 's/,/,,/g')
+		set -- "$mcagent_emu" -machine none -nodefaults -display none -no-user-config \
+			-chardev "socket,id=mcagent,path=$mcagent_q,server=off" -monitor stdio
+	elif command -v nc >/dev/null 2>&1 && nc -h 2>&1 | grep -q -e '-U'; then
+		mcagent_tool=nc
+		set -- nc -U -z -w "$mcagent_s" "$mcagent_p"
+	else
+		printf '%s unsupported\n' "$mcagent_id"
+		return 0
+	fi
+	# A connect that hangs (a full backlog: QEMU waits for the server to accept) ends at the
+	# deadline, where timeout(1) exists.
+	if command -v timeout >/dev/null 2>&1; then
+		set -- timeout -k 2 "$mcagent_s" "$@"
+	fi
+	mcagent_o=$(printf 'quit\n' | "$@" 2>&1 >/dev/null)
+	mcagent_rc=$?
+	if [ "$mcagent_rc" -eq 0 ]; then
+		printf '%s ok connected %s\n' "$mcagent_id" "$mcagent_tool"
+		return 0
+	fi
+	case $mcagent_rc:$mcagent_o in
+	124:* | 137:*)
+		printf '%s error ETIMEDOUT %s\n' "$mcagent_id" "$mcagent_tool"
+		return 0
+		;;
+	*'Connection refused'*) mcprobe_e=ECONNREFUSED ;;
+	*) mcprobe_errname "$mcagent_o" ;;
+	esac
+	if [ "$mcprobe_e" = EIO ]; then
+		printf '%s error EIO %s %s\n' "$mcagent_id" "$mcagent_tool" "$(mcagent_enc "$mcagent_o")"
+	else
+		printf '%s fail %s %s\n' "$mcagent_id" "$mcprobe_e" "$mcagent_tool"
+	fi
+}
+
 mcagent_quit() {
 	printf '%s ok\n' "$mcagent_id"
 	mcagent_done=1

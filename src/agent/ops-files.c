@@ -17,7 +17,9 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/types.h>
+#include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <utime.h>
 
@@ -48,6 +50,48 @@ void mc_op_stat(const struct mc_agent_req *req)
     printf("%s ok %s %lld %u %u %o %lld %llu\n", id, type, (long long)st.st_size, st.st_uid,
            st.st_gid, st.st_mode & 07777, (long long)st.st_ctime, (unsigned long long)st.st_ino);
     fflush(stdout);
+}
+
+/*
+ * unix-connect PATH TIMEOUT_MS [EMULATOR]: connect(2) to a UNIX stream socket as QEMU's chardev
+ * client does when it starts (a vhost-user backend's socket), then close at once, before any
+ * handshake: a vhost-user backend (qemu-storage-daemon's vhost-user-blk export, measured with
+ * QEMU 7.2) serves the next client after such a connection. A stale socket (its server gone, the
+ * file left) answers ECONNREFUSED, as QEMU's connect will. A full backlog (EAGAIN on a
+ * non-blocking UNIX connect, where QEMU's blocking one waits) is retried until TIMEOUT_MS, then
+ * answered EAGAIN. The emulator is the sh agent's tool; this agent needs none.
+ */
+void mc_op_unix_connect(const struct mc_agent_req *req)
+{
+    const char *id = req->id;
+    char **args = req->args;
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    char *end;
+    long timeout = mc_strv_length(args) >= 2 ? strtol(args[1], &end, 10) : 0;
+    if (mc_strv_length(args) < 2 || !*args[1] || *end || timeout < 1 || timeout > 600000 ||
+        args[0][0] != '/' || strlen(args[0]) >= sizeof(sa.sun_path)) {
+        mc_agent_reply_errno(id, "error", EINVAL);
+        return;
+    }
+    memcpy(sa.sun_path, args[0], strlen(args[0]) + 1);
+    int err = 0;
+    for (long waited = 0;; waited += 50) {
+        _cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            mc_agent_reply_errno(id, "error", errno);
+            return;
+        }
+        err = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ? errno : 0;
+        if (err != EAGAIN || waited >= timeout)
+            break;
+        struct timespec nap = { .tv_nsec = 50 * 1000 * 1000 };
+        nanosleep(&nap, NULL);
+    }
+    char buf[16];
+    if (err == 0)
+        mc_agent_reply_words(id, "ok", "connected", "connect", NULL);
+    else
+        mc_agent_reply_words(id, "fail", mc_errno_name(err, buf), "connect", NULL);
 }
 
 static bool token_ok(const char *t)

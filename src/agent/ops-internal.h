@@ -19,6 +19,7 @@ void mc_op_create_test(const struct mc_agent_req *req);
 void mc_op_statvfs(const struct mc_agent_req *req);
 void mc_op_resolve(const struct mc_agent_req *req);
 void mc_op_connect(const struct mc_agent_req *req);
+void mc_op_unix_connect(const struct mc_agent_req *req);
 void mc_op_listen(const struct mc_agent_req *req);
 void mc_op_nfs_stat(const struct mc_agent_req *req);
 void mc_op_iscsi_lun(const struct mc_agent_req *req);

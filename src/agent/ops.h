@@ -48,6 +48,8 @@ enum mc_op {
     MC_OP_STATVFS,           /* DIR -> ok TOTAL_KIB AVAIL_KIB: the space of DIR's file system */
     MC_OP_RESOLVE,           /* NAME -> ok ADDRESS... */
     MC_OP_CONNECT,           /* HOST PORT TIMEOUT_MS -> ok RESULT ADDRESS */
+    MC_OP_UNIX_CONNECT,      /* PATH TIMEOUT_MS [EMULATOR] -> ok connected TOOL | fail ERRNO TOOL:
+                                a client connection to a UNIX socket, closed at once */
     MC_OP_LISTEN,            /* ADDR PMIN PMAX TIMEOUT_MS [EMULATOR] -> listening PORT, then
                                 accepted|timeout (the sh agent listens with QEMU -incoming) */
     MC_OP_NFS_STAT,          /* SERVER NAME UID GID MODE: the image as QEMU's nfs driver opens it */

@@ -311,6 +311,52 @@ void mc_answer_host_path_stat(struct mc_host_path *hp, const char *asked, char *
     }
 }
 
+/* An errno name as the agents write it: E, then capitals and digits. */
+static bool errno_word(const char *s)
+{
+    return s && s[0] == 'E' && s[1] &&
+           strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == strlen(s);
+}
+
+static const char *connect_tool(const char *t)
+{
+    if (!t)
+        return NULL;
+    return strcmp(t, "connect") == 0 ? "connect(2) by migcheck's agent"
+           : strcmp(t, "qemu") == 0  ? "QEMU's chardev client"
+           : strcmp(t, "nc") == 0    ? "nc -U"
+                                     : NULL;
+}
+
+void mc_answer_unix_connect(struct mc_host_path *hp, char *const *w,
+                            const struct mc_answer_hosts *h)
+{
+    const char *tool = connect_tool(word(w, 2));
+    free(hp->connect_error);
+    hp->connect_error = NULL;
+    if (reply_is(w, MC_REPLY_OK) && word(w, 1) && strcmp(word(w, 1), "connected") == 0 && tool &&
+        !word(w, 3)) {
+        hp->connect_probe = MC_PROBE_OK;
+        mc_set_fmt(&hp->connect_detail, "a connection to '%s' on %s was accepted (%s), then closed",
+                   hp->path, h->dst, tool);
+    } else if (reply_is(w, MC_REPLY_FAIL) && errno_word(word(w, 1)) && tool) {
+        hp->connect_probe = MC_PROBE_FAILED;
+        mc_set_str(&hp->connect_error, word(w, 1));
+        mc_set_fmt(&hp->connect_detail, "a connection to '%s' on %s failed: %s (%s)", hp->path,
+                   h->dst, word(w, 1), tool);
+    } else if (reply_is(w, MC_REPLY_UNSUPPORTED)) {
+        hp->connect_probe = MC_PROBE_UNSUPPORTED;
+        mc_set_fmt(&hp->connect_detail,
+                   "the %s agent on %s has neither QEMU nor nc -U to connect to '%s' with",
+                   h->dst_kind, h->dst, hp->path);
+    } else {
+        _cleanup_free_ char *r = rest(w, 0);
+        hp->connect_probe = MC_PROBE_ERROR;
+        mc_set_fmt(&hp->connect_detail, "the %s agent on %s could not connect to '%s': '%s'",
+                   h->dst_kind, h->dst, hp->path, r && *r ? r : "no answer");
+    }
+}
+
 void mc_answer_host_file_stat(struct mc_host_path *hp, char *const *w)
 {
     hp->file_probe = reply_is(w, MC_REPLY_OK)     ? MC_PROBE_OK

@@ -55,6 +55,10 @@ const char *mc_answer_qemu_failure(const char *text);
 /* A stat on DST of a host path (or its directory). */
 void mc_answer_host_path_stat(struct mc_host_path *hp, const char *asked, char *const *w,
                               const struct mc_answer_hosts *h);
+/* unix-connect on DST to a vhost-user backend's socket: connected, refused (and why), or not
+ * tried. */
+void mc_answer_unix_connect(struct mc_host_path *hp, char *const *w,
+                            const struct mc_answer_hosts *h);
 /* A stat on DST of the created file itself (it may already exist): its type and size. */
 void mc_answer_host_file_stat(struct mc_host_path *hp, char *const *w);
 /* create-test on DST as the creator. */

@@ -722,8 +722,12 @@ static void probe_network_disks(struct mc_host *src, struct mc_host *dst,
  * cannot act as another user says so: the rule then says what was proved (the directory
  * exists) and what was not.
  */
-static void probe_host_paths(struct mc_host *src, struct mc_host *dst, struct mc_pair_facts *rel,
-                             int timeout)
+/* How long a connection to a vhost-user backend's socket may take on DST (a full backlog: the
+ * backend does not accept). */
+#define UNIX_CONNECT_MS 3000
+
+static void probe_host_paths(struct mc_host *src, struct mc_host *dst, const struct mc_vm_facts *vm,
+                             struct mc_pair_facts *rel, int timeout)
 {
     struct mc_answer_hosts names = hosts_of(src, dst);
     struct pending *st = NULL, *cr = NULL;
@@ -759,6 +763,29 @@ static void probe_host_paths(struct mc_host *src, struct mc_host *dst, struct mc
         else
             mc_answer_host_path_stat(&rel->host_paths[st[k].path], st[k].arg, w, &names);
     }
+    /* A vhost-user backend's socket that exists: connect to it as QEMU will when it starts
+     * there (a stale socket, its backend gone, refuses), then close. */
+    struct pending *cn = NULL;
+    size_t ncn = 0;
+    char ms[16];
+    snprintf(ms, sizeof(ms), "%d", UNIX_CONNECT_MS);
+    for (size_t i = 0; i < rel->n_host_paths; i++) {
+        struct mc_host_path *hp = &rel->host_paths[i];
+        if (!mc_host_path_connect_tested(hp) || hp->probe != MC_PROBE_OK || !hp->path ||
+            hp->path[0] != '/')
+            continue;
+        const char *args[] = { hp->path, ms, vm && vm->emulator ? vm->emulator : "", NULL };
+        struct pending *p = MC_APPEND(cn, ncn);
+        p->id = mc_host_send(dst, MC_OP_UNIX_CONNECT, args);
+        p->path = i;
+    }
+    for (size_t k = 0; k < ncn; k++) {
+        _cleanup_strv_free_ char **w = NULL;
+        if (recv_words(dst, cn[k].id, timeout, &w, rel, "vm/host-paths") < 0)
+            break;
+        mc_answer_unix_connect(&rel->host_paths[cn[k].path], w, &names);
+    }
+    pendings_free(cn, ncn);
     _cleanup_free_ char *token = mc_random_hex(8);
     for (size_t i = 0; i < rel->n_host_paths; i++) {
         struct mc_host_path *hp = &rel->host_paths[i];
@@ -1185,7 +1212,7 @@ static void live_probes(struct mc_host *src, struct mc_host *dst, const struct m
         probe_network_disks(src, dst, vm, rel, timeout);
     PHASE("network disks");
     if (!mc_interrupt_pending())
-        probe_host_paths(src, dst, rel, timeout);
+        probe_host_paths(src, dst, vm, rel, timeout);
     PHASE("host paths");
     if (!mc_interrupt_pending())
         probe_secret_values(dst, vm, rel, timeout);

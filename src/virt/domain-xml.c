@@ -361,6 +361,14 @@ static void parse_disk(xmlNodePtr d, struct mc_vm_facts *vm)
         } else {
             disk->source = source_location(t, src);
         }
+        /* vhost-user-blk: QEMU connects to the backend's socket when it starts (a chardev
+         * client, reconnect or not), on DST too; it fails when nothing listens there. */
+        if (strcmp(t, "vhostuser") == 0 && disk->source) {
+            _cleanup_free_ char *subject =
+                mc_xasprintf("disk %s", disk->target ? disk->target : "?");
+            add_host_file(vm, "vhostuser-blk", mc_xstrdup(disk->source), false, "connect", NULL,
+                          subject);
+        }
         disk->startup_policy = mc_xml_prop(src, "startupPolicy");
     }
 

@@ -85,6 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 8:
             mc_answer_host_path_stat(hp, hp->dir, w, &h);
             mc_answer_host_file_stat(hp, w);
+            mc_answer_unix_connect(hp, w, &h);
             break;
         case 9:
             mc_answer_create_test(hp, w, &h);

@@ -1003,8 +1003,24 @@ def serial_log_ok(p):
 
 
 def exists(p, subject, role, action, path, type):
-    host_path(p, subject, role, action, path, "ok", "'%s' exists on lab-b (%s)" % (path, type),
-              type=type)
+    return host_path(p, subject, role, action, path, "ok",
+                     "'%s' exists on lab-b (%s)" % (path, type), type=type)
+
+
+def connected(p, subject, role, path, refused=False):
+    """A vhost-user backend's socket that exists on the destination (the stat answers "other"
+    for a socket, as both agents do), and the agent's connection to it, as QEMU's chardev client
+    makes it (the native agent: connect(2)): accepted, or refused (a stale socket)."""
+    e = exists(p, subject, role, "connect", path, "other")
+    if refused:
+        e.set("connect-probe", "failed")
+        e.set("connect-error", "ECONNREFUSED")
+        e.set("connect-detail", "a connection to '%s' on lab-b failed: ECONNREFUSED (connect(2) "
+              "by migcheck's agent)" % path)
+    else:
+        e.set("connect-probe", "ok")
+        e.set("connect-detail", "a connection to '%s' on lab-b was accepted (connect(2) by "
+              "migcheck's agent), then closed" % path)
 
 
 def missing(p, subject, role, action, path):
@@ -1122,14 +1138,39 @@ SHARED_MEMORY = """  <memoryBacking>
 @need("vhost-user-met", "base, as domain XML with shared memory and two vhost-user interfaces: "
       "one whose switch listens (mode client: QEMU connects to /run/openvswitch/vhu0.sock), one "
       "where QEMU listens (mode server: it creates its socket in /run/vhost); on the destination "
-      "the switch's socket exists and the QEMU user can create in /run/vhost: vm.host-paths and "
-      "vm.created-files PASS (recorded pair: the lab has no vhost-user switch)", VHOST_USER_XML,
+      "the switch's socket exists and accepts the agent's connection, and the QEMU user can "
+      "create in /run/vhost: vm.host-paths and vm.created-files PASS (recorded pair: the lab "
+      "has no vhost-user switch)", VHOST_USER_XML, before_devices=SHARED_MEMORY)
+def _(d, p):
+    creatable(p, "interface 52:54:00:3b:83:1b", "vhostuser-socket", "bind",
+              "/run/vhost/present-br-vhu1.sock", "/run/vhost")
+    connected(p, "interface 52:54:00:3b:83:1a", "vhostuser-connect",
+              "/run/openvswitch/vhu0.sock")
+
+
+VHOST_USER_BLK_XML = """    <disk type='vhostuser' device='disk'>
+      <driver name='qemu' type='raw'/>
+      <source type='unix' path='/run/qsd/present-br-vdb.sock'>
+        <reconnect enabled='no'/>
+      </source>
+      <target dev='vdb' bus='virtio'/>
+    </disk>
+"""
+
+
+@need("vhost-user-stale", "vhost-user-met's domain plus a vhost-user-blk disk vdb (QEMU connects "
+      "to its backend, e.g. qemu-storage-daemon, at /run/qsd/present-br-vdb.sock); on the "
+      "destination that socket exists but refuses the agent's connection (a stale socket: its "
+      "backend was killed, the file left), as QEMU's would be refused (\"Failed to connect to "
+      "'...': Connection refused\", QEMU 7.2): vm.host-paths FAIL with the fix; the switch's "
+      "socket accepts: PASS", VHOST_USER_XML + VHOST_USER_BLK_XML,
       before_devices=SHARED_MEMORY)
 def _(d, p):
     creatable(p, "interface 52:54:00:3b:83:1b", "vhostuser-socket", "bind",
               "/run/vhost/present-br-vhu1.sock", "/run/vhost")
-    exists(p, "interface 52:54:00:3b:83:1a", "vhostuser-connect", "connect",
-           "/run/openvswitch/vhu0.sock", "socket")
+    connected(p, "interface 52:54:00:3b:83:1a", "vhostuser-connect",
+              "/run/openvswitch/vhu0.sock")
+    connected(p, "disk vdb", "vhostuser-blk", "/run/qsd/present-br-vdb.sock", refused=True)
 
 
 @need("vhost-user-missing", "vhost-user-met's domain; on the destination nothing listens at "

@@ -316,6 +316,65 @@ static void test_host_paths(void **state)
     mc_strv_free(w);
 }
 
+/* unix-connect to a vhost-user backend's socket: connected, refused with an errno, or not tried;
+ * a malformed answer is an error, never a connection or a refusal. */
+static void test_unix_connect(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *answer;
+        enum mc_probe probe;
+        const char *error;
+        const char *detail;
+    } cases[] = {
+        { "ok connected connect", MC_PROBE_OK, NULL,
+          "a connection to '/run/qsd/b.sock' on kvm2 was accepted (connect(2) by migcheck's "
+          "agent), then closed" },
+        { "ok connected qemu", MC_PROBE_OK, NULL,
+          "a connection to '/run/qsd/b.sock' on kvm2 was accepted (QEMU's chardev client), then "
+          "closed" },
+        { "ok connected nc", MC_PROBE_OK, NULL, NULL },
+        { "fail ECONNREFUSED connect", MC_PROBE_FAILED, "ECONNREFUSED",
+          "a connection to '/run/qsd/b.sock' on kvm2 failed: ECONNREFUSED (connect(2) by "
+          "migcheck's agent)" },
+        { "fail ECONNREFUSED qemu", MC_PROBE_FAILED, "ECONNREFUSED", NULL },
+        { "fail EAGAIN connect", MC_PROBE_FAILED, "EAGAIN", NULL },
+        { "unsupported", MC_PROBE_UNSUPPORTED, NULL,
+          "the sh agent on kvm2 has neither QEMU nor nc -U to connect to '/run/qsd/b.sock' with" },
+        { "error ETIMEDOUT qemu", MC_PROBE_ERROR, NULL,
+          "the sh agent on kvm2 could not connect to '/run/qsd/b.sock': 'error ETIMEDOUT qemu'" },
+        { "error EIO qemu oops", MC_PROBE_ERROR, NULL, NULL },
+        /* malformed: no tool, another tool, extra words, a word that is no errno */
+        { "ok connected", MC_PROBE_ERROR, NULL, NULL },
+        { "ok connected socat", MC_PROBE_ERROR, NULL, NULL },
+        { "ok connected qemu extra", MC_PROBE_ERROR, NULL, NULL },
+        { "ok refused connect", MC_PROBE_ERROR, NULL, NULL },
+        { "fail refused connect", MC_PROBE_ERROR, NULL, NULL },
+        { "fail E connect", MC_PROBE_ERROR, NULL, NULL },
+        { "fail ECONNREFUSED", MC_PROBE_ERROR, NULL, NULL },
+        { "", MC_PROBE_ERROR, NULL,
+          "the sh agent on kvm2 could not connect to '/run/qsd/b.sock': "
+          "'no answer'" },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct mc_host_path hp = { .path = (char *)"/run/qsd/b.sock" };
+        hp.connect_error = mc_xstrdup("EOLD"); /* an earlier answer's: this one replaces it */
+        char **w = words(cases[i].answer);
+        mc_answer_unix_connect(&hp, w, &H);
+        assert_int_equal(hp.connect_probe, cases[i].probe);
+        if (cases[i].error)
+            assert_string_equal(hp.connect_error, cases[i].error);
+        else
+            assert_null(hp.connect_error);
+        assert_non_null(hp.connect_detail);
+        if (cases[i].detail)
+            assert_string_equal(hp.connect_detail, cases[i].detail);
+        free(hp.connect_detail);
+        free(hp.connect_error);
+        mc_strv_free(w);
+    }
+}
+
 /* What sshd (through the control master's log) says when a direct-tcpip channel fails. */
 static void test_channel_result(void **state)
 {
@@ -379,13 +438,10 @@ static void test_predict_figures(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_short_stat),
-        cmocka_unit_test(test_qemu_failures),
-        cmocka_unit_test(test_port),
-        cmocka_unit_test(test_channel_result),
-        cmocka_unit_test(test_host_paths),
-        cmocka_unit_test(test_statvfs),
-        cmocka_unit_test(test_predict_figures),
+        cmocka_unit_test(test_short_stat),   cmocka_unit_test(test_qemu_failures),
+        cmocka_unit_test(test_port),         cmocka_unit_test(test_channel_result),
+        cmocka_unit_test(test_host_paths),   cmocka_unit_test(test_statvfs),
+        cmocka_unit_test(test_unix_connect), cmocka_unit_test(test_predict_figures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

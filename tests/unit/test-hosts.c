@@ -17,7 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
 #include <sys/statvfs.h>
+#include <sys/un.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -217,6 +219,75 @@ static void check_statvfs(struct mc_session *s, const char *path, const char *mi
     free(a);
 }
 
+/* A UNIX stream socket at path: listening (backlog only: nobody accepts, as a busy backend), or
+ * stale (bound, then closed: the file stays, nothing listens). Returns the listener's fd, or -1. */
+static int unix_socket_at(const char *path, bool listening)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    assert_true(strlen(path) < sizeof(sa.sun_path));
+    memcpy(sa.sun_path, path, strlen(path) + 1);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    assert_true(fd >= 0);
+    assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    if (!listening) {
+        close(fd);
+        return -1;
+    }
+    assert_int_equal(listen(fd, 16), 0);
+    return fd;
+}
+
+/* unix-connect: what QEMU's chardev client meets at a vhost-user backend's socket. The native
+ * agent connects itself; a sh agent with QEMU or nc, and it names the tool; without either it
+ * answers unsupported. Live: connected; stale: ECONNREFUSED; missing: ENOENT. */
+static void check_unix_connect(struct mc_session *s, const char *in, bool native)
+{
+    char *live = mc_xasprintf("%s/live,%d.sock", in, (int)getpid());
+    char *stale = mc_xasprintf("%s/stale.sock", in);
+    char *gone = mc_xasprintf("%s/gone.sock", in);
+    int lfd = unix_socket_at(live, true);
+    unix_socket_at(stale, false);
+    const char *al[] = { live, "2000", NULL }, *as[] = { stale, "2000", NULL };
+    const char *ag[] = { gone, "2000", NULL }, *ar[] = { "rel.sock", "2000", NULL };
+    const char *at[] = { live, "0", NULL };
+    char *a = answer(s, MC_OP_UNIX_CONNECT, al);
+    if (strcmp(a, "unsupported") == 0) {
+        assert_false(native);
+    } else {
+        const char *tool = native ? "connect" : strstr(a, " qemu") != NULL ? "qemu" : "nc";
+        char *want = mc_xasprintf("ok connected %s", tool);
+        assert_string_equal(a, want);
+        free(want);
+        free(a);
+        want = mc_xasprintf("fail ECONNREFUSED %s", tool);
+        a = answer(s, MC_OP_UNIX_CONNECT, as);
+        assert_string_equal(a, want);
+        free(want);
+        free(a);
+        want = mc_xasprintf("fail ENOENT %s", tool);
+        a = answer(s, MC_OP_UNIX_CONNECT, ag);
+        assert_string_equal(a, want);
+        free(want);
+        /* The listener kept serving: connections stay queued for it, one per probe. */
+        free(a);
+        a = answer(s, MC_OP_UNIX_CONNECT, al);
+        assert_true(mc_str_startswith(a, "ok connected "));
+    }
+    free(a);
+    a = answer(s, MC_OP_UNIX_CONNECT, ar);
+    assert_string_equal(a, "error EINVAL");
+    free(a);
+    a = answer(s, MC_OP_UNIX_CONNECT, at);
+    assert_string_equal(a, "error EINVAL");
+    free(a);
+    close(lfd);
+    unlink(live);
+    unlink(stale);
+    free(live);
+    free(stale);
+    free(gone);
+}
+
 static void test_agents_agree(void **state)
 {
     (void)state;
@@ -330,6 +401,9 @@ static void test_agents_agree(void **state)
         check_statvfs(s, odd, missing);
         if (i == 1)
             check_statvfs(&agents[0].s, odd, missing);
+        check_unix_connect(s, tmpl, false);
+        if (i == 1)
+            check_unix_connect(&agents[0].s, tmpl, true);
         /* create-test: a file created and removed as a user; nothing is left behind. */
         char me_u[24], me_g[24];
         snprintf(me_u, sizeof(me_u), "%u", (unsigned)geteuid());

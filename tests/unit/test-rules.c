@@ -1790,6 +1790,76 @@ static void test_vm_host_paths(void **state)
     assert_int_equal(run(f, "vm.host-paths", NULL), MC_STATUS_PASS);
 }
 
+/* vhost-user backends QEMU connects to when it starts on DST: a socket file is not enough (a
+ * stale one, its backend gone, refuses QEMU): the live probe's connection decides. */
+static void test_vm_host_paths_vhost_user(void **state)
+{
+    struct fx *f = *state;
+    /* The disk's source is the backend's socket, not an image: no storage path is made. */
+    struct mc_disk *d = MC_APPEND(f->src->vm->disks, f->src->vm->n_disks);
+    d->target = S("vdb");
+    d->type = S("vhostuser");
+    d->device = S("disk");
+    d->source = S("/run/qsd/blk0.sock");
+    add_vm_file(f->src->vm, "vhostuser-blk", "/run/qsd/blk0.sock", "connect", NULL);
+    relate(f);
+    for (size_t i = 0; i < f->rel->n_paths; i++)
+        assert_false(f->rel->paths[i].src_path &&
+                     strcmp(f->rel->paths[i].src_path, "/run/qsd/blk0.sock") == 0);
+    assert_int_equal(f->rel->n_host_paths, 1);
+    struct mc_host_path *hp = &f->rel->host_paths[0];
+    assert_true(mc_host_path_connect_tested(hp));
+    hp->probe = MC_PROBE_FAILED; /* no socket at all */
+    assert_int_equal(run(f, "vm.host-paths", NULL), MC_STATUS_FAIL);
+    hp->probe = MC_PROBE_OK;
+    hp->type = S("other");
+    /* The socket exists, no connection tried (older facts, a probe that did not run): never a
+     * PASS on the stat alone. */
+    struct mc_report rep = { 0 };
+    assert_int_equal(run(f, "vm.host-paths", &rep), MC_STATUS_UNKNOWN);
+    assert_true(any_message_has(&rep, "whether a backend listens there was not tried"));
+    mc_report_clear(&rep);
+    /* The sh agent without QEMU or nc. */
+    hp->connect_probe = MC_PROBE_UNSUPPORTED;
+    hp->connect_detail = S("the sh agent on dst has neither QEMU nor nc -U");
+    assert_int_equal(run(f, "vm.host-paths", &rep), MC_STATUS_UNKNOWN);
+    assert_true(any_message_has(&rep, "neither QEMU nor nc"));
+    mc_report_clear(&rep);
+    /* Refused: a stale socket; the fix starts the backend there. */
+    hp->connect_probe = MC_PROBE_FAILED;
+    hp->connect_error = S("ECONNREFUSED");
+    assert_int_equal(run(f, "vm.host-paths", &rep), MC_STATUS_FAIL);
+    assert_true(any_message_has(&rep, "stale socket"));
+    assert_true(any_hint_has(&rep, "vhost-user-blk backend"));
+    mc_report_clear(&rep);
+    /* Another failure (EACCES for root, a full backlog): not what QEMU is known to meet. */
+    free(hp->connect_error);
+    hp->connect_error = S("EAGAIN");
+    assert_int_equal(run(f, "vm.host-paths", &rep), MC_STATUS_UNKNOWN);
+    assert_true(any_message_has(&rep, "was not proved"));
+    mc_report_clear(&rep);
+    hp->connect_probe = MC_PROBE_OK;
+    assert_int_equal(run(f, "vm.host-paths", NULL), MC_STATUS_PASS);
+    /* A switch's socket (interface mode='client'): the same, with its own fix. */
+    add_vm_file(f->src->vm, "vhostuser-connect", "/run/ovs/vhu0.sock", "connect", NULL);
+    relate(f);
+    assert_int_equal(f->rel->n_host_paths, 2);
+    f->rel->host_paths[0].probe = MC_PROBE_OK;
+    f->rel->host_paths[0].connect_probe = MC_PROBE_OK;
+    hp = &f->rel->host_paths[1];
+    hp->probe = MC_PROBE_OK;
+    hp->connect_probe = MC_PROBE_FAILED;
+    hp->connect_error = S("ECONNREFUSED");
+    assert_int_equal(run(f, "vm.host-paths", &rep), MC_STATUS_FAIL);
+    assert_true(any_hint_has(&rep, "vhost-user switch"));
+    mc_report_clear(&rep);
+    /* Other client sockets are not connected to (a probe is not harmless to every server):
+     * they keep the stat's PASS. */
+    add_vm_file(f->src->vm, "shmem-server", "/run/ivshmem.sock", "connect", NULL);
+    relate(f);
+    assert_false(mc_host_path_connect_tested(&f->rel->host_paths[2]));
+}
+
 /* The host paths of this role, in order. */
 static size_t tls_paths(struct fx *f, const char **paths, size_t max)
 {
@@ -1958,6 +2028,7 @@ int main(void)
         T(test_vm_created_files),
         T(test_vm_shmem_existing),
         T(test_vm_host_paths),
+        T(test_vm_host_paths_vhost_user),
         T(test_vm_tls_files),
         T(test_vm_9p_mount),
         T(test_vm_memory_backing_dir),

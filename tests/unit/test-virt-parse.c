@@ -475,6 +475,12 @@ static void test_domain_dst_needs(void **state)
         "<interface type='vhostuser'><mac address='52:54:00:00:00:01'/>"
         "<source type='unix' path='/run/vhu.sock' mode='server'/><model type='virtio'/>"
         "</interface>"
+        "<interface type='vhostuser'><mac address='52:54:00:00:00:02'/>"
+        "<source type='unix' path='/run/ovs/vhu2.sock' mode='client'/><model type='virtio'/>"
+        "</interface>"
+        "<disk type='vhostuser' device='disk'><driver name='qemu' type='raw'/>"
+        "<source type='unix' path='/run/qsd/blk0.sock'><reconnect enabled='no'/></source>"
+        "<target dev='vdz' bus='virtio'/></disk>"
         "</devices></domain>";
     struct mc_vm_facts *vm = NULL;
     struct mc_error err = { 0 };
@@ -517,6 +523,15 @@ static void test_domain_dst_needs(void **state)
     f = find_file(vm, "vhostuser-socket", "/run/vhu.sock");
     assert_non_null(f);
     assert_string_equal(f->action, "bind");
+    /* vhost-user backends QEMU connects to: a switch's socket, a vhost-user-blk backend's */
+    f = find_file(vm, "vhostuser-connect", "/run/ovs/vhu2.sock");
+    assert_non_null(f);
+    assert_string_equal(f->action, "connect");
+    assert_string_equal(f->subject, "interface 52:54:00:00:00:02");
+    f = find_file(vm, "vhostuser-blk", "/run/qsd/blk0.sock");
+    assert_non_null(f);
+    assert_string_equal(f->action, "connect");
+    assert_string_equal(f->subject, "disk vdz");
     /* input passthrough (virtio-input-host) cannot migrate: a blocker, not a device to find */
     assert_null(find_file(vm, "input-dev", "/dev/input/event4"));
     assert_int_equal(count_blockers(vm, "input"), 1);
