@@ -88,6 +88,17 @@ shm_private() { # HOST: a /dev/shm of its own (the lab hosts share the machine's
 	"$LAB" exec "$1" mount -t tmpfs -o size=16m,mode=1777 migcheck-e2e-shm /dev/shm
 	undo+=("'$LAB' exec $1 umount /dev/shm")
 }
+QSD_DIR=/run/e2e-qsd
+qsd_on() { # HOST: qemu-storage-daemon there, serving the shared raw image as a vhost-user-blk
+	# export at $QSD_DIR/$VM.sock (locking off: both hosts' daemons serve the one image)
+	"$LAB" exec "$1" mkdir -p "$QSD_DIR"
+	"$LAB" exec "$1" qemu-storage-daemon --daemonize --pidfile "$QSD_DIR/$VM.pid" \
+		--blockdev "driver=file,node-name=f0,filename=/srv/shared/$VM-vdb.raw,locking=off" \
+		--export "type=vhost-user-blk,id=e0,node-name=f0,writable=on,addr.type=unix,addr.path=$QSD_DIR/$VM.sock"
+}
+qsd_kill() { # HOST [SIGNAL]: end that host's daemon (KILL leaves its socket behind: stale)
+	"$LAB" exec "$1" sh -c "kill -${2:-TERM} \$(cat '$QSD_DIR/$VM.pid')"
+}
 secret_on() { # HOST UUID TYPE USAGE VALUE: a private libvirt secret on that host
 	"$LAB" secret-define "$@"
 	undo+=("'$LAB' secret-undefine $1 $2")
@@ -262,6 +273,25 @@ shmem-size)
 	MIG_ERR="backing store size 0x100000 does not match 'size' option 0x400000"
 	fix "$LAB" exec $B truncate -s 4M "/dev/shm/$VM"
 	fix WARN_RULE=vm.created-files
+	;;
+vhost-user-blk)
+	# A vhost-user-blk disk served by qemu-storage-daemon on each host (one raw image both see).
+	# QEMU connects to the daemon's socket when it starts, on the destination too. There the
+	# socket is first stale: its daemon was killed (SIGKILL: the file stays), QEMU's connection
+	# is refused and it does not start; a stat of the socket alone would have passed. Then a
+	# daemon listens there again: the migration works both ways. vhost-user needs the guest's
+	# RAM shared (memfd).
+	"$LAB" exec $A truncate -s 16M "/srv/shared/$VM-vdb.raw"
+	undo+=("'$LAB' exec $A rm -f '/srv/shared/$VM-vdb.raw'")
+	qsd_on $A
+	undo+=("'$LAB' exec $A sh -c 'kill \$(cat $QSD_DIR/$VM.pid)'")
+	qsd_on $B
+	undo+=("'$LAB' exec $B sh -c 'kill \$(cat $QSD_DIR/$VM.pid)'; '$LAB' exec $B rm -rf $QSD_DIR")
+	qsd_kill $B KILL
+	define --disk nfs --memory-backing memfd --vhost-user-blk "$QSD_DIR/$VM.sock" --start
+	EXPECT=blocked RULE=vm.host-paths
+	MIG_ERR="Failed to connect to '$QSD_DIR/$VM.sock': Connection refused"
+	fix qsd_on $B
 	;;
 dst-unreachable)
 	# An address of the lab's link nobody answers on; the source named as virsh does (-c URI).
