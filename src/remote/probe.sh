@@ -425,7 +425,8 @@ mcprobe_dpkg() {
 				found[p] = 1
 			}
 			have = 0
-			p = ver = ar = st = k = ""
+			p = ver = ar = st = ""
+			ours = 1 # no field yet: a continuation line is malformed
 		}
 		BEGIN {
 			n = split(names, w, " ")
@@ -441,27 +442,31 @@ mcprobe_dpkg() {
 		FNR == 1 { record() }
 		$0 == "" { record(); next }
 		/^[ \t]/ {
-			# A continuation line: of a field of ours, or a blank line that is not empty.
-			if (k == "" || k == "package" || k == "version" || k == "architecture" || k == "status" || $0 ~ /^[ \t]+$/)
+			# A continuation line: of a field of ours (or of none), or a blank line that is
+			# not empty.
+			if (ours || $0 ~ /^[ \t]+$/)
 				bad = 1
 			next
 		}
-		{
+		# One of our fields (the name is case-insensitive), read in full; any other field
+		# only needs a name (most of the file: a regular expression is cheaper than cutting
+		# every line).
+		/^([Pp][Aa][Cc][Kk][Aa][Gg][Ee]|[Vv][Ee][Rr][Ss][Ii][Oo][Nn]|[Aa][Rr][Cc][Hh][Ii][Tt][Ee][Cc][Tt][Uu][Rr][Ee]|[Ss][Tt][Aa][Tt][Uu][Ss]):/ {
 			i = index($0, ":")
-			if (i < 2) {
-				bad = 1
-				next
-			}
 			k = tolower(substr($0, 1, i - 1))
 			v = substr($0, i + 1)
 			sub(/^[ \t]+/, "", v)
 			sub(/[ \t]+$/, "", v)
 			have = 1
+			ours = 1
 			if (k == "package") p = v
 			else if (k == "version") ver = v
 			else if (k == "architecture") ar = v
-			else if (k == "status") st = v
+			else st = v
+			next
 		}
+		index($0, ":") < 2 { bad = 1; next }
+		{ have = 1; ours = 0 }
 		END {
 			record()
 			if (bad)
