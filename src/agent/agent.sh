@@ -72,9 +72,13 @@ mcagent_ids() {
 		set -- $mcagent_l
 		unset IFS
 		set +f
-		case $1:$3 in
-		Uid:[0-9]*) mcagent_myuid=$3 ;;
-		Gid:[0-9]*) mcagent_mygid=$3 ;;
+		# The name keeps its colon: "Uid:" and the effective id.
+		case $1 in
+		Uid:) mcagent_myuid=$3 ;;
+		Gid:)
+			mcagent_mygid=$3
+			break
+			;;
 		esac
 	done 2>/dev/null </proc/self/status
 	case $mcagent_myuid:$mcagent_mygid in
@@ -409,7 +413,7 @@ mcagent_qemu_open() {
 }
 
 # Is something listening on TCP port $1 (any address)? From /proc/net/tcp and tcp6, by one awk
-# (a process costs more than the read on a loaded host; the listener's start asks often).
+# (a process costs more than the read on a loaded host).
 mcagent_port_busy() {
 	set -- "$1" /proc/net/tcp /proc/net/tcp6
 	[ -r "$3" ] || set -- "$1" "$2"
@@ -436,14 +440,101 @@ mcagent_addr_word() {
 	done
 }
 
-mcagent_nap() {
-	sleep 0.05 2>/dev/null || sleep 1
+# End the listener whose pid file is $mcagent_d/$1.pid, if that process is still the QEMU this
+# listen started (its command line names that pid file: a pid used again is left alone).
+mcagent_listen_kill() {
+	mcagent_k=
+	IFS= read -r mcagent_k <"$mcagent_d/$1.pid" 2>/dev/null
+	case $mcagent_k in '' | *[!0-9]*) return 1 ;; esac
+	# The shell's read drops the NUL bytes between the words: "-pidfile" and the path meet.
+	mcagent_c=
+	IFS= read -r mcagent_c <"/proc/$mcagent_k/cmdline" 2>/dev/null
+	case $mcagent_c in
+	*-pidfile"$mcagent_d/$1.pid"*) kill "$mcagent_k" 2>/dev/null ;;
+	*) return 1 ;;
+	esac
+}
+
+# listen's first part, the left side of a pipe (see mcagent_listen): QEMU started on the range's
+# first free port, "PORT" written to the pipe once it listens, "-" when no port would do.
+mcagent_listen_start() {
+	mcagent_p=$1
+	while [ "$mcagent_p" -le "$mcagent_pmax" ]; do
+		if ! mcagent_port_busy "$mcagent_p"; then
+			# -daemonize: QEMU's first process ends only once QEMU listens (0) or gave up (1).
+			# The daemon keeps descriptor 3, the pipe, open until it ends. timeout(1), where
+			# there is one, bounds a start that hangs.
+			set -- "$mcagent_emu" -machine none -nodefaults -display none -no-user-config -S \
+				-incoming "tcp:$mcagent_a:$mcagent_p" -daemonize -pidfile "$mcagent_d/$mcagent_p.pid"
+			if command -v timeout >/dev/null 2>&1; then
+				set -- timeout -k 2 $((mcagent_secs + 8)) "$@"
+			fi
+			if "$@" 3>&1 </dev/null >/dev/null 2>&1; then
+				echo "$mcagent_p"
+				return 0
+			fi
+			# A start that timed out may have left its daemon behind.
+			mcagent_listen_kill "$mcagent_p"
+		fi
+		mcagent_p=$((mcagent_p + 1))
+	done
+	echo -
+}
+
+# listen's second part, the right side of the pipe: "listening PORT ADDRESS" at once, then, when
+# the pipe ends (QEMU ended: every writer is gone), "accepted" when a connection came (QEMU ends
+# after it: no migration stream) or "timeout" (QEMU was ended at the deadline). A subshell
+# counts the deadline down in one-second sleeps: ended early, it leaves at most one such sleep
+# behind for under a second (a single long sleep whose pid the subshell had not yet recorded
+# when the signal came would outlive it by the whole deadline); it exits 3 when it ended QEMU.
+# It holds no writing end of the pipe. Should the session be lost (the agent ended, answers
+# going nowhere), this side and that subshell still end QEMU and remove the private directory.
+mcagent_listen_wait() {
+	trap '' PIPE
+	mcagent_p=
+	IFS= read -r mcagent_p
+	case $mcagent_p in
+	'' | *[!0-9]*)
+		printf '%s fail EADDRINUSE\n' "$mcagent_id"
+		return 0
+		;;
+	esac
+	mcagent_pid=
+	IFS= read -r mcagent_pid <"$mcagent_d/$mcagent_p.pid" 2>/dev/null
+	mcagent_addr_word "$mcagent_a"
+	printf '%s listening %s %s\n' "$mcagent_id" "$mcagent_p" "$mcagent_w"
+	(
+		trap '' HUP PIPE
+		mcagent_t=$mcagent_secs
+		while [ "$mcagent_t" -gt 0 ]; do
+			sleep 1
+			[ -z "$mcagent_pid" ] || kill -0 "$mcagent_pid" 2>/dev/null || exit 0
+			mcagent_t=$((mcagent_t - 1))
+		done
+		trap '' TERM
+		mcagent_listen_kill "$mcagent_p" || exit 0
+		rm -rf -- "$mcagent_d"
+		exit 3
+	) </dev/null >/dev/null 2>&1 &
+	mcagent_killer=$!
+	IFS= read -r mcagent_r
+	kill "$mcagent_killer" 2>/dev/null
+	wait "$mcagent_killer"
+	if [ $? = 3 ]; then
+		printf '%s timeout\n' "$mcagent_id"
+	else
+		printf '%s accepted -\n' "$mcagent_id"
+	fi
+	rm -rf -- "$mcagent_d"
 }
 
 # listen ADDRESS PORT_MIN PORT_MAX TIMEOUT_MS [EMULATOR]: the listener libvirt will start on
 # this host for an incoming migration: QEMU with -incoming on the first free port of the range
-# (-machine none -nodefaults, nothing else), answered "listening PORT" at once, then "accepted"
-# when a connection came (QEMU ends after it: no migration stream) or "timeout" (QEMU is ended).
+# (-machine none -nodefaults, nothing else), answered "listening PORT ADDRESS" as soon as it
+# listens, then "accepted" or "timeout" as soon as it ends. No polling: QEMU's -daemonize says
+# when it listens, the end of a pipe it holds when it ends (mcagent_listen_start and
+# mcagent_listen_wait, the two sides of that pipe). Its pid file lives in a private directory,
+# removed afterwards.
 mcagent_listen() {
 	case $2:$3:$4 in *[!0-9:]* | :* | *::* | *:)
 		printf '%s error EINVAL\n' "$mcagent_id"
@@ -484,74 +575,23 @@ mcagent_listen() {
 		printf '%s unsupported\n' "$mcagent_id"
 		return 0
 	fi
-	mcagent_p=$2
 	mcagent_pmax=$3
-	mcagent_ms=$4
-	mcagent_pid=
-	while [ "$mcagent_p" -le "$mcagent_pmax" ]; do
-		if mcagent_port_busy "$mcagent_p"; then
-			mcagent_p=$((mcagent_p + 1))
-			continue
-		fi
-		# QEMU itself is the background job (its pid is $!). timeout(1), where there is one, is
-		# only the backstop should this agent end first (its session lost): the deadline, time
-		# for QEMU to start on a loaded host, then SIGTERM.
-		set -- "$mcagent_emu" -machine none -nodefaults -display none -no-user-config -S \
-			-incoming "tcp:$mcagent_a:$mcagent_p"
-		if command -v timeout >/dev/null 2>&1; then
-			set -- timeout -k 2 $(((mcagent_ms + 999) / 1000 + 8)) "$@"
-		fi
-		"$@" </dev/null >/dev/null 2>&1 &
-		mcagent_pid=$!
-		mcagent_n=0
-		# QEMU takes more than a nap to start: no port check before the first.
-		mcagent_nap
-		while kill -0 "$mcagent_pid" 2>/dev/null && ! mcagent_port_busy "$mcagent_p" &&
-			[ "$mcagent_n" -lt 200 ]; do
-			mcagent_nap
-			mcagent_n=$((mcagent_n + 1))
-		done
-		if kill -0 "$mcagent_pid" 2>/dev/null && mcagent_port_busy "$mcagent_p"; then
-			break
-		fi
-		kill "$mcagent_pid" 2>/dev/null
-		wait "$mcagent_pid" 2>/dev/null
-		mcagent_pid=
-		mcagent_p=$((mcagent_p + 1))
-	done
-	if [ -z "$mcagent_pid" ]; then
-		printf '%s fail EADDRINUSE\n' "$mcagent_id"
+	mcagent_secs=$((($4 + 999) / 1000))
+	case ${TMPDIR:-} in /?*) mcagent_d=$TMPDIR ;; *) mcagent_d=/tmp ;; esac
+	if ! mcagent_d=$(mktemp -d -- "${mcagent_d%/}/migcheck-listen.XXXXXXXXXX" 2>/dev/null) ||
+		[ ! -d "$mcagent_d" ]; then
+		printf '%s error EACCES\n' "$mcagent_id"
 		return 0
 	fi
-	mcagent_addr_word "$mcagent_a"
-	printf '%s listening %s %s\n' "$mcagent_id" "$mcagent_p" "$mcagent_w"
-	# QEMU ends by itself only when a connection came (what it brings is no migration stream:
-	# "load of migration failed", exit 1); at the deadline a subshell ends it (SIGTERM: 143), or
-	# timeout(1) did (124). An end by a signal or by timeout(1) is no connection. The agent
-	# waits for QEMU itself, so the answer goes out as soon as it ends. The subshell counts the
-	# deadline down in one-second sleeps: ended by SIGTERM at any point, it leaves at most one
-	# such sleep behind for under a second (a single long sleep whose pid the subshell had not
-	# yet recorded when the signal came would outlive it by the whole deadline).
-	(
-		mcagent_t=$(((mcagent_ms + 999) / 1000))
-		while [ "$mcagent_t" -gt 0 ]; do
-			sleep 1
-			kill -0 "$mcagent_pid" 2>/dev/null || exit 0
-			mcagent_t=$((mcagent_t - 1))
-		done
-		kill "$mcagent_pid" 2>/dev/null
-	) </dev/null >/dev/null 2>&1 &
-	mcagent_killer=$!
-	wait "$mcagent_pid" 2>/dev/null
-	mcagent_rc=$?
-	kill "$mcagent_pid" 2>/dev/null
-	kill "$mcagent_killer" 2>/dev/null
-	wait "$mcagent_killer" 2>/dev/null
-	if [ "$mcagent_rc" -ge 1 ] && [ "$mcagent_rc" -lt 124 ]; then
-		printf '%s accepted -\n' "$mcagent_id"
-	else
-		printf '%s timeout\n' "$mcagent_id"
-	fi
+	mcagent_listen_start "$2" | mcagent_listen_wait
+	[ -d "$mcagent_d" ] || return 0
+	# No port, or a QEMU that outlived the answering side of the pipe (ended by a signal).
+	for mcagent_f in "$mcagent_d"/*.pid; do
+		[ -f "$mcagent_f" ] || continue
+		mcagent_f=${mcagent_f##*/}
+		mcagent_listen_kill "${mcagent_f%.pid}"
+	done
+	rm -rf -- "$mcagent_d"
 }
 
 # unix-connect PATH TIMEOUT_MS [EMULATOR]: a client connection to a UNIX socket, closed at once,

@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -359,6 +360,58 @@ static const char *emulator(void)
 }
 
 /*
+ * The sh agent knows its own uid and gid from /proc/self/status, as the shell itself reads it:
+ * no id(1) for them. (It once took "Uid:" for the name without its colon, never matched, and
+ * ran id -u and id -g in every session that opened a file.) An id first in PATH records a run.
+ */
+static void sh_ids(const char *shell)
+{
+    char *bin = mc_xasprintf("%s/bin-%s", tmpdir, strrchr(shell, '/') + 1);
+    mkdir(bin, 0755);
+    char *mark = mc_xasprintf("%s/id-ran-%s", tmpdir, strrchr(shell, '/') + 1);
+    char *fake = mc_xasprintf("%s/id", bin);
+    char *text = mc_xasprintf("#!/bin/sh\necho \"$*\" >>'%s'\nexec /usr/bin/id \"$@\"\n", mark);
+    write_text(fake, text, 0755);
+    struct mc_error err = { 0 };
+    char *cdir = NULL;
+    assert_int_equal(mc_control_dir_create(&cdir, &err), 0);
+    struct mc_session s;
+    int r;
+    start_shell(&s, cdir, shell, &err, &r);
+    if (r < 0)
+        fail_msg("%s", err.message);
+    char *file = mc_xasprintf("%s/ids.txt", tmpdir);
+    write_text(file, "x", 0600);
+    char uid[16], gid[16];
+    snprintf(uid, sizeof(uid), "%u", (unsigned)geteuid());
+    snprintf(gid, sizeof(gid), "%u", (unsigned)getegid());
+    const char *a[] = { file, uid, gid, "rw", NULL };
+    char *ans = call(&s, MC_OP_OPEN, a);
+    assert_string_equal(ans, "ok");
+    free(ans);
+    mc_session_close(&s);
+    if (access(mark, F_OK) == 0)
+        fail_msg("%s: the sh agent ran id(1) for its own ids", shell);
+    unlink(fake);
+    unlink(file);
+    mc_control_dir_remove(cdir);
+    free(cdir);
+    free(file);
+    free(text);
+    free(fake);
+    free(mark);
+    free(bin);
+}
+
+static void test_sh_ids(void **state)
+{
+    (void)state;
+    for (const char *const *sh = shells; *sh; sh++)
+        if (access(*sh, X_OK) == 0)
+            sh_ids(*sh);
+}
+
+/*
  * qemu-open: QEMU's block layer opens an image described as -blockdev options, read-only or
  * read-write; a failure comes back with QEMU's words, whatever bytes they hold.
  */
@@ -637,6 +690,118 @@ static void test_sh_qemu_open_emulator(void **state)
     assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+static bool port_free(int port)
+{
+    struct mc_tcp_listener l = { .fd = -1 };
+    struct mc_error err = { 0 };
+    bool free_now = mc_tcp_listener_open("127.0.0.1", port, port, &l, &err) == 0;
+    if (free_now)
+        mc_tcp_listener_close(&l);
+    mc_error_clear(&err);
+    return free_now;
+}
+
+/*
+ * An early listener replaced (qemu.conf changed after it started, gather/pair.c listen_thread):
+ * the client closes that session's input and ends it without a word, the agent with it. Its
+ * QEMU keeps the port until the deadline, then goes, and its private directory with it; the
+ * new listener takes the next port meanwhile.
+ */
+static void sh_listen_replaced(const char *shell)
+{
+    const char *emu = emulator();
+    if (!emu) {
+        fprintf(stderr, "no QEMU here: skipped\n");
+        skip();
+    }
+    char *tmp = mc_xasprintf("%s/listen-tmp", tmpdir);
+    mkdir(tmp, 0700);
+    setenv("TMPDIR", tmp, 1);
+    struct mc_error err = { 0 };
+    char *cdir = NULL;
+    assert_int_equal(mc_control_dir_create(&cdir, &err), 0);
+    int first = 0;
+    for (int p = 42000; p < 42100 && first == 0; p += 10)
+        if (port_free(p) && port_free(p + 1))
+            first = p;
+    assert_true(first > 0);
+    char pmin[16], pmax[16];
+    snprintf(pmin, sizeof(pmin), "%d", first);
+    snprintf(pmax, sizeof(pmax), "%d", first + 5);
+    struct mc_session a, b;
+    int r;
+    start_shell(&a, cdir, shell, &err, &r);
+    if (r < 0)
+        fail_msg("%s", err.message);
+    const char *la[] = { "127.0.0.1", pmin, pmax, "2000", emu, NULL };
+    unsigned id = mc_session_send(&a, MC_OP_LISTEN, la);
+    char **w = NULL;
+    if (mc_session_recv(&a, id, 60000, &w, &err) < 0)
+        fail_msg("%s", err.message);
+    assert_string_equal(w[0], "listening");
+    assert_int_equal(atoi(w[1]), first);
+    mc_strv_free(w);
+    double t0 = mc_now();
+    /* As listen_thread does: no quit request (it would wait behind the listener). */
+    close(a.in_fd);
+    a.in_fd = -1;
+    mc_session_close(&a);
+    start_shell(&b, cdir, shell, &err, &r);
+    if (r < 0)
+        fail_msg("%s", err.message);
+    const char *lb[] = { "127.0.0.1", pmin, pmax, "19000", emu, NULL };
+    id = mc_session_send(&b, MC_OP_LISTEN, lb);
+    if (mc_session_recv(&b, id, 60000, &w, &err) < 0)
+        fail_msg("%s", err.message);
+    assert_string_equal(w[0], "listening");
+    int port = atoi(w[1]);
+    assert_true(port > first && port <= first + 5);
+    mc_strv_free(w);
+    char **c = NULL;
+    assert_int_equal(mc_session_tcp_connect(&b, "127.0.0.1", port, 5000, &c, &err), 0);
+    assert_string_equal(c[1], "open");
+    mc_strv_free(c);
+    assert_int_equal(mc_session_recv(&b, id, 60000, &w, &err), 0);
+    assert_string_equal(w[0], "accepted");
+    mc_strv_free(w);
+    mc_session_close(&b);
+    /* The first QEMU: there until its deadline (2 s, counted in whole seconds), then gone. */
+    assert_false(port_free(first));
+    while (!port_free(first) && mc_now() - t0 < 10)
+        usleep(50 * 1000);
+    if (!port_free(first))
+        fail_msg("%s: the replaced listener still holds port %d after 10 s", shell, first);
+    assert_true(mc_now() - t0 > 1.0);
+    DIR *d = NULL;
+    struct dirent *e = NULL;
+    for (int tries = 0; tries < 40; tries++) {
+        d = opendir(tmp);
+        assert_non_null(d);
+        while ((e = readdir(d)) && e->d_name[0] == '.')
+            ;
+        closedir(d);
+        if (!e)
+            break;
+        usleep(50 * 1000);
+    }
+    if (e)
+        fail_msg("%s: the listener's private directory stayed behind in %s", shell, tmp);
+    assert_int_equal(sleepers_left("1"), 0);
+    unsetenv("TMPDIR");
+    rmdir(tmp);
+    free(tmp);
+    mc_control_dir_remove(cdir);
+    free(cdir);
+}
+
+static void test_sh_listen_replaced(void **state)
+{
+    (void)state;
+    for (const char *const *sh = shells; *sh; sh++)
+        if (access(*sh, X_OK) == 0)
+            sh_listen_replaced(*sh);
+}
+
 static void test_sh_listen(void **state)
 {
     (void)state;
@@ -657,6 +822,8 @@ int main(void)
         cmocka_unit_test(test_escaped),     cmocka_unit_test(test_ssh_options),
         cmocka_unit_test(test_no_verify),   cmocka_unit_test(test_sh_qemu_open),
         cmocka_unit_test(test_sh_listen),   cmocka_unit_test(test_sh_qemu_open_emulator),
+        cmocka_unit_test(test_sh_ids),      cmocka_unit_test(test_sh_listen_replaced),
+
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
     const char *rm[] = { "rm", "-rf", "--", tmpl, NULL };
