@@ -31,6 +31,9 @@ struct mc_session {
     unsigned next_id;
     double started;
     double hello_seconds; /* from spawn to the agent's greeting */
+    /* Requests the sh agent has no handler for: answered "unsupported" here, never sent. */
+    unsigned *local_unsupported;
+    size_t n_local_unsupported;
     /*
      * Local ends of unix socket forwards to the host's libvirt sockets, set up by the ssh
      * session itself (no remote shell per connection): libvirt-sock (monolithic libvirtd),

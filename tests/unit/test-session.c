@@ -403,6 +403,51 @@ static void sh_ids(const char *shell)
     free(bin);
 }
 
+/*
+ * An operation the sh agent has no function for (its dispatch would answer "unsupported") is
+ * answered so by the session itself, without the round trip: with the agent stopped, at once.
+ */
+static void test_sh_unsupported_local(void **state)
+{
+    (void)state;
+    struct mc_error err = { 0 };
+    char *cdir = NULL;
+    assert_int_equal(mc_control_dir_create(&cdir, &err), 0);
+    struct mc_session s;
+    int r;
+    start_local(&s, cdir, "", &err, &r);
+    if (r < 0)
+        fail_msg("%s", err.message);
+    assert_string_equal(s.kind, "sh");
+    assert_null(mc_agent_op(MC_OP_NFS_STAT)->sh);
+    assert_null(mc_agent_op(MC_OP_ISCSI_LUN)->sh);
+    assert_int_equal(kill(s.pid, SIGSTOP), 0);
+    const char *na[] = { "lab-storage", "/srv/nfs", "0", "0", "r", NULL };
+    const char *ia[] = { "lab-storage", "3260", "iqn.2026-01.x:t/1", "iqn.2026-01.x:i", NULL };
+    unsigned in = mc_session_send(&s, MC_OP_NFS_STAT, na);
+    unsigned ii = mc_session_send(&s, MC_OP_ISCSI_LUN, ia);
+    char **w = NULL;
+    /* Answered in any order, each once. */
+    assert_int_equal(mc_session_recv(&s, ii, 500, &w, &err), 0);
+    assert_string_equal(w[0], "unsupported");
+    mc_strv_free(w);
+    assert_int_equal(mc_session_recv(&s, in, 500, &w, &err), 0);
+    assert_string_equal(w[0], "unsupported");
+    assert_null(w[1]);
+    mc_strv_free(w);
+    assert_int_equal(mc_session_recv(&s, in, 200, &w, &err), -ETIMEDOUT);
+    mc_error_clear(&err);
+    assert_int_equal(kill(s.pid, SIGCONT), 0);
+    /* What it has a function for still goes to it. */
+    const char *sa[] = { tmpdir, NULL };
+    char *ans = call(&s, MC_OP_STAT, sa);
+    assert_true(mc_str_startswith(ans, "ok dir "));
+    free(ans);
+    mc_session_close(&s);
+    mc_control_dir_remove(cdir);
+    free(cdir);
+}
+
 static void test_sh_ids(void **state)
 {
     (void)state;
@@ -818,12 +863,17 @@ int main(void)
         return 1;
     tmpdir = tmpl;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_runtime_dir), cmocka_unit_test(test_nul_in_dump),
-        cmocka_unit_test(test_escaped),     cmocka_unit_test(test_ssh_options),
-        cmocka_unit_test(test_no_verify),   cmocka_unit_test(test_sh_qemu_open),
-        cmocka_unit_test(test_sh_listen),   cmocka_unit_test(test_sh_qemu_open_emulator),
-        cmocka_unit_test(test_sh_ids),      cmocka_unit_test(test_sh_listen_replaced),
-
+        cmocka_unit_test(test_runtime_dir),
+        cmocka_unit_test(test_nul_in_dump),
+        cmocka_unit_test(test_escaped),
+        cmocka_unit_test(test_ssh_options),
+        cmocka_unit_test(test_no_verify),
+        cmocka_unit_test(test_sh_qemu_open),
+        cmocka_unit_test(test_sh_listen),
+        cmocka_unit_test(test_sh_qemu_open_emulator),
+        cmocka_unit_test(test_sh_ids),
+        cmocka_unit_test(test_sh_listen_replaced),
+        cmocka_unit_test(test_sh_unsupported_local),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
     const char *rm[] = { "rm", "-rf", "--", tmpl, NULL };
