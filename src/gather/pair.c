@@ -911,6 +911,13 @@ struct listen_job {
     int r;               /* of the first answer */
     char **w;            /* the first answer: listening PORT ADDRESS, or why not */
     struct mc_error err; /* when r < 0 */
+    /* The connection from SRC, made early (listen_early_connect) when connected is set. */
+    bool connected;
+    char *host;
+    int cr;
+    struct mc_answer c;
+    const char *via;
+    struct mc_error cerr;
 };
 
 static bool strv_equal(char *const *a, char *const *b)
@@ -964,6 +971,40 @@ static void listen_begin(struct mc_host *dst, const struct mc_vm_facts *vm, int 
     j->thread_up = pthread_create(&j->thread, NULL, listen_thread, j) == 0;
 }
 
+/* The name SRC connects to for DST's migration port: DST's name as probe_name took it. */
+static const char *migration_host(const struct mc_host *dst, const struct mc_pair_facts *rel)
+{
+    const char *host = rel->dst_name.name ? rel->dst_name.name : dst->spec.host;
+    return host ? host : "localhost";
+}
+
+/*
+ * The sh agent's listener runs in a second session of its own (listen_thread): once it
+ * listens, SRC's connection to it needs neither DST's session nor the probes still running
+ * there (network disks, host paths), so the source's thread makes it as soon as DST's name is
+ * known, while those run. listen_end applies the answers in the same order as ever.
+ */
+static void listen_early_connect(struct mc_host *src, struct mc_host *dst, struct listen_job *j,
+                                 const struct mc_pair_facts *rel)
+{
+    if (!j->thread_up || mc_interrupt_pending())
+        return;
+    pthread_join(j->thread, NULL);
+    j->thread_up = false;
+    if (!j->ch_up || j->r < 0 || mc_interrupt_pending())
+        return;
+    struct mc_answer_hosts names = hosts_of(src, dst);
+    struct mc_port_probe scratch = { 0 };
+    int ok = mc_answer_listen(&scratch, j->w, "-", &names);
+    int64_t port = scratch.port;
+    free(scratch.detail);
+    if (!ok)
+        return;
+    j->host = mc_xstrdup(migration_host(dst, rel));
+    j->cr = mc_host_tcp_connect(src, j->host, (int)port, 3000, &j->c, &j->via, &j->cerr);
+    j->connected = true;
+}
+
 /* The listener is up (or not) on ls: the connection from SRC, then the listener's last word. */
 static void listen_connect(struct mc_host *src, struct mc_host *dst, struct listen_job *j,
                            struct mc_session *ls, struct mc_port_probe *pp, const char *host)
@@ -988,7 +1029,18 @@ static void listen_connect(struct mc_host *src, struct mc_host *dst, struct list
     struct mc_answer c = { 0 };
     const char *via = NULL;
     _cleanup_error_ struct mc_error err = { 0 };
-    if (mc_host_tcp_connect(src, host, (int)pp->port, 3000, &c, &via, &err) < 0) {
+    int r;
+    if (j->connected && strcmp(j->host, host) == 0) {
+        r = j->cr;
+        c = j->c;
+        j->c = (struct mc_answer){ 0 };
+        via = j->via;
+        err = j->cerr;
+        j->cerr = (struct mc_error){ 0 };
+    } else {
+        r = mc_host_tcp_connect(src, host, (int)pp->port, 3000, &c, &via, &err);
+    }
+    if (r < 0) {
         pp->probe = MC_PROBE_ERROR;
         mc_set_str(&pp->detail, err.message);
     } else {
@@ -1019,6 +1071,9 @@ static void listen_end(struct mc_host *src, struct mc_host *dst, struct listen_j
     mc_strv_free(TAKE_PTR(j->w));
     mc_strv_free(TAKE_PTR(j->args));
     mc_error_clear(&j->err);
+    free(TAKE_PTR(j->host));
+    mc_answer_clear(&j->c);
+    mc_error_clear(&j->cerr);
     if (j->ch_up)
         mc_host_channel_close(&j->ch);
     j->ch_up = false;
@@ -1162,8 +1217,9 @@ struct src_job {
     const struct mc_vm_facts *vm;
     struct mc_pair_facts *rel;  /* only rel->dst_name is written */
     struct mc_pair_facts *errs; /* the ROM hashes' errors */
+    struct listen_job *lj;      /* the sh agent's listener: connected to from here */
     int timeout;
-    double t_roms, t_name;
+    double t_roms, t_name, t_connect;
 };
 
 static void *src_thread(void *arg)
@@ -1176,6 +1232,9 @@ static void *src_thread(void *arg)
     if (!mc_interrupt_pending())
         probe_name(j->src, j->dst, j->rel, j->timeout);
     j->t_name = mc_now() - t;
+    t = mc_now();
+    listen_early_connect(j->src, j->dst, j->lj, j->rel);
+    j->t_connect = mc_now() - t;
     return NULL;
 }
 
@@ -1205,6 +1264,7 @@ static void live_probes(struct mc_host *src, struct mc_host *dst, const struct m
                           .vm = vm,
                           .rel = rel,
                           .errs = mc_pair_facts_new(),
+                          .lj = &lj,
                           .timeout = timeout };
     pthread_t st;
     bool src_thread_up = pthread_create(&st, NULL, src_thread, &sj) == 0;
@@ -1226,13 +1286,13 @@ static void live_probes(struct mc_host *src, struct mc_host *dst, const struct m
         mc_pair_add_error(rel, e->area, (int)e->err, "%s", e->message ? e->message : "");
     }
     mc_pair_facts_free(sj.errs);
-    debug(src, "probes: on %s meanwhile: ROM hashes in %.3f s, name resolution in %.3f s",
-          src->spec.label, sj.t_roms, sj.t_name);
+    debug(src,
+          "probes: on %s meanwhile: ROM hashes in %.3f s, name resolution in %.3f s, the "
+          "connection to %s's listener in %.3f s",
+          src->spec.label, sj.t_roms, sj.t_name, dst->spec.label, sj.t_connect);
     PHASE("the source's probes (the rest of them)");
 
-    const char *host = rel->dst_name.name ? rel->dst_name.name : dst->spec.host;
-    if (!host)
-        host = "localhost";
+    const char *host = migration_host(dst, rel);
     listen_end(src, dst, &lj, &rel->migration_port, host);
     if (!mc_interrupt_pending() && ((copts->transport && (strcmp(copts->transport, "tcp") == 0 ||
                                                           strcmp(copts->transport, "tls") == 0)) ||
