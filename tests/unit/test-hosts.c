@@ -562,7 +562,14 @@ static void test_agents_agree(void **state)
         const char *uuid = "6a3e1f0c-95d4-4c1e-9a55-0d0e7f1b2c3d";
         const char *argv[] = { "sh", "-c", "sleep 30; exit 0", "-uuid", uuid, NULL };
         pid_t pid;
-        assert_int_equal(posix_spawnp(&pid, "sh", NULL, NULL, (char *const *)argv, environ), 0);
+        /* A process group of its own, ended whole below: the shell's sleep must not outlive
+         * the test (it held the test's output open for 30 s, and ctest waited for it). */
+        posix_spawnattr_t attr;
+        assert_int_equal(posix_spawnattr_init(&attr), 0);
+        assert_int_equal(posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP), 0);
+        assert_int_equal(posix_spawnattr_setpgroup(&attr, 0), 0);
+        assert_int_equal(posix_spawnp(&pid, "sh", NULL, &attr, (char *const *)argv, environ), 0);
+        posix_spawnattr_destroy(&attr);
         usleep(200000);
         const char *none[] = { "00000000-0000-4000-8000-000000000000", "268435456", NULL };
         const char *odd_size[] = { uuid, "50565120", NULL };
@@ -589,7 +596,7 @@ static void test_agents_agree(void **state)
             assert_string_equal(a, "unsupported");
             free(a);
         }
-        kill(pid, SIGTERM); /* our own child, by pid */
+        kill(-pid, SIGTERM); /* our own child's process group: the shell and its sleep */
         waitpid(pid, NULL, 0);
         free(ref_none);
         free(ref_odd);
@@ -681,6 +688,9 @@ static void test_unreachable(void **state)
 
 int main(void)
 {
+    /* As migcheck's main does: an ssh that has already exited (test_unreachable: no route, it
+     * fails at once) must give the session EPIPE, not kill the test with SIGPIPE. */
+    signal(SIGPIPE, SIG_IGN);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hostspec),     cmocka_unit_test(test_encoding),
         cmocka_unit_test(test_agents_agree), cmocka_unit_test(test_op_table),
