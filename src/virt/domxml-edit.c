@@ -201,10 +201,17 @@ static void signature(xmlNodePtr n, struct mc_buf *b)
 
 static char **abi_list(xmlDocPtr doc)
 {
+    /* What a device's <source> or <backingStore> holds is the host's side (an NVMe disk's or a
+     * hostdev's PCI address), and migrate replaces a disk's source and backing chain: only
+     * what lies outside them is the guest's. (Found by fuzz-dest-xml: a <mac> in a backing
+     * store's source went with drop_backing, and the lists no longer lined up.) */
+#define GUEST_SIDE "[not(ancestor::source) and not(ancestor::backingStore)]"
     static const char *const expr =
-        "//devices//address | //devices//mac | //devices//mtu | /domain/devices/disk/target |"
-        " //devices//model | /domain/os/type | /domain/cpu | /domain/cpu//* | /domain/memory |"
-        " /domain/vcpu | /domain/features//*";
+        "//devices//address" GUEST_SIDE " | //devices//mac" GUEST_SIDE
+        " | //devices//mtu" GUEST_SIDE " | /domain/devices/disk/target |"
+        " //devices//model" GUEST_SIDE " | /domain/os/type | /domain/cpu | /domain/cpu//* |"
+        " /domain/memory | /domain/vcpu | /domain/features//*";
+#undef GUEST_SIDE
     _cleanup_(xmlXPathFreeObjectp) xmlXPathObjectPtr o = eval(doc, expr);
     char **v = NULL;
     for (size_t i = 0; i < count(o); i++) {
