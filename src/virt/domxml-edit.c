@@ -180,6 +180,14 @@ int mc_domxml_set_emulator(xmlDocPtr doc, const char *path, char **ret_old, stru
     if (count(o) != 1)
         return mc_error_set(reterr, -ENOENT, "the domain names no emulator");
     xmlNodePtr e = node_at(o, 0);
+    /* An emulator is a path: text only. Replacing the content of one that holds elements
+     * would drop them (found by fuzz-dest-xml: devices nested in <emulator> went with it). */
+    for (xmlNodePtr c = e->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE)
+            return mc_error_set(reterr, -EINVAL,
+                                "the domain's <emulator> holds <%s>, not only a path: not "
+                                "rewritten",
+                                (const char *)c->name);
     if (ret_old)
         *ret_old = mc_xml_text(e);
     xmlNodeSetContent(e, NULL);

@@ -92,6 +92,22 @@ static void test_edits(void **state)
                      -EINVAL);
     assert_int_equal(mc_domxml_set_graphics_listen(doc, "spice", "1.2.3.4", NULL, &err), -EINVAL);
     assert_int_equal(mc_domxml_set_graphics_listen(doc, "rdp", "1.2.3.4", NULL, &err), -ENOENT);
+    /* An emulator element that holds elements is not a path: refused, nothing dropped. */
+    {
+        xmlDocPtr odd = NULL;
+        assert_int_equal(mc_domxml_parse("<domain><devices><emulator>/usr/bin/q<interface "
+                                         "type='bridge'><mac address='52:54:00:aa:00:09'/>"
+                                         "</interface></emulator></devices></domain>",
+                                         "odd", &odd, &err),
+                         0);
+        assert_int_equal(mc_domxml_set_emulator(odd, "/usr/libexec/qemu-kvm", NULL, &err), -EINVAL);
+        assert_non_null(strstr(err.message, "<interface>"));
+        char *t = mc_domxml_string(odd);
+        assert_non_null(strstr(t, "52:54:00:aa:00:09"));
+        free(t);
+        xmlFreeDoc(odd);
+        mc_error_clear(&err);
+    }
     /* A network disk has no path to change. */
     xmlDocPtr nfs = NULL;
     char *x = read_data("virt/domain/lab-qemu-nfs.xml");
