@@ -528,6 +528,24 @@ mcagent_listen_wait() {
 	rm -rf -- "$mcagent_d"
 }
 
+# mcagent_emu_of [EMULATOR]: mcagent_emu, the QEMU an operation runs: the (encoded) emulator
+# given when it is executable here, else the first of the usual names found; empty when none.
+mcagent_emu_of() {
+	mcagent_emu=
+	if [ $# -ge 1 ]; then
+		mcagent_dec "$1"
+		[ -x "$mcagent_v" ] && mcagent_emu=$mcagent_v
+	fi
+	if [ -z "$mcagent_emu" ]; then
+		for mcagent_c in "qemu-system-$(uname -m)" /usr/libexec/qemu-kvm qemu-kvm; do
+			if command -v "$mcagent_c" >/dev/null 2>&1; then
+				mcagent_emu=$(command -v "$mcagent_c")
+				break
+			fi
+		done
+	fi
+}
+
 # listen ADDRESS PORT_MIN PORT_MAX TIMEOUT_MS [EMULATOR]: the listener libvirt will start on
 # this host for an incoming migration: QEMU with -incoming on the first free port of the range
 # (-machine none -nodefaults, nothing else), answered "listening PORT ADDRESS" as soon as it
@@ -558,19 +576,7 @@ mcagent_listen() {
 		return 0
 		;;
 	esac
-	mcagent_emu=
-	if [ $# -ge 5 ]; then
-		mcagent_dec "$5"
-		[ -x "$mcagent_v" ] && mcagent_emu=$mcagent_v
-	fi
-	if [ -z "$mcagent_emu" ]; then
-		for mcagent_c in "qemu-system-$(uname -m)" /usr/libexec/qemu-kvm qemu-kvm; do
-			if command -v "$mcagent_c" >/dev/null 2>&1; then
-				mcagent_emu=$(command -v "$mcagent_c")
-				break
-			fi
-		done
-	fi
+	mcagent_emu_of ${5+"$5"}
 	if [ -z "$mcagent_emu" ]; then
 		printf '%s unsupported\n' "$mcagent_id"
 		return 0
@@ -619,19 +625,7 @@ mcagent_unix_connect() {
 		;;
 	esac
 	mcagent_s=$((($2 + 999) / 1000))
-	mcagent_emu=
-	if [ $# -ge 3 ]; then
-		mcagent_dec "$3"
-		[ -x "$mcagent_v" ] && mcagent_emu=$mcagent_v
-	fi
-	if [ -z "$mcagent_emu" ]; then
-		for mcagent_c in "qemu-system-$(uname -m)" /usr/libexec/qemu-kvm qemu-kvm; do
-			if command -v "$mcagent_c" >/dev/null 2>&1; then
-				mcagent_emu=$(command -v "$mcagent_c")
-				break
-			fi
-		done
-	fi
+	mcagent_emu_of ${3+"$3"}
 	if [ -n "$mcagent_emu" ]; then
 		mcagent_tool=qemu
 		# QEMU's option parser takes a doubled comma for a comma in a value.
