@@ -582,6 +582,21 @@ static int sleepers_left(const char *secs)
     return n;
 }
 
+/* A listen request and its first answer, which must be "listening PORT ADDRESS": its words. */
+static char **listen_start(struct mc_session *s, const char *addr, const char *pmin,
+                           const char *pmax, const char *timeout_ms, const char *emu,
+                           unsigned *ret_id)
+{
+    const char *args[] = { addr, pmin, pmax, timeout_ms, emu, NULL };
+    struct mc_error err = { 0 };
+    char **w = NULL;
+    *ret_id = mc_session_send(s, MC_OP_LISTEN, args);
+    if (mc_session_recv(s, *ret_id, 60000, &w, &err) < 0)
+        fail_msg("%s", err.message);
+    assert_string_equal(w[0], "listening");
+    return w;
+}
+
 /*
  * listen: QEMU with -incoming listens on the first free port of the range (one is taken), a
  * connection from the session's host (mc_session_tcp_connect: here, this machine) is
@@ -614,12 +629,8 @@ static void sh_listen(const char *shell)
     char pmin[16], pmax[16];
     snprintf(pmin, sizeof(pmin), "%d", first);
     snprintf(pmax, sizeof(pmax), "%d", first + 5);
-    const char *la[] = { "127.0.0.1", pmin, pmax, "19000", emu, NULL };
-    unsigned id = mc_session_send(&s, MC_OP_LISTEN, la);
-    char **w = NULL;
-    if (mc_session_recv(&s, id, 60000, &w, &err) < 0)
-        fail_msg("%s", err.message);
-    assert_string_equal(w[0], "listening");
+    unsigned id;
+    char **w = listen_start(&s, "127.0.0.1", pmin, pmax, "19000", emu, &id);
     int port = atoi(w[1]);
     assert_true(port > first && port <= first + 5);
     mc_strv_free(w);
@@ -634,10 +645,7 @@ static void sh_listen(const char *shell)
     mc_strv_free(w);
     assert_int_equal(sleepers_left("1"), 0);
     /* No connection: timeout, and nothing listens there any more. */
-    const char *lb[] = { "127.0.0.1", pmin, pmax, "1000", emu, NULL };
-    id = mc_session_send(&s, MC_OP_LISTEN, lb);
-    assert_int_equal(mc_session_recv(&s, id, 60000, &w, &err), 0);
-    assert_string_equal(w[0], "listening");
+    w = listen_start(&s, "127.0.0.1", pmin, pmax, "1000", emu, &id);
     port = atoi(w[1]);
     mc_strv_free(w);
     assert_int_equal(mc_session_recv(&s, id, 60000, &w, &err), 0);
@@ -648,10 +656,7 @@ static void sh_listen(const char *shell)
     struct mc_tcp_listener six = { .fd = -1 };
     if (mc_tcp_listener_open("::1", first + 1, first + 5, &six, &err) == 0) {
         mc_tcp_listener_close(&six);
-        const char *lc[] = { "::1", pmin, pmax, "1000", emu, NULL };
-        id = mc_session_send(&s, MC_OP_LISTEN, lc);
-        assert_int_equal(mc_session_recv(&s, id, 60000, &w, &err), 0);
-        assert_string_equal(w[0], "listening");
+        w = listen_start(&s, "::1", pmin, pmax, "1000", emu, &id);
         assert_string_equal(w[2], "[::1]");
         mc_strv_free(w);
         assert_int_equal(mc_session_recv(&s, id, 60000, &w, &err), 0);
@@ -778,12 +783,8 @@ static void sh_listen_replaced(const char *shell)
     start_shell(&a, cdir, shell, &err, &r);
     if (r < 0)
         fail_msg("%s", err.message);
-    const char *la[] = { "127.0.0.1", pmin, pmax, "2000", emu, NULL };
-    unsigned id = mc_session_send(&a, MC_OP_LISTEN, la);
-    char **w = NULL;
-    if (mc_session_recv(&a, id, 60000, &w, &err) < 0)
-        fail_msg("%s", err.message);
-    assert_string_equal(w[0], "listening");
+    unsigned id;
+    char **w = listen_start(&a, "127.0.0.1", pmin, pmax, "2000", emu, &id);
     assert_int_equal(atoi(w[1]), first);
     mc_strv_free(w);
     double t0 = mc_now();
@@ -794,11 +795,7 @@ static void sh_listen_replaced(const char *shell)
     start_shell(&b, cdir, shell, &err, &r);
     if (r < 0)
         fail_msg("%s", err.message);
-    const char *lb[] = { "127.0.0.1", pmin, pmax, "19000", emu, NULL };
-    id = mc_session_send(&b, MC_OP_LISTEN, lb);
-    if (mc_session_recv(&b, id, 60000, &w, &err) < 0)
-        fail_msg("%s", err.message);
-    assert_string_equal(w[0], "listening");
+    w = listen_start(&b, "127.0.0.1", pmin, pmax, "19000", emu, &id);
     int port = atoi(w[1]);
     assert_true(port > first && port <= first + 5);
     mc_strv_free(w);
