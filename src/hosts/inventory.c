@@ -34,9 +34,12 @@ struct vars {
 
 struct group {
     char *name;
-    char **hosts;    /* names, in order */
-    char **children; /* group names */
-    size_t *kids;    /* the groups children names, as indices (names of no group left out) */
+    char **hosts; /* names, in order */
+    size_t n_hosts;
+    struct mc_hashmap host_set; /* the same names */
+    char **children;            /* group names */
+    struct mc_hashmap child_set;
+    size_t *kids; /* the groups children names, as indices (names of no group left out) */
     size_t n_kids;
     struct vars vars;
     int depth; /* -1 unknown, -2 being computed (cycle check) */
@@ -52,8 +55,10 @@ struct inv {
     struct mc_error *err;
     struct group *groups;
     size_t n_groups;
+    struct mc_hashmap group_index; /* name -> index in groups */
     struct host *hosts;
     size_t n_hosts;
+    struct mc_hashmap host_index; /* name -> index in hosts */
     unsigned long visits;
 };
 
@@ -94,7 +99,9 @@ static void inv_clear(struct inv *c)
     for (size_t i = 0; i < c->n_groups; i++) {
         free(c->groups[i].name);
         mc_strv_free(c->groups[i].hosts);
+        mc_hashmap_clear(&c->groups[i].host_set);
         mc_strv_free(c->groups[i].children);
+        mc_hashmap_clear(&c->groups[i].child_set);
         free(c->groups[i].kids);
         vars_clear(&c->groups[i].vars);
     }
@@ -104,15 +111,18 @@ static void inv_clear(struct inv *c)
         vars_clear(&c->hosts[i].vars);
     }
     free(c->hosts);
+    mc_hashmap_clear(&c->host_index);
+    mc_hashmap_clear(&c->group_index);
 }
 
 static struct group *group_get(struct inv *c, const char *name)
 {
-    for (size_t i = 0; i < c->n_groups; i++)
-        if (strcmp(c->groups[i].name, name) == 0)
-            return &c->groups[i];
+    size_t i;
+    if (mc_hashmap_get_str(&c->group_index, name, &i))
+        return &c->groups[i];
     if (c->n_groups >= MAX_GROUPS)
         return NULL;
+    mc_hashmap_put(&c->group_index, name, strlen(name), c->n_groups);
     struct group *g = MC_APPEND(c->groups, c->n_groups);
     memset(g, 0, sizeof(*g));
     g->name = mc_xstrdup(name);
@@ -120,14 +130,23 @@ static struct group *group_get(struct inv *c, const char *name)
     return g;
 }
 
+static void group_add_child(struct group *g, const char *name)
+{
+    size_t n = g->child_set.n; /* the length of g->children */
+    if (mc_hashmap_intern(&g->child_set, name, strlen(name), n) == n)
+        mc_strv_push_n(&g->children, &n, mc_xstrdup(name));
+}
+
 static struct host *host_get(struct inv *c, const char *name)
 {
-    /* Linear: inventories are read once, and MAX_HOSTS (kept small for this) bounds it. */
-    for (size_t i = c->n_hosts; i > 0; i--)
-        if (strcmp(c->hosts[i - 1].name, name) == 0)
-            return &c->hosts[i - 1];
+    /* Hashed, as are a group's hosts: an inventory of MAX_HOSTS hosts in a few groups would
+     * otherwise cost MAX_HOSTS^2 / 2 comparisons for each. */
+    size_t i;
+    if (mc_hashmap_get_str(&c->host_index, name, &i))
+        return &c->hosts[i];
     if (c->n_hosts >= MC_INVENTORY_MAX_HOSTS)
         return NULL;
+    mc_hashmap_put(&c->host_index, name, strlen(name), c->n_hosts);
     struct host *h = MC_APPEND(c->hosts, c->n_hosts);
     memset(h, 0, sizeof(*h));
     h->name = mc_xstrdup(name);
@@ -176,8 +195,10 @@ static int add_host_to_group(struct inv *c, struct group *g, const char *pattern
         return bad(c, line, "more than %d hosts", MC_INVENTORY_MAX_HOSTS);
     if (port)
         vars_set(&h->vars, "ansible_port", port);
-    if (g && !mc_strv_contains(g->hosts, name))
-        mc_strv_add(&g->hosts, name);
+    if (g && !mc_hashmap_get_str(&g->host_set, name, NULL)) {
+        mc_hashmap_put(&g->host_set, name, strlen(name), g->n_hosts);
+        mc_strv_push_n(&g->hosts, &g->n_hosts, mc_xstrdup(name));
+    }
     *ret = h;
     return 0;
 }
@@ -195,7 +216,8 @@ static bool all_digits(const char *s, size_t n)
 }
 
 /* Expand the first range of pattern into out (recursively for the rest). */
-static int expand(struct inv *c, const char *pattern, long line, char ***out, size_t *count)
+static int expand(struct inv *c, const char *pattern, long line, char ***out, size_t *n_out,
+                  size_t *count)
 {
     const char *open = strchr(pattern, '[');
     const char *close = open ? strchr(open, ']') : NULL;
@@ -203,7 +225,7 @@ static int expand(struct inv *c, const char *pattern, long line, char ***out, si
         if (++*count > MC_INVENTORY_MAX_HOSTS)
             return bad(c, line, "host pattern '%s' gives more than %d hosts", pattern,
                        MC_INVENTORY_MAX_HOSTS);
-        mc_strv_add(out, pattern);
+        mc_strv_push_n(out, n_out, mc_xstrdup(pattern));
         return 0;
     }
     /* [start:end] or [start:end:stride] */
@@ -224,7 +246,7 @@ static int expand(struct inv *c, const char *pattern, long line, char ***out, si
         /* Not a range (an IPv6 address in brackets, say): literal. */
         if (++*count > MC_INVENTORY_MAX_HOSTS)
             return bad(c, line, "too many hosts");
-        mc_strv_add(out, pattern);
+        mc_strv_push_n(out, n_out, mc_xstrdup(pattern));
         return 0;
     }
     long stride = 1;
@@ -248,7 +270,7 @@ static int expand(struct inv *c, const char *pattern, long line, char ***out, si
         int width = a[0] == '0' && strlen(a) > 1 ? (int)strlen(a) : 0;
         for (long i = from; i <= to; i += stride) {
             _cleanup_free_ char *next = mc_xasprintf("%s%0*ld%s", prefix, width, i, suffix);
-            int r = expand(c, next, line, out, count);
+            int r = expand(c, next, line, out, n_out, count);
             if (r < 0)
                 return r;
         }
@@ -260,7 +282,7 @@ static int expand(struct inv *c, const char *pattern, long line, char ***out, si
             return bad(c, line, "range [%s:%s] runs backwards in host pattern '%s'", a, b, pattern);
         for (int ch = a[0]; ch <= b[0]; ch += (int)stride) {
             _cleanup_free_ char *next = mc_xasprintf("%s%c%s", prefix, ch, suffix);
-            int r = expand(c, next, line, out, count);
+            int r = expand(c, next, line, out, n_out, count);
             if (r < 0)
                 return r;
         }
@@ -320,7 +342,7 @@ static bool group_has_host(struct inv *c, const struct group *g, const char *hos
 {
     if (level > MAX_DEPTH)
         return false;
-    if (mc_strv_contains(g->hosts, host))
+    if (mc_hashmap_get_str(&g->host_set, host, NULL))
         return true;
     for (size_t j = 0; j < g->n_kids; j++)
         if (group_has_host(c, &c->groups[g->kids[j]], host, level + 1))
@@ -533,15 +555,14 @@ static int parse_ini(struct inv *c, const char *buf)
                 return bad(c, ln, "invalid group name '%s'", w[0]);
             if (strcmp(w[0], G->name) == 0)
                 return bad(c, ln, "group '%s' is its own child", G->name);
-            if (!mc_strv_contains(G->children, w[0]))
-                mc_strv_add(&G->children, w[0]);
+            group_add_child(G, w[0]);
             if (!group_get(c, w[0]))
                 return bad(c, ln, "more than %d groups", MAX_GROUPS);
             continue;
         }
         _cleanup_strv_free_ char **names = NULL;
-        size_t count = c->n_hosts;
-        r = expand(c, w[0], ln, &names, &count);
+        size_t count = c->n_hosts, n_names = 0;
+        r = expand(c, w[0], ln, &names, &n_names, &count);
         if (r < 0)
             return r;
         STRV_FOREACH (nm, names) {
@@ -628,8 +649,8 @@ static int yaml_hosts(struct inv *c, yaml_document_t *doc, struct group *g, yaml
         if (!pattern)
             return bad(c, node_line(k), "a host of group '%s' is not named by a string", gname);
         _cleanup_strv_free_ char **names = NULL;
-        size_t count = c->n_hosts;
-        int r = expand(c, pattern, node_line(k), &names, &count);
+        size_t count = c->n_hosts, n_names = 0;
+        int r = expand(c, pattern, node_line(k), &names, &n_names, &count);
         if (r < 0)
             return r;
         STRV_FOREACH (n, names) {
@@ -694,8 +715,7 @@ static int yaml_group(struct inv *c, yaml_document_t *doc, const char *name, yam
                 if (strcmp(cname, name) == 0)
                     return bad(c, node_line(ck), "group '%s' is its own child", name);
                 struct group *g = group_get(c, name);
-                if (!mc_strv_contains(g->children, cname))
-                    mc_strv_add(&g->children, cname);
+                group_add_child(g, cname);
                 _cleanup_free_ char *cn = mc_xstrdup(cname);
                 r = yaml_group(c, doc, cn, yaml_document_get_node(doc, cp->value), depth + 1);
             }
@@ -761,11 +781,8 @@ static int parse_plain(struct inv *c, const char *buf, struct mc_inventory *ret)
             continue;
         if (!name_ok(s))
             return bad(c, ln, "invalid host '%s'", s);
-        bool dup = false;
-        for (size_t i = 0; i < ret->n_hosts && !dup; i++)
-            dup = strcmp(ret->hosts[i].name, s) == 0;
-        if (dup)
-            continue;
+        if (mc_hashmap_intern(&c->host_index, s, strlen(s), ret->n_hosts) != ret->n_hosts)
+            continue; /* named before */
         if (ret->n_hosts >= MC_INVENTORY_MAX_HOSTS)
             return bad(c, ln, "more than %d hosts", MC_INVENTORY_MAX_HOSTS);
         struct mc_inventory_host *h = MC_APPEND(ret->hosts, ret->n_hosts);

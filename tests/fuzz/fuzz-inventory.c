@@ -13,6 +13,7 @@
 
 #include "hosts/hostspec.h"
 #include "hosts/inventory.h"
+#include "util/hashmap.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -26,13 +27,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (!inv.n_hosts || !inv.format)
         abort();
+    struct mc_hashmap seen = { 0 };
     for (size_t i = 0; i < inv.n_hosts; i++) {
         const struct mc_inventory_host *h = &inv.hosts[i];
         if (!h->name || !*h->name || !h->spec || !*h->spec || h->spec[0] == '-')
             abort();
-        for (size_t k = 0; k < i; k++)
-            if (strcmp(inv.hosts[k].name, h->name) == 0)
-                abort();
+        if (mc_hashmap_intern(&seen, h->name, strlen(h->name), i) != i)
+            abort(); /* hashed: up to MC_INVENTORY_MAX_HOSTS names */
         struct mc_hostspec hs;
         if (mc_hostspec_parse(h->spec, "ssh", &hs, &err) < 0) {
             if (!err.message)
@@ -42,6 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             mc_hostspec_clear(&hs);
         }
     }
+    mc_hashmap_clear(&seen);
     mc_inventory_clear(&inv);
     return 0;
 }

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -171,6 +172,51 @@ static void test_yaml(void **state)
     mc_inventory_clear(&inv);
 }
 
+/* The largest inventory: hosts, groups and children are looked up by hash, and each lookup
+ * must still find the name given before (a host in two groups, a child named twice). */
+static void test_large(void **state)
+{
+    (void)state;
+    struct mc_inventory inv = parse_ok("[even]\n"
+                                       "n[0002:5000:2]\n"
+                                       "[low]\n"
+                                       "n[0001:2500]\n"
+                                       "n0002 ansible_port=2202\n"
+                                       "[mid:children]\n"
+                                       "low\n"
+                                       "low\n"
+                                       "[low:vars]\n"
+                                       "ansible_user=lo\n"
+                                       "[even:vars]\n"
+                                       "ansible_user=ev\n",
+                                       "ini");
+    /* 2500 even hosts, and the 1250 odd ones of 1..2500 */
+    assert_int_equal(inv.n_hosts, 3750);
+    assert_string_equal(inv.hosts[0].name, "n0002");
+    assert_string_equal(inv.hosts[2499].name, "n5000");
+    assert_string_equal(inv.hosts[2500].name, "n0001");
+    /* low, a child of mid, is deeper than even: its variables win for hosts in both */
+    assert_string_equal(spec(&inv, "n0002"), "lo@n0002:2202");
+    assert_string_equal(spec(&inv, "n2500"), "lo@n2500");
+    assert_string_equal(spec(&inv, "n2502"), "ev@n2502");
+    assert_string_equal(spec(&inv, "n2499"), "lo@n2499");
+    mc_inventory_clear(&inv);
+
+    /* A plain list names each host once, however often it repeats. */
+    _cleanup_free_ char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    assert_non_null(f);
+    for (int round = 0; round < 3; round++)
+        for (int i = 1; i <= 5000; i++)
+            fprintf(f, "h%d\n", i);
+    assert_int_equal(fclose(f), 0);
+    inv = parse_ok(text, "plain");
+    assert_int_equal(inv.n_hosts, 5000);
+    assert_string_equal(inv.hosts[4999].name, "h5000");
+    mc_inventory_clear(&inv);
+}
+
 static void test_bad(void **state)
 {
     (void)state;
@@ -211,10 +257,8 @@ static void test_bad(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_plain),
-        cmocka_unit_test(test_ini),
-        cmocka_unit_test(test_yaml),
-        cmocka_unit_test(test_bad),
+        cmocka_unit_test(test_plain), cmocka_unit_test(test_ini), cmocka_unit_test(test_yaml),
+        cmocka_unit_test(test_large), cmocka_unit_test(test_bad),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
