@@ -23,6 +23,7 @@
 
 #include "buf.h"
 #include "cleanup.h"
+#include "hashmap.h"
 #include "source.h"
 #include "strv.h"
 #include "xalloc.h"
@@ -35,11 +36,13 @@ struct record {
     int exit_code; /* C */
     int err;       /* E */
     char ekind;    /* E: the kind of access it answers (F L D C), 0 for any */
+    size_t prev;   /* 1 + the index of the record before it for the same path, or 0 */
 };
 
 struct dump {
     struct record *recs;
     size_t n;
+    struct mc_hashmap by_path; /* path -> the index of its last record */
 };
 
 static void dump_free(struct mc_source *s)
@@ -52,6 +55,7 @@ static void dump_free(struct mc_source *s)
         free(d->recs[i].body);
     }
     free(d->recs);
+    mc_hashmap_clear(&d->by_path);
     free(d);
 }
 
@@ -69,9 +73,13 @@ static char *memdup0(const char *p, size_t n)
  * count when they answer this access (access: F L D C) or any. */
 static const struct record *find(struct dump *d, const char *path, const char *kinds, char access)
 {
-    for (size_t i = d->n; i-- > 0;) {
-        const struct record *r = &d->recs[i];
-        if (!strchr(kinds, r->kind) || strcmp(r->path, path) != 0)
+    size_t last;
+    if (!mc_hashmap_get_str(&d->by_path, path, &last))
+        return NULL;
+    /* Hashed: a dump holds thousands of records, and a check looks up about as many. */
+    for (size_t k = last + 1; k; k = d->recs[k - 1].prev) {
+        const struct record *r = &d->recs[k - 1];
+        if (!strchr(kinds, r->kind))
             continue;
         if (r->kind == 'E' && r->ekind && r->ekind != access)
             continue;
@@ -305,6 +313,9 @@ int mc_source_dump(const char *buf, size_t len, const char *boundary, const char
             }
         }
         r->path = mc_xstrdup(rest);
+        size_t last;
+        r->prev = mc_hashmap_get_str(&d->by_path, r->path, &last) ? last + 1 : 0;
+        mc_hashmap_put(&d->by_path, r->path, strlen(r->path), d->n - 1);
         r->body = memdup0(body, (size_t)(body_end - body));
         r->body_len = (size_t)(body_end - body);
         p = next;

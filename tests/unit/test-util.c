@@ -289,6 +289,36 @@ static void test_dump_details(void **state)
     assert_int_equal(mc_source_read(s, "/spaced name", 100, &buf, &len), -ENOENT);
     mc_source_free(s);
     free(good);
+
+    /* A path's last record wins, of the kinds the access reads; others of that path are
+     * passed over, however many records lie between. */
+    _cleanup_free_ char *many = NULL;
+    size_t mlen = 0;
+    FILE *f = open_memstream(&many, &mlen);
+    assert_non_null(f);
+    fputs("MCPROBE 1 " B "\n--" B " F /p\nold\n--" B " E /q EACCES\n\n", f);
+    for (int i = 0; i < 3000; i++)
+        fprintf(f, "--" B " F /f%d\n%d\n", i, i);
+    fputs("--" B " F /p\nnew\n--" B " E /p ENOENT L\n\n--" B " F /q\nnow\n", f);
+    fputs("--" B " D /q\n\n--" B " E /f7 EPERM\n\n--" B " END\n", f);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(mc_source_dump(many, mlen, B, "h", &s, &err), 0);
+    assert_int_equal(mc_source_read(s, "/p", 100, &buf, &len), 0);
+    assert_string_equal(buf, "new");
+    free(buf);
+    assert_int_equal(mc_source_readlink(s, "/p", &buf), -ENOENT);
+    assert_int_equal(mc_source_read(s, "/q", 100, &buf, &len), 0);
+    assert_string_equal(buf, "now");
+    free(buf);
+    assert_int_equal(mc_source_list(s, "/q", &de, &n), 0);
+    assert_int_equal(n, 0);
+    mc_dirents_free(de, n);
+    assert_int_equal(mc_source_read(s, "/f2999", 100, &buf, &len), 0);
+    assert_string_equal(buf, "2999");
+    free(buf);
+    assert_int_equal(mc_source_read(s, "/f7", 100, &buf, &len), -EPERM);
+    assert_int_equal(mc_source_read(s, "/f3000", 100, &buf, &len), -ENODATA);
+    mc_source_free(s);
 }
 
 static void test_fs_source(void **state)
