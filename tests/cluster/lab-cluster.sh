@@ -11,21 +11,9 @@ set -euo pipefail
 M=$(readlink -f "$1")
 here=$(dirname "$(readlink -f "$0")")
 LAB=$here/../lab/labctl
-TMP=$(mktemp -d /tmp/migcheck-cluster.XXXXXX)
-undo=()
-log() { printf 'lab-cluster: %s\n' "$*" >&2; }
-fail() {
-	log "FAIL: $*"
-	exit 1
-}
-cleanup() {
-	local i
-	for ((i = ${#undo[@]} - 1; i >= 0; i--)); do
-		eval "${undo[i]}" >/dev/null 2>&1 || log "cleanup step failed: ${undo[i]}"
-	done
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
+LOG_TAG=lab-cluster TMP_PREFIX=migcheck-cluster
+# shellcheck source=tests/e2e/lib.sh
+source "$here/../e2e/lib.sh"
 
 "$LAB" add-bridge lab-a br-only-a
 undo+=("'$LAB' del-bridge lab-a br-only-a")

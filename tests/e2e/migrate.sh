@@ -26,26 +26,11 @@ A=lab-a
 B=lab-b
 A_URI=qemu+ssh://root@$A/system
 B_URI=qemu+ssh://root@$B/system
-TMP=$(mktemp -d /tmp/migcheck-migrate.XXXXXX)
+LOG_TAG="migrate[$NAME]" TMP_PREFIX=migcheck-migrate
+# shellcheck source=tests/e2e/lib.sh
+source "$here/lib.sh"
 JDIR=$TMP/journal
-undo=()
-
-log() { printf 'migrate[%s]: %s\n' "$NAME" "$*" >&2; }
-fail() {
-	log "FAIL: $*"
-	exit 1
-}
-cleanup() {
-	local i
-	[[ -n ${MPID:-} ]] && kill -KILL "$MPID" 2>/dev/null
-	for ((i = ${#undo[@]} - 1; i >= 0; i--)); do
-		eval "${undo[i]}" >/dev/null 2>&1 || log "cleanup step failed: ${undo[i]}"
-	done
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-vsh() { timeout 60 virsh -c "qemu+ssh://root@$1/system" "${@:2}"; }
+cleanup_extra() { [[ -z ${MPID:-} ]] || kill -KILL "$MPID" 2>/dev/null; }
 state_on() { # HOST -> running / paused / shut off / absent
 	local out
 	if out=$(vsh "$1" domstate "$VM" 2>&1); then

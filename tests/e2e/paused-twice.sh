@@ -17,24 +17,10 @@ VM=e2e-paused-twice
 VM2=e2e-paused-resumed
 A=lab-a
 B=lab-b
-TMP=$(mktemp -d /tmp/migcheck-e2e.XXXXXX)
-undo=()
+LOG_TAG='e2e[paused-twice]'
+# shellcheck source=tests/e2e/lib.sh
+source "$here/lib.sh"
 
-log() { printf 'e2e[paused-twice] %(%T)T: %s\n' -1 "$*" >&2; }
-fail() {
-	log "FAIL: $*"
-	exit 1
-}
-cleanup() {
-	local i
-	for ((i = ${#undo[@]} - 1; i >= 0; i--)); do
-		eval "${undo[i]}" >/dev/null 2>&1 || log "cleanup step failed: ${undo[i]}"
-	done
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-vsh() { timeout 60 virsh -c "qemu+ssh://root@$1/system" "${@:2}"; }
 state_on() { # HOST VM -> "paused (user)", "shut off (crashed)", ... or "absent"
 	local out
 	if out=$(vsh "$1" domstate --reason "$2" 2>&1); then

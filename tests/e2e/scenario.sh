@@ -22,22 +22,9 @@ A=lab-a
 B=lab-b
 SRC_URI=qemu+ssh://root@$A/system
 DST_URI=qemu+ssh://root@$B/system
-TMP=$(mktemp -d /tmp/migcheck-e2e.XXXXXX)
-undo=()
-
-log() { printf 'e2e[%s] %(%T)T: %s\n' "$NAME" -1 "$*" >&2; } # timed: what a step costs
-fail() {
-	log "FAIL: $*"
-	exit 1
-}
-cleanup() {
-	local i
-	for ((i = ${#undo[@]} - 1; i >= 0; i--)); do
-		eval "${undo[i]}" >/dev/null 2>&1 || log "cleanup step failed: ${undo[i]}"
-	done
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
+LOG_TAG="e2e[$NAME]"
+# shellcheck source=tests/e2e/lib.sh
+source "$here/lib.sh"
 
 running_on() { # running, or paused (a guest started paused: it runs nowhere else)
 	local st
