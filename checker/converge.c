@@ -328,10 +328,12 @@ static double pause_span(const struct mc_converge_in *in, double ds, double bs, 
     return r.timed_out ? r.cycle : 0;
 }
 
+/* n phases' runs; with until_miss, only up to the first that does not converge (ret->n then
+ * counts the runs made). */
 static void run_band_cap(const struct mc_converge_in *in, double ds, double bs, int n, double cap,
-                         struct band *ret)
+                         bool until_miss, struct band *ret)
 {
-    ret->n = n;
+    ret->n = 0;
     ret->converged = 0;
     double span = pause_span(in, ds, bs, cap);
     for (int k = 0; k < n; k++) {
@@ -339,14 +341,17 @@ static void run_band_cap(const struct mc_converge_in *in, double ds, double bs, 
         o.dirty_cap = cap;
         o.pause_span = span;
         simulate(in, &o, &ret->runs[k]);
+        ret->n++;
         if (ret->runs[k].converged)
             ret->converged++;
+        else if (until_miss)
+            break;
     }
 }
 
 static void run_band(const struct mc_converge_in *in, double ds, double bs, int n, struct band *ret)
 {
-    run_band_cap(in, ds, bs, n, 0, ret);
+    run_band_cap(in, ds, bs, n, 0, false, ret);
 }
 
 static int cmp_total(const void *a, const void *b)
@@ -383,17 +388,9 @@ static bool converges_surely(const struct mc_converge_in *in, int phases)
 {
     /* Every phase must converge: the first that does not settles it (the searches for a
      * bandwidth and a downtime that would do call this up to 54 times). */
-    double ds = pess_dirty(in), bs = pess_bw(in);
-    double span = pause_span(in, ds, bs, 0);
-    for (int k = 0; k < phases; k++) {
-        struct sim_opts o = plain_opts(in, ds, bs, ((double)k + 0.5) / phases);
-        o.pause_span = span;
-        struct mc_converge_run r;
-        simulate(in, &o, &r);
-        if (!r.converged)
-            return false;
-    }
-    return true;
+    struct band b;
+    run_band_cap(in, pess_dirty(in), pess_bw(in), phases, 0, true, &b);
+    return b.n == phases && b.converged == b.n;
 }
 
 static double find_bandwidth(const struct mc_converge_in *in)
@@ -466,7 +463,7 @@ int mc_converge_predict(const struct mc_converge_in *in, struct mc_converge_resu
     /* Optimistic: the working set is no bigger than what the watch saw. */
     ret->ws_unknown = still_rising(in);
     double cap = ret->ws_unknown ? in->curve[in->n_curve - 1].bytes : 0;
-    run_band_cap(in, od > 0 ? od : 0, ob, PHASES, cap, &opt);
+    run_band_cap(in, od > 0 ? od : 0, ob, PHASES, cap, false, &opt);
 
     ret->p_converge = (double)nom.converged / nom.n;
     if (pess.converged == pess.n)
