@@ -34,9 +34,8 @@ struct vars {
 
 struct group {
     char *name;
-    char **hosts; /* names, in order */
-    size_t n_hosts;
-    struct mc_hashmap host_set; /* the same names */
+    char **hosts;               /* names, in order */
+    struct mc_hashmap host_set; /* the same names (its n: how many) */
     char **children;            /* group names */
     struct mc_hashmap child_set;
     size_t *kids; /* the groups children names, as indices (names of no group left out) */
@@ -58,7 +57,7 @@ struct inv {
     struct mc_hashmap group_index; /* name -> index in groups */
     struct host *hosts;
     size_t n_hosts;
-    struct mc_hashmap host_index; /* name -> index in hosts */
+    struct mc_hashmap host_index; /* name -> index in hosts (a plain list: in the result's) */
     unsigned long visits;
 };
 
@@ -130,11 +129,12 @@ static struct group *group_get(struct inv *c, const char *name)
     return g;
 }
 
-static void group_add_child(struct group *g, const char *name)
+/* Add name to the list v once: set holds the same names, so set->n is v's length. */
+static void names_add(char ***v, struct mc_hashmap *set, const char *name)
 {
-    size_t n = g->child_set.n; /* the length of g->children */
-    if (mc_hashmap_intern(&g->child_set, name, strlen(name), n) == n)
-        mc_strv_push_n(&g->children, &n, mc_xstrdup(name));
+    size_t n = set->n;
+    if (mc_hashmap_intern(set, name, strlen(name), n) == n)
+        mc_strv_push_n(v, &n, mc_xstrdup(name));
 }
 
 static struct host *host_get(struct inv *c, const char *name)
@@ -195,10 +195,8 @@ static int add_host_to_group(struct inv *c, struct group *g, const char *pattern
         return bad(c, line, "more than %d hosts", MC_INVENTORY_MAX_HOSTS);
     if (port)
         vars_set(&h->vars, "ansible_port", port);
-    if (g && !mc_hashmap_get_str(&g->host_set, name, NULL)) {
-        mc_hashmap_put(&g->host_set, name, strlen(name), g->n_hosts);
-        mc_strv_push_n(&g->hosts, &g->n_hosts, mc_xstrdup(name));
-    }
+    if (g)
+        names_add(&g->hosts, &g->host_set, name);
     *ret = h;
     return 0;
 }
@@ -555,7 +553,7 @@ static int parse_ini(struct inv *c, const char *buf)
                 return bad(c, ln, "invalid group name '%s'", w[0]);
             if (strcmp(w[0], G->name) == 0)
                 return bad(c, ln, "group '%s' is its own child", G->name);
-            group_add_child(G, w[0]);
+            names_add(&G->children, &G->child_set, w[0]);
             if (!group_get(c, w[0]))
                 return bad(c, ln, "more than %d groups", MAX_GROUPS);
             continue;
@@ -715,7 +713,7 @@ static int yaml_group(struct inv *c, yaml_document_t *doc, const char *name, yam
                 if (strcmp(cname, name) == 0)
                     return bad(c, node_line(ck), "group '%s' is its own child", name);
                 struct group *g = group_get(c, name);
-                group_add_child(g, cname);
+                names_add(&g->children, &g->child_set, cname);
                 _cleanup_free_ char *cn = mc_xstrdup(cname);
                 r = yaml_group(c, doc, cn, yaml_document_get_node(doc, cp->value), depth + 1);
             }
