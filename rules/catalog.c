@@ -164,7 +164,10 @@ static const struct mc_rule rules[_R_MAX] = {
                        "devices for VENDOR:PRODUCT, use <address> to specify one')",
         .explain = "A device passed through from the host cannot follow the guest. libvirt "
                    "refuses PCI (except a transient teaming failover device), mdev and SCSI "
-                   "host devices. USB devices are allowed, and the destination's libvirt looks "
+                   "host devices, unless QEMU reports its own migration blockers: then QEMU "
+                   "decides, and from QEMU 8.1 it migrates a PCI or mdev device whose VFIO "
+                   "driver supports migration, which migcheck cannot see (UNKNOWN with libvirt "
+                   "9.0 or later and QEMU 8.1 or later on both hosts). USB devices are allowed, and the destination's libvirt looks "
                    "them up in its /sys/bus/usb/devices when it prepares the incoming domain: "
                    "by vendor and product (exactly one such device, whatever the startupPolicy), "
                    "by address, or by both (an address the source's libvirt found by vendor and "
@@ -174,7 +177,9 @@ static const struct mc_rule rules[_R_MAX] = {
                    "A host without /sys/bus/usb makes every USB lookup fail. The device libvirt "
                    "picks must not be in use by another running domain the facts show. The "
                    "destination's USB devices come from its facts; older snapshots without "
-                   "them give UNKNOWN.",
+                   "them give UNKNOWN. An offline migration (--offline) starts nothing: libvirt "
+                   "checks no host device for one, and the device must be there when the domain "
+                   "starts.",
         .check = rule_vm_hostdev,
     },
     [R_VM_DEVICES] = {
@@ -197,7 +202,8 @@ static const struct mc_rule rules[_R_MAX] = {
                    "TPM needs swtpm on the destination, where libvirt starts it: the "
                    "destination's domain capabilities list the 'emulator' TPM backend only "
                    "when libvirt finds swtpm (the TPM's state travels in the migration "
-                   "stream).",
+                   "stream). An offline migration (--offline) moves only the definition: libvirt "
+                   "checks none of these devices for one (PASS).",
         .check = rule_vm_devices,
     },
     [R_VM_INVTSC] = {
@@ -209,8 +215,11 @@ static const struct mc_rule rules[_R_MAX] = {
         .requirement = "libvirt qemuMigrationSrcIsAllowed: 'domain has 'invtsc' CPU feature "
                        "but TSC frequency is not specified'",
         .explain = "QEMU blocks migration of guests with the invtsc CPU feature unless the TSC "
-                   "frequency is set explicitly; with a frequency, the destination must run "
-                   "the TSC at that rate.",
+                   "frequency is set explicitly (not checked for an offline migration). With a "
+                   "frequency, libvirt on the destination accepts one within 250 ppm of its "
+                   "host's TSC, or any where the host CPU scales the TSC; it refuses others only "
+                   "where its capabilities say scaling='no'. migcheck does not know whether the "
+                   "destination scales its TSC, so a frequency outside the tolerance is UNKNOWN.",
         .check = rule_vm_invtsc,
     },
     [R_VM_VIRTIO_VECTORS] = {
@@ -300,7 +309,9 @@ static const struct mc_rule rules[_R_MAX] = {
                    "swtpm, ivshmem servers, NBD) are only stat'ed: a probe connection is not "
                    "harmless to every server. A character device's client socket with "
                    "reconnect enabled is connected in the background, so QEMU starts without "
-                   "its server: a missing one warns.",
+                   "its server: a missing one warns. A stat that fails other than for a missing "
+                   "path (EACCES as the agent's user, an I/O error) is UNKNOWN, here and in "
+                   "vm.created-files.",
         .check = rule_vm_host_paths,
     },
     [R_VM_9P_MOUNT] = {
@@ -343,7 +354,10 @@ static const struct mc_rule rules[_R_MAX] = {
         .hint = "use host-model or a named CPU model, or migrate only between identical hosts",
         .requirement = "libvirt: host-passthrough is only safe between identical hosts",
         .explain = "A host-passthrough guest sees every feature of the source host's CPU; on a "
-                   "host lacking any of them the guest breaks or QEMU refuses the stream.",
+                   "host lacking any of them the guest breaks or QEMU refuses the stream. libvirt "
+                   "describes each host CPU as a model plus the features beyond it: between two "
+                   "models, a feature listed for the source only may be part of the "
+                   "destination's model, which migcheck cannot tell (UNKNOWN).",
         .check = rule_cpu_passthrough,
     },
     [R_VIRT_SAME_HOST] = {
@@ -396,7 +410,8 @@ static const struct mc_rule rules[_R_MAX] = {
         .requirement = "libvirt starts the destination QEMU from the domain XML's <emulator>",
         .explain = "Debian installs QEMU as /usr/bin/qemu-system-x86_64, RHEL as "
                    "/usr/libexec/qemu-kvm. The destination starts the emulator named in the "
-                   "guest's XML.",
+                   "guest's XML. One that is not among the destination's default emulators is "
+                   "judged by a live stat of the path there; without one it is UNKNOWN.",
         .check = rule_virt_emulator,
     },
     [R_VIRT_DOMAIN_TYPE] = {
@@ -432,7 +447,10 @@ static const struct mc_rule rules[_R_MAX] = {
         .requirement = "QEMU migrates ROM RAM blocks and needs equal sizes: 'Unknown "
                        "ramblock ... cannot accept migration'",
         .explain = "Option ROMs (NIC boot ROMs, BIOS, VGA BIOS) are RAM blocks of the guest. A "
-                   "different size on the destination makes QEMU reject the stream.",
+                   "different size on the destination makes QEMU reject the stream. A PCI option "
+                   "ROM's block is its file's size rounded up to a power of two, so files of "
+                   "different sizes that round alike pass. A ROM outside the directories the "
+                   "facts list, or of a size not known, is UNKNOWN.",
         .check = rule_virt_rom_size,
     },
     [R_VIRT_MEMORY] = {
@@ -478,7 +496,7 @@ static const struct mc_rule rules[_R_MAX] = {
         .requirement = "libvirt: 'this libvirtd instance allows migration only with "
                        "VIR_MIGRATE_TLS flag'",
         .explain = "With migrate_tls_force set in qemu.conf the source refuses a plain "
-                   "migration.",
+                   "migration; a tunnelled one (--tunnelled) is exempt.",
         .check = rule_virt_tls_required,
     },
     [R_VIRT_UNSAFE_MIGRATION] = {
@@ -495,7 +513,10 @@ static const struct mc_rule rules[_R_MAX] = {
         .explain = "libvirt refuses a migration whose writable file disks are on a file system "
                    "not in its list of shared ones, or on a shared but not cluster file system "
                    "with a cache mode other than none/directsync when QEMU cannot drop its "
-                   "caches. Network disks are always safe. When migcheck proved the sharing "
+                   "caches. Network disks are always safe. A directory the source's qemu.conf "
+                   "lists in shared_filesystems counts as shared for a libvirt that reads that "
+                   "option (UNKNOWN for libvirt before 11.0, which migcheck does not know to). "
+                   "libvirt does not check an offline migration. When migcheck proved the sharing "
                    "itself (a canary file), migcheck migrate can pass VIR_MIGRATE_UNSAFE.",
         .check = rule_virt_unsafe_migration,
     },
@@ -558,7 +579,8 @@ static const struct mc_rule rules[_R_MAX] = {
                    "the same NFS server and export, the same LUN (WWN) or lock table, a network "
                    "disk the destination can reach itself, or a canary file written on the "
                    "source and read on the destination. A matching file system type is not "
-                   "evidence.",
+                   "evidence. A read-only file needs none: a copy at the same path on the "
+                   "destination does, which only a live probe finds (without one: UNKNOWN).",
         .check = rule_storage_disk_shared,
     },
     [R_STORAGE_DISK_PATH] = {
@@ -638,7 +660,10 @@ static const struct mc_rule rules[_R_MAX] = {
         .requirement = "libvirt qemuMigrationDstPrecreateDisk: 'pre-creation of storage "
                        "target ... is not supported'",
         .explain = "For storage migration the destination pre-creates missing images only inside "
-                   "an active storage pool whose target path holds them.",
+                   "an active storage pool whose target path holds them; an image that already "
+                   "exists there needs no pool (without a live stat of it: UNKNOWN). An "
+                   "incremental copy (--copy-storage-inc) needs the image on the destination "
+                   "already.",
         .check = rule_storage_copy_target,
     },
     [R_NET_BRIDGE] = {
@@ -745,8 +770,10 @@ static const struct mc_rule rules[_R_MAX] = {
                 "in the destination's qemu.conf",
         .requirement = "libvirt: 'Unable to resolve address', 'hostname on destination "
                        "resolved to localhost, but migration requires an FQDN'",
-        .explain = "The destination tells the source to connect to its host name. The source "
-                   "must resolve it to a routable address of the destination.",
+        .explain = "The destination tells the source to connect to its host name, or to "
+                   "migration_host from its qemu.conf. The source must resolve it to a routable "
+                   "address of the destination. Where the destination's qemu.conf was not read, "
+                   "the name libvirt uses is not known: UNKNOWN.",
         .check = rule_net_dst_hostname,
     },
     [R_NET_LIBVIRTD_PORT] = {
@@ -758,8 +785,10 @@ static const struct mc_rule rules[_R_MAX] = {
         .requirement = "Red Hat Enterprise Linux Virtualization Guide 22.1 and Fedora Virtualization Guide "
                        "12.1 (Live migration requirements): appropriate ports open; libvirt's TCP/TLS transports and "
                        "peer-to-peer mode connect to libvirtd",
-        .explain = "With the tcp or tls transport, or peer-to-peer migration, the source's "
-                   "libvirtd connects to the destination's libvirtd port.",
+        .explain = "With the tcp or tls transport the source connects to the destination's "
+                   "libvirtd port (16509, or 16514 for tls); migcheck connects there from the "
+                   "source. Peer-to-peer migration over ssh connects over ssh as root on the "
+                   "source instead, which migcheck does not try: UNKNOWN.",
         .check = rule_net_libvirtd_port,
     },
     [R_MIGRATION_CONVERGENCE] = {

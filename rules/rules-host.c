@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Rules about the hypervisors: CPU, QEMU and libvirt, firmware, memory, OS. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
@@ -75,6 +76,21 @@ RULE_FN(rule_cpu_passthrough)
     STRV_FOREACH (f, s->cpu_features)
         if (!mc_strv_contains(d->cpu_features, *f))
             mc_strv_add(&missing, *f);
+    if (missing && !streq(s->cpu_model, d->cpu_model)) {
+        /* libvirt describes a host CPU as a model plus the features beyond it: with two models,
+         * a feature listed for SRC alone may be part of DST's model. */
+        _cleanup_free_ char *list = mc_strv_join(missing, ", ");
+        struct mc_finding *f = mc_emit(
+            out, r, MC_STATUS_UNKNOWN, subject,
+            "the guest sees every feature of %s's CPU (host-passthrough); %s lists %s "
+            "beyond its model %s, %s does not, but its model %s may include them",
+            SRC(p), SRC(p), list, str_or(s->cpu_model, "?"), DST(p), str_or(d->cpu_model, "?"));
+        mc_finding_set_evidence(f, "the host CPUs of the capabilities are different models; "
+                                   "migcheck does not know which features each model has");
+        mc_finding_set_hint(f, "compare /proc/cpuinfo flags on both hosts, or use host-model or "
+                               "a named CPU model");
+        return;
+    }
     if (missing) {
         _cleanup_free_ char *list = mc_strv_join(missing, ", ");
         struct mc_finding *f =
@@ -205,8 +221,11 @@ RULE_FN(rule_virt_emulator)
                 str_or(ep->exists_detail, "not found"));
         return;
     }
-    struct mc_finding *f = mc_emit(out, r, p->rel->live ? MC_STATUS_UNKNOWN : MC_PROBLEM, subject,
-                                   "emulator %s is not among %s's emulators", e, DST(p));
+    /* Not a default emulator of DST, and no stat of the path there: libvirt starts whatever
+     * the path holds, so only the stat can tell. */
+    struct mc_finding *f =
+        mc_emit(out, r, MC_STATUS_UNKNOWN, subject, "emulator %s is not among %s's emulators%s", e,
+                DST(p), p->rel->live ? "" : "; whether the path exists there needs a live probe");
     _cleanup_buf_ struct mc_buf b = MC_BUF_INIT;
     for (size_t i = 0; i < p->dst->virt.n_guests; i++)
         mc_buf_printf(&b, "%s%s", b.len ? ", " : "", str_or(p->dst->virt.guests[i].emulator, "?"));
@@ -270,6 +289,44 @@ static const struct mc_rom *find_rom(const struct mc_os_facts *o, const char *pa
     return NULL;
 }
 
+/* A PCI option ROM (a NIC's boot ROM, a VGA BIOS, a <rom file=>): QEMU sizes its RAM block to
+ * the file's size rounded up to a power of two (pci_add_option_rom), and only the block's size
+ * must match on both ends. BIOS and pflash images are blocks of the file's own size. */
+static bool pci_option_rom(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t n = strlen(base);
+    return (n > 4 && strcmp(base + n - 4, ".rom") == 0) || strncmp(base, "vgabios", 7) == 0;
+}
+
+static int64_t pow2ceil64(int64_t v)
+{
+    int64_t p2 = 1;
+    while (p2 < v && p2 < INT64_MAX / 2)
+        p2 *= 2;
+    return p2;
+}
+
+/* Do DST's facts list the directory of path? They list the ROM directories QEMU searches (and
+ * the files there named .rom, .bin or .fd); a ROM anywhere else is not in them, found or not. */
+static bool rom_dir_listed(const struct mc_os_facts *o, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    size_t n = strlen(path);
+    if (!slash || n < 4 ||
+        (strcmp(path + n - 4, ".rom") && strcmp(path + n - 4, ".bin") &&
+         strcmp(path + n - 3, ".fd")))
+        return false;
+    size_t dlen = (size_t)(slash - path) + 1;
+    for (size_t i = 0; i < o->n_roms; i++) {
+        const char *q = o->roms[i].path;
+        if (q && strncmp(q, path, dlen) == 0 && !strchr(q + dlen, '/'))
+            return true;
+    }
+    return false;
+}
+
 RULE_FN(rule_virt_rom_size)
 {
     /* A snapshot of several domains hashes the ROMs of all of them: then the domain's own list
@@ -283,9 +340,33 @@ RULE_FN(rule_virt_rom_size)
             continue;
         _cleanup_free_ char *subject = mc_xasprintf("rom %s", s->path);
         const struct mc_rom *d = find_rom(&p->dst->os, s->path);
+        if (!d && !rom_dir_listed(&p->dst->os, s->path)) {
+            mc_emit(out, r, MC_STATUS_UNKNOWN, subject,
+                    "%s's facts do not list the directory of %s, which the guest loads: whether "
+                    "%s has it, and of which size, is not known",
+                    DST(p), s->path, DST(p));
+            continue;
+        }
         if (!d) {
             mc_emit(out, r, MC_PROBLEM, subject, "%s has no %s, which the guest loads", DST(p),
                     s->path);
+            continue;
+        }
+        if (d->size <= 0 || s->size <= 0) {
+            mc_emit(out, r, MC_STATUS_UNKNOWN, subject, "the size of %s on %s is not known",
+                    s->path, s->size <= 0 ? SRC(p) : DST(p));
+            continue;
+        }
+        if (d->size != s->size && pci_option_rom(s->path) &&
+            pow2ceil64(d->size) == pow2ceil64(s->size)) {
+            struct mc_finding *f = mc_emit(
+                out, r, MC_STATUS_PASS, subject,
+                "%s is %lld bytes on %s and %lld on %s; QEMU maps this option ROM as %lld bytes "
+                "on both",
+                s->path, (long long)s->size, SRC(p), (long long)d->size, DST(p),
+                (long long)pow2ceil64(s->size));
+            mc_finding_set_evidence(f, "a PCI option ROM's RAM block is its file's size rounded up "
+                                       "to a power of two (QEMU pci_add_option_rom)");
             continue;
         }
         if (d->size != s->size) {
@@ -375,7 +456,14 @@ RULE_FN(rule_virt_tls_required)
                 "%s's qemu.conf could not be read (migrate_tls_force unknown)", SRC(p));
         return;
     }
-    if (p->src->virt.qemu_conf.migrate_tls_force)
+    if (p->src->virt.qemu_conf.migrate_tls_force && p->opts->tunnelled)
+        /* qemuMigrationSrcBegin insists on VIR_MIGRATE_TLS only for a migration that is not
+         * VIR_MIGRATE_TUNNELLED: a tunnelled one travels in libvirt's own connection. */
+        mc_emit(out, r, MC_STATUS_PASS, "migrate_tls_force",
+                "%s's qemu.conf sets migrate_tls_force, which libvirt does not apply to a "
+                "tunnelled migration (--tunnelled)",
+                SRC(p));
+    else if (p->src->virt.qemu_conf.migrate_tls_force)
         mc_emit(out, r, MC_PROBLEM, "migrate_tls_force",
                 "%s's qemu.conf sets migrate_tls_force: it refuses a migration without --tls",
                 SRC(p));
@@ -422,10 +510,40 @@ static void unsafe_allowed(const struct mc_pair *p, struct mc_findings *out, siz
     }
 }
 
+/* qemu.conf shared_filesystems on SRC: libvirt (virFileIsSharedFS) takes a path in one of
+ * these directories, or one of them itself, as on a shared file system. */
+static bool listed_shared(const struct mc_pair *p, const char *path)
+{
+    if (!path || path[0] != '/')
+        return false;
+    STRV_FOREACH (d, p->src->virt.qemu_conf.shared_filesystems) {
+        size_t n = strlen(*d);
+        while (n > 1 && (*d)[n - 1] == '/')
+            n--;
+        if (n == 0 || (*d)[0] != '/')
+            continue;
+        if (strncmp(path, *d, n) == 0 && (path[n] == '\0' || path[n] == '/' || n == 1))
+            return true;
+    }
+    return false;
+}
+
+/* The first libvirt release known here to read shared_filesystems (it came in the 10.x
+ * series; migcheck does not know which one, so an earlier 10.x is not known to). */
+#define SHARED_FILESYSTEMS_KNOWN 11000000
+
 RULE_FN(rule_virt_unsafe_migration)
 {
     size_t first = out->n;
-    bool any_unsafe = false;
+    bool any_unsafe = false, any_unknown = false;
+    if (p->opts->offline) {
+        /* qemuMigrationSrcBeginPhase runs qemuMigrationSrcIsSafe only without
+         * VIR_MIGRATE_UNSAFE and VIR_MIGRATE_OFFLINE. */
+        mc_emit(out, r, MC_STATUS_PASS, NULL,
+                "an offline migration moves no disk data: libvirt does not check the storage "
+                "for one");
+        return;
+    }
     /* QEMU_CAPS_MIGRATION_FILE_DROP_CACHE: QEMU 4.0 and later drop caches at switch-over. */
     bool drop_cache = p->src->virt.hv_version >= 4000000;
     for (size_t i = 0; i < p->rel->n_paths; i++) {
@@ -438,7 +556,27 @@ RULE_FN(rule_virt_unsafe_migration)
             continue;
         bool proven = vp->evidence == MC_EVIDENCE_CANARY || vp->evidence == MC_EVIDENCE_IDENTITY;
         if (streq(vp->disk_type, "file")) {
-            if (!vp->src_store.shared_fs) {
+            if (!vp->src_store.shared_fs && listed_shared(p, vp->src_path)) {
+                if (p->src->virt.libvirt_version < SHARED_FILESYSTEMS_KNOWN) {
+                    char v[32];
+                    struct mc_finding *f = mc_emit(
+                        out, r, MC_STATUS_UNKNOWN, vp->subject,
+                        "%s %s is on %s, which libvirt does not take as shared, but %s's "
+                        "qemu.conf lists its directory in shared_filesystems: whether libvirt "
+                        "%s honours that is not known",
+                        vp->subject, vp->src_path, str_or(vp->src_store.fstype, "an unknown fs"),
+                        SRC(p),
+                        p->src->virt.libvirt_version > 0
+                            ? mc_version_string(p->src->virt.libvirt_version, v)
+                            : "(version not known)");
+                    mc_finding_set_evidence(f, "libvirt reads shared_filesystems from its 10.x "
+                                               "releases on; older ones ignore it and refuse "
+                                               "('Migration without shared storage is unsafe')");
+                    any_unknown = true;
+                    continue;
+                }
+                /* libvirt takes it as shared: the cache mode decides, as for NFS. */
+            } else if (!vp->src_store.shared_fs) {
                 any_unsafe = true;
                 struct mc_finding *f = mc_emit(
                     out, r, MC_PROBLEM, vp->subject,
@@ -478,7 +616,7 @@ RULE_FN(rule_virt_unsafe_migration)
         mc_finding_set_hint(f, "use cache='none' for disks on shared storage");
         mc_finding_set_fix(f, MC_FIX_NONE);
     }
-    if (!any_unsafe)
+    if (!any_unsafe && !any_unknown)
         mc_emit(out, r, MC_STATUS_PASS, NULL,
                 "libvirt considers every writable disk safe to migrate (network disks, shared "
                 "file systems%s)",

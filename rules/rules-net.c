@@ -302,11 +302,21 @@ RULE_FN(rule_net_dst_hostname)
                 DST(p), name);
         return;
     }
+    /* migration_host in DST's qemu.conf replaces the host name: where that qemu.conf was not
+     * read, a problem with the host name (or with resolving it) is not known to be libvirt's. */
+    bool conf_unread = !mh && !p->dst->virt.qemu_conf.readable;
+    int problem = conf_unread ? MC_STATUS_UNKNOWN : MC_PROBLEM;
+    const char *unread = conf_unread ? " (unless migration_host in its qemu.conf, which was not "
+                                       "read, names another)"
+                                     : "";
+    struct mc_finding *f;
     if (!mh && mc_str_startswith(name, "localhost")) {
-        mc_emit(out, r, MC_PROBLEM, subject,
-                "%s calls itself '%s': libvirt refuses ('hostname on destination resolved to "
-                "localhost, but migration requires an FQDN')",
-                DST(p), name);
+        f = mc_emit(out, r, problem, subject,
+                    "%s calls itself '%s': libvirt refuses ('hostname on destination resolved to "
+                    "localhost, but migration requires an FQDN')%s",
+                    DST(p), name, unread);
+        if (conf_unread)
+            mc_finding_set_hint(f, "%s", r->hint);
         return;
     }
     const struct mc_name_probe *np = &p->rel->dst_name;
@@ -316,9 +326,12 @@ RULE_FN(rule_net_dst_hostname)
         return;
     }
     if (np->probe == MC_PROBE_FAILED || (np->probe == MC_PROBE_OK && !np->addresses)) {
-        mc_emit(out, r, MC_PROBLEM, subject,
-                "%s cannot resolve '%s', the name %s gives the source for the migration stream%s%s",
-                SRC(p), name, DST(p), np->detail ? ": " : "", str_or(np->detail, ""));
+        f = mc_emit(out, r, problem, subject,
+                    "%s cannot resolve '%s', the name %s gives the source for the migration "
+                    "stream%s%s%s",
+                    SRC(p), name, DST(p), unread, np->detail ? ": " : "", str_or(np->detail, ""));
+        if (conf_unread)
+            mc_finding_set_hint(f, "%s", r->hint);
         return;
     }
     if (np->probe != MC_PROBE_OK) {
@@ -329,18 +342,19 @@ RULE_FN(rule_net_dst_hostname)
     _cleanup_free_ char *addrs = mc_strv_join(np->addresses, ", ");
     STRV_FOREACH (a, np->addresses)
         if (loopback(*a)) {
-            mc_emit(out, r, MC_PROBLEM, subject,
-                    "%s resolves '%s' to the loopback address %s: the migration would connect to "
-                    "itself",
-                    SRC(p), name, *a);
+            f = mc_emit(out, r, problem, subject,
+                        "%s resolves '%s' to the loopback address %s: the migration would "
+                        "connect to itself%s",
+                        SRC(p), name, *a, unread);
+            if (conf_unread)
+                mc_finding_set_hint(f, "%s", r->hint);
             return;
         }
     bool own = false;
     STRV_FOREACH (a, np->addresses)
         if (mc_host_has_address(p->dst, *a))
             own = true;
-    struct mc_finding *f =
-        mc_emit(out, r, MC_STATUS_PASS, subject, "%s resolves '%s' to %s", SRC(p), name, addrs);
+    f = mc_emit(out, r, MC_STATUS_PASS, subject, "%s resolves '%s' to %s", SRC(p), name, addrs);
     if (!own && p->dst->net.n_addrs)
         mc_finding_set_evidence(f,
                                 "none of these addresses is configured on %s (NAT or a "
@@ -353,5 +367,20 @@ RULE_FN(rule_net_libvirtd_port)
     const char *t = p->opts->transport;
     if (!(streq(t, "tcp") || streq(t, "tls")) && !p->opts->p2p)
         return;
+    if (!(streq(t, "tcp") || streq(t, "tls"))) {
+        /* --p2p over ssh (libssh, libssh2): SRC's libvirtd opens the destination URI itself,
+         * an ssh connection as root, not a connection to libvirtd's TCP port, which the probe
+         * tries. */
+        struct mc_finding *f =
+            mc_emit(out, r, MC_STATUS_UNKNOWN, "libvirtd connection",
+                    "--p2p over %s: %s's libvirtd connects to %s over %s as root, with root's "
+                    "keys and known hosts there; migcheck did not try that connection",
+                    str_or(t, "ssh"), SRC(p), DST(p), str_or(t, "ssh"));
+        mc_finding_set_hint(f,
+                            "check that root on %s can run 'virsh -c qemu+ssh://%s/system "
+                            "version' without a prompt",
+                            SRC(p), DST(p));
+        return;
+    }
     port_finding(r, p, out, &p->rel->libvirtd_port, "libvirtd port");
 }

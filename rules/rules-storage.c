@@ -196,6 +196,24 @@ static void judge_shared(const struct mc_rule *r, const struct mc_pair *p,
         }
         return;
     }
+    if (streq(vp->src_store.kind, "local") && !p->rel->live && vp->readonly) {
+        /* A read-only file (an ISO, a kernel, a backing image) needs no shared store: a copy
+         * at the same path on DST is enough for QEMU, and only a live stat finds one. */
+        f = mc_emit(out, r, MC_STATUS_UNKNOWN, vp->subject,
+                    "read-only %s %s is on %s on %s; whether %s has a copy at that path needs a "
+                    "live probe",
+                    vp->subject, vp->src_path, st, SRC(p), DST(p));
+        mc_finding_set_evidence(f,
+                                "a local file system; no live probe ran to look for a copy "
+                                "on %s",
+                                DST(p));
+        mc_finding_set_hint(
+            f,
+            "check with live probes of both hosts, or make the file available "
+            "at the same path on %s%s",
+            DST(p), streq(vp->role, "cdrom") ? " (or eject the media before migrating)" : "");
+        return;
+    }
     if (streq(vp->src_store.kind, "local") && !p->rel->live) {
         f = mc_emit(out, r, MC_PROBLEM, vp->subject,
                     "%s %s is on %s on %s; it is not shared with %s", vp->subject, vp->src_path, st,
@@ -341,17 +359,22 @@ static const char *dir_of(const char *path, char *buf, size_t len)
 static void copy_inc_target(const struct mc_rule *r, const struct mc_pair *p,
                             const struct mc_vm_path *vp, struct mc_findings *out)
 {
-    if (vp->exists_probe == MC_PROBE_OK && vp->evidence != MC_EVIDENCE_ABSENT) {
+    /* A file at the path on DST that is not SRC's (the canary not seen there: evidence
+     * "absent") is the separate image an incremental copy needs. */
+    if (vp->exists_probe == MC_PROBE_OK) {
         mc_emit(out, r, MC_STATUS_PASS, vp->subject,
                 "%s already exists on %s; --copy-storage-inc copies the top image into it",
                 vp->src_path, DST(p));
         return;
     }
-    if (vp->exists_probe == MC_PROBE_NOT_RUN) {
+    if (vp->exists_probe != MC_PROBE_FAILED) {
         mc_emit(out, r, MC_STATUS_UNKNOWN, vp->subject,
-                "whether %s exists on %s needs a live probe; libvirt creates no image for "
+                "whether %s exists on %s is not known (%s); libvirt creates no image for "
                 "--copy-storage-inc",
-                vp->src_path, DST(p));
+                vp->src_path, DST(p),
+                vp->exists_probe == MC_PROBE_NOT_RUN
+                    ? "it needs a live probe"
+                    : str_or(vp->exists_detail, mc_probe_name(vp->exists_probe)));
         return;
     }
     struct mc_finding *f =
@@ -387,16 +410,30 @@ RULE_FN(rule_storage_copy_target)
             if (pool->active && streq(pool->target_path, dir))
                 found = true;
         }
-        if (found)
+        if (found) {
             mc_emit(out, r, MC_STATUS_PASS, vp->subject,
                     "an active pool on %s holds %s, so libvirt can create the image", DST(p), dir);
-        else if (vp->exists_probe == MC_PROBE_OK)
+        } else if (vp->exists_probe == MC_PROBE_OK) {
             mc_emit(out, r, MC_STATUS_PASS, vp->subject, "%s already exists on %s", vp->src_path,
                     DST(p));
-        else
+        } else if (vp->exists_probe != MC_PROBE_FAILED) {
+            /* libvirt pre-creates nothing for an image that exists
+             * (qemuMigrationDstPrecreateStorage skips it): without the stat, the missing pool is
+             * not known to matter. */
+            struct mc_finding *f = mc_emit(
+                out, r, MC_STATUS_UNKNOWN, vp->subject,
+                "no active storage pool on %s has target path %s, so libvirt cannot pre-create "
+                "%s; whether it already exists there is not known (%s)",
+                DST(p), dir, vp->src_path,
+                vp->exists_probe == MC_PROBE_NOT_RUN
+                    ? "it needs a live probe"
+                    : str_or(vp->exists_detail, mc_probe_name(vp->exists_probe)));
+            mc_finding_set_hint(f, "%s", r->hint);
+        } else {
             mc_emit(out, r, MC_PROBLEM, vp->subject,
                     "no active storage pool on %s has target path %s; libvirt cannot pre-create "
                     "%s",
                     DST(p), dir, vp->src_path);
+        }
     }
 }

@@ -403,6 +403,28 @@ static void usb_hostdev_finding(const struct mc_rule *r, const struct mc_pair *p
     }
 }
 
+/*
+ * A PCI or mdev host device on a stack where QEMU decides: libvirt with QEMU's migration
+ * blockers (query-migrate blocked-reasons) runs its own host device check only for a QEMU that
+ * cannot report them (qemuMigrationSrcIsAllowed), and QEMU from 8.1 migrates a VFIO device
+ * whose kernel driver supports VFIO migration (an mlx5 or virtio VF, a vGPU), blocking only
+ * the others. The versions below are ones known to do both.
+ */
+#define VFIO_MIGRATION_QEMU_MIN    8001000
+#define VFIO_MIGRATION_LIBVIRT_MIN 9000000
+/* 1: QEMU decides; 0: libvirt or QEMU refuses any; -1: a version is not known. */
+static int vfio_may_migrate(const struct mc_pair *p)
+{
+    int64_t lv = p->src->virt.libvirt_version;
+    int64_t qs = p->src->virt.hv_version, qd = p->dst->virt.hv_version;
+    if ((lv > 0 && lv < VFIO_MIGRATION_LIBVIRT_MIN) || (qs > 0 && qs < VFIO_MIGRATION_QEMU_MIN) ||
+        (qd > 0 && qd < VFIO_MIGRATION_QEMU_MIN))
+        return 0;
+    if (lv <= 0 || qs <= 0 || qd <= 0)
+        return -1;
+    return 1;
+}
+
 RULE_FN(rule_vm_hostdev)
 {
     const struct mc_vm_facts *vm = p->vm;
@@ -415,7 +437,15 @@ RULE_FN(rule_vm_hostdev)
         const char *type = str_or(h->type, "?");
         const char *addr = str_or(h->address, "?");
         _cleanup_free_ char *subject = mc_xasprintf("hostdev %s %s", type, addr);
-        if (h->mode && !streq(h->mode, "subsystem")) {
+        if (p->opts->offline && !streq(type, "usb")) {
+            /* qemuMigrationSrcIsAllowed judges host devices only when the migration is not
+             * VIR_MIGRATE_OFFLINE: an offline migration moves the definition, starts nothing. */
+            mc_emit(out, r, MC_STATUS_PASS, subject,
+                    "%s host device %s: an offline migration does not start the domain on %s, "
+                    "and libvirt does not check host devices for one; the device must be there "
+                    "when the domain starts",
+                    streq(type, "pci") ? "PCI" : type, addr, DST(p));
+        } else if (h->mode && !streq(h->mode, "subsystem")) {
             mc_emit(out, r, MC_PROBLEM, subject, "host device %s (mode '%s') cannot be migrated",
                     addr, h->mode);
         } else if (streq(type, "usb")) {
@@ -425,6 +455,30 @@ RULE_FN(rule_vm_hostdev)
                     "PCI device %s is the transient half of a failover pair; libvirt unplugs it "
                     "for the migration",
                     addr);
+        } else if ((streq(type, "pci") || streq(type, "mdev")) && vfio_may_migrate(p) != 0) {
+            const char *what = streq(type, "pci") ? "PCI" : type;
+            struct mc_finding *f;
+            if (vfio_may_migrate(p) < 0) {
+                f = mc_emit(out, r, MC_STATUS_UNKNOWN, subject,
+                            "%s host device %s: the libvirt and QEMU versions that decide "
+                            "whether it migrates are not known (from QEMU 8.1, a VFIO device "
+                            "whose host driver supports migration does)",
+                            what, addr);
+            } else {
+                char v1[32], v2[32], v3[32];
+                f = mc_emit(out, r, MC_STATUS_UNKNOWN, subject,
+                            "%s host device %s: QEMU %s on %s and %s on %s migrate a VFIO device "
+                            "whose host driver supports migration, and libvirt %s leaves the "
+                            "decision to QEMU; whether this device's driver does, and whether %s "
+                            "has the same device, is not known",
+                            what, addr, mc_version_string(p->src->virt.hv_version, v1), SRC(p),
+                            mc_version_string(p->dst->virt.hv_version, v2), DST(p),
+                            mc_version_string(p->src->virt.libvirt_version, v3), DST(p));
+            }
+            mc_finding_set_evidence(f, "QEMU adds a migration blocker for a VFIO device without "
+                                       "migration support (vfio_migration_realize); libvirt "
+                                       "reports it: 'cannot migrate domain: ...'");
+            mc_finding_set_hint(f, "%s", r->hint);
         } else {
             mc_emit(out, r, MC_PROBLEM, subject,
                     "%s host device %s is assigned to the guest and cannot follow it to %s",
@@ -525,10 +579,47 @@ static void tpm_emulator_finding(const struct mc_pair *p, const struct mc_rule *
     mc_finding_set_evidence(f, "domain capabilities of %s: TPM backends %s", DST(p), models);
 }
 
+/* The devices vm.devices judges, for an offline migration: qemuMigrationSrcIsAllowed skips
+ * every device check for VIR_MIGRATE_OFFLINE (no QEMU runs, nothing is migrated but the
+ * definition), and libvirt on DST only defines the domain, so it starts no swtpm. */
+static void devices_offline(const struct mc_rule *r, const struct mc_pair *p,
+                            struct mc_findings *out)
+{
+    const struct mc_vm_facts *vm = p->vm;
+    _cleanup_buf_ struct mc_buf b = MC_BUF_INIT;
+    if (mc_strv_contains(vm->tpm_backends, "emulator"))
+        mc_buf_printf(&b, "an emulated TPM");
+    STRV_FOREACH (x, vm->blockers)
+        mc_buf_printf(&b, "%s%s", b.len ? ", " : "", *x);
+    STRV_FOREACH (t, vm->virtiofs)
+        mc_buf_printf(&b, "%svirtiofs filesystem '%s'", b.len ? ", " : "", *t);
+    for (size_t i = 0; i < vm->n_disks; i++)
+        if (vm->disks[i].transient)
+            mc_buf_printf(&b, "%stransient disk %s", b.len ? ", " : "",
+                          str_or(vm->disks[i].target, "?"));
+    if (!b.len) {
+        mc_emit(out, r, MC_STATUS_PASS, NULL, "no device that blocks migration");
+        return;
+    }
+    struct mc_finding *f =
+        mc_emit(out, r, MC_STATUS_PASS, "devices",
+                "the guest has %s; an offline migration moves only the definition, and libvirt "
+                "checks none of these for one",
+                b.data);
+    mc_finding_set_evidence(f,
+                            "qemuMigrationSrcIsAllowed skips its device checks for "
+                            "VIR_MIGRATE_OFFLINE; %s must provide them when the domain starts",
+                            DST(p));
+}
+
 RULE_FN(rule_vm_devices)
 {
     const struct mc_vm_facts *vm = p->vm;
     bool any = false;
+    if (p->opts->offline) {
+        devices_offline(r, p, out);
+        return;
+    }
     if (mc_strv_contains(vm->tpm_backends, "emulator")) {
         any = true;
         tpm_emulator_finding(p, r, out);
@@ -567,6 +658,13 @@ RULE_FN(rule_vm_invtsc)
         mc_emit(out, r, MC_STATUS_PASS, NULL, "the guest CPU has no invariant TSC");
         return;
     }
+    if (p->opts->offline) {
+        /* qemuMigrationSrcIsAllowed checks invtsc only when the migration is not offline. */
+        mc_emit(out, r, MC_STATUS_PASS, "invtsc",
+                "the guest CPU has the invtsc feature; an offline migration starts no QEMU, and "
+                "libvirt does not check it for one");
+        return;
+    }
     if (vm->tsc_frequency <= 0) {
         mc_emit(out, r, MC_PROBLEM, "invtsc",
                 "the guest CPU has the invtsc feature but no TSC frequency; QEMU blocks its "
@@ -575,15 +673,30 @@ RULE_FN(rule_vm_invtsc)
     }
     int64_t dst_khz = p->dst ? p->dst->virt.tsc_khz : 0;
     int64_t want_khz = vm->tsc_frequency / 1000;
-    if (dst_khz > 0 && dst_khz != want_khz) {
-        /* Without TSC scaling on the destination the frequency cannot be honoured. */
+    /* libvirt on DST (qemuProcessStartValidateTSC) accepts a frequency within 250 ppm of the
+     * host's, else one the host's TSC scaling can give; it refuses only where the capabilities
+     * say scaling='no'. Whether DST scales is not among its facts, so a frequency outside the
+     * tolerance is not known to fail. */
+    int64_t lo = dst_khz * 1000, hi = lo + 999; /* DST's TSC in Hz, from its kHz */
+    int64_t tolerance = lo * 250 / 1000000;
+    bool within = vm->tsc_frequency >= hi - tolerance && vm->tsc_frequency <= lo + tolerance;
+    if (dst_khz > 0 && !within) {
         struct mc_finding *f =
-            mc_emit(out, r, MC_PROBLEM, "invtsc",
-                    "the guest's TSC runs at %lld kHz, %s's TSC at %lld kHz; without TSC "
-                    "scaling QEMU cannot start the guest there",
-                    (long long)want_khz, DST(p), (long long)dst_khz);
-        mc_finding_set_hint(f, "migrate between hosts with the same TSC frequency, or make sure "
-                               "the destination CPU supports TSC scaling");
+            mc_emit(out, r, MC_STATUS_UNKNOWN, "invtsc",
+                    "the guest's TSC runs at %lld kHz, %s's TSC at %lld kHz, more than 250 ppm "
+                    "apart: QEMU starts the guest there only if %s's CPU can scale its TSC, "
+                    "which migcheck does not know",
+                    (long long)want_khz, DST(p), (long long)dst_khz, DST(p));
+        mc_finding_set_evidence(f,
+                                "libvirt refuses such a frequency where the capabilities of %s "
+                                "say <counter name='tsc' scaling='no'/> ('Requested TSC "
+                                "frequency ... is outside tolerance range')",
+                                DST(p));
+        mc_finding_set_hint(f,
+                            "check 'virsh capabilities' on %s for scaling='yes' in "
+                            "<counter name='tsc'>, or migrate between hosts with the same TSC "
+                            "frequency",
+                            DST(p));
         return;
     }
     mc_emit(out, r, MC_STATUS_PASS, "invtsc", "invariant TSC with a pinned frequency of %lld Hz",
@@ -907,6 +1020,17 @@ static void judge_shmem(const struct mc_rule *r, const struct mc_pair *p,
                         DST(p));
 }
 
+/* A failed stat on DST that says the path is not there for anyone: a missing component, a
+ * component that is no directory. Another errno (EACCES as the agent's user, EIO, ESTALE of a
+ * network mount) says only that the probe could not look, not what libvirt or QEMU will meet.
+ * Facts without the errno keep the probe's "failed". */
+static bool stat_says_missing(const struct mc_host_path *hp)
+{
+    return !hp->probe_error || streq(hp->probe_error, "ENOENT") ||
+           streq(hp->probe_error, "ENOTDIR") || streq(hp->probe_error, "ELOOP") ||
+           streq(hp->probe_error, "ENAMETOOLONG");
+}
+
 static const char *made_what(const struct mc_host_path *hp)
 {
     return streq(hp->action, "bind") ? "socket" : "file";
@@ -932,6 +1056,14 @@ RULE_FN(rule_vm_created_files)
                     "%s %s %s is created on %s: whether %s can create it there needs a live "
                     "probe",
                     hp->subject, what, hp->path, DST(p), who);
+            continue;
+        }
+        if (hp->probe == MC_PROBE_FAILED && !stat_says_missing(hp)) {
+            f = mc_emit(out, r, MC_STATUS_UNKNOWN, hp->subject,
+                        "%s %s %s: the stat of directory %s on %s failed with %s, so whether %s "
+                        "can create it there is not known",
+                        hp->subject, what, hp->path, hp->dir, DST(p), hp->probe_error, who);
+            mc_finding_set_evidence(f, "%s", str_or(hp->detail, hp->probe_error));
             continue;
         }
         if (hp->probe == MC_PROBE_FAILED) {
@@ -1074,6 +1206,12 @@ RULE_FN(rule_vm_host_paths)
             mc_emit(out, r, MC_STATUS_SKIP, hp->subject,
                     "%s needs %s %s on %s: checking needs a live probe", hp->subject, what,
                     hp->path, DST(p));
+        } else if (hp->probe == MC_PROBE_FAILED && !stat_says_missing(hp)) {
+            f = mc_emit(out, r, MC_STATUS_UNKNOWN, hp->subject,
+                        "%s needs %s %s on %s; its stat there failed with %s, so whether it "
+                        "exists is not known",
+                        hp->subject, what, hp->path, DST(p), hp->probe_error);
+            mc_finding_set_evidence(f, "%s", str_or(hp->detail, hp->probe_error));
         } else if (hp->probe == MC_PROBE_FAILED && streq(hp->role, "chardev-reconnect")) {
             /* QEMU connects such a client in the background and retries: it starts without
              * the server, the device stays unconnected until something listens there. */

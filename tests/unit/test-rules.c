@@ -509,6 +509,18 @@ static void test_vm_hostdev(void **state)
     assert_int_equal(run(f, "vm.hostdev", &r), MC_STATUS_FAIL);
     assert_true(any_message_has(&r, "0000:65:00.1"));
     mc_report_clear(&r);
+    /* QEMU from 8.1 migrates a VFIO device whose driver supports it, and libvirt leaves the
+     * decision to QEMU's blockers: whether this one does is not known. */
+    f->src->virt.libvirt_version = 10000000;
+    f->src->virt.hv_version = f->dst->virt.hv_version = 8002000;
+    assert_int_equal(run(f, "vm.hostdev", NULL), MC_STATUS_UNKNOWN);
+    f->dst->virt.hv_version = 8000000;
+    assert_int_equal(run(f, "vm.hostdev", NULL), MC_STATUS_FAIL);
+    f->dst->virt.hv_version = 0;
+    assert_int_equal(run(f, "vm.hostdev", NULL), MC_STATUS_UNKNOWN);
+    f->dst->virt.hv_version = 8002000;
+    f->src->virt.libvirt_version = 8000000;
+    assert_int_equal(run(f, "vm.hostdev", NULL), MC_STATUS_FAIL);
 }
 
 static void test_vm_devices(void **state)
@@ -584,10 +596,26 @@ static void test_vm_invtsc(void **state)
     assert_int_equal(run(f, "vm.invtsc", NULL), MC_STATUS_FAIL);
     f->src->vm->tsc_frequency = 2400000000;
     assert_int_equal(run(f, "vm.invtsc", NULL), MC_STATUS_PASS);
+    /* Far from DST's TSC: libvirt refuses only where DST's CPU cannot scale the TSC
+     * (qemuProcessStartValidateTSC), which no fact shows. */
     f->dst->virt.tsc_khz = 3000000;
-    assert_int_equal(run(f, "vm.invtsc", NULL), MC_STATUS_FAIL);
+    assert_int_equal(run(f, "vm.invtsc", NULL), MC_STATUS_UNKNOWN);
     f->dst->virt.tsc_khz = 2400000;
     assert_int_equal(run(f, "vm.invtsc", NULL), MC_STATUS_PASS);
+    /* Within 250 ppm of DST's TSC (two boards of one model measure a few kHz apart): libvirt
+     * and KVM accept it without scaling. */
+    f->dst->virt.tsc_khz = 2400500;
+    assert_int_equal(run(f, "vm.invtsc", NULL), MC_STATUS_PASS);
+    f->dst->virt.tsc_khz = 2399500;
+    assert_int_equal(run(f, "vm.invtsc", NULL), MC_STATUS_PASS);
+    f->dst->virt.tsc_khz = 2401000;
+    assert_int_equal(run(f, "vm.invtsc", NULL), MC_STATUS_UNKNOWN);
+    /* An offline migration: libvirt checks invtsc only for a live one. */
+    f->src->vm->tsc_frequency = 0;
+    f->opts.offline = true;
+    assert_int_equal(run(f, "vm.invtsc", NULL), MC_STATUS_PASS);
+    f->opts.offline = false;
+    f->src->vm->tsc_frequency = 2400000000;
     free(c->policy);
     c->policy = S("disable");
     f->src->vm->tsc_frequency = 0;
@@ -683,8 +711,10 @@ static void test_virt_machine_emulator_type(void **state)
 
     free(f->src->vm->emulator);
     f->src->vm->emulator = S("/usr/libexec/qemu-kvm");
+    /* Not one of DST's default emulators, and no stat of the path: libvirt starts whatever
+     * the path holds there, so it is not known (a wrapper, a second QEMU). */
     f->rel->live = false;
-    assert_int_equal(run(f, "virt.emulator", NULL), MC_STATUS_FAIL);
+    assert_int_equal(run(f, "virt.emulator", NULL), MC_STATUS_UNKNOWN);
     /* Live: a stat on the destination decides for emulators not in the capabilities. */
     f->rel->live = true;
     struct mc_vm_path *ep = MC_APPEND(f->rel->paths, f->rel->n_paths);
@@ -721,11 +751,30 @@ static void test_virt_rom_size(void **state)
     struct fx *f = *state;
     f->src->os.roms[0].sha256 = S("aa");
     assert_int_equal(run(f, "virt.rom-size", NULL), MC_STATUS_PASS);
+    /* A PCI option ROM maps as its size rounded up to a power of two (QEMU
+     * pci_add_option_rom): 160256 and 262144 bytes are both a 256 KiB block. */
+    f->dst->os.roms[0].size = 262144;
+    assert_int_equal(run(f, "virt.rom-size", NULL), MC_STATUS_PASS);
+    f->dst->os.roms[0].size = 262145;
+    assert_int_equal(run(f, "virt.rom-size", NULL), MC_STATUS_FAIL);
+    /* BIOS and firmware images are blocks of their own size. */
+    free(f->src->os.roms[0].path);
+    f->src->os.roms[0].path = S("/usr/share/qemu/bios-256k.bin");
+    free(f->dst->os.roms[0].path);
+    f->dst->os.roms[0].path = S("/usr/share/qemu/bios-256k.bin");
     f->dst->os.roms[0].size = 262144;
     assert_int_equal(run(f, "virt.rom-size", NULL), MC_STATUS_FAIL);
+    f->dst->os.roms[0].size = 0; /* a link whose target was not listed */
+    assert_int_equal(run(f, "virt.rom-size", NULL), MC_STATUS_UNKNOWN);
+    /* Not on DST, where DST's facts list that directory: missing. */
+    free(f->dst->os.roms[0].path);
+    f->dst->os.roms[0].path = S("/usr/share/qemu/efi-e1000.rom");
+    f->dst->os.roms[0].size = 196608;
+    assert_int_equal(run(f, "virt.rom-size", NULL), MC_STATUS_FAIL);
+    /* A directory DST's facts do not list (a ROM outside QEMU's directories): not known. */
     free(f->dst->os.roms[0].path);
     f->dst->os.roms[0].path = S("/elsewhere.rom");
-    assert_int_equal(run(f, "virt.rom-size", NULL), MC_STATUS_FAIL);
+    assert_int_equal(run(f, "virt.rom-size", NULL), MC_STATUS_UNKNOWN);
 }
 
 static void test_virt_memory_hugepages(void **state)
@@ -750,6 +799,10 @@ static void test_virt_security_tls(void **state)
     assert_int_equal(run(f, "virt.security-model", NULL), MC_STATUS_PASS);
     f->src->virt.qemu_conf.migrate_tls_force = true;
     assert_int_equal(run(f, "virt.tls-required", NULL), MC_STATUS_FAIL);
+    /* libvirt does not insist on TLS for a tunnelled migration (qemuMigrationSrcBegin). */
+    f->opts.tunnelled = f->opts.p2p = true;
+    assert_int_equal(run(f, "virt.tls-required", NULL), MC_STATUS_PASS);
+    f->opts.tunnelled = f->opts.p2p = false;
 }
 
 static void set_disk_local(struct fx *f)
@@ -1315,6 +1368,183 @@ static void test_net_libvirtd_port(void **state)
     assert_int_equal(run(f, "net.libvirtd-port", NULL), MC_STATUS_PASS);
 }
 
+/*
+ * An offline migration (VIR_MIGRATE_OFFLINE, what migcheck migrate does for a shut-off domain):
+ * qemuMigrationSrcIsAllowed skips its device, invtsc and host device checks, and
+ * qemuMigrationSrcBeginPhase skips qemuMigrationSrcIsSafe. Only the definition moves.
+ */
+static void test_offline_skips_start_checks(void **state)
+{
+    struct fx *f = *state;
+    free(f->src->vm->state);
+    f->src->vm->state = S("shutoff");
+    struct mc_hostdev *h = MC_APPEND(f->src->vm->hostdevs, f->src->vm->n_hostdevs);
+    h->mode = S("subsystem");
+    h->type = S("pci");
+    h->address = S("0000:65:00.0");
+    mc_strv_add(&f->src->vm->blockers, "shmem 'x' in role peer");
+    mc_strv_add(&f->src->vm->virtiofs, "share");
+    mc_strv_add(&f->src->vm->tpm_backends, "emulator");
+    f->src->vm->disks[0].transient = true;
+    struct mc_cpu_feature *c = MC_APPEND(f->src->vm->cpu_features, f->src->vm->n_cpu_features);
+    c->name = S("invtsc");
+    set_disk_local(f);
+    /* A live migration: each of them refuses. */
+    assert_int_equal(run(f, "vm.hostdev", NULL), MC_STATUS_FAIL);
+    assert_int_equal(run(f, "vm.devices", NULL), MC_STATUS_FAIL);
+    assert_int_equal(run(f, "vm.invtsc", NULL), MC_STATUS_FAIL);
+    assert_int_equal(run(f, "virt.unsafe-migration", NULL), MC_STATUS_FAIL);
+    f->opts.offline = true;
+    f->opts.persistent = true;
+    struct mc_report r;
+    assert_int_equal(run(f, "vm.hostdev", &r), MC_STATUS_PASS);
+    assert_true(any_message_has(&r, "0000:65:00.0"));
+    mc_report_clear(&r);
+    assert_int_equal(run(f, "vm.devices", &r), MC_STATUS_PASS);
+    assert_true(any_message_has(&r, "transient disk vda"));
+    assert_true(any_evidence_has(&r, "VIR_MIGRATE_OFFLINE"));
+    mc_report_clear(&r);
+    assert_int_equal(run(f, "vm.invtsc", NULL), MC_STATUS_PASS);
+    assert_int_equal(run(f, "virt.unsafe-migration", NULL), MC_STATUS_PASS);
+    /* Snapshots are checked for an offline migration too. */
+    f->src->vm->snapshots = 1;
+    assert_int_equal(run(f, "vm.snapshots", NULL), MC_STATUS_FAIL);
+}
+
+/* qemu.conf shared_filesystems on SRC: libvirt takes the listed directories as shared (a host
+ * that exports its local storage to the other); releases before it ignore the option. */
+static void test_unsafe_shared_filesystems(void **state)
+{
+    struct fx *f = *state;
+    set_disk_local(f);
+    mc_strv_add(&f->src->virt.qemu_conf.shared_filesystems, "/var/lib/libvirt/other");
+    assert_int_equal(run(f, "virt.unsafe-migration", NULL), MC_STATUS_FAIL);
+    mc_strv_add(&f->src->virt.qemu_conf.shared_filesystems, "/var/lib/libvirt/local/");
+    /* libvirt 9.0 (the base pair) may not read it: not known, never a FAIL. */
+    struct mc_report r;
+    assert_int_equal(run(f, "virt.unsafe-migration", &r), MC_STATUS_UNKNOWN);
+    assert_true(any_message_has(&r, "shared_filesystems"));
+    assert_false(any_message_has(&r, "considers every writable disk safe"));
+    mc_report_clear(&r);
+    f->src->virt.libvirt_version = 11000000;
+    assert_int_equal(run(f, "virt.unsafe-migration", NULL), MC_STATUS_PASS);
+    /* Taken as shared, the cache mode decides as for NFS. */
+    f->src->virt.hv_version = 3001000;
+    free(f->src->vm->disks[0].cache);
+    f->src->vm->disks[0].cache = S("writeback");
+    relate(f);
+    assert_int_equal(run(f, "virt.unsafe-migration", NULL), MC_STATUS_FAIL);
+    /* A path that only starts like a listed directory is not in it. */
+    f->src->virt.hv_version = 7002000;
+    free(f->src->vm->disks[0].source);
+    f->src->vm->disks[0].source = S("/var/lib/libvirt/local2/web1.qcow2");
+    relate(f);
+    assert_int_equal(run(f, "virt.unsafe-migration", NULL), MC_STATUS_FAIL);
+}
+
+/* --copy-storage-inc: the image must exist on DST, as DST's own file. The live probe finds it
+ * at the path, and the canary written next to SRC's image is not seen there (evidence
+ * "absent"): that is the separate image libvirt copies into, not a missing one. */
+static void test_copy_inc_existing_image(void **state)
+{
+    struct fx *f = *state;
+    set_disk_local(f);
+    f->opts.copy_storage_inc = true;
+    f->rel->paths[0].evidence = MC_EVIDENCE_ABSENT;
+    f->rel->paths[0].exists_probe = MC_PROBE_OK;
+    assert_int_equal(run(f, "storage.copy-target", NULL), MC_STATUS_PASS);
+    /* A stat that could not run says nothing about the image. */
+    f->rel->paths[0].exists_probe = MC_PROBE_ERROR;
+    f->rel->paths[0].exists_detail = S("no answer");
+    assert_int_equal(run(f, "storage.copy-target", NULL), MC_STATUS_UNKNOWN);
+    f->rel->paths[0].exists_probe = MC_PROBE_FAILED;
+    assert_int_equal(run(f, "storage.copy-target", NULL), MC_STATUS_FAIL);
+    /* --copy-storage-all without a pool: an image already there needs none (libvirt skips
+     * pre-creating it); without the stat that is not known. */
+    f->opts.copy_storage_inc = false;
+    f->opts.copy_storage = true;
+    f->rel->paths[0].exists_probe = MC_PROBE_NOT_RUN;
+    assert_int_equal(run(f, "storage.copy-target", NULL), MC_STATUS_UNKNOWN);
+    f->rel->paths[0].exists_probe = MC_PROBE_UNSUPPORTED;
+    assert_int_equal(run(f, "storage.copy-target", NULL), MC_STATUS_UNKNOWN);
+    f->rel->paths[0].exists_probe = MC_PROBE_FAILED;
+    assert_int_equal(run(f, "storage.copy-target", NULL), MC_STATUS_FAIL);
+}
+
+/* A read-only file on SRC's local disk, checked without live probes: a copy at the same path
+ * on DST would do, and only a stat there tells. A writable one is never shared. */
+static void test_readonly_local_without_probes(void **state)
+{
+    struct fx *f = *state;
+    struct mc_disk *cd = MC_APPEND(f->src->vm->disks, f->src->vm->n_disks);
+    cd->target = S("sda");
+    cd->type = S("file");
+    cd->device = S("cdrom");
+    cd->readonly = true;
+    cd->source = S("/var/lib/libvirt/local/install.iso");
+    relate(f);
+    f->rel->live = false;
+    struct mc_report r;
+    assert_int_equal(run(f, "storage.disk-shared", &r), MC_STATUS_UNKNOWN);
+    assert_true(any_message_has(&r, "live probe"));
+    mc_report_clear(&r);
+    set_disk_local(f);
+    f->rel->live = false;
+    for (size_t i = 0; i < f->rel->n_paths; i++)
+        f->rel->paths[i].exists_probe = MC_PROBE_NOT_RUN;
+    assert_int_equal(run(f, "storage.disk-shared", NULL), MC_STATUS_FAIL);
+}
+
+/* --p2p over ssh: SRC's libvirtd reaches DST over ssh, not at libvirtd's TCP port (which the
+ * probe tries, and which libvirtd does not even listen on by default). */
+static void test_libvirtd_port_p2p_ssh(void **state)
+{
+    struct fx *f = *state;
+    f->opts.p2p = true;
+    f->rel->libvirtd_port.probe = MC_PROBE_OK;
+    f->rel->libvirtd_port.result = MC_PORT_REFUSED;
+    f->rel->libvirtd_port.port = 16509;
+    struct mc_report r;
+    assert_int_equal(run(f, "net.libvirtd-port", &r), MC_STATUS_UNKNOWN);
+    assert_true(any_message_has(&r, "over ssh"));
+    mc_report_clear(&r);
+    f->opts.transport = "tls";
+    assert_int_equal(run(f, "net.libvirtd-port", NULL), MC_STATUS_FAIL);
+}
+
+/* DST's qemu.conf not read: it may set migration_host, the name libvirt uses instead. */
+static void test_dst_hostname_unread_qemu_conf(void **state)
+{
+    struct fx *f = *state;
+    free(f->dst->virt.hostname);
+    f->dst->virt.hostname = S("localhost.localdomain");
+    assert_int_equal(run(f, "net.dst-hostname", NULL), MC_STATUS_FAIL);
+    f->dst->virt.qemu_conf.readable = false;
+    assert_int_equal(run(f, "net.dst-hostname", NULL), MC_STATUS_UNKNOWN);
+    free(f->dst->virt.hostname);
+    f->dst->virt.hostname = S("kvm2");
+    f->rel->dst_name.probe = MC_PROBE_FAILED;
+    assert_int_equal(run(f, "net.dst-hostname", NULL), MC_STATUS_UNKNOWN);
+    f->dst->virt.qemu_conf.readable = true;
+    assert_int_equal(run(f, "net.dst-hostname", NULL), MC_STATUS_FAIL);
+}
+
+/* host-passthrough between two host CPU models: libvirt lists each host's features beyond its
+ * own model, so a feature listed for SRC only may be in DST's model. */
+static void test_cpu_passthrough_models_differ(void **state)
+{
+    struct fx *f = *state;
+    free(f->src->vm->cpu_mode);
+    f->src->vm->cpu_mode = S("host-passthrough");
+    mc_strv_add(&f->src->virt.cpu_features, "pku");
+    free(f->dst->virt.cpu_model);
+    f->dst->virt.cpu_model = S("Cascadelake-Server");
+    assert_int_equal(run(f, "cpu.passthrough", NULL), MC_STATUS_UNKNOWN);
+    free(f->dst->virt.cpu_model);
+    f->dst->virt.cpu_model = S("Skylake-Client-IBRS");
+    assert_int_equal(run(f, "cpu.passthrough", NULL), MC_STATUS_FAIL);
+}
+
 /* A host that did not answer: host.reachable is UNKNOWN with the cause, each rule that needs that
  * host's facts is UNKNOWN with it, and the rules that need only the other host still judge. */
 static void test_host_reachable(void **state)
@@ -1790,6 +2020,30 @@ static void test_vm_host_paths(void **state)
     assert_int_equal(run(f, "vm.host-paths", NULL), MC_STATUS_PASS);
 }
 
+/* A stat on DST that failed for the probe's own reasons (EACCES as the agent's user, ESTALE)
+ * does not show the path missing for libvirt or QEMU. */
+static void test_host_path_stat_errno(void **state)
+{
+    struct fx *f = *state;
+    add_vm_file(f->src->vm, "chardev-file", "/var/log/guests/web1.log", "create", "logd");
+    add_vm_file(f->src->vm, "chardev-dev", "/dev/ttyS1", "device", NULL);
+    relate(f);
+    assert_int_equal(f->rel->n_host_paths, 2);
+    for (size_t i = 0; i < 2; i++) {
+        struct mc_host_path *hp = &f->rel->host_paths[i];
+        const char *rule = i == 0 ? "vm.created-files" : "vm.host-paths";
+        hp->probe = MC_PROBE_FAILED;
+        hp->probe_error = S("EACCES");
+        assert_int_equal(run(f, rule, NULL), MC_STATUS_UNKNOWN);
+        free(hp->probe_error);
+        hp->probe_error = S("ENOENT");
+        assert_int_equal(run(f, rule, NULL), MC_STATUS_FAIL);
+        free(hp->probe_error);
+        hp->probe_error = S("ENOTDIR");
+        assert_int_equal(run(f, rule, NULL), MC_STATUS_FAIL);
+    }
+}
+
 /* vhost-user backends QEMU connects to when it starts on DST: a socket file is not enough (a
  * stale one, its backend gone, refuses QEMU): the live probe's connection decides. */
 static void test_vm_host_paths_vhost_user(void **state)
@@ -2047,6 +2301,7 @@ int main(void)
         T(test_vm_virtio_vectors),
         T(test_cpu_compatible),
         T(test_cpu_passthrough),
+        T(test_cpu_passthrough_models_differ),
         T(test_virt_same_host),
         T(test_virt_name_collision),
         T(test_virt_machine_emulator_type),
@@ -2071,6 +2326,13 @@ int main(void)
         T(test_net_migration_port),
         T(test_net_dst_hostname),
         T(test_net_libvirtd_port),
+        T(test_libvirtd_port_p2p_ssh),
+        T(test_dst_hostname_unread_qemu_conf),
+        T(test_offline_skips_start_checks),
+        T(test_unsafe_shared_filesystems),
+        T(test_copy_inc_existing_image),
+        T(test_readonly_local_without_probes),
+        T(test_host_path_stat_errno),
         T(test_host_reachable),
         T(test_vm_definition),
         T(test_unknown_when_facts_missing),
