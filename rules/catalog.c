@@ -460,7 +460,10 @@ static const struct mc_rule rules[_R_MAX] = {
         .needs = MC_NEED_DST_VIRT,
         .hint = "free memory on the destination or pick another host",
         .requirement = "QEMU cannot allocate guest RAM on the destination",
-        .explain = "The destination must hold the guest's current memory.",
+        .explain = "The destination must hold the guest's current memory. libvirt reports free "
+                   "memory without the page cache the kernel reclaims for QEMU: less free memory "
+                   "than the guest needs is UNKNOWN while the host has that much memory at all, "
+                   "and a FAIL when the guest is larger than the host's memory.",
         .check = rule_virt_memory,
     },
     [R_VIRT_HUGEPAGES] = {

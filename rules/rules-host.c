@@ -400,7 +400,23 @@ RULE_FN(rule_virt_memory)
     }
     if (p->opts->offline)
         return; /* an offline migration starts nothing */
-    if (free_kib < need)
+    int64_t total_kib = p->dst->virt.memory_kib;
+    if (free_kib < need && total_kib > 0 && need <= total_kib) {
+        /* libvirt's free memory (virNodeGetFreeMemory) is MemFree: the page cache the kernel
+         * reclaims when QEMU touches the guest's RAM is not in it, and QEMU allocates that RAM
+         * as the migration writes it. How much is reclaimable is not among the facts. */
+        struct mc_finding *f = mc_emit(
+            out, r, MC_STATUS_UNKNOWN, "memory",
+            "%s has %lld MiB free of %lld MiB; the guest needs %lld MiB: whether the kernel can "
+            "reclaim the rest (page cache) is not known",
+            DST(p), (long long)(free_kib / 1024), (long long)(total_kib / 1024),
+            (long long)(need / 1024));
+        mc_finding_set_evidence(f,
+                                "libvirt's free memory of %s is MemFree, without the page "
+                                "cache (MemAvailable in /proc/meminfo there says more)",
+                                DST(p));
+        mc_finding_set_hint(f, "check MemAvailable in /proc/meminfo on %s", DST(p));
+    } else if (free_kib < need)
         mc_emit(out, r, MC_PROBLEM, "memory", "%s has %lld MiB free; the guest needs %lld MiB",
                 DST(p), (long long)(free_kib / 1024), (long long)(need / 1024));
     else

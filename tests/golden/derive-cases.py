@@ -488,11 +488,13 @@ def _(s, d, p, c):
 
 
 @case("hypervisor-config", "the destination is a clone (same host UUID and machine-id), has no "
-      "KVM, 32 MiB free and calls itself localhost; the source forces TLS: FAIL each")
+      "KVM, 48 MiB of memory (32 MiB free) for a 64 MiB guest and calls itself localhost; the "
+      "source forces TLS: FAIL each")
 def _(s, d, p, c):
     sv, dv = s.find("virt"), d.find("virt")
     dv.set("host-uuid", sv.get("host-uuid"))
     d.find("os").set("machine-id", s.find("os").get("machine-id"))
+    dv.set("memory-kib", "49152")
     dv.set("free-memory-kib", "32768")
     dv.set("hostname", "localhost.localdomain")
     sv.find("qemu-conf").set("migrate-tls-force", "yes")
