@@ -202,7 +202,9 @@ static const struct mc_rule rules[_R_MAX] = {
                    "TPM needs swtpm on the destination, where libvirt starts it: the "
                    "destination's domain capabilities list the 'emulator' TPM backend only "
                    "when libvirt finds swtpm (the TPM's state travels in the migration "
-                   "stream). An offline migration (--offline) moves only the definition: libvirt "
+                   "stream). A vDPA interface is UNKNOWN where QEMU decides (libvirt 9.0 or later "
+                   "and QEMU 8.1 or later on both hosts): QEMU migrates one whose backend "
+                   "supports it. An offline migration (--offline) moves only the definition: libvirt "
                    "checks none of these devices for one (PASS).",
         .check = rule_vm_devices,
     },

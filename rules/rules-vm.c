@@ -404,16 +404,17 @@ static void usb_hostdev_finding(const struct mc_rule *r, const struct mc_pair *p
 }
 
 /*
- * A PCI or mdev host device on a stack where QEMU decides: libvirt with QEMU's migration
- * blockers (query-migrate blocked-reasons) runs its own host device check only for a QEMU that
- * cannot report them (qemuMigrationSrcIsAllowed), and QEMU from 8.1 migrates a VFIO device
- * whose kernel driver supports VFIO migration (an mlx5 or virtio VF, a vGPU), blocking only
- * the others. The versions below are ones known to do both.
+ * A PCI or mdev host device, or a vDPA interface, on a stack where QEMU decides: libvirt with
+ * QEMU's migration blockers (query-migrate blocked-reasons) runs its own host device and vDPA
+ * checks only for a QEMU that cannot report them (qemuMigrationSrcIsAllowed), and QEMU from 8.1
+ * migrates a VFIO device whose kernel driver supports VFIO migration (an mlx5 or virtio VF, a
+ * vGPU) and a vhost-vdpa device whose backend can suspend, blocking only the others. The
+ * versions below are ones known to do both.
  */
 #define VFIO_MIGRATION_QEMU_MIN    8001000
 #define VFIO_MIGRATION_LIBVIRT_MIN 9000000
 /* 1: QEMU decides; 0: libvirt or QEMU refuses any; -1: a version is not known. */
-static int vfio_may_migrate(const struct mc_pair *p)
+static int qemu_decides_migration(const struct mc_pair *p)
 {
     int64_t lv = p->src->virt.libvirt_version;
     int64_t qs = p->src->virt.hv_version, qd = p->dst->virt.hv_version;
@@ -455,10 +456,10 @@ RULE_FN(rule_vm_hostdev)
                     "PCI device %s is the transient half of a failover pair; libvirt unplugs it "
                     "for the migration",
                     addr);
-        } else if ((streq(type, "pci") || streq(type, "mdev")) && vfio_may_migrate(p) != 0) {
+        } else if ((streq(type, "pci") || streq(type, "mdev")) && qemu_decides_migration(p) != 0) {
             const char *what = streq(type, "pci") ? "PCI" : type;
             struct mc_finding *f;
-            if (vfio_may_migrate(p) < 0) {
+            if (qemu_decides_migration(p) < 0) {
                 f = mc_emit(out, r, MC_STATUS_UNKNOWN, subject,
                             "%s host device %s: the libvirt and QEMU versions that decide "
                             "whether it migrates are not known (from QEMU 8.1, a VFIO device "
@@ -626,6 +627,19 @@ RULE_FN(rule_vm_devices)
     }
     STRV_FOREACH (b, vm->blockers) {
         any = true;
+        /* libvirt refuses vDPA itself only with a QEMU that cannot report migration blockers
+         * (qemuMigrationSrcIsAllowed); past that QEMU decides, and a vhost-vdpa device whose
+         * backend can suspend (or with shadow virtqueues) migrates. */
+        if (strncmp(*b, "vdpa interface ", 15) == 0 && qemu_decides_migration(p) != 0) {
+            struct mc_finding *f =
+                mc_emit(out, r, MC_STATUS_UNKNOWN, *b,
+                        "the guest has %s: with these libvirt and QEMU versions QEMU decides, "
+                        "and migrates a vDPA device whose backend supports it, which migcheck "
+                        "does not see",
+                        *b);
+            mc_finding_set_hint(f, "%s", r->hint);
+            continue;
+        }
         mc_emit(out, r, MC_PROBLEM, *b, "the guest has %s, which cannot be migrated", *b);
     }
     STRV_FOREACH (t, vm->virtiofs) {
