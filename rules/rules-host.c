@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <strings.h>
 
+#include "checker/rom-dirs.h"
 #include "rules-internal.h"
 
 /* ---- CPU ---- */
@@ -308,23 +309,24 @@ static int64_t pow2ceil64(int64_t v)
     return p2;
 }
 
-/* Do DST's facts list the directory of path? They list the ROM directories QEMU searches (and
- * the files there named .rom, .bin or .fd); a ROM anywhere else is not in them, found or not. */
-static bool rom_dir_listed(const struct mc_os_facts *o, const char *path)
+/* Does DST's facts' silence about path mean the file is not there? They list every file named
+ * .rom, .bin or .fd in the ROM directories (checker/rom-dirs.h), unless listing one failed; a
+ * ROM anywhere else (a <rom file=>) is not in them, found or not. Facts without an OS area
+ * (a partial snapshot) list nothing. */
+static bool rom_absence_known(const struct mc_host_facts *h, const char *path)
 {
     const char *slash = strrchr(path, '/');
     size_t n = strlen(path);
-    if (!slash || n < 4 ||
+    if (!slash || n < 4 || !(h->areas & MC_AREA_OS) ||
         (strcmp(path + n - 4, ".rom") && strcmp(path + n - 4, ".bin") &&
          strcmp(path + n - 3, ".fd")))
         return false;
-    size_t dlen = (size_t)(slash - path) + 1;
-    for (size_t i = 0; i < o->n_roms; i++) {
-        const char *q = o->roms[i].path;
-        if (q && strncmp(q, path, dlen) == 0 && !strchr(q + dlen, '/'))
-            return true;
-    }
-    return false;
+    if (!mc_rom_dir_known(path, (size_t)(slash - path)))
+        return false;
+    for (size_t i = 0; i < h->n_errors; i++)
+        if (h->errors[i].area && streq(h->errors[i].area, "os/roms"))
+            return false;
+    return true;
 }
 
 RULE_FN(rule_virt_rom_size)
@@ -340,7 +342,7 @@ RULE_FN(rule_virt_rom_size)
             continue;
         _cleanup_free_ char *subject = mc_xasprintf("rom %s", s->path);
         const struct mc_rom *d = find_rom(&p->dst->os, s->path);
-        if (!d && !rom_dir_listed(&p->dst->os, s->path)) {
+        if (!d && !rom_absence_known(p->dst, s->path)) {
             mc_emit(out, r, MC_STATUS_UNKNOWN, subject,
                     "%s's facts do not list the directory of %s, which the guest loads: whether "
                     "%s has it, and of which size, is not known",
@@ -545,8 +547,10 @@ static bool listed_shared(const struct mc_pair *p, const char *path)
 }
 
 /* The first libvirt release known here to read shared_filesystems (it came in the 10.x
- * series; migcheck does not know which one, so an earlier 10.x is not known to). */
+ * series; migcheck does not know which one, so an earlier 10.x is not known to), and the first
+ * that may: a 9.x or older ignores the key, and refuses as for any local disk. */
 #define SHARED_FILESYSTEMS_KNOWN 11000000
+#define SHARED_FILESYSTEMS_MAYBE 10000000
 
 RULE_FN(rule_virt_unsafe_migration)
 {
@@ -572,7 +576,9 @@ RULE_FN(rule_virt_unsafe_migration)
             continue;
         bool proven = vp->evidence == MC_EVIDENCE_CANARY || vp->evidence == MC_EVIDENCE_IDENTITY;
         if (streq(vp->disk_type, "file")) {
-            if (!vp->src_store.shared_fs && listed_shared(p, vp->src_path)) {
+            if (!vp->src_store.shared_fs && listed_shared(p, vp->src_path) &&
+                !(p->src->virt.libvirt_version > 0 &&
+                  p->src->virt.libvirt_version < SHARED_FILESYSTEMS_MAYBE)) {
                 if (p->src->virt.libvirt_version < SHARED_FILESYSTEMS_KNOWN) {
                     char v[32];
                     struct mc_finding *f = mc_emit(

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <sys/utsname.h>
 
+#include "checker/rom-dirs.h"
 #include "util/buf.h"
 #include "util/cleanup.h"
 #include "util/fileio.h"
@@ -106,32 +107,6 @@ char **mc_os_rpm_argv(void)
 }
 
 /* ---- where QEMU's ROMs live ---- */
-
-/*
- * Directories that hold QEMU's option ROMs and firmware blobs. "search": QEMU looks a bare
- * romfile name up there (its firmware path); the others are where distributions put the files
- * the search directories link to.
- *  - /usr/share/qemu: upstream's data dir; Debian, Ubuntu, Fedora (`qemu-system-x86_64 -L help`).
- *  - /usr/share/seabios, /usr/lib/ipxe/qemu: also on Debian's firmware path (-L help, QEMU 7.2).
- *  - /usr/share/qemu-kvm: RHEL/CentOS qemu-kvm's data dir; its ROMs are links (qemu-kvm.spec
- *    pxe_link/rom_link) into ../ipxe, ../ipxe.efi, ../seavgabios, ../seabios, ../sgabios.
- *  - /usr/share/qemu-firmware: RHEL 8's --firmwarepath.
- *  - OVMF/edk2: UEFI code and variable stores (a pflash whose size must match on both hosts).
- */
-#define ROM_DIRS(X)                                                                                \
-    X("/usr/share/qemu-kvm", true)                                                                 \
-    X("/usr/share/qemu", true)                                                                     \
-    X("/usr/share/qemu-firmware", true)                                                            \
-    X("/usr/share/seabios", true)                                                                  \
-    X("/usr/lib/ipxe/qemu", true)                                                                  \
-    X("/usr/share/seavgabios", false)                                                              \
-    X("/usr/share/sgabios", false)                                                                 \
-    X("/usr/share/ipxe", false)                                                                    \
-    X("/usr/share/ipxe.efi", false)                                                                \
-    X("/usr/share/ipxe/qemu", false)                                                               \
-    X("/usr/share/OVMF", false)                                                                    \
-    X("/usr/share/ovmf", false)                                                                    \
-    X("/usr/share/edk2/ovmf", false)
 
 struct rom_dir {
     const char *path;

@@ -782,9 +782,25 @@ static void test_virt_rom_size(void **state)
     f->dst->os.roms[0].path = S("/usr/share/qemu/efi-e1000.rom");
     f->dst->os.roms[0].size = 196608;
     assert_int_equal(run(f, "virt.rom-size", NULL), MC_STATUS_FAIL);
-    /* A directory DST's facts do not list (a ROM outside QEMU's directories): not known. */
+    /* Nothing at all listed in that directory on DST (it does not exist there, say ipxe-qemu
+     * is not installed): still missing, as DST's facts list every ROM directory. */
     free(f->dst->os.roms[0].path);
-    f->dst->os.roms[0].path = S("/elsewhere.rom");
+    f->dst->os.roms[0].path = S("/usr/share/seabios/bios.bin");
+    free(f->src->os.roms[0].path);
+    f->src->os.roms[0].path = S("/usr/lib/ipxe/qemu/efi-virtio.rom");
+    assert_int_equal(run(f, "virt.rom-size", NULL), MC_STATUS_FAIL);
+    /* ... unless listing the ROM directories failed there, or DST's OS area was not gathered. */
+    mc_facts_add_error(f->dst, "os/roms", EACCES, "cannot list '%s': %s", "/usr/lib/ipxe/qemu",
+                       "Permission denied");
+    assert_int_equal(run(f, "virt.rom-size", NULL), MC_STATUS_UNKNOWN);
+    mc_facts_drop_errors(f->dst, "os/roms");
+    assert_int_equal(run(f, "virt.rom-size", NULL), MC_STATUS_FAIL);
+    f->dst->areas &= ~(unsigned)MC_AREA_OS;
+    assert_int_equal(run(f, "virt.rom-size", NULL), MC_STATUS_UNKNOWN);
+    f->dst->areas |= MC_AREA_OS;
+    /* A directory DST's facts do not list (a ROM outside QEMU's directories): not known. */
+    free(f->src->os.roms[0].path);
+    f->src->os.roms[0].path = S("/opt/roms/elsewhere.rom");
     assert_int_equal(run(f, "virt.rom-size", NULL), MC_STATUS_UNKNOWN);
 }
 
@@ -1435,7 +1451,11 @@ static void test_unsafe_shared_filesystems(void **state)
     mc_strv_add(&f->src->virt.qemu_conf.shared_filesystems, "/var/lib/libvirt/other");
     assert_int_equal(run(f, "virt.unsafe-migration", NULL), MC_STATUS_FAIL);
     mc_strv_add(&f->src->virt.qemu_conf.shared_filesystems, "/var/lib/libvirt/local/");
-    /* libvirt 9.0 (the base pair) may not read it: not known, never a FAIL. */
+    /* libvirt 9.0 (the base pair) has no such option: it refuses as for any local disk. */
+    assert_int_equal(f->src->virt.libvirt_version, 9000000);
+    assert_int_equal(run(f, "virt.unsafe-migration", NULL), MC_STATUS_FAIL);
+    /* A 10.x may read it: not known, never a FAIL. */
+    f->src->virt.libvirt_version = 10005000;
     struct mc_report r;
     assert_int_equal(run(f, "virt.unsafe-migration", &r), MC_STATUS_UNKNOWN);
     assert_true(any_message_has(&r, "shared_filesystems"));
