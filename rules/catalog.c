@@ -437,7 +437,8 @@ static const struct mc_rule rules[_R_MAX] = {
                        "'Unknown savevm section' or 'Failed to load virtio-net'",
         .explain = "An older QEMU cannot load a migration stream from a newer one (unknown "
                    "sections, virtio features it does not know). Migrations from older to newer "
-                   "QEMU are supported.",
+                   "QEMU are supported, and so are both directions between stable releases of "
+                   "one series (8.2.1 and 8.2.2): they keep the series' stream.",
         .check = rule_virt_qemu_version,
     },
     [R_VIRT_ROM_SIZE] = {

@@ -273,7 +273,16 @@ RULE_FN(rule_virt_qemu_version)
     }
     mc_version_string(a, va);
     mc_version_string(b, vb);
-    if (a > b)
+    if (a > b && a / 1000 == b / 1000) {
+        /* A stable release of the same series (x.y.z): stable releases take fixes only and
+         * keep the series' migration stream, so a step back within it is not a downgrade of
+         * the format (vendors' minor updates of one series migrate both ways). */
+        struct mc_finding *f =
+            mc_emit(out, r, MC_STATUS_PASS, "qemu",
+                    "QEMU %s on %s, %s on %s: the same release series", va, SRC(p), vb, DST(p));
+        mc_finding_set_evidence(f, "%s's QEMU is an older stable release of %s's series", DST(p),
+                                SRC(p));
+    } else if (a > b)
         mc_emit(out, r, MC_PROBLEM, "qemu",
                 "%s runs QEMU %s, older than %s's %s: migration from newer to older QEMU is not "
                 "supported",

@@ -753,6 +753,12 @@ static void test_virt_qemu_version(void **state)
     assert_int_equal(run(f, "virt.qemu-version", &r), MC_STATUS_FAIL);
     assert_true(any_message_has(&r, "6.2.0"));
     mc_report_clear(&r);
+    /* An older stable release of the same series keeps its migration stream. */
+    f->src->virt.hv_version = 8002002;
+    f->dst->virt.hv_version = 8002001;
+    assert_int_equal(run(f, "virt.qemu-version", NULL), MC_STATUS_PASS);
+    f->dst->virt.hv_version = 8001005; /* another series */
+    assert_int_equal(run(f, "virt.qemu-version", NULL), MC_STATUS_FAIL);
     f->dst->virt.hv_version = 0;
     assert_int_equal(run(f, "virt.qemu-version", NULL), MC_STATUS_UNKNOWN);
 }
