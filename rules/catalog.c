@@ -521,7 +521,8 @@ static const struct mc_rule rules[_R_MAX] = {
                    "with a cache mode other than none/directsync when QEMU cannot drop its "
                    "caches. Network disks are always safe. A directory the source's qemu.conf "
                    "lists in shared_filesystems counts as shared for a libvirt that reads that "
-                   "option (UNKNOWN for libvirt before 11.0, which migcheck does not know to). "
+                   "option: from 11.0; a 10.x may (UNKNOWN); one before 10.0 has no such option "
+                   "and refuses. "
                    "libvirt does not check an offline migration. When migcheck proved the sharing "
                    "itself (a canary file), migcheck migrate can pass VIR_MIGRATE_UNSAFE.",
         .check = rule_virt_unsafe_migration,
