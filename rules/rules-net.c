@@ -229,8 +229,10 @@ RULE_FN(rule_net_listen_address)
     }
 }
 
+/* ours: migcheck listened at the far end (the migration port range); otherwise the port is a
+ * daemon's (libvirtd's), and a refusal may be the daemon not listening as well as a firewall. */
 static void port_finding(const struct mc_rule *r, const struct mc_pair *p, struct mc_findings *out,
-                         const struct mc_port_probe *pp, const char *what)
+                         const struct mc_port_probe *pp, const char *what, bool ours)
 {
     _cleanup_free_ char *subject = mc_xasprintf("port %lld", (long long)pp->port);
     const char *to = str_or(pp->address, str_or(pp->host, "?"));
@@ -248,11 +250,16 @@ static void port_finding(const struct mc_rule *r, const struct mc_pair *p, struc
         f = mc_emit(out, r, MC_STATUS_PASS, subject,
                     "%s reaches %s's %s: a test connection to %s:%lld succeeded", SRC(p), DST(p),
                     what, to, (long long)pp->port);
-    } else if (pp->result == MC_PORT_REFUSED) {
+    } else if (pp->result == MC_PORT_REFUSED && ours) {
         f = mc_emit(out, r, MC_PROBLEM, subject,
                     "%s's connection to %s:%lld was refused although migcheck listened there: a "
                     "firewall on the path rejects the %s",
                     SRC(p), to, (long long)pp->port, what);
+    } else if (pp->result == MC_PORT_REFUSED) {
+        f = mc_emit(out, r, MC_PROBLEM, subject,
+                    "%s's connection to %s:%lld was refused: nothing on %s listens there (the "
+                    "daemon's TCP listener is off), or a firewall on the path rejects the %s",
+                    SRC(p), to, (long long)pp->port, DST(p), what);
     } else if (pp->result == MC_PORT_TIMEOUT) {
         f = mc_emit(out, r, MC_PROBLEM, subject,
                     "%s's connection to %s:%lld timed out: a firewall drops the %s", SRC(p), to,
@@ -277,7 +284,7 @@ RULE_FN(rule_net_migration_port)
                 DST(p));
         return;
     }
-    port_finding(r, p, out, &p->rel->migration_port, "migration port range");
+    port_finding(r, p, out, &p->rel->migration_port, "migration port range", true);
 }
 
 static bool loopback(const char *a)
@@ -382,5 +389,5 @@ RULE_FN(rule_net_libvirtd_port)
                             SRC(p), DST(p));
         return;
     }
-    port_finding(r, p, out, &p->rel->libvirtd_port, "libvirtd port");
+    port_finding(r, p, out, &p->rel->libvirtd_port, "libvirtd port", false);
 }

@@ -1342,6 +1342,7 @@ static void test_net_migration_port(void **state)
     struct mc_report r;
     assert_int_equal(run(f, "net.migration-port", &r), MC_STATUS_FAIL);
     assert_true(any_message_has(&r, "firewall"));
+    assert_true(any_message_has(&r, "migcheck listened"));
     mc_report_clear(&r);
     pp->result = MC_PORT_TIMEOUT;
     assert_int_equal(run(f, "net.migration-port", NULL), MC_STATUS_FAIL);
@@ -1400,7 +1401,11 @@ static void test_net_libvirtd_port(void **state)
     f->rel->libvirtd_port.probe = MC_PROBE_OK;
     f->rel->libvirtd_port.result = MC_PORT_REFUSED;
     f->rel->libvirtd_port.port = 16509;
-    assert_int_equal(run(f, "net.libvirtd-port", NULL), MC_STATUS_FAIL);
+    /* Refused: migcheck did not listen there, libvirtd (its TCP listener off) or a firewall. */
+    assert_int_equal(run(f, "net.libvirtd-port", &r), MC_STATUS_FAIL);
+    assert_true(any_message_has(&r, "listener is off"));
+    assert_false(any_message_has(&r, "migcheck listened"));
+    mc_report_clear(&r);
     f->rel->libvirtd_port.result = MC_PORT_OPEN;
     assert_int_equal(run(f, "net.libvirtd-port", NULL), MC_STATUS_PASS);
 }
