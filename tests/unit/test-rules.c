@@ -842,6 +842,17 @@ static void test_virt_security_tls(void **state)
     f->opts.tunnelled = f->opts.p2p = false;
 }
 
+/* A read-only CD-ROM image on SRC's local disk (sda). */
+static void add_local_cdrom(struct fx *f)
+{
+    struct mc_disk *cd = MC_APPEND(f->src->vm->disks, f->src->vm->n_disks);
+    cd->target = S("sda");
+    cd->type = S("file");
+    cd->device = S("cdrom");
+    cd->readonly = true;
+    cd->source = S("/var/lib/libvirt/local/install.iso");
+}
+
 static void set_disk_local(struct fx *f)
 {
     free(f->src->vm->disks[0].source);
@@ -1045,12 +1056,7 @@ static void test_storage_local(void **state)
 static void test_storage_cdrom(void **state)
 {
     struct fx *f = *state;
-    struct mc_disk *d = MC_APPEND(f->src->vm->disks, f->src->vm->n_disks);
-    d->target = S("sda");
-    d->type = S("file");
-    d->device = S("cdrom");
-    d->readonly = true;
-    d->source = S("/var/lib/libvirt/local/install.iso");
+    add_local_cdrom(f);
     relate(f);
     live_ok(f);
     /* Present on the destination as a separate copy: enough for QEMU. */
@@ -1187,12 +1193,7 @@ static void test_storage_copy_storage_readonly(void **state)
     free(f->src->vm->disks[0].source);
     f->src->vm->disks[0].source = S("/var/lib/libvirt/local/web1.qcow2");
     mc_strv_add(&f->src->vm->disks[0].backing, "/var/lib/libvirt/local/base.qcow2");
-    struct mc_disk *cd = MC_APPEND(f->src->vm->disks, f->src->vm->n_disks);
-    cd->target = S("sda");
-    cd->type = S("file");
-    cd->device = S("cdrom");
-    cd->readonly = true;
-    cd->source = S("/var/lib/libvirt/local/install.iso");
+    add_local_cdrom(f);
     relate(f);
     live_ok(f);
     assert_int_equal(f->rel->n_paths, 3); /* disk, its backing file, the CD-ROM */
@@ -1522,12 +1523,7 @@ static void test_copy_inc_existing_image(void **state)
 static void test_readonly_local_without_probes(void **state)
 {
     struct fx *f = *state;
-    struct mc_disk *cd = MC_APPEND(f->src->vm->disks, f->src->vm->n_disks);
-    cd->target = S("sda");
-    cd->type = S("file");
-    cd->device = S("cdrom");
-    cd->readonly = true;
-    cd->source = S("/var/lib/libvirt/local/install.iso");
+    add_local_cdrom(f);
     relate(f);
     f->rel->live = false;
     struct mc_report r;
