@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "util/fileio.h"
+
 /*
  * Directories that hold QEMU's option ROMs and firmware blobs. "search": QEMU looks a bare
  * romfile name up there (its firmware path); the others are where distributions put the files
@@ -38,4 +40,11 @@
 static inline bool mc_rom_dir_known(const char *dir, size_t len)
 {
     return false ROM_DIRS(MC_ROM_DIR_STREQ);
+}
+
+/* The files of those directories that the facts list: option ROMs, BIOS and firmware images. */
+static inline bool mc_rom_file_name(const char *name)
+{
+    return mc_str_endswith(name, ".rom") || mc_str_endswith(name, ".bin") ||
+           mc_str_endswith(name, ".fd");
 }

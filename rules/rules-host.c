@@ -306,8 +306,8 @@ static bool pci_option_rom(const char *path)
 {
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
-    size_t n = strlen(base);
-    return (n > 4 && strcmp(base + n - 4, ".rom") == 0) || strncmp(base, "vgabios", 7) == 0;
+    return (strlen(base) > 4 && mc_str_endswith(base, ".rom")) ||
+           mc_str_startswith(base, "vgabios");
 }
 
 static int64_t pow2ceil64(int64_t v)
@@ -325,10 +325,7 @@ static int64_t pow2ceil64(int64_t v)
 static bool rom_absence_known(const struct mc_host_facts *h, const char *path)
 {
     const char *slash = strrchr(path, '/');
-    size_t n = strlen(path);
-    if (!slash || n < 4 || !(h->areas & MC_AREA_OS) ||
-        (strcmp(path + n - 4, ".rom") && strcmp(path + n - 4, ".bin") &&
-         strcmp(path + n - 3, ".fd")))
+    if (!slash || !(h->areas & MC_AREA_OS) || !mc_rom_file_name(path))
         return false;
     if (!mc_rom_dir_known(path, (size_t)(slash - path)))
         return false;

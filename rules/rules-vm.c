@@ -433,6 +433,7 @@ RULE_FN(rule_vm_hostdev)
         mc_emit(out, r, MC_STATUS_PASS, NULL, "no host devices are assigned");
         return;
     }
+    int qemu_decides = qemu_decides_migration(p);
     for (size_t i = 0; i < vm->n_hostdevs; i++) {
         const struct mc_hostdev *h = &vm->hostdevs[i];
         const char *type = str_or(h->type, "?");
@@ -456,10 +457,10 @@ RULE_FN(rule_vm_hostdev)
                     "PCI device %s is the transient half of a failover pair; libvirt unplugs it "
                     "for the migration",
                     addr);
-        } else if ((streq(type, "pci") || streq(type, "mdev")) && qemu_decides_migration(p) != 0) {
+        } else if ((streq(type, "pci") || streq(type, "mdev")) && qemu_decides != 0) {
             const char *what = streq(type, "pci") ? "PCI" : type;
             struct mc_finding *f;
-            if (qemu_decides_migration(p) < 0) {
+            if (qemu_decides < 0) {
                 f = mc_emit(out, r, MC_STATUS_UNKNOWN, subject,
                             "%s host device %s: the libvirt and QEMU versions that decide "
                             "whether it migrates are not known (from QEMU 8.1, a VFIO device "

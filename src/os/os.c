@@ -116,12 +116,6 @@ struct rom_dir {
 #define AS_ROM_DIR(d, s) { d, s },
 static const struct rom_dir rom_dirs[] = { ROM_DIRS(AS_ROM_DIR) };
 
-static bool is_rom_name(const char *name)
-{
-    return mc_str_endswith(name, ".rom") || mc_str_endswith(name, ".bin") ||
-           mc_str_endswith(name, ".fd");
-}
-
 /* ---- the probe spec: exactly what mc_os_gather reads ---- */
 
 #define AS_ROM_SPEC(d, s) "R " d,
@@ -935,7 +929,7 @@ static void gather_roms(struct mc_source *src, struct mc_host_facts *h)
     for (size_t i = 0; i < nl; i++) {
         for (size_t k = 0; k < lists[i].n; k++) {
             const struct mc_dirent *e = &lists[i].ents[k];
-            if ((e->type != MC_DT_FILE && e->type != MC_DT_LINK) || !is_rom_name(e->name))
+            if ((e->type != MC_DT_FILE && e->type != MC_DT_LINK) || !mc_rom_file_name(e->name))
                 continue;
             struct mc_rom *rom = MC_APPEND(h->os.roms, h->os.n_roms);
             rom->path = mc_xasprintf("%s/%s", lists[i].dir, e->name);
